@@ -1,0 +1,112 @@
+//! The command line. The doc comments are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::output::Format;
+
+/// readylint: find what will hurt a service in production — swallowed errors, unpinned
+/// dependencies, missing timeouts, root containers, CI that never tests.
+#[derive(Debug, Parser)]
+#[command(name = "readylint", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check files and directories (the default command).
+    Check(CheckArgs),
+    /// List the rules.
+    Rules(RulesArgs),
+    /// Explain a rule: what it does, why it matters, an example, the fix.
+    Explain {
+        /// A rule code (DKR001) or name (root-user).
+        rule: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Args, Default)]
+pub struct CheckArgs {
+    /// Files or directories to check [default: .]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Option<Format>,
+    /// Write the output to FILE instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Rules to check, replacing the configured set: codes (DKR001), names (root-user),
+    /// code prefixes (DKR), categories (container) or "all".
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Option<Vec<String>>,
+    /// Rules not to check.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// Rules to check in addition to the configured set.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub extend_select: Vec<String>,
+    /// Lowest severity that makes the exit code 1 [default: warning].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOnArg>,
+    /// Use this configuration file instead of discovering one.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Leave out paths matching GLOB (relative to the scanned root); repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Do not honour .gitignore and .ignore files.
+    #[arg(long)]
+    pub no_ignore_files: bool,
+    /// Report findings even where an inline comment suppresses them.
+    #[arg(long)]
+    pub no_inline_ignores: bool,
+    /// When to colour the output (NO_COLOR is honoured).
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: Option<ColorArg>,
+    /// Print only the findings, without the summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Print how often each rule fired instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Number of threads [default: the number of CPUs].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format of the catalogue.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: RulesFormat,
+}

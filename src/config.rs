@@ -1,0 +1,488 @@
+//! Configuration: discovery (`readylint.toml`, `.readylint.toml`, `[tool.readylint]` in
+//! `pyproject.toml`, from the scanned root upwards), validation with positions for the
+//! diagnostics, and merging with the command line into the [`Settings`] of one run.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::registry;
+use crate::rule::{OptionKind, RuleOptions, Severity};
+
+/// A configuration file that could not be used, pointing at the offending key or value.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("invalid configuration in {path}: {message}")]
+#[diagnostic(code(readylint::config))]
+pub struct ConfigError {
+    pub path: String,
+    pub message: String,
+    #[source_code]
+    pub src: NamedSource<String>,
+    #[label("{label}")]
+    pub span: Option<SourceSpan>,
+    pub label: String,
+    #[help]
+    pub help: Option<String>,
+}
+
+/// A command-line value that names nothing (a rule selector, a glob).
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{0}")]
+#[diagnostic(code(readylint::usage))]
+pub struct UsageError(pub String);
+
+/// `fail-on`: the lowest severity that makes the exit code 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    At(Severity),
+    Never,
+}
+
+impl FailOn {
+    pub fn parse(s: &str) -> Option<FailOn> {
+        match s {
+            "never" => Some(FailOn::Never),
+            other => Severity::parse(other).map(FailOn::At),
+        }
+    }
+}
+
+/// The project kind, for rules that treat services, libraries and CLIs differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProjectType {
+    Auto,
+    Service,
+    Library,
+    Cli,
+}
+
+/// `[rules.CODE]`: option name → value.
+type RawOptions = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    select: Option<Vec<Spanned<String>>>,
+    ignore: Option<Vec<Spanned<String>>>,
+    extend_select: Option<Vec<Spanned<String>>>,
+    fail_on: Option<Spanned<String>>,
+    exclude: Option<Vec<Spanned<String>>>,
+    rule_dirs: Option<Vec<Spanned<String>>>,
+    project_type: Option<Spanned<String>>,
+    per_path_ignores: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
+    severity: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
+    rules: Option<BTreeMap<Spanned<String>, RawOptions>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Pyproject {
+    tool: Option<PyprojectTool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PyprojectTool {
+    readylint: Option<RawConfig>,
+}
+
+/// The command-line options that take part in merging.
+#[derive(Debug, Default, Clone)]
+pub struct CliOverrides {
+    pub config: Option<PathBuf>,
+    pub no_config: bool,
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    pub extend_select: Vec<String>,
+    pub fail_on: Option<String>,
+    pub exclude: Vec<String>,
+}
+
+/// Everything one run needs to know about what to check and how to report it.
+#[derive(Debug)]
+pub struct Settings {
+    pub enabled: BTreeSet<&'static str>,
+    pub fail_on: FailOn,
+    pub exclude: GlobSet,
+    pub per_path_ignores: Vec<(GlobSet, BTreeSet<&'static str>)>,
+    pub severity: BTreeMap<&'static str, Severity>,
+    pub rule_options: BTreeMap<&'static str, RuleOptions>,
+    pub rule_dirs: Vec<PathBuf>,
+    pub project_type: ProjectType,
+    /// The configuration file used, if any.
+    pub config_path: Option<PathBuf>,
+}
+
+impl Settings {
+    /// Whether `rule` is reported for the repository-relative `path`.
+    pub fn is_enabled_for(&self, rule: &str, rel_path: &str) -> bool {
+        self.enabled.contains(rule)
+            && !self
+                .per_path_ignores
+                .iter()
+                .any(|(glob, codes)| codes.contains(rule) && glob.is_match(rel_path))
+    }
+
+    /// Whether `rel_path` (or a directory above it) matches an `exclude` pattern.
+    pub fn is_excluded(&self, rel_path: &str) -> bool {
+        if self.exclude.is_empty() {
+            return false;
+        }
+        let mut p = rel_path;
+        loop {
+            if self.exclude.is_match(p) {
+                return true;
+            }
+            match p.rsplit_once('/') {
+                Some((parent, _)) => p = parent,
+                None => return false,
+            }
+        }
+    }
+}
+
+/// Finds the configuration file for a scan rooted at `root`.
+pub fn discover(root: &Path) -> Option<PathBuf> {
+    let start = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    for dir in start.ancestors() {
+        for name in ["readylint.toml", ".readylint.toml"] {
+            let p = dir.join(name);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+        let py = dir.join("pyproject.toml");
+        if py.is_file()
+            && std::fs::read_to_string(&py).is_ok_and(|t| {
+                toml::from_str::<Pyproject>(&t)
+                    .is_ok_and(|p| p.tool.and_then(|t| t.readylint).is_some())
+            })
+        {
+            return Some(py);
+        }
+    }
+    None
+}
+
+struct Ctx<'a> {
+    path: &'a str,
+    text: &'a str,
+}
+
+impl Ctx<'_> {
+    fn err(
+        &self,
+        span: Option<std::ops::Range<usize>>,
+        message: impl Into<String>,
+        label: &str,
+        help: Option<String>,
+    ) -> ConfigError {
+        ConfigError {
+            path: self.path.to_string(),
+            message: message.into(),
+            src: NamedSource::new(self.path, self.text.to_string()),
+            span: span.map(|s| (s.start, s.end.saturating_sub(s.start)).into()),
+            label: label.to_string(),
+            help,
+        }
+    }
+}
+
+/// Loads the configuration (if any) and merges the command line over it.
+pub fn load(root: &Path, cli: &CliOverrides) -> miette::Result<Settings> {
+    let path = if cli.no_config {
+        None
+    } else if let Some(p) = &cli.config {
+        if !p.is_file() {
+            return Err(
+                UsageError(format!("configuration file {} does not exist", p.display())).into(),
+            );
+        }
+        Some(p.clone())
+    } else {
+        discover(root)
+    };
+    let (raw, text, shown) = match &path {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| {
+                UsageError(format!(
+                    "cannot read configuration file {}: {e}",
+                    p.display()
+                ))
+            })?;
+            let shown = p.display().to_string();
+            let is_pyproject = p.file_name().is_some_and(|n| n == "pyproject.toml");
+            let parsed = if is_pyproject {
+                toml::from_str::<Pyproject>(&text)
+                    .map(|p| p.tool.and_then(|t| t.readylint).unwrap_or_default())
+            } else {
+                toml::from_str::<RawConfig>(&text)
+            };
+            let raw = parsed.map_err(|e| {
+                let ctx = Ctx {
+                    path: &shown,
+                    text: &text,
+                };
+                let msg = e.message().trim().to_string();
+                let label = if msg.starts_with("unknown field") {
+                    "unknown key"
+                } else {
+                    "here"
+                };
+                ctx.err(e.span(), msg, label, Some(KEYS_HELP.to_string()))
+            })?;
+            (raw, text, shown)
+        }
+        None => (RawConfig::default(), String::new(), String::new()),
+    };
+    let ctx = Ctx {
+        path: &shown,
+        text: &text,
+    };
+    build(raw, &ctx, cli, path)
+}
+
+const KEYS_HELP: &str = "valid keys: select, ignore, extend-select, fail-on, exclude, rule-dirs, project-type, per-path-ignores, severity, rules";
+
+fn resolve_spanned(ctx: &Ctx<'_>, sel: &Spanned<String>) -> miette::Result<BTreeSet<&'static str>> {
+    registry::resolve(sel.get_ref()).ok_or_else(|| {
+        miette::Report::new(ctx.err(
+            Some(sel.span()),
+            format!("`{}` names no rule", sel.get_ref()),
+            "unknown rule selector",
+            Some("use a rule code (DKR001), a name (root-user), a code prefix (DKR), a category (container) or \"all\"; `readylint rules` lists them".into()),
+        ))
+    })
+}
+
+fn resolve_cli(sel: &str) -> Result<BTreeSet<&'static str>, UsageError> {
+    registry::resolve(sel).ok_or_else(|| {
+        UsageError(format!(
+            "`{sel}` names no rule: use a code (DKR001), a name (root-user), a code prefix (DKR), a category (container) or \"all\"; `readylint rules` lists them"
+        ))
+    })
+}
+
+fn globset<'a>(
+    patterns: impl IntoIterator<Item = (&'a str, Option<std::ops::Range<usize>>)>,
+    ctx: &Ctx<'_>,
+) -> miette::Result<GlobSet> {
+    let mut b = GlobSetBuilder::new();
+    for (p, span) in patterns {
+        let p = p.trim_start_matches("./").trim_end_matches('/');
+        match Glob::new(p) {
+            Ok(g) => {
+                b.add(g);
+            }
+            Err(e) => {
+                return Err(match span {
+                    Some(s) => ctx
+                        .err(
+                            Some(s),
+                            format!("invalid glob `{p}`: {}", e.kind()),
+                            "invalid glob",
+                            None,
+                        )
+                        .into(),
+                    None => UsageError(format!("invalid glob `{p}`: {}", e.kind())).into(),
+                });
+            }
+        }
+    }
+    b.build()
+        .map_err(|e| UsageError(format!("invalid glob: {e}")).into())
+}
+
+fn build(
+    raw: RawConfig,
+    ctx: &Ctx<'_>,
+    cli: &CliOverrides,
+    path: Option<PathBuf>,
+) -> miette::Result<Settings> {
+    // Selection: the configuration's, then the command line's over it.
+    let mut enabled: BTreeSet<&'static str> = match &raw.select {
+        Some(sel) => {
+            let mut s = BTreeSet::new();
+            for x in sel {
+                s.extend(resolve_spanned(ctx, x)?);
+            }
+            s
+        }
+        None => registry::resolve("all").unwrap_or_default(),
+    };
+    for x in raw.extend_select.iter().flatten() {
+        enabled.extend(resolve_spanned(ctx, x)?);
+    }
+    for x in raw.ignore.iter().flatten() {
+        for c in resolve_spanned(ctx, x)? {
+            enabled.remove(c);
+        }
+    }
+    if let Some(sel) = &cli.select {
+        enabled.clear();
+        for x in sel {
+            enabled.extend(resolve_cli(x)?);
+        }
+    }
+    for x in &cli.extend_select {
+        enabled.extend(resolve_cli(x)?);
+    }
+    for x in &cli.ignore {
+        for c in resolve_cli(x)? {
+            enabled.remove(c);
+        }
+    }
+
+    let fail_on = match (&cli.fail_on, &raw.fail_on) {
+        (Some(v), _) => FailOn::parse(v).ok_or_else(|| {
+            UsageError(format!(
+                "invalid --fail-on `{v}`: expected error, warning, note or never"
+            ))
+        })?,
+        (None, Some(v)) => FailOn::parse(v.get_ref()).ok_or_else(|| {
+            ctx.err(
+                Some(v.span()),
+                format!("invalid fail-on `{}`", v.get_ref()),
+                "invalid value",
+                Some("expected \"error\", \"warning\", \"note\" or \"never\"".into()),
+            )
+        })?,
+        (None, None) => FailOn::At(Severity::Warning),
+    };
+
+    let project_type = match &raw.project_type {
+        None => ProjectType::Auto,
+        Some(v) => match v.get_ref().as_str() {
+            "auto" => ProjectType::Auto,
+            "service" => ProjectType::Service,
+            "library" => ProjectType::Library,
+            "cli" => ProjectType::Cli,
+            other => {
+                return Err(ctx
+                    .err(
+                        Some(v.span()),
+                        format!("invalid project-type `{other}`"),
+                        "invalid value",
+                        Some("expected \"auto\", \"service\", \"library\" or \"cli\"".into()),
+                    )
+                    .into());
+            }
+        },
+    };
+
+    let exclude = globset(
+        raw.exclude
+            .iter()
+            .flatten()
+            .map(|s| (s.get_ref().as_str(), Some(s.span())))
+            .chain(cli.exclude.iter().map(|s| (s.as_str(), None))),
+        ctx,
+    )?;
+
+    let mut per_path_ignores = Vec::new();
+    for (glob, codes) in raw.per_path_ignores.iter().flatten() {
+        let set = globset([(glob.get_ref().as_str(), Some(glob.span()))], ctx)?;
+        let mut c = BTreeSet::new();
+        for code in codes {
+            c.extend(resolve_spanned(ctx, code)?);
+        }
+        per_path_ignores.push((set, c));
+    }
+
+    let mut severity = BTreeMap::new();
+    for (sel, sev) in raw.severity.iter().flatten() {
+        let level = Severity::parse(sev.get_ref()).ok_or_else(|| {
+            ctx.err(
+                Some(sev.span()),
+                format!("invalid severity `{}`", sev.get_ref()),
+                "invalid value",
+                Some("expected \"error\", \"warning\" or \"note\"".into()),
+            )
+        })?;
+        for code in resolve_spanned(ctx, sel)? {
+            severity.insert(code, level);
+        }
+    }
+
+    let mut rule_options: BTreeMap<&'static str, RuleOptions> = BTreeMap::new();
+    for (code, opts) in raw.rules.iter().flatten() {
+        let meta = registry::find(code.get_ref()).ok_or_else(|| {
+            ctx.err(
+                Some(code.span()),
+                format!("`{}` is not a rule code", code.get_ref()),
+                "unknown rule",
+                Some("`readylint rules` lists the codes".into()),
+            )
+        })?;
+        let mut values = RuleOptions::new();
+        for (key, value) in opts {
+            let Some(opt) = meta.option(key.get_ref()) else {
+                let known: Vec<&str> = meta.options.iter().map(|o| o.name).collect();
+                let help = if known.is_empty() {
+                    format!("{} takes no options", meta.code)
+                } else {
+                    format!("{} takes: {}", meta.code, known.join(", "))
+                };
+                return Err(ctx
+                    .err(
+                        Some(key.span()),
+                        format!("unknown option `{}` for {}", key.get_ref(), meta.code),
+                        "unknown option",
+                        Some(help),
+                    )
+                    .into());
+            };
+            let ok = match (opt.kind, value.get_ref()) {
+                (OptionKind::StringList, toml::Value::Array(a)) => {
+                    a.iter().all(toml::Value::is_str)
+                }
+                (OptionKind::Integer, toml::Value::Integer(_)) => true,
+                (OptionKind::Bool, toml::Value::Boolean(_)) => true,
+                _ => false,
+            };
+            if !ok {
+                return Err(ctx
+                    .err(
+                        Some(value.span()),
+                        format!(
+                            "option `{}` of {} must be {}",
+                            opt.name,
+                            meta.code,
+                            opt.kind.describe()
+                        ),
+                        "wrong type",
+                        None,
+                    )
+                    .into());
+            }
+            values.insert(opt.name.to_string(), value.get_ref().clone());
+        }
+        rule_options.insert(meta.code, values);
+    }
+
+    let base = path
+        .as_ref()
+        .and_then(|p| p.parent())
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let rule_dirs = raw
+        .rule_dirs
+        .iter()
+        .flatten()
+        .map(|d| base.join(d.get_ref()))
+        .collect();
+
+    Ok(Settings {
+        enabled,
+        fail_on,
+        exclude,
+        per_path_ignores,
+        severity,
+        rule_options,
+        rule_dirs,
+        project_type,
+        config_path: path,
+    })
+}

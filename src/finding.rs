@@ -1,0 +1,118 @@
+//! Findings as the outputs see them: every field of SPEC §4, a stable fingerprint, and
+//! the deterministic order (path, line, column, rule).
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::rule::{Category, Severity};
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: String,
+    pub name: String,
+    pub category: Category,
+    pub severity: Severity,
+    pub message: String,
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub help: String,
+    pub fingerprint: String,
+    /// The text of the flagged line, trimmed (for fingerprints, baselines and SARIF's
+    /// line hash).
+    #[serde(skip)]
+    pub line_text: String,
+    /// The first line of the enclosing statement, for suppressions placed above it.
+    #[serde(skip)]
+    pub statement_line: usize,
+    /// Byte range in the file, for snippets.
+    #[serde(skip)]
+    pub span: (usize, usize),
+}
+
+impl Finding {
+    /// Ordering key: path, line, column, rule.
+    pub fn sort_key(&self) -> (&str, usize, usize, &str, usize, usize) {
+        (
+            &self.path,
+            self.line,
+            self.column,
+            &self.rule,
+            self.end_line,
+            self.end_column,
+        )
+    }
+}
+
+/// Collapses runs of whitespace so that re-indenting a line keeps its fingerprint.
+pub fn normalise_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Sorts findings and gives each a fingerprint: a hash of rule, path, normalised line
+/// text and the occurrence number of that triple, so unrelated edits above a finding
+/// leave it unchanged.
+pub fn finalise(findings: &mut Vec<Finding>) {
+    findings.sort_by(|a, b| {
+        a.sort_key()
+            .cmp(&b.sort_key())
+            .then(a.message.cmp(&b.message))
+    });
+    findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
+    let mut seen: HashMap<(String, String, String), usize> = HashMap::new();
+    for f in findings.iter_mut() {
+        let norm = normalise_line(&f.line_text);
+        let n = seen
+            .entry((f.rule.clone(), f.path.clone(), norm.clone()))
+            .or_insert(0);
+        let mut h = Sha256::new();
+        for part in [f.rule.as_str(), f.path.as_str(), norm.as_str()] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+        h.update(n.to_string().as_bytes());
+        *n += 1;
+        let digest = h.finalize();
+        f.fingerprint = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(line: usize, text: &str) -> Finding {
+        Finding {
+            rule: "DKR001".into(),
+            name: "root-user".into(),
+            category: Category::Container,
+            severity: Severity::Warning,
+            message: "m".into(),
+            path: "Dockerfile".into(),
+            line,
+            column: 1,
+            end_line: line,
+            end_column: 2,
+            help: "h".into(),
+            fingerprint: String::new(),
+            line_text: text.into(),
+            statement_line: line,
+            span: (0, 0),
+        }
+    }
+
+    #[test]
+    fn fingerprints_survive_moves_and_distinguish_repeats() {
+        let mut a = vec![finding(3, "USER  root"), finding(9, "USER root")];
+        finalise(&mut a);
+        let mut b = vec![finding(5, "USER root")];
+        finalise(&mut b);
+        assert_eq!(a[0].fingerprint, b[0].fingerprint);
+        assert_ne!(a[0].fingerprint, a[1].fingerprint);
+        assert_eq!(a[0].fingerprint.len(), 16);
+    }
+}

@@ -1,0 +1,915 @@
+//! The Dockerfile front end, over `parse-dockerfile`.
+//!
+//! It owns the mapping from the parser's types to ours ([`Dockerfile`], [`Instruction`],
+//! [`Word`]), with byte spans into the original text; the list of comment lines (for
+//! suppressions); and recovery: when the parser rejects an instruction, the error is
+//! recorded and parsing resumes at the next instruction, so one odd line never hides the
+//! rest of the file.
+
+use std::ops::Range;
+
+use parse_dockerfile as pd;
+
+use crate::source::{SourceFile, Span};
+
+/// A string as written in the file, with its span and its unescaped value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub span: Span,
+    pub value: String,
+}
+
+/// An option flag such as `--platform=linux/amd64` or `--chown=app`.
+#[derive(Debug, Clone)]
+pub struct Flag {
+    pub name: String,
+    pub value: Option<Word>,
+    pub span: Span,
+}
+
+/// The command of `RUN`, `CMD`, `ENTRYPOINT` or `HEALTHCHECK CMD`.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// JSON (exec) form: `["app", "--port", "80"]`.
+    Exec { span: Span, args: Vec<Word> },
+    /// Shell form: the raw text, line continuations included.
+    Shell(Word),
+}
+
+impl Command {
+    pub fn span(&self) -> Span {
+        match self {
+            Command::Exec { span, .. } => span.clone(),
+            Command::Shell(w) => w.span.clone(),
+        }
+    }
+}
+
+/// Instruction keywords.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Keyword {
+    Add,
+    Arg,
+    Cmd,
+    Copy,
+    Entrypoint,
+    Env,
+    Expose,
+    From,
+    Healthcheck,
+    Label,
+    Maintainer,
+    Onbuild,
+    Run,
+    Shell,
+    Stopsignal,
+    User,
+    Volume,
+    Workdir,
+}
+
+impl Keyword {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Keyword::Add => "ADD",
+            Keyword::Arg => "ARG",
+            Keyword::Cmd => "CMD",
+            Keyword::Copy => "COPY",
+            Keyword::Entrypoint => "ENTRYPOINT",
+            Keyword::Env => "ENV",
+            Keyword::Expose => "EXPOSE",
+            Keyword::From => "FROM",
+            Keyword::Healthcheck => "HEALTHCHECK",
+            Keyword::Label => "LABEL",
+            Keyword::Maintainer => "MAINTAINER",
+            Keyword::Onbuild => "ONBUILD",
+            Keyword::Run => "RUN",
+            Keyword::Shell => "SHELL",
+            Keyword::Stopsignal => "STOPSIGNAL",
+            Keyword::User => "USER",
+            Keyword::Volume => "VOLUME",
+            Keyword::Workdir => "WORKDIR",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<Keyword> {
+        const ALL: [Keyword; 18] = [
+            Keyword::Add,
+            Keyword::Arg,
+            Keyword::Cmd,
+            Keyword::Copy,
+            Keyword::Entrypoint,
+            Keyword::Env,
+            Keyword::Expose,
+            Keyword::From,
+            Keyword::Healthcheck,
+            Keyword::Label,
+            Keyword::Maintainer,
+            Keyword::Onbuild,
+            Keyword::Run,
+            Keyword::Shell,
+            Keyword::Stopsignal,
+            Keyword::User,
+            Keyword::Volume,
+            Keyword::Workdir,
+        ];
+        ALL.into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(word))
+    }
+}
+
+/// What follows an instruction's keyword and flags.
+#[derive(Debug, Clone)]
+pub enum Args {
+    From {
+        image: Word,
+        alias: Option<Word>,
+    },
+    /// `RUN`, `CMD`, `ENTRYPOINT`; `here_docs` only for `RUN`.
+    Command {
+        command: Command,
+        here_docs: Vec<Word>,
+    },
+    /// `HEALTHCHECK CMD …`, or `None` for `HEALTHCHECK NONE`.
+    Healthcheck(Option<Command>),
+    /// `ADD` and `COPY`: the sources (here-documents as their body) and the destination.
+    Paths {
+        sources: Vec<Word>,
+        here_doc_sources: Vec<Word>,
+        dest: Word,
+    },
+    /// `USER`, `ENV`, `ARG`, `LABEL`, `WORKDIR`, `STOPSIGNAL`, `MAINTAINER`: the raw text.
+    Text(Word),
+    /// `SHELL` (JSON array), `EXPOSE`, `VOLUME`.
+    List(Vec<Word>),
+    Onbuild(Box<Instruction>),
+}
+
+/// One instruction.
+#[derive(Debug, Clone)]
+pub struct Instruction {
+    pub keyword: Keyword,
+    pub keyword_span: Span,
+    /// From the keyword to the end of the instruction's last argument.
+    pub span: Span,
+    pub flags: Vec<Flag>,
+    pub args: Args,
+}
+
+impl Instruction {
+    pub fn flag(&self, name: &str) -> Option<&Flag> {
+        self.flags
+            .iter()
+            .find(|f| f.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The command of a `RUN`, `CMD` or `ENTRYPOINT`.
+    pub fn command(&self) -> Option<&Command> {
+        match &self.args {
+            Args::Command { command, .. } => Some(command),
+            _ => None,
+        }
+    }
+
+    /// The raw argument text of a text instruction (`USER`, `ENV`, `ARG`, …).
+    pub fn text(&self) -> Option<&Word> {
+        match &self.args {
+            Args::Text(w) => Some(w),
+            _ => None,
+        }
+    }
+}
+
+/// A build stage: its `FROM` and the instructions up to the next `FROM`.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    /// Index of the `FROM` instruction.
+    pub from: usize,
+    /// Indexes of the instructions after `FROM`.
+    pub body: Range<usize>,
+}
+
+/// A parser error, with the byte offset it points at.
+#[derive(Debug, Clone)]
+pub struct ParseError {
+    pub message: String,
+    pub offset: usize,
+}
+
+/// A parsed Dockerfile.
+#[derive(Debug, Clone, Default)]
+pub struct Dockerfile {
+    pub instructions: Vec<Instruction>,
+    pub stages: Vec<Stage>,
+    /// The escape character (`\` unless `# escape=` says otherwise).
+    pub escape: char,
+    /// Byte spans of comment lines (outside here-documents).
+    pub comments: Vec<Span>,
+    pub errors: Vec<ParseError>,
+}
+
+impl Dockerfile {
+    pub fn parse(source: &SourceFile) -> Dockerfile {
+        parse_text(&source.text, source)
+    }
+
+    pub fn from_instruction(&self, stage: &Stage) -> &Instruction {
+        &self.instructions[stage.from]
+    }
+
+    pub fn stage_instructions(&self, stage: &Stage) -> &[Instruction] {
+        &self.instructions[stage.body.clone()]
+    }
+
+    /// The stage that produces the image: the last one.
+    pub fn final_stage(&self) -> Option<&Stage> {
+        self.stages.last()
+    }
+
+    /// `ARG` instructions before the first `FROM`, as name → default value.
+    pub fn global_args(&self) -> Vec<(String, Option<String>)> {
+        let end = self
+            .stages
+            .first()
+            .map_or(self.instructions.len(), |s| s.from);
+        self.instructions[..end]
+            .iter()
+            .filter(|i| i.keyword == Keyword::Arg)
+            .filter_map(|i| i.text())
+            .flat_map(|w| parse_key_values(&w.value))
+            .map(|kv| (kv.key, kv.value))
+            .collect()
+    }
+
+    /// The `SHELL` in force for instruction `index` of its stage (exec-form words), if the
+    /// stage or an ancestor stage named in `FROM` changed it.
+    pub fn shell_at(&self, index: usize) -> Option<&[Word]> {
+        let stage_pos = self
+            .stages
+            .iter()
+            .position(|s| s.from <= index && index < s.body.end.max(s.from + 1))?;
+        let mut stage = &self.stages[stage_pos];
+        let mut upto = index;
+        let mut hops = 0;
+        loop {
+            let found = self.instructions[stage.body.start..upto.min(stage.body.end)]
+                .iter()
+                .rev()
+                .find(|i| i.keyword == Keyword::Shell);
+            if let Some(Instruction {
+                args: Args::List(words),
+                ..
+            }) = found
+            {
+                return Some(words);
+            }
+            // A stage built FROM an earlier stage inherits its SHELL.
+            let Args::From { image, .. } = &self.instructions[stage.from].args else {
+                return None;
+            };
+            let parent = self.stages.iter().find(|s| {
+                matches!(&self.instructions[s.from].args,
+                    Args::From { alias: Some(a), .. } if a.value.eq_ignore_ascii_case(&image.value))
+            })?;
+            if parent.from >= stage.from || hops > self.stages.len() {
+                return None;
+            }
+            hops += 1;
+            upto = parent.body.end;
+            stage = parent;
+        }
+    }
+
+    /// Whether `name` is the alias of a stage before instruction `index`.
+    pub fn is_stage_alias(&self, name: &str, before: usize) -> bool {
+        self.stages.iter().any(|s| {
+            s.from < before
+                && matches!(&self.instructions[s.from].args,
+                    Args::From { alias: Some(a), .. } if a.value.eq_ignore_ascii_case(name))
+        })
+    }
+}
+
+/// A `KEY=value` (or legacy `KEY value`) pair of `ENV`, `ARG` or `LABEL`, with the
+/// key's byte offset inside the argument text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyValue {
+    pub key: String,
+    pub value: Option<String>,
+    pub key_offset: usize,
+}
+
+/// Splits `ENV`/`ARG`/`LABEL` arguments into pairs, honouring quotes and the legacy
+/// `ENV KEY value with spaces` form.
+pub fn parse_key_values(text: &str) -> Vec<KeyValue> {
+    let words = split_words(text);
+    let Some(first) = words.first() else {
+        return Vec::new();
+    };
+    if !first.1.contains('=') {
+        // Legacy form: `ENV KEY the rest is the value`.
+        let rest = text[first.0 + first.2..].trim();
+        return vec![KeyValue {
+            key: first.1.clone(),
+            value: (!rest.is_empty()).then(|| unquote(rest)),
+            key_offset: first.0,
+        }];
+    }
+    words
+        .into_iter()
+        .map(|(offset, word, _)| match word.split_once('=') {
+            Some((k, v)) => KeyValue {
+                key: k.to_string(),
+                value: Some(v.to_string()),
+                key_offset: offset,
+            },
+            None => KeyValue {
+                key: word,
+                value: None,
+                key_offset: offset,
+            },
+        })
+        .collect()
+}
+
+/// Whitespace-separated words with quotes removed: (offset, unquoted word, raw length).
+fn split_words(text: &str) -> Vec<(usize, String, usize)> {
+    let mut words = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some(&(start, c)) = chars.peek() {
+        if c.is_whitespace() || c == '\\' && is_continuation(&text[start..]) {
+            chars.next();
+            continue;
+        }
+        let mut word = String::new();
+        let mut quote: Option<char> = None;
+        let mut end = start;
+        while let Some(&(i, c)) = chars.peek() {
+            if quote.is_none() && c.is_whitespace() {
+                break;
+            }
+            chars.next();
+            end = i + c.len_utf8();
+            match (quote, c) {
+                (None, '"' | '\'') => quote = Some(c),
+                (Some(q), c) if c == q => quote = None,
+                (_, '\\') => {
+                    if let Some((j, n)) = chars.next() {
+                        end = j + n.len_utf8();
+                        if n != '\n' {
+                            word.push(n);
+                        }
+                    }
+                }
+                _ => word.push(c),
+            }
+        }
+        words.push((start, word, end - start));
+    }
+    words
+}
+
+fn is_continuation(s: &str) -> bool {
+    s[1..]
+        .trim_start_matches([' ', '\t', '\r'])
+        .starts_with('\n')
+}
+
+fn unquote(s: &str) -> String {
+    let s = s.trim();
+    if s.len() >= 2
+        && ((s.starts_with('"') && s.ends_with('"')) || (s.starts_with('\'') && s.ends_with('\'')))
+    {
+        s[1..s.len() - 1].to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+fn parse_text(text: &str, source: &SourceFile) -> Dockerfile {
+    let mut df = Dockerfile {
+        escape: '\\',
+        ..Dockerfile::default()
+    };
+    let mut here_doc_spans: Vec<Span> = Vec::new();
+    // (start offset in `text`, the prefix we added that must be skipped)
+    let mut start = 0usize;
+    let mut first_chunk = true;
+    loop {
+        let chunk = &text[start..];
+        let (prefix, synthetic) = if first_chunk {
+            (String::new(), 0)
+        } else {
+            let mut p = String::new();
+            if df.escape != '\\' {
+                p.push_str(&format!("# escape={}\n", df.escape));
+            }
+            p.push_str("FROM scratch\n");
+            (p, 1)
+        };
+        let owned;
+        let input: &str = if prefix.is_empty() {
+            chunk
+        } else {
+            owned = format!("{prefix}{chunk}");
+            &owned
+        };
+        // Offsets in `input` map to `start + (offset - prefix.len())` in `text`.
+        let base = start as isize - prefix.len() as isize;
+        let shift = |r: &pd::Span| -> Span {
+            let s = (r.start as isize + base).max(start as isize) as usize;
+            let e = (r.end as isize + base).max(s as isize) as usize;
+            s.min(text.len())..e.min(text.len())
+        };
+        let mut failed_at: Option<usize> = None;
+        match pd::parse_iter(input) {
+            Ok(iter) => {
+                if first_chunk {
+                    if let Some(esc) = iter_escape(input) {
+                        df.escape = esc;
+                    }
+                }
+                let mut skip = synthetic;
+                for item in iter {
+                    match item {
+                        Ok(inst) => {
+                            if skip > 0 {
+                                skip -= 1;
+                                continue;
+                            }
+                            let converted = convert(&inst, &shift, &mut here_doc_spans);
+                            df.instructions.push(converted);
+                        }
+                        Err(e) => {
+                            let offset = error_offset(&e, input, base, text.len(), start);
+                            df.errors.push(ParseError {
+                                message: format!("{e:#}"),
+                                offset,
+                            });
+                            failed_at = Some(offset);
+                            break;
+                        }
+                    }
+                }
+            }
+            Err(e) => {
+                let offset = error_offset(&e, input, base, text.len(), start);
+                df.errors.push(ParseError {
+                    message: format!("{e:#}"),
+                    offset,
+                });
+                failed_at = Some(offset);
+            }
+        }
+        let Some(at) = failed_at else { break };
+        match next_instruction_start(text, at, df.escape) {
+            Some(next) if next > start => {
+                start = next;
+                first_chunk = false;
+            }
+            _ => break,
+        }
+    }
+    // "expected at least one FROM" after a recovered chunk is an artefact of the prefix.
+    df.errors.dedup_by(|a, b| a.offset == b.offset);
+    build_stages(&mut df);
+    df.comments = comment_lines(source, &here_doc_spans);
+    df
+}
+
+fn iter_escape(input: &str) -> Option<char> {
+    // The parser does not expose the directive through `parse_iter`; read it ourselves.
+    for line in input.lines() {
+        let t = line.trim();
+        let Some(rest) = t.strip_prefix('#') else {
+            break;
+        };
+        let rest = rest.trim();
+        if let Some((k, v)) = rest.split_once('=') {
+            if k.trim().eq_ignore_ascii_case("escape") {
+                return v.trim().chars().next();
+            }
+        } else {
+            break;
+        }
+    }
+    None
+}
+
+fn error_offset(e: &pd::Error, input: &str, base: isize, len: usize, start: usize) -> usize {
+    if e.line() == 0 {
+        return start.min(len);
+    }
+    let mut line_start = 0usize;
+    for (i, l) in input.split_inclusive('\n').enumerate() {
+        if i + 1 == e.line() {
+            let col = e.column().saturating_sub(1).min(l.len());
+            let off = (line_start + col) as isize + base;
+            return (off.max(start as isize) as usize).min(len);
+        }
+        line_start += l.len();
+    }
+    len
+}
+
+/// The start of the first line after the one holding `offset` that begins an
+/// instruction and is not the continuation of the previous line.
+fn next_instruction_start(text: &str, offset: usize, escape: char) -> Option<usize> {
+    let mut pos = text[offset.min(text.len())..]
+        .find('\n')
+        .map(|i| offset + i + 1)?;
+    let mut prev_continues = {
+        let line_start = text[..offset.min(text.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        line_continues(&text[line_start..pos - 1], escape)
+    };
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = &text[pos..end];
+        let trimmed = line.trim_start();
+        let is_comment = trimmed.starts_with('#');
+        if !prev_continues && !is_comment {
+            let word = trimmed
+                .split(|c: char| c.is_whitespace())
+                .next()
+                .unwrap_or("");
+            if Keyword::parse(word).is_some() {
+                return Some(pos + (line.len() - trimmed.len()));
+            }
+        }
+        if !is_comment {
+            prev_continues = line_continues(line, escape);
+        }
+        pos = end + 1;
+    }
+    None
+}
+
+fn line_continues(line: &str, escape: char) -> bool {
+    line.trim_end().ends_with(escape)
+}
+
+fn comment_lines(source: &SourceFile, here_docs: &[Span]) -> Vec<Span> {
+    let mut out = Vec::new();
+    for line in 1..=source.line_count() {
+        let span = source.line_span(line);
+        let text = &source.text[span.clone()];
+        let trimmed = text.trim_start();
+        if trimmed.starts_with('#')
+            && !here_docs
+                .iter()
+                .any(|h| h.start <= span.start && span.start < h.end)
+        {
+            let start = span.start + (text.len() - trimmed.len());
+            out.push(start..span.end);
+        }
+    }
+    out
+}
+
+fn build_stages(df: &mut Dockerfile) {
+    let froms: Vec<usize> = df
+        .instructions
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.keyword == Keyword::From)
+        .map(|(n, _)| n)
+        .collect();
+    for (k, &from) in froms.iter().enumerate() {
+        let end = froms.get(k + 1).copied().unwrap_or(df.instructions.len());
+        df.stages.push(Stage {
+            from,
+            body: from + 1..end,
+        });
+    }
+}
+
+fn word(s: &pd::UnescapedString<'_>, shift: &dyn Fn(&pd::Span) -> Span) -> Word {
+    Word {
+        span: shift(&s.span),
+        value: s.value.to_string(),
+    }
+}
+
+fn flags<'a, 'b: 'a>(
+    fl: impl IntoIterator<Item = &'a pd::Flag<'b>>,
+    shift: &dyn Fn(&pd::Span) -> Span,
+) -> Vec<Flag> {
+    fl.into_iter()
+        .map(|f| Flag {
+            name: f.name.value.to_string(),
+            value: f.value.as_ref().map(|v| word(v, shift)),
+            span: shift(&f.span()),
+        })
+        .collect()
+}
+
+fn command(c: &pd::Command<'_>, shift: &dyn Fn(&pd::Span) -> Span) -> Command {
+    match c {
+        pd::Command::Exec(spanned) => Command::Exec {
+            span: shift(&spanned.span),
+            args: spanned.value.iter().map(|w| word(w, shift)).collect(),
+        },
+        pd::Command::Shell(spanned) => Command::Shell(Word {
+            span: shift(&spanned.span),
+            value: spanned.value.to_string(),
+        }),
+        #[allow(unreachable_patterns)]
+        _ => Command::Shell(Word {
+            span: 0..0,
+            value: String::new(),
+        }),
+    }
+}
+
+fn convert(
+    inst: &pd::Instruction<'_>,
+    shift: &dyn Fn(&pd::Span) -> Span,
+    here_docs: &mut Vec<Span>,
+) -> Instruction {
+    use pd::Instruction as I;
+    let mk = |keyword: Keyword, kw: &pd::Keyword, flags: Vec<Flag>, args: Args, end: usize| {
+        let keyword_span = shift(&kw.span);
+        let span = keyword_span.start..end.max(keyword_span.end);
+        Instruction {
+            keyword,
+            keyword_span,
+            span,
+            flags,
+            args,
+        }
+    };
+    match inst {
+        I::From(i) => {
+            let image = word(&i.image, shift);
+            let alias = i.as_.as_ref().map(|(_, a)| word(a, shift));
+            let end = alias.as_ref().map_or(image.span.end, |a| a.span.end);
+            mk(
+                Keyword::From,
+                &i.from,
+                flags(&i.options, shift),
+                Args::From { image, alias },
+                end,
+            )
+        }
+        I::Run(i) => {
+            let cmd = command(&i.arguments, shift);
+            let docs: Vec<Word> = i
+                .here_docs
+                .iter()
+                .map(|h| Word {
+                    span: shift(&h.span),
+                    value: h.value.to_string(),
+                })
+                .collect();
+            here_docs.extend(docs.iter().map(|d| d.span.clone()));
+            let end = docs
+                .iter()
+                .map(|d| d.span.end)
+                .chain([cmd.span().end])
+                .max()
+                .unwrap_or(0);
+            mk(
+                Keyword::Run,
+                &i.run,
+                flags(&i.options, shift),
+                Args::Command {
+                    command: cmd,
+                    here_docs: docs,
+                },
+                end,
+            )
+        }
+        I::Cmd(i) => {
+            let cmd = command(&i.arguments, shift);
+            let end = cmd.span().end;
+            mk(
+                Keyword::Cmd,
+                &i.cmd,
+                Vec::new(),
+                Args::Command {
+                    command: cmd,
+                    here_docs: Vec::new(),
+                },
+                end,
+            )
+        }
+        I::Entrypoint(i) => {
+            let cmd = command(&i.arguments, shift);
+            let end = cmd.span().end;
+            mk(
+                Keyword::Entrypoint,
+                &i.entrypoint,
+                Vec::new(),
+                Args::Command {
+                    command: cmd,
+                    here_docs: Vec::new(),
+                },
+                end,
+            )
+        }
+        I::Healthcheck(i) => {
+            let (args, end) = match &i.arguments {
+                pd::HealthcheckArguments::Cmd { arguments, .. } => {
+                    let c = command(arguments, shift);
+                    let end = c.span().end;
+                    (Args::Healthcheck(Some(c)), end)
+                }
+                pd::HealthcheckArguments::None { none, .. } => {
+                    (Args::Healthcheck(None), shift(&none.span).end)
+                }
+                #[allow(unreachable_patterns)]
+                _ => (Args::Healthcheck(None), 0),
+            };
+            mk(
+                Keyword::Healthcheck,
+                &i.healthcheck,
+                flags(&i.options, shift),
+                args,
+                end,
+            )
+        }
+        I::Add(i) => {
+            let (args, end) = paths(&i.src, &i.dest, shift, here_docs);
+            mk(Keyword::Add, &i.add, flags(&i.options, shift), args, end)
+        }
+        I::Copy(i) => {
+            let (args, end) = paths(&i.src, &i.dest, shift, here_docs);
+            mk(Keyword::Copy, &i.copy, flags(&i.options, shift), args, end)
+        }
+        I::Arg(i) => text_inst(Keyword::Arg, &i.arg, &i.arguments, shift, mk),
+        I::Env(i) => text_inst(Keyword::Env, &i.env, &i.arguments, shift, mk),
+        I::Label(i) => text_inst(Keyword::Label, &i.label, &i.arguments, shift, mk),
+        I::User(i) => text_inst(Keyword::User, &i.user, &i.arguments, shift, mk),
+        I::Workdir(i) => text_inst(Keyword::Workdir, &i.workdir, &i.arguments, shift, mk),
+        I::Stopsignal(i) => text_inst(Keyword::Stopsignal, &i.stopsignal, &i.arguments, shift, mk),
+        I::Maintainer(i) => text_inst(Keyword::Maintainer, &i.maintainer, &i.name, shift, mk),
+        I::Shell(i) => {
+            let words: Vec<Word> = i.arguments.iter().map(|w| word(w, shift)).collect();
+            let end = words.last().map_or(0, |w| w.span.end);
+            mk(Keyword::Shell, &i.shell, Vec::new(), Args::List(words), end)
+        }
+        I::Expose(i) => {
+            let words: Vec<Word> = i.arguments.iter().map(|w| word(w, shift)).collect();
+            let end = words.last().map_or(0, |w| w.span.end);
+            mk(
+                Keyword::Expose,
+                &i.expose,
+                Vec::new(),
+                Args::List(words),
+                end,
+            )
+        }
+        I::Volume(i) => {
+            let words: Vec<Word> = match &i.arguments {
+                pd::JsonOrStringArray::Json(s) => s.value.iter().map(|w| word(w, shift)).collect(),
+                pd::JsonOrStringArray::String(v) => v.iter().map(|w| word(w, shift)).collect(),
+            };
+            let end = words.last().map_or(0, |w| w.span.end);
+            mk(
+                Keyword::Volume,
+                &i.volume,
+                Vec::new(),
+                Args::List(words),
+                end,
+            )
+        }
+        I::Onbuild(i) => {
+            let inner = convert(&i.instruction, shift, here_docs);
+            let end = inner.span.end;
+            mk(
+                Keyword::Onbuild,
+                &i.onbuild,
+                Vec::new(),
+                Args::Onbuild(Box::new(inner)),
+                end,
+            )
+        }
+        #[allow(unreachable_patterns)]
+        _ => Instruction {
+            keyword: Keyword::Label,
+            keyword_span: 0..0,
+            span: 0..0,
+            flags: Vec::new(),
+            args: Args::List(Vec::new()),
+        },
+    }
+}
+
+fn text_inst(
+    keyword: Keyword,
+    kw: &pd::Keyword,
+    s: &pd::UnescapedString<'_>,
+    shift: &dyn Fn(&pd::Span) -> Span,
+    mk: impl Fn(Keyword, &pd::Keyword, Vec<Flag>, Args, usize) -> Instruction,
+) -> Instruction {
+    let w = word(s, shift);
+    let end = w.span.end;
+    mk(keyword, kw, Vec::new(), Args::Text(w), end)
+}
+
+fn paths(
+    src: &[pd::Source<'_>],
+    dest: &pd::UnescapedString<'_>,
+    shift: &dyn Fn(&pd::Span) -> Span,
+    here_docs: &mut Vec<Span>,
+) -> (Args, usize) {
+    let mut sources = Vec::new();
+    let mut docs = Vec::new();
+    for s in src {
+        match s {
+            pd::Source::Path(p) => sources.push(word(p, shift)),
+            pd::Source::HereDoc(h) => {
+                let w = Word {
+                    span: shift(&h.span),
+                    value: h.value.to_string(),
+                };
+                here_docs.push(w.span.clone());
+                docs.push(w);
+            }
+            #[allow(unreachable_patterns)]
+            _ => {}
+        }
+    }
+    let dest = word(dest, shift);
+    let end = docs
+        .iter()
+        .map(|d| d.span.end)
+        .chain([dest.span.end])
+        .max()
+        .unwrap_or(0);
+    (
+        Args::Paths {
+            sources,
+            here_doc_sources: docs,
+            dest,
+        },
+        end,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (SourceFile, Dockerfile) {
+        let f = SourceFile::new("Dockerfile", "Dockerfile", text.to_string());
+        let d = Dockerfile::parse(&f);
+        (f, d)
+    }
+
+    #[test]
+    fn spans_point_into_the_original_text() {
+        let (f, d) = parse("FROM python:3.12 AS build\nRUN pip install x\nUSER app\n");
+        assert_eq!(d.stages.len(), 1);
+        let Args::From { image, alias } = &d.instructions[0].args else {
+            panic!("not FROM")
+        };
+        assert_eq!(&f.text[image.span.clone()], "python:3.12");
+        assert_eq!(alias.as_ref().map(|a| a.value.as_str()), Some("build"));
+        let user = &d.instructions[2];
+        assert_eq!(&f.text[user.span.clone()], "USER app");
+        assert!(d.errors.is_empty());
+    }
+
+    #[test]
+    fn recovers_after_a_bad_instruction() {
+        let text = "FROM alpine\nBOGUS thing\nRUN echo hi\nUSER root\n";
+        let (f, d) = parse(text);
+        assert_eq!(d.errors.len(), 1, "{:?}", d.errors);
+        assert_eq!(f.position(d.errors[0].offset).line, 2);
+        let kws: Vec<Keyword> = d.instructions.iter().map(|i| i.keyword).collect();
+        assert_eq!(kws, [Keyword::From, Keyword::Run, Keyword::User]);
+        let user = &d.instructions[2];
+        assert_eq!(&f.text[user.span.clone()], "USER root");
+        assert_eq!(d.stages.len(), 1);
+    }
+
+    #[test]
+    fn escape_directive_and_here_docs() {
+        let text = "# escape=`\nFROM mcr.microsoft.com/windows\nRUN dir `\n  c:\\\n# a comment\nRUN <<EOF\n# not a comment\nEOF\n";
+        let (f, d) = parse(text);
+        assert_eq!(d.escape, '`');
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
+        let comment_lines: Vec<usize> = d.comments.iter().map(|c| f.line_of(c.start)).collect();
+        assert_eq!(comment_lines, [1, 5]);
+    }
+
+    #[test]
+    fn empty_file_is_an_error() {
+        let (_, d) = parse("");
+        assert_eq!(d.errors.len(), 1);
+        assert!(d.instructions.is_empty());
+    }
+
+    #[test]
+    fn key_values() {
+        let kv = parse_key_values("A=1 B=\"two words\" C");
+        assert_eq!(kv.len(), 3);
+        assert_eq!(kv[1].value.as_deref(), Some("two words"));
+        assert_eq!(kv[2].value, None);
+        let legacy = parse_key_values("KEY some value");
+        assert_eq!(legacy[0].value.as_deref(), Some("some value"));
+    }
+}

@@ -1,0 +1,8 @@
+//! Front ends: one parser wrapper per input kind, each turning a [`SourceFile`] into the
+//! owned, position-carrying model that rules read. Third-party parser types stay inside
+//! these modules.
+//!
+//! [`SourceFile`]: crate::source::SourceFile
+
+pub mod dockerfile;
+pub mod shell;

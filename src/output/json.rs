@@ -1,0 +1,33 @@
+//! `json`: the machine-readable report of SPEC §4. Field names are fixed.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use crate::Report;
+
+pub fn render(report: &Report) -> String {
+    let mut by_severity: BTreeMap<&str, usize> = [("error", 0), ("warning", 0), ("note", 0)]
+        .into_iter()
+        .collect();
+    let mut by_category: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in &report.findings {
+        *by_severity.entry(f.severity.as_str()).or_default() += 1;
+        *by_category.entry(f.category.as_str()).or_default() += 1;
+    }
+    let value = json!({
+        "version": 1,
+        "tool": {"name": "readylint", "version": env!("CARGO_PKG_VERSION")},
+        "findings": report.findings,
+        "errors": report.errors,
+        "summary": {
+            "files_scanned": report.files_scanned,
+            "by_severity": by_severity,
+            "by_category": by_category,
+            "suppressed": report.suppressed,
+        },
+    });
+    let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
+    s.push('\n');
+    s
+}

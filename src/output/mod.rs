@@ -1,0 +1,46 @@
+//! Renderers: one per output format. Each takes the finished [`Report`] and returns the
+//! text to write; none of them prints.
+
+pub mod concise;
+pub mod github;
+pub mod json;
+pub mod sarif;
+pub mod text;
+
+use crate::Report;
+
+/// An output format of `readylint check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Diagnostics with source snippets, then a summary.
+    Text,
+    /// One `path:line:col: CODE [severity] message` per line.
+    Concise,
+    /// The JSON report (fields fixed by the specification).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (`::warning file=…`).
+    Github,
+}
+
+/// How the text formats look.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Style {
+    pub color: bool,
+    pub quiet: bool,
+    pub statistics: bool,
+}
+
+pub fn render(report: &Report, format: Format, style: Style) -> String {
+    if style.statistics && matches!(format, Format::Text | Format::Concise) {
+        return text::statistics(report);
+    }
+    match format {
+        Format::Text => text::render(report, style),
+        Format::Concise => concise::render(report, style),
+        Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::Github => github::render(report),
+    }
+}

@@ -1,0 +1,321 @@
+//! The rule model: what every rule declares about itself ([`RuleMeta`]), the [`Rule`]
+//! trait the engine calls once per parsed file, and the [`Context`] a rule reports into.
+//!
+//! A rule is declared with [`declare_rule!`]: its doc comment *is* its documentation
+//! (`readylint explain`, the README table and SARIF help are all rendered from it), so
+//! the metadata is written once.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::lang::dockerfile::Dockerfile;
+use crate::repo::RepoIndex;
+use crate::source::{SourceFile, Span};
+
+/// What part of production readiness a rule guards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    Errors,
+    Dependencies,
+    Timeouts,
+    Logging,
+    Container,
+    Docs,
+    Ci,
+    Config,
+    Observability,
+    Readylint,
+}
+
+impl Category {
+    pub const ALL: [Category; 10] = [
+        Category::Errors,
+        Category::Dependencies,
+        Category::Timeouts,
+        Category::Logging,
+        Category::Container,
+        Category::Docs,
+        Category::Ci,
+        Category::Config,
+        Category::Observability,
+        Category::Readylint,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Errors => "errors",
+            Category::Dependencies => "dependencies",
+            Category::Timeouts => "timeouts",
+            Category::Logging => "logging",
+            Category::Container => "container",
+            Category::Docs => "docs",
+            Category::Ci => "ci",
+            Category::Config => "config",
+            Category::Observability => "observability",
+            Category::Readylint => "readylint",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How bad a finding is. Ordered: `Note < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "note" => Some(Severity::Note),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The type of a rule option's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionKind {
+    StringList,
+    Integer,
+    Bool,
+}
+
+impl OptionKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            OptionKind::StringList => "a list of strings",
+            OptionKind::Integer => "an integer",
+            OptionKind::Bool => "a boolean",
+        }
+    }
+}
+
+/// One option a rule accepts under `[rules.CODE]` in the configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct OptionMeta {
+    pub name: &'static str,
+    pub kind: OptionKind,
+    pub default: &'static str,
+    pub doc: &'static str,
+}
+
+/// Everything a rule declares about itself.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    /// The doc comment as written, one `///` line per line.
+    pub raw_docs: &'static str,
+    pub options: &'static [OptionMeta],
+    /// Whether the rule guards a security property (SARIF tags and security-severity).
+    pub security: bool,
+}
+
+impl RuleMeta {
+    /// The documentation as markdown, with the doc-comment indentation removed.
+    pub fn docs(&self) -> String {
+        let mut out = String::with_capacity(self.raw_docs.len());
+        for line in self.raw_docs.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out.trim_end().to_string() + "\n"
+    }
+
+    /// The markdown body of one `## Heading` section, if present.
+    pub fn section(&self, heading: &str) -> Option<String> {
+        let docs = self.docs();
+        let mut lines = docs.lines();
+        lines
+            .by_ref()
+            .find(|l| l.trim() == format!("## {heading}"))?;
+        let body: Vec<&str> = lines.take_while(|l| !l.starts_with("## ")).collect();
+        Some(body.join("\n").trim().to_string())
+    }
+
+    /// One sentence: the first paragraph of "What it does", on one line.
+    pub fn summary(&self) -> String {
+        let what = self.section("What it does").unwrap_or_default();
+        let para = what.split("\n\n").next().unwrap_or_default();
+        para.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    pub fn option(&self, name: &str) -> Option<&'static OptionMeta> {
+        self.options.iter().find(|o| o.name == name)
+    }
+}
+
+/// Declares a rule type and its [`RuleMeta`] from one block whose doc comment is the
+/// rule's documentation.
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis $ty:ident,
+        code = $code:literal,
+        name = $name:literal,
+        category = $cat:ident,
+        severity = $sev:ident
+        $(, security = $sec:literal)?
+        $(, options = [$($opt:expr),* $(,)?])?
+        $(,)?
+    ) => {
+        #[derive(Debug, Default, Clone, Copy)]
+        $vis struct $ty;
+
+        impl $ty {
+            pub const META: $crate::rule::RuleMeta = $crate::rule::RuleMeta {
+                code: $code,
+                name: $name,
+                category: $crate::rule::Category::$cat,
+                severity: $crate::rule::Severity::$sev,
+                raw_docs: concat!($($doc, "\n"),*),
+                options: &[$($($opt),*)?],
+                security: $crate::declare_rule!(@security $($sec)?),
+            };
+        }
+    };
+    (@security $sec:literal) => { $sec };
+    (@security) => { false };
+}
+
+/// A check. The engine calls the method for each parsed file of the matching kind, and
+/// `check_repo` once over the repository index.
+pub trait Rule: Send + Sync {
+    fn meta(&self) -> &RuleMeta;
+
+    fn check_dockerfile(&self, _file: &Dockerfile, _cx: &mut Context<'_>) {}
+}
+
+/// Implements [`Rule::meta`] for a rule declared with [`declare_rule!`].
+#[macro_export]
+macro_rules! rule_meta {
+    () => {
+        fn meta(&self) -> &$crate::rule::RuleMeta {
+            &Self::META
+        }
+    };
+}
+
+/// Values of one rule's options, validated against its [`OptionMeta`] when the
+/// configuration was loaded.
+pub type RuleOptions = BTreeMap<String, toml::Value>;
+
+/// A finding as a rule reports it: a byte span into the current file.
+#[derive(Debug, Clone)]
+pub struct RawFinding {
+    pub code: &'static str,
+    pub span: Span,
+    pub message: String,
+    pub help: String,
+    /// Start of the enclosing statement (a multi-line Dockerfile instruction, say), so
+    /// that a suppression comment above the statement covers findings inside it.
+    pub statement_start: Option<usize>,
+}
+
+/// What a rule sees while it checks one file, and where it reports.
+pub struct Context<'a> {
+    pub source: &'a SourceFile,
+    pub repo: &'a RepoIndex,
+    options: &'a BTreeMap<&'static str, RuleOptions>,
+    pub(crate) findings: Vec<RawFinding>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        source: &'a SourceFile,
+        repo: &'a RepoIndex,
+        options: &'a BTreeMap<&'static str, RuleOptions>,
+    ) -> Self {
+        Self {
+            source,
+            repo,
+            options,
+            findings: Vec::new(),
+        }
+    }
+
+    /// Reports a finding of `meta`'s rule at `span`.
+    pub fn report(
+        &mut self,
+        meta: &RuleMeta,
+        span: Span,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> &mut RawFinding {
+        self.findings.push(RawFinding {
+            code: meta.code,
+            span,
+            message: message.into(),
+            help: help.into(),
+            statement_start: None,
+        });
+        let last = self.findings.len() - 1;
+        &mut self.findings[last]
+    }
+
+    /// A string-list option of the rule, or empty when not configured.
+    pub fn option_strings(&self, meta: &RuleMeta, name: &str) -> Vec<String> {
+        match self.options.get(meta.code).and_then(|o| o.get(name)) {
+            Some(toml::Value::Array(items)) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// An integer option of the rule, or `default`.
+    pub fn option_int(&self, meta: &RuleMeta, name: &str, default: i64) -> i64 {
+        self.options
+            .get(meta.code)
+            .and_then(|o| o.get(name))
+            .and_then(toml::Value::as_integer)
+            .unwrap_or(default)
+    }
+
+    pub fn into_findings(self) -> Vec<RawFinding> {
+        self.findings
+    }
+}
+
+impl RawFinding {
+    pub fn statement(&mut self, start: usize) -> &mut Self {
+        self.statement_start = Some(start);
+        self
+    }
+}

@@ -1,0 +1,115 @@
+//! DKR002 add-instead-of-copy.
+
+use crate::lang::dockerfile::{Args, Dockerfile, Keyword};
+use crate::rule::{Context, Rule};
+use crate::{declare_rule, rule_meta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `ADD` of local files that are not archives, where `COPY` does the same job,
+    /// and `ADD <url>` without `--checksum`.
+    ///
+    /// ## Why it matters in production
+    /// `ADD` has hidden behaviour: it unpacks local archives and downloads URLs. A
+    /// download without a checksum builds whatever the server returns today, so two
+    /// builds of one commit can differ, and a compromised server ships straight into
+    /// the image. For plain files `COPY` says what it does and nothing more.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// ADD requirements.txt /app/
+    /// ADD https://example.com/tool.tar.gz /opt/
+    /// ```
+    ///
+    /// ## Fix
+    /// ```dockerfile
+    /// COPY requirements.txt /app/
+    /// ADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2015d0d6e05cdf3b \
+    ///     https://example.com/tool.tar.gz /opt/
+    /// ```
+    ///
+    /// ## Known limits
+    /// Local tar archives (`.tar`, `.tar.gz`, `.tgz`, `.tar.bz2`, `.tar.xz`, `.tar.zst`, …)
+    /// are fine: unpacking them is what `ADD` is for. Git sources (`….git`, `git@…`) and
+    /// sources built from variables are not flagged.
+    pub AddInsteadOfCopy,
+    code = "DKR002", name = "add-instead-of-copy", category = Container, severity = Warning,
+    security = true,
+}
+
+const ARCHIVES: [&str; 14] = [
+    ".tar",
+    ".tar.gz",
+    ".tgz",
+    ".tar.bz2",
+    ".tbz",
+    ".tbz2",
+    ".tar.xz",
+    ".txz",
+    ".tar.zst",
+    ".tzst",
+    ".tar.lz4",
+    ".tar.lzma",
+    ".tlz",
+    ".tar.z",
+];
+
+impl Rule for AddInsteadOfCopy {
+    rule_meta!();
+
+    fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
+        for inst in df.instructions.iter().filter(|i| i.keyword == Keyword::Add) {
+            let Args::Paths {
+                sources,
+                here_doc_sources,
+                ..
+            } = &inst.args
+            else {
+                continue;
+            };
+            let has_checksum = inst.flag("checksum").is_some();
+            let mut reported = false;
+            for src in sources {
+                let v = src.value.as_str();
+                let lower = v.to_ascii_lowercase();
+                if is_git(&lower) || v.contains('$') {
+                    continue;
+                }
+                if lower.starts_with("http://") || lower.starts_with("https://") {
+                    if !has_checksum {
+                        cx.report(
+                            &Self::META,
+                            src.span.clone(),
+                            "`ADD` downloads a URL without `--checksum`",
+                            "add `--checksum=sha256:<digest>`, or download in a `RUN` step that verifies the file",
+                        );
+                        reported = true;
+                    }
+                } else if !ARCHIVES.iter().any(|ext| lower.ends_with(ext)) && !reported {
+                    cx.report(
+                        &Self::META,
+                        inst.keyword_span.start..src.span.end,
+                        format!("`ADD` of local file `{v}`; `COPY` does the same without hidden behaviour"),
+                        "use `COPY`; keep `ADD` only to unpack a local archive or fetch a URL with `--checksum`",
+                    );
+                    reported = true;
+                }
+            }
+            if !reported && sources.is_empty() && !here_doc_sources.is_empty() {
+                cx.report(
+                    &Self::META,
+                    inst.keyword_span.clone(),
+                    "`ADD` of a here-document; `COPY` does the same without hidden behaviour",
+                    "use `COPY <<EOF …`",
+                );
+            }
+        }
+    }
+}
+
+fn is_git(lower: &str) -> bool {
+    lower.starts_with("git@")
+        || lower.starts_with("git://")
+        || lower.ends_with(".git")
+        || lower.contains(".git#")
+}

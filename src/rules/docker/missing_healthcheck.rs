@@ -1,0 +1,66 @@
+//! DKR003 missing-healthcheck.
+
+use super::{final_chain, is_dev_container, last_in_chain};
+use crate::lang::dockerfile::{Dockerfile, Keyword};
+use crate::rule::{Context, Rule};
+use crate::{declare_rule, rule_meta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a service image whose final stage has no `HEALTHCHECK`.
+    ///
+    /// ## Why it matters in production
+    /// Without a health check, Docker, Compose and Swarm only know whether the process
+    /// is alive, not whether it answers: a deadlocked server keeps receiving traffic and
+    /// is never restarted.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// FROM python:3.12-slim
+    /// EXPOSE 8000
+    /// CMD ["gunicorn", "app:app"]
+    /// ```
+    ///
+    /// ## Fix
+    /// ```dockerfile
+    /// HEALTHCHECK --interval=30s --timeout=3s CMD ["curl", "-fsS", "http://localhost:8000/healthz"]
+    /// ```
+    /// If the orchestrator probes the service itself (Kubernetes liveness and
+    /// readiness probes), say so with `HEALTHCHECK NONE`.
+    ///
+    /// ## Known limits
+    /// Only images that look like services are checked: the final stage (or a stage it
+    /// is built from) has `CMD`, `ENTRYPOINT` or `EXPOSE`. A `HEALTHCHECK` defined in an
+    /// external base image is not seen. Kubernetes ignores `HEALTHCHECK`; there the
+    /// finding is a reminder to define probes. Files under `.devcontainer/` are skipped.
+    pub MissingHealthcheck,
+    code = "DKR003", name = "missing-healthcheck", category = Container, severity = Note,
+}
+
+impl Rule for MissingHealthcheck {
+    rule_meta!();
+
+    fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
+        if is_dev_container(cx.source) {
+            return;
+        }
+        let chain = final_chain(df);
+        let Some(stage) = chain.first() else { return };
+        if last_in_chain(df, &chain, Keyword::Healthcheck).is_some() {
+            return;
+        }
+        let is_service = [Keyword::Cmd, Keyword::Entrypoint, Keyword::Expose]
+            .into_iter()
+            .any(|k| last_in_chain(df, &chain, k).is_some());
+        if !is_service {
+            return;
+        }
+        let from = df.from_instruction(stage);
+        cx.report(
+            &Self::META,
+            from.span.clone(),
+            "the final stage has no `HEALTHCHECK`",
+            "add `HEALTHCHECK CMD …` that probes the service, or `HEALTHCHECK NONE` if the orchestrator probes it",
+        );
+    }
+}

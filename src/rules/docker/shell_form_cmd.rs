@@ -1,0 +1,73 @@
+//! DKR004 shell-form-cmd.
+
+use super::{final_chain, is_dev_container, last_in_chain};
+use crate::lang::dockerfile::{Command, Dockerfile, Keyword};
+use crate::rule::{Context, Rule};
+use crate::{declare_rule, rule_meta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a shell-form `CMD` or `ENTRYPOINT` in the final stage
+    /// (`CMD gunicorn app:app` instead of `CMD ["gunicorn", "app:app"]`).
+    ///
+    /// ## Why it matters in production
+    /// The shell form runs the command under `/bin/sh -c`, so PID 1 is the shell. The
+    /// shell does not forward SIGTERM: on every deploy or scale-down the application
+    /// gets no chance to drain connections and is killed after the grace period.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// CMD gunicorn --bind 0.0.0.0:8000 app:app
+    /// ```
+    ///
+    /// ## Fix
+    /// ```dockerfile
+    /// CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
+    /// ```
+    /// or, where shell expansion is needed, `CMD exec gunicorn --bind "0.0.0.0:$PORT" app:app`.
+    ///
+    /// ## Known limits
+    /// A shell form that starts with `exec` is fine: the shell replaces itself with the
+    /// application. Only the instructions in force in the final image are checked (a
+    /// `CMD` is ignored when the `ENTRYPOINT` is shell form, so only the `ENTRYPOINT` is
+    /// reported then). Files under `.devcontainer/` are skipped.
+    pub ShellFormCmd,
+    code = "DKR004", name = "shell-form-cmd", category = Container, severity = Warning,
+}
+
+impl Rule for ShellFormCmd {
+    rule_meta!();
+
+    fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
+        if is_dev_container(cx.source) {
+            return;
+        }
+        let chain = final_chain(df);
+        let entry = last_in_chain(df, &chain, Keyword::Entrypoint);
+        let cmd = last_in_chain(df, &chain, Keyword::Cmd);
+        let shell_form = |i: &crate::lang::dockerfile::Instruction| match i.command() {
+            Some(Command::Shell(w)) => {
+                let t = w.value.trim_start();
+                !(t.is_empty() || t.starts_with("exec ") || t == "exec")
+            }
+            _ => false,
+        };
+        if let Some(e) = entry.filter(|e| shell_form(e)) {
+            cx.report(
+                &Self::META,
+                e.span.clone(),
+                "shell-form `ENTRYPOINT` runs the app under `/bin/sh -c`, which does not forward SIGTERM",
+                "use the exec form, e.g. `ENTRYPOINT [\"/app/server\"]`, or start the command with `exec`",
+            );
+            return;
+        }
+        if let Some(c) = cmd.filter(|c| shell_form(c)) {
+            cx.report(
+                &Self::META,
+                c.span.clone(),
+                "shell-form `CMD` runs the app under `/bin/sh -c`, which does not forward SIGTERM",
+                "use the exec form, e.g. `CMD [\"gunicorn\", \"app:app\"]`, or start the command with `exec`",
+            );
+        }
+    }
+}

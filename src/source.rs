@@ -1,0 +1,134 @@
+//! Source files as the rules see them: the repository-relative path, the text read once
+//! from disk, and a line index that turns byte offsets into 1-based line and column.
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+/// A byte range into a [`SourceFile`]'s text.
+pub type Span = Range<usize>;
+
+/// A 1-based position: line, and column counted in Unicode scalar values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One file of the scanned repository, read once.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path relative to the scan root, with `/` separators.
+    pub rel_path: String,
+    /// Path on disk.
+    pub abs_path: PathBuf,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(rel_path: impl Into<String>, abs_path: impl Into<PathBuf>, text: String) -> Self {
+        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
+        line_starts.push(0);
+        line_starts.extend(memchr_newlines(&text));
+        Self {
+            rel_path: rel_path.into(),
+            abs_path: abs_path.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// Number of lines (a trailing newline does not start a new line).
+    pub fn line_count(&self) -> usize {
+        let n = self.line_starts.len();
+        if n > 1 && self.line_starts[n - 1] == self.text.len() {
+            n - 1
+        } else {
+            n
+        }
+    }
+
+    /// The 1-based line holding byte `offset` (clamped to the text).
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
+    }
+
+    /// Line and column of byte `offset`; offsets inside a UTF-8 sequence round down.
+    pub fn position(&self, offset: usize) -> Position {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_of(offset);
+        let start = self.line_starts[line - 1];
+        let column = self.text[start..offset].chars().count() + 1;
+        Position { line, column }
+    }
+
+    /// Byte range of 1-based `line`, without its line terminator.
+    pub fn line_span(&self, line: usize) -> Span {
+        if line == 0 || line > self.line_starts.len() {
+            return self.text.len()..self.text.len();
+        }
+        let start = self.line_starts[line - 1];
+        let mut end = self
+            .line_starts
+            .get(line)
+            .map_or(self.text.len(), |next| next - 1);
+        if end > start && self.text.as_bytes()[end - 1] == b'\r' {
+            end -= 1;
+        }
+        start..end.max(start)
+    }
+
+    /// Text of 1-based `line`, without its line terminator.
+    pub fn line_text(&self, line: usize) -> &str {
+        &self.text[self.line_span(line)]
+    }
+
+    /// Byte offset of the start of 1-based `line`.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_span(line).start
+    }
+}
+
+fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'\n')
+        .map(|(i, _)| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new("x", "x", text.to_string())
+    }
+
+    #[test]
+    fn positions_are_one_based_and_count_characters() {
+        let f = file("ab\nçd\r\nx");
+        assert_eq!(f.position(0), Position { line: 1, column: 1 });
+        assert_eq!(f.position(3), Position { line: 2, column: 1 });
+        // 'ç' is two bytes: the 'd' after it is column 2.
+        assert_eq!(f.position(5), Position { line: 2, column: 2 });
+        assert_eq!(f.position(8), Position { line: 3, column: 1 });
+        assert_eq!(f.line_text(2), "çd");
+        assert_eq!(f.line_count(), 3);
+    }
+
+    #[test]
+    fn offsets_past_the_end_and_inside_characters_are_clamped() {
+        let f = file("é\n");
+        assert_eq!(f.position(1), Position { line: 1, column: 1 });
+        assert_eq!(f.position(99), Position { line: 2, column: 1 });
+        assert_eq!(f.line_count(), 1);
+        assert_eq!(f.line_text(7), "");
+    }
+}
