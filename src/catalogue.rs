@@ -55,7 +55,7 @@ pub fn render_rules(format: RulesFormat) -> String {
 
 fn markdown_table(metas: &[&RuleMeta]) -> String {
     let mut out = String::from(
-        "| code | name | category | default | what it flags |\n|---|---|---|---|---|\n",
+        "| code | name | category | default | what it does |\n|---|---|---|---|---|\n",
     );
     for m in metas {
         let _ = writeln!(

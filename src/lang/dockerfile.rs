@@ -441,7 +441,12 @@ fn parse_text(text: &str, source: &SourceFile) -> Dockerfile {
                             df.instructions.push(converted);
                         }
                         Err(e) => {
-                            let offset = error_offset(&e, input, base, text.len(), start);
+                            let mut offset = error_offset(&e, input, base, text.len(), start);
+                            if offset >= text.trim_end().len() {
+                                // "reached eof": point at the instruction that never ended.
+                                let after = df.instructions.last().map_or(start, |i| i.span.end);
+                                offset = instruction_start_after(text, after).unwrap_or(offset);
+                            }
                             df.errors.push(ParseError {
                                 message: format!("{e:#}"),
                                 offset,
@@ -540,6 +545,24 @@ fn next_instruction_start(text: &str, offset: usize, escape: char) -> Option<usi
         }
         if !is_comment {
             prev_continues = line_continues(line, escape);
+        }
+        pos = end + 1;
+    }
+    None
+}
+
+/// Start of the first line at or after `offset`'s next line that is neither blank nor a
+/// comment.
+fn instruction_start_after(text: &str, offset: usize) -> Option<usize> {
+    let mut pos = text[offset.min(text.len())..]
+        .find('\n')
+        .map(|i| offset + i + 1)?;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = &text[pos..end];
+        let trimmed = line.trim_start();
+        if !trimmed.is_empty() && !trimmed.starts_with('#') {
+            return Some(pos + (line.len() - trimmed.len()));
         }
         pos = end + 1;
     }

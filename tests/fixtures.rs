@@ -1,0 +1,194 @@
+//! Runs readylint over `fixtures/rules/` and compares what it finds with the inline
+//! annotations there: `# expect: CODE[, CODE]` above a line that must be flagged by each
+//! code, `# ok: CODE` above a line that must not be. In each file, the codes named in
+//! any annotation are checked strictly: a finding of one of them on a line with no
+//! `expect` is a failure too.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use readylint::config::CliOverrides;
+use readylint::{RunOptions, run};
+
+#[derive(Debug, Default)]
+struct Annotations {
+    /// line → codes that must be reported on it
+    expect: BTreeMap<usize, BTreeSet<String>>,
+    /// line → codes that must not be reported on it
+    ok: BTreeMap<usize, BTreeSet<String>>,
+    /// every code the file talks about
+    codes: BTreeSet<String>,
+}
+
+fn annotation(line: &str) -> Option<(&'static str, Vec<String>)> {
+    let t = line.trim_start();
+    let body = t
+        .strip_prefix('#')
+        .or_else(|| t.strip_prefix("//"))?
+        .trim_start();
+    for kind in ["expect:", "ok:"] {
+        if let Some(rest) = body.strip_prefix(kind) {
+            let codes = rest
+                .split(',')
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+                .collect();
+            return Some((if kind == "ok:" { "ok" } else { "expect" }, codes));
+        }
+    }
+    None
+}
+
+fn read_annotations(text: &str) -> Annotations {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut a = Annotations::default();
+    for (i, line) in lines.iter().enumerate() {
+        let Some((kind, codes)) = annotation(line) else {
+            continue;
+        };
+        // The annotated line: the next one that is not itself an annotation or blank.
+        let target = (i + 1..lines.len())
+            .find(|&j| annotation(lines[j]).is_none() && !lines[j].trim().is_empty())
+            .map(|j| j + 1)
+            .unwrap_or(i + 2);
+        let map = if kind == "ok" { &mut a.ok } else { &mut a.expect };
+        map.entry(target).or_default().extend(codes.iter().cloned());
+        a.codes.extend(codes);
+    }
+    a
+}
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn fixtures_match_their_annotations() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
+    let report = run(&RunOptions {
+        paths: vec![root.clone()],
+        overrides: CliOverrides {
+            no_config: true,
+            ..CliOverrides::default()
+        },
+        ..RunOptions::default()
+    })
+    .expect("the fixture run succeeds");
+
+    let mut found: BTreeMap<(String, usize), BTreeSet<String>> = BTreeMap::new();
+    for f in &report.findings {
+        found
+            .entry((f.path.clone(), f.line))
+            .or_default()
+            .insert(f.rule.clone());
+    }
+
+    let mut all = Vec::new();
+    files(&root, &mut all);
+    let mut failures = Vec::new();
+    let mut checked = 0usize;
+    let mut rules_with_expect = BTreeSet::new();
+    let mut rules_with_ok = BTreeSet::new();
+    for path in all {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let rel = path
+            .strip_prefix(&root)
+            .expect("under root")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let ann = read_annotations(&text);
+        if ann.codes.is_empty() {
+            continue;
+        }
+        for (line, codes) in &ann.expect {
+            for code in codes {
+                checked += 1;
+                rules_with_expect.insert(code.clone());
+                let hit = found
+                    .get(&(rel.clone(), *line))
+                    .is_some_and(|s| s.contains(code));
+                if !hit {
+                    failures.push(format!("{rel}:{line}: expected {code}, not reported"));
+                }
+            }
+        }
+        for (line, codes) in &ann.ok {
+            for code in codes {
+                checked += 1;
+                rules_with_ok.insert(code.clone());
+                if found
+                    .get(&(rel.clone(), *line))
+                    .is_some_and(|s| s.contains(code))
+                {
+                    failures.push(format!("{rel}:{line}: {code} reported on an `ok` line"));
+                }
+            }
+        }
+        // Strictness: no finding of an annotated code on an unannotated line.
+        for ((p, line), codes) in &found {
+            if p != &rel {
+                continue;
+            }
+            for code in codes.intersection(&ann.codes) {
+                let expected = ann.expect.get(line).is_some_and(|s| s.contains(code));
+                if !expected {
+                    let f = report
+                        .findings
+                        .iter()
+                        .find(|f| &f.path == p && f.line == *line && &f.rule == code)
+                        .map(|f| f.message.clone())
+                        .unwrap_or_default();
+                    failures.push(format!("{rel}:{line}: unexpected {code}: {f}"));
+                }
+            }
+        }
+    }
+    failures.sort();
+    failures.dedup();
+    assert!(
+        failures.is_empty(),
+        "{} fixture mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(checked > 50, "only {checked} annotations checked");
+
+    // Every rule with a check has fixtures on both sides.
+    for meta in readylint::registry::metas() {
+        if meta.code == "RDY002" || meta.code == "RDY003" {
+            continue; // covered by the CLI tests, which need special files
+        }
+        assert!(
+            rules_with_expect.contains(meta.code),
+            "{} has no `expect` fixture",
+            meta.code
+        );
+        if meta.code != "RDY001" {
+            assert!(
+                rules_with_ok.contains(meta.code),
+                "{} has no `ok` fixture",
+                meta.code
+            );
+        }
+    }
+}
+
+#[test]
+fn annotations_are_read() {
+    let a = read_annotations("# expect: A1, B2\n\nX\n# ok: A1\n# expect: C3\nY\n");
+    assert_eq!(a.expect[&3], BTreeSet::from(["A1".into(), "B2".into()]));
+    assert_eq!(a.ok[&6], BTreeSet::from(["A1".into()]));
+    assert_eq!(a.expect[&6], BTreeSet::from(["C3".into()]));
+}
