@@ -311,7 +311,7 @@ fn check_source(
                 cx.report(
                     &ParseError::META,
                     e.offset..e.offset,
-                    format!("Dockerfile parse error: {}", e.message),
+                    format!("cannot parse this Dockerfile: {}", e.message),
                     "fix the syntax; the instructions around it were still checked",
                 );
             }

@@ -51,7 +51,11 @@ fn read_annotations(text: &str) -> Annotations {
             .find(|&j| annotation(lines[j]).is_none() && !lines[j].trim().is_empty())
             .map(|j| j + 1)
             .unwrap_or(i + 2);
-        let map = if kind == "ok" { &mut a.ok } else { &mut a.expect };
+        let map = if kind == "ok" {
+            &mut a.ok
+        } else {
+            &mut a.expect
+        };
         map.entry(target).or_default().extend(codes.iter().cloned());
         a.codes.extend(codes);
     }

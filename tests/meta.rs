@@ -1,0 +1,107 @@
+//! Meta-tests: they police the rule catalogue rather than one rule. Every rule has docs
+//! with every section, a kebab-case name and a well-formed code; the README's rule table
+//! is the generated one; messages follow the house style.
+
+use std::path::Path;
+
+use readylint::cli::RulesFormat;
+use readylint::config::CliOverrides;
+use readylint::{RunOptions, catalogue, registry, run};
+
+const SECTIONS: [&str; 5] = [
+    "What it does",
+    "Why it matters in production",
+    "Example",
+    "Fix",
+    "Known limits",
+];
+
+#[test]
+fn every_rule_has_complete_docs() {
+    for m in registry::metas() {
+        for s in SECTIONS {
+            let body = m.section(s).unwrap_or_default();
+            assert!(
+                body.len() > 20,
+                "{} {}: section `## {s}` is missing or empty",
+                m.code,
+                m.name
+            );
+        }
+        assert!(!m.summary().is_empty(), "{} has no summary", m.code);
+        let code_ok = m.code.len() == 6
+            && m.code[..3].chars().all(|c| c.is_ascii_uppercase())
+            && m.code[3..].chars().all(|c| c.is_ascii_digit());
+        assert!(
+            code_ok,
+            "{}: codes are three letters and three digits",
+            m.code
+        );
+        assert!(
+            m.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "{}: name `{}` is not kebab-case",
+            m.code,
+            m.name
+        );
+        let explained = catalogue::explain(m.code).expect("explain knows every rule");
+        assert!(explained.contains(m.name));
+    }
+}
+
+#[test]
+fn readme_rule_table_is_generated() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let start = "<!-- rules:start -->\n";
+    let end = "<!-- rules:end -->";
+    let (Some(a), Some(b)) = (readme.find(start), readme.find(end)) else {
+        panic!("README.md lacks the rules:start/rules:end markers");
+    };
+    let current = &readme[a + start.len()..b];
+    let generated = catalogue::render_rules(RulesFormat::Markdown);
+    if current.trim() != generated.trim() {
+        if std::env::var_os("READYLINT_BLESS").is_some() {
+            let updated = format!("{}{}{}{}", &readme[..a], start, generated, &readme[b..]);
+            std::fs::write(root.join("README.md"), updated).expect("write README.md");
+        } else {
+            panic!(
+                "README.md's rule table is out of date; run `READYLINT_BLESS=1 cargo test --test meta` to regenerate it"
+            );
+        }
+    }
+}
+
+#[test]
+fn messages_follow_the_house_style() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
+    let report = run(&RunOptions {
+        paths: vec![root],
+        overrides: CliOverrides {
+            no_config: true,
+            ..CliOverrides::default()
+        },
+        ..RunOptions::default()
+    })
+    .expect("fixture run");
+    assert!(!report.findings.is_empty());
+    for f in &report.findings {
+        let first = f.message.chars().next().unwrap_or(' ');
+        assert!(
+            !first.is_uppercase(),
+            "{} message starts with a capital: {}",
+            f.rule,
+            f.message
+        );
+        assert!(
+            !f.message.ends_with('.'),
+            "{} message ends with a period: {}",
+            f.rule,
+            f.message
+        );
+        assert!(!f.help.is_empty(), "{} finding without help", f.rule);
+        assert!(f.end_line >= f.line);
+        assert!(f.end_line > f.line || f.end_column >= f.column);
+    }
+}
