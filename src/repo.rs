@@ -1,20 +1,38 @@
 //! The repository index: what repository-level questions ("is there a `.dockerignore`
-//! in this build context?") are answered from. It is filled by the walk before any file
-//! is checked, so rules never touch the disk.
+//! in this build context?", "does any workflow run the tests?") are answered from. The
+//! walk fills the list of files; the per-file phase fills the facts each parsed file
+//! contributes. Rules never touch the disk.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
+use crate::source::SourceFile;
+
+/// What one parsed file tells the repository rules. Each front end adds its own field
+/// here (e.g. `python: Option<PythonFacts>`), filled by its rules through
+/// [`Context::facts`](crate::rule::Context::facts).
 #[derive(Debug, Default, Clone)]
+pub struct FileFacts {}
+
+#[derive(Debug, Default)]
 pub struct RepoIndex {
     /// Every file the walk saw (checked or not), relative to the root, `/`-separated.
     files: BTreeSet<String>,
+    /// The files that were read, with what they contributed.
+    sources: BTreeMap<String, (Arc<SourceFile>, FileFacts)>,
 }
 
 impl RepoIndex {
     pub fn new(files: impl IntoIterator<Item = String>) -> Self {
         Self {
             files: files.into_iter().collect(),
+            sources: BTreeMap::new(),
         }
+    }
+
+    pub fn add_source(&mut self, source: Arc<SourceFile>, facts: FileFacts) {
+        self.sources
+            .insert(source.rel_path.clone(), (source, facts));
     }
 
     pub fn contains(&self, rel_path: &str) -> bool {
@@ -30,8 +48,19 @@ impl RepoIndex {
         }
     }
 
+    /// Every file the walk saw.
     pub fn files(&self) -> impl Iterator<Item = &str> {
         self.files.iter().map(String::as_str)
+    }
+
+    /// A file that was read and parsed.
+    pub fn source(&self, rel_path: &str) -> Option<&SourceFile> {
+        self.sources.get(rel_path).map(|(s, _)| s.as_ref())
+    }
+
+    /// The parsed files with their facts, in path order.
+    pub fn parsed(&self) -> impl Iterator<Item = (&SourceFile, &FileFacts)> {
+        self.sources.values().map(|(s, f)| (s.as_ref(), f))
     }
 }
 

@@ -11,7 +11,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::lang::dockerfile::Dockerfile;
-use crate::repo::RepoIndex;
+use crate::repo::{FileFacts, RepoIndex};
 use crate::source::{SourceFile, Span};
 
 /// What part of production readiness a rule guards.
@@ -219,6 +219,9 @@ pub trait Rule: Send + Sync {
     fn meta(&self) -> &RuleMeta;
 
     fn check_dockerfile(&self, _file: &Dockerfile, _cx: &mut Context<'_>) {}
+
+    /// Called once per run, after every file was checked, over the repository index.
+    fn check_repo(&self, _repo: &RepoIndex, _cx: &mut RepoContext<'_>) {}
 }
 
 /// Implements [`Rule::meta`] for a rule declared with [`declare_rule!`].
@@ -250,9 +253,11 @@ pub struct RawFinding {
 /// What a rule sees while it checks one file, and where it reports.
 pub struct Context<'a> {
     pub source: &'a SourceFile,
+    /// The files of the repository (facts are not filled yet during this phase).
     pub repo: &'a RepoIndex,
     options: &'a BTreeMap<&'static str, RuleOptions>,
-    pub(crate) findings: Vec<RawFinding>,
+    findings: Vec<RawFinding>,
+    facts: FileFacts,
 }
 
 impl<'a> Context<'a> {
@@ -266,7 +271,13 @@ impl<'a> Context<'a> {
             repo,
             options,
             findings: Vec::new(),
+            facts: FileFacts::default(),
         }
+    }
+
+    /// What this file contributes to the repository index.
+    pub fn facts(&mut self) -> &mut FileFacts {
+        &mut self.facts
     }
 
     /// Reports a finding of `meta`'s rule at `span`.
@@ -308,7 +319,61 @@ impl<'a> Context<'a> {
             .unwrap_or(default)
     }
 
-    pub fn into_findings(self) -> Vec<RawFinding> {
+    pub fn finish(self) -> (Vec<RawFinding>, FileFacts) {
+        (self.findings, self.facts)
+    }
+}
+
+/// What a repository rule sees, and where it reports: findings anchored at a file of
+/// the repository (the manifest, the workflow, the Dockerfile), never at nothing.
+pub struct RepoContext<'a> {
+    pub repo: &'a RepoIndex,
+    options: &'a BTreeMap<&'static str, RuleOptions>,
+    findings: Vec<(String, RawFinding)>,
+}
+
+impl<'a> RepoContext<'a> {
+    pub fn new(repo: &'a RepoIndex, options: &'a BTreeMap<&'static str, RuleOptions>) -> Self {
+        Self {
+            repo,
+            options,
+            findings: Vec::new(),
+        }
+    }
+
+    /// Reports a finding at `span` of the file `rel_path`.
+    pub fn report(
+        &mut self,
+        meta: &RuleMeta,
+        rel_path: &str,
+        span: Span,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> &mut RawFinding {
+        self.findings.push((
+            rel_path.to_string(),
+            RawFinding {
+                code: meta.code,
+                span,
+                message: message.into(),
+                help: help.into(),
+                statement_start: None,
+            },
+        ));
+        let last = self.findings.len() - 1;
+        &mut self.findings[last].1
+    }
+
+    /// An integer option of the rule, or `default`.
+    pub fn option_int(&self, meta: &RuleMeta, name: &str, default: i64) -> i64 {
+        self.options
+            .get(meta.code)
+            .and_then(|o| o.get(name))
+            .and_then(toml::Value::as_integer)
+            .unwrap_or(default)
+    }
+
+    pub fn into_findings(self) -> Vec<(String, RawFinding)> {
         self.findings
     }
 }
