@@ -6,11 +6,11 @@ use std::fmt::Write;
 use serde_json::json;
 
 use crate::cli::RulesFormat;
-use crate::registry;
+use crate::registry::Registry;
 use crate::rule::RuleMeta;
 
-pub fn render_rules(format: RulesFormat) -> String {
-    let metas = registry::metas();
+pub fn render_rules(registry: &Registry, format: RulesFormat) -> String {
+    let metas = registry.metas();
     match format {
         RulesFormat::Text => {
             let mut out = String::new();
@@ -72,8 +72,8 @@ fn markdown_table(metas: &[&RuleMeta]) -> String {
 }
 
 /// The docs of one rule, or `None` if it names no rule.
-pub fn explain(rule: &str) -> Option<String> {
-    let m = registry::find(rule)?;
+pub fn explain(registry: &Registry, rule: &str) -> Option<String> {
+    let m = registry.find(rule)?;
     let mut out = format!(
         "# {} {}\n\ncategory: {} · default severity: {}\n\n",
         m.code,

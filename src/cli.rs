@@ -27,6 +27,9 @@ pub enum Command {
     Explain {
         /// A rule code (DKR001) or name (root-user).
         rule: String,
+        /// Include the rules of these packs (a pack file or a directory); repeatable.
+        #[arg(long = "rules", value_name = "DIR")]
+        rule_dirs: Vec<PathBuf>,
     },
 }
 
@@ -92,6 +95,9 @@ pub struct CheckArgs {
     /// Print how often each rule fired instead of the findings.
     #[arg(long)]
     pub statistics: bool,
+    /// Extra declarative rule packs (a pack file or a directory of them); repeatable.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rule_dirs: Vec<PathBuf>,
     /// Number of threads [default: the number of CPUs].
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -106,7 +112,27 @@ pub enum RulesFormat {
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
+    #[command(subcommand)]
+    pub action: Option<RulesAction>,
     /// Output format of the catalogue.
     #[arg(long, value_enum, default_value = "text")]
     pub format: RulesFormat,
+    /// Include the rules of these packs (a pack file or a directory); repeatable.
+    #[arg(long = "rules", value_name = "DIR", global = true)]
+    pub rule_dirs: Vec<PathBuf>,
+    /// Use this configuration file (for its `rule-dirs`) instead of discovering one.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesAction {
+    /// Print the JSON schema of the rule pack format.
+    Schema,
+    /// Run the examples (`tests.invalid` / `tests.valid`) of declarative packs: the
+    /// embedded ones and the configured ones, or only the PACKs given.
+    Test {
+        /// Pack files or directories of packs.
+        packs: Vec<PathBuf>,
+    },
 }

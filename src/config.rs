@@ -10,7 +10,8 @@ use miette::{Diagnostic, NamedSource, SourceSpan};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::registry;
+use crate::declarative;
+use crate::registry::Registry;
 use crate::rule::{OptionKind, RuleOptions, Severity};
 
 /// A configuration file that could not be used, pointing at the offending key or value.
@@ -98,6 +99,8 @@ pub struct CliOverrides {
     pub extend_select: Vec<String>,
     pub fail_on: Option<String>,
     pub exclude: Vec<String>,
+    /// `--rules DIR`: extra rule packs (files or directories).
+    pub rule_dirs: Vec<PathBuf>,
 }
 
 /// Everything one run needs to know about what to check and how to report it.
@@ -111,6 +114,8 @@ pub struct Settings {
     pub rule_options: BTreeMap<&'static str, RuleOptions>,
     pub rule_dirs: Vec<PathBuf>,
     pub project_type: ProjectType,
+    /// The rules of this run: built-in, embedded packs, and the user's packs.
+    pub registry: Registry,
     /// The configuration file used, if any.
     pub config_path: Option<PathBuf>,
 }
@@ -246,8 +251,12 @@ pub fn load(root: &Path, cli: &CliOverrides) -> miette::Result<Settings> {
 
 const KEYS_HELP: &str = "valid keys: select, ignore, extend-select, fail-on, exclude, rule-dirs, project-type, per-path-ignores, severity, rules";
 
-fn resolve_spanned(ctx: &Ctx<'_>, sel: &Spanned<String>) -> miette::Result<BTreeSet<&'static str>> {
-    registry::resolve(sel.get_ref()).ok_or_else(|| {
+fn resolve_spanned(
+    registry: &Registry,
+    ctx: &Ctx<'_>,
+    sel: &Spanned<String>,
+) -> miette::Result<BTreeSet<&'static str>> {
+    registry.resolve(sel.get_ref()).ok_or_else(|| {
         miette::Report::new(ctx.err(
             Some(sel.span()),
             format!("`{}` names no rule", sel.get_ref()),
@@ -257,8 +266,8 @@ fn resolve_spanned(ctx: &Ctx<'_>, sel: &Spanned<String>) -> miette::Result<BTree
     })
 }
 
-fn resolve_cli(sel: &str) -> Result<BTreeSet<&'static str>, UsageError> {
-    registry::resolve(sel).ok_or_else(|| {
+fn resolve_cli(registry: &Registry, sel: &str) -> Result<BTreeSet<&'static str>, UsageError> {
+    registry.resolve(sel).ok_or_else(|| {
         UsageError(format!(
             "`{sel}` names no rule: use a code (DKR001), a name (root-user), a code prefix (DKR), a category (container) or \"all\"; `readylint rules` lists them"
         ))
@@ -301,36 +310,37 @@ fn build(
     cli: &CliOverrides,
     path: Option<PathBuf>,
 ) -> miette::Result<Settings> {
+    let (registry, rule_dirs) = load_registry(&raw, ctx, cli, path.as_deref())?;
     // Selection: the configuration's, then the command line's over it.
     let mut enabled: BTreeSet<&'static str> = match &raw.select {
         Some(sel) => {
             let mut s = BTreeSet::new();
             for x in sel {
-                s.extend(resolve_spanned(ctx, x)?);
+                s.extend(resolve_spanned(&registry, ctx, x)?);
             }
             s
         }
-        None => registry::resolve("all").unwrap_or_default(),
+        None => registry.resolve("all").unwrap_or_default(),
     };
     for x in raw.extend_select.iter().flatten() {
-        enabled.extend(resolve_spanned(ctx, x)?);
+        enabled.extend(resolve_spanned(&registry, ctx, x)?);
     }
     for x in raw.ignore.iter().flatten() {
-        for c in resolve_spanned(ctx, x)? {
+        for c in resolve_spanned(&registry, ctx, x)? {
             enabled.remove(c);
         }
     }
     if let Some(sel) = &cli.select {
         enabled.clear();
         for x in sel {
-            enabled.extend(resolve_cli(x)?);
+            enabled.extend(resolve_cli(&registry, x)?);
         }
     }
     for x in &cli.extend_select {
-        enabled.extend(resolve_cli(x)?);
+        enabled.extend(resolve_cli(&registry, x)?);
     }
     for x in &cli.ignore {
-        for c in resolve_cli(x)? {
+        for c in resolve_cli(&registry, x)? {
             enabled.remove(c);
         }
     }
@@ -386,7 +396,7 @@ fn build(
         let set = globset([(glob.get_ref().as_str(), Some(glob.span()))], ctx)?;
         let mut c = BTreeSet::new();
         for code in codes {
-            c.extend(resolve_spanned(ctx, code)?);
+            c.extend(resolve_spanned(&registry, ctx, code)?);
         }
         per_path_ignores.push((set, c));
     }
@@ -401,14 +411,14 @@ fn build(
                 Some("expected \"error\", \"warning\" or \"note\"".into()),
             )
         })?;
-        for code in resolve_spanned(ctx, sel)? {
+        for code in resolve_spanned(&registry, ctx, sel)? {
             severity.insert(code, level);
         }
     }
 
     let mut rule_options: BTreeMap<&'static str, RuleOptions> = BTreeMap::new();
     for (code, opts) in raw.rules.iter().flatten() {
-        let meta = registry::find(code.get_ref()).ok_or_else(|| {
+        let meta = registry.find(code.get_ref()).ok_or_else(|| {
             ctx.err(
                 Some(code.span()),
                 format!("`{}` is not a rule code", code.get_ref()),
@@ -462,18 +472,6 @@ fn build(
         rule_options.insert(meta.code, values);
     }
 
-    let base = path
-        .as_ref()
-        .and_then(|p| p.parent())
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    let rule_dirs = raw
-        .rule_dirs
-        .iter()
-        .flatten()
-        .map(|d| base.join(d.get_ref()))
-        .collect();
-
     Ok(Settings {
         enabled,
         fail_on,
@@ -484,5 +482,64 @@ fn build(
         rule_dirs,
         project_type,
         config_path: path,
+        registry,
     })
+}
+
+/// Loads the user's packs (`rule-dirs`, relative to the configuration file, and
+/// `--rules`) and builds the registry of the run. A pack rule whose code or name is
+/// taken is an error that names both.
+fn load_registry(
+    raw: &RawConfig,
+    ctx: &Ctx<'_>,
+    cli: &CliOverrides,
+    path: Option<&Path>,
+) -> miette::Result<(Registry, Vec<PathBuf>)> {
+    let base = path
+        .and_then(|p| p.parent())
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let mut dirs: Vec<(PathBuf, Option<std::ops::Range<usize>>)> = raw
+        .rule_dirs
+        .iter()
+        .flatten()
+        .map(|d| (base.join(d.get_ref()), Some(d.span())))
+        .collect();
+    dirs.extend(cli.rule_dirs.iter().map(|d| (d.clone(), None)));
+    let mut extra = Vec::new();
+    let mut origins: Vec<(&'static str, &'static str, String)> = Vec::new();
+    for (dir, span) in &dirs {
+        if !dir.exists() {
+            let msg = format!("rule pack path {} does not exist", dir.display());
+            return Err(match span {
+                Some(s) => ctx.err(Some(s.clone()), msg, "not found", None).into(),
+                None => UsageError(msg).into(),
+            });
+        }
+        for rule in declarative::load_path(dir)? {
+            let m = *crate::rule::Rule::meta(&rule);
+            let standard = Registry::standard();
+            if let Some(other) = standard.find(m.code).or_else(|| standard.find(m.name)) {
+                return Err(UsageError(format!(
+                    "{}: rule {} ({}) collides with the built-in rule {} ({})",
+                    rule.origin, m.code, m.name, other.code, other.name
+                ))
+                .into());
+            }
+            if let Some((_, _, o)) = origins
+                .iter()
+                .find(|(c, n, _)| *c == m.code || *n == m.name)
+            {
+                return Err(UsageError(format!(
+                    "{}: rule {} ({}) collides with a rule of the same code or name in {o}",
+                    rule.origin, m.code, m.name
+                ))
+                .into());
+            }
+            origins.push((m.code, m.name, rule.origin.clone()));
+            extra.push(rule);
+        }
+    }
+    let registry = Registry::with(declarative::into_static(extra)).map_err(UsageError)?;
+    Ok((registry, dirs.into_iter().map(|(d, _)| d).collect()))
 }

@@ -14,6 +14,10 @@ use ignore::{WalkBuilder, WalkState};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FileKind {
     Dockerfile,
+    /// Any `*.toml` file.
+    Toml,
+    /// A file no front end reads, selected by a declarative rule's globs.
+    Text,
 }
 
 /// `Dockerfile.<ext>` names that are source code, documents, templates or data, not
@@ -118,7 +122,13 @@ pub fn classify(rel_path: &str) -> Option<FileKind> {
         || dotted("containerfile.")
         || lower.ends_with(".dockerfile")
         || lower.ends_with(".containerfile");
-    is_dockerfile.then_some(FileKind::Dockerfile)
+    if is_dockerfile {
+        Some(FileKind::Dockerfile)
+    } else if lower.ends_with(".toml") {
+        Some(FileKind::Toml)
+    } else {
+        None
+    }
 }
 
 /// One file the walk found.
@@ -144,6 +154,8 @@ pub struct Walk {
 /// Options of the walk.
 pub struct WalkOptions<'a> {
     pub respect_ignore_files: bool,
+    /// Files of no known kind that a declarative rule wants to read.
+    pub also_read: &'a (dyn Fn(&str) -> bool + Sync),
     pub threads: usize,
     pub is_excluded: &'a (dyn Fn(&str) -> bool + Sync),
 }
@@ -194,7 +206,7 @@ pub fn walk(root: &Path, paths: &[PathBuf], opts: &WalkOptions<'_>) -> Walk {
                             .file_name()
                             .map(|n| n.to_string_lossy().into_owned())
                             .unwrap_or_default();
-                        push_file(out, &rel, entry.path());
+                        push_file(out, &rel, entry.path(), opts);
                     }
                     return WalkState::Continue;
                 }
@@ -212,7 +224,7 @@ pub fn walk(root: &Path, paths: &[PathBuf], opts: &WalkOptions<'_>) -> Walk {
                     return WalkState::Continue;
                 }
                 if ft.is_file() {
-                    push_file(out, &rel, entry.path());
+                    push_file(out, &rel, entry.path(), opts);
                 } else if ft.is_symlink() {
                     if let Some(reason) = symlink_problem(entry.path(), canonical_root) {
                         if classify(&rel).is_some() {
@@ -248,10 +260,11 @@ fn lock(m: &Mutex<Walk>) -> std::sync::MutexGuard<'_, Walk> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn push_file(out: &Mutex<Walk>, rel: &str, abs: &Path) {
+fn push_file(out: &Mutex<Walk>, rel: &str, abs: &Path, opts: &WalkOptions<'_>) {
+    let kind = classify(rel).or_else(|| (opts.also_read)(rel).then_some(FileKind::Text));
     let mut w = lock(out);
     w.all_files.push(rel.to_string());
-    if let Some(kind) = classify(rel) {
+    if let Some(kind) = kind {
         w.entries.push(Entry::File {
             rel_path: rel.to_string(),
             abs_path: abs.to_path_buf(),

@@ -23,7 +23,8 @@ use crate::config::{self, CliOverrides, FailOn, Settings};
 use crate::discover::{self, Entry, FileKind, WalkOptions};
 use crate::finding::{self, Finding};
 use crate::lang::dockerfile::{Dockerfile, Keyword};
-use crate::registry;
+use crate::lang::toml::TomlDoc;
+use crate::registry::Registry;
 use crate::repo::{FileFacts, RepoIndex};
 use crate::rule::{Context, RawFinding, RepoContext, Rule, RuleMeta};
 use crate::rules::readylint::{ParseError, SkippedFile, UnusedSuppression};
@@ -61,6 +62,8 @@ pub struct Report {
     pub sources: BTreeMap<String, Arc<str>>,
     pub root: PathBuf,
     pub fail_on: FailOn,
+    /// The rules of the run (for the rule metadata of SARIF).
+    pub registry: Registry,
 }
 
 impl Report {
@@ -109,9 +112,6 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
     }
     let root = scan_root(&paths);
     let settings = config::load(&root, &opts.overrides)?;
-    if !settings.rule_dirs.is_empty() {
-        eprintln!("readylint: `rule-dirs` is not supported by this version yet; ignored");
-    }
     let threads = opts
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -122,6 +122,13 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         .map_err(|e| config::UsageError(format!("cannot start {threads} threads: {e}")))?;
 
     let excluded = |rel: &str| settings.is_excluded(rel);
+    let wanted = |rel: &str| {
+        settings
+            .registry
+            .rules()
+            .iter()
+            .any(|r| settings.enabled.contains(r.meta().code) && r.wants_file(rel))
+    };
     let walk = discover::walk(
         &root,
         &paths,
@@ -129,10 +136,13 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
             respect_ignore_files: !opts.no_ignore_files,
             threads,
             is_excluded: &excluded,
+            also_read: &wanted,
         },
     );
     let mut repo = RepoIndex::new(walk.all_files.iter().cloned());
-    let rules: Vec<&dyn Rule> = registry::builtin()
+    let rules: Vec<&dyn Rule> = settings
+        .registry
+        .rules()
         .iter()
         .copied()
         .filter(|r| settings.enabled.contains(r.meta().code))
@@ -166,7 +176,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
             if !settings.is_enabled_for(raw.code, &path) {
                 continue;
             }
-            let Some(meta) = registry::find(raw.code) else {
+            let Some(meta) = settings.registry.find(raw.code) else {
                 continue;
             };
             let f = match repo.source(&path) {
@@ -189,6 +199,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         sources: BTreeMap::new(),
         root,
         fail_on: settings.fail_on,
+        registry: settings.registry.clone(),
     };
     for mut o in outcomes {
         o.findings
@@ -369,13 +380,41 @@ fn check_source(
             }
             comments = dockerfile_comments(source, &df);
         }
+        FileKind::Toml => {
+            let doc = TomlDoc::parse(&source.text);
+            for (message, at) in &doc.errors {
+                cx.report(
+                    &ParseError::META,
+                    *at..*at,
+                    format!("cannot parse this TOML file: {message}"),
+                    "fix the syntax; what parsed was still checked",
+                );
+            }
+            if let Some((message, at)) = doc.errors.first() {
+                let p = source.position(*at);
+                error = Some(FileError {
+                    path: source.rel_path.clone(),
+                    message: format!("{message} at line {} column {}", p.line, p.column),
+                });
+            }
+            for r in &rules {
+                r.check_toml(&doc, &mut cx);
+            }
+            comments = suppress::hash_comments(source);
+        }
+        FileKind::Text => {
+            comments = suppress::marker_comments(source);
+        }
+    }
+    for r in &rules {
+        r.check_text(kind, &mut cx);
     }
     let (raw, facts) = cx.finish();
     let findings: Vec<Finding> = raw
         .into_iter()
         .filter(|f| settings.is_enabled_for(f.code, &source.rel_path))
         .filter_map(|f| {
-            let meta = registry::find(f.code)?;
+            let meta = settings.registry.find(f.code)?;
             Some(to_finding(source, meta, f, settings))
         })
         .collect();
@@ -465,7 +504,7 @@ fn unused_suppressions(
             if *used {
                 continue;
             }
-            match registry::find(rule) {
+            match settings.registry.find(rule) {
                 None => out.push((d.span.clone(), format!("`{scope}[{rule}]` names no rule"))),
                 Some(m) if settings.is_enabled_for(m.code, &source.rel_path) => out.push((
                     d.span.clone(),

@@ -1,13 +1,15 @@
 //! The binary: parse arguments, run, print, exit. The only place errors are printed.
 
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
-use readylint::cli::{CheckArgs, Cli, ColorArg, Command, FailOnArg};
-use readylint::config::CliOverrides;
+use readylint::cli::{CheckArgs, Cli, ColorArg, Command, FailOnArg, RulesAction};
+use readylint::config::{self, CliOverrides};
 use readylint::output::{self, Format, Style};
-use readylint::{RunOptions, catalogue};
+use readylint::registry::Registry;
+use readylint::{RunOptions, catalogue, declarative};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -26,21 +28,73 @@ fn main() -> ExitCode {
     }
 }
 
+/// The registry for `rules` and `explain`: the configuration of the current directory
+/// (for its `rule-dirs`) plus `--rules`.
+fn registry(config: Option<PathBuf>, rule_dirs: Vec<PathBuf>) -> miette::Result<Registry> {
+    let overrides = CliOverrides {
+        config,
+        rule_dirs,
+        ..CliOverrides::default()
+    };
+    Ok(config::load(Path::new("."), &overrides)?.registry)
+}
+
 fn dispatch(cli: Cli) -> miette::Result<u8> {
     match cli.command {
-        Some(Command::Rules(args)) => {
-            print_out(&catalogue::render_rules(args.format))?;
-            Ok(0)
-        }
-        Some(Command::Explain { rule }) => match catalogue::explain(&rule) {
-            Some(text) => {
-                print_out(&text)?;
+        Some(Command::Rules(args)) => match args.action {
+            Some(RulesAction::Schema) => {
+                print_out(&declarative::json_schema())?;
                 Ok(0)
             }
-            None => Err(miette::miette!(
-                "`{rule}` names no rule; `readylint rules` lists them"
-            )),
+            Some(RulesAction::Test { packs }) => {
+                let rules = if packs.is_empty() {
+                    let mut rules = declarative::embedded_pack_rules()?;
+                    let settings = config::load(
+                        Path::new("."),
+                        &CliOverrides {
+                            config: args.config,
+                            ..CliOverrides::default()
+                        },
+                    );
+                    // The configured packs, loaded without running their examples here.
+                    if let Ok(s) = settings {
+                        for dir in s.rule_dirs {
+                            rules.extend(declarative::load_path_with(&dir, false)?);
+                        }
+                    }
+                    for dir in &args.rule_dirs {
+                        rules.extend(declarative::load_path_with(dir, false)?);
+                    }
+                    rules
+                } else {
+                    let mut rules = Vec::new();
+                    for p in packs.iter().chain(&args.rule_dirs) {
+                        rules.extend(declarative::load_path_with(p, false)?);
+                    }
+                    rules
+                };
+                let (text, ok) = declarative::run_self_tests(&rules);
+                print_out(&text)?;
+                Ok(if ok { 0 } else { 1 })
+            }
+            None => {
+                let registry = registry(args.config, args.rule_dirs)?;
+                print_out(&catalogue::render_rules(&registry, args.format))?;
+                Ok(0)
+            }
         },
+        Some(Command::Explain { rule, rule_dirs }) => {
+            let registry = registry(None, rule_dirs)?;
+            match catalogue::explain(&registry, &rule) {
+                Some(text) => {
+                    print_out(&text)?;
+                    Ok(0)
+                }
+                None => Err(miette::miette!(
+                    "`{rule}` names no rule; `readylint rules` lists them"
+                )),
+            }
+        }
         Some(Command::Check(args)) => check(args),
         None => check(cli.check),
     }
@@ -72,6 +126,7 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
                 .to_string()
             }),
             exclude: args.exclude,
+            rule_dirs: args.rule_dirs,
         },
         no_ignore_files: args.no_ignore_files,
         no_inline_ignores: args.no_inline_ignores,

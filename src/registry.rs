@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use crate::rule::{Category, Rule, RuleMeta};
 use crate::rules::{docker, readylint};
 
-/// Every built-in rule, in catalogue order.
+/// Every built-in (Rust) rule. Declarative pack rules are added by [`Registry`].
 pub fn builtin() -> &'static [&'static dyn Rule] {
     static RULES: OnceLock<Vec<&'static dyn Rule>> = OnceLock::new();
     RULES.get_or_init(|| {
@@ -18,10 +18,8 @@ pub fn builtin() -> &'static [&'static dyn Rule] {
             &docker::missing_healthcheck::MissingHealthcheck,
             &docker::shell_form_cmd::ShellFormCmd,
             &docker::secret_in_image::SecretInImage,
-            &docker::sudo_in_run::SudoInRun,
             &docker::missing_dockerignore::MissingDockerignore,
             &docker::pipe_without_pipefail::PipeWithoutPipefail,
-            &docker::curl_pipe_shell::CurlPipeShell,
             &EngineRule(readylint::ParseError::META),
             &EngineRule(readylint::UnusedSuppression::META),
             &EngineRule(readylint::SkippedFile::META),
@@ -30,6 +28,7 @@ pub fn builtin() -> &'static [&'static dyn Rule] {
 }
 
 /// A rule the engine reports itself (RDY001–RDY003): metadata only.
+#[derive(Debug)]
 struct EngineRule(RuleMeta);
 
 impl Rule for EngineRule {
@@ -38,47 +37,119 @@ impl Rule for EngineRule {
     }
 }
 
-/// All rule metadata, sorted by code.
+/// The rules of one run: the built-in ones, the embedded packs of `rules/`, and the
+/// user's packs from `rule-dirs`. Codes are unique across all of them.
+#[derive(Clone)]
+pub struct Registry {
+    rules: Vec<&'static dyn Rule>,
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.rules.iter().map(|r| r.meta().code))
+            .finish()
+    }
+}
+
+impl Registry {
+    /// Built-in rules and the embedded packs.
+    pub fn standard() -> &'static Registry {
+        static STANDARD: OnceLock<Registry> = OnceLock::new();
+        STANDARD.get_or_init(|| {
+            let mut rules: Vec<&'static dyn Rule> = builtin().to_vec();
+            rules.extend(crate::declarative::embedded_rules());
+            Registry::sorted(rules)
+        })
+    }
+
+    /// The standard rules plus `extra` (user packs). A duplicate code is an error that
+    /// names the code.
+    pub fn with(extra: Vec<&'static dyn Rule>) -> Result<Registry, String> {
+        let mut rules = Registry::standard().rules.clone();
+        for r in extra {
+            let m = r.meta();
+            if let Some(other) = rules
+                .iter()
+                .find(|o| o.meta().code == m.code || o.meta().name == m.name)
+            {
+                return Err(format!(
+                    "rule {} ({}) collides with the existing rule {} ({})",
+                    m.code,
+                    m.name,
+                    other.meta().code,
+                    other.meta().name
+                ));
+            }
+            rules.push(r);
+        }
+        Ok(Registry::sorted(rules))
+    }
+
+    fn sorted(mut rules: Vec<&'static dyn Rule>) -> Registry {
+        rules.sort_by_key(|r| r.meta().code);
+        Registry { rules }
+    }
+
+    pub fn rules(&self) -> &[&'static dyn Rule] {
+        &self.rules
+    }
+
+    /// All rule metadata, sorted by code.
+    pub fn metas(&self) -> Vec<&'static RuleMeta> {
+        self.rules.iter().map(|r| r.meta()).collect()
+    }
+
+    pub fn find(&self, code_or_name: &str) -> Option<&'static RuleMeta> {
+        self.rules
+            .iter()
+            .map(|r| r.meta())
+            .find(|m| m.code.eq_ignore_ascii_case(code_or_name) || m.name == code_or_name)
+    }
+
+    /// Resolves one selector to the codes it names, or `None` if it names nothing.
+    pub fn resolve(&self, selector: &str) -> Option<BTreeSet<&'static str>> {
+        let s = selector.trim();
+        let all = self.metas();
+        let hits: BTreeSet<&'static str> = if s.eq_ignore_ascii_case("all") {
+            all.iter().map(|m| m.code).collect()
+        } else if let Some(cat) = Category::parse(&s.to_ascii_lowercase()) {
+            all.iter()
+                .filter(|m| m.category == cat)
+                .map(|m| m.code)
+                .collect()
+        } else {
+            let upper = s.to_ascii_uppercase();
+            all.iter()
+                .filter(|m| {
+                    m.name == s
+                        || (!upper.is_empty()
+                            && m.code.starts_with(&upper)
+                            && upper
+                                .chars()
+                                .next()
+                                .is_some_and(|c| c.is_ascii_alphabetic()))
+                })
+                .map(|m| m.code)
+                .collect()
+        };
+        (!hits.is_empty()).then_some(hits)
+    }
+}
+
+/// All rule metadata of the standard registry, sorted by code.
 pub fn metas() -> Vec<&'static RuleMeta> {
-    let mut m: Vec<&'static RuleMeta> = builtin().iter().map(|r| r.meta()).collect();
-    m.sort_by_key(|m| m.code);
-    m
+    Registry::standard().metas()
 }
 
+/// A rule of the standard registry by code or name.
 pub fn find(code_or_name: &str) -> Option<&'static RuleMeta> {
-    builtin()
-        .iter()
-        .map(|r| r.meta())
-        .find(|m| m.code.eq_ignore_ascii_case(code_or_name) || m.name == code_or_name)
+    Registry::standard().find(code_or_name)
 }
 
-/// Resolves one selector to the codes it names, or `None` if it names nothing.
+/// Resolves a selector against the standard registry.
 pub fn resolve(selector: &str) -> Option<BTreeSet<&'static str>> {
-    let s = selector.trim();
-    let all = metas();
-    let hits: BTreeSet<&'static str> = if s.eq_ignore_ascii_case("all") {
-        all.iter().map(|m| m.code).collect()
-    } else if let Some(cat) = Category::parse(&s.to_ascii_lowercase()) {
-        all.iter()
-            .filter(|m| m.category == cat)
-            .map(|m| m.code)
-            .collect()
-    } else {
-        let upper = s.to_ascii_uppercase();
-        all.iter()
-            .filter(|m| {
-                m.name == s
-                    || (!upper.is_empty()
-                        && m.code.starts_with(&upper)
-                        && upper
-                            .chars()
-                            .next()
-                            .is_some_and(|c| c.is_ascii_alphabetic()))
-            })
-            .map(|m| m.code)
-            .collect()
-    };
-    (!hits.is_empty()).then_some(hits)
+    Registry::standard().resolve(selector)
 }
 
 #[cfg(test)]

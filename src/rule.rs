@@ -10,12 +10,26 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::discover::FileKind;
 use crate::lang::dockerfile::Dockerfile;
+use crate::lang::toml::TomlDoc;
 use crate::repo::{FileFacts, RepoIndex};
 use crate::source::{SourceFile, Span};
 
 /// What part of production readiness a rule guards.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
     Errors,
@@ -71,7 +85,19 @@ impl fmt::Display for Category {
 }
 
 /// How bad a finding is. Ordered: `Note < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
     Note,
@@ -219,6 +245,18 @@ pub trait Rule: Send + Sync {
     fn meta(&self) -> &RuleMeta;
 
     fn check_dockerfile(&self, _file: &Dockerfile, _cx: &mut Context<'_>) {}
+
+    fn check_toml(&self, _file: &TomlDoc, _cx: &mut Context<'_>) {}
+
+    /// Called for every file, whatever its kind, after the kind's own check: for rules
+    /// that read lines of text (declarative regex rules).
+    fn check_text(&self, _kind: FileKind, _cx: &mut Context<'_>) {}
+
+    /// Whether the rule wants to read `rel_path` although no front end claims it
+    /// (declarative rules selecting files by glob).
+    fn wants_file(&self, _rel_path: &str) -> bool {
+        false
+    }
 
     /// Called once per run, after every file was checked, over the repository index.
     fn check_repo(&self, _repo: &RepoIndex, _cx: &mut RepoContext<'_>) {}

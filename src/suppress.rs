@@ -122,6 +122,61 @@ pub fn directives(source: &SourceFile, comments: &[Comment]) -> Vec<Directive> {
     out
 }
 
+/// Comments of a `#`-comment language whose strings are single-line (TOML,
+/// requirements files): from a `#` outside quotes to the end of the line.
+pub fn hash_comments(source: &SourceFile) -> Vec<Comment> {
+    let mut out = Vec::new();
+    for line in 1..=source.line_count() {
+        let span = source.line_span(line);
+        let text = &source.text[span.clone()];
+        let mut quote: Option<char> = None;
+        let mut prev = ' ';
+        for (i, c) in text.char_indices() {
+            match quote {
+                Some(q) if c == q && prev != '\\' => quote = None,
+                Some(_) => {}
+                None if c == '"' || c == '\'' => quote = Some(c),
+                None if c == '#' => {
+                    out.push(Comment {
+                        span: span.start + i..span.end,
+                        own_line: text[..i].trim().is_empty(),
+                    });
+                    break;
+                }
+                None => {}
+            }
+            prev = c;
+        }
+    }
+    out
+}
+
+/// Comments of a file in an unknown language: a `#` or `//` marker directly before
+/// `readylint:`.
+pub fn marker_comments(source: &SourceFile) -> Vec<Comment> {
+    let mut out = Vec::new();
+    for line in 1..=source.line_count() {
+        let span = source.line_span(line);
+        let text = &source.text[span.clone()];
+        let Some(at) = text.find("readylint:") else {
+            continue;
+        };
+        let before = text[..at].trim_end();
+        let marker = if before.ends_with("//") {
+            before.len() - 2
+        } else if before.ends_with('#') {
+            before.len() - 1
+        } else {
+            continue;
+        };
+        out.push(Comment {
+            span: span.start + marker..span.end,
+            own_line: text[..marker].trim().is_empty(),
+        });
+    }
+    out
+}
+
 /// The first line after `line` that is neither blank nor a whole-line comment.
 fn next_code_line(source: &SourceFile, line: usize, comments: &[Comment]) -> usize {
     let mut l = line + 1;

@@ -70,6 +70,27 @@ impl SimpleCommand {
         }
     }
 
+    /// The words that name a command to run: wrappers such as `sudo` or `env` (without
+    /// their options) and then the program, in order.
+    pub fn command_words(&self) -> Vec<&ShellWord> {
+        let program = self.program();
+        let program_start = program.first().map(|w| w.span.start);
+        let mut out: Vec<&ShellWord> = self
+            .words
+            .iter()
+            .filter(|w| {
+                !is_assignment(&w.value)
+                    && matches!(
+                        w.value.as_str(),
+                        "sudo" | "env" | "exec" | "time" | "nohup" | "command"
+                    )
+                    && program_start.is_none_or(|p| w.span.start < p)
+            })
+            .collect();
+        out.extend(program.first());
+        out
+    }
+
     /// The program name, without a leading directory (`/usr/bin/curl` → `curl`).
     pub fn program_name(&self) -> Option<&str> {
         self.program()

@@ -5,7 +5,6 @@
 use serde_json::{Value, json};
 
 use crate::Report;
-use crate::registry;
 use crate::rule::{RuleMeta, Severity};
 
 fn level(s: Severity) -> &'static str {
@@ -54,7 +53,7 @@ fn rule_descriptor(m: &RuleMeta) -> Value {
 }
 
 pub fn render(report: &Report) -> String {
-    let metas = registry::metas();
+    let metas = report.registry.metas();
     let rules: Vec<Value> = metas.iter().map(|m| rule_descriptor(m)).collect();
     let results: Vec<Value> = report
         .findings

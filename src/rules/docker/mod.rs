@@ -2,14 +2,12 @@
 //! the stages it is built from, and the shell commands inside `RUN`.
 
 pub mod add_instead_of_copy;
-pub mod curl_pipe_shell;
 pub mod missing_dockerignore;
 pub mod missing_healthcheck;
 pub mod pipe_without_pipefail;
 pub mod root_user;
 pub mod secret_in_image;
 pub mod shell_form_cmd;
-pub mod sudo_in_run;
 
 use crate::lang::dockerfile::{Args, Command, Dockerfile, Instruction, Keyword, Stage};
 use crate::lang::shell::{self, SimpleCommand};

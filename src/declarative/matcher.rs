@@ -1,0 +1,417 @@
+//! The matchers a pack rule can use, each giving exact byte spans:
+//!
+//! - `{ regex = '…', unless = '…' }`: a regex over each line of the file; `unless` on the
+//!   same line cancels the match.
+//! - `{ instruction = "RUN", regex = '…' }`: a regex over one kind of Dockerfile
+//!   instruction, with line continuations joined and positions mapped back.
+//! - `{ instruction = "RUN", command = 'sudo', args = '…', piped-to = '…' }`: a shell
+//!   command inside the instruction whose program name matches `command` (whole name),
+//!   optionally whose arguments match `args`, and that is piped into a program matching
+//!   `piped-to`.
+//! - `{ toml = "dependencies.*", value = '…' }` or `{ toml = "jobs.*", missing = "key" }`:
+//!   a dotted key path in a TOML file (`*` for any key or element).
+//!
+//! Regexes are Rust's linear-time engine: no pattern can make a run hang.
+
+use regex::{Regex, RegexBuilder};
+use serde::Deserialize;
+
+use crate::discover::FileKind;
+use crate::lang::dockerfile::{Dockerfile, Keyword};
+use crate::lang::shell::Op;
+use crate::lang::toml::{TomlDoc, Value};
+use crate::rules::docker::run_scripts;
+use crate::source::{SourceFile, Span};
+
+pub const HELP: &str = "a matcher is { regex, unless } over lines; { instruction, regex | command [, args, piped-to] } in Dockerfiles; or { toml, value | missing } in TOML files";
+
+/// A matcher: `{ regex, unless }` over lines; `{ instruction, regex | command [, args,
+/// piped-to] }` in Dockerfiles; `{ toml, value | missing }` in TOML files.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(super) struct RawMatcher {
+    /// A regex (Rust syntax, linear time) over each line, or over an instruction's text.
+    regex: Option<String>,
+    /// A regex on the same line (or instruction) that cancels the match.
+    unless: Option<String>,
+    /// A Dockerfile instruction (`RUN`, `COPY`, …) to look in.
+    instruction: Option<String>,
+    /// A regex that must match a whole command name in the instruction's shell script.
+    command: Option<String>,
+    /// A regex over the command's arguments (joined by spaces).
+    args: Option<String>,
+    /// A regex that must match the whole name of the command the output is piped into.
+    piped_to: Option<String>,
+    /// A dotted key path in a TOML file; `*` for any key or element.
+    toml: Option<String>,
+    /// A regex over the selected TOML value.
+    value: Option<String>,
+    /// A key the selected TOML table must have.
+    missing: Option<String>,
+}
+
+#[derive(Debug)]
+pub enum Matcher {
+    Lines {
+        regex: Regex,
+        unless: Option<Regex>,
+    },
+    Instruction {
+        keyword: Keyword,
+        regex: Option<Regex>,
+        unless: Option<Regex>,
+        command: Option<Regex>,
+        args: Option<Regex>,
+        piped_to: Option<Regex>,
+    },
+    Toml {
+        path: String,
+        value: Option<Regex>,
+        missing: Option<String>,
+    },
+}
+
+fn compile(key: &str, pattern: &str, whole: bool) -> Result<Regex, String> {
+    let p = if whole {
+        format!("^(?:{pattern})$")
+    } else {
+        pattern.to_string()
+    };
+    RegexBuilder::new(&p)
+        .size_limit(10 * (1 << 20))
+        .dfa_size_limit(10 * (1 << 20))
+        .build()
+        .map_err(|e| format!("`{key}` is not a valid regex: {e}"))
+}
+
+fn opt(key: &str, pattern: &Option<String>, whole: bool) -> Result<Option<Regex>, String> {
+    pattern
+        .as_deref()
+        .map(|p| compile(key, p, whole))
+        .transpose()
+}
+
+impl Matcher {
+    pub fn from_value(value: toml::Value) -> Result<Matcher, String> {
+        let raw: RawMatcher = value
+            .try_into()
+            .map_err(|e: toml::de::Error| e.message().trim().to_string())?;
+        let shell_keys = raw.command.is_some() || raw.args.is_some() || raw.piped_to.is_some();
+        if let Some(path) = raw.toml {
+            if raw.instruction.is_some()
+                || raw.regex.is_some()
+                || raw.unless.is_some()
+                || shell_keys
+            {
+                return Err("`toml` goes with `value` or `missing` only".into());
+            }
+            if raw.value.is_some() == raw.missing.is_some() {
+                return Err("`toml` needs exactly one of `value` and `missing`".into());
+            }
+            return Ok(Matcher::Toml {
+                path,
+                value: opt("value", &raw.value, false)?,
+                missing: raw.missing,
+            });
+        }
+        if raw.value.is_some() || raw.missing.is_some() {
+            return Err("`value` and `missing` go with `toml`".into());
+        }
+        if let Some(inst) = raw.instruction {
+            let keyword = Keyword::parse(&inst).ok_or_else(|| {
+                format!("`instruction`: `{inst}` is not a Dockerfile instruction")
+            })?;
+            if raw.regex.is_some() == raw.command.is_some() {
+                return Err("`instruction` needs exactly one of `regex` and `command`".into());
+            }
+            if raw.command.is_none() && (raw.args.is_some() || raw.piped_to.is_some()) {
+                return Err("`args` and `piped-to` go with `command`".into());
+            }
+            return Ok(Matcher::Instruction {
+                keyword,
+                regex: opt("regex", &raw.regex, false)?,
+                unless: opt("unless", &raw.unless, false)?,
+                command: opt("command", &raw.command, true)?,
+                args: opt("args", &raw.args, false)?,
+                piped_to: opt("piped-to", &raw.piped_to, true)?,
+            });
+        }
+        if shell_keys {
+            return Err("`command`, `args` and `piped-to` go with `instruction`".into());
+        }
+        let Some(regex) = raw.regex else {
+            return Err("a matcher needs `regex`, `instruction` or `toml`".into());
+        };
+        Ok(Matcher::Lines {
+            regex: compile("regex", &regex, false)?,
+            unless: opt("unless", &raw.unless, false)?,
+        })
+    }
+
+    /// The file kind a structural matcher reads.
+    pub fn implied_kind(&self) -> Option<FileKind> {
+        match self {
+            Matcher::Lines { .. } => None,
+            Matcher::Instruction { .. } => Some(FileKind::Dockerfile),
+            Matcher::Toml { .. } => Some(FileKind::Toml),
+        }
+    }
+
+    /// Line matches: the first match on each line.
+    pub fn match_lines(&self, source: &SourceFile) -> Vec<Span> {
+        let Matcher::Lines { regex, unless } = self else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for line in 1..=source.line_count() {
+            let span = source.line_span(line);
+            let text = &source.text[span.clone()];
+            if let Some(m) = regex.find(text) {
+                if unless.as_ref().is_some_and(|u| u.is_match(text)) {
+                    continue;
+                }
+                out.push(span.start + m.start()..span.start + m.end());
+            }
+        }
+        out
+    }
+
+    pub fn match_dockerfile(&self, source: &SourceFile, df: &Dockerfile) -> Vec<Span> {
+        let Matcher::Instruction {
+            keyword,
+            regex,
+            unless,
+            command,
+            args,
+            piped_to,
+        } = self
+        else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for inst in df.instructions.iter().filter(|i| i.keyword == *keyword) {
+            let (joined, map) =
+                joined_arguments(source, inst.keyword_span.end, inst.span.end, df.escape);
+            if unless.as_ref().is_some_and(|u| u.is_match(&joined)) {
+                continue;
+            }
+            if let Some(re) = regex {
+                if let Some(m) = re.find(&joined) {
+                    let start = map.get(m.start()).copied().unwrap_or(inst.span.start);
+                    let end = map
+                        .get(m.end().saturating_sub(1))
+                        .map_or(inst.span.end, |e| e + 1);
+                    out.push(start..end.max(start));
+                }
+                continue;
+            }
+            let Some(command) = command else { continue };
+            for script in run_scripts(source, inst) {
+                let cmds = script.commands();
+                for (i, cmd) in cmds.iter().enumerate() {
+                    let name = |w: &crate::lang::shell::ShellWord| {
+                        w.value.rsplit('/').next().unwrap_or(&w.value).to_string()
+                    };
+                    let Some(hit) = cmd
+                        .command_words()
+                        .into_iter()
+                        .find(|w| command.is_match(&name(w)))
+                    else {
+                        continue;
+                    };
+                    let rest: Vec<&str> = cmd
+                        .words
+                        .iter()
+                        .filter(|w| w.span.start > hit.span.start)
+                        .map(|w| w.value.as_str())
+                        .collect();
+                    if args.as_ref().is_some_and(|a| !a.is_match(&rest.join(" "))) {
+                        continue;
+                    }
+                    let first = hit.span.clone();
+                    let mut end = cmd.words.last().map_or(first.end, |w| w.span.end);
+                    if let Some(p) = piped_to {
+                        let next = cmds.get(i + 1).filter(|_| cmd.op == Some(Op::Pipe));
+                        let Some(next) =
+                            next.filter(|n| n.program_name().is_some_and(|n| p.is_match(n)))
+                        else {
+                            continue;
+                        };
+                        end = next.program().first().map_or(end, |w| w.span.end);
+                    }
+                    out.push(script.file_span(first.start..end, inst.keyword_span.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    pub fn match_toml(&self, _source: &SourceFile, doc: &TomlDoc) -> Vec<Span> {
+        let Matcher::Toml {
+            path,
+            value,
+            missing,
+        } = self
+        else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (key, node) in doc.select(path) {
+            if let Some(re) = value {
+                if node.scalar_text().is_some_and(|t| re.is_match(&t)) {
+                    out.push(node.span.clone());
+                }
+            } else if let Some(m) = missing {
+                if matches!(node.value, Value::Table(_)) && node.get(m).is_none() {
+                    out.push(key.map_or(node.span.clone(), |k| k.span.clone()));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The argument text of an instruction with line continuations and comment lines
+/// removed, and for each byte of it the byte offset in the file.
+fn joined_arguments(
+    source: &SourceFile,
+    start: usize,
+    end: usize,
+    escape: char,
+) -> (String, Vec<usize>) {
+    let text = &source.text[start.min(source.text.len())..end.min(source.text.len())];
+    let mut joined = String::with_capacity(text.len());
+    let mut map = Vec::with_capacity(text.len());
+    let mut lines = text.split_inclusive('\n').peekable();
+    let mut offset = start;
+    let mut first = true;
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_start();
+        if !first && trimmed.starts_with('#') {
+            offset += line.len();
+            continue;
+        }
+        first = false;
+        let body = line.trim_end_matches(['\n', '\r']);
+        let (body, continued) = match body.trim_end().strip_suffix(escape) {
+            Some(b) if lines.peek().is_some() => (b, true),
+            _ => (body, false),
+        };
+        for (i, ch) in body.char_indices() {
+            joined.push(ch);
+            for k in 0..ch.len_utf8() {
+                map.push(offset + i + k);
+            }
+        }
+        if continued {
+            joined.push(' ');
+            map.push(offset + body.len());
+        }
+        offset += line.len();
+    }
+    let lead = joined.len() - joined.trim_start().len();
+    (joined[lead..].to_string(), map[lead..].to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn df(text: &str) -> (SourceFile, Dockerfile) {
+        let s = SourceFile::new("Dockerfile", "Dockerfile", text.to_string());
+        let d = Dockerfile::parse(&s);
+        (s, d)
+    }
+
+    fn matcher(toml_text: &str) -> Matcher {
+        let v: toml::Value = toml::from_str::<toml::Table>(&format!("m = {toml_text}"))
+            .map(|t| t["m"].clone())
+            .unwrap_or_else(|e| panic!("{e}"));
+        Matcher::from_value(v).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn instruction_regex_maps_positions_across_continuations() {
+        let (s, d) = df("FROM x\nRUN apt-get update \\\n    && apt-get install -y curl\n");
+        let m = matcher(r#"{ instruction = "RUN", regex = 'install -y curl' }"#);
+        let hits = m.match_dockerfile(&s, &d);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(&s.text[hits[0].clone()], "install -y curl");
+        assert_eq!(s.position(hits[0].start).line, 3);
+    }
+
+    #[test]
+    fn command_and_pipe() {
+        let (s, d) = df("FROM x\nRUN echo sudo && curl -fsSL https://x | sudo bash\n");
+        let sudo = matcher(r#"{ instruction = "RUN", command = "sudo" }"#);
+        let hits = sudo.match_dockerfile(&s, &d);
+        assert_eq!(hits.len(), 1);
+        assert!(s.text[hits[0].clone()].starts_with("sudo bash"));
+        let pipe =
+            matcher(r#"{ instruction = "RUN", command = "curl|wget", piped-to = "(ba)?sh" }"#);
+        let hits = pipe.match_dockerfile(&s, &d);
+        assert_eq!(&s.text[hits[0].clone()], "curl -fsSL https://x | sudo bash");
+    }
+
+    #[test]
+    fn lines_with_unless() {
+        let s = SourceFile::new(
+            "x",
+            "x",
+            "image: app:latest\nimage: app:latest # pinned elsewhere\n".into(),
+        );
+        let m = matcher(r#"{ regex = ':latest', unless = 'pinned' }"#);
+        let hits = m.match_lines(&s);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(s.position(hits[0].start).line, 1);
+    }
+
+    #[test]
+    fn toml_value_and_missing() {
+        let text = "[dependencies]\nserde = \"*\"\nrand = \"0.8\"\n[jobs.a]\nx = 1\n[jobs.b]\ntimeout = 3\n";
+        let s = SourceFile::new("a.toml", "a.toml", text.into());
+        let doc = TomlDoc::parse(text);
+        let star = matcher(r#"{ toml = "dependencies.*", value = '^\*$' }"#);
+        let hits = star.match_toml(&s, &doc);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(&text[hits[0].clone()], "\"*\"");
+        let missing = matcher(r#"{ toml = "jobs.*", missing = "timeout" }"#);
+        let hits = missing.match_toml(&s, &doc);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(&text[hits[0].clone()], "a");
+    }
+
+    #[test]
+    fn bad_matchers_are_explained() {
+        for (m, needle) in [
+            (r#"{ regx = 'a' }"#, "unknown field"),
+            (r#"{ regex = '(' }"#, "not a valid regex"),
+            (
+                r#"{ instruction = "RUNN", regex = 'a' }"#,
+                "not a Dockerfile instruction",
+            ),
+            (
+                r#"{ toml = "a", value = 'x', missing = "y" }"#,
+                "exactly one",
+            ),
+            (r#"{ command = "sudo" }"#, "go with `instruction`"),
+        ] {
+            let v: toml::Value = toml::from_str::<toml::Table>(&format!("m = {m}"))
+                .map(|t| t["m"].clone())
+                .unwrap_or_else(|e| panic!("{e}"));
+            let err = Matcher::from_value(v).expect_err(m);
+            assert!(err.contains(needle), "{m}: {err}");
+        }
+    }
+
+    #[test]
+    fn catastrophic_backtracking_pattern_is_linear() {
+        // `(a+)+$` takes exponential time in a backtracking engine on this input.
+        let line = format!("{}!", "a".repeat(50_000));
+        let s = SourceFile::new("x", "x", line);
+        let m = matcher(r#"{ regex = '(a+)+$' }"#);
+        let start = std::time::Instant::now();
+        assert!(m.match_lines(&s).is_empty());
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    }
+}

@@ -1,0 +1,277 @@
+//! Declarative rule packs end to end, through the real binary: a user pack fires on a
+//! repository, broken packs are exit 2 naming the file and the key, `rules test` runs
+//! examples, and pack rules show in `rules`, `explain` and SARIF like built-in ones.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn readylint() -> Command {
+    Command::cargo_bin("readylint").expect("binary")
+}
+
+const TEAM_PACK: &str = r#"
+[[rule]]
+code = "TEAM001"
+name = "sleep-in-handler"
+category = "timeouts"
+severity = "warning"
+message = "`time.sleep` blocks a worker"
+help = "use a timer or a queue"
+docs = """
+## What it does
+Flags `time.sleep` in service code.
+"""
+files = { kinds = ["text"], globs = ["svc/**/*.py"] }
+match = { regex = 'time\.sleep\(', unless = 'noqa' }
+tests.invalid = ["time.sleep(5)"]
+tests.valid = ["asyncio.sleep(5)", "time.sleep(1)  # noqa"]
+
+[[rule]]
+code = "TEAM002"
+name = "no-latest-in-values"
+category = "dependencies"
+severity = "error"
+message = "image tag `latest`"
+help = "pin the tag"
+docs = "Images tagged latest change under you."
+files = { kinds = ["toml"] }
+match = { toml = "image.tag", value = '^latest$' }
+tests.invalid = ["[image]\ntag = \"latest\""]
+tests.valid = ["[image]\ntag = \"1.2.3\""]
+"#;
+
+fn repo_with_pack(pack: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("svc/api")).expect("mkdir");
+    std::fs::create_dir_all(p.join("packs")).expect("mkdir");
+    std::fs::write(p.join("packs/team.toml"), pack).expect("write");
+    std::fs::write(
+        p.join("svc/api/handler.py"),
+        "import time\n\ndef handle():\n    time.sleep(2)\n    time.sleep(1)  # noqa\n",
+    )
+    .expect("write");
+    std::fs::write(p.join("scripts.py"), "time.sleep(3)\n").expect("write");
+    std::fs::write(
+        p.join("values.toml"),
+        "[image]\nname = \"app\"\ntag = \"latest\"\n",
+    )
+    .expect("write");
+    std::fs::write(p.join("readylint.toml"), "rule-dirs = [\"packs\"]\n").expect("write");
+    dir
+}
+
+fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let out = readylint()
+        .current_dir(dir)
+        .args(["check", "--format", "json", "."])
+        .args(args)
+        .output()
+        .expect("run");
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+#[test]
+fn a_user_pack_fires_on_a_repository() {
+    let dir = repo_with_pack(TEAM_PACK);
+    let v = json(dir.path(), &[]);
+    let findings = v["findings"].as_array().expect("findings");
+    let team: Vec<_> = findings
+        .iter()
+        .filter(|f| f["rule"].as_str().is_some_and(|r| r.starts_with("TEAM")))
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or_default().to_string(),
+                f["path"].as_str().unwrap_or_default().to_string(),
+                f["line"].as_u64().unwrap_or(0),
+                f["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        team,
+        [
+            (
+                "TEAM001".to_string(),
+                "svc/api/handler.py".to_string(),
+                4,
+                5
+            ),
+            ("TEAM002".to_string(), "values.toml".to_string(), 3, 7),
+        ],
+        "the glob keeps scripts.py out, `unless` drops the noqa line"
+    );
+    let f = &findings[0];
+    assert_eq!(f["category"], "timeouts");
+    assert_eq!(f["name"], "sleep-in-handler");
+}
+
+#[test]
+fn rules_flag_adds_a_pack_and_select_works_on_it() {
+    let dir = repo_with_pack(TEAM_PACK);
+    std::fs::remove_file(dir.path().join("readylint.toml")).expect("rm");
+    let v = json(dir.path(), &["--rules", "packs", "--select", "TEAM001"]);
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert_eq!(rules, ["TEAM001"]);
+}
+
+#[test]
+fn pack_rules_show_in_rules_explain_and_sarif() {
+    let dir = repo_with_pack(TEAM_PACK);
+    readylint()
+        .current_dir(dir.path())
+        .arg("rules")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("TEAM001").and(predicate::str::contains("DKR006")));
+    readylint()
+        .current_dir(dir.path())
+        .args(["explain", "sleep-in-handler"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Flags `time.sleep`"));
+    let out = readylint()
+        .current_dir(dir.path())
+        .args(["check", "--format", "sarif", "."])
+        .output()
+        .expect("run");
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).expect("sarif");
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
+    let team = rules
+        .iter()
+        .find(|r| r["id"] == "TEAM002")
+        .expect("TEAM002 in the SARIF rules");
+    assert_eq!(team["name"], "no-latest-in-values");
+    assert_eq!(team["defaultConfiguration"]["level"], "error");
+}
+
+fn broken(pack: &str, needles: &[&str]) {
+    let dir = repo_with_pack(pack);
+    let out = readylint()
+        .current_dir(dir.path())
+        .args(["check", "."])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2), "a broken pack is exit 2");
+    let err = String::from_utf8_lossy(&out.stderr).replace('\n', " ");
+    let err: String = err.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(err.contains("team.toml"), "names the file: {err}");
+    for n in needles {
+        assert!(err.contains(n), "expected `{n}` in: {err}");
+    }
+}
+
+#[test]
+fn broken_packs_are_exit_2_naming_file_and_key() {
+    broken(
+        &TEAM_PACK.replace("help = \"use a timer", "halp = \"use a timer"),
+        &["halp"],
+    );
+    broken(
+        &TEAM_PACK.replace(r"time\.sleep\(", r"time\.sleep("),
+        &["TEAM001", "match", "regex"],
+    );
+    broken(
+        &TEAM_PACK.replace("TEAM002", "TEAM001"),
+        &["TEAM001", "twice"],
+    );
+    broken(
+        &TEAM_PACK.replace("code = \"TEAM001\"", "code = \"DKR001\""),
+        &["DKR001", "collides"],
+    );
+    broken(
+        &TEAM_PACK.replace(
+            "tests.invalid = [\"time.sleep(5)\"]",
+            "tests.invalid = [\"sleep(5)\"]",
+        ),
+        &["TEAM001", "tests", "sleep(5)"],
+    );
+    broken(
+        &TEAM_PACK.replace("kinds = [\"toml\"]", "kinds = [\"tomll\"]"),
+        &["TEAM002", "files.kinds", "tomll"],
+    );
+    broken(
+        &TEAM_PACK.replace("category = \"timeouts\"", "category = \"speed\""),
+        &["TEAM001", "category", "speed"],
+    );
+}
+
+#[test]
+fn rules_test_reports_each_failing_example() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pack = TEAM_PACK
+        .replace(
+            "tests.invalid = [\"time.sleep(5)\"]",
+            "tests.invalid = [\"sleep(5)\", \"time.sleep(5)\"]",
+        )
+        .replace(
+            "tests.valid = [\"[image]\\ntag = \\\"1.2.3\\\"\"]",
+            "tests.valid = [\"[image]\\ntag = \\\"latest\\\"\"]",
+        );
+    std::fs::write(dir.path().join("team.toml"), pack).expect("write");
+    readylint()
+        .current_dir(dir.path())
+        .args(["rules", "test", "team.toml"])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("FAIL  TEAM001")
+                .and(predicate::str::contains(
+                    "invalid example does not match: \"sleep(5)\"",
+                ))
+                .and(predicate::str::contains("FAIL  TEAM002"))
+                .and(predicate::str::contains("valid example matches"))
+                .and(predicate::str::contains("rules: 0 passed, 2 failed")),
+        );
+    // The embedded packs pass their own examples.
+    readylint()
+        .current_dir(dir.path())
+        .args(["rules", "test"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("ok    DKR006").and(predicate::str::contains("ok    DKR009")),
+        );
+}
+
+#[test]
+fn the_committed_schema_is_the_generated_one() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let committed =
+        std::fs::read_to_string(root.join("docs/rule-pack.schema.json")).expect("schema");
+    let out = readylint().args(["rules", "schema"]).output().expect("run");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        committed,
+        "docs/rule-pack.schema.json is stale: run `cargo run -- rules schema > docs/rule-pack.schema.json`"
+    );
+    // The embedded packs are valid against it.
+    let schema: serde_json::Value = serde_json::from_str(&committed).expect("json");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    for entry in std::fs::read_dir(root.join("rules")).expect("rules/") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("read");
+        let value: toml::Value = toml::from_str(&text).expect("toml");
+        let instance = serde_json::to_value(&value).expect("to json");
+        let errors: Vec<String> = validator
+            .iter_errors(&instance)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+    }
+}
