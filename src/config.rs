@@ -158,11 +158,16 @@ pub fn discover(root: &Path) -> Option<PathBuf> {
                 return Some(p);
             }
         }
+        // A pyproject.toml counts when it has a [tool.readylint] table, even a broken
+        // one: `load` then reports what is wrong with it.
         let py = dir.join("pyproject.toml");
         if py.is_file()
             && std::fs::read_to_string(&py).is_ok_and(|t| {
-                toml::from_str::<Pyproject>(&t)
-                    .is_ok_and(|p| p.tool.and_then(|t| t.readylint).is_some())
+                toml::from_str::<toml::Table>(&t).is_ok_and(|doc| {
+                    doc.get("tool")
+                        .and_then(toml::Value::as_table)
+                        .is_some_and(|tool| tool.contains_key("readylint"))
+                })
             })
         {
             return Some(py);
@@ -201,9 +206,12 @@ pub fn load(root: &Path, cli: &CliOverrides) -> miette::Result<Settings> {
         None
     } else if let Some(p) = &cli.config {
         if !p.is_file() {
-            return Err(
-                UsageError(format!("configuration file {} does not exist", p.display())).into(),
-            );
+            let why = if p.exists() {
+                "is not a file"
+            } else {
+                "does not exist"
+            };
+            return Err(UsageError(format!("configuration file {} {why}", p.display())).into());
         }
         Some(p.clone())
     } else {

@@ -131,6 +131,13 @@ pub fn classify(rel_path: &str) -> Option<FileKind> {
     }
 }
 
+impl FileKind {
+    /// Kinds that are read only when an enabled rule asks for them.
+    pub fn is_optional(self) -> bool {
+        matches!(self, FileKind::Toml)
+    }
+}
+
 /// One file the walk found.
 #[derive(Debug, Clone)]
 pub enum Entry {
@@ -149,6 +156,8 @@ pub enum Entry {
 pub struct Walk {
     pub entries: Vec<Entry>,
     pub all_files: Vec<String>,
+    /// Directories or files the walk could not read: (path, message).
+    pub errors: Vec<(String, String)>,
 }
 
 /// Options of the walk.
@@ -160,17 +169,64 @@ pub struct WalkOptions<'a> {
     pub is_excluded: &'a (dyn Fn(&str) -> bool + Sync),
 }
 
-/// Repository-relative path with `/` separators.
+/// Repository-relative path with `/` separators; a path outside the root is kept as
+/// it is (absolute paths stay absolute).
 pub fn rel_path(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    let s: Vec<String> = rel
-        .components()
-        .filter_map(|c| match c {
-            std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
-            _ => None,
-        })
-        .collect();
-    s.join("/")
+    match path.strip_prefix(root) {
+        Ok(rel) => rel
+            .components()
+            .filter_map(|c| match c {
+                std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => path.to_string_lossy().replace('\\', "/"),
+    }
+}
+
+/// `path` made absolute against `cwd`, with `.` and `..` resolved lexically.
+pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// Adds to the index the entries of the directories from `path`'s directory up to the
+/// root, so that a file named on the command line is checked in its context (is there
+/// a `.dockerignore` beside this Dockerfile?).
+fn index_context(root: &Path, path: &Path, out: &Mutex<Walk>) {
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if !d.starts_with(root) {
+            break;
+        }
+        if let Ok(entries) = std::fs::read_dir(d) {
+            let names: Vec<String> = entries
+                .flatten()
+                .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
+                .map(|e| rel_path(root, &e.path()))
+                .collect();
+            lock(out).all_files.extend(names);
+        }
+        if d == root {
+            break;
+        }
+        dir = d.parent();
+    }
 }
 
 /// Walks `paths` (directories or files) below `root`.
@@ -178,6 +234,23 @@ pub fn walk(root: &Path, paths: &[PathBuf], opts: &WalkOptions<'_>) -> Walk {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let out = Mutex::new(Walk::default());
     for path in paths {
+        let is_dir = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+        if !is_dir {
+            index_context(root, path, &out);
+        }
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            // A link named on the command line: checked if it leads to a file in the
+            // root, reported otherwise.
+            let rel = rel_path(root, path);
+            match symlink_problem(path, &canonical_root) {
+                Some(reason) => lock(&out).entries.push(Entry::Skipped {
+                    rel_path: rel,
+                    reason,
+                }),
+                None => push_file(&out, &rel, path, opts),
+            }
+            continue;
+        }
         let mut builder = WalkBuilder::new(path);
         builder
             .hidden(false)
@@ -194,8 +267,12 @@ pub fn walk(root: &Path, paths: &[PathBuf], opts: &WalkOptions<'_>) -> Walk {
             let out = &out;
             let canonical_root = &canonical_root;
             Box::new(move |result| {
-                let Ok(entry) = result else {
-                    return WalkState::Continue;
+                let entry = match result {
+                    Ok(entry) => entry,
+                    Err(err) => {
+                        lock(out).errors.push(walk_error(root, &err));
+                        return WalkState::Continue;
+                    }
                 };
                 let rel = rel_path(root, entry.path());
                 if rel.is_empty() {
@@ -253,6 +330,8 @@ pub fn walk(root: &Path, paths: &[PathBuf], opts: &WalkOptions<'_>) -> Walk {
     walk.entries
         .sort_by(|a, b| entry_path(a).cmp(entry_path(b)));
     walk.entries.dedup_by(|a, b| entry_path(a) == entry_path(b));
+    walk.errors.sort();
+    walk.errors.dedup();
     walk
 }
 
@@ -271,6 +350,20 @@ fn push_file(out: &Mutex<Walk>, rel: &str, abs: &Path, opts: &WalkOptions<'_>) {
             kind,
         });
     }
+}
+
+fn walk_error(root: &Path, err: &ignore::Error) -> (String, String) {
+    fn path_of(err: &ignore::Error) -> Option<&Path> {
+        match err {
+            ignore::Error::WithPath { path, .. } => Some(path),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                path_of(err)
+            }
+            _ => None,
+        }
+    }
+    let path = path_of(err).map(|p| rel_path(root, p)).unwrap_or_default();
+    (path, format!("not walked: {err}"))
 }
 
 pub fn entry_path(e: &Entry) -> &str {

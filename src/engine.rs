@@ -76,12 +76,32 @@ impl Report {
     }
 }
 
-/// The scan root: a single directory argument, or the current directory.
-pub fn scan_root(paths: &[PathBuf]) -> PathBuf {
+/// Where configuration discovery starts: a single directory argument, the directory of
+/// a single file argument, or the current directory.
+pub fn scan_root(cwd: &Path, paths: &[PathBuf]) -> PathBuf {
     match paths {
         [one] if one.is_dir() => one.clone(),
-        _ => PathBuf::from("."),
+        [one] => one
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf),
+        _ => cwd.to_path_buf(),
     }
+}
+
+/// The root that reported paths are relative to, and that `exclude` and
+/// `per-path-ignores` globs match against: the directory of the configuration file, else
+/// the enclosing git repository, else where the scan started.
+fn project_root(settings: &Settings, start: &Path) -> PathBuf {
+    if let Some(dir) = settings.config_path.as_deref().and_then(Path::parent) {
+        if start.starts_with(dir) {
+            return dir.to_path_buf();
+        }
+    }
+    start
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .map_or_else(|| start.to_path_buf(), Path::to_path_buf)
 }
 
 /// What phase 1 yields for one file.
@@ -110,8 +130,19 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
             );
         }
     }
-    let root = scan_root(&paths);
-    let settings = config::load(&root, &opts.overrides)?;
+    let cwd = std::env::current_dir()
+        .map_err(|e| config::UsageError(format!("cannot read the current directory: {e}")))?;
+    let paths: Vec<PathBuf> = paths.iter().map(|p| discover::absolute(&cwd, p)).collect();
+    let start = scan_root(&cwd, &paths);
+    let settings = config::load(&start, &opts.overrides)?;
+    let settings = Settings {
+        config_path: settings
+            .config_path
+            .as_deref()
+            .map(|p| discover::absolute(&cwd, p)),
+        ..settings
+    };
+    let root = project_root(&settings, &start);
     let threads = opts
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -148,10 +179,15 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         .filter(|r| settings.enabled.contains(r.meta().code))
         .collect();
 
-    // Phase 1: every file, in parallel.
+    // Phase 1: every file, in parallel. Optional kinds only when a rule reads them.
+    let read_kind = |kind: FileKind| !kind.is_optional() || rules.iter().any(|r| r.reads(kind));
     let mut outcomes: Vec<FileOutcome> = pool.install(|| {
         walk.entries
             .par_iter()
+            .filter(|e| match e {
+                Entry::File { kind, .. } => read_kind(*kind),
+                Entry::Skipped { .. } => true,
+            })
             .map(|e| check_entry(e, &settings, &repo, &rules))
             .collect()
     });
@@ -225,6 +261,11 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         .findings
         .extend(repo_findings.into_values().flatten());
     finding::finalise(&mut report.findings);
+    report.errors.extend(
+        walk.errors
+            .into_iter()
+            .map(|(path, message)| FileError { path, message }),
+    );
     report.errors.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(report)
 }

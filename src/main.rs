@@ -12,6 +12,18 @@ use readylint::registry::Registry;
 use readylint::{RunOptions, catalogue, declarative};
 
 fn main() -> ExitCode {
+    // Diagnostics on a pipe or in CI logs are not wrapped, so names stay whole and
+    // greppable.
+    let to_terminal = std::io::stderr().is_terminal();
+    let _ = miette::set_hook(Box::new(move |_| {
+        let opts = miette::MietteHandlerOpts::new();
+        let opts = if to_terminal {
+            opts
+        } else {
+            opts.wrap_lines(false).color(false)
+        };
+        Box::new(opts.build())
+    }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

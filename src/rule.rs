@@ -252,6 +252,12 @@ pub trait Rule: Send + Sync {
     /// that read lines of text (declarative regex rules).
     fn check_text(&self, _kind: FileKind, _cx: &mut Context<'_>) {}
 
+    /// Whether the rule reads files of an optional kind (generic TOML files are read
+    /// and parsed only when an enabled rule asks for them).
+    fn reads(&self, _kind: FileKind) -> bool {
+        false
+    }
+
     /// Whether the rule wants to read `rel_path` although no front end claims it
     /// (declarative rules selecting files by glob).
     fn wants_file(&self, _rel_path: &str) -> bool {

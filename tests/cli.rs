@@ -1373,7 +1373,7 @@ fn statistics_counts_each_rule() {
 // ---------------------------------------------------------------------------------------
 
 #[test]
-#[ignore = "BUG: an invalid [tool.readylint] table in pyproject.toml is silently skipped (config::discover)"]
+
 fn invalid_pyproject_section_is_exit_2() {
     let repo = service_repo();
     write(
@@ -1389,7 +1389,7 @@ fn invalid_pyproject_section_is_exit_2() {
 }
 
 #[test]
-#[ignore = "BUG: DKR007 does not see the .dockerignore when the Dockerfile is passed as a file"]
+
 fn dockerignore_is_seen_when_a_file_is_passed() {
     let repo = copy_fixture("clean");
     let (_, report) = json_run(repo.path(), &["Dockerfile"]);
@@ -1397,7 +1397,7 @@ fn dockerignore_is_seen_when_a_file_is_passed() {
 }
 
 #[test]
-#[ignore = "BUG: config globs are matched against paths relative to the scanned directory, not to the configuration file"]
+
 fn per_path_ignores_apply_when_scanning_a_subdirectory() {
     let root = temp_repo();
     write(root.path(), "svc/Dockerfile", SERVICE);
@@ -1413,7 +1413,7 @@ fn per_path_ignores_apply_when_scanning_a_subdirectory() {
 }
 
 #[test]
-#[ignore = "BUG: an absolute file path outside the current directory is reported as `tmp/.../Dockerfile`"]
+
 fn absolute_file_argument_gets_a_sensible_path() {
     let repo = service_repo();
     let cwd = temp_repo();
@@ -1427,7 +1427,7 @@ fn absolute_file_argument_gets_a_sensible_path() {
 }
 
 #[test]
-#[ignore = "BUG: --statistics does not pad the severity column (Severity's Display ignores width)"]
+
 fn statistics_columns_are_aligned() {
     let repo = copy_fixture("bad-dockerfile");
     let text = stdout_of(

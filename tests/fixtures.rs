@@ -108,8 +108,8 @@ fn fixtures_match_their_annotations() {
             continue;
         };
         let rel = path
-            .strip_prefix(&root)
-            .expect("under root")
+            .strip_prefix(&report.root)
+            .expect("under the report's root")
             .to_string_lossy()
             .replace('\\', "/");
         let ann = read_annotations(&text);

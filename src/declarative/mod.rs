@@ -190,6 +190,10 @@ impl Rule for PackRule {
         &self.meta
     }
 
+    fn reads(&self, kind: FileKind) -> bool {
+        self.kinds.contains(&kind)
+    }
+
     fn wants_file(&self, rel_path: &str) -> bool {
         self.applies(rel_path, FileKind::Text)
     }

@@ -393,7 +393,9 @@ fn parse_text(text: &str, source: &SourceFile) -> Dockerfile {
     };
     let mut here_doc_spans: Vec<Span> = Vec::new();
     // (start offset in `text`, the prefix we added that must be skipped)
-    let mut start = 0usize;
+    // The parser drops a leading byte-order mark; start after it so that its spans
+    // line up with ours.
+    let mut start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut first_chunk = true;
     loop {
         let chunk = &text[start..];
@@ -441,7 +443,10 @@ fn parse_text(text: &str, source: &SourceFile) -> Dockerfile {
                             df.instructions.push(converted);
                         }
                         Err(e) => {
-                            let mut offset = error_offset(&e, input, base, text.len(), start);
+                            let mut offset = floor_boundary(
+                                text,
+                                error_offset(&e, input, base, text.len(), start),
+                            );
                             if offset >= text.trim_end().len() {
                                 // "reached eof": point at the instruction that never ended.
                                 let after = df.instructions.last().map_or(start, |i| i.span.end);
@@ -458,7 +463,7 @@ fn parse_text(text: &str, source: &SourceFile) -> Dockerfile {
                 }
             }
             Err(e) => {
-                let offset = error_offset(&e, input, base, text.len(), start);
+                let offset = floor_boundary(text, error_offset(&e, input, base, text.len(), start));
                 df.errors.push(ParseError {
                     message: format!("{e:#}"),
                     offset,
@@ -520,6 +525,7 @@ fn error_offset(e: &pd::Error, input: &str, base: isize, len: usize, start: usiz
 /// The start of the first line after the one holding `offset` that begins an
 /// instruction and is not the continuation of the previous line.
 fn next_instruction_start(text: &str, offset: usize, escape: char) -> Option<usize> {
+    let offset = floor_boundary(text, offset);
     let mut pos = text[offset.min(text.len())..]
         .find('\n')
         .map(|i| offset + i + 1)?;
@@ -554,6 +560,7 @@ fn next_instruction_start(text: &str, offset: usize, escape: char) -> Option<usi
 /// Start of the first line at or after `offset`'s next line that is neither blank nor a
 /// comment.
 fn instruction_start_after(text: &str, offset: usize) -> Option<usize> {
+    let offset = floor_boundary(text, offset);
     let mut pos = text[offset.min(text.len())..]
         .find('\n')
         .map(|i| offset + i + 1)?;
@@ -567,6 +574,15 @@ fn instruction_start_after(text: &str, offset: usize) -> Option<usize> {
         pos = end + 1;
     }
     None
+}
+
+/// `offset` clamped to the text and moved back to a character boundary.
+fn floor_boundary(text: &str, offset: usize) -> usize {
+    let mut o = offset.min(text.len());
+    while !text.is_char_boundary(o) {
+        o -= 1;
+    }
+    o
 }
 
 fn line_continues(line: &str, escape: char) -> bool {
@@ -917,6 +933,16 @@ mod tests {
         assert!(d.errors.is_empty(), "{:?}", d.errors);
         let comment_lines: Vec<usize> = d.comments.iter().map(|c| f.line_of(c.start)).collect();
         assert_eq!(comment_lines, [1, 5]);
+    }
+
+    #[test]
+    fn byte_order_mark_keeps_spans_aligned() {
+        let (f, d) = parse("\u{feff}FROM alpine\nUSER root\n");
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
+        assert_eq!(&f.text[d.instructions[1].span.clone()], "USER root");
+        let (_, d) = parse("\u{feff} FROBNICATE\nFROM alpine:3.20\n");
+        assert_eq!(d.errors.len(), 1);
+        assert_eq!(d.instructions.len(), 1);
     }
 
     #[test]

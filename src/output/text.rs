@@ -167,7 +167,7 @@ pub fn statistics(report: &Report) -> String {
     rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(&b.0)));
     let mut out = String::new();
     for ((code, name), (n, sev)) in rows {
-        let _ = writeln!(out, "{n:>6}  {code:<7} {sev:<8} {name}");
+        let _ = writeln!(out, "{n:>6}  {code:<7} {:<8} {name}", sev.as_str());
     }
     let _ = writeln!(out, "{}", one_line_summary(report));
     out
