@@ -325,6 +325,7 @@ pub fn walk(root: &Path, paths: &[PathBuf], opts: &WalkOptions<'_>) -> Walk {
         });
     }
     let mut walk = out.into_inner().unwrap_or_else(|e| e.into_inner());
+    add_dockerignores(root, &mut walk);
     walk.all_files.sort();
     walk.all_files.dedup();
     walk.entries
@@ -350,6 +351,44 @@ fn push_file(out: &Mutex<Walk>, rel: &str, abs: &Path, opts: &WalkOptions<'_>) {
             kind,
         });
     }
+}
+
+/// A `.dockerignore` is often listed in `.gitignore` (generated, or kept local), but it
+/// still shapes the build context: index the ones that exist beside each Dockerfile and
+/// in the directories above it, ignored or not.
+fn add_dockerignores(root: &Path, walk: &mut Walk) {
+    let mut found = Vec::new();
+    for e in &walk.entries {
+        let Entry::File {
+            abs_path,
+            kind: FileKind::Dockerfile,
+            ..
+        } = e
+        else {
+            continue;
+        };
+        if let Some(name) = abs_path.file_name() {
+            let own = abs_path.with_file_name(format!("{}.dockerignore", name.to_string_lossy()));
+            if own.is_file() {
+                found.push(rel_path(root, &own));
+            }
+        }
+        let mut dir = abs_path.parent();
+        while let Some(d) = dir {
+            if !d.starts_with(root) {
+                break;
+            }
+            let candidate = d.join(".dockerignore");
+            if candidate.is_file() {
+                found.push(rel_path(root, &candidate));
+            }
+            if d == root {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    walk.all_files.extend(found);
 }
 
 fn walk_error(root: &Path, err: &ignore::Error) -> (String, String) {

@@ -15,7 +15,8 @@ const SERVICE: &str = "\
 FROM alpine:3.20
 ENV DEMO_PASSWORD=demo
 ENV SERVICE_TOKEN=s3cr3t
-CMD [\"/srv/app\"]
+EXPOSE 8080
+CMD [\"/srv/app-server\"]
 ";
 
 fn service_repo() -> tempfile::TempDir {
@@ -629,7 +630,7 @@ fn ignore_on_the_line_above_silences_and_is_counted() {
         "Dockerfile",
         "# readylint: ignore[DKR001] -- the base image drops privileges itself\n\
          FROM alpine:3.20\n\
-         CMD [\"/srv/app\"]\n",
+         CMD [\"/srv/app-server\"]\n",
     );
     let (code, report) = json_run(repo.path(), &[]);
     assert_eq!(rules(&report), set(&["DKR003"]), "{report:#}");
@@ -655,7 +656,7 @@ fn ignore_by_name_trailing_comment_and_blanket() {
          # readylint: ignore\n\
          ADD app.tgz.part /srv/\n\
          HEALTHCHECK NONE\n\
-         CMD [\"/srv/app\"]\n",
+         CMD [\"/srv/app-server\"]\n",
     );
     let (code, report) = json_run(repo.path(), &[]);
     assert!(findings(&report).is_empty(), "{report:#}");
@@ -681,7 +682,7 @@ fn ignore_above_a_multi_line_instruction_covers_its_continuation_lines() {
                 RUN apk update && \\\n    apk info | grep musl\n\
                 USER app\n\
                 HEALTHCHECK NONE\n\
-                CMD [\"/srv/app\"]\n";
+                CMD [\"/srv/app-server\"]\n";
     write(repo.path(), "Dockerfile", text);
     let (code, report) = json_run(repo.path(), &[]);
     assert!(findings(&report).is_empty(), "{report:#}");
@@ -703,7 +704,7 @@ fn unused_suppression_is_rdy002() {
          RUN apk add --no-cache curl\n\
          # readylint: ignore[DKR999]\n\
          USER app\n\
-         CMD [\"/srv/app\"]\n",
+         CMD [\"/srv/app-server\"]\n",
     );
     let (_, report) = json_run(repo.path(), &[]);
     let rdy: Vec<&Value> = findings(&report)
@@ -732,7 +733,7 @@ fn suppression_of_an_unselected_rule_is_not_reported_unused() {
         "Dockerfile",
         "# readylint: ignore[DKR001]\n\
          FROM alpine:3.20\n\
-         CMD [\"/srv/app\"]\n",
+         CMD [\"/srv/app-server\"]\n",
     );
     // DKR001 does not run, so its suppression cannot be known to be unused.
     let (_, report) = json_run(repo.path(), &["--select", "DKR003,RDY002"]);
@@ -755,7 +756,7 @@ fn no_inline_ignores_reports_findings_and_no_rdy002() {
          FROM alpine:3.20\n\
          # readylint: ignore[DKR006]\n\
          RUN apk add --no-cache curl\n\
-         CMD [\"/srv/app\"]\n",
+         CMD [\"/srv/app-server\"]\n",
     );
     let (_, report) = json_run(repo.path(), &[]);
     assert_eq!(rules(&report), set(&["DKR003", "RDY002"]));
@@ -775,12 +776,12 @@ fn ignore_file_silences_the_whole_file() {
          FROM alpine:3.20\n\
          RUN apk info | grep musl\n\
          RUN apk info | grep curl\n\
-         CMD [\"/srv/app\"]\n",
+         CMD [\"/srv/app-server\"]\n",
     );
     write(
         repo.path(),
         "other/Dockerfile",
-        "FROM alpine:3.20\nRUN apk info | grep musl\nHEALTHCHECK NONE\nCMD [\"/srv/app\"]\n",
+        "FROM alpine:3.20\nRUN apk info | grep musl\nHEALTHCHECK NONE\nCMD [\"/srv/app-server\"]\n",
     );
     let (_, report) = json_run(repo.path(), &[]);
     assert_eq!(rules_in(&report, "Dockerfile"), set(&["DKR003"]));
@@ -794,7 +795,7 @@ fn ignore_file_silences_the_whole_file() {
     write(
         repo.path(),
         "other/Dockerfile",
-        "# readylint: ignore-file[DKR002]\nFROM alpine:3.20\nUSER app\nHEALTHCHECK NONE\nCMD [\"/srv/app\"]\n",
+        "# readylint: ignore-file[DKR002]\nFROM alpine:3.20\nUSER app\nHEALTHCHECK NONE\nCMD [\"/srv/app-server\"]\n",
     );
     let (_, report) = json_run(repo.path(), &[]);
     assert_eq!(
@@ -960,7 +961,7 @@ fn output_is_byte_identical_across_runs_and_thread_counts() {
             repo.path(),
             &format!("svc{:02}/Dockerfile", i),
             format!(
-                "FROM alpine:3.{i}\nENV API_TOKEN_{i}=t{i}\nRUN apk info | grep x{i}\nCMD /srv/app{i}\n"
+                "FROM alpine:3.{i}\nENV API_TOKEN_{i}=t{i}\nRUN apk info | grep x{i}\nCMD /srv/app-server{i}\n"
             ),
         );
     }
@@ -1446,4 +1447,21 @@ fn statistics_columns_are_aligned() {
         })
         .collect();
     assert_eq!(name_columns.len(), 1, "names start in one column:\n{text}");
+}
+
+#[test]
+fn a_gitignored_dockerignore_still_counts() {
+    let repo = temp_repo();
+    write(
+        repo.path(),
+        "svc/Dockerfile",
+        "FROM python:3.12\nCOPY . /app\nUSER app\n",
+    );
+    write(repo.path(), ".gitignore", ".dockerignore\n");
+    write(repo.path(), "svc/.dockerignore", ".git\n");
+    let (_, report) = json_run(repo.path(), &["--select", "DKR007"]);
+    assert!(findings(&report).is_empty(), "{report:#}");
+    std::fs::remove_file(repo.path().join("svc/.dockerignore")).expect("rm");
+    let (_, report) = json_run(repo.path(), &["--select", "DKR007"]);
+    assert_eq!(rules(&report), set(&["DKR007"]));
 }

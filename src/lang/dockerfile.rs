@@ -424,6 +424,7 @@ fn parse_text(text: &str, source: &SourceFile) -> Dockerfile {
             s.min(text.len())..e.min(text.len())
         };
         let mut failed_at: Option<usize> = None;
+        let mut resume_at: Option<usize> = None;
         match pd::parse_iter(input) {
             Ok(iter) => {
                 if first_chunk {
@@ -439,8 +440,17 @@ fn parse_text(text: &str, source: &SourceFile) -> Dockerfile {
                                 skip -= 1;
                                 continue;
                             }
-                            let converted = convert(&inst, &shift, &mut here_doc_spans);
+                            let mut converted = convert(&inst, &shift, &mut here_doc_spans);
+                            // The parser reads a here-document only right after the
+                            // keyword (`RUN <<EOF`); `RUN cat <<EOF > f` leaves the body
+                            // for us, and parsing must go on after its terminator.
+                            let resume =
+                                recover_here_docs(text, &mut converted, &mut here_doc_spans);
                             df.instructions.push(converted);
+                            if let Some(r) = resume {
+                                resume_at = Some(r);
+                                break;
+                            }
                         }
                         Err(e) => {
                             let mut offset = floor_boundary(
@@ -451,6 +461,13 @@ fn parse_text(text: &str, source: &SourceFile) -> Dockerfile {
                                 // "reached eof": point at the instruction that never ended.
                                 let after = df.instructions.last().map_or(start, |i| i.span.end);
                                 offset = instruction_start_after(text, after).unwrap_or(offset);
+                            }
+                            if let Some((inst, next)) = empty_exec_form(text, offset) {
+                                // `ENTRYPOINT []` clears the base image's entrypoint:
+                                // valid, though the parser wants an argument.
+                                df.instructions.push(inst);
+                                resume_at = Some(next);
+                                break;
                             }
                             df.errors.push(ParseError {
                                 message: format!("{e:#}"),
@@ -470,6 +487,14 @@ fn parse_text(text: &str, source: &SourceFile) -> Dockerfile {
                 });
                 failed_at = Some(offset);
             }
+        }
+        if let Some(r) = resume_at {
+            if r > start && r < text.len() {
+                start = r;
+                first_chunk = false;
+                continue;
+            }
+            break;
         }
         let Some(at) = failed_at else { break };
         match next_instruction_start(text, at, df.escape) {
@@ -555,6 +580,130 @@ fn next_instruction_start(text: &str, offset: usize, escape: char) -> Option<usi
         pos = end + 1;
     }
     None
+}
+
+/// Here-document openers in a command: `<<EOF`, `<<-EOF`, `<<'EOF'`, `<<"EOF"` (not the
+/// `<<<` here-string). Returns (delimiter, strip leading tabs).
+fn here_doc_markers(command: &str) -> Vec<(String, bool)> {
+    let b = command.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 1 < b.len() {
+        if b[i] == b'<'
+            && b[i + 1] == b'<'
+            && b.get(i + 2) != Some(&b'<')
+            && (i == 0 || b[i - 1] != b'<')
+        {
+            let mut j = i + 2;
+            let dash = b.get(j) == Some(&b'-');
+            if dash {
+                j += 1;
+            }
+            while j < b.len() && b[j] == b' ' {
+                j += 1;
+            }
+            let quote = b.get(j).copied().filter(|q| *q == b'\'' || *q == b'"');
+            if quote.is_some() {
+                j += 1;
+            }
+            let word_start = j;
+            while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+                j += 1;
+            }
+            if j > word_start {
+                out.push((command[word_start..j].to_string(), dash));
+            }
+            i = j.max(i + 2);
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Attaches the bodies of here-documents the parser left unread to `inst`, and returns
+/// where parsing must resume (after the last terminator), or `None` if there is nothing
+/// to recover or a terminator is missing.
+fn recover_here_docs(text: &str, inst: &mut Instruction, spans: &mut Vec<Span>) -> Option<usize> {
+    let (command, docs) = match &mut inst.args {
+        Args::Command {
+            command: Command::Shell(w),
+            here_docs,
+        } => (w.value.clone(), here_docs),
+        Args::Paths {
+            here_doc_sources, ..
+        } => (text.get(inst.span.clone())?.to_string(), here_doc_sources),
+        _ => return None,
+    };
+    let markers = here_doc_markers(&command);
+    if markers.len() <= docs.len() {
+        return None;
+    }
+    // Bodies start on the line after the instruction (after any bodies already read).
+    let mut pos = text[inst.span.end.min(text.len())..]
+        .find('\n')
+        .map(|i| inst.span.end + i + 1)?;
+    for (delim, dash) in &markers[docs.len()..] {
+        let body_start = pos;
+        loop {
+            if pos >= text.len() {
+                return None;
+            }
+            let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+            let line = text[pos..end].trim_end_matches('\r');
+            let line = if *dash {
+                line.trim_start_matches('\t')
+            } else {
+                line
+            };
+            if line == delim {
+                docs.push(Word {
+                    span: body_start..pos,
+                    value: text[body_start..pos].to_string(),
+                });
+                spans.push(body_start..end);
+                inst.span.end = end;
+                pos = (end + 1).min(text.len());
+                break;
+            }
+            pos = end + 1;
+        }
+    }
+    Some(pos)
+}
+
+/// `ENTRYPOINT []` or `CMD []` on the line at `offset`: the instruction, and where the
+/// next line starts.
+fn empty_exec_form(text: &str, offset: usize) -> Option<(Instruction, usize)> {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let line = &text[line_start..line_end];
+    let trimmed = line.trim();
+    let (word, rest) = trimmed.split_once(|c: char| c.is_whitespace())?;
+    let keyword =
+        Keyword::parse(word).filter(|k| matches!(k, Keyword::Entrypoint | Keyword::Cmd))?;
+    if rest.split_whitespace().collect::<String>() != "[]" {
+        return None;
+    }
+    let kw_start = line_start + (line.len() - line.trim_start().len());
+    let args_start = line_start + line.find('[')?;
+    let end = line_start + line.trim_end().len();
+    Some((
+        Instruction {
+            keyword,
+            keyword_span: kw_start..kw_start + word.len(),
+            span: kw_start..end,
+            flags: Vec::new(),
+            args: Args::Command {
+                command: Command::Exec {
+                    span: args_start..end,
+                    args: Vec::new(),
+                },
+                here_docs: Vec::new(),
+            },
+        },
+        (line_end + 1).min(text.len()),
+    ))
 }
 
 /// Start of the first line at or after `offset`'s next line that is neither blank nor a
@@ -943,6 +1092,41 @@ mod tests {
         let (_, d) = parse("\u{feff} FROBNICATE\nFROM alpine:3.20\n");
         assert_eq!(d.errors.len(), 1);
         assert_eq!(d.instructions.len(), 1);
+    }
+
+    #[test]
+    fn here_docs_after_the_command() {
+        let text = "FROM alpine\nRUN cat <<EOF > /etc/motd\nwelcome\nuser nginx;\nEOF\nRUN python3 <<-'PY' && sh <<B\n\tprint(1)\n\tPY\necho b\nB\nUSER app\n";
+        let (f, d) = parse(text);
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
+        let kws: Vec<Keyword> = d.instructions.iter().map(|i| i.keyword).collect();
+        assert_eq!(
+            kws,
+            [Keyword::From, Keyword::Run, Keyword::Run, Keyword::User]
+        );
+        let Args::Command { here_docs, .. } = &d.instructions[1].args else {
+            panic!("not a command")
+        };
+        assert_eq!(here_docs[0].value, "welcome\nuser nginx;\n");
+        let Args::Command { here_docs, .. } = &d.instructions[2].args else {
+            panic!("not a command")
+        };
+        assert_eq!(here_docs.len(), 2);
+        assert_eq!(here_docs[1].value, "echo b\n");
+        assert_eq!(&f.text[d.instructions[3].span.clone()], "USER app");
+        // Body lines are not Dockerfile comments.
+        assert!(d.comments.is_empty());
+    }
+
+    #[test]
+    fn empty_entrypoint_clears_it() {
+        let (_, d) = parse("FROM nginx\nENTRYPOINT []\nCMD [\"nginx\"]\n");
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
+        assert_eq!(d.instructions.len(), 3);
+        assert!(matches!(
+            d.instructions[1].command(),
+            Some(Command::Exec { args, .. }) if args.is_empty()
+        ));
     }
 
     #[test]

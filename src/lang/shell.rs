@@ -21,6 +21,8 @@ pub enum Op {
 pub struct ShellWord {
     pub span: Range<usize>,
     pub value: String,
+    /// Spans (in the script) of the scripts inside `$(…)`, backticks or `<(…)`.
+    pub subs: Vec<Range<usize>>,
 }
 
 /// A simple command and the operator after it.
@@ -110,144 +112,291 @@ fn is_assignment(word: &str) -> bool {
     }
 }
 
-/// Splits `script` into simple commands. `escape` is the line-continuation character
-/// (`\` in shells; a Dockerfile's `# escape=` may change it for the Dockerfile layer).
+/// Splits `script` into simple commands at the top level. Command substitutions
+/// (`$(…)`, backticks) and process substitutions (`<(…)`) stay inside their word, with
+/// the span of their inner script recorded in [`ShellWord::subs`]; `case` patterns
+/// (`x86_64|amd64)`) are not commands and their `|` is not a pipe.
 pub fn split(script: &str) -> Vec<SimpleCommand> {
-    let bytes = script.as_bytes();
-    let mut out = Vec::new();
-    let mut words: Vec<ShellWord> = Vec::new();
-    let mut i = 0usize;
-    let mut cur: Option<(usize, String)> = None;
-
-    macro_rules! end_word {
-        ($end:expr) => {
-            if let Some((start, value)) = cur.take() {
-                words.push(ShellWord {
-                    span: start..$end,
-                    value,
-                });
-            }
-        };
+    Splitter {
+        script,
+        bytes: script.as_bytes(),
+        out: Vec::new(),
+        words: Vec::new(),
+        cur: None,
+        case_depth: 0,
+        in_pattern: false,
     }
-    macro_rules! end_command {
-        ($op:expr, $span:expr) => {
-            if !words.is_empty() || $op.is_some() {
-                out.push(SimpleCommand {
-                    words: std::mem::take(&mut words),
-                    op: $op,
-                    op_span: $span,
-                });
-            }
-        };
-    }
+    .run()
+}
 
-    while i < bytes.len() {
-        let c = bytes[i];
-        match c {
-            b'\\' => {
-                // Line continuation or escaped character.
-                if bytes.get(i + 1) == Some(&b'\n') {
-                    end_word!(i);
-                    i += 2;
-                    continue;
-                }
-                if bytes.get(i + 1) == Some(&b'\r') && bytes.get(i + 2) == Some(&b'\n') {
-                    end_word!(i);
-                    i += 3;
-                    continue;
-                }
-                let start = cur.as_ref().map_or(i, |(s, _)| *s);
-                let mut value = cur.take().map(|(_, v)| v).unwrap_or_default();
-                if let Some(ch) = script[i + 1..].chars().next() {
-                    value.push(ch);
-                    i += 1 + ch.len_utf8();
-                } else {
-                    i += 1;
-                }
-                cur = Some((start, value));
+struct Splitter<'a> {
+    script: &'a str,
+    bytes: &'a [u8],
+    out: Vec<SimpleCommand>,
+    words: Vec<ShellWord>,
+    /// The word being read: start, value, substitution spans.
+    cur: Option<(usize, String, Vec<Range<usize>>)>,
+    case_depth: usize,
+    in_pattern: bool,
+}
+
+impl Splitter<'_> {
+    fn end_word(&mut self, end: usize) {
+        if let Some((start, value, subs)) = self.cur.take() {
+            if value == "esac" && self.words.is_empty() {
+                self.case_depth = self.case_depth.saturating_sub(1);
             }
-            b'\'' | b'"' => {
-                let start = cur.as_ref().map_or(i, |(s, _)| *s);
-                let mut value = cur.take().map(|(_, v)| v).unwrap_or_default();
-                let quote = c;
-                i += 1;
-                while i < bytes.len() && bytes[i] != quote {
-                    if quote == b'"' && bytes[i] == b'\\' && i + 1 < bytes.len() {
-                        i += 1;
-                    }
-                    let ch = script[i..].chars().next().unwrap_or('\u{fffd}');
-                    value.push(ch);
-                    i += ch.len_utf8().max(1);
-                }
-                i = (i + 1).min(bytes.len());
-                cur = Some((start, value));
-            }
-            b'#' if cur.is_none() => {
-                // A comment runs to the end of the line.
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b' ' | b'\t' | b'\r' => {
-                end_word!(i);
-                i += 1;
-            }
-            b'\n' => {
-                end_word!(i);
-                end_command!(Some(Op::Seq), Some(i..i + 1));
-                i += 1;
-            }
-            b'&' if i.checked_sub(1).map(|p| bytes[p]) == Some(b'>')
-                || bytes.get(i + 1) == Some(&b'>') =>
-            {
-                // `2>&1`, `&>`: a redirection, not an operator.
-                let start = cur.as_ref().map_or(i, |(s, _)| *s);
-                let mut value = cur.take().map(|(_, v)| v).unwrap_or_default();
-                value.push('&');
-                cur = Some((start, value));
-                i += 1;
-            }
-            b'|' | b'&' | b';' => {
-                end_word!(i);
-                let two = bytes.get(i + 1) == Some(&c);
-                let (op, len) = match (c, two) {
-                    (b'|', true) => (Op::Or, 2),
-                    (b'|', false) => (Op::Pipe, 1),
-                    (b'&', true) => (Op::And, 2),
-                    (b'&', false) => (Op::Background, 1),
-                    (_, true) => (Op::Seq, 2), // `;;` in case arms
-                    _ => (Op::Seq, 1),
-                };
-                // `|&` pipes stderr too.
-                let len = if op == Op::Pipe && bytes.get(i + 1) == Some(&b'&') {
-                    2
-                } else {
-                    len
-                };
-                end_command!(Some(op), Some(i..i + len));
-                i += len;
-            }
-            b'(' | b')' | b'{' | b'}' if cur.is_none() => {
-                // Grouping: treat as a command boundary without an operator.
-                end_command!(None::<Op>, None);
-                i += 1;
-            }
-            _ => {
-                let ch = script[i..].chars().next().unwrap_or('\u{fffd}');
-                let len = ch.len_utf8().max(1);
-                match cur.as_mut() {
-                    Some((_, v)) => v.push(ch),
-                    None => cur = Some((i, ch.to_string())),
-                }
-                i += len;
+            let opens_case = value == "in" && self.words.first().is_some_and(|w| w.value == "case");
+            self.words.push(ShellWord {
+                span: start..end,
+                value,
+                subs,
+            });
+            if opens_case {
+                self.case_depth += 1;
+                self.end_command(None, None);
+                self.in_pattern = true;
             }
         }
     }
-    end_word!(bytes.len());
-    end_command!(None::<Op>, None);
-    // Drop empty commands left by blank lines and separators.
-    out.retain(|c| !c.words.is_empty());
-    out
+
+    fn end_command(&mut self, op: Option<Op>, op_span: Option<Range<usize>>) {
+        if !self.words.is_empty() {
+            self.out.push(SimpleCommand {
+                words: std::mem::take(&mut self.words),
+                op,
+                op_span,
+            });
+        }
+    }
+
+    fn word(&mut self, at: usize) -> &mut (usize, String, Vec<Range<usize>>) {
+        self.cur
+            .get_or_insert_with(|| (at, String::new(), Vec::new()))
+    }
+
+    fn push_char(&mut self, at: usize, ch: char) {
+        self.word(at).1.push(ch);
+    }
+
+    /// From the `(` at `open`, the index after its matching `)`.
+    fn matching_paren(&self, open: usize) -> usize {
+        let b = self.bytes;
+        let mut depth = 0usize;
+        let mut i = open;
+        while i < b.len() {
+            match b[i] {
+                b'\\' => i += 1,
+                b'\'' => {
+                    i += 1;
+                    while i < b.len() && b[i] != b'\'' {
+                        i += 1;
+                    }
+                }
+                b'"' => {
+                    i += 1;
+                    while i < b.len() && b[i] != b'"' {
+                        if b[i] == b'\\' {
+                            i += 1;
+                        }
+                        i += 1;
+                    }
+                }
+                b'(' => depth += 1,
+                b')' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return i + 1;
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        b.len()
+    }
+
+    /// Reads a substitution whose `(` is at `open` (or a backtick span) into the
+    /// current word, raw, and records its inner span.
+    fn substitution(&mut self, at: usize, open: usize) -> usize {
+        let end = self.matching_paren(open);
+        let inner = (open + 1).min(end)..end.saturating_sub(1).max(open + 1).min(self.bytes.len());
+        let raw = &self.script[at..end];
+        let w = self.word(at);
+        w.1.push_str(raw);
+        w.2.push(inner);
+        end
+    }
+
+    fn backticks(&mut self, at: usize) -> usize {
+        let end = self.script[at + 1..]
+            .find('`')
+            .map_or(self.bytes.len(), |e| at + 1 + e + 1);
+        let inner = at + 1..end.saturating_sub(1).max(at + 1);
+        let raw = &self.script[at..end];
+        let w = self.word(at);
+        w.1.push_str(raw);
+        w.2.push(inner);
+        end
+    }
+
+    /// In a `case`, skips the pattern up to its `)`, unless `esac` comes first.
+    fn skip_pattern(&mut self, mut i: usize) -> usize {
+        let b = self.bytes;
+        while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\r' | b'\n') {
+            i += 1;
+        }
+        let rest = &self.script[i..];
+        if rest.starts_with("esac")
+            && rest[4..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric() && c != '_')
+        {
+            self.in_pattern = false;
+            return i;
+        }
+        while i < b.len() && b[i] != b')' {
+            match b[i] {
+                b'\\' => i += 1,
+                b'\'' | b'"' => {
+                    let q = b[i];
+                    i += 1;
+                    while i < b.len() && b[i] != q {
+                        i += 1;
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        self.in_pattern = false;
+        (i + 1).min(b.len())
+    }
+
+    fn run(mut self) -> Vec<SimpleCommand> {
+        let b = self.bytes;
+        let mut i = 0usize;
+        while i < b.len() {
+            if self.in_pattern && self.cur.is_none() && self.words.is_empty() {
+                i = self.skip_pattern(i);
+                continue;
+            }
+            let c = b[i];
+            match c {
+                b'\\' => {
+                    // Line continuation, or an escaped character.
+                    if b.get(i + 1) == Some(&b'\n') {
+                        self.end_word(i);
+                        i += 2;
+                        continue;
+                    }
+                    if b.get(i + 1) == Some(&b'\r') && b.get(i + 2) == Some(&b'\n') {
+                        self.end_word(i);
+                        i += 3;
+                        continue;
+                    }
+                    match self.script[i + 1..].chars().next() {
+                        Some(ch) => {
+                            self.push_char(i, ch);
+                            i += 1 + ch.len_utf8();
+                        }
+                        None => i += 1,
+                    }
+                }
+                b'$' if b.get(i + 1) == Some(&b'(') => i = self.substitution(i, i + 1),
+                b'<' | b'>' if b.get(i + 1) == Some(&b'(') => i = self.substitution(i, i + 1),
+                b'`' => i = self.backticks(i),
+                b'\'' => {
+                    self.word(i);
+                    i += 1;
+                    while i < b.len() && b[i] != b'\'' {
+                        let ch = self.script[i..].chars().next().unwrap_or('\u{fffd}');
+                        self.push_char(i, ch);
+                        i += ch.len_utf8().max(1);
+                    }
+                    i = (i + 1).min(b.len());
+                }
+                b'"' => {
+                    self.word(i);
+                    i += 1;
+                    while i < b.len() && b[i] != b'"' {
+                        if b[i] == b'$' && b.get(i + 1) == Some(&b'(') {
+                            i = self.substitution(i, i + 1);
+                            continue;
+                        }
+                        if b[i] == b'`' {
+                            i = self.backticks(i);
+                            continue;
+                        }
+                        if b[i] == b'\\' && i + 1 < b.len() {
+                            i += 1;
+                        }
+                        let ch = self.script[i..].chars().next().unwrap_or('\u{fffd}');
+                        self.push_char(i, ch);
+                        i += ch.len_utf8().max(1);
+                    }
+                    i = (i + 1).min(b.len());
+                }
+                b'#' if self.cur.is_none() => {
+                    // A comment runs to the end of the line.
+                    while i < b.len() && b[i] != b'\n' {
+                        i += 1;
+                    }
+                }
+                b' ' | b'\t' | b'\r' => {
+                    self.end_word(i);
+                    i += 1;
+                }
+                b'\n' => {
+                    self.end_word(i);
+                    self.end_command(Some(Op::Seq), Some(i..i + 1));
+                    i += 1;
+                }
+                b'&' if i.checked_sub(1).map(|p| b[p]) == Some(b'>')
+                    || b.get(i + 1) == Some(&b'>') =>
+                {
+                    // `2>&1`, `&>`: a redirection, not an operator.
+                    self.push_char(i, '&');
+                    i += 1;
+                }
+                b'|' | b'&' | b';' => {
+                    self.end_word(i);
+                    let two = b.get(i + 1) == Some(&c);
+                    let (op, mut len) = match (c, two) {
+                        (b'|', true) => (Op::Or, 2),
+                        (b'|', false) => (Op::Pipe, 1),
+                        (b'&', true) => (Op::And, 2),
+                        (b'&', false) => (Op::Background, 1),
+                        (_, true) => (Op::Seq, 2), // `;;` ends a case arm
+                        _ => (Op::Seq, 1),
+                    };
+                    // `|&` pipes stderr too; `;&` and `;;&` end case arms.
+                    if (op == Op::Pipe || c == b';') && b.get(i + len) == Some(&b'&') {
+                        len += 1;
+                    }
+                    self.end_command(Some(op), Some(i..i + len));
+                    if c == b';' && (two || len > 1) && self.case_depth > 0 {
+                        self.in_pattern = true;
+                    }
+                    i += len;
+                }
+                b'(' | b')' | b'{' | b'}' if self.cur.is_none() => {
+                    // Grouping: a command boundary without an operator.
+                    self.end_command(None, None);
+                    i += 1;
+                }
+                _ => {
+                    let ch = self.script[i..].chars().next().unwrap_or('\u{fffd}');
+                    self.push_char(i, ch);
+                    i += ch.len_utf8().max(1);
+                }
+            }
+        }
+        self.end_word(b.len());
+        self.end_command(None, None);
+        self.out
+    }
 }
 
 /// Whether the commands turn on `pipefail` (`set -o pipefail`, `set -euo pipefail`).
@@ -306,6 +455,35 @@ mod tests {
     }
 
     #[test]
+    fn case_patterns_are_not_pipes() {
+        let s = "case \"$arch\" in\n  x86_64|amd64) a=1 ;;\n  (arm64|aarch64) a=2;;\n  *) exit 1 ;;\nesac; curl x | tar x";
+        let got = names(s);
+        assert_eq!(
+            got.iter().filter(|(_, op)| *op == Some(Op::Pipe)).count(),
+            1,
+            "{got:?}"
+        );
+        assert!(
+            got.iter()
+                .any(|(n, op)| n == "curl" && *op == Some(Op::Pipe))
+        );
+        let cmds = split(s);
+        assert!(cmds.iter().any(|c| c.words[0].value == "a=1"), "{cmds:?}");
+        assert!(cmds.iter().any(|c| c.words[0].value == "exit"));
+    }
+
+    #[test]
+    fn substitutions_stay_in_their_word() {
+        let s = "runDeps=\"$(scanelf x | awk '{print $1}' | sort)\" && go test $(go list ./... | grep -v e2e) && bash <(curl -s u)";
+        let cmds = split(s);
+        assert!(cmds.iter().all(|c| c.op != Some(Op::Pipe)), "{cmds:?}");
+        let inner = &cmds[0].words[0].subs[0];
+        assert_eq!(&s[inner.clone()], "scanelf x | awk '{print $1}' | sort");
+        let bash = cmds.last().map(|c| &c.words[1]).expect("bash");
+        assert_eq!(&s[bash.subs[0].clone()], "curl -s u");
+    }
+
+    #[test]
     fn comments_and_unterminated_quotes_do_not_panic() {
         assert_eq!(
             names("# just a comment\n"),
@@ -314,5 +492,9 @@ mod tests {
         let _ = split("echo \"unterminated");
         let _ = split("echo '\u{e9}\\");
         let _ = split("\\");
+        let _ = split("echo $(unclosed | x");
+        let _ = split("echo `unclosed");
+        let _ = split("case x in a|b");
+        let _ = split("\"$(");
     }
 }

@@ -1,6 +1,6 @@
 //! DKR003 missing-healthcheck.
 
-use super::{final_chain, is_dev_container, last_in_chain};
+use super::{final_chain, is_dev_container, is_service, last_in_chain};
 use crate::lang::dockerfile::{Dockerfile, Keyword};
 use crate::rule::{Context, Rule};
 use crate::{declare_rule, rule_meta};
@@ -30,8 +30,11 @@ declare_rule! {
     ///
     /// ## Known limits
     /// Only images that look like services are checked: the final stage (or a stage it
-    /// is built from) has `CMD`, `ENTRYPOINT` or `EXPOSE`. A `HEALTHCHECK` defined in an
-    /// external base image is not seen. Kubernetes ignores `HEALTHCHECK`; there the
+    /// is built from) `EXPOSE`s a port, or its `CMD`/`ENTRYPOINT` starts a known server
+    /// or worker (gunicorn, uvicorn, nginx, node, java, celery, …, or a program whose
+    /// name contains `server`) or binds an address (`--port`, `--bind`, `0.0.0.0`). Command-line tools, base runtimes (`CMD ["python3"]`) and one-shot
+    /// jobs are not. A `HEALTHCHECK` defined in an external base image, or in an image
+    /// built from another Dockerfile of the repository, is not seen. Kubernetes ignores `HEALTHCHECK`; there the
     /// finding is a reminder to define probes. Files under `.devcontainer/` are skipped.
     pub MissingHealthcheck,
     code = "DKR003", name = "missing-healthcheck", category = Container, severity = Note,
@@ -49,10 +52,7 @@ impl Rule for MissingHealthcheck {
         if last_in_chain(df, &chain, Keyword::Healthcheck).is_some() {
             return;
         }
-        let is_service = [Keyword::Cmd, Keyword::Entrypoint, Keyword::Expose]
-            .into_iter()
-            .any(|k| last_in_chain(df, &chain, k).is_some());
-        if !is_service {
+        if !is_service(df, &chain) {
             return;
         }
         let from = df.from_instruction(stage);

@@ -98,17 +98,45 @@ pub fn run_scripts<'a>(source: &SourceFile, inst: &'a Instruction) -> Vec<Script
     let Args::Command { command, here_docs } = &inst.args else {
         return out;
     };
-    if let Command::Shell(w) = command {
-        out.push(Script {
-            text: &w.value,
-            base: maps(source, &w.span, &w.value),
-        });
+    let Command::Shell(w) = command else {
+        return out;
+    };
+    out.push(Script {
+        text: &w.value,
+        base: maps(source, &w.span, &w.value),
+    });
+    // A here-document is a script when the shell runs it (`RUN <<EOF`, `bash <<EOF`);
+    // `cat <<EOF > nginx.conf` or `python3 <<EOF` feed it data or another language.
+    let readers = here_doc_readers(&w.value);
+    for (i, doc) in here_docs.iter().enumerate() {
+        let reader = readers.get(i).map_or("", String::as_str);
+        if reader.is_empty() || SHELLS.contains(&reader) {
+            out.push(Script {
+                text: &doc.value,
+                base: maps(source, &doc.span, &doc.value),
+            });
+        }
     }
-    for doc in here_docs {
-        out.push(Script {
-            text: &doc.value,
-            base: maps(source, &doc.span, &doc.value),
-        });
+    out
+}
+
+const SHELLS: [&str; 6] = ["sh", "bash", "dash", "ash", "zsh", "ksh"];
+
+/// For each here-document opened in `command`, in order, the program that reads it
+/// ("" when the here-document is the whole command, as in `RUN <<EOF`).
+fn here_doc_readers(command: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for cmd in crate::lang::shell::split(command) {
+        for w in &cmd.words {
+            if w.value.starts_with("<<") && !w.value.starts_with("<<<") {
+                out.push(
+                    cmd.program_name()
+                        .filter(|p| !p.starts_with("<<"))
+                        .unwrap_or("")
+                        .to_string(),
+                );
+            }
+        }
     }
     out
 }
@@ -123,4 +151,151 @@ pub fn runs(df: &Dockerfile) -> impl Iterator<Item = (usize, &Instruction)> {
         .iter()
         .enumerate()
         .filter(|(_, i)| i.keyword == Keyword::Run)
+}
+
+/// The text of an instruction's command (exec-form words joined), for heuristics.
+fn command_text(inst: &Instruction) -> String {
+    match inst.command() {
+        Some(Command::Shell(w)) => w.value.clone(),
+        Some(Command::Exec { args, .. }) => args
+            .iter()
+            .map(|a| a.value.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        None => String::new(),
+    }
+}
+
+/// Programs that serve requests: an image started with one of them is a service.
+const SERVERS: [&str; 38] = [
+    "gunicorn",
+    "uvicorn",
+    "hypercorn",
+    "daphne",
+    "waitress-serve",
+    "uwsgi",
+    "granian",
+    "nginx",
+    "httpd",
+    "apache2",
+    "apache2-foreground",
+    "caddy",
+    "traefik",
+    "envoy",
+    "haproxy",
+    "node",
+    "npm",
+    "yarn",
+    "pnpm",
+    "deno",
+    "bun",
+    "java",
+    "puma",
+    "unicorn",
+    "rails",
+    "php-fpm",
+    "supervisord",
+    "streamlit",
+    "dotnet",
+    "catalina.sh",
+    "serve",
+    "nginx-debug",
+    // long-running workers: a health check tells a stuck one from a busy one
+    "celery",
+    "rq",
+    "dramatiq",
+    "huey",
+    "arq",
+    "sidekiq",
+];
+
+/// Whether the final image looks like a long-running service: it `EXPOSE`s a port, or
+/// its command starts a known server or worker (or a program named `*server*`), or
+/// binds an address.
+pub fn is_service(df: &Dockerfile, chain: &[&Stage]) -> bool {
+    if last_in_chain(df, chain, Keyword::Expose).is_some() {
+        return true;
+    }
+    let command: String = [Keyword::Entrypoint, Keyword::Cmd]
+        .into_iter()
+        .filter_map(|k| last_in_chain(df, chain, k))
+        .map(command_text)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words: Vec<&str> = command.split_whitespace().collect();
+    words.iter().any(|w| {
+        let name = w.rsplit('/').next().unwrap_or(w);
+        SERVERS.contains(&name)
+            || name == "runserver"
+            || name.contains("server")
+            || name.starts_with("--port")
+            || name.starts_with("--bind")
+            || name.starts_with("--listen")
+            || name.contains("0.0.0.0")
+    })
+}
+
+/// Whether the final image can run at all: something along the chain says what to
+/// run or what to listen on. Artifact-only stages (`FROM scratch` + `COPY`) and CI
+/// stages that only `RUN` checks are built, never run.
+pub fn is_runnable(df: &Dockerfile, chain: &[&Stage]) -> bool {
+    [Keyword::Cmd, Keyword::Entrypoint, Keyword::Expose]
+        .into_iter()
+        .any(|k| last_in_chain(df, chain, k).is_some())
+}
+
+/// Windows base images: no root user, no `/bin/sh`.
+pub fn is_windows_image(image: &str) -> bool {
+    let lower = image.to_ascii_lowercase();
+    lower.starts_with("mcr.microsoft.com/windows")
+        || lower.contains("/windows/")
+        || lower.contains("servercore")
+        || lower.contains("nanoserver")
+}
+
+/// `FROM` image with `$VAR`/`${VAR}` replaced by the defaults of global `ARG`s, or
+/// `None` when a variable has no default.
+pub fn resolve_image(df: &Dockerfile, image: &str) -> Option<String> {
+    if !image.contains('$') {
+        return Some(image.to_string());
+    }
+    let args = df.global_args();
+    let mut out = String::new();
+    let mut rest = image;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let (name, tail) = if let Some(inner) = after.strip_prefix('{') {
+            let end = inner.find('}')?;
+            let body = &inner[..end];
+            // `${VAR:-default}` carries its own default.
+            let (name, default) = match body.split_once(":-").or_else(|| body.split_once('-')) {
+                Some((n, d)) => (n, Some(d)),
+                None => (body, None),
+            };
+            let value = args
+                .iter()
+                .find(|(k, _)| k == name)
+                .and_then(|(_, v)| v.clone())
+                .filter(|v| !v.is_empty())
+                .or_else(|| default.map(str::to_string))?;
+            out.push_str(&value);
+            rest = &inner[end + 1..];
+            continue;
+        } else {
+            let end = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            (&after[..end], &after[end..])
+        };
+        let value = args
+            .iter()
+            .find(|(k, _)| k == name)
+            .and_then(|(_, v)| v.clone())
+            .filter(|v| !v.is_empty())?;
+        out.push_str(&value);
+        rest = tail;
+    }
+    out.push_str(rest);
+    Some(out)
 }

@@ -1,8 +1,8 @@
 //! DKR008 pipe-without-pipefail.
 
 use super::{run_scripts, runs};
-use crate::lang::dockerfile::Dockerfile;
-use crate::lang::shell::{Op, sets_pipefail};
+use crate::lang::dockerfile::{Args, Dockerfile};
+use crate::lang::shell::{self, Op, SimpleCommand, sets_pipefail};
 use crate::rule::{Context, Rule};
 use crate::{declare_rule, rule_meta};
 
@@ -31,8 +31,12 @@ declare_rule! {
     /// ## Known limits
     /// A `SHELL` with `-o pipefail` in the stage (or a stage it is built from) and a
     /// `set -o pipefail` earlier in the same command are recognised. Pipelines fed only
-    /// by `echo` or `printf`, which cannot fail, are not flagged. Stages with a
-    /// non-POSIX `SHELL` (PowerShell, `cmd`) are skipped.
+    /// by `echo` or `printf`, which cannot fail, are not flagged. Pipes inside a command
+    /// substitution count only where the substitution is the value of an assignment
+    /// (`deps="$(scanelf … | sort)"`); in an argument (`go test $(go list | grep -v x)`)
+    /// its status is discarded anyway. `case` patterns (`amd64|x86_64)`) are not pipes.
+    /// Stages with a non-POSIX `SHELL` (PowerShell, `cmd`) are skipped. On Alpine
+    /// bases the suggested `SHELL` is busybox `ash`, which has no `bash`.
     pub PipeWithoutPipefail,
     code = "DKR008", name = "pipe-without-pipefail", category = Container, severity = Warning,
 }
@@ -55,35 +59,90 @@ impl Rule for PipeWithoutPipefail {
                     continue;
                 }
             }
-            'scripts: for script in run_scripts(cx.source, inst) {
-                let cmds = script.commands();
+            for script in run_scripts(cx.source, inst) {
                 let mut pipefail = false;
-                let mut feeders_harmless = true;
-                for cmd in &cmds {
-                    if sets_pipefail(cmd) {
-                        pipefail = true;
-                    }
-                    if cmd.op == Some(Op::Pipe) {
-                        feeders_harmless &=
-                            matches!(cmd.program_name(), Some("echo" | "printf" | "yes"));
-                        if pipefail || feeders_harmless {
-                            continue;
-                        }
-                        let op = cmd.op_span.clone().unwrap_or(0..0);
-                        let span = script.file_span(op, inst.keyword_span.clone());
-                        cx.report(
-                            &Self::META,
-                            span,
-                            "pipe in `RUN` without `pipefail`: a failure before the last command is ignored",
-                            "add `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before this `RUN`, or start it with `set -o pipefail &&`",
-                        )
-                        .statement(inst.span.start);
-                        break 'scripts;
-                    } else {
-                        feeders_harmless = true;
+                let Some(pipe) = first_unguarded_pipe(script.text, 0, &mut pipefail) else {
+                    continue;
+                };
+                let span = script.file_span(pipe, inst.keyword_span.clone());
+                let shell = if stage_base(df, index).contains("alpine") {
+                    "[\"/bin/ash\", \"-eo\", \"pipefail\", \"-c\"]"
+                } else {
+                    "[\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]"
+                };
+                cx.report(
+                    &Self::META,
+                    span,
+                    "pipe in `RUN` without `pipefail`: a failure before the last command is ignored",
+                    format!("add `SHELL {shell}` before this `RUN`, or start it with `set -o pipefail &&`"),
+                )
+                .statement(inst.span.start);
+                break;
+            }
+        }
+    }
+}
+
+/// The first pipe whose failure would go unnoticed: at the top level, or inside a
+/// command substitution that is the value of an assignment (`x="$(a | b)"`), whose
+/// status becomes the command's. Pipes fed only by `echo`/`printf` cannot fail and are
+/// skipped; so are pipes after `set -o pipefail`. Offsets are into `text` plus `base`.
+fn first_unguarded_pipe(
+    text: &str,
+    base: usize,
+    pipefail: &mut bool,
+) -> Option<std::ops::Range<usize>> {
+    let cmds = shell::split(text);
+    let mut feeders_harmless = true;
+    for cmd in &cmds {
+        if sets_pipefail(cmd) {
+            *pipefail = true;
+        }
+        if is_assignment_only(cmd) {
+            for word in &cmd.words {
+                for sub in &word.subs {
+                    let inner = text.get(sub.clone()).unwrap_or("");
+                    if let Some(hit) = first_unguarded_pipe(inner, base + sub.start, pipefail) {
+                        return Some(hit);
                     }
                 }
             }
         }
+        if cmd.op == Some(Op::Pipe) {
+            feeders_harmless &= matches!(cmd.program_name(), Some("echo" | "printf" | "yes"));
+            if !*pipefail && !feeders_harmless {
+                return cmd.op_span.clone().map(|s| base + s.start..base + s.end);
+            }
+        } else {
+            feeders_harmless = true;
+        }
     }
+    None
+}
+
+/// `x=…`, `export x=…`, `local x=…`: a command whose status is that of its substitutions.
+fn is_assignment_only(cmd: &SimpleCommand) -> bool {
+    let words = match cmd.words.first().map(|w| w.value.as_str()) {
+        Some("export" | "local" | "readonly" | "declare") => &cmd.words[1..],
+        _ => &cmd.words[..],
+    };
+    !words.is_empty()
+        && words.iter().all(|w| {
+            w.value.split_once('=').is_some_and(|(n, _)| {
+                !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            })
+        })
+}
+
+/// The image the stage holding instruction `index` is built from.
+fn stage_base(df: &Dockerfile, index: usize) -> String {
+    df.stages
+        .iter()
+        .rev()
+        .find(|s| s.from <= index)
+        .and_then(|s| match &df.instructions[s.from].args {
+            Args::From { image, .. } => Some(image.value.to_ascii_lowercase()),
+            _ => None,
+        })
+        .unwrap_or_default()
 }

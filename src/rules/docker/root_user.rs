@@ -1,6 +1,9 @@
 //! DKR001 root-user.
 
-use super::{base_image, final_chain, is_dev_container};
+use super::{
+    base_image, final_chain, is_dev_container, is_runnable, is_windows_image, last_in_chain,
+    resolve_image,
+};
 use crate::lang::dockerfile::{Dockerfile, Keyword, Stage};
 use crate::rule::{Context, Rule};
 use crate::{declare_rule, rule_meta};
@@ -34,11 +37,18 @@ declare_rule! {
     ///
     /// ## Known limits
     /// Only the final stage is checked; earlier stages never run in production. A
-    /// `USER` inherited from an earlier stage of the same file counts. Base images that
-    /// are non-root by default are recognised by name (`:nonroot` tags, `cgr.dev/chainguard/*`,
-    /// `bitnami/*`); other base images are assumed to run as root. A final stage that
-    /// installs `gosu`, `su-exec` or `setpriv` is assumed to drop privileges in its
-    /// entrypoint. `USER $VAR` is trusted. Files under `.devcontainer/` are skipped.
+    /// `USER` inherited from an earlier stage of the same file counts. Images that say
+    /// neither what to run nor what to expose (`CMD`, `ENTRYPOINT`, `EXPOSE`), such as
+    /// artifact-only `FROM scratch` stages and CI check stages, are not checked; nor are
+    /// Windows images, or bases named by a variable without a default. Base images that
+    /// are non-root by default are recognised by name (`:nonroot` tags,
+    /// `cgr.dev/chainguard/*`, `bitnami/*`, `jupyter/*`, `nginx-unprivileged`,
+    /// `jenkins/jenkins`); so are official images whose entrypoint drops privileges
+    /// itself (`postgres`, `redis`, `mysql`, `mongo`, `rabbitmq`, …) when the Dockerfile
+    /// keeps their `ENTRYPOINT`. A final stage that installs `gosu`, `su-exec`,
+    /// `setpriv`, `s6-setuidgid`, `chpst` or `runuser` is assumed to drop privileges in
+    /// its entrypoint. `USER $VAR` is trusted. Files under `.devcontainer/` are skipped.
+    /// Images built from another Dockerfile of the same repository are not followed.
     pub RootUser,
     code = "DKR001", name = "root-user", category = Container, severity = Warning,
     security = true,
@@ -55,6 +65,16 @@ impl Rule for RootUser {
         let Some(last_stage) = chain.first() else {
             return;
         };
+        if !is_runnable(df, &chain) {
+            return;
+        }
+        // The base image, with ARG defaults resolved; unknown when a variable has none.
+        let Some(base) = base_image(df, &chain).and_then(|b| resolve_image(df, b)) else {
+            return;
+        };
+        if is_windows_image(&base) {
+            return;
+        }
         // The last USER along the chain, nearest stage first.
         let last_user = chain.iter().find_map(|s| {
             df.stage_instructions(s)
@@ -76,7 +96,9 @@ impl Rule for RootUser {
                 }
             }
             None => {
-                if base_image(df, &chain).is_some_and(non_root_base)
+                let own_entrypoint = last_in_chain(df, &chain, Keyword::Entrypoint).is_some();
+                if non_root_base(&base)
+                    || (!own_entrypoint && drops_privileges_itself(&base))
                     || drops_privileges(df, &chain, &cx.source.text)
                 {
                     return;
@@ -93,26 +115,84 @@ impl Rule for RootUser {
     }
 }
 
+/// Image name without tag or digest, and its tag.
+fn name_and_tag(image: &str) -> (String, String) {
+    let lower = image.to_ascii_lowercase();
+    let no_digest = lower.split('@').next().unwrap_or("").to_string();
+    match no_digest.rsplit_once(':') {
+        Some((n, t)) if !t.contains('/') => (n.to_string(), t.to_string()),
+        _ => (no_digest, String::new()),
+    }
+}
+
 /// Base images whose default user is not root.
 fn non_root_base(image: &str) -> bool {
-    let lower = image.to_ascii_lowercase();
-    let name = lower.split('@').next().unwrap_or("");
-    let tag = name.rsplit_once(':').map(|(_, t)| t).unwrap_or("");
+    let (name, tag) = name_and_tag(image);
+    let name = name.strip_prefix("docker.io/").unwrap_or(&name);
     tag.contains("nonroot")
         || name.starts_with("cgr.dev/chainguard/")
         || name.starts_with("bitnami/")
-        || name.starts_with("docker.io/bitnami/")
+        || name.starts_with("jupyter/")
+        || name.starts_with("quay.io/jupyter/")
+        || name == "nginxinc/nginx-unprivileged"
+        || name.ends_with("/nginx-unprivileged")
+        || name == "jenkins/jenkins"
+        || name == "jenkins/inbound-agent"
+}
+
+/// Official images whose entrypoint starts the server as an unprivileged user (with
+/// `gosu` or the server's own `user` setting), as long as the Dockerfile keeps it.
+fn drops_privileges_itself(image: &str) -> bool {
+    const OFFICIAL: [&str; 16] = [
+        "postgres",
+        "redis",
+        "mysql",
+        "mariadb",
+        "mongo",
+        "rabbitmq",
+        "elasticsearch",
+        "cassandra",
+        "couchdb",
+        "memcached",
+        "zookeeper",
+        "solr",
+        "influxdb",
+        "neo4j",
+        "percona",
+        "couchbase",
+    ];
+    let (name, _) = name_and_tag(image);
+    let name = name
+        .strip_prefix("docker.io/")
+        .unwrap_or(&name)
+        .strip_prefix("library/")
+        .unwrap_or_else(|| name.strip_prefix("docker.io/").unwrap_or(&name));
+    OFFICIAL.contains(&name)
 }
 
 /// Whether the final stage installs or copies in a privilege-dropping helper for its
 /// entrypoint (`gosu`, `su-exec`, `setpriv`).
 fn drops_privileges(df: &Dockerfile, chain: &[&Stage], text: &str) -> bool {
-    chain.iter().any(|s| {
-        df.stage_instructions(s).iter().any(|i| {
-            matches!(i.keyword, Keyword::Run | Keyword::Copy | Keyword::Add)
-                && text.get(i.span.clone()).is_some_and(|t| {
-                    t.contains("gosu") || t.contains("su-exec") || t.contains("setpriv")
-                })
-        })
-    })
+    const TOOLS: [&str; 6] = [
+        "gosu",
+        "su-exec",
+        "setpriv",
+        "s6-setuidgid",
+        "chpst",
+        "runuser",
+    ];
+    let mentions = |i: &crate::lang::dockerfile::Instruction| {
+        matches!(
+            i.keyword,
+            Keyword::Run | Keyword::Copy | Keyword::Add | Keyword::Arg | Keyword::Env
+        ) && text
+            .get(i.span.clone())
+            .is_some_and(|t| TOOLS.iter().any(|tool| t.contains(tool)))
+    };
+    // Global ARGs (a package list in a variable) count too.
+    let globals = df.stages.first().map_or(0, |s| s.from);
+    df.instructions[..globals].iter().any(mentions)
+        || chain
+            .iter()
+            .any(|s| df.stage_instructions(s).iter().any(mentions))
 }

@@ -1,9 +1,5 @@
 //! DKR005 secret-in-image.
 
-use std::sync::OnceLock;
-
-use regex::Regex;
-
 use crate::lang::dockerfile::{Dockerfile, Keyword, parse_key_values};
 use crate::rule::{Context, OptionKind, OptionMeta, Rule};
 use crate::{declare_rule, rule_meta};
@@ -33,10 +29,14 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
-    /// Values that are empty or only a variable reference (`$TOKEN`, `${TOKEN}`) are
-    /// fine. Names that hold a location or a setting rather than the secret itself
-    /// (`*_FILE`, `*_PATH`, `*_DIR`, `*_NAME`, `*_LENGTH`, `*_TIMEOUT`, `*_ENABLED`, …)
-    /// are skipped. Names to skip can be listed in the `allow-names` option.
+    /// Names are matched by whole parts (`TOKENIZERS_PARALLELISM` is not a token).
+    /// Values that are empty, a variable reference (`$TOKEN`, `${TOKEN}`), a boolean or
+    /// a number are fine; `${TOKEN:-literal}` is not, since its default is baked in.
+    /// Names that hold a location or a setting rather than the secret itself
+    /// (`*_FILE`, `*_PATH`, `*_DIR`, `*_NAME`, `*_TIMEOUT`, `*_ID`, `*_DUMMY`, …) and
+    /// switches (`ENABLE_*`, `DISABLE_*`, `NO_*`) are skipped. Names to skip can be
+    /// listed in the `allow-names` option. Credentials inside URLs
+    /// (`PIP_INDEX_URL=https://user:pass@…`) are not detected.
     pub SecretInImage,
     code = "DKR005", name = "secret-in-image", category = Container, severity = Error,
     security = true,
@@ -48,42 +48,110 @@ declare_rule! {
     }],
 }
 
-fn secret_name() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(
-            r"(?i)(passw(or)?d|passwd|^pwd$|_pwd$|secret|token|api_?key|apikey|access_?key|private_?key|client_?secret|credential|auth_?key|signing_?key|encryption_?key)",
-        )
-        .expect("static regex")
-    })
+/// Name parts (split at `_`, `-`, `.`) that name a secret on their own.
+const SECRET_PARTS: [&str; 9] = [
+    "password",
+    "passwd",
+    "pwd",
+    "secret",
+    "token",
+    "apikey",
+    "credential",
+    "credentials",
+    "privatekey",
+];
+
+/// Adjacent name parts that name a secret together (`API_KEY`, `PRIVATE_KEY`, …).
+const SECRET_PAIRS: [(&str, &str); 7] = [
+    ("api", "key"),
+    ("access", "key"),
+    ("private", "key"),
+    ("auth", "key"),
+    ("signing", "key"),
+    ("encryption", "key"),
+    ("master", "key"),
+];
+
+/// A last name part that makes the variable a setting about a secret, not the secret.
+const SETTING_SUFFIXES: [&str; 44] = [
+    "file",
+    "path",
+    "dir",
+    "name",
+    "length",
+    "len",
+    "timeout",
+    "ttl",
+    "expiry",
+    "expires",
+    "expiration",
+    "enabled",
+    "required",
+    "header",
+    "type",
+    "url",
+    "uri",
+    "endpoint",
+    "host",
+    "port",
+    "user",
+    "username",
+    "id",
+    "method",
+    "mode",
+    "version",
+    "dummy",
+    "seconds",
+    "secs",
+    "minutes",
+    "hashers",
+    "hasher",
+    "manager",
+    "backend",
+    "provider",
+    "location",
+    "prefix",
+    "algorithm",
+    "policy",
+    "format",
+    "size",
+    "limit",
+    "rotation",
+    "parallelism",
+];
+
+/// Name parts that make the variable a switch (`ENABLE_TOKEN_AUTH`, `NO_PASSWORD`).
+const SWITCH_PARTS: [&str; 8] = [
+    "enable", "enabled", "disable", "disabled", "no", "use", "allow", "require",
+];
+
+/// Whether an `ENV`/`ARG` name looks like it holds a secret.
+fn is_secret_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let parts: Vec<&str> = lower
+        .split(['_', '-', '.'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let Some(last) = parts.last() else {
+        return false;
+    };
+    if SETTING_SUFFIXES.contains(last) || parts.iter().any(|p| SWITCH_PARTS.contains(p)) {
+        return false;
+    }
+    parts.iter().any(|p| SECRET_PARTS.contains(p))
+        || parts
+            .windows(2)
+            .any(|w| SECRET_PAIRS.contains(&(w[0], w[1])))
 }
 
-const SAFE_SUFFIXES: [&str; 24] = [
-    "_FILE",
-    "_PATH",
-    "_DIR",
-    "_NAME",
-    "_LENGTH",
-    "_LEN",
-    "_TIMEOUT",
-    "_TTL",
-    "_EXPIRY",
-    "_EXPIRES",
-    "_ENABLED",
-    "_REQUIRED",
-    "_HEADER",
-    "_TYPE",
-    "_URL",
-    "_ENDPOINT",
-    "_HOST",
-    "_PORT",
-    "_USER",
-    "_USERNAME",
-    "_ID",
-    "_METHOD",
-    "_MODE",
-    "_VERSION",
-];
+/// Values that are flags or numbers, not secrets.
+fn is_setting_value(value: &str) -> bool {
+    let v = value
+        .trim_matches(|c| c == '"' || c == '\'')
+        .to_ascii_lowercase();
+    matches!(v.as_str(), "true" | "false" | "yes" | "no" | "on" | "off")
+        || v.chars().all(|c| c.is_ascii_digit())
+}
 
 impl Rule for SecretInImage {
     rule_meta!();
@@ -97,9 +165,7 @@ impl Rule for SecretInImage {
             let Some(word) = inst.text() else { continue };
             let maps = cx.source.text.get(word.span.clone()) == Some(word.value.as_str());
             for kv in parse_key_values(&word.value) {
-                let upper = kv.key.to_ascii_uppercase();
-                if !secret_name().is_match(&kv.key)
-                    || SAFE_SUFFIXES.iter().any(|s| upper.ends_with(s))
+                if !is_secret_name(&kv.key)
                     || allowed.iter().any(|a| a.eq_ignore_ascii_case(&kv.key))
                 {
                     continue;
@@ -107,7 +173,7 @@ impl Rule for SecretInImage {
                 let Some(value) = kv.value.as_deref().map(str::trim) else {
                     continue;
                 };
-                if value.is_empty() || is_reference(value) {
+                if value.is_empty() || is_reference(value) || is_setting_value(value) {
                     continue;
                 }
                 let span = if maps {
@@ -131,11 +197,21 @@ impl Rule for SecretInImage {
     }
 }
 
-/// `$NAME` or `${NAME...}` and nothing else.
+/// `$NAME` or `${NAME}` and nothing else; `${NAME:-default}` with a literal default
+/// is not a reference, since the default is baked in.
 fn is_reference(value: &str) -> bool {
     let v = value.trim_matches(|c| c == '"' || c == '\'');
     if let Some(rest) = v.strip_prefix("${") {
-        return rest.ends_with('}') && !rest[..rest.len() - 1].contains('}');
+        let Some(body) = rest.strip_suffix('}') else {
+            return false;
+        };
+        if body.contains('}') {
+            return false;
+        }
+        return match body.split_once(":-").or_else(|| body.split_once('-')) {
+            Some((_, default)) => default.is_empty() || default.starts_with('$'),
+            None => true,
+        };
     }
     v.strip_prefix('$')
         .is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))

@@ -2,6 +2,7 @@
 
 use super::{final_chain, is_dev_container, last_in_chain};
 use crate::lang::dockerfile::{Command, Dockerfile, Keyword};
+use crate::lang::shell;
 use crate::rule::{Context, Rule};
 use crate::{declare_rule, rule_meta};
 
@@ -27,12 +28,29 @@ declare_rule! {
     /// or, where shell expansion is needed, `CMD exec gunicorn --bind "0.0.0.0:$PORT" app:app`.
     ///
     /// ## Known limits
-    /// A shell form that starts with `exec` is fine: the shell replaces itself with the
-    /// application. Only the instructions in force in the final image are checked (a
-    /// `CMD` is ignored when the `ENTRYPOINT` is shell form, so only the `ENTRYPOINT` is
-    /// reported then). Files under `.devcontainer/` are skipped.
+    /// A shell form whose last command starts with `exec` is fine (`CMD cd /app && exec
+    /// ./server`): the shell replaces itself with the application. The exec form
+    /// `["sh", "-c", "…"]` is the shell form spelled out and is checked the same way.
+    /// Only the instructions in force in the final image are checked (a `CMD` is ignored
+    /// when the `ENTRYPOINT` is shell form, so only the `ENTRYPOINT` is reported then).
+    /// Images with a PowerShell or `cmd` `SHELL` and files under `.devcontainer/` are
+    /// skipped.
     pub ShellFormCmd,
     code = "DKR004", name = "shell-form-cmd", category = Container, severity = Warning,
+}
+
+/// Whether a shell script's last command replaces the shell with `exec`, so the
+/// application becomes PID 1 (`cd /app && exec ./server` is fine).
+fn ends_in_exec(script: &str) -> bool {
+    let cmds = shell::split(script);
+    match cmds.last() {
+        None => true,
+        Some(last) => last
+            .words
+            .iter()
+            .find(|w| !w.value.contains('='))
+            .is_some_and(|w| w.value == "exec"),
+    }
 }
 
 impl Rule for ShellFormCmd {
@@ -45,12 +63,30 @@ impl Rule for ShellFormCmd {
         let chain = final_chain(df);
         let entry = last_in_chain(df, &chain, Keyword::Entrypoint);
         let cmd = last_in_chain(df, &chain, Keyword::Cmd);
-        let shell_form = |i: &crate::lang::dockerfile::Instruction| match i.command() {
-            Some(Command::Shell(w)) => {
-                let t = w.value.trim_start();
-                !(t.is_empty() || t.starts_with("exec ") || t == "exec")
+        if let Some(shell) = last_in_chain(df, &chain, Keyword::Shell) {
+            let program = match &shell.args {
+                crate::lang::dockerfile::Args::List(words) => words
+                    .first()
+                    .map(|w| w.value.to_ascii_lowercase())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
+            if !program.ends_with("sh") {
+                return; // PowerShell or cmd: no `/bin/sh` in PID 1.
             }
-            _ => false,
+        }
+        let shell_form = |i: &crate::lang::dockerfile::Instruction| match i.command() {
+            Some(Command::Shell(w)) => !ends_in_exec(&w.value),
+            // `["sh", "-c", "…"]` is the shell form spelled out.
+            Some(Command::Exec { args, .. }) => {
+                let program = args
+                    .first()
+                    .map_or("", |a| a.value.rsplit('/').next().unwrap_or(""));
+                matches!(program, "sh" | "bash" | "dash" | "ash" | "zsh")
+                    && args.get(1).is_some_and(|a| a.value == "-c")
+                    && args.get(2).is_some_and(|a| !ends_in_exec(&a.value))
+            }
+            None => false,
         };
         if let Some(e) = entry.filter(|e| shell_form(e)) {
             cx.report(
