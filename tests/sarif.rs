@@ -335,7 +335,7 @@ fn suppressed_findings_are_left_out_of_sarif() {
         "Dockerfile",
         "# readylint: ignore[DKR001] -- drops privileges in its entrypoint\n\
          FROM alpine:3.20\n\
-         CMD [\"/srv/app\"]\n",
+         CMD [\"/srv/app-server\"]\n",
     );
     let (_, log) = sarif_run(repo.path(), &[]);
     let ids: Vec<&str> = results(&log)
