@@ -14,6 +14,10 @@ use ignore::{WalkBuilder, WalkState};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FileKind {
     Dockerfile,
+    /// `*.rs`.
+    Rust,
+    /// `Cargo.toml`: read for the Rust rules (crate layout, web frameworks).
+    CargoManifest,
 }
 
 /// `Dockerfile.<ext>` names that are source code, documents, templates or data, not
@@ -105,6 +109,12 @@ const NOT_DOCKERFILE_EXTENSIONS: &[&str] = &[
 /// Classifies a path by its name.
 pub fn classify(rel_path: &str) -> Option<FileKind> {
     let name = crate::repo::file_name(rel_path);
+    if name.ends_with(".rs") {
+        return Some(FileKind::Rust);
+    }
+    if name == "Cargo.toml" {
+        return Some(FileKind::CargoManifest);
+    }
     let lower = name.to_ascii_lowercase();
     let dotted = |prefix: &str| {
         lower.strip_prefix(prefix).is_some_and(|ext| {

@@ -23,6 +23,7 @@ use crate::config::{self, CliOverrides, FailOn, Settings};
 use crate::discover::{self, Entry, FileKind, WalkOptions};
 use crate::finding::{self, Finding};
 use crate::lang::dockerfile::{Dockerfile, Keyword};
+use crate::lang::rust::{self, RustFile, cargo::CargoManifest, crates::RustFacts};
 use crate::registry;
 use crate::repo::{FileFacts, RepoIndex};
 use crate::rule::{Context, RawFinding, RepoContext, Rule, RuleMeta};
@@ -110,6 +111,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
     let root = scan_root(&paths);
     let settings = config::load(&root, &opts.overrides)?;
     if !settings.rule_dirs.is_empty() {
+        // readylint: ignore[LOG101] -- a user-facing notice; the library only serves our CLI
         eprintln!("readylint: `rule-dirs` is not supported by this version yet; ignored");
     }
     let threads = opts
@@ -155,8 +157,10 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
     let mut repo_findings: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
     for rule in &rules {
         let mut cx = RepoContext::new(&repo, &settings.rule_options);
+        // readylint: ignore[EXC101] -- one broken rule must not lose the whole run (SPEC §8); reported below
         let checked = catch_unwind(AssertUnwindSafe(|| rule.check_repo(&repo, &mut cx)));
         if checked.is_err() {
+            // readylint: ignore[LOG101] -- the run's own diagnostic channel is stderr
             eprintln!(
                 "readylint: internal error in repository rule {}; its findings are incomplete",
                 rule.meta().code
@@ -234,6 +238,7 @@ fn check_entry(
             Err(reason) => skipped(rel_path, &reason, settings),
             Ok(text) => {
                 let source = Arc::new(SourceFile::new(rel_path.clone(), abs_path.clone(), text));
+                // readylint: ignore[EXC101] -- a panic on one file becomes its RDY001 finding (SPEC §8)
                 let checked = catch_unwind(AssertUnwindSafe(|| {
                     check_source(&source, *kind, settings, repo, rules)
                 }));
@@ -369,6 +374,20 @@ fn check_source(
             }
             comments = dockerfile_comments(source, &df);
         }
+        FileKind::Rust => {
+            let (c, e) = check_rust(source, &rules, &mut cx);
+            comments = c;
+            error = e;
+        }
+        FileKind::CargoManifest => {
+            match CargoManifest::parse(&source.text) {
+                Ok(m) => cx.facts().rust = Some(RustFacts::Manifest(m)),
+                Err(e) => {
+                    error = Some(parse_failure(source, &mut cx, e.span, "TOML", &e.message));
+                }
+            }
+            comments = toml_comments(source);
+        }
     }
     let (raw, facts) = cx.finish();
     let findings: Vec<Finding> = raw
@@ -386,6 +405,88 @@ fn check_source(
         error,
         ..FileOutcome::default()
     }
+}
+
+/// Reports a file that did not parse (RDY001) and returns its error entry.
+fn parse_failure(
+    source: &SourceFile,
+    cx: &mut Context<'_>,
+    span: std::ops::Range<usize>,
+    what: &str,
+    message: &str,
+) -> FileError {
+    let message = message.trim().replace('\n', " ");
+    cx.report(
+        &ParseError::META,
+        span.clone(),
+        format!("cannot parse this {what} file: {message}"),
+        "fix the syntax; nothing else in this file was checked",
+    );
+    let p = source.position(span.start);
+    FileError {
+        path: source.rel_path.clone(),
+        message: format!("{message} at line {} column {}", p.line, p.column),
+    }
+}
+
+/// Phase 1 for a Rust file: lex (comments, nesting), parse on a thread with a large
+/// stack, and run the rules there too, since they walk the same deep tree.
+fn check_rust(
+    source: &SourceFile,
+    rules: &[&dyn Rule],
+    cx: &mut Context<'_>,
+) -> (Vec<Comment>, Option<FileError>) {
+    let lexed = rust::lexer::lex(&source.text);
+    let comments = lexed
+        .comments
+        .iter()
+        .map(|c| Comment {
+            span: c.span.clone(),
+            own_line: c.own_line,
+        })
+        .collect();
+    let failure = match rust::too_deep(&lexed) {
+        Some(why) => Some((lexed.max_depth_at..lexed.max_depth_at, why)),
+        None => rust::with_stack(|| match RustFile::parse(source) {
+            Ok(file) => {
+                for r in rules {
+                    r.check_rust(&file, cx);
+                }
+                cx.facts().rust = Some(RustFacts::Source(file.facts()));
+                None
+            }
+            Err(e) => Some((e.offset..e.offset, e.message)),
+        }),
+    };
+    let error = failure.map(|(span, why)| parse_failure(source, cx, span, "Rust", &why));
+    (comments, error)
+}
+
+/// `#` comments of a TOML file (outside quoted strings).
+fn toml_comments(source: &SourceFile) -> Vec<Comment> {
+    let mut out = Vec::new();
+    for line in 1..=source.line_count() {
+        let span = source.line_span(line);
+        let text = &source.text[span.clone()];
+        let mut quote: Option<char> = None;
+        let mut prev = ' ';
+        for (i, ch) in text.char_indices() {
+            match (quote, ch) {
+                (None, '#') => {
+                    out.push(Comment {
+                        span: span.start + i..span.end,
+                        own_line: text[..i].trim().is_empty(),
+                    });
+                    break;
+                }
+                (None, '"' | '\'') => quote = Some(ch),
+                (Some(q), c) if c == q && !(q == '"' && prev == '\\') => quote = None,
+                _ => {}
+            }
+            prev = ch;
+        }
+    }
+    out
 }
 
 /// Comments of a Dockerfile: whole-line comments, and shell comments at the end of a

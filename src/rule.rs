@@ -11,6 +11,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::lang::dockerfile::Dockerfile;
+use crate::lang::rust::RustFile;
 use crate::repo::{FileFacts, RepoIndex};
 use crate::source::{SourceFile, Span};
 
@@ -219,6 +220,8 @@ pub trait Rule: Send + Sync {
     fn meta(&self) -> &RuleMeta;
 
     fn check_dockerfile(&self, _file: &Dockerfile, _cx: &mut Context<'_>) {}
+
+    fn check_rust(&self, _file: &RustFile<'_>, _cx: &mut Context<'_>) {}
 
     /// Called once per run, after every file was checked, over the repository index.
     fn check_repo(&self, _repo: &RepoIndex, _cx: &mut RepoContext<'_>) {}
