@@ -447,7 +447,7 @@ fn check_rust(
         .collect();
     let failure = match rust::too_deep(&lexed) {
         Some(why) => Some((lexed.max_depth_at..lexed.max_depth_at, why)),
-        None => rust::with_stack(|| match RustFile::parse(source) {
+        None => rust::with_stack(|| match RustFile::parse(source, lexed.comments.clone()) {
             Ok(file) => {
                 for r in rules {
                     r.check_rust(&file, cx);

@@ -12,7 +12,9 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use super::cargo::CargoManifest;
-use super::walk::{attrs_of, is_test_attr};
+use super::walk::{
+    ALLOW_DBG, ALLOW_PRINT_STDERR, ALLOW_PRINT_STDOUT, attrs_of, clippy_allows, is_test_attr,
+};
 use super::{Node, PathRole, RustFile};
 use crate::repo::{RepoIndex, file_name, parent_dir};
 use crate::source::Span;
@@ -38,6 +40,8 @@ pub struct ModDecl {
     pub test: bool,
     /// Has an outer doc comment.
     pub documented: bool,
+    /// Clippy print lints allowed on the declaration (or around it).
+    pub clippy_allow: u8,
     pub span: Span,
 }
 
@@ -48,6 +52,9 @@ pub struct PrintSite {
     pub span: Span,
     /// Inside test code of the file (`#[cfg(test)]`, `#[test]`).
     pub in_test: bool,
+    /// The matching clippy lint (`print_stdout`, `print_stderr`, `dbg_macro`) is
+    /// allowed where it stands.
+    pub clippy_allowed: bool,
 }
 
 /// A public item (`pub` all the way up its inline modules) outside test code.
@@ -65,6 +72,27 @@ pub struct SourceFacts {
     pub pub_items: Vec<PubItem>,
     /// Has an inner doc comment (`//!`): the module documents itself.
     pub inner_doc: bool,
+    /// Defines a `clap` command (`#[derive(Parser | Subcommand | Args)]`): a command
+    /// line module, whose job is terminal output.
+    pub cli: bool,
+}
+
+/// The clippy bit that allows the print macro `name`.
+pub fn allow_bit(name: &str) -> u8 {
+    match name {
+        "println" | "print" => ALLOW_PRINT_STDOUT,
+        "eprintln" | "eprint" => ALLOW_PRINT_STDERR,
+        _ => ALLOW_DBG,
+    }
+}
+
+fn is_clap_derive(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        a.path().is_ident("derive")
+            && matches!(&a.meta, syn::Meta::List(l) if l.tokens.clone().into_iter().any(|t| {
+                matches!(&t, proc_macro2::TokenTree::Ident(i) if i == "Parser" || i == "Subcommand" || i == "Args")
+            }))
+    })
 }
 
 fn has_doc(attrs: &[syn::Attribute]) -> bool {
@@ -97,6 +125,8 @@ fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
 
 impl SourceFacts {
     pub fn of(file: &RustFile<'_>) -> SourceFacts {
+        let uses_clap = file.imports.aliases.values().any(|v| v.starts_with("clap"))
+            || file.imports.globs.iter().any(|g| g.starts_with("clap"));
         let mut facts = SourceFacts {
             inner_doc: has_doc(&file.ast.attrs),
             ..SourceFacts::default()
@@ -109,7 +139,15 @@ impl SourceFacts {
             false,
             &mut facts,
         );
+        let file_allow = clippy_allows(&file.ast.attrs);
         file.walk(&mut |node, scope| {
+            if let Node::Item(
+                syn::Item::Struct(syn::ItemStruct { attrs, .. })
+                | syn::Item::Enum(syn::ItemEnum { attrs, .. }),
+            ) = node
+            {
+                facts.cli |= uses_clap && is_clap_derive(attrs);
+            }
             if let Node::Macro(m) = node {
                 let name = m
                     .path
@@ -121,10 +159,12 @@ impl SourceFacts {
                     name.as_str(),
                     "println" | "print" | "eprintln" | "eprint" | "dbg"
                 ) {
+                    let bit = allow_bit(&name);
                     facts.prints.push(PrintSite {
                         name,
                         span: file.span_between(&m.path, &m.bang_token),
                         in_test: scope.in_test,
+                        clippy_allowed: (scope.clippy_allow | file_allow) & bit != 0,
                     });
                 }
             }
@@ -144,9 +184,7 @@ fn items(
     for item in list {
         let attrs = attrs_of(item);
         let test = test || is_test_attr(attrs);
-        if attrs.iter().any(is_doc_hidden) {
-            continue;
-        }
+        let hidden = attrs.iter().any(is_doc_hidden);
         let documented = has_doc(attrs);
         let public_item = |vis: &syn::Visibility, ident: &syn::Ident, facts: &mut SourceFacts| {
             if visible && !test && is_pub(vis) {
@@ -156,17 +194,22 @@ fn items(
                 });
             }
         };
+        if hidden && !matches!(item, syn::Item::Mod(_)) {
+            continue;
+        }
         match item {
             syn::Item::Mod(m) => match &m.content {
                 None => facts.mods.push(ModDecl {
                     parents: parents.clone(),
                     name: m.ident.to_string(),
                     path_attr: path_attr(&m.attrs),
-                    public: visible && is_pub(&m.vis),
+                    public: visible && is_pub(&m.vis) && !hidden,
                     test,
                     documented,
+                    clippy_allow: clippy_allows(&m.attrs),
                     span: file.span(&m.ident),
                 }),
+                Some(_) if hidden => {}
                 Some((_, inner)) => {
                     public_item(&m.vis, &m.ident, facts);
                     parents.push(m.ident.to_string());
@@ -230,6 +273,8 @@ pub struct Roles {
     pub build_script: bool,
     pub example: bool,
     pub test: bool,
+    /// Clippy print lints allowed on the `mod` declarations that lead here.
+    pub clippy_allow: u8,
 }
 
 impl Roles {
@@ -246,6 +291,7 @@ impl Roles {
             build_script: p.build_script,
             binary: p.binary,
             library: false,
+            clippy_allow: 0,
         };
         if r == Roles::default() {
             if crate_has_lib {
@@ -370,12 +416,18 @@ fn build_crate(
     let in_crate: BTreeSet<&str> = files.iter().copied().collect();
     let exists = |p: &str| in_crate.contains(p);
     let at = |rel: &str| join(dir, rel);
-    let lib_root = manifest
+    // `cargo xtask` crates are development tools, whatever targets they have.
+    let tool = manifest
+        .package
+        .as_deref()
+        .is_some_and(|n| n == "xtask" || n.starts_with("xtask-") || n.starts_with("xtask_"));
+    let lib_file = manifest
         .lib_path
         .as_deref()
         .map(at)
         .or_else(|| Some(at("src/lib.rs")))
         .filter(|p| exists(p));
+    let lib_root = lib_file.clone().filter(|_| !tool);
 
     // Roots of each target kind.
     let mut roots: Vec<(String, Roles)> = Vec::new();
@@ -392,6 +444,9 @@ fn build_crate(
         binary: true,
         ..Roles::default()
     };
+    if let (true, Some(lib)) = (tool, &lib_file) {
+        roots.push((lib.clone(), bin));
+    }
     let mut bin_roots: Vec<String> = manifest.bin_paths.iter().map(|p| at(p)).collect();
     bin_roots.push(at("src/main.rs"));
     let build = match &manifest.build {
@@ -457,6 +512,7 @@ fn build_crate(
         entry.build_script |= r.build_script;
         entry.example |= r.example;
         entry.test |= r.test;
+        entry.clippy_allow |= r.clippy_allow;
         if public {
             public_files.insert(file.clone());
         }
@@ -479,6 +535,7 @@ fn build_crate(
             if let Some(target) = target {
                 let mut child = r;
                 child.test |= m.test;
+                child.clippy_allow |= m.clippy_allow;
                 queue.push_back((target, child, public && m.public && !m.test));
             }
         }
@@ -558,6 +615,7 @@ mod tests {
             public: true,
             test: false,
             documented: false,
+            clippy_allow: 0,
             span: 0..0,
         }
     }

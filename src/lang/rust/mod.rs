@@ -39,7 +39,8 @@ pub const STACK_SIZE: usize = 256 * 1024 * 1024;
 /// What a file is, judged by its path.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PathRole {
-    /// Under `tests/` or `benches/`, or a module named `tests`/`test`.
+    /// Under `tests/`, `benches/`, `testing/`, `test_*/`, `*-tests/` and the like, or
+    /// a module named `tests`, `test`, `test_*`, `*_tests`, `*_test`.
     pub test: bool,
     /// Under `examples/`.
     pub example: bool,
@@ -54,13 +55,19 @@ impl PathRole {
         let parts: Vec<&str> = rel_path.split('/').collect();
         let (file, dirs) = parts.split_last().map_or(("", &[][..]), |(f, d)| (*f, d));
         let stem = file.strip_suffix(".rs").unwrap_or(file);
+        let testish = |s: &str| {
+            matches!(
+                s,
+                "tests" | "test" | "benches" | "testing" | "testutil" | "testutils" | "fixtures"
+            ) || s.starts_with("test_")
+                || s.starts_with("test-")
+                || s.ends_with("_tests")
+                || s.ends_with("-tests")
+                || s.ends_with("_test")
+                || s.ends_with("-test")
+        };
         PathRole {
-            test: dirs
-                .iter()
-                .any(|d| matches!(*d, "tests" | "benches" | "test"))
-                || matches!(stem, "tests" | "test")
-                || stem.ends_with("_tests")
-                || stem.ends_with("_test"),
+            test: dirs.iter().any(|d| testish(d)) || (testish(stem) && stem != "benches"),
             example: dirs.contains(&"examples"),
             binary: file == "main.rs"
                 || dirs.last() == Some(&"bin")
@@ -192,12 +199,17 @@ pub struct RustFile<'s> {
     base: usize,
     pub role: PathRole,
     pub imports: Imports,
+    /// Comments, from [`lexer::lex`], in text order.
+    pub comments: Vec<RawComment>,
 }
 
 impl<'s> RustFile<'s> {
     /// Parses `source`. Call it on a thread with [`STACK_SIZE`] of stack (see
     /// [`with_stack`]), after checking [`lexer::lex`]'s bounds with [`too_deep`].
-    pub fn parse(source: &'s SourceFile) -> Result<RustFile<'s>, RustParseError> {
+    pub fn parse(
+        source: &'s SourceFile,
+        comments: Vec<RawComment>,
+    ) -> Result<RustFile<'s>, RustParseError> {
         let text = source.text.as_str();
         let base = if text.starts_with('\u{feff}') { 3 } else { 0 };
         let body = &text[base..];
@@ -224,6 +236,7 @@ impl<'s> RustFile<'s> {
             base,
             role: PathRole::of(&source.rel_path),
             imports,
+            comments,
         })
     }
 
@@ -244,6 +257,18 @@ impl<'s> RustFile<'s> {
         let a = self.span(a);
         let b = self.span(b);
         a.start..b.end.max(a.start)
+    }
+
+    /// Whether a comment other than a `readylint:` directive lies inside `span`, or
+    /// trails the line `span` ends on: the author said why the code is as it is.
+    pub fn has_intent_comment(&self, span: &Span) -> bool {
+        let end_line = self.source.line_span(self.source.line_of(span.end));
+        self.comments.iter().any(|c| {
+            let inside = c.span.start >= span.start && c.span.end <= span.end;
+            let trailing = !c.own_line && c.span.start >= span.end && c.span.start <= end_line.end;
+            let text = &self.source.text[c.span.clone()];
+            (inside || trailing) && !text.contains("readylint:")
+        })
     }
 
     /// Calls `f` for every expression, statement, match arm, item and macro, with the

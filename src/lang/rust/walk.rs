@@ -23,8 +23,43 @@ pub enum Node<'a> {
 pub struct Scope<'a> {
     /// Inside `#[cfg(test)]`, `#[test]` (and `#[tokio::test]`, `#[rstest]`...) items.
     pub in_test: bool,
+    /// Clippy print lints allowed here ([`ALLOW_PRINT_STDOUT`] and friends), by
+    /// `#[allow(..)]`/`#[expect(..)]` on an enclosing item or `#![allow(..)]` in the file.
+    pub clippy_allow: u8,
     /// The body of the enclosing function, if any.
     pub fn_body: Option<&'a syn::Block>,
+}
+
+/// `clippy::print_stdout` is allowed.
+pub const ALLOW_PRINT_STDOUT: u8 = 1;
+/// `clippy::print_stderr` is allowed.
+pub const ALLOW_PRINT_STDERR: u8 = 2;
+/// `clippy::dbg_macro` is allowed.
+pub const ALLOW_DBG: u8 = 4;
+
+/// The clippy print lints that `#[allow]`/`#[expect]` attributes switch off.
+pub fn clippy_allows(attrs: &[syn::Attribute]) -> u8 {
+    let mut bits = 0;
+    for a in attrs {
+        let p = a.path();
+        if !(p.is_ident("allow") || p.is_ident("expect")) {
+            continue;
+        }
+        let syn::Meta::List(list) = &a.meta else {
+            continue;
+        };
+        let text = list.tokens.to_string().replace(' ', "");
+        for (lint, bit) in [
+            ("clippy::print_stdout", ALLOW_PRINT_STDOUT),
+            ("clippy::print_stderr", ALLOW_PRINT_STDERR),
+            ("clippy::dbg_macro", ALLOW_DBG),
+        ] {
+            if text.contains(lint) {
+                bits |= bit;
+            }
+        }
+    }
+    bits
 }
 
 /// Macros whose bodies are code templates, not code that runs here.
@@ -42,7 +77,10 @@ const MAX_MACRO_NESTING: usize = 8;
 pub(super) fn walk(file: &RustFile<'_>, f: &mut dyn FnMut(Node<'_>, &Scope<'_>)) {
     let mut w = Walker {
         cb: f,
-        scope: Scope::default(),
+        scope: Scope {
+            clippy_allow: clippy_allows(&file.ast.attrs),
+            ..Scope::default()
+        },
         macro_depth: 0,
     };
     w.visit_file(&file.ast);
@@ -126,6 +164,7 @@ impl<'a> Visit<'a> for Walker<'a, '_> {
     fn visit_item(&mut self, i: &'a syn::Item) {
         let saved = self.scope;
         self.scope.in_test |= is_test_attr(item_attrs(i));
+        self.scope.clippy_allow |= clippy_allows(item_attrs(i));
         (self.cb)(Node::Item(i), &self.scope);
         if let syn::Item::Fn(f) = i {
             self.scope.fn_body = Some(&f.block);
@@ -137,6 +176,7 @@ impl<'a> Visit<'a> for Walker<'a, '_> {
     fn visit_impl_item_fn(&mut self, i: &'a syn::ImplItemFn) {
         let saved = self.scope;
         self.scope.in_test |= is_test_attr(&i.attrs);
+        self.scope.clippy_allow |= clippy_allows(&i.attrs);
         self.scope.fn_body = Some(&i.block);
         visit::visit_impl_item_fn(self, i);
         self.scope = saved;
@@ -183,6 +223,7 @@ impl<'a> Visit<'a> for Walker<'a, '_> {
             cb: &mut *self.cb,
             scope: Scope {
                 in_test: self.scope.in_test,
+                clippy_allow: self.scope.clippy_allow,
                 fn_body: None,
             },
             macro_depth: self.macro_depth + 1,

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::lang::rust::crates::{CrateModel, Roles, RustFacts, SourceFacts};
+use crate::lang::rust::crates::{CrateModel, Roles, RustFacts, SourceFacts, allow_bit};
 use crate::repo::RepoIndex;
 use crate::rule::{RepoContext, Rule};
 use crate::{declare_rule, rule_meta};
@@ -40,6 +40,12 @@ declare_rule! {
     /// }
     /// ```
     ///
+    /// Command-line modules (a file that derives `clap`'s `Parser`, `Subcommand` or
+    /// `Args`) may print too, and so may code where clippy's `print_stdout`,
+    /// `print_stderr` or `dbg_macro` lint is allowed (`#[allow(clippy::print_stdout)]`
+    /// on the item, the `mod` declaration, or `#![allow(..)]` in the file).
+    /// `cargo xtask` crates are development tools and are treated as binaries.
+    ///
     /// ## Known limits
     /// Modules are followed through `mod` declarations and `#[path]`; a file included
     /// with `include!` or reached by no target is judged by its path. A library module
@@ -74,6 +80,10 @@ impl Rule for PrintMacroInLibrary {
                 if p.in_test || roles.test {
                     continue;
                 }
+                // What clippy's `print_stdout`/`print_stderr`/`dbg_macro` were told.
+                if p.clippy_allowed || roles.clippy_allow & allow_bit(&p.name) != 0 {
+                    continue;
+                }
                 if p.name == "dbg" {
                     cx.report(
                         &Self::META,
@@ -82,7 +92,7 @@ impl Rule for PrintMacroInLibrary {
                         "`dbg!` left in the code",
                         "remove it, or log the value with `tracing::debug!`",
                     );
-                } else if is_library(roles) {
+                } else if is_library(roles) && !f.cli {
                     cx.report(
                         &Self::META,
                         path,
