@@ -6,3 +6,4 @@
 
 pub mod dockerfile;
 pub mod shell;
+pub mod yaml;
