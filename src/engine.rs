@@ -22,7 +22,9 @@ use serde::Serialize;
 use crate::config::{self, CliOverrides, FailOn, Settings};
 use crate::discover::{self, Entry, FileKind, WalkOptions};
 use crate::finding::{self, Finding};
+use crate::lang::ci::{CiFacts, CiFile, Flavor, tasks};
 use crate::lang::dockerfile::{Dockerfile, Keyword};
+use crate::lang::yaml;
 use crate::registry;
 use crate::repo::{FileFacts, RepoIndex};
 use crate::rule::{Context, RawFinding, RepoContext, Rule, RuleMeta};
@@ -253,6 +255,7 @@ fn check_entry(
                         message,
                         help: "the rest of the repository was checked".into(),
                         statement_start: None,
+                        severity: None,
                     };
                     if settings.is_enabled_for(raw.code, rel_path) {
                         o.findings
@@ -323,6 +326,7 @@ fn skipped(rel_path: &str, reason: &str, settings: &Settings) -> FileOutcome {
             message: format!("file not checked: {reason}"),
             help: "save it as UTF-8 text, or exclude it with `exclude`".into(),
             statement_start: None,
+            severity: None,
         };
         o.findings
             .push(to_finding(&empty, &SkippedFile::META, raw, settings));
@@ -369,6 +373,46 @@ fn check_source(
             }
             comments = dockerfile_comments(source, &df);
         }
+        FileKind::GithubWorkflow | FileKind::GithubAction | FileKind::GitlabCi => {
+            let flavor = match kind {
+                FileKind::GithubWorkflow => Flavor::GithubWorkflow,
+                FileKind::GithubAction => Flavor::GithubAction,
+                _ => Flavor::Gitlab,
+            };
+            match CiFile::parse(source, flavor) {
+                Ok(file) => {
+                    cx.facts().ci = Some(CiFacts::of(source, &file));
+                    for r in &rules {
+                        r.check_ci(&file, &mut cx);
+                    }
+                }
+                Err(e) => {
+                    cx.report(
+                        &ParseError::META,
+                        e.offset..e.offset,
+                        format!("cannot parse this YAML file: {}", e.message),
+                        "fix the syntax; CI cannot run this file either",
+                    );
+                    let p = source.position(e.offset);
+                    error = Some(FileError {
+                        path: source.rel_path.clone(),
+                        message: format!("{} at line {} column {}", e.message, p.line, p.column),
+                    });
+                }
+            }
+            comments = yaml::directive_comments(source);
+        }
+        FileKind::TaskFile => {
+            let name = crate::repo::file_name(&source.rel_path);
+            if let Some(runner) = tasks::runner_of(name) {
+                cx.facts().ci = Some(CiFacts {
+                    tasks: Some(tasks::parse(runner, &source.text)),
+                    ..CiFacts::default()
+                });
+            }
+            comments = yaml::directive_comments(source);
+        }
+        FileKind::Readme => comments = Vec::new(),
     }
     let (raw, facts) = cx.finish();
     let findings: Vec<Finding> = raw
@@ -483,6 +527,7 @@ fn unused_suppressions(
                 message,
                 help: "remove the suppression, or correct its rule code".into(),
                 statement_start: None,
+                severity: None,
             };
             to_finding(source, meta, raw, settings)
         })
@@ -508,6 +553,7 @@ fn to_finding(
             .severity
             .get(meta.code)
             .copied()
+            .or(raw.severity)
             .unwrap_or(meta.severity),
         message: raw.message,
         path: source.rel_path.clone(),

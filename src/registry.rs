@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use crate::rule::{Category, Rule, RuleMeta};
-use crate::rules::{docker, readylint};
+use crate::rules::{ci, docker, docs, readylint};
 
 /// Every built-in rule, in catalogue order.
 pub fn builtin() -> &'static [&'static dyn Rule] {
@@ -22,6 +22,15 @@ pub fn builtin() -> &'static [&'static dyn Rule] {
             &docker::missing_dockerignore::MissingDockerignore,
             &docker::pipe_without_pipefail::PipeWithoutPipefail,
             &docker::curl_pipe_shell::CurlPipeShell,
+            &ci::unpinned_action::UnpinnedAction,
+            &ci::no_ci::NoCi,
+            &ci::ci_runs_no_tests::CiRunsNoTests,
+            &ci::ci_failure_ignored::CiFailureIgnored,
+            &ci::ci_masked_failure::CiMaskedFailure,
+            &ci::ci_job_without_timeout::CiJobWithoutTimeout,
+            &ci::ci_broad_permissions::CiBroadPermissions,
+            &ci::no_lint_in_ci::NoLintInCi,
+            &docs::missing_readme::MissingReadme,
             &EngineRule(readylint::ParseError::META),
             &EngineRule(readylint::UnusedSuppression::META),
             &EngineRule(readylint::SkippedFile::META),

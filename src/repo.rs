@@ -12,7 +12,10 @@ use crate::source::SourceFile;
 /// here (e.g. `python: Option<PythonFacts>`), filled by its rules through
 /// [`Context::facts`](crate::rule::Context::facts).
 #[derive(Debug, Default, Clone)]
-pub struct FileFacts {}
+pub struct FileFacts {
+    /// CI configuration and task-runner files.
+    pub ci: Option<crate::lang::ci::CiFacts>,
+}
 
 #[derive(Debug, Default)]
 pub struct RepoIndex {

@@ -29,12 +29,14 @@ fn every_rule_has_complete_docs() {
             );
         }
         assert!(!m.summary().is_empty(), "{} has no summary", m.code);
-        let code_ok = m.code.len() == 6
-            && m.code[..3].chars().all(|c| c.is_ascii_uppercase())
-            && m.code[3..].chars().all(|c| c.is_ascii_digit());
+        // SPEC §6: a two- or three-letter prefix (`CI001`, `DKR001`) and three digits.
+        let letters = m.code.len().saturating_sub(3);
+        let code_ok = (2..=3).contains(&letters)
+            && m.code[..letters].chars().all(|c| c.is_ascii_uppercase())
+            && m.code[letters..].chars().all(|c| c.is_ascii_digit());
         assert!(
             code_ok,
-            "{}: codes are three letters and three digits",
+            "{}: codes are two or three letters and three digits",
             m.code
         );
         assert!(

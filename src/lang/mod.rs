@@ -4,6 +4,7 @@
 //!
 //! [`SourceFile`]: crate::source::SourceFile
 
+pub mod ci;
 pub mod dockerfile;
 pub mod shell;
 pub mod yaml;
