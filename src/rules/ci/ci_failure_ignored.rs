@@ -59,7 +59,19 @@ impl CiFailureIgnored {
             let job_gates = steps
                 .iter()
                 .fold(Gates::default(), |g, s| g.or(step_gates(s)));
-            if let Some(e) = job.node.entry("continue-on-error") {
+            let label = format!(
+                "{} {}",
+                job.id(),
+                job.node
+                    .get("name")
+                    .and_then(Node::scalar_text)
+                    .unwrap_or_default()
+            );
+            if let Some(e) = job
+                .node
+                .entry("continue-on-error")
+                .filter(|_| !declared_optional(&label))
+            {
                 self.report(cx, e, job_gates, &format!("job `{}`", job.id()));
             }
             self.steps(file, Some(job), cx);
@@ -89,6 +101,18 @@ impl CiFailureIgnored {
                     continue;
                 }
             }
+            // A step its author calls optional (or experimental, flaky) may fail.
+            let label = format!(
+                "{} {}",
+                step.node
+                    .get("name")
+                    .and_then(Node::scalar_text)
+                    .unwrap_or_default(),
+                step.id().unwrap_or_default()
+            );
+            if declared_optional(&label) {
+                continue;
+            }
             let what = match step.node.get("name").and_then(Node::scalar_text) {
                 Some(n) => format!("step `{n}`"),
                 None => format!("step {}", step.index + 1),
@@ -107,8 +131,8 @@ impl CiFailureIgnored {
                 &Self::META,
                 span,
                 format!(
-                    "`continue-on-error: true` lets {what} pass when its {} fail",
-                    gates.describe()
+                    "`continue-on-error: true` lets {what} pass when {}",
+                    gates.failing()
                 ),
                 "remove it; if the failure is expected, give the step an `id` and check `steps.<id>.outcome` in a later step",
             );
@@ -116,7 +140,7 @@ impl CiFailureIgnored {
             cx.report(
                 &Self::META,
                 span,
-                format!("`continue-on-error` from an expression may let {what} pass when its {} fail", gates.describe()),
+                format!("`continue-on-error` from an expression may let {what} pass when {}", gates.failing()),
                 "make sure the expression is true only for runs that may fail (an experimental toolchain, say)",
             )
             .severity(Severity::Note);
@@ -156,12 +180,33 @@ impl CiFailureIgnored {
                 &Self::META,
                 span,
                 format!(
-                    "`allow_failure: true` lets job `{}` pass when its {} fail",
+                    "`allow_failure: true` lets job `{}` pass when {}",
                     job.name(),
-                    g.describe()
+                    g.failing()
                 ),
                 "remove it, or allow only known exit codes with `allow_failure: {exit_codes: [...]}`",
             );
         }
     }
+}
+
+/// Names that say the failure is expected: `optional`, `experimental`, `flaky`,
+/// `allowed to fail`, `best effort`, `non-blocking`.
+fn declared_optional(label: &str) -> bool {
+    let l = label.to_ascii_lowercase();
+    [
+        "optional",
+        "experimental",
+        "flaky",
+        "allowed to fail",
+        "allow-fail",
+        "allow_fail",
+        "best effort",
+        "best-effort",
+        "non-blocking",
+        "nonblocking",
+        "informational",
+    ]
+    .iter()
+    .any(|k| l.contains(k))
 }

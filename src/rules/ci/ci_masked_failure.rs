@@ -110,6 +110,12 @@ impl CiMaskedFailure {
         };
         let subst = substitute_variables(&text);
         let cmds = shell::split(&subst);
+        let fixes = cmds.iter().any(|c| {
+            let w = c.program();
+            w.first().is_some_and(|w| w.value == "git")
+                && w.get(1)
+                    .is_some_and(|s| s.value == "commit" || s.value == "push")
+        });
         let mut errexit = true;
         let mut pipefail = pipefail;
         let at = |cx: &Context<'_>, inner: Span| {
@@ -129,7 +135,12 @@ impl CiMaskedFailure {
                 }
                 continue;
             }
-            let g = gates::command(cmd, "", None);
+            let mut g = gates::command(cmd, "", None);
+            // A script that commits what it changed runs linters as fixers, which exit
+            // non-zero when they fix something: `pre-commit run || true; git commit`.
+            if fixes {
+                g.lint = false;
+            }
             if !g.any() {
                 continue;
             }
@@ -148,7 +159,10 @@ impl CiMaskedFailure {
                     cx.report(
                         &Self::META,
                         at(cx, start..end),
-                        format!("`{fallback}` hides the failure of `{name}`: the step passes when its {} fail", g.describe()),
+                        format!(
+                            "`{fallback}` hides the failure of `{name}`: the step passes when {}",
+                            g.failing()
+                        ),
                         "remove the fallback so that the step fails with the command",
                     );
                 }
@@ -162,7 +176,7 @@ impl CiMaskedFailure {
                         "remove `; true` and `set +e`, or record the status and `exit` with it",
                     );
                 }
-                (Some(Op::Pipe), Some(n)) if !pipefail && n.program_name().is_some() => {
+                (Some(Op::Pipe), Some(n)) if !pipefail && passive(n) => {
                     let start = cmd.words.first().map_or(0, |w| w.span.start);
                     let end = n.words.last().map_or(start, |w| w.span.end);
                     cx.report(
@@ -188,7 +202,7 @@ impl CiMaskedFailure {
                     cx.report(
                         &Self::META,
                         at(cx, start..end),
-                        format!("`{name}` runs after `set +e` and its status is never read: the step passes when its {} fail", g.describe()),
+                        format!("`{name}` runs after `set +e` and its status is never read: the step passes when {}", g.failing()),
                         "remove `set +e`, or save `$?` right after the command and `exit` with it",
                     );
                 }
@@ -230,4 +244,33 @@ fn masks(cmd: &SimpleCommand) -> bool {
         Some("exit") => cmd.words.get(1).is_some_and(|w| w.value == "0"),
         _ => false,
     }
+}
+
+/// Commands that only pass output along or trim it, so that a pipe into them takes
+/// their (successful) status.
+fn passive(cmd: &SimpleCommand) -> bool {
+    matches!(
+        cmd.program_name(),
+        Some(
+            "tee"
+                | "cat"
+                | "head"
+                | "tail"
+                | "sed"
+                | "awk"
+                | "grep"
+                | "egrep"
+                | "sort"
+                | "uniq"
+                | "column"
+                | "ts"
+                | "less"
+                | "more"
+                | "cut"
+                | "tr"
+                | "wc"
+                | "ansi2txt"
+                | "col"
+        )
+    )
 }

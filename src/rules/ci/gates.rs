@@ -51,14 +51,14 @@ impl Gates {
         }
     }
 
-    /// A few words for a message: "tests", "a linter", "a build".
-    pub fn describe(self) -> &'static str {
+    /// What failing looks like, for a message: "its tests fail".
+    pub fn failing(self) -> &'static str {
         if self.test {
-            "tests"
+            "its tests fail"
         } else if self.lint {
-            "a linter"
+            "its linter fails"
         } else {
-            "a build"
+            "its build fails"
         }
     }
 }
@@ -122,6 +122,14 @@ fn command_at(
 ) -> Gates {
     let words: Vec<&str> = cmd.program().iter().map(|w| w.value.as_str()).collect();
     words_at(&words, dir, tasks, depth)
+}
+
+fn is_assignment(w: &str) -> bool {
+    w.split_once('=').is_some_and(|(k, _)| {
+        !k.is_empty()
+            && !k.starts_with('-')
+            && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
 }
 
 /// The name a program is known by: its file name, lower-case, without `.exe`/`.sh`.
@@ -191,6 +199,8 @@ const LINTERS: &[&str] = &[
     "cargo-clippy",
     "clippy-driver",
     "readylint",
+    "hlint",
+    "sonar-scanner",
     "lint",
     "check-manifest",
     "pyroma",
@@ -285,10 +295,9 @@ fn launcher(words: &[&str]) -> Option<usize> {
         {
             Some(skip_opts(2, &valued))
         }
-        "uvx" | "npx" | "bunx" | "pnpx" | "xvfb-run" | "nice" | "stdbuf" | "valgrind"
-        | "dbus-run-session" | "catchsegv" | "unbuffer" | "ionice" | "strace" | "gdb" => {
-            Some(skip_opts(1, &valued))
-        }
+        "uvx" | "npx" | "bunx" | "pnpx" | "c8" | "nyc" | "cross-env" | "dotenv" | "xvfb-run"
+        | "nice" | "stdbuf" | "valgrind" | "dbus-run-session" | "catchsegv" | "unbuffer"
+        | "ionice" | "strace" | "gdb" => Some(skip_opts(1, &valued)),
         "timeout" | "gtimeout" => Some(skip_opts(1, &[]) + 1),
         "pnpm" | "yarn" if sub == "dlx" || sub == "exec" => Some(skip_opts(2, &valued)),
         "bundle" if sub == "exec" => Some(2),
@@ -318,6 +327,10 @@ fn launcher(words: &[&str]) -> Option<usize> {
 }
 
 fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usize) -> Gates {
+    let words = match words.iter().position(|w| !is_assignment(w)) {
+        Some(i) => &words[i..],
+        None => return Gates::default(),
+    };
     if depth > 8 || words.is_empty() {
         return Gates::default();
     }
@@ -422,6 +435,31 @@ fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usi
             _ => Gates::default(),
         },
         "deno" | "bun" if sub == "test" => Gates::TEST,
+        "node" | "tsx" if args.contains(&"--test") => Gates::TEST,
+        "npm-run-all" | "npm-run-all2" | "run-s" | "run-p" | "concurrently" => {
+            // They run other npm scripts by name.
+            let names: Vec<String> = args
+                .iter()
+                .filter(|a| !a.starts_with('-'))
+                .map(|a| a.trim_matches(['"', '\'']).to_string())
+                .collect();
+            let mut g = Gates::default();
+            for n in names {
+                let w: Vec<&str> = n.split_whitespace().collect();
+                g = g.or(if w.len() > 1 {
+                    words_at(&w, dir, tasks, depth + 1)
+                } else {
+                    run_tasks(
+                        Runner::Npm,
+                        dir,
+                        &[n.trim_start_matches("npm:").to_string()],
+                        tasks,
+                        depth,
+                    )
+                });
+            }
+            g
+        }
         "deno" if sub == "lint" || (sub == "fmt" && has_check) || sub == "check" => Gates::LINT,
         "bazel" | "bazelisk" | "buck2" | "pants" => match sub {
             "test" => Gates::TEST,
@@ -430,7 +468,7 @@ fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usi
             _ => Gates::default(),
         },
         "mvn" | "mvnw" | "gradle" | "gradlew" | "sbt" | "lein" | "mix" | "swift" | "dotnet"
-        | "flutter" | "dart" | "rake" | "composer" => {
+        | "flutter" | "dart" | "rake" | "composer" | "cabal" | "stack" => {
             let mut g = Gates::default();
             for a in args {
                 g = g.or(match *a {
@@ -680,8 +718,16 @@ fn run_tasks(
         };
         // A task we could not follow (or that names its tools through variables) is
         // judged by its name.
-        g = g.or(if found.any() || placeholder {
+        g = g.or(if placeholder {
             found
+        } else if found.any() {
+            // `npm test` running `xo && c8 ava`: the name says tests even where a
+            // command was not recognised; generic names (`ci`, `all`) add nothing.
+            if whole_gate(&name.to_ascii_lowercase()) {
+                found
+            } else {
+                found.or(by_name(name, false))
+            }
         } else {
             by_name(name, false)
         });
@@ -689,41 +735,68 @@ fn run_tasks(
     g
 }
 
-/// What a task or script does, judged by its name (`test`, `lint`, `ci`, `check`).
+/// What a task or script does, judged by its name (`test`, `lint`, `ci`, `check`): the
+/// name is cut into words at `-`, `_`, `.`, `:` and `/`, so that `run_tests`,
+/// `test:cov` and `lint-all` count and `inspect` or `discover` do not.
 pub fn by_name(name: &str, path_like: bool) -> Gates {
     let n = name.to_ascii_lowercase();
-    let n = n.as_str();
+    let words: Vec<&str> = n
+        .split(['-', '_', '.', ':', '/', ' '])
+        .filter(|w| !w.is_empty())
+        .collect();
+    let any = |f: &dyn Fn(&str) -> bool| words.iter().any(|w| f(w));
     let mut g = Gates::default();
-    if n.contains("test") || n.contains("spec") || n.contains("cov") || n == "tox" || n == "nox" {
+    if any(&|w| {
+        w.starts_with("test")
+            || w.ends_with("test")
+            || w.ends_with("tests")
+            || matches!(
+                w,
+                "spec" | "specs" | "tox" | "nox" | "pytest" | "unit" | "e2e" | "integration"
+            )
+            || w.starts_with("cov")
+    }) {
         g = g.or(Gates::TEST);
     }
-    if [
-        "lint",
-        "fmt",
-        "format",
-        "style",
-        "typecheck",
-        "typing",
-        "mypy",
-        "clippy",
-        "static",
-        "analy",
-        "ruff",
-        "flake8",
-        "pylint",
-    ]
-    .iter()
-    .any(|k| n.contains(k))
-    {
+    if any(&|w| {
+        matches!(
+            w,
+            "lint"
+                | "linter"
+                | "linters"
+                | "linting"
+                | "fmt"
+                | "format"
+                | "style"
+                | "typecheck"
+                | "typing"
+                | "types"
+                | "mypy"
+                | "clippy"
+                | "static"
+                | "ruff"
+                | "flake8"
+                | "pylint"
+                | "pyright"
+                | "eslint"
+                | "precommit"
+        ) || w.starts_with("lint")
+            || w.starts_with("analy")
+    }) {
         g = g.or(Gates::LINT);
     }
-    if ["build", "compile", "dist", "package", "release"]
-        .iter()
-        .any(|k| n.contains(k))
-    {
+    if any(&|w| matches!(w, "build" | "compile")) {
         g = g.or(Gates::BUILD);
     }
-    let whole = matches!(
+    if whole_gate(&n) || (path_like && n == "run") {
+        g = Gates::ALL;
+    }
+    g
+}
+
+/// Names that by convention run every gate (`make ci`, `make check`, `just all`).
+fn whole_gate(n: &str) -> bool {
+    matches!(
         n,
         "ci" | "check"
             | "checks"
@@ -739,11 +812,6 @@ pub fn by_name(name: &str, path_like: bool) -> Gates {
         || n.starts_with("ci_")
         || n.ends_with("-ci")
         || n.ends_with("_ci")
-        || (path_like && n == "run");
-    if whole {
-        g = Gates::ALL;
-    }
-    g
 }
 
 #[cfg(test)]

@@ -210,6 +210,7 @@ pub fn action_gates(uses: &str) -> Gates {
         "reviewdog/",
         "zizmorcore/zizmor-action",
         "rhysd/actionlint",
+        "rwe/actions-hlint-run",
         "raven-actions/actionlint",
         "ludeeus/action-shellcheck",
         "py-actions/flake8",
