@@ -67,7 +67,8 @@ pub enum Pin {
 
 pub fn classify(uses: &str) -> Pin {
     let uses = uses.trim();
-    if uses.starts_with("./") || uses.starts_with("../") {
+    // `$/path` names a file of this repository at the same commit, like `./path`.
+    if uses.starts_with("./") || uses.starts_with("../") || uses.starts_with("$/") {
         return Pin::Local;
     }
     if let Some(image) = uses.strip_prefix("docker://") {
@@ -186,6 +187,7 @@ mod tests {
             Pin::Sha
         );
         assert_eq!(classify("./.github/actions/setup"), Pin::Local);
+        assert_eq!(classify("$/.github/workflows/plan.yml"), Pin::Local);
         assert_eq!(classify("docker://alpine@sha256:abc"), Pin::Sha);
         assert_eq!(classify("docker://alpine:3.20"), Pin::DockerTag);
         assert_eq!(classify("docker://ghcr.io:443/x/alpine"), Pin::DockerLatest);
