@@ -22,6 +22,17 @@ pub enum FileKind {
     Rust,
     /// `Cargo.toml`: read for the Rust rules (crate layout, web frameworks).
     CargoManifest,
+    /// `.github/workflows/*.yml|yaml`
+    GithubWorkflow,
+    /// `action.yml` / `action.yaml`
+    GithubAction,
+    /// `.gitlab-ci.yml`, `*.gitlab-ci.yml`, YAML under `.gitlab/` or `.gitlab-ci/`
+    GitlabCi,
+    /// Task runners CI commands hide behind: `Makefile`, `justfile`, `tox.ini`,
+    /// `noxfile.py`, `package.json`.
+    TaskFile,
+    /// The README at the root of the scan.
+    Readme,
 }
 
 /// `Dockerfile.<ext>` names that are source code, documents, templates or data, not
@@ -112,6 +123,42 @@ const NOT_DOCKERFILE_EXTENSIONS: &[&str] = &[
 
 /// Classifies a path by its name.
 pub fn classify(rel_path: &str) -> Option<FileKind> {
+    classify_ci(rel_path).or_else(|| classify_dockerfile(rel_path))
+}
+
+/// CI configuration, task runners and the root README.
+fn classify_ci(rel_path: &str) -> Option<FileKind> {
+    let name = crate::repo::file_name(rel_path);
+    let dir = crate::repo::parent_dir(rel_path);
+    let lower = name.to_ascii_lowercase();
+    let yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
+    if yaml && (dir == ".github/workflows" || dir.ends_with("/.github/workflows")) {
+        return Some(FileKind::GithubWorkflow);
+    }
+    if lower == "action.yml" || lower == "action.yaml" {
+        return Some(FileKind::GithubAction);
+    }
+    let in_gitlab_dir = dir
+        .split('/')
+        .any(|d| d == ".gitlab" || d == ".gitlab-ci" || d == "gitlab-ci");
+    if lower == ".gitlab-ci.yml"
+        || lower == ".gitlab-ci.yaml"
+        || lower.ends_with(".gitlab-ci.yml")
+        || lower.ends_with(".gitlab-ci.yaml")
+        || (yaml && in_gitlab_dir)
+    {
+        return Some(FileKind::GitlabCi);
+    }
+    if crate::lang::ci::tasks::runner_of(name).is_some() {
+        return Some(FileKind::TaskFile);
+    }
+    if dir.is_empty() && (lower == "readme" || lower.starts_with("readme.")) {
+        return Some(FileKind::Readme);
+    }
+    None
+}
+
+fn classify_dockerfile(rel_path: &str) -> Option<FileKind> {
     let name = crate::repo::file_name(rel_path);
     if name.ends_with(".rs") {
         return Some(FileKind::Rust);
@@ -455,8 +502,35 @@ mod tests {
             "Dockerfile.dockerignore",
             "Dockerfile.md",
             "Dockerfile.j2",
-            "README.md",
+            "docs/README.md",
             "docker-compose.yml",
+        ] {
+            assert_eq!(classify(no), None, "{no}");
+        }
+    }
+
+    #[test]
+    fn ci_names() {
+        for (path, kind) in [
+            (".github/workflows/ci.yml", FileKind::GithubWorkflow),
+            (
+                "fixtures/x/.github/workflows/t.yaml",
+                FileKind::GithubWorkflow,
+            ),
+            (".github/actions/setup/action.yml", FileKind::GithubAction),
+            (".gitlab-ci.yml", FileKind::GitlabCi),
+            ("ci/test.gitlab-ci.yml", FileKind::GitlabCi),
+            (".gitlab/ci/lint.yml", FileKind::GitlabCi),
+            ("Makefile", FileKind::TaskFile),
+            ("web/package.json", FileKind::TaskFile),
+            ("README.md", FileKind::Readme),
+        ] {
+            assert_eq!(classify(path), Some(kind), "{path}");
+        }
+        for no in [
+            ".github/workflows/README.md",
+            "docs/README.md",
+            ".github/dependabot.yml",
         ] {
             assert_eq!(classify(no), None, "{no}");
         }

@@ -22,9 +22,11 @@ use serde::Serialize;
 use crate::config::{self, CliOverrides, FailOn, Settings};
 use crate::discover::{self, Entry, FileKind, WalkOptions};
 use crate::finding::{self, Finding};
+use crate::lang::ci::{CiFacts, CiFile, Flavor, tasks};
 use crate::lang::dockerfile::{Dockerfile, Keyword};
 use crate::lang::rust::{self, RustFile, cargo::CargoManifest, crates::RustFacts};
 use crate::lang::toml::TomlDoc;
+use crate::lang::yaml;
 use crate::registry::Registry;
 use crate::repo::{FileFacts, RepoIndex};
 use crate::rule::{Context, RawFinding, RepoContext, Rule, RuleMeta};
@@ -39,6 +41,9 @@ pub const MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 #[derive(Debug, Default, Clone)]
 pub struct RunOptions {
     pub paths: Vec<PathBuf>,
+    /// The project root, when the caller knows it better than discovery (tests run each
+    /// fixture tree as a repository of its own).
+    pub root: Option<PathBuf>,
     pub overrides: CliOverrides,
     pub no_ignore_files: bool,
     pub no_inline_ignores: bool,
@@ -143,7 +148,10 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
             .map(|p| discover::absolute(&cwd, p)),
         ..settings
     };
-    let root = project_root(&settings, &start);
+    let root = match &opts.root {
+        Some(r) => discover::absolute(&cwd, r),
+        None => project_root(&settings, &start),
+    };
     let threads = opts
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -200,7 +208,12 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         }
     }
     let mut repo_findings: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
-    for rule in &rules {
+    // Repository rules conclude from what is absent (no CI, no README, no lockfile), so
+    // they run only when the scan covers the whole project: not on a subdirectory, nor
+    // on the files a pre-commit hook passes.
+    let whole_project = paths.contains(&root);
+    let repo_rules: &[&dyn Rule] = if whole_project { &rules } else { &[] };
+    for rule in repo_rules {
         let mut cx = RepoContext::new(&repo, &settings.rule_options);
         // readylint: ignore[EXC101] -- one broken rule must not lose the whole run (SPEC §8); reported below
         let checked = catch_unwind(AssertUnwindSafe(|| rule.check_repo(&repo, &mut cx)));
@@ -309,6 +322,7 @@ fn check_entry(
                         message,
                         help: "the rest of the repository was checked".into(),
                         statement_start: None,
+                        severity: None,
                     };
                     if settings.is_enabled_for(raw.code, rel_path) {
                         o.findings
@@ -379,6 +393,7 @@ fn skipped(rel_path: &str, reason: &str, settings: &Settings) -> FileOutcome {
             message: format!("file not checked: {reason}"),
             help: "save it as UTF-8 text, or exclude it with `exclude`".into(),
             statement_start: None,
+            severity: None,
         };
         o.findings
             .push(to_finding(&empty, &SkippedFile::META, raw, settings));
@@ -471,6 +486,46 @@ fn check_source(
             }
             comments = suppress::hash_comments(source);
         }
+        FileKind::GithubWorkflow | FileKind::GithubAction | FileKind::GitlabCi => {
+            let flavor = match kind {
+                FileKind::GithubWorkflow => Flavor::GithubWorkflow,
+                FileKind::GithubAction => Flavor::GithubAction,
+                _ => Flavor::Gitlab,
+            };
+            match CiFile::parse(source, flavor) {
+                Ok(file) => {
+                    cx.facts().ci = Some(CiFacts::of(source, &file));
+                    for r in &rules {
+                        r.check_ci(&file, &mut cx);
+                    }
+                }
+                Err(e) => {
+                    cx.report(
+                        &ParseError::META,
+                        e.offset..e.offset,
+                        format!("cannot parse this YAML file: {}", e.message),
+                        "fix the syntax; CI cannot run this file either",
+                    );
+                    let p = source.position(e.offset);
+                    error = Some(FileError {
+                        path: source.rel_path.clone(),
+                        message: format!("{} at line {} column {}", e.message, p.line, p.column),
+                    });
+                }
+            }
+            comments = yaml::directive_comments(source);
+        }
+        FileKind::TaskFile => {
+            let name = crate::repo::file_name(&source.rel_path);
+            if let Some(runner) = tasks::runner_of(name) {
+                cx.facts().ci = Some(CiFacts {
+                    tasks: Some(tasks::parse(runner, &source.text)),
+                    ..CiFacts::default()
+                });
+            }
+            comments = yaml::directive_comments(source);
+        }
+        FileKind::Readme => comments = Vec::new(),
     }
     for r in &rules {
         r.check_text(kind, &mut cx);
@@ -643,6 +698,7 @@ fn unused_suppressions(
                 message,
                 help: "remove the suppression, or correct its rule code".into(),
                 statement_start: None,
+                severity: None,
             };
             to_finding(source, meta, raw, settings)
         })
@@ -668,6 +724,7 @@ fn to_finding(
             .severity
             .get(meta.code)
             .copied()
+            .or(raw.severity)
             .unwrap_or(meta.severity),
         message: raw.message,
         path: source.rel_path.clone(),

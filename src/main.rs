@@ -121,6 +121,7 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
         ColorArg::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
     let opts = RunOptions {
+        root: None,
         paths: args.paths,
         overrides: CliOverrides {
             config: args.config,

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use crate::rule::{Category, Rule, RuleMeta};
-use crate::rules::{docker, readylint, rust};
+use crate::rules::{ci, docker, docs, readylint, rust};
 
 /// Every built-in (Rust) rule. Declarative pack rules are added by [`Registry`].
 pub fn builtin() -> &'static [&'static dyn Rule] {
@@ -25,6 +25,15 @@ pub fn builtin() -> &'static [&'static dyn Rule] {
             &rust::rust_client_without_timeout::RustClientWithoutTimeout,
             &rust::print_macro_in_library::PrintMacroInLibrary,
             &rust::low_rustdoc_coverage::LowRustdocCoverage,
+            &ci::unpinned_action::UnpinnedAction,
+            &ci::no_ci::NoCi,
+            &ci::ci_runs_no_tests::CiRunsNoTests,
+            &ci::ci_failure_ignored::CiFailureIgnored,
+            &ci::ci_masked_failure::CiMaskedFailure,
+            &ci::ci_job_without_timeout::CiJobWithoutTimeout,
+            &ci::ci_broad_permissions::CiBroadPermissions,
+            &ci::no_lint_in_ci::NoLintInCi,
+            &docs::missing_readme::MissingReadme,
             &EngineRule(readylint::ParseError::META),
             &EngineRule(readylint::UnusedSuppression::META),
             &EngineRule(readylint::SkippedFile::META),

@@ -15,6 +15,8 @@ use crate::source::SourceFile;
 pub struct FileFacts {
     /// A Rust source file or `Cargo.toml`.
     pub rust: Option<crate::lang::rust::crates::RustFacts>,
+    /// CI configuration and task-runner files.
+    pub ci: Option<crate::lang::ci::CiFacts>,
 }
 
 #[derive(Debug, Default)]

@@ -11,6 +11,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::discover::FileKind;
+use crate::lang::ci::CiFile;
 use crate::lang::dockerfile::Dockerfile;
 use crate::lang::rust::RustFile;
 use crate::lang::toml::TomlDoc;
@@ -267,6 +268,9 @@ pub trait Rule: Send + Sync {
 
     fn check_rust(&self, _file: &RustFile<'_>, _cx: &mut Context<'_>) {}
 
+    /// GitHub workflows, action metadata and GitLab CI files.
+    fn check_ci(&self, _file: &CiFile, _cx: &mut Context<'_>) {}
+
     /// Called once per run, after every file was checked, over the repository index.
     fn check_repo(&self, _repo: &RepoIndex, _cx: &mut RepoContext<'_>) {}
 }
@@ -295,6 +299,9 @@ pub struct RawFinding {
     /// Start of the enclosing statement (a multi-line Dockerfile instruction, say), so
     /// that a suppression comment above the statement covers findings inside it.
     pub statement_start: Option<usize>,
+    /// A severity other than the rule's default, for this finding only (a `[severity]`
+    /// override in the configuration still wins).
+    pub severity: Option<Severity>,
 }
 
 /// What a rule sees while it checks one file, and where it reports.
@@ -341,6 +348,7 @@ impl<'a> Context<'a> {
             message: message.into(),
             help: help.into(),
             statement_start: None,
+            severity: None,
         });
         let last = self.findings.len() - 1;
         &mut self.findings[last]
@@ -405,6 +413,7 @@ impl<'a> RepoContext<'a> {
                 message: message.into(),
                 help: help.into(),
                 statement_start: None,
+                severity: None,
             },
         ));
         let last = self.findings.len() - 1;
@@ -428,6 +437,12 @@ impl<'a> RepoContext<'a> {
 impl RawFinding {
     pub fn statement(&mut self, start: usize) -> &mut Self {
         self.statement_start = Some(start);
+        self
+    }
+
+    /// Reports this finding at `severity` instead of the rule's default.
+    pub fn severity(&mut self, severity: Severity) -> &mut Self {
+        self.severity = Some(severity);
         self
     }
 }

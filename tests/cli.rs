@@ -387,7 +387,7 @@ fn config_discovery_pyproject_tool_readylint() {
     write(
         repo.path(),
         "pyproject.toml",
-        "[project]\nname = \"svc\"\nversion = \"1.0.0\"\n\n[tool.black]\nline-length = 100\n\n[tool.readylint]\nignore = [\"DKR005\"]\n",
+        "[project]\nname = \"svc\"\nversion = \"1.0.0\"\n\n[tool.black]\nline-length = 100\n\n[tool.readylint]\nignore = [\"DKR005\", \"CI001\", \"DOC001\"]\n",
     );
     let (_, report) = json_run(repo.path(), &[]);
     assert_eq!(rules(&report), set(&["DKR001", "DKR003"]));

@@ -76,13 +76,90 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// What comparing one scan root with its annotations found.
+#[derive(Default)]
+struct Outcome {
+    failures: Vec<String>,
+    checked: usize,
+    rules_with_expect: BTreeSet<String>,
+    rules_with_ok: BTreeSet<String>,
+}
+
+/// `fixtures/rules/` is one scan; each directory under `fixtures/repos/` is a whole
+/// repository of its own (for repository-level rules) and is scanned as its own root.
 #[test]
 fn fixtures_match_their_annotations() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut roots = vec![base.join("rules")];
+    if let Ok(entries) = std::fs::read_dir(base.join("repos")) {
+        let mut repos: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect();
+        repos.sort();
+        roots.extend(repos);
+    }
+    let mut total = Outcome::default();
+    for root in &roots {
+        let o = check_root(root);
+        let name = root
+            .strip_prefix(&base)
+            .unwrap_or(root)
+            .display()
+            .to_string();
+        total
+            .failures
+            .extend(o.failures.into_iter().map(|f| format!("{name}/{f}")));
+        total.checked += o.checked;
+        total.rules_with_expect.extend(o.rules_with_expect);
+        total.rules_with_ok.extend(o.rules_with_ok);
+    }
+    let Outcome {
+        mut failures,
+        checked,
+        rules_with_expect,
+        rules_with_ok,
+    } = total;
+    failures.sort();
+    failures.dedup();
+    assert!(
+        failures.is_empty(),
+        "{} fixture mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(checked > 50, "only {checked} annotations checked");
+
+    // Every rule with a check has fixtures on both sides.
+    for meta in readylint::registry::metas() {
+        if meta.code == "RDY002" || meta.code == "RDY003" {
+            continue; // covered by the CLI tests, which need special files
+        }
+        assert!(
+            rules_with_expect.contains(meta.code),
+            "{} has no `expect` fixture",
+            meta.code
+        );
+        if meta.code != "RDY001" {
+            assert!(
+                rules_with_ok.contains(meta.code),
+                "{} has no `ok` fixture",
+                meta.code
+            );
+        }
+    }
+}
+
+fn check_root(root: &Path) -> Outcome {
     let report = run(&RunOptions {
-        paths: vec![root.clone()],
-        // fixtures/rules/readylint.toml makes that directory the project root.
-        overrides: CliOverrides::default(),
+        paths: vec![root.to_path_buf()],
+        // Each fixture tree is a repository of its own.
+        root: Some(root.to_path_buf()),
+        overrides: CliOverrides {
+            no_config: true,
+            ..CliOverrides::default()
+        },
         ..RunOptions::default()
     })
     .expect("the fixture run succeeds");
@@ -96,7 +173,7 @@ fn fixtures_match_their_annotations() {
     }
 
     let mut all = Vec::new();
-    files(&root, &mut all);
+    files(root, &mut all);
     let mut failures = Vec::new();
     let mut checked = 0usize;
     let mut rules_with_expect = BTreeSet::new();
@@ -106,8 +183,8 @@ fn fixtures_match_their_annotations() {
             continue;
         };
         let rel = path
-            .strip_prefix(&report.root)
-            .expect("under the report's root")
+            .strip_prefix(root)
+            .expect("under root")
             .to_string_lossy()
             .replace('\\', "/");
         let ann = read_annotations(&text);
@@ -157,33 +234,11 @@ fn fixtures_match_their_annotations() {
             }
         }
     }
-    failures.sort();
-    failures.dedup();
-    assert!(
-        failures.is_empty(),
-        "{} fixture mismatches:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
-    assert!(checked > 50, "only {checked} annotations checked");
-
-    // Every rule with a check has fixtures on both sides.
-    for meta in readylint::registry::metas() {
-        if meta.code == "RDY002" || meta.code == "RDY003" {
-            continue; // covered by the CLI tests, which need special files
-        }
-        assert!(
-            rules_with_expect.contains(meta.code),
-            "{} has no `expect` fixture",
-            meta.code
-        );
-        if meta.code != "RDY001" {
-            assert!(
-                rules_with_ok.contains(meta.code),
-                "{} has no `ok` fixture",
-                meta.code
-            );
-        }
+    Outcome {
+        failures,
+        checked,
+        rules_with_expect,
+        rules_with_ok,
     }
 }
 

@@ -4,7 +4,9 @@
 //!
 //! [`SourceFile`]: crate::source::SourceFile
 
+pub mod ci;
 pub mod dockerfile;
 pub mod rust;
 pub mod shell;
 pub mod toml;
+pub mod yaml;

@@ -1,5 +1,7 @@
 //! Built-in rules, one file per rule, grouped by the input they read.
 
+pub mod ci;
 pub mod docker;
+pub mod docs;
 pub mod readylint;
 pub mod rust;

@@ -679,6 +679,7 @@ mod tests {
         let mut repo = RepoIndex::new(files.iter().map(|s| s.to_string()));
         let manifest = |text: &str| FileFacts {
             rust: Some(RustFacts::Manifest(CargoManifest::parse(text).unwrap())),
+            ..FileFacts::default()
         };
         let add = |repo: &mut RepoIndex, path: &str, facts: FileFacts| {
             repo.add_source(Arc::new(SourceFile::new(path, path, String::new())), facts);
@@ -710,6 +711,7 @@ mod tests {
             "api/src/main.rs",
             FileFacts {
                 rust: Some(RustFacts::Source(main)),
+                ..FileFacts::default()
             },
         );
         let model = CrateModel::build(&repo);

@@ -1,0 +1,240 @@
+//! Typed views over a GitHub Actions workflow or action metadata file: jobs, steps,
+//! `uses:` references, and where each is written.
+
+use super::{CiFacts, CiFile, CiScript, Flavor};
+use crate::lang::yaml::{Entry, Node};
+use crate::source::SourceFile;
+
+/// A job of a workflow.
+#[derive(Debug, Clone, Copy)]
+pub struct Job<'a> {
+    /// The `job-id:` key.
+    pub key: &'a Node,
+    pub node: &'a Node,
+}
+
+/// A step of a job or of a composite action.
+#[derive(Debug, Clone, Copy)]
+pub struct Step<'a> {
+    pub node: &'a Node,
+    pub index: usize,
+}
+
+impl<'a> Job<'a> {
+    pub fn id(&self) -> &'a str {
+        self.key.as_str().unwrap_or("")
+    }
+
+    pub fn steps(&self) -> Vec<Step<'a>> {
+        steps_of(self.node.get("steps"))
+    }
+
+    /// A job that calls a reusable workflow (`jobs.<id>.uses`).
+    pub fn uses(&self) -> Option<&'a Node> {
+        self.node.get("uses")
+    }
+
+    /// The job's default working directory (`defaults.run.working-directory`).
+    pub fn working_directory(&self) -> Option<&'a str> {
+        self.node
+            .get("defaults")
+            .and_then(|d| d.get("run"))
+            .and_then(|r| r.get("working-directory"))
+            .and_then(Node::as_str)
+    }
+}
+
+impl<'a> Step<'a> {
+    pub fn uses(&self) -> Option<&'a Node> {
+        self.node.get("uses")
+    }
+
+    pub fn run(&self) -> Option<&'a Node> {
+        self.node.get("run")
+    }
+
+    pub fn id(&self) -> Option<&'a str> {
+        self.node.get("id").and_then(Node::as_str)
+    }
+
+    pub fn shell(&self) -> Option<&'a str> {
+        self.node.get("shell").and_then(Node::as_str)
+    }
+
+    pub fn with(&self) -> &'a [Entry] {
+        self.node.get("with").map_or(&[], Node::entries)
+    }
+
+    pub fn working_directory(&self) -> Option<&'a str> {
+        self.node.get("working-directory").and_then(Node::as_str)
+    }
+}
+
+fn steps_of(steps: Option<&Node>) -> Vec<Step<'_>> {
+    steps
+        .map(|s| {
+            s.items()
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| n.is_map())
+                .map(|(index, node)| Step { node, index })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The jobs of a workflow (empty for an action).
+pub fn jobs(file: &CiFile) -> Vec<Job<'_>> {
+    if file.flavor != Flavor::GithubWorkflow {
+        return Vec::new();
+    }
+    file.root()
+        .and_then(|r| r.get("jobs"))
+        .map(|j| {
+            j.entries()
+                .iter()
+                .filter(|e| e.value.is_map())
+                .map(|e| Job {
+                    key: &e.key,
+                    node: &e.value,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The steps of a composite action (`runs.steps`).
+pub fn action_steps(file: &CiFile) -> Vec<Step<'_>> {
+    if file.flavor != Flavor::GithubAction {
+        return Vec::new();
+    }
+    steps_of(
+        file.root()
+            .and_then(|r| r.get("runs"))
+            .and_then(|r| r.get("steps")),
+    )
+}
+
+/// Every step of the file, with the job it belongs to (none in an action).
+pub fn all_steps(file: &CiFile) -> Vec<(Option<Job<'_>>, Step<'_>)> {
+    let mut out: Vec<(Option<Job<'_>>, Step<'_>)> = Vec::new();
+    for job in jobs(file) {
+        out.extend(job.steps().into_iter().map(|s| (Some(job), s)));
+    }
+    out.extend(action_steps(file).into_iter().map(|s| (None, s)));
+    out
+}
+
+/// The events a workflow runs on (`on: push`, `on: [push, pull_request]`, `on: {push: …}`).
+pub fn events(file: &CiFile) -> Vec<String> {
+    let Some(on) = file.root().and_then(|r| r.get("on")) else {
+        return Vec::new();
+    };
+    if let Some(s) = on.as_str() {
+        return vec![s.to_string()];
+    }
+    if on.is_seq() {
+        return on.items().iter().filter_map(Node::scalar_text).collect();
+    }
+    on.entries()
+        .iter()
+        .filter_map(|e| e.key.scalar_text())
+        .collect()
+}
+
+/// `with:` inputs of wrapper actions that hold a command to run (`run`, `command`,
+/// `script`), as a script; `actions-rs/cargo`'s `command` and `args` become
+/// `cargo <command> <args>`.
+pub fn with_scripts<'a>(step: &Step<'a>) -> Vec<(&'a Node, String)> {
+    let uses = step.uses().and_then(Node::as_str).unwrap_or("");
+    let mut out = Vec::new();
+    if uses.starts_with("actions-rs/cargo@") {
+        if let Some(cmd) = step.node.get("with").and_then(|w| w.get("command")) {
+            let args = step
+                .node
+                .get("with")
+                .and_then(|w| w.get("args"))
+                .and_then(Node::scalar_text)
+                .unwrap_or_default();
+            let sub = cmd.scalar_text().unwrap_or_default();
+            out.push((cmd, format!("cargo {sub} {args}")));
+        }
+        return out;
+    }
+    for e in step.with() {
+        let Some(key) = e.key.as_str() else { continue };
+        if matches!(
+            key,
+            "run" | "command" | "script" | "commands" | "coverageCommand" | "test-command"
+        ) {
+            if let Some(text) = e.value.as_str() {
+                out.push((&e.value, text.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// Fills `facts` for a workflow or an action.
+pub(super) fn facts(source: &SourceFile, file: &CiFile, facts: &mut CiFacts) {
+    let _ = source;
+    let root = file.root();
+    let workflow_dir = root
+        .and_then(|r| r.get("defaults"))
+        .and_then(|d| d.get("run"))
+        .and_then(|r| r.get("working-directory"))
+        .and_then(Node::as_str);
+    let evs = events(file);
+    facts.runs_on_changes = evs.iter().any(|e| {
+        matches!(
+            e.as_str(),
+            "push" | "pull_request" | "pull_request_target" | "merge_group" | "workflow_call"
+        )
+    });
+    facts.anchor = root
+        .and_then(|r| r.entry("jobs").or_else(|| r.entry("runs")))
+        .map(|e| e.key.span.clone());
+    for job in jobs(file) {
+        if let Some(u) = job.uses().and_then(Node::as_str) {
+            facts.uses.push(u.to_string());
+            if !u.starts_with("./") {
+                facts.opaque = true;
+            }
+        }
+    }
+    for (job, step) in all_steps(file) {
+        let dir = step
+            .working_directory()
+            .or_else(|| job.and_then(|j| j.working_directory()))
+            .or(workflow_dir)
+            .unwrap_or("")
+            .trim_start_matches("./")
+            .trim_end_matches('/')
+            .to_string();
+        let dir = if dir == "." { String::new() } else { dir };
+        if let Some(run) = step.run() {
+            if let Some(text) = run.as_str() {
+                // `run: ${{ matrix.runs.test }}`: what runs is decided elsewhere.
+                let t = text.trim();
+                if t.starts_with("${{") && t.ends_with("}}") && t.matches("${{").count() == 1 {
+                    facts.opaque = true;
+                }
+                facts.scripts.push(CiScript {
+                    script: text.to_string(),
+                    dir: dir.clone(),
+                    span: run.span.clone(),
+                });
+            }
+        }
+        if let Some(u) = step.uses().and_then(Node::as_str) {
+            facts.uses.push(u.to_string());
+        }
+        for (node, script) in with_scripts(&step) {
+            facts.scripts.push(CiScript {
+                script,
+                dir: dir.clone(),
+                span: node.span.clone(),
+            });
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! The CI front end: GitHub Actions workflows, action metadata (`action.yml`) and GitLab
+//! CI files, read through the YAML front end into typed views ([`github`], [`gitlab`]);
+//! the task-runner files CI commands hide behind (`Makefile`, `justfile`, `tox.ini`,
+//! `noxfile.py`, `package.json` scripts: [`tasks`]); and the [`CiFacts`] each file
+//! contributes to the repository index, from which the repository rules decide whether
+//! anything runs the tests or a linter.
+
+pub mod github;
+pub mod gitlab;
+pub mod tasks;
+
+use crate::lang::yaml::{Node, Yaml, YamlError};
+use crate::source::{SourceFile, Span};
+
+/// Which CI configuration a YAML file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Flavor {
+    /// `.github/workflows/*.yml`
+    GithubWorkflow,
+    /// `action.yml` / `action.yaml` (a JavaScript, Docker or composite action)
+    GithubAction,
+    /// `.gitlab-ci.yml` and the files it includes
+    Gitlab,
+}
+
+/// A parsed CI configuration file.
+#[derive(Debug, Clone)]
+pub struct CiFile {
+    pub flavor: Flavor,
+    pub yaml: Yaml,
+}
+
+impl CiFile {
+    pub fn parse(source: &SourceFile, flavor: Flavor) -> Result<CiFile, YamlError> {
+        let yaml = Yaml::parse(source, flavor == Flavor::Gitlab)?;
+        Ok(CiFile { flavor, yaml })
+    }
+
+    /// The first document's root mapping, if the file holds one.
+    pub fn root(&self) -> Option<&Node> {
+        self.yaml.root().filter(|r| r.is_map())
+    }
+}
+
+/// One shell script a CI file runs, and the directory it runs in ("" is the root).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CiScript {
+    pub script: String,
+    pub dir: String,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// What one CI or task-runner file tells the repository rules.
+#[derive(Debug, Clone, Default)]
+pub struct CiFacts {
+    /// Set for CI configuration files; `None` for task-runner files.
+    pub flavor: Option<Flavor>,
+    /// Every script the file runs (steps' `run:`, GitLab `script:`, commands inside
+    /// `with:` of wrapper actions).
+    pub scripts: Vec<CiScript>,
+    /// Every `uses:` reference (actions and reusable workflows), as written.
+    pub uses: Vec<String>,
+    /// Part of the pipeline cannot be seen from here (a remote include or reusable
+    /// workflow, an included local file that does not exist).
+    pub opaque: bool,
+    /// Local files a GitLab pipeline includes.
+    pub includes: Vec<String>,
+    /// Whether the pipeline runs on pushes or pull/merge requests.
+    pub runs_on_changes: bool,
+    /// Where a finding about the whole pipeline belongs (the `jobs:` key, the first job).
+    pub anchor: Option<Span>,
+    /// Task-runner definitions, for `Makefile`, `justfile`, `tox.ini`, `noxfile.py` and
+    /// `package.json`.
+    pub tasks: Option<tasks::Tasks>,
+}
+
+impl CiFacts {
+    /// The facts of a parsed CI file.
+    pub fn of(source: &SourceFile, file: &CiFile) -> CiFacts {
+        let mut facts = CiFacts {
+            flavor: Some(file.flavor),
+            ..CiFacts::default()
+        };
+        match file.flavor {
+            Flavor::GithubWorkflow | Flavor::GithubAction => {
+                github::facts(source, file, &mut facts)
+            }
+            Flavor::Gitlab => gitlab::facts(source, file, &mut facts),
+        }
+        facts
+    }
+}
+
+/// Replaces `${{ expr }}`, `$(VAR)` and `${VAR}` by the variable's last name, lower-cased
+/// (`${{ env.CARGO }} test` → `cargo test`, `$(PYTHON) -m pytest` → `python -m pytest`),
+/// keeping every other byte where it was: a stand-alone expression is padded with
+/// spaces, one inside a word with `x`.
+pub fn substitute_variables(script: &str) -> String {
+    let mut out = String::with_capacity(script.len());
+    let bytes = script.as_bytes();
+    let mut i = 0;
+    while i < script.len() {
+        let rest = &script[i..];
+        let close = if rest.starts_with("${{") {
+            rest.find("}}").map(|e| (3, e, 2))
+        } else if rest.starts_with("$(") && !rest.starts_with("$((") {
+            rest.find(')').map(|e| (2, e, 1))
+        } else if rest.starts_with("${") {
+            rest.find('}').map(|e| (2, e, 1))
+        } else {
+            None
+        };
+        let Some((open, end, close_len)) = close else {
+            let ch = rest.chars().next().unwrap_or(' ');
+            out.push(ch);
+            i += ch.len_utf8();
+            continue;
+        };
+        let inner = &rest[open..end];
+        let total = end + close_len;
+        let name: String = inner
+            .trim()
+            .rsplit(['.', ' '])
+            .next()
+            .unwrap_or("")
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let alone_before = i == 0 || bytes[i - 1].is_ascii_whitespace();
+        let alone_after = bytes.get(i + total).is_none_or(|b| b.is_ascii_whitespace());
+        let simple = inner
+            .trim()
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '[' | ']' | '\''));
+        let replacement = if simple && !name.is_empty() && name.len() <= total {
+            name
+        } else {
+            String::new()
+        };
+        let pad = if alone_before && alone_after {
+            ' '
+        } else {
+            'x'
+        };
+        out.push_str(&replacement);
+        for _ in replacement.len()..total {
+            out.push(pad);
+        }
+        i += total;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variables_become_their_names_in_place() {
+        let s = "${{ env.CARGO }} test --all";
+        let t = substitute_variables(s);
+        assert_eq!(t.len(), s.len());
+        assert!(t.starts_with("cargo "));
+        assert!(t.ends_with(" test --all"));
+        assert_eq!(
+            substitute_variables("$(PYTHON) -m pytest")
+                .split_whitespace()
+                .next(),
+            Some("python")
+        );
+        let odd = substitute_variables("x${{ fromJSON(a) }}y é");
+        assert!(odd.ends_with("y é"));
+    }
+}

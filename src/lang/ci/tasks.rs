@@ -1,0 +1,408 @@
+//! Task runners that CI commands hide behind: a small reader each for `Makefile`,
+//! `justfile`, `tox.ini`, `noxfile.py` and the `scripts` of `package.json`. Each yields
+//! the named tasks with the command lines they run; a task's prerequisites become
+//! lines too (`ci: lint test` → `make lint`, `make test`), so that following a wrapper
+//! is one uniform walk. Nothing is evaluated; variables stay as written.
+
+use std::collections::BTreeMap;
+
+/// Which runner a file belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Runner {
+    Make,
+    Just,
+    Tox,
+    Nox,
+    Npm,
+}
+
+/// The tasks of one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tasks {
+    pub runner: Runner,
+    /// Task name → command lines.
+    pub tasks: BTreeMap<String, Vec<String>>,
+    /// What runs when no task is named (Make's first target, tox's `envlist`, nox's
+    /// `nox.options.sessions` or every session).
+    pub default: Vec<String>,
+}
+
+impl Tasks {
+    fn new(runner: Runner) -> Self {
+        Tasks {
+            runner,
+            tasks: BTreeMap::new(),
+            default: Vec::new(),
+        }
+    }
+}
+
+/// The runner of a file, by its name.
+pub fn runner_of(file_name: &str) -> Option<Runner> {
+    match file_name {
+        "Makefile" | "makefile" | "GNUmakefile" => Some(Runner::Make),
+        "justfile" | "Justfile" | ".justfile" | "JUSTFILE" => Some(Runner::Just),
+        "tox.ini" => Some(Runner::Tox),
+        "noxfile.py" => Some(Runner::Nox),
+        "package.json" => Some(Runner::Npm),
+        _ => None,
+    }
+}
+
+/// Reads the tasks of `text`, a file of `runner`.
+pub fn parse(runner: Runner, text: &str) -> Tasks {
+    match runner {
+        Runner::Make => makefile(text),
+        Runner::Just => justfile(text),
+        Runner::Tox => tox_ini(text),
+        Runner::Nox => noxfile(text),
+        Runner::Npm => package_json(text),
+    }
+}
+
+/// Physical lines joined at `\` continuations.
+fn logical_lines(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for line in text.lines() {
+        if let Some(stripped) = line.strip_suffix('\\') {
+            cur.push_str(stripped);
+            cur.push(' ');
+            continue;
+        }
+        cur.push_str(line);
+        out.push(std::mem::take(&mut cur));
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+fn makefile(text: &str) -> Tasks {
+    let mut t = Tasks::new(Runner::Make);
+    let mut current: Vec<String> = Vec::new();
+    for line in logical_lines(text) {
+        if let Some(recipe) = line.strip_prefix('\t') {
+            let cmd = recipe.trim_start_matches(['@', '-', '+', ' ']).trim();
+            if !cmd.is_empty() && !cmd.starts_with('#') {
+                for name in &current {
+                    t.tasks
+                        .entry(name.clone())
+                        .or_default()
+                        .push(cmd.to_string());
+                }
+            }
+            continue;
+        }
+        let trimmed = line.trim_end();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        current.clear();
+        // `targets: prerequisites` (not `VAR := value`, `VAR ::= x`, or `a = b:c`).
+        let Some(colon) = trimmed.find(':') else {
+            continue;
+        };
+        let (head, rest) = trimmed.split_at(colon);
+        let rest = &rest[1..];
+        if rest.starts_with('=') || rest.starts_with(":=") || head.contains('=') {
+            continue;
+        }
+        let rest = rest.trim_start_matches(':');
+        let (prereqs, inline) = match rest.split_once(';') {
+            Some((p, r)) => (p, Some(r.trim())),
+            None => (rest, None),
+        };
+        let prereqs = prereqs.split('|').next().unwrap_or("");
+        for name in head.split_whitespace() {
+            if name.starts_with('.') || name.contains('%') || name.contains('$') {
+                continue;
+            }
+            if t.default.is_empty() {
+                t.default.push(name.to_string());
+            }
+            let entry = t.tasks.entry(name.to_string()).or_default();
+            for p in prereqs.split_whitespace() {
+                if !p.contains('$') && !p.contains('/') && !p.contains('.') {
+                    entry.push(format!("make {p}"));
+                }
+            }
+            if let Some(cmd) = inline.filter(|c| !c.is_empty()) {
+                entry.push(cmd.to_string());
+            }
+            current.push(name.to_string());
+        }
+    }
+    t
+}
+
+fn justfile(text: &str) -> Tasks {
+    let mut t = Tasks::new(Runner::Just);
+    let mut current: Option<String> = None;
+    let mut aliases: Vec<(String, String)> = Vec::new();
+    for line in logical_lines(text) {
+        if line.starts_with([' ', '\t']) {
+            if let Some(name) = &current {
+                let cmd = line.trim().trim_start_matches(['@', '-']).trim();
+                if !cmd.is_empty() && !cmd.starts_with('#') {
+                    t.tasks
+                        .entry(name.clone())
+                        .or_default()
+                        .push(cmd.to_string());
+                }
+            }
+            continue;
+        }
+        current = None;
+        let l = line.trim();
+        if l.is_empty() || l.starts_with('#') || l.starts_with('[') || l.starts_with("set ") {
+            continue;
+        }
+        if let Some(rest) = l.strip_prefix("alias ") {
+            if let Some((a, target)) = rest.split_once(":=") {
+                aliases.push((a.trim().to_string(), target.trim().to_string()));
+            }
+            continue;
+        }
+        if l.contains(":=") || l.starts_with("import ") || l.starts_with("mod ") {
+            continue;
+        }
+        let Some((head, deps)) = l.split_once(':') else {
+            continue;
+        };
+        let mut words = head.split_whitespace();
+        let Some(name) = words.next() else { continue };
+        let name = name.trim_start_matches('@');
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        {
+            continue;
+        }
+        if t.default.is_empty() {
+            t.default.push(name.to_string());
+        }
+        let entry = t.tasks.entry(name.to_string()).or_default();
+        for d in deps.split_whitespace() {
+            if d == "&&" {
+                continue;
+            }
+            let d = d.trim_start_matches('(');
+            if d.chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+                && !d.is_empty()
+            {
+                entry.push(format!("just {d}"));
+            }
+        }
+        current = Some(name.to_string());
+    }
+    for (a, target) in aliases {
+        t.tasks.insert(a, vec![format!("just {target}")]);
+    }
+    t
+}
+
+fn tox_ini(text: &str) -> Tasks {
+    let mut t = Tasks::new(Runner::Tox);
+    let mut section = String::new();
+    let mut key = String::new();
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('#') || trimmed.starts_with(';') {
+            continue;
+        }
+        if trimmed.starts_with('[') && trimmed.ends_with(']') {
+            section = trimmed[1..trimmed.len() - 1].trim().to_string();
+            key.clear();
+            continue;
+        }
+        let continuation = line.starts_with([' ', '\t']) && !key.is_empty();
+        let (k, value) = if continuation {
+            (key.clone(), trimmed)
+        } else if let Some((k, v)) = line.split_once('=') {
+            key = k.trim().to_string();
+            (key.clone(), v.trim())
+        } else {
+            continue;
+        };
+        if value.is_empty() {
+            continue;
+        }
+        if section == "tox" && k == "envlist" {
+            t.default.extend(
+                value
+                    .split([',', ' '])
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string),
+            );
+        } else if k == "commands" {
+            let env = if section == "testenv" {
+                ""
+            } else if let Some(e) = section.strip_prefix("testenv:") {
+                e
+            } else {
+                continue;
+            };
+            // Factor conditions (`lint: ruff check .`) keep their command.
+            let cmd = match value.split_once(": ") {
+                Some((f, c)) if !f.contains(' ') => c,
+                _ => value,
+            };
+            t.tasks
+                .entry(env.to_string())
+                .or_default()
+                .push(cmd.trim().to_string());
+        }
+    }
+    t
+}
+
+fn noxfile(text: &str) -> Tasks {
+    let mut t = Tasks::new(Runner::Nox);
+    let mut pending: Option<Option<String>> = None;
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        let l = line.trim();
+        if !line.starts_with([' ', '\t']) && !l.is_empty() {
+            current = None;
+            if l.starts_with("@nox.session") || l.starts_with("@session") {
+                pending = Some(quoted_after(l, "name="));
+                continue;
+            }
+            if let Some(rest) = l.strip_prefix("def ") {
+                if let Some(explicit) = pending.take() {
+                    let fname = rest.split('(').next().unwrap_or("").trim().to_string();
+                    let name = explicit.unwrap_or(fname);
+                    t.tasks.entry(name.clone()).or_default();
+                    current = Some(name);
+                }
+                continue;
+            }
+            if l.starts_with("nox.options.sessions") {
+                t.default = quoted_strings(l);
+            }
+            if !l.starts_with('@') {
+                pending = None;
+            }
+            continue;
+        }
+        let Some(name) = &current else { continue };
+        for call in [
+            "session.run(",
+            "session.run_always(",
+            "session.run_install(",
+        ] {
+            if let Some(at) = l.find(call) {
+                let args = quoted_strings(&l[at + call.len()..]);
+                if !args.is_empty() {
+                    t.tasks
+                        .entry(name.clone())
+                        .or_default()
+                        .push(args.join(" "));
+                }
+            }
+        }
+    }
+    t
+}
+
+/// The first quoted string after `marker` in `line`.
+fn quoted_after(line: &str, marker: &str) -> Option<String> {
+    let at = line.find(marker)?;
+    quoted_strings(&line[at + marker.len()..])
+        .into_iter()
+        .next()
+}
+
+/// Every `"…"` or `'…'` string in `s`, in order.
+fn quoted_strings(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = s.char_indices();
+    while let Some((_, c)) = chars.next() {
+        if c == '"' || c == '\'' {
+            let mut v = String::new();
+            for (_, d) in chars.by_ref() {
+                if d == c {
+                    break;
+                }
+                v.push(d);
+            }
+            out.push(v);
+        }
+    }
+    out
+}
+
+fn package_json(text: &str) -> Tasks {
+    let mut t = Tasks::new(Runner::Npm);
+    let Ok(serde_json::Value::Object(doc)) = serde_json::from_str::<serde_json::Value>(text) else {
+        return t;
+    };
+    if let Some(serde_json::Value::Object(scripts)) = doc.get("scripts") {
+        for (name, cmd) in scripts {
+            if let Some(cmd) = cmd.as_str() {
+                t.tasks.insert(name.clone(), vec![cmd.to_string()]);
+            }
+        }
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn makefile_targets_recipes_and_prerequisites() {
+        let text = ".PHONY: ci test\nPY := python\nci: lint test\n\ntest:\n\t@$(PY) -m pytest \\\n\t  -q\nlint:\n\t-ruff check .\nall: ; echo hi\n";
+        let t = parse(Runner::Make, text);
+        assert_eq!(t.default, ["ci"]);
+        assert_eq!(t.tasks["ci"], ["make lint", "make test"]);
+        assert_eq!(t.tasks["test"], ["$(PY) -m pytest  \t  -q"]);
+        assert_eq!(t.tasks["lint"], ["ruff check ."]);
+        assert_eq!(t.tasks["all"], ["echo hi"]);
+        assert!(!t.tasks.contains_key("PY"));
+    }
+
+    #[test]
+    fn justfile_recipes() {
+        let text = "set shell := [\"bash\", \"-c\"]\nalias t := test\n\n# run tests\ntest *args: build\n    cargo test {{args}}\n[private]\n@lint:\n    cargo clippy -- -D warnings\n";
+        let t = parse(Runner::Just, text);
+        assert_eq!(t.default, ["test"]);
+        assert_eq!(t.tasks["test"], ["just build", "cargo test {{args}}"]);
+        assert_eq!(t.tasks["lint"], ["cargo clippy -- -D warnings"]);
+        assert_eq!(t.tasks["t"], ["just test"]);
+    }
+
+    #[test]
+    fn tox_envs() {
+        let text = "[tox]\nenvlist = py3{9,10}, lint\n\n[testenv]\ncommands =\n    pytest {posargs}\n\n[testenv:lint]\ncommands = ruff check src\n";
+        let t = parse(Runner::Tox, text);
+        assert_eq!(t.tasks[""], ["pytest {posargs}"]);
+        assert_eq!(t.tasks["lint"], ["ruff check src"]);
+        assert!(t.default.contains(&"lint".to_string()));
+    }
+
+    #[test]
+    fn nox_sessions() {
+        let text = "import nox\nnox.options.sessions = [\"tests\"]\n\n@nox.session(python=[\"3.12\"])\ndef tests(session):\n    session.install(\".\")\n    session.run(\"pytest\", \"-q\")\n\n@nox.session(name=\"lint\")\ndef run_lint(session):\n    session.run(\"ruff\", \"check\", \".\")\n";
+        let t = parse(Runner::Nox, text);
+        assert_eq!(t.default, ["tests"]);
+        assert_eq!(t.tasks["tests"], ["pytest -q"]);
+        assert_eq!(t.tasks["lint"], ["ruff check ."]);
+    }
+
+    #[test]
+    fn npm_scripts_and_broken_json() {
+        let t = parse(
+            Runner::Npm,
+            r#"{"scripts": {"test": "vitest run", "lint": "eslint ."}}"#,
+        );
+        assert_eq!(t.tasks["test"], ["vitest run"]);
+        assert!(parse(Runner::Npm, "{not json").tasks.is_empty());
+    }
+}

@@ -1,0 +1,516 @@
+//! The YAML front end: `saphyr` parses (YAML 1.2, anchors and aliases resolved), and
+//! this module turns its tree into our own owned [`Node`]s, each with the byte span of
+//! its text in the file, mapping keys kept with their own spans. Rules find the exact key
+//! or value to report through a [`Route`] of keys and indices, as zizmor does.
+//!
+//! YAML 1.2 has no `<<` merge keys; GitLab CI relies on them, so [`Yaml::parse`] can
+//! apply them itself (explicit keys win over merged ones, earlier merged maps over
+//! later ones). Tags such as GitLab's `!reference` are kept on the node.
+
+use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+
+use crate::source::{SourceFile, Span};
+use crate::suppress::Comment;
+
+/// Collections nested deeper than this are cut (and reported): no input may exhaust
+/// the stack.
+pub const MAX_DEPTH: usize = 128;
+
+/// A parsed YAML file: its documents.
+#[derive(Debug, Clone, Default)]
+pub struct Yaml {
+    pub docs: Vec<Node>,
+}
+
+/// A YAML value with its span in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub span: Span,
+    /// The tag as written (`!reference`), if any.
+    pub tag: Option<String>,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    /// A string; `quoted` when it was written in quotes.
+    Str {
+        text: String,
+        quoted: bool,
+    },
+    Seq(Vec<Node>),
+    Map(Vec<Entry>),
+}
+
+/// One `key: value` pair of a mapping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub key: Node,
+    pub value: Node,
+}
+
+/// One step of a [`Route`]: a mapping key or a sequence index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// A path of keys and indices from a document's root to one node, e.g.
+/// `jobs.test.steps[2].uses`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Route(pub Vec<Step>);
+
+impl Route {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn key(mut self, k: &str) -> Self {
+        self.0.push(Step::Key(k.to_string()));
+        self
+    }
+
+    pub fn index(mut self, i: usize) -> Self {
+        self.0.push(Step::Index(i));
+        self
+    }
+}
+
+impl std::fmt::Display for Route {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, s) in self.0.iter().enumerate() {
+            match s {
+                Step::Key(k) if i == 0 => write!(f, "{k}")?,
+                Step::Key(k) => write!(f, ".{k}")?,
+                Step::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A file that is not valid YAML: the parser's message and the byte offset it points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    pub message: String,
+    pub offset: usize,
+}
+
+impl Node {
+    fn null(span: Span) -> Node {
+        Node {
+            span,
+            tag: None,
+            value: Value::Null,
+        }
+    }
+
+    /// The entries of a mapping (empty for anything else).
+    pub fn entries(&self) -> &[Entry] {
+        match &self.value {
+            Value::Map(m) => m,
+            _ => &[],
+        }
+    }
+
+    /// The items of a sequence (empty for anything else).
+    pub fn items(&self) -> &[Node] {
+        match &self.value {
+            Value::Seq(s) => s,
+            _ => &[],
+        }
+    }
+
+    pub fn is_map(&self) -> bool {
+        matches!(self.value, Value::Map(_))
+    }
+
+    pub fn is_seq(&self) -> bool {
+        matches!(self.value, Value::Seq(_))
+    }
+
+    /// The entry whose key is the string `key`.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.entries().iter().find(|e| e.key.as_str() == Some(key))
+    }
+
+    /// The value under the string key `key`.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    /// A string value (not a number or boolean).
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Str { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    /// Any scalar as text: `true`, `42`, `3.5`, a string; `None` for null and collections.
+    pub fn scalar_text(&self) -> Option<String> {
+        match &self.value {
+            Value::Str { text, .. } => Some(text.clone()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Int(i) => Some(i.to_string()),
+            Value::Float(x) => Some(x.to_string()),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// A string holding a GitHub Actions expression (`${{ … }}`).
+    pub fn is_expression(&self) -> bool {
+        self.as_str().is_some_and(|s| s.contains("${{"))
+    }
+
+    /// The node at `route` below this one.
+    pub fn at(&self, route: &Route) -> Option<&Node> {
+        let mut node = self;
+        for step in &route.0 {
+            node = match step {
+                Step::Key(k) => node.get(k)?,
+                Step::Index(i) => node.items().get(*i)?,
+            };
+        }
+        Some(node)
+    }
+
+    /// The span of the key that ends `route` (or of the item, for an index), which is
+    /// where a finding about "this key" belongs.
+    pub fn key_span_at(&self, route: &Route) -> Option<Span> {
+        let (last, parent) = route.0.split_last()?;
+        let parent = self.at(&Route(parent.to_vec()))?;
+        match last {
+            Step::Key(k) => parent.entry(k).map(|e| e.key.span.clone()),
+            Step::Index(i) => parent.items().get(*i).map(|n| n.span.clone()),
+        }
+    }
+
+    /// The file span of the byte range `inner` of this string's value, when the value
+    /// maps onto the file line by line (plain and literal block scalars, quoted strings
+    /// without escapes on one line). Otherwise `None`.
+    pub fn value_span(&self, source: &SourceFile, inner: Span) -> Option<Span> {
+        let text = self.as_str()?;
+        let region = source.text.get(self.span.clone())?;
+        // The value's line holding `inner.start`, and its offset in the value.
+        let line_start = text[..inner.start.min(text.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i);
+        if inner.end > line_end {
+            return None;
+        }
+        // Find that line in the file region, in order: count the value lines before it.
+        let mut cursor = 0usize;
+        let mut value_pos = 0usize;
+        for line in text.split('\n') {
+            let here = region.get(cursor..)?;
+            let found = if line.is_empty() {
+                Some(0)
+            } else {
+                here.find(line)
+            }?;
+            if value_pos == line_start {
+                let file_start = self.span.start + cursor + found;
+                return Some(
+                    file_start + (inner.start - line_start)..file_start + (inner.end - line_start),
+                );
+            }
+            cursor += found + line.len();
+            value_pos += line.len() + 1;
+            if value_pos > line_start {
+                return None;
+            }
+        }
+        None
+    }
+}
+
+impl Yaml {
+    /// Parses `source`. With `merge_keys`, `<<` entries are applied (YAML 1.1, as GitLab
+    /// does); without, they stay ordinary keys.
+    pub fn parse(source: &SourceFile, merge_keys: bool) -> Result<Yaml, YamlError> {
+        let offsets = CharOffsets::new(&source.text);
+        let docs = MarkedYaml::load_from_str(&source.text).map_err(|e| YamlError {
+            message: e.info().to_string(),
+            offset: offsets.byte(e.marker().index()),
+        })?;
+        let mut cx = Convert {
+            offsets: &offsets,
+            merge_keys,
+            too_deep: None,
+        };
+        let docs: Vec<Node> = docs.iter().map(|d| cx.node(d, 0)).collect();
+        if let Some(offset) = cx.too_deep {
+            return Err(YamlError {
+                message: format!("collections nested deeper than {MAX_DEPTH} levels"),
+                offset,
+            });
+        }
+        Ok(Yaml { docs })
+    }
+
+    /// The first document, or a null node.
+    pub fn root(&self) -> Option<&Node> {
+        self.docs.first()
+    }
+}
+
+/// Comments that may hold `readylint:` directives: a `#` at the start of a line or after
+/// whitespace, to the end of the line.
+pub fn directive_comments(source: &SourceFile) -> Vec<Comment> {
+    let mut out = Vec::new();
+    for line in 1..=source.line_count() {
+        let span = source.line_span(line);
+        let text = &source.text[span.clone()];
+        let Some(at) = text.find("readylint:") else {
+            continue;
+        };
+        let Some(hash) = text[..at].rfind('#') else {
+            continue;
+        };
+        if hash > 0 && !text[..hash].ends_with([' ', '\t']) {
+            continue;
+        }
+        out.push(Comment {
+            span: span.start + hash..span.end,
+            own_line: text[..hash].trim().is_empty(),
+        });
+    }
+    out
+}
+
+/// saphyr counts positions in characters; spans here are bytes.
+struct CharOffsets {
+    /// Byte offset of each character, or empty when the text is ASCII.
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl CharOffsets {
+    fn new(text: &str) -> Self {
+        let starts = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices().map(|(i, _)| i).collect()
+        };
+        Self {
+            starts,
+            len: text.len(),
+        }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        if self.starts.is_empty() {
+            char_index.min(self.len)
+        } else {
+            self.starts.get(char_index).copied().unwrap_or(self.len)
+        }
+    }
+}
+
+struct Convert<'a> {
+    offsets: &'a CharOffsets,
+    merge_keys: bool,
+    too_deep: Option<usize>,
+}
+
+impl Convert<'_> {
+    fn node(&mut self, y: &MarkedYaml<'_>, depth: usize) -> Node {
+        let span = self.offsets.byte(y.span.start.index())..self.offsets.byte(y.span.end.index());
+        if depth > MAX_DEPTH {
+            self.too_deep.get_or_insert(span.start);
+            return Node::null(span);
+        }
+        match &y.data {
+            YamlData::Value(s) => Node {
+                span,
+                tag: None,
+                value: scalar(s, false),
+            },
+            YamlData::Representation(text, style, tag) => Node {
+                span,
+                tag: tag.as_ref().map(|t| format!("{}{}", t.handle, t.suffix)),
+                value: Value::Str {
+                    text: text.to_string(),
+                    quoted: !matches!(style, saphyr::ScalarStyle::Plain),
+                },
+            },
+            YamlData::Sequence(items) => Node {
+                span,
+                tag: None,
+                value: Value::Seq(items.iter().map(|i| self.node(i, depth + 1)).collect()),
+            },
+            YamlData::Mapping(map) => {
+                let mut entries: Vec<Entry> = Vec::with_capacity(map.len());
+                let mut merged: Vec<Entry> = Vec::new();
+                for (k, v) in map.iter() {
+                    let key = self.node(k, depth + 1);
+                    let value = self.node(v, depth + 1);
+                    if self.merge_keys && key.as_str() == Some("<<") && !key_quoted(&key) {
+                        match &value.value {
+                            Value::Map(m) => merged.extend(m.iter().cloned()),
+                            Value::Seq(s) => {
+                                for m in s {
+                                    merged.extend(m.entries().iter().cloned());
+                                }
+                            }
+                            _ => {}
+                        }
+                        continue;
+                    }
+                    entries.push(Entry { key, value });
+                }
+                for e in merged {
+                    let present = entries.iter().any(|x| x.key.value == e.key.value);
+                    if !present {
+                        entries.push(e);
+                    }
+                }
+                Node {
+                    span,
+                    tag: None,
+                    value: Value::Map(entries),
+                }
+            }
+            YamlData::Tagged(tag, inner) => {
+                let mut n = self.node(inner, depth + 1);
+                n.tag = Some(format!("{}{}", tag.handle, tag.suffix));
+                n
+            }
+            YamlData::Alias(_) | YamlData::BadValue => Node::null(span),
+        }
+    }
+}
+
+fn key_quoted(n: &Node) -> bool {
+    matches!(n.value, Value::Str { quoted: true, .. })
+}
+
+fn scalar(s: &Scalar<'_>, quoted: bool) -> Value {
+    match s {
+        Scalar::Null => Value::Null,
+        Scalar::Boolean(b) => Value::Bool(*b),
+        Scalar::Integer(i) => Value::Int(*i),
+        Scalar::FloatingPoint(f) => Value::Float(f.into_inner()),
+        Scalar::String(t) => Value::Str {
+            text: t.to_string(),
+            quoted,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str, merge: bool) -> (SourceFile, Yaml) {
+        let f = SourceFile::new("x.yml", "x.yml", text.to_string());
+        let y = Yaml::parse(&f, merge).expect("valid yaml");
+        (f, y)
+    }
+
+    #[test]
+    fn keys_and_values_keep_their_spans() {
+        let text = "on: push\njobs:\n  test:\n    steps:\n      - uses: \"actions/checkout@v4\"\n";
+        let (f, y) = parse(text, false);
+        let root = y.root().unwrap();
+        let route = Route::new()
+            .key("jobs")
+            .key("test")
+            .key("steps")
+            .index(0)
+            .key("uses");
+        let uses = root.at(&route).unwrap();
+        assert_eq!(uses.as_str(), Some("actions/checkout@v4"));
+        assert_eq!(&f.text[uses.span.clone()], "\"actions/checkout@v4\"");
+        let key = root.key_span_at(&route).unwrap();
+        assert_eq!(&f.text[key], "uses");
+        assert_eq!(route.to_string(), "jobs.test.steps[0].uses");
+        // YAML 1.2: `on` is a string key, not a boolean.
+        assert_eq!(root.get("on").and_then(Node::as_str), Some("push"));
+    }
+
+    #[test]
+    fn non_ascii_text_maps_to_bytes() {
+        let (f, y) = parse("name: \"é ü\"\nrun: x\n", false);
+        let run = y.root().unwrap().get("run").unwrap();
+        assert_eq!(&f.text[run.span.clone()], "x");
+    }
+
+    #[test]
+    fn merge_keys_are_applied_only_when_asked() {
+        let text =
+            ".base: &base\n  image: a\n  allow_failure: true\njob:\n  <<: *base\n  image: b\n";
+        let (_, y) = parse(text, true);
+        let job = y.root().unwrap().get("job").unwrap();
+        assert_eq!(job.get("image").and_then(Node::as_str), Some("b"));
+        assert_eq!(job.get("allow_failure").and_then(Node::as_bool), Some(true));
+        assert!(job.get("<<").is_none());
+        let (_, y) = parse(text, false);
+        assert!(y.root().unwrap().get("job").unwrap().get("<<").is_some());
+    }
+
+    #[test]
+    fn tags_are_kept() {
+        let (_, y) = parse("script:\n  - !reference [.setup, script]\n", true);
+        let item = &y.root().unwrap().get("script").unwrap().items()[0];
+        assert_eq!(item.tag.as_deref(), Some("!reference"));
+        assert_eq!(item.items().len(), 2);
+    }
+
+    #[test]
+    fn block_scalar_positions_map_back_to_the_file() {
+        let text = "run: |\n  echo hi\n  pytest || true\n";
+        let (f, y) = parse(text, false);
+        let run = y.root().unwrap().get("run").unwrap();
+        let v = run.as_str().unwrap();
+        let at = v.find("|| true").unwrap();
+        let span = run.value_span(&f, at..at + 7).unwrap();
+        assert_eq!(&f.text[span], "|| true");
+    }
+
+    #[test]
+    fn errors_and_deep_input_do_not_panic() {
+        let f = SourceFile::new("x", "x", "a: [1, 2\n".into());
+        assert!(Yaml::parse(&f, false).is_err());
+        let deep = "[".repeat(5000);
+        let f = SourceFile::new("x", "x", deep);
+        assert!(Yaml::parse(&f, false).is_err());
+        let mut nested = String::new();
+        for i in 0..300 {
+            nested.push_str(&" ".repeat(i));
+            nested.push_str("k:\n");
+        }
+        let f = SourceFile::new("x", "x", nested);
+        assert!(Yaml::parse(&f, false).is_err());
+    }
+
+    #[test]
+    fn billion_laughs_is_bounded() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        let mut prev = 'a';
+        for c in 'b'..='k' {
+            text.push_str(&format!(
+                "{c}: &{c} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
+            prev = c;
+        }
+        let f = SourceFile::new("x", "x", text);
+        let _ = Yaml::parse(&f, false);
+    }
+}

@@ -1,0 +1,65 @@
+//! CI002 ci-runs-no-tests.
+
+use super::Overview;
+use crate::repo::RepoIndex;
+use crate::rule::{RepoContext, Rule};
+use crate::{declare_rule, rule_meta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a repository whose CI pipelines (GitHub Actions workflows, GitLab CI) run
+    /// no test command in any job. Test commands are recognised directly (`pytest`,
+    /// `cargo test`, `go test`, `npm test`, `jest`, `tox`, `nox`, `mvn verify`, …),
+    /// behind launchers (`poetry run`, `uv run`, `xvfb-run`, `docker compose run`,
+    /// `${{ env.CARGO }} test`), and behind task runners: `make ci` is followed into the
+    /// `Makefile` target and its prerequisites, likewise `just`, `tox -e`, `nox -s` and
+    /// `npm run` into `justfile`, `tox.ini`, `noxfile.py` and `package.json`. A task
+    /// that cannot be followed is judged by its name (`test`, `check`, `ci`).
+    ///
+    /// ## Why it matters in production
+    /// A pipeline that builds but never tests turns green on a change that breaks
+    /// behaviour: the green check mark gives false confidence at review time.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// jobs:
+    ///   build:
+    ///     steps:
+    ///       - run: pip install .
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    ///       - run: pip install . pytest
+    ///       - run: pytest
+    /// ```
+    ///
+    /// ## Known limits
+    /// Only GitHub Actions and GitLab CI are read. When the repository also has another
+    /// CI system, calls a remote reusable workflow, includes remote GitLab files or
+    /// triggers child pipelines, part of the pipeline is invisible and nothing is
+    /// reported. Tests run by a remote action of unknown purpose are not seen.
+    pub CiRunsNoTests,
+    code = "CI002", name = "ci-runs-no-tests", category = Ci, severity = Warning,
+}
+
+impl Rule for CiRunsNoTests {
+    rule_meta!();
+
+    fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
+        let o = Overview::of(repo);
+        if !o.fully_visible(repo) || o.gates().test {
+            return;
+        }
+        let Some((src, span)) = o.anchor() else {
+            return;
+        };
+        cx.report(
+            &Self::META,
+            &src.rel_path,
+            span,
+            "no CI job runs the tests: the pipeline passes whether or not the code works",
+            "add a step that runs the test suite (e.g. `run: pytest` or `run: cargo test --locked`) on every push and pull request",
+        );
+    }
+}

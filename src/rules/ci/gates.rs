@@ -1,0 +1,890 @@
+//! What a CI command does: run the tests, a linter, or a build. Commands hide behind
+//! launchers (`poetry run`, `uv run`, `xvfb-run`, `timeout 600`) and task runners (`make
+//! ci`, `just test`, `tox -e lint`, `nox -s tests`, `npm run test`); where the runner's
+//! file was read, the task is followed into it, otherwise its name decides.
+
+use std::collections::BTreeMap;
+
+use crate::lang::ci::substitute_variables;
+use crate::lang::ci::tasks::{Runner, Tasks};
+use crate::lang::shell::{self, SimpleCommand};
+
+/// What a command (or a script, or a job) does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Gates {
+    pub test: bool,
+    pub lint: bool,
+    pub build: bool,
+}
+
+impl Gates {
+    pub const TEST: Gates = Gates {
+        test: true,
+        lint: false,
+        build: false,
+    };
+    pub const LINT: Gates = Gates {
+        test: false,
+        lint: true,
+        build: false,
+    };
+    pub const BUILD: Gates = Gates {
+        test: false,
+        lint: false,
+        build: true,
+    };
+    pub const ALL: Gates = Gates {
+        test: true,
+        lint: true,
+        build: true,
+    };
+
+    pub fn any(self) -> bool {
+        self.test || self.lint || self.build
+    }
+
+    pub fn or(self, o: Gates) -> Gates {
+        Gates {
+            test: self.test || o.test,
+            lint: self.lint || o.lint,
+            build: self.build || o.build,
+        }
+    }
+
+    /// What failing looks like, for a message: "its tests fail".
+    pub fn failing(self) -> &'static str {
+        if self.test {
+            "its tests fail"
+        } else if self.lint {
+            "its linter fails"
+        } else {
+            "its build fails"
+        }
+    }
+}
+
+/// Task-runner files by directory ("" is the root), for following wrappers.
+#[derive(Debug, Default)]
+pub struct TaskFiles<'a> {
+    pub by_dir: BTreeMap<(String, RunnerKey), &'a Tasks>,
+}
+
+/// [`Runner`] as a map key.
+pub type RunnerKey = u8;
+
+pub fn runner_key(r: Runner) -> RunnerKey {
+    match r {
+        Runner::Make => 0,
+        Runner::Just => 1,
+        Runner::Tox => 2,
+        Runner::Nox => 3,
+        Runner::Npm => 4,
+    }
+}
+
+impl<'a> TaskFiles<'a> {
+    pub fn insert(&mut self, dir: &str, tasks: &'a Tasks) {
+        self.by_dir
+            .insert((dir.to_string(), runner_key(tasks.runner)), tasks);
+    }
+
+    fn get(&self, dir: &str, runner: Runner) -> Option<&'a Tasks> {
+        self.by_dir
+            .get(&(dir.to_string(), runner_key(runner)))
+            .copied()
+    }
+}
+
+/// What a script does, following wrappers into `tasks` where given.
+pub fn script(text: &str, dir: &str, tasks: Option<&TaskFiles<'_>>) -> Gates {
+    script_at(text, dir, tasks, 0)
+}
+
+fn script_at(text: &str, dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usize) -> Gates {
+    let text = substitute_variables(text);
+    let mut g = Gates::default();
+    for cmd in shell::split(&text) {
+        g = g.or(command_at(&cmd, dir, tasks, depth));
+    }
+    g
+}
+
+/// What one simple command does.
+pub fn command(cmd: &SimpleCommand, dir: &str, tasks: Option<&TaskFiles<'_>>) -> Gates {
+    command_at(cmd, dir, tasks, 0)
+}
+
+fn command_at(
+    cmd: &SimpleCommand,
+    dir: &str,
+    tasks: Option<&TaskFiles<'_>>,
+    depth: usize,
+) -> Gates {
+    let words: Vec<&str> = cmd.program().iter().map(|w| w.value.as_str()).collect();
+    words_at(&words, dir, tasks, depth)
+}
+
+fn is_assignment(w: &str) -> bool {
+    w.split_once('=').is_some_and(|(k, _)| {
+        !k.is_empty()
+            && !k.starts_with('-')
+            && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
+/// The name a program is known by: its file name, lower-case, without `.exe`/`.sh`.
+fn base(word: &str) -> String {
+    let name = word.rsplit(['/', '\\']).next().unwrap_or(word);
+    let name = name.to_ascii_lowercase();
+    for ext in [".exe", ".sh", ".bash", ".py", ".cmd", ".ps1", ".bat"] {
+        if let Some(s) = name.strip_suffix(ext) {
+            return s.to_string();
+        }
+    }
+    name
+}
+
+const LINTERS: &[&str] = &[
+    "ruff",
+    "flake8",
+    "pylint",
+    "mypy",
+    "pyright",
+    "basedpyright",
+    "pyflakes",
+    "pycodestyle",
+    "pydocstyle",
+    "bandit",
+    "semgrep",
+    "pyre",
+    "pytype",
+    "ty",
+    "vulture",
+    "pylama",
+    "prospector",
+    "deptry",
+    "eslint",
+    "tslint",
+    "jshint",
+    "xo",
+    "oxlint",
+    "stylelint",
+    "tsc",
+    "vue-tsc",
+    "svelte-check",
+    "shellcheck",
+    "hadolint",
+    "actionlint",
+    "zizmor",
+    "yamllint",
+    "markdownlint",
+    "markdownlint-cli2",
+    "rubocop",
+    "standardrb",
+    "golangci-lint",
+    "staticcheck",
+    "golint",
+    "revive",
+    "clang-tidy",
+    "cppcheck",
+    "ktlint",
+    "detekt",
+    "sqlfluff",
+    "djlint",
+    "typos",
+    "codespell",
+    "pre-commit",
+    "prek",
+    "lefthook",
+    "cargo-clippy",
+    "clippy-driver",
+    "readylint",
+    "hlint",
+    "sonar-scanner",
+    "lint",
+    "check-manifest",
+    "pyroma",
+    "twine",
+];
+
+/// Formatters that are a gate only when asked to check.
+const FORMATTERS: &[&str] = &[
+    "black",
+    "isort",
+    "prettier",
+    "rustfmt",
+    "gofmt",
+    "autopep8",
+    "yapf",
+    "taplo",
+    "dprint",
+    "clang-format",
+    "ruff-format",
+    "shfmt",
+];
+
+const TEST_RUNNERS: &[&str] = &[
+    "pytest",
+    "py.test",
+    "nosetests",
+    "nose2",
+    "trial",
+    "jest",
+    "vitest",
+    "mocha",
+    "ava",
+    "karma",
+    "jasmine",
+    "tap",
+    "rspec",
+    "phpunit",
+    "ctest",
+    "prove",
+    "behave",
+    "hypothesis",
+    "ward",
+    "testr",
+    "stestr",
+    "pytest-xdist",
+    "cargo-nextest",
+];
+
+/// Programs that run the rest of the line as a command, and options of theirs that take
+/// a value.
+fn launcher(words: &[&str]) -> Option<usize> {
+    let first = base(words.first()?);
+    let sub = words.get(1).copied().unwrap_or("");
+    let skip_opts = |from: usize, valued: &[&str]| {
+        let mut i = from;
+        while let Some(w) = words.get(i) {
+            if valued.contains(w) {
+                i += 2;
+            } else if w.starts_with('-') {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        i
+    };
+    let valued = [
+        "--with",
+        "--extra",
+        "--group",
+        "--package",
+        "--python",
+        "-p",
+        "--env-file",
+        "-n",
+        "--name",
+        "-e",
+        "--env",
+        "-w",
+        "--workdir",
+        "--project",
+        "--directory",
+        "--from",
+        "-u",
+        "--user",
+        "--frozen-lockfile",
+    ];
+    match first.as_str() {
+        "poetry" | "pdm" | "pipenv" | "rye" | "uv" | "conda" | "mamba" | "micromamba" | "pixi"
+        | "pipx"
+            if sub == "run" =>
+        {
+            Some(skip_opts(2, &valued))
+        }
+        "uvx" | "npx" | "bunx" | "pnpx" | "c8" | "nyc" | "cross-env" | "dotenv" | "xvfb-run"
+        | "nice" | "stdbuf" | "valgrind" | "dbus-run-session" | "catchsegv" | "unbuffer"
+        | "ionice" | "strace" | "gdb" => Some(skip_opts(1, &valued)),
+        "timeout" | "gtimeout" => Some(skip_opts(1, &[]) + 1),
+        "pnpm" | "yarn" if sub == "dlx" || sub == "exec" => Some(skip_opts(2, &valued)),
+        "bundle" if sub == "exec" => Some(2),
+        "docker" | "podman"
+            if matches!(sub, "compose" | "run" | "exec")
+                || words.get(2).is_some_and(|w| *w == "run" || *w == "exec") =>
+        {
+            // `docker compose run --rm app pytest`: look for the command after the service.
+            let start = if sub == "compose" || sub == "run" && words.len() > 2 {
+                3
+            } else {
+                2
+            };
+            let i = skip_opts(start, &valued);
+            Some((i + 1).min(words.len()))
+        }
+        "docker-compose" if sub == "run" || sub == "exec" => {
+            let i = skip_opts(2, &valued);
+            Some((i + 1).min(words.len()))
+        }
+        "bash" | "sh" | "zsh" | "pwsh" | "powershell" | "source" | "." | "call" => {
+            let i = skip_opts(1, &["-c", "-o"]);
+            Some(i)
+        }
+        _ => None,
+    }
+}
+
+fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usize) -> Gates {
+    let words = match words.iter().position(|w| !is_assignment(w)) {
+        Some(i) => &words[i..],
+        None => return Gates::default(),
+    };
+    if depth > 8 || words.is_empty() {
+        return Gates::default();
+    }
+    if let Some(skip) = launcher(words) {
+        if skip == 0 || skip > words.len() {
+            return Gates::default();
+        }
+        // `bash -c "cargo test"`: the command is one word.
+        let rest = &words[skip..];
+        if rest.len() == 1 && rest[0].contains(' ') {
+            return script_at(rest[0], dir, tasks, depth + 1);
+        }
+        return words_at(rest, dir, tasks, depth + 1);
+    }
+    let name = base(words[0]);
+    let args = &words[1..];
+    let has = |w: &str| args.contains(&w);
+    let has_check = args.iter().any(|a| {
+        a.starts_with("--check") || *a == "--diff" || *a == "-l" || *a == "--list-different"
+    });
+    if TEST_RUNNERS.contains(&name.as_str()) {
+        return Gates::TEST;
+    }
+    if LINTERS.contains(&name.as_str()) {
+        return Gates::LINT;
+    }
+    if FORMATTERS.contains(&name.as_str()) {
+        return if has_check {
+            Gates::LINT
+        } else {
+            Gates::default()
+        };
+    }
+    let sub = args.first().copied().unwrap_or("");
+    match name.as_str() {
+        n if n.starts_with("python") || n == "py" || n == "pypy3" || n == "pypy" => {
+            let mut i = 0;
+            while let Some(a) = args.get(i) {
+                if *a == "-m" {
+                    return args
+                        .get(i + 1)
+                        .map(|m| {
+                            let m = *m;
+                            match m {
+                                "unittest" | "pytest" | "nose" | "nose2" | "tox" | "nox"
+                                | "coverage" | "green" | "twisted.trial" => {
+                                    let mut w = vec![if m == "unittest" { "pytest" } else { m }];
+                                    w.extend(&args[i + 2..]);
+                                    words_at(&w, dir, tasks, depth + 1)
+                                }
+                                "build" | "pip" if m == "build" => Gates::BUILD,
+                                _ => words_at(&args[i + 1..], dir, tasks, depth + 1),
+                            }
+                        })
+                        .unwrap_or_default();
+                }
+                if a.starts_with('-') {
+                    i += 1;
+                    continue;
+                }
+                // `python manage.py test`, `python setup.py test`, `python runtests.py`.
+                let script = base(a);
+                if args
+                    .get(i + 1)
+                    .is_some_and(|s| *s == "test" || *s == "check")
+                {
+                    return Gates::TEST;
+                }
+                return by_name(&script, true);
+            }
+            Gates::default()
+        }
+        "coverage" if sub == "run" => {
+            let rest = &args[1..];
+            let rest: Vec<&str> = rest
+                .iter()
+                .copied()
+                .skip_while(|a| a.starts_with('-') && *a != "-m")
+                .collect();
+            match rest.first() {
+                Some(&"-m") => words_at(&rest[1..], dir, tasks, depth + 1),
+                Some(_) => {
+                    let mut w = vec!["python"];
+                    w.extend(&rest);
+                    words_at(&w, dir, tasks, depth + 1)
+                }
+                None => Gates::TEST,
+            }
+        }
+        "cargo" | "cross" => {
+            let rest: Vec<&str> = args
+                .iter()
+                .copied()
+                .filter(|a| !a.starts_with('+'))
+                .collect();
+            cargo(&rest)
+        }
+        "go" => match sub {
+            "test" => Gates::TEST,
+            "vet" => Gates::LINT,
+            "build" | "install" => Gates::BUILD,
+            _ => Gates::default(),
+        },
+        "deno" | "bun" if sub == "test" => Gates::TEST,
+        "node" | "tsx" if args.contains(&"--test") => Gates::TEST,
+        "npm-run-all" | "npm-run-all2" | "run-s" | "run-p" | "concurrently" => {
+            // They run other npm scripts by name.
+            let names: Vec<String> = args
+                .iter()
+                .filter(|a| !a.starts_with('-'))
+                .map(|a| a.trim_matches(['"', '\'']).to_string())
+                .collect();
+            let mut g = Gates::default();
+            for n in names {
+                let w: Vec<&str> = n.split_whitespace().collect();
+                g = g.or(if w.len() > 1 {
+                    words_at(&w, dir, tasks, depth + 1)
+                } else {
+                    run_tasks(
+                        Runner::Npm,
+                        dir,
+                        &[n.trim_start_matches("npm:").to_string()],
+                        tasks,
+                        depth,
+                    )
+                });
+            }
+            g
+        }
+        "deno" if sub == "lint" || (sub == "fmt" && has_check) || sub == "check" => Gates::LINT,
+        "bazel" | "bazelisk" | "buck2" | "pants" => match sub {
+            "test" => Gates::TEST,
+            "build" => Gates::BUILD,
+            "lint" | "check" => Gates::LINT,
+            _ => Gates::default(),
+        },
+        "mvn" | "mvnw" | "gradle" | "gradlew" | "sbt" | "lein" | "mix" | "swift" | "dotnet"
+        | "flutter" | "dart" | "rake" | "composer" | "cabal" | "stack" => {
+            let mut g = Gates::default();
+            for a in args {
+                g = g.or(match *a {
+                    "test" | "verify" | "check" | "spec" | "integrationTest" | "tests" => {
+                        Gates::TEST
+                    }
+                    "build" | "package" | "install" | "assemble" | "compile" => Gates::BUILD,
+                    "lint" | "analyze" | "credo" | "dialyzer" | "spotbugsMain" | "ktlintCheck"
+                    | "detekt" => Gates::LINT,
+                    _ => Gates::default(),
+                });
+            }
+            g
+        }
+        "maturin" | "hatch" | "flit" | "twine" | "setuptools"
+            if matches!(sub, "build" | "develop" | "publish") =>
+        {
+            Gates::BUILD
+        }
+        "hatch" if sub == "test" => Gates::TEST,
+        "hatch" if sub == "fmt" => Gates::LINT,
+        "hatch" if sub == "run" => {
+            // `hatch run test`, `hatch run lint:check`, `hatch run +py=3.12 test:cov`.
+            let task = args
+                .iter()
+                .skip(1)
+                .find(|a| !a.starts_with('-') && !a.starts_with('+'))
+                .copied()
+                .unwrap_or("");
+            let g = by_name(task, false);
+            if g.any() {
+                g
+            } else {
+                words_at(&args[1..], dir, tasks, depth + 1)
+            }
+        }
+        "make" | "gmake" | "just" => {
+            let runner = if name == "just" {
+                Runner::Just
+            } else {
+                Runner::Make
+            };
+            let (dir, targets) =
+                runner_args(args, dir, &["-C", "--directory", "-d", "--justfile-dir"]);
+            run_tasks(runner, &dir, &targets, tasks, depth)
+        }
+        "tox" => {
+            let envs = option_values(args, &["-e", "--env"]);
+            if envs.is_empty() && tasks.and_then(|t| t.get(dir, Runner::Tox)).is_none() {
+                return Gates::TEST;
+            }
+            let g = run_tasks(Runner::Tox, dir, &envs, tasks, depth);
+            if envs.is_empty() {
+                g.or(Gates::TEST)
+            } else {
+                g
+            }
+        }
+        "nox" => {
+            let sessions = option_values(args, &["-s", "--session", "--sessions", "-e"]);
+            if sessions.is_empty() && tasks.and_then(|t| t.get(dir, Runner::Nox)).is_none() {
+                return Gates::TEST;
+            }
+            run_tasks(Runner::Nox, dir, &sessions, tasks, depth)
+        }
+        "npm" | "pnpm" | "yarn" | "bun" => {
+            let (dir, rest) = runner_args(args, dir, &["--prefix", "-C", "--dir", "--cwd"]);
+            let first = rest.first().map(String::as_str).unwrap_or("");
+            let script = match first {
+                "test" | "t" | "tst" => Some("test".to_string()),
+                "run" | "run-script" => rest.get(1).cloned(),
+                "install" | "i" | "ci" | "add" | "exec" | "publish" | "pack" | "" => None,
+                other if name != "npm" => Some(other.to_string()),
+                _ => None,
+            };
+            match script {
+                Some(s) => run_tasks(Runner::Npm, &dir, &[s], tasks, depth),
+                None => Gates::default(),
+            }
+        }
+        "nix" if sub == "flake" && args.get(1) == Some(&"check") => Gates::ALL,
+        "docker" | "podman" if sub == "build" || (sub == "buildx" && has("build")) => Gates::BUILD,
+        "docker" if sub == "compose" && has("build") => Gates::BUILD,
+        _ if words[0].contains('/') || words[0].starts_with("./") => by_name(&name, true),
+        _ => Gates::default(),
+    }
+}
+
+fn cargo(args: &[&str]) -> Gates {
+    let sub = args.first().copied().unwrap_or("");
+    let has_check = args.contains(&"--check");
+    match sub {
+        "test" | "nextest" | "tarpaulin" | "llvm-cov" | "miri" | "careful" | "mutants"
+        | "insta" | "t" => Gates::TEST,
+        "clippy" | "deny" | "audit" | "machete" | "udeps" | "semver-checks" | "vet" | "geiger"
+        | "shear" => Gates::LINT,
+        "fmt" if has_check => Gates::LINT,
+        "build" | "check" | "doc" | "b" | "c" | "rustc" | "package" | "publish" => Gates::BUILD,
+        "hack" | "xtask" | "make" | "run" => {
+            // `cargo hack --each-feature test`, `cargo xtask ci`.
+            let rest: Vec<&str> = args[1..]
+                .iter()
+                .copied()
+                .filter(|a| !a.starts_with('-'))
+                .collect();
+            let g = cargo(&rest);
+            if g.any() || sub == "run" {
+                g
+            } else {
+                rest.iter()
+                    .fold(Gates::default(), |g, a| g.or(by_name(a, false)))
+            }
+        }
+        _ => Gates::default(),
+    }
+}
+
+/// The directory a runner is pointed at (`make -C dir`, `npm --prefix dir`) and the
+/// other arguments.
+fn runner_args(args: &[&str], dir: &str, dir_opts: &[&str]) -> (String, Vec<String>) {
+    let mut d = dir.to_string();
+    let mut rest = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i];
+        if dir_opts.contains(&a) {
+            if let Some(v) = args.get(i + 1) {
+                d = join(dir, v);
+            }
+            i += 2;
+            continue;
+        }
+        if let Some((k, v)) = a.split_once('=') {
+            if dir_opts.contains(&k) {
+                d = join(dir, v);
+            }
+            i += 1;
+            continue;
+        }
+        if a.starts_with('-') {
+            // `-f file`, `-j 4`: skip a following number too.
+            i += 1;
+            if matches!(a, "-f" | "--file" | "-j" | "--jobs" | "--justfile") {
+                i += 1;
+            }
+            continue;
+        }
+        rest.push(a.to_string());
+        i += 1;
+    }
+    (d, rest)
+}
+
+fn join(dir: &str, sub: &str) -> String {
+    let sub = sub.trim_start_matches("./").trim_end_matches('/');
+    if sub == "." || sub.is_empty() {
+        dir.to_string()
+    } else if dir.is_empty() {
+        sub.to_string()
+    } else {
+        format!("{dir}/{sub}")
+    }
+}
+
+/// Values of options such as `-e a,b` or `-s a b` (up to the next option).
+fn option_values(args: &[&str], opts: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i];
+        let inline = opts
+            .iter()
+            .find_map(|o| a.strip_prefix(&format!("{o}=")).map(str::to_string));
+        if let Some(v) = inline {
+            out.extend(v.split(',').map(str::to_string));
+        } else if opts.contains(&a) {
+            i += 1;
+            while let Some(v) = args.get(i) {
+                if v.starts_with('-') {
+                    i -= 1;
+                    break;
+                }
+                out.extend(v.split(',').map(str::to_string));
+                i += 1;
+            }
+        }
+        i += 1;
+    }
+    out.retain(|s| !s.is_empty() && s != "--");
+    out
+}
+
+fn run_tasks(
+    runner: Runner,
+    dir: &str,
+    names: &[String],
+    tasks: Option<&TaskFiles<'_>>,
+    depth: usize,
+) -> Gates {
+    let file = tasks.and_then(|t| t.get(dir, runner));
+    let names: Vec<String> = if names.is_empty() {
+        match file {
+            Some(f) if !f.default.is_empty() => f.default.clone(),
+            Some(f) if runner == Runner::Nox => f.tasks.keys().cloned().collect(),
+            Some(_) => return Gates::default(),
+            None => {
+                return if runner == Runner::Make {
+                    Gates::ALL
+                } else {
+                    Gates::default()
+                };
+            }
+        }
+    } else {
+        names.to_vec()
+    };
+    let mut g = Gates::default();
+    for name in &names {
+        let lines = file.and_then(|f| {
+            f.tasks.get(name).or_else(|| {
+                // tox: `py312` and factor envs run the base `[testenv]` commands.
+                (runner == Runner::Tox).then(|| f.tasks.get("")).flatten()
+            })
+        });
+        let found = match lines {
+            Some(lines) => lines.iter().fold(Gates::default(), |g, l| {
+                g.or(script_at(l, dir, tasks, depth + 1))
+            }),
+            None => Gates::default(),
+        };
+        // npm's placeholder `echo "Error: no test specified" && exit 1` runs nothing.
+        let placeholder = lines.is_some_and(|ls| {
+            !ls.is_empty()
+                && ls.iter().all(|l| {
+                    shell::split(l).iter().all(|c| {
+                        matches!(
+                            c.program_name(),
+                            Some("echo" | "exit" | "true" | "printf" | ":")
+                        )
+                    })
+                })
+        });
+        let found = if runner == Runner::Tox && name.starts_with("py") && !found.any() {
+            Gates::TEST
+        } else {
+            found
+        };
+        // A task we could not follow (or that names its tools through variables) is
+        // judged by its name.
+        g = g.or(if placeholder {
+            found
+        } else if found.any() {
+            // `npm test` running `xo && c8 ava`: the name says tests even where a
+            // command was not recognised; generic names (`ci`, `all`) add nothing.
+            if whole_gate(&name.to_ascii_lowercase()) {
+                found
+            } else {
+                found.or(by_name(name, false))
+            }
+        } else {
+            by_name(name, false)
+        });
+    }
+    g
+}
+
+/// What a task or script does, judged by its name (`test`, `lint`, `ci`, `check`): the
+/// name is cut into words at `-`, `_`, `.`, `:` and `/`, so that `run_tests`,
+/// `test:cov` and `lint-all` count and `inspect` or `discover` do not.
+pub fn by_name(name: &str, path_like: bool) -> Gates {
+    let n = name.to_ascii_lowercase();
+    let words: Vec<&str> = n
+        .split(['-', '_', '.', ':', '/', ' '])
+        .filter(|w| !w.is_empty())
+        .collect();
+    let any = |f: &dyn Fn(&str) -> bool| words.iter().any(|w| f(w));
+    let mut g = Gates::default();
+    if any(&|w| {
+        w.starts_with("test")
+            || w.ends_with("test")
+            || w.ends_with("tests")
+            || matches!(
+                w,
+                "spec" | "specs" | "tox" | "nox" | "pytest" | "unit" | "e2e" | "integration"
+            )
+            || w.starts_with("cov")
+    }) {
+        g = g.or(Gates::TEST);
+    }
+    if any(&|w| {
+        matches!(
+            w,
+            "lint"
+                | "linter"
+                | "linters"
+                | "linting"
+                | "fmt"
+                | "format"
+                | "style"
+                | "typecheck"
+                | "typing"
+                | "types"
+                | "mypy"
+                | "clippy"
+                | "static"
+                | "ruff"
+                | "flake8"
+                | "pylint"
+                | "pyright"
+                | "eslint"
+                | "precommit"
+        ) || w.starts_with("lint")
+            || w.starts_with("analy")
+    }) {
+        g = g.or(Gates::LINT);
+    }
+    if any(&|w| matches!(w, "build" | "compile")) {
+        g = g.or(Gates::BUILD);
+    }
+    if whole_gate(&n) || (path_like && n == "run") {
+        g = Gates::ALL;
+    }
+    g
+}
+
+/// Names that by convention run every gate (`make ci`, `make check`, `just all`).
+fn whole_gate(n: &str) -> bool {
+    matches!(
+        n,
+        "ci" | "check"
+            | "checks"
+            | "all"
+            | "verify"
+            | "validate"
+            | "pr"
+            | "precommit"
+            | "pre-commit"
+            | "pre_commit"
+            | "gate"
+    ) || n.starts_with("ci-")
+        || n.starts_with("ci_")
+        || n.ends_with("-ci")
+        || n.ends_with("_ci")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::ci::tasks;
+
+    fn g(s: &str) -> Gates {
+        script(s, "", None)
+    }
+
+    #[test]
+    fn direct_commands() {
+        assert_eq!(g("cargo test --workspace"), Gates::TEST);
+        assert_eq!(g("cargo +nightly clippy -- -D warnings"), Gates::LINT);
+        assert_eq!(g("cargo fmt --all -- --check"), Gates::LINT);
+        assert_eq!(g("cargo fmt --all"), Gates::default());
+        assert_eq!(g("${{ env.CARGO }} test --all"), Gates::TEST);
+        assert_eq!(g("python -m pytest -q"), Gates::TEST);
+        assert_eq!(g("uv run --frozen pytest tests/"), Gates::TEST);
+        assert_eq!(g("poetry run mypy src"), Gates::LINT);
+        assert_eq!(g("xvfb-run -a npm test"), Gates::TEST);
+        assert_eq!(g("docker compose run --rm app pytest"), Gates::TEST);
+        assert_eq!(g("pip install pytest"), Gates::default());
+        assert_eq!(g("echo pytest"), Gates::default());
+        assert_eq!(g("black --check ."), Gates::LINT);
+        assert_eq!(g("black ."), Gates::default());
+        assert_eq!(g("./scripts/test.sh"), Gates::TEST);
+        assert_eq!(g("bash scripts/lint"), Gates::LINT);
+        assert_eq!(g("python manage.py test"), Gates::TEST);
+        assert_eq!(g("hatch run test:cov"), Gates::TEST);
+        assert_eq!(g("coverage run -m pytest"), Gates::TEST);
+        assert_eq!(g("tox"), Gates::TEST);
+        assert_eq!(g("nox -s lint"), Gates::LINT);
+        assert!(g("make check").test);
+        assert_eq!(g("npm run lint"), Gates::LINT);
+        assert_eq!(g("pre-commit run --all-files"), Gates::LINT);
+        assert_eq!(g("timeout 600 cargo test"), Gates::TEST);
+    }
+
+    #[test]
+    fn wrappers_are_followed_into_task_files() {
+        let make = tasks::parse(
+            Runner::Make,
+            "ci: lint unit\nunit:\n\t$(PYTHON) -m pytest\nlint:\n\truff check .\ndocs:\n\tmkdocs build\n",
+        );
+        let npm = tasks::parse(
+            Runner::Npm,
+            r#"{"scripts":{"test":"echo \"Error: no test specified\" && exit 1","verify":"vitest run"}}"#,
+        );
+        let mut files = TaskFiles::default();
+        files.insert("", &make);
+        files.insert("web", &npm);
+        let t = Some(&files);
+        assert_eq!(
+            script("make ci", "", t),
+            Gates {
+                test: true,
+                lint: true,
+                build: false
+            }
+        );
+        assert_eq!(script("make docs", "", t), Gates::default());
+        assert_eq!(
+            script("make", "", t),
+            Gates {
+                test: true,
+                lint: true,
+                build: false
+            }
+        );
+        assert_eq!(script("npm test", "web", t), Gates::default());
+        assert_eq!(script("npm run verify", "web", t), Gates::TEST);
+        assert_eq!(script("npm --prefix web run verify", "", t), Gates::TEST);
+    }
+}

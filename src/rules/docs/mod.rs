@@ -1,0 +1,3 @@
+//! Documentation rules.
+
+pub mod missing_readme;

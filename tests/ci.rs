@@ -1,0 +1,108 @@
+//! Repository-level CI and docs rules over the small repositories in `fixtures/repos/`:
+//! where each finding is anchored, at what severity, and that a `[severity]` override
+//! in the configuration wins over a rule's per-finding severity.
+
+use std::path::{Path, PathBuf};
+
+use readylint::config::CliOverrides;
+use readylint::finding::Finding;
+use readylint::rule::Severity;
+use readylint::{RunOptions, run};
+
+fn repo(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/repos")
+        .join(name)
+}
+
+fn scan(root: &Path, no_config: bool) -> Vec<Finding> {
+    run(&RunOptions {
+        paths: vec![root.to_path_buf()],
+        // Each fixture repository is a repository of its own.
+        root: Some(root.to_path_buf()),
+        overrides: CliOverrides {
+            no_config,
+            ..CliOverrides::default()
+        },
+        ..RunOptions::default()
+    })
+    .expect("the scan runs")
+    .findings
+}
+
+fn only<'a>(findings: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
+    findings.iter().filter(|f| f.rule == rule).collect()
+}
+
+#[test]
+fn missing_readme_is_anchored_at_the_manifest() {
+    let f = scan(&repo("no-readme"), true);
+    let doc = only(&f, "DOC001");
+    assert_eq!(doc.len(), 1, "{f:?}");
+    assert_eq!(doc[0].path, "Cargo.toml");
+    assert_eq!(doc[0].line, 1);
+    assert_eq!(doc[0].severity, Severity::Warning);
+    let ci = only(&f, "CI001");
+    assert_eq!(ci.len(), 1);
+    assert_eq!(ci[0].path, "Cargo.toml");
+}
+
+#[test]
+fn a_title_alone_is_a_note_with_its_size() {
+    let f = scan(&repo("tiny-readme"), true);
+    let doc = only(&f, "DOC001");
+    assert_eq!(doc.len(), 1);
+    assert_eq!(doc[0].severity, Severity::Note);
+    assert!(doc[0].message.contains("27 bytes"), "{}", doc[0].message);
+}
+
+#[test]
+fn ci_gates_are_anchored_at_the_workflow() {
+    let f = scan(&repo("ci-no-tests"), true);
+    for rule in ["CI002", "CI007"] {
+        let hits = only(&f, rule);
+        assert_eq!(hits.len(), 1, "{rule}: {f:?}");
+        assert_eq!(hits[0].path, ".github/workflows/build.yml");
+        assert_eq!(hits[0].line, 5);
+    }
+    assert_eq!(only(&f, "CI007")[0].severity, Severity::Note);
+}
+
+#[test]
+fn per_finding_severities_and_config_overrides() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let wf = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&wf).expect("mkdir");
+    std::fs::write(
+        wf.join("ci.yml"),
+        "on: push\njobs:\n  t:\n    runs-on: x\n    timeout-minutes: 5\n    steps:\n      - uses: actions/checkout@main\n      - uses: actions/checkout@v4\n      - run: cargo test\n",
+    )
+    .expect("write");
+    let f = scan(dir.path(), true);
+    let dep: Vec<Severity> = only(&f, "DEP008").iter().map(|f| f.severity).collect();
+    assert_eq!(dep, [Severity::Error, Severity::Warning]);
+    assert_eq!(only(&f, "CI006")[0].severity, Severity::Note);
+
+    std::fs::write(
+        dir.path().join("readylint.toml"),
+        "[severity]\nDEP008 = \"note\"\nCI006 = \"error\"\n",
+    )
+    .expect("write");
+    let f = scan(dir.path(), false);
+    assert!(
+        only(&f, "DEP008")
+            .iter()
+            .all(|f| f.severity == Severity::Note)
+    );
+    assert_eq!(only(&f, "CI006")[0].severity, Severity::Error);
+}
+
+#[test]
+fn a_repository_without_code_gets_no_repository_findings() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("notes.txt"), "hello\n").expect("write");
+    let f = scan(dir.path(), true);
+    assert!(f.is_empty(), "{f:?}");
+    let empty = tempfile::tempdir().expect("temp dir");
+    assert!(scan(empty.path(), true).is_empty());
+}
