@@ -2,6 +2,7 @@
 //! text to write; none of them prints.
 
 pub mod concise;
+pub mod fingerprint;
 pub mod github;
 pub mod json;
 pub mod sarif;
