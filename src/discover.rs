@@ -18,6 +18,10 @@ pub enum FileKind {
     Toml,
     /// A file no front end reads, selected by a declarative rule's globs.
     Text,
+    /// `*.rs`.
+    Rust,
+    /// `Cargo.toml`: read for the Rust rules (crate layout, web frameworks).
+    CargoManifest,
 }
 
 /// `Dockerfile.<ext>` names that are source code, documents, templates or data, not
@@ -109,6 +113,12 @@ const NOT_DOCKERFILE_EXTENSIONS: &[&str] = &[
 /// Classifies a path by its name.
 pub fn classify(rel_path: &str) -> Option<FileKind> {
     let name = crate::repo::file_name(rel_path);
+    if name.ends_with(".rs") {
+        return Some(FileKind::Rust);
+    }
+    if name == "Cargo.toml" {
+        return Some(FileKind::CargoManifest);
+    }
     let lower = name.to_ascii_lowercase();
     let dotted = |prefix: &str| {
         lower.strip_prefix(prefix).is_some_and(|ext| {

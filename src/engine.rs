@@ -23,6 +23,7 @@ use crate::config::{self, CliOverrides, FailOn, Settings};
 use crate::discover::{self, Entry, FileKind, WalkOptions};
 use crate::finding::{self, Finding};
 use crate::lang::dockerfile::{Dockerfile, Keyword};
+use crate::lang::rust::{self, RustFile, cargo::CargoManifest, crates::RustFacts};
 use crate::lang::toml::TomlDoc;
 use crate::registry::Registry;
 use crate::repo::{FileFacts, RepoIndex};
@@ -201,8 +202,10 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
     let mut repo_findings: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
     for rule in &rules {
         let mut cx = RepoContext::new(&repo, &settings.rule_options);
+        // readylint: ignore[EXC101] -- one broken rule must not lose the whole run (SPEC §8); reported below
         let checked = catch_unwind(AssertUnwindSafe(|| rule.check_repo(&repo, &mut cx)));
         if checked.is_err() {
+            // readylint: ignore[LOG101] -- the run's own diagnostic channel is stderr
             eprintln!(
                 "readylint: internal error in repository rule {}; its findings are incomplete",
                 rule.meta().code
@@ -286,6 +289,7 @@ fn check_entry(
             Err(reason) => skipped(rel_path, &reason, settings),
             Ok(text) => {
                 let source = Arc::new(SourceFile::new(rel_path.clone(), abs_path.clone(), text));
+                // readylint: ignore[EXC101] -- a panic on one file becomes its RDY001 finding (SPEC §8)
                 let checked = catch_unwind(AssertUnwindSafe(|| {
                     check_source(&source, *kind, settings, repo, rules)
                 }));
@@ -446,6 +450,27 @@ fn check_source(
         FileKind::Text => {
             comments = suppress::marker_comments(source);
         }
+        FileKind::Rust => {
+            let (c, e) = check_rust(source, &rules, &mut cx);
+            comments = c;
+            error = e;
+        }
+        FileKind::CargoManifest => {
+            match CargoManifest::parse(&source.text) {
+                Ok(m) => cx.facts().rust = Some(RustFacts::Manifest(m)),
+                Err(e) => {
+                    error = Some(parse_failure(source, &mut cx, e.span, "TOML", &e.message));
+                }
+            }
+            if rules.iter().any(|r| r.reads(FileKind::Toml)) {
+                // Declarative TOML rules see Cargo.toml too.
+                let doc = TomlDoc::parse(&source.text);
+                for r in &rules {
+                    r.check_toml(&doc, &mut cx);
+                }
+            }
+            comments = suppress::hash_comments(source);
+        }
     }
     for r in &rules {
         r.check_text(kind, &mut cx);
@@ -466,6 +491,61 @@ fn check_source(
         error,
         ..FileOutcome::default()
     }
+}
+
+/// Reports a file that did not parse (RDY001) and returns its error entry.
+fn parse_failure(
+    source: &SourceFile,
+    cx: &mut Context<'_>,
+    span: std::ops::Range<usize>,
+    what: &str,
+    message: &str,
+) -> FileError {
+    let message = message.trim().replace('\n', " ");
+    cx.report(
+        &ParseError::META,
+        span.clone(),
+        format!("cannot parse this {what} file: {message}"),
+        "fix the syntax; nothing else in this file was checked",
+    );
+    let p = source.position(span.start);
+    FileError {
+        path: source.rel_path.clone(),
+        message: format!("{message} at line {} column {}", p.line, p.column),
+    }
+}
+
+/// Phase 1 for a Rust file: lex (comments, nesting), parse on a thread with a large
+/// stack, and run the rules there too, since they walk the same deep tree.
+fn check_rust(
+    source: &SourceFile,
+    rules: &[&dyn Rule],
+    cx: &mut Context<'_>,
+) -> (Vec<Comment>, Option<FileError>) {
+    let lexed = rust::lexer::lex(&source.text);
+    let comments = lexed
+        .comments
+        .iter()
+        .map(|c| Comment {
+            span: c.span.clone(),
+            own_line: c.own_line,
+        })
+        .collect();
+    let failure = match rust::too_deep(&lexed) {
+        Some(why) => Some((lexed.max_depth_at..lexed.max_depth_at, why)),
+        None => rust::with_stack(|| match RustFile::parse(source, lexed.comments.clone()) {
+            Ok(file) => {
+                for r in rules {
+                    r.check_rust(&file, cx);
+                }
+                cx.facts().rust = Some(RustFacts::Source(file.facts()));
+                None
+            }
+            Err(e) => Some((e.offset..e.offset, e.message)),
+        }),
+    };
+    let error = failure.map(|(span, why)| parse_failure(source, cx, span, "Rust", &why));
+    (comments, error)
 }
 
 /// Comments of a Dockerfile: whole-line comments, and shell comments at the end of a

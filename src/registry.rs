@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use crate::rule::{Category, Rule, RuleMeta};
-use crate::rules::{docker, readylint};
+use crate::rules::{docker, readylint, rust};
 
 /// Every built-in (Rust) rule. Declarative pack rules are added by [`Registry`].
 pub fn builtin() -> &'static [&'static dyn Rule] {
@@ -20,6 +20,11 @@ pub fn builtin() -> &'static [&'static dyn Rule] {
             &docker::secret_in_image::SecretInImage,
             &docker::missing_dockerignore::MissingDockerignore,
             &docker::pipe_without_pipefail::PipeWithoutPipefail,
+            &rust::catch_unwind::CatchUnwind,
+            &rust::swallowed_error::SwallowedError,
+            &rust::rust_client_without_timeout::RustClientWithoutTimeout,
+            &rust::print_macro_in_library::PrintMacroInLibrary,
+            &rust::low_rustdoc_coverage::LowRustdocCoverage,
             &EngineRule(readylint::ParseError::META),
             &EngineRule(readylint::UnusedSuppression::META),
             &EngineRule(readylint::SkippedFile::META),

@@ -12,7 +12,10 @@ use crate::source::SourceFile;
 /// here (e.g. `python: Option<PythonFacts>`), filled by its rules through
 /// [`Context::facts`](crate::rule::Context::facts).
 #[derive(Debug, Default, Clone)]
-pub struct FileFacts {}
+pub struct FileFacts {
+    /// A Rust source file or `Cargo.toml`.
+    pub rust: Option<crate::lang::rust::crates::RustFacts>,
+}
 
 #[derive(Debug, Default)]
 pub struct RepoIndex {

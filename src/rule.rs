@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::discover::FileKind;
 use crate::lang::dockerfile::Dockerfile;
+use crate::lang::rust::RustFile;
 use crate::lang::toml::TomlDoc;
 use crate::repo::{FileFacts, RepoIndex};
 use crate::source::{SourceFile, Span};
@@ -263,6 +264,8 @@ pub trait Rule: Send + Sync {
     fn wants_file(&self, _rel_path: &str) -> bool {
         false
     }
+
+    fn check_rust(&self, _file: &RustFile<'_>, _cx: &mut Context<'_>) {}
 
     /// Called once per run, after every file was checked, over the repository index.
     fn check_repo(&self, _repo: &RepoIndex, _cx: &mut RepoContext<'_>) {}

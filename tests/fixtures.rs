@@ -81,10 +81,8 @@ fn fixtures_match_their_annotations() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
     let report = run(&RunOptions {
         paths: vec![root.clone()],
-        overrides: CliOverrides {
-            no_config: true,
-            ..CliOverrides::default()
-        },
+        // fixtures/rules/readylint.toml makes that directory the project root.
+        overrides: CliOverrides::default(),
         ..RunOptions::default()
     })
     .expect("the fixture run succeeds");

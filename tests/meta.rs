@@ -80,10 +80,8 @@ fn messages_follow_the_house_style() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
     let report = run(&RunOptions {
         paths: vec![root],
-        overrides: CliOverrides {
-            no_config: true,
-            ..CliOverrides::default()
-        },
+        // fixtures/rules/readylint.toml makes that directory the project root.
+        overrides: CliOverrides::default(),
         ..RunOptions::default()
     })
     .expect("fixture run");

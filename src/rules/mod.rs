@@ -2,3 +2,4 @@
 
 pub mod docker;
 pub mod readylint;
+pub mod rust;

@@ -1,0 +1,149 @@
+//! EXC102 swallowed-error.
+
+use super::is_empty_body;
+use crate::lang::rust::{Node, RustFile};
+use crate::rule::{Context, Rule};
+use crate::{declare_rule, rule_meta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags code that drops an error without a trace: a match arm `Err(_) => {}` or
+    /// `Err(e) => ()`, an `if let Err(_) = ... {}` with an empty body and no `else`,
+    /// and a statement that is only `expr.ok();`. Tests, benchmarks and examples are
+    /// not checked.
+    ///
+    /// ## Why it matters in production
+    /// The failure still happened: a write that did not land, a message that was not
+    /// sent. Dropping it leaves nothing in the logs or metrics, so the first sign is
+    /// a user's report, and nothing says where to look.
+    ///
+    /// ## Example
+    /// ```rust
+    /// match store.save(&order) {
+    ///     Ok(()) => metrics.saved.inc(),
+    ///     Err(_) => {}
+    /// }
+    /// events.send(event).ok();
+    /// ```
+    ///
+    /// ## Fix
+    /// Propagate it with `?`, or log it where dropping is the right call:
+    /// ```rust
+    /// if let Err(e) = store.save(&order) {
+    ///     tracing::warn!(error = %e, "order not saved");
+    /// }
+    /// // the receiver is gone when the client disconnected; nothing to do
+    /// let _ = events.send(event);
+    /// ```
+    ///
+    /// An error that was logged on the way (`.inspect_err(|e| warn!(..)).ok();`), an arm
+    /// that picks one error variant (`Err(io::ErrorKind::NotFound) => {}`), and an
+    /// empty body or `.ok();` with a comment inside or after it on the same line
+    /// (`.ok(); // retried next cycle`) are not flagged: the intent is on record.
+    ///
+    /// ## Known limits
+    /// `let _ = fallible();` is an explicit discard and is not flagged. Arms such as
+    /// `_ => {}` are not flagged, since the type of the matched value is not known.
+    pub SwallowedError,
+    code = "EXC102", name = "swallowed-error", category = Errors, severity = Warning,
+}
+
+/// `Err(_)`, `Err(..)`, `Err(e)`, `Err(_err)` (or `Result::Err(..)`): every error.
+/// `Err(SomeError::Kind)` picks one error on purpose, and `Err(frame)` names something
+/// that is not an error (`into_data()` returns the frame back), so neither counts.
+fn is_err_pattern(p: &syn::Pat) -> bool {
+    let syn::Pat::TupleStruct(t) = p else {
+        return false;
+    };
+    if t.path.segments.len() > 4 || t.path.segments.last().is_none_or(|s| s.ident != "Err") {
+        return false;
+    }
+    match t.elems.first() {
+        None => true,
+        Some(syn::Pat::Wild(_) | syn::Pat::Rest(_)) => t.elems.len() == 1,
+        Some(syn::Pat::Ident(i)) if t.elems.len() == 1 && i.subpat.is_none() => {
+            let name = i.ident.to_string();
+            let name = name.trim_start_matches('_').to_ascii_lowercase();
+            name.is_empty() || name == "e" || name.contains("err") || name.contains("fail")
+        }
+        _ => false,
+    }
+}
+
+/// Idents of logging and reporting calls: a chain that mentions one in its closures
+/// (`.inspect_err(|e| warn!(..))`, `.map_err(|e| { error!(..); e })`) left a trace.
+const LOGGING: &[&str] = &[
+    "error", "warn", "info", "debug", "trace", "event", "eprintln", "println", "log",
+];
+
+fn chain_logs(m: &syn::ExprMethodCall) -> bool {
+    super::chain(&m.receiver).methods.iter().any(|c| {
+        c.method == "inspect_err"
+            || c.args.iter().any(|a| {
+                let tokens = quote::ToTokens::to_token_stream(a);
+                LOGGING
+                    .iter()
+                    .any(|l| super::mentions_ident(tokens.clone(), l))
+            })
+    })
+}
+
+impl Rule for SwallowedError {
+    rule_meta!();
+
+    fn check_rust(&self, file: &RustFile<'_>, cx: &mut Context<'_>) {
+        file.walk(&mut |node, scope| {
+            if file.is_test_code(scope) {
+                return;
+            }
+            match node {
+                Node::Arm(arm)
+                    if arm.guard.is_none()
+                        && is_err_pattern(&arm.pat)
+                        && is_empty_body(&arm.body)
+                        && !file.has_intent_comment(&file.span(&arm.body)) =>
+                {
+                    cx.report(
+                        &Self::META,
+                        file.span_between(&arm.pat, &arm.body),
+                        "this match arm drops the error without a trace",
+                        "propagate it with `?`, or log it (`tracing::warn!(error = %e, ...)`) before moving on",
+                    );
+                }
+                Node::Expr(syn::Expr::If(i))
+                    if i.else_branch.is_none() && i.then_branch.stmts.is_empty() =>
+                {
+                    if let syn::Expr::Let(l) = &*i.cond {
+                        if is_err_pattern(&l.pat)
+                            && !file.has_intent_comment(&file.span(&i.then_branch))
+                        {
+                            cx.report(
+                                &Self::META,
+                                file.span_between(&i.if_token, &i.then_branch),
+                                "`if let Err(..)` with an empty body drops the error",
+                                "log the error in the body, or propagate it with `?`",
+                            );
+                        }
+                    }
+                }
+                Node::Stmt(syn::Stmt::Expr(syn::Expr::MethodCall(m), Some(_)))
+                    if m.method == "ok" && m.args.is_empty() && m.turbofish.is_none() =>
+                {
+                    let start = file.span(&m.receiver).start;
+                    let end = file.pm_span(m.paren_token.span.close()).end;
+                    if chain_logs(m) || file.has_intent_comment(&(end..end)) {
+                        return;
+                    }
+                    cx.report(
+                        &Self::META,
+                        start..file.pm_span(m.paren_token.span.close()).end,
+                        "`.ok();` throws the error away",
+                        "handle or log the error; if dropping it is right, say so with `let _ = ...;` and a comment",
+                    )
+                    .statement(start);
+                }
+                _ => {}
+            }
+        });
+    }
+}
