@@ -31,7 +31,7 @@ pub fn line_hashes(text: &str) -> Vec<String> {
         }
         out[line_no - 1] = format!("{value:x}:{n}");
     };
-    let mut update = |c: u16, hash: &mut i64, index: &mut usize, window: &mut [u16; BLOCK]| {
+    let update = |c: u16, hash: &mut i64, index: &mut usize, window: &mut [u16; BLOCK]| {
         let begin = window[*index];
         window[*index] = c;
         *hash = MOD
