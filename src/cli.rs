@@ -20,7 +20,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check files and directories (the default command).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the rules.
     Rules(RulesArgs),
     /// Explain a rule: what it does, why it matters, an example, the fix.
@@ -86,6 +86,16 @@ pub struct CheckArgs {
     /// Report findings even where an inline comment suppresses them.
     #[arg(long)]
     pub no_inline_ignores: bool,
+    /// Do not report findings this baseline file knows (see --write-baseline).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write this run's findings as a baseline (dropping fixed entries), then report
+    /// nothing it holds.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Only report findings on lines changed since this git revision (e.g. origin/main).
+    #[arg(long, value_name = "GIT-REF")]
+    pub since: Option<String>,
     /// When to colour the output (NO_COLOR is honoured).
     #[arg(long, value_enum, default_value = "auto")]
     pub color: Option<ColorArg>,

@@ -48,6 +48,12 @@ pub struct RunOptions {
     pub no_ignore_files: bool,
     pub no_inline_ignores: bool,
     pub threads: Option<usize>,
+    /// Known findings not to report again.
+    pub baseline: Option<PathBuf>,
+    /// Write the findings of this run as the new baseline.
+    pub write_baseline: Option<PathBuf>,
+    /// Only report findings on lines changed since this git revision.
+    pub since: Option<String>,
 }
 
 /// A file that could not be read or parsed.
@@ -63,7 +69,12 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub errors: Vec<FileError>,
     pub files_scanned: usize,
+    /// Findings silenced by inline comments or the baseline.
     pub suppressed: usize,
+    /// Of those, the findings the baseline knew.
+    pub baselined: usize,
+    /// Findings left out because their lines did not change since `--since`.
+    pub unchanged: usize,
     /// Texts of the files with findings, for snippets.
     pub sources: BTreeMap<String, Arc<str>>,
     pub root: PathBuf,
@@ -248,6 +259,8 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         errors: Vec::new(),
         files_scanned: 0,
         suppressed: 0,
+        baselined: 0,
+        unchanged: 0,
         sources: BTreeMap::new(),
         root,
         fail_on: settings.fail_on,
@@ -276,6 +289,25 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
     report
         .findings
         .extend(repo_findings.into_values().flatten());
+
+    // Adoption on legacy code: only changed lines, and not what the baseline knows.
+    if let Some(rev) = &opts.since {
+        report.unchanged =
+            crate::adopt::Changes::since(&report.root, rev)?.filter(&mut report.findings);
+    }
+    let baseline = match (&opts.write_baseline, &opts.baseline) {
+        (Some(path), _) => {
+            let b = crate::adopt::Baseline::from_findings(&report.findings);
+            b.write(path)?;
+            Some(b)
+        }
+        (None, Some(path)) => Some(crate::adopt::Baseline::load(path)?),
+        (None, None) => None,
+    };
+    if let Some(b) = baseline {
+        report.baselined = b.apply(&mut report.findings);
+        report.suppressed += report.baselined;
+    }
     finding::finalise(&mut report.findings);
     report.errors.extend(
         walk.errors

@@ -6,6 +6,7 @@
 //! suppressions) → an [`output`] renderer prints the [`Report`]. [`run`] is what the
 //! binary and the tests call; [`engine`] holds the pipeline.
 
+pub mod adopt;
 pub mod catalogue;
 pub mod cli;
 pub mod config;

@@ -107,7 +107,7 @@ fn dispatch(cli: Cli) -> miette::Result<u8> {
                 )),
             }
         }
-        Some(Command::Check(args)) => check(args),
+        Some(Command::Check(args)) => check(*args),
         None => check(cli.check),
     }
 }
@@ -144,6 +144,9 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
         no_ignore_files: args.no_ignore_files,
         no_inline_ignores: args.no_inline_ignores,
         threads: args.threads,
+        baseline: args.baseline,
+        write_baseline: args.write_baseline,
+        since: args.since,
     };
     let report = readylint::run(&opts)?;
     let style = Style {
@@ -152,6 +155,24 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
         statistics: args.statistics,
     };
     let text = output::render(&report, format, style);
+    if format == Format::Sarif {
+        for w in output::sarif::limit_warnings(&report, &text) {
+            eprintln!("readylint: warning: {w}");
+        }
+    }
+    if format == Format::Github {
+        if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+            let summary = output::github::step_summary(&report);
+            let written = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .and_then(|mut f| f.write_all(summary.as_bytes()));
+            if let Err(e) = written {
+                eprintln!("readylint: warning: cannot write the step summary: {e}");
+            }
+        }
+    }
     match &args.output_file {
         Some(path) => std::fs::write(path, text)
             .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?,

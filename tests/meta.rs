@@ -110,3 +110,40 @@ fn messages_follow_the_house_style() {
         assert!(f.end_line > f.line || f.end_column >= f.column);
     }
 }
+
+#[test]
+fn rule_docs_pages_are_generated() {
+    // docs/rules/<CODE>.md is what SARIF's helpUri points at.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
+    let bless = std::env::var_os("READYLINT_BLESS").is_some();
+    let mut stale = Vec::new();
+    let mut expected = std::collections::BTreeSet::new();
+    for m in registry::metas() {
+        let name = format!("{}.md", m.code);
+        expected.insert(name.clone());
+        let page = catalogue::explain(Registry::standard(), m.code).expect("explain");
+        let path = dir.join(&name);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(page.as_str()) {
+            if bless {
+                std::fs::create_dir_all(&dir).expect("mkdir docs/rules");
+                std::fs::write(&path, page).expect("write page");
+            } else {
+                stale.push(name);
+            }
+        }
+    }
+    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !expected.contains(&name) {
+            if bless {
+                std::fs::remove_file(entry.path()).expect("remove stale page");
+            } else {
+                stale.push(name);
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "docs/rules is out of date ({stale:?}); run `READYLINT_BLESS=1 cargo test --test meta`"
+    );
+}

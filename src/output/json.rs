@@ -25,6 +25,8 @@ pub fn render(report: &Report) -> String {
             "by_severity": by_severity,
             "by_category": by_category,
             "suppressed": report.suppressed,
+            "baselined": report.baselined,
+            "unchanged": report.unchanged,
         },
     });
     let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();

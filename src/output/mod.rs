@@ -2,8 +2,11 @@
 //! text to write; none of them prints.
 
 pub mod concise;
+pub mod fingerprint;
 pub mod github;
+pub mod gitlab;
 pub mod json;
+pub mod junit;
 pub mod sarif;
 pub mod text;
 
@@ -20,8 +23,13 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,
-    /// GitHub Actions workflow commands (`::warning file=…`).
+    /// GitHub Actions workflow commands (`::warning file=…`); also a summary table in
+    /// `$GITHUB_STEP_SUMMARY` when it is set.
     Github,
+    /// JUnit XML: a failing test case per rule and file.
+    Junit,
+    /// GitLab Code Quality JSON.
+    Gitlab,
 }
 
 /// How the text formats look.
@@ -42,5 +50,7 @@ pub fn render(report: &Report, format: Format, style: Style) -> String {
         Format::Json => json::render(report),
         Format::Sarif => sarif::render(report),
         Format::Github => github::render(report),
+        Format::Junit => junit::render(report),
+        Format::Gitlab => gitlab::render(report),
     }
 }

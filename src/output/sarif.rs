@@ -1,11 +1,32 @@
-//! `sarif`: SARIF 2.1.0 as GitHub code scanning ingests it. Every rule of the catalogue
-//! is in `tool.driver.rules` (so `ruleIndex` is stable across runs), with its docs as
-//! help; results carry a repository-relative location and a partial fingerprint.
+//! `sarif`: SARIF 2.1.0 as GitHub code scanning ingests it. Every rule of the run is in
+//! `tool.driver.rules` (so `ruleIndex` is stable across runs), with its docs as help, a
+//! `helpUri` for the built-in ones, tags, precision and severities; each result has one
+//! repository-relative location with a full region and two partial fingerprints: GitHub's
+//! `primaryLocationLineHash` and our own. GitHub's limits (25,000 results per run, 10 MB
+//! gzipped) are enforced here, with a notification in the log and a warning.
+
+use std::collections::BTreeMap;
+use std::io::Write;
 
 use serde_json::{Value, json};
 
+use super::fingerprint::line_hashes;
 use crate::Report;
+use crate::registry::Registry;
 use crate::rule::{RuleMeta, Severity};
+
+/// GitHub code scanning's limit on results per run.
+pub const MAX_RESULTS: usize = 25_000;
+/// GitHub code scanning's limit on an uploaded SARIF file, gzipped.
+pub const MAX_GZIPPED_BYTES: usize = 10 * 1024 * 1024;
+
+/// Where the documentation of a built-in rule lives.
+pub fn help_uri(code: &str) -> String {
+    format!(
+        "{}/blob/main/docs/rules/{code}.md",
+        env!("CARGO_PKG_REPOSITORY")
+    )
+}
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -15,14 +36,20 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-fn rule_descriptor(m: &RuleMeta) -> Value {
+fn rule_descriptor(m: &RuleMeta, builtin: bool) -> Value {
     let docs = m.docs();
     let why = m
         .section("Why it matters in production")
         .unwrap_or_else(|| m.summary());
     let mut tags = vec![m.category.as_str().to_string()];
     let mut props = serde_json::Map::new();
-    props.insert("precision".into(), json!("high"));
+    // Notes are heuristics about the whole image or repository; the rest are exact.
+    let precision = if m.severity == Severity::Note {
+        "medium"
+    } else {
+        "high"
+    };
+    props.insert("precision".into(), json!(precision));
     props.insert(
         "problem.severity".into(),
         json!(match m.severity {
@@ -41,7 +68,7 @@ fn rule_descriptor(m: &RuleMeta) -> Value {
         props.insert("security-severity".into(), json!(score));
     }
     props.insert("tags".into(), json!(tags));
-    json!({
+    let mut rule = json!({
         "id": m.code,
         "name": m.name,
         "shortDescription": {"text": m.summary()},
@@ -49,24 +76,81 @@ fn rule_descriptor(m: &RuleMeta) -> Value {
         "help": {"text": docs, "markdown": docs},
         "defaultConfiguration": {"level": level(m.severity)},
         "properties": Value::Object(props),
-    })
+    });
+    if builtin {
+        rule["helpUri"] = json!(help_uri(m.code));
+    }
+    rule
+}
+
+/// Warnings about GitHub's limits, for the command line to print.
+pub fn limit_warnings(report: &Report, rendered: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if report.findings.len() > MAX_RESULTS {
+        out.push(format!(
+            "{} findings, over GitHub code scanning's limit of {MAX_RESULTS} results per run: the SARIF keeps the {MAX_RESULTS} most severe; narrow the run with --select, or adopt a --baseline",
+            report.findings.len()
+        ));
+    }
+    if rendered.len() > MAX_GZIPPED_BYTES {
+        let gz = gzipped_len(rendered);
+        if gz > MAX_GZIPPED_BYTES {
+            out.push(format!(
+                "the SARIF file is {:.1} MB gzipped, over GitHub's 10 MB upload limit; narrow the run with --select or --exclude",
+                gz as f64 / 1_048_576.0
+            ));
+        }
+    }
+    out
+}
+
+fn gzipped_len(text: &str) -> usize {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    if enc.write_all(text.as_bytes()).is_err() {
+        return text.len();
+    }
+    enc.finish().map_or(text.len(), |v| v.len())
 }
 
 pub fn render(report: &Report) -> String {
     let metas = report.registry.metas();
-    let rules: Vec<Value> = metas.iter().map(|m| rule_descriptor(m)).collect();
-    let results: Vec<Value> = report
-        .findings
+    let standard = Registry::standard();
+    let rules: Vec<Value> = metas
+        .iter()
+        .map(|m| rule_descriptor(m, standard.find(m.code).is_some()))
+        .collect();
+    let index_of: BTreeMap<&str, usize> =
+        metas.iter().enumerate().map(|(i, m)| (m.code, i)).collect();
+    // GitHub's limit: keep the most severe results (stable within a severity).
+    let mut kept: Vec<&crate::finding::Finding> = report.findings.iter().collect();
+    if kept.len() > MAX_RESULTS {
+        kept.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        kept.truncate(MAX_RESULTS);
+        kept.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+    let hashes: BTreeMap<&str, Vec<String>> = kept
+        .iter()
+        .map(|f| f.path.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .filter_map(|p| report.sources.get(p).map(|t| (p, line_hashes(t))))
+        .collect();
+    let results: Vec<Value> = kept
         .iter()
         .map(|f| {
-            let index = metas.iter().position(|m| m.code == f.rule).unwrap_or(0);
-            let mut region = json!({
-                "startLine": f.line,
-                "startColumn": f.column,
-            });
-            if (f.end_line, f.end_column) > (f.line, f.column) {
-                region["endLine"] = json!(f.end_line);
-                region["endColumn"] = json!(f.end_column);
+            let index = index_of.get(f.rule.as_str()).copied().unwrap_or(0);
+            // A full region; an empty span still covers one character.
+            let (end_line, end_column) = if (f.end_line, f.end_column) > (f.line, f.column) {
+                (f.end_line, f.end_column)
+            } else {
+                (f.line, f.column + 1)
+            };
+            let mut fingerprints = json!({"readylint/v1": f.fingerprint});
+            if let Some(h) = hashes
+                .get(f.path.as_str())
+                .and_then(|h| h.get(f.line.saturating_sub(1)))
+            {
+                fingerprints["primaryLocationLineHash"] = json!(h);
             }
             json!({
                 "ruleId": f.rule,
@@ -76,14 +160,19 @@ pub fn render(report: &Report) -> String {
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": {"uri": uri(&f.path), "uriBaseId": "%SRCROOT%"},
-                        "region": region,
+                        "region": {
+                            "startLine": f.line,
+                            "startColumn": f.column,
+                            "endLine": end_line,
+                            "endColumn": end_column,
+                        },
                     }
                 }],
-                "partialFingerprints": {"readylint/v1": f.fingerprint},
+                "partialFingerprints": fingerprints,
             })
         })
         .collect();
-    let notifications: Vec<Value> = report
+    let mut notifications: Vec<Value> = report
         .errors
         .iter()
         .map(|e| {
@@ -94,6 +183,15 @@ pub fn render(report: &Report) -> String {
             })
         })
         .collect();
+    if report.findings.len() > MAX_RESULTS {
+        notifications.push(json!({
+            "level": "warning",
+            "message": {"text": format!(
+                "{} findings; only the {MAX_RESULTS} most severe are in this log (GitHub's limit per run)",
+                report.findings.len()
+            )},
+        }));
+    }
     let sarif = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -102,10 +200,12 @@ pub fn render(report: &Report) -> String {
                 "name": "readylint",
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": env!("CARGO_PKG_REPOSITORY"),
                 "rules": rules,
             }},
             "automationDetails": {"id": "readylint/"},
             "columnKind": "unicodeCodePoints",
+            "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "the root of the scanned repository"}}},
             "invocations": [{
                 "executionSuccessful": true,
                 "toolExecutionNotifications": notifications,

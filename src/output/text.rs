@@ -122,6 +122,12 @@ pub fn one_line_summary(report: &Report) -> String {
     );
     if report.suppressed > 0 {
         let _ = write!(s, "; {} suppressed", report.suppressed);
+        if report.baselined > 0 {
+            let _ = write!(s, " ({} by the baseline)", report.baselined);
+        }
+    }
+    if report.unchanged > 0 {
+        let _ = write!(s, "; {} on unchanged lines left out", report.unchanged);
     }
     s
 }

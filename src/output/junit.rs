@@ -1,0 +1,106 @@
+//! `junit`: JUnit XML for CI systems that show test reports. One test suite per rule
+//! that fired, one failing test case per rule and file (each finding a line of it), and
+//! a passing case when there is nothing to report, so the report is never empty.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use crate::Report;
+use crate::finding::Finding;
+
+/// Escapes text for XML attributes and character data.
+fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 cannot carry at all.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn render(report: &Report) -> String {
+    let mut by_rule: BTreeMap<&str, BTreeMap<&str, Vec<&Finding>>> = BTreeMap::new();
+    for f in &report.findings {
+        by_rule
+            .entry(&f.rule)
+            .or_default()
+            .entry(&f.path)
+            .or_default()
+            .push(f);
+    }
+    let cases: usize = by_rule.values().map(BTreeMap::len).sum();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"readylint\" tests=\"{}\" failures=\"{cases}\">",
+        cases.max(1)
+    );
+    if by_rule.is_empty() {
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"readylint\" tests=\"1\" failures=\"0\">\n    <testcase name=\"no findings\" classname=\"readylint\"/>\n  </testsuite>"
+        );
+    }
+    for (rule, files) in &by_rule {
+        let name = files
+            .values()
+            .next()
+            .and_then(|v| v.first())
+            .map_or("", |f| f.name.as_str());
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{} {}\" tests=\"{}\" failures=\"{}\">",
+            xml(rule),
+            xml(name),
+            files.len(),
+            files.len()
+        );
+        for (path, findings) in files {
+            let first = findings[0];
+            let _ = writeln!(
+                out,
+                "    <testcase name=\"{}\" classname=\"readylint.{}\" file=\"{}\" line=\"{}\">",
+                xml(path),
+                xml(rule),
+                xml(path),
+                first.line
+            );
+            let message = if findings.len() == 1 {
+                first.message.clone()
+            } else {
+                format!("{} findings of {rule} in {path}", findings.len())
+            };
+            let _ = write!(
+                out,
+                "      <failure type=\"{}\" message=\"{}\">",
+                first.severity,
+                xml(&message)
+            );
+            for f in findings {
+                let _ = writeln!(
+                    out,
+                    "{}:{}:{}: {} [{}] {} (help: {})",
+                    xml(&f.path),
+                    f.line,
+                    f.column,
+                    xml(&f.rule),
+                    f.severity,
+                    xml(&f.message),
+                    xml(&f.help)
+                );
+            }
+            out.push_str("</failure>\n    </testcase>\n");
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
