@@ -14,6 +14,8 @@ use ignore::{WalkBuilder, WalkState};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FileKind {
     Dockerfile,
+    /// `*.py` and `*.pyi`.
+    Python,
 }
 
 /// `Dockerfile.<ext>` names that are source code, documents, templates or data, not
@@ -106,6 +108,9 @@ const NOT_DOCKERFILE_EXTENSIONS: &[&str] = &[
 pub fn classify(rel_path: &str) -> Option<FileKind> {
     let name = crate::repo::file_name(rel_path);
     let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".py") || lower.ends_with(".pyi") {
+        return Some(FileKind::Python);
+    }
     let dotted = |prefix: &str| {
         lower.strip_prefix(prefix).is_some_and(|ext| {
             let last = ext.rsplit('.').next().unwrap_or(ext);

@@ -12,7 +12,9 @@ use crate::source::SourceFile;
 /// here (e.g. `python: Option<PythonFacts>`), filled by its rules through
 /// [`Context::facts`](crate::rule::Context::facts).
 #[derive(Debug, Default, Clone)]
-pub struct FileFacts {}
+pub struct FileFacts {
+    pub python: Option<crate::rules::python::PythonFacts>,
+}
 
 #[derive(Debug, Default)]
 pub struct RepoIndex {

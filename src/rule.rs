@@ -11,6 +11,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::lang::dockerfile::Dockerfile;
+use crate::lang::python::PythonFile;
 use crate::repo::{FileFacts, RepoIndex};
 use crate::source::{SourceFile, Span};
 
@@ -220,6 +221,8 @@ pub trait Rule: Send + Sync {
 
     fn check_dockerfile(&self, _file: &Dockerfile, _cx: &mut Context<'_>) {}
 
+    fn check_python(&self, _file: &PythonFile, _cx: &mut Context<'_>) {}
+
     /// Called once per run, after every file was checked, over the repository index.
     fn check_repo(&self, _repo: &RepoIndex, _cx: &mut RepoContext<'_>) {}
 }
@@ -316,6 +319,15 @@ impl<'a> Context<'a> {
             .get(meta.code)
             .and_then(|o| o.get(name))
             .and_then(toml::Value::as_integer)
+            .unwrap_or(default)
+    }
+
+    /// A boolean option of the rule, or `default`.
+    pub fn option_bool(&self, meta: &RuleMeta, name: &str, default: bool) -> bool {
+        self.options
+            .get(meta.code)
+            .and_then(|o| o.get(name))
+            .and_then(toml::Value::as_bool)
             .unwrap_or(default)
     }
 

@@ -5,4 +5,5 @@
 //! [`SourceFile`]: crate::source::SourceFile
 
 pub mod dockerfile;
+pub mod python;
 pub mod shell;
