@@ -1,6 +1,6 @@
 //! CFG001 debug-enabled.
 
-use super::{overridden_for_production, record_settings};
+use super::{SettingsIndex, record_settings};
 use crate::lang::python::{Call, PythonFile, Value, ValueKind};
 use crate::repo::RepoIndex;
 use crate::rule::{Context, RepoContext, Rule};
@@ -110,19 +110,17 @@ impl Rule for DebugEnabled {
     }
 
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
-        for (src, facts) in repo.parsed() {
-            let Some(s) = facts.python.as_ref().and_then(|p| p.settings.as_ref()) else {
-                continue;
-            };
+        let index = SettingsIndex::new(repo);
+        for (path, s) in index.all() {
             let Some(span) = s.debug_true.clone() else {
                 continue;
             };
-            if s.dev || overridden_for_production(repo, &src.rel_path, |o| o.sets_debug) {
+            if s.dev || index.overridden_for_production(path, |o| o.sets_debug) {
                 continue;
             }
             cx.report(
                 &Self::META,
-                &src.rel_path,
+                path,
                 span,
                 "`DEBUG = True` in a Django settings module that is not for development",
                 "read it from the environment (`DEBUG = os.environ.get(\"DJANGO_DEBUG\") == \"1\"`), or move it to development settings",

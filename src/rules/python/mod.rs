@@ -425,38 +425,59 @@ fn wildcard(v: &Value) -> Option<Span> {
     }
 }
 
-/// Whether the settings module at `path` is overridden for production: some other,
-/// non-development settings module in its directory star-imports it, and every such
-/// module sets the value itself (`sets`).
-pub fn overridden_for_production(
-    repo: &crate::repo::RepoIndex,
-    path: &str,
-    sets: impl Fn(&SettingsFacts) -> bool,
-) -> bool {
-    let dir = crate::repo::parent_dir(path);
-    let name = crate::repo::file_name(path);
-    let stem = name.strip_suffix(".py").unwrap_or(name);
-    let mut importers = 0;
-    for (src, facts) in repo.parsed() {
-        if src.rel_path == path || crate::repo::parent_dir(&src.rel_path) != dir {
-            continue;
+/// The Django settings modules of the repository, by directory.
+pub struct SettingsIndex<'r> {
+    by_dir: std::collections::BTreeMap<&'r str, Vec<(&'r str, &'r SettingsFacts)>>,
+}
+
+impl<'r> SettingsIndex<'r> {
+    pub fn new(repo: &'r crate::repo::RepoIndex) -> Self {
+        let mut by_dir: std::collections::BTreeMap<&str, Vec<(&str, &SettingsFacts)>> =
+            std::collections::BTreeMap::new();
+        for (src, facts) in repo.parsed() {
+            if let Some(s) = facts.python.as_ref().and_then(|p| p.settings.as_ref()) {
+                let path = src.rel_path.as_str();
+                by_dir
+                    .entry(crate::repo::parent_dir(path))
+                    .or_default()
+                    .push((path, s));
+            }
         }
-        let Some(s) = facts.python.as_ref().and_then(|p| p.settings.as_ref()) else {
-            continue;
-        };
-        let imports_it = s
-            .star_imports
-            .iter()
-            .any(|m| m.rsplit('.').next() == Some(stem));
-        if !imports_it || s.dev {
-            continue;
-        }
-        importers += 1;
-        if !sets(s) {
-            return false;
-        }
+        Self { by_dir }
     }
-    importers > 0
+
+    /// Every settings module, with its facts.
+    pub fn all(&self) -> impl Iterator<Item = (&'r str, &'r SettingsFacts)> + '_ {
+        self.by_dir.values().flatten().copied()
+    }
+
+    /// Whether the settings module at `path` is overridden for production: some other,
+    /// non-development settings module in its directory star-imports it, and every such
+    /// module sets the value itself (`sets`).
+    pub fn overridden_for_production(
+        &self,
+        path: &str,
+        sets: impl Fn(&SettingsFacts) -> bool,
+    ) -> bool {
+        let dir = crate::repo::parent_dir(path);
+        let name = crate::repo::file_name(path);
+        let stem = name.strip_suffix(".py").unwrap_or(name);
+        let mut importers = 0;
+        for (other, s) in self.by_dir.get(dir).into_iter().flatten() {
+            let imports_it = s
+                .star_imports
+                .iter()
+                .any(|m| m.rsplit('.').next() == Some(stem));
+            if *other == path || !imports_it || s.dev {
+                continue;
+            }
+            importers += 1;
+            if !sets(s) {
+                return false;
+            }
+        }
+        importers > 0
+    }
 }
 
 #[cfg(test)]

@@ -35,7 +35,8 @@ declare_rule! {
     /// "__main__":` blocks, examples and docs, `setup.py`, `manage.py`, migrations and
     /// stubs. Ruff's T201 flags every `print`; this rule differs on purpose. A `print`
     /// shadowed by an import (`from rich import print`) is not the builtin and is not
-    /// flagged.
+    /// flagged, nor is `print(..., file=f)` to a file other than `sys.stdout` or
+    /// `sys.stderr` (as in Ruff).
     pub PrintInServiceCode,
     code = "LOG001", name = "print-in-service-code", category = Logging, severity = Warning,
 }
@@ -50,6 +51,16 @@ impl Rule for PrintInServiceCode {
         }
         for call in &file.calls {
             if call.ctx.in_main {
+                continue;
+            }
+            // `print(..., file=buffer)` writes to a file, not to stdout.
+            if call.keyword("file").is_some_and(|k| {
+                !k.value.is_none()
+                    && !matches!(
+                        k.value.dotted().as_deref(),
+                        Some("sys.stdout" | "sys.stderr")
+                    )
+            }) {
                 continue;
             }
             let name = match call.qualified.as_deref() {

@@ -1,6 +1,6 @@
 //! CFG003 wildcard-allowed-hosts.
 
-use super::{overridden_for_production, record_settings};
+use super::{SettingsIndex, record_settings};
 use crate::lang::python::PythonFile;
 use crate::repo::RepoIndex;
 use crate::rule::{Context, RepoContext, Rule};
@@ -42,19 +42,17 @@ impl Rule for WildcardAllowedHosts {
     }
 
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
-        for (src, facts) in repo.parsed() {
-            let Some(s) = facts.python.as_ref().and_then(|p| p.settings.as_ref()) else {
-                continue;
-            };
+        let index = SettingsIndex::new(repo);
+        for (path, s) in index.all() {
             let Some(span) = s.wildcard_hosts.clone() else {
                 continue;
             };
-            if s.dev || overridden_for_production(repo, &src.rel_path, |o| o.sets_allowed_hosts) {
+            if s.dev || index.overridden_for_production(path, |o| o.sets_allowed_hosts) {
                 continue;
             }
             cx.report(
                 &Self::META,
-                &src.rel_path,
+                path,
                 span,
                 "`ALLOWED_HOSTS` accepts any host (`\"*\"`)",
                 "list the domains the service answers to, e.g. from an environment variable",
