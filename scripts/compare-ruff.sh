@@ -2,6 +2,7 @@
 # Compares readylint's Python rules with their nearest Ruff rules on real repositories.
 #
 #   scripts/compare-ruff.sh REPO_DIR [REPO_DIR ...]
+#   scripts/compare-ruff.sh --bench          # speed on the generated benchmark tree
 #
 # Installs Ruff from PyPI into a private virtual environment (RUFF_VERSION pins it),
 # builds readylint in release mode, runs both on each repository, and prints, per rule
@@ -15,7 +16,14 @@ work="${COMPARE_WORK:-${TMPDIR:-/tmp}/readylint-compare-ruff}"
 ruff_version="${RUFF_VERSION:-0.17.6}"
 mkdir -p "$work"
 
-if [ "$#" -eq 0 ]; then
+if [ "${1:-}" = "--bench" ]; then
+    mode=bench
+    shift
+else
+    mode=compare
+fi
+
+if [ "$mode" = compare ] && [ "$#" -eq 0 ]; then
     echo "usage: $0 REPO_DIR [REPO_DIR ...]" >&2
     exit 2
 fi
@@ -30,6 +38,35 @@ readylint="$here/target/release/readylint"
 
 ruff_rules="E722,BLE001,S110,S112,S113,T201,T203,G001,G002,G003,G004,TRY400"
 ours="EXC001,EXC002,EXC003,NET001,LOG001,LOG002,LOG003"
+
+if [ "$mode" = bench ]; then
+    # The same tree `cargo bench --bench python` times readylint on (it prints its own
+    # figures), then both command lines on it, median of five runs each.
+    tree="$work/benchtree"
+    rm -rf "$tree"
+    (cd "$here" && BENCH_DIR="$tree" cargo bench --quiet --bench python)
+    python3 - "$tree" "$ruff" "$readylint" "$ruff_rules" "$ours" <<'PY'
+import statistics, subprocess, sys, time
+tree, ruff, readylint, ruff_rules, ours = sys.argv[1:]
+files = sum(1 for _ in __import__("pathlib").Path(tree).rglob("*.py"))
+runs = {
+    "ruff (compared rules)": [ruff, "check", "--isolated", "--no-cache", "--select", ruff_rules, "--exit-zero", "-q", tree],
+    "ruff (default rules)": [ruff, "check", "--isolated", "--no-cache", "--exit-zero", "-q", tree],
+    "readylint (compared rules)": [readylint, "check", "--no-config", "--select", ours, "--fail-on", "never", "--format", "concise", tree],
+    "readylint (all rules)": [readylint, "check", "--no-config", "--fail-on", "never", "--format", "concise", tree],
+}
+print(f"{files} Python files")
+for name, cmd in runs.items():
+    times = []
+    for _ in range(5):
+        t = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        times.append(time.perf_counter() - t)
+    m = statistics.median(times)
+    print(f"{name:28} median {m*1000:7.0f} ms  {files/m:8.0f} files/s  (min {min(times)*1000:.0f} ms)")
+PY
+    exit 0
+fi
 
 for repo in "$@"; do
     name="$(basename "$repo")"
