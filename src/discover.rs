@@ -33,6 +33,8 @@ pub enum FileKind {
     TaskFile,
     /// The README at the root of the scan.
     Readme,
+    /// `*.py` and `*.pyi`.
+    Python,
 }
 
 /// `Dockerfile.<ext>` names that are source code, documents, templates or data, not
@@ -167,6 +169,9 @@ fn classify_dockerfile(rel_path: &str) -> Option<FileKind> {
         return Some(FileKind::CargoManifest);
     }
     let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".py") || lower.ends_with(".pyi") {
+        return Some(FileKind::Python);
+    }
     let dotted = |prefix: &str| {
         lower.strip_prefix(prefix).is_some_and(|ext| {
             let last = ext.rsplit('.').next().unwrap_or(ext);

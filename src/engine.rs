@@ -24,6 +24,7 @@ use crate::discover::{self, Entry, FileKind, WalkOptions};
 use crate::finding::{self, Finding};
 use crate::lang::ci::{CiFacts, CiFile, Flavor, tasks};
 use crate::lang::dockerfile::{Dockerfile, Keyword};
+use crate::lang::python::PythonFile;
 use crate::lang::rust::{self, RustFile, cargo::CargoManifest, crates::RustFacts};
 use crate::lang::toml::TomlDoc;
 use crate::lang::yaml;
@@ -558,6 +559,59 @@ fn check_source(
             comments = yaml::directive_comments(source);
         }
         FileKind::Readme => comments = Vec::new(),
+        FileKind::Python => {
+            let py = PythonFile::parse(source);
+            if let Some(e) = py.syntax_errors.first() {
+                let more = match py.syntax_errors.len() - 1 {
+                    0 => String::new(),
+                    1 => " (and 1 more syntax error)".to_string(),
+                    n => format!(" (and {n} more syntax errors)"),
+                };
+                let message = lower_first(&e.message);
+                cx.report(
+                    &ParseError::META,
+                    e.span.clone(),
+                    format!("cannot parse this Python file: {message}{more}"),
+                    "fix the syntax; the code that parsed was still checked",
+                );
+                let p = source.position(e.span.start);
+                error = Some(FileError {
+                    path: source.rel_path.clone(),
+                    message: format!("{message} at line {} column {}", p.line, p.column),
+                });
+            }
+            if let Some(at) = py.too_deep {
+                let message = if py.not_parsed {
+                    "code nested too deeply to parse safely; this file was not checked".to_string()
+                } else {
+                    format!(
+                        "code nested more than {} levels deep; not checked below that depth",
+                        crate::lang::python::MAX_DEPTH
+                    )
+                };
+                cx.report(
+                    &ParseError::META,
+                    at..at,
+                    message,
+                    "flatten the expression; Python itself rejects code nested this deep",
+                );
+                error.get_or_insert_with(|| FileError {
+                    path: source.rel_path.clone(),
+                    message: "code nested too deeply".into(),
+                });
+            }
+            for r in &rules {
+                r.check_python(&py, &mut cx);
+            }
+            comments = py
+                .comments
+                .iter()
+                .map(|(span, own_line)| Comment {
+                    span: span.clone(),
+                    own_line: *own_line,
+                })
+                .collect();
+        }
     }
     for r in &rules {
         r.check_text(kind, &mut cx);
@@ -633,6 +687,14 @@ fn check_rust(
     };
     let error = failure.map(|(span, why)| parse_failure(source, cx, span, "Rust", &why));
     (comments, error)
+}
+
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// Comments of a Dockerfile: whole-line comments, and shell comments at the end of a

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use crate::rule::{Category, Rule, RuleMeta};
-use crate::rules::{ci, docker, docs, readylint, rust};
+use crate::rules::{ci, docker, docs, python, readylint, rust};
 
 /// Every built-in (Rust) rule. Declarative pack rules are added by [`Registry`].
 pub fn builtin() -> &'static [&'static dyn Rule] {
@@ -34,6 +34,19 @@ pub fn builtin() -> &'static [&'static dyn Rule] {
             &ci::ci_broad_permissions::CiBroadPermissions,
             &ci::no_lint_in_ci::NoLintInCi,
             &docs::missing_readme::MissingReadme,
+            &python::bare_except::BareExcept,
+            &python::broad_except::BroadExcept,
+            &python::swallowed_exception::SwallowedException,
+            &python::http_call_without_timeout::HttpCallWithoutTimeout,
+            &python::subprocess_without_timeout::SubprocessWithoutTimeout,
+            &python::print_in_service_code::PrintInServiceCode,
+            &python::eager_log_formatting::EagerLogFormatting,
+            &python::error_log_without_traceback::ErrorLogWithoutTraceback,
+            &python::sensitive_data_logged::SensitiveDataLogged,
+            &python::debug_enabled::DebugEnabled,
+            &python::hardcoded_secret::HardcodedSecret,
+            &python::wildcard_allowed_hosts::WildcardAllowedHosts,
+            &python::low_docstring_coverage::LowDocstringCoverage,
             &EngineRule(readylint::ParseError::META),
             &EngineRule(readylint::UnusedSuppression::META),
             &EngineRule(readylint::SkippedFile::META),

@@ -17,6 +17,7 @@ pub struct FileFacts {
     pub rust: Option<crate::lang::rust::crates::RustFacts>,
     /// CI configuration and task-runner files.
     pub ci: Option<crate::lang::ci::CiFacts>,
+    pub python: Option<crate::rules::python::PythonFacts>,
 }
 
 #[derive(Debug, Default)]

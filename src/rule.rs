@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::discover::FileKind;
 use crate::lang::ci::CiFile;
 use crate::lang::dockerfile::Dockerfile;
+use crate::lang::python::PythonFile;
 use crate::lang::rust::RustFile;
 use crate::lang::toml::TomlDoc;
 use crate::repo::{FileFacts, RepoIndex};
@@ -271,6 +272,8 @@ pub trait Rule: Send + Sync {
     /// GitHub workflows, action metadata and GitLab CI files.
     fn check_ci(&self, _file: &CiFile, _cx: &mut Context<'_>) {}
 
+    fn check_python(&self, _file: &PythonFile, _cx: &mut Context<'_>) {}
+
     /// Called once per run, after every file was checked, over the repository index.
     fn check_repo(&self, _repo: &RepoIndex, _cx: &mut RepoContext<'_>) {}
 }
@@ -371,6 +374,15 @@ impl<'a> Context<'a> {
             .get(meta.code)
             .and_then(|o| o.get(name))
             .and_then(toml::Value::as_integer)
+            .unwrap_or(default)
+    }
+
+    /// A boolean option of the rule, or `default`.
+    pub fn option_bool(&self, meta: &RuleMeta, name: &str, default: bool) -> bool {
+        self.options
+            .get(meta.code)
+            .and_then(|o| o.get(name))
+            .and_then(toml::Value::as_bool)
             .unwrap_or(default)
     }
 

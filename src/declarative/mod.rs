@@ -105,7 +105,8 @@ enum OneOrMany {
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawFiles {
-    /// File kinds: dockerfile, toml, text.
+    /// File kinds: dockerfile, toml, python, rust, github-workflow, github-action,
+    /// gitlab-ci, or text (any file).
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     kinds: Vec<Spanned<String>>,
@@ -134,10 +135,16 @@ pub fn json_schema() -> String {
     s
 }
 
-/// The file kinds a pack rule can select, by their name in `files.kinds`.
-pub const KIND_NAMES: [(&str, FileKind); 3] = [
+/// The file kinds a pack rule can select, by their name in `files.kinds`. `text` is any
+/// file (selected by `globs`, or every file the walk reads).
+pub const KIND_NAMES: [(&str, FileKind); 8] = [
     ("dockerfile", FileKind::Dockerfile),
     ("toml", FileKind::Toml),
+    ("python", FileKind::Python),
+    ("rust", FileKind::Rust),
+    ("github-workflow", FileKind::GithubWorkflow),
+    ("github-action", FileKind::GithubAction),
+    ("gitlab-ci", FileKind::GitlabCi),
     ("text", FileKind::Text),
 ];
 
@@ -168,7 +175,7 @@ impl PackRule {
     pub fn applies(&self, rel_path: &str, kind: FileKind) -> bool {
         let kind_ok = self.kinds.is_empty()
             || self.kinds.contains(&kind)
-            || kind == FileKind::Text && self.globs.is_some();
+            || self.kinds.contains(&FileKind::Text);
         let glob_ok = self.globs.as_ref().is_none_or(|g| g.is_match(rel_path));
         kind_ok && glob_ok
     }

@@ -3,5 +3,6 @@
 pub mod ci;
 pub mod docker;
 pub mod docs;
+pub mod python;
 pub mod readylint;
 pub mod rust;

@@ -1,0 +1,364 @@
+//! The Python front end: parses a file once with Ruff's parser and turns it, in one
+//! walk, into the small owned model the Python rules read — calls with their resolved
+//! names, `except` handlers with what their bodies do, assignments, definitions with
+//! their docstrings, comments, and the file's role.
+//!
+//! Ruff's crates (`ruff_python_parser`, `ruff_python_ast`, `ruff_text_size`) are internal
+//! components with no stable API, so every use of them stays inside this folder: rules
+//! see only the types below, with byte spans into the [`SourceFile`].
+//!
+//! What is computed once per file, so that rules never walk the tree themselves:
+//! - import and alias resolution (`import requests as r`, `from requests import get`,
+//!   `from urllib import request`), applied to every call ([`Call::qualified`]);
+//! - what a call's receiver was bound to in the same scope (`s = requests.Session()`,
+//!   `with httpx.Client() as c`, `self.log = logging.getLogger()` in a method);
+//! - the enclosing `try` and `except` of every call, assignment and `raise`
+//!   ([`Ctx`]), and whether it is inside `if __name__ == "__main__":`;
+//! - the file's [`Role`] (test, script, CLI module, settings module, …).
+//!
+//! Deep input: a linear pre-scan turns away files whose nesting would make the parser
+//! recurse more than `prescan::MAX_NESTING` levels (Ruff's parser grows its stack on the
+//! heap, so depth costs memory); the walk here grows its stack the same way and stops
+//! at [`MAX_DEPTH`]; a deep tree is dropped on a stack sized for it. No input can
+//! overflow the thread's stack or take memory out of proportion to its size.
+//!
+//! [`SourceFile`]: crate::source::SourceFile
+
+mod prescan;
+mod role;
+mod visit;
+
+pub use role::Role;
+
+use crate::source::{SourceFile, Span};
+
+/// Syntax trees deeper than this are reported (CPython itself refuses far less: 200
+/// nested brackets) and not checked below that depth.
+pub const MAX_DEPTH: usize = 1_000;
+
+/// A parsed Python file, as the rules see it.
+#[derive(Debug, Default)]
+pub struct PythonFile {
+    pub role: Role,
+    /// Syntax errors, in the parser's words; the rest of the file was still read.
+    pub syntax_errors: Vec<SyntaxError>,
+    /// Every comment, and whether it stands alone on its line.
+    pub comments: Vec<(Span, bool)>,
+    /// Local name → fully qualified name, from every `import` in the file.
+    pub imports: Vec<Import>,
+    /// `from X import *` modules as written (relative ones keep their dots).
+    pub star_imports: Vec<String>,
+    pub calls: Vec<Call>,
+    pub handlers: Vec<Handler>,
+    pub assigns: Vec<Assign>,
+    pub defs: Vec<Def>,
+    /// Whether the module starts with a docstring.
+    pub module_docstring: bool,
+    /// Whether the module has any statement at all.
+    pub module_has_code: bool,
+    /// Where the tree became deeper than [`MAX_DEPTH`], if it did.
+    pub too_deep: Option<usize>,
+    /// The file was too deeply nested to parse at all (see `prescan`).
+    pub not_parsed: bool,
+}
+
+/// A syntax error reported by the parser.
+#[derive(Debug, Clone)]
+pub struct SyntaxError {
+    pub message: String,
+    pub span: Span,
+}
+
+/// One imported name.
+#[derive(Debug, Clone)]
+pub struct Import {
+    /// The name the module binds (`r` in `import requests as r`).
+    pub local: String,
+    /// What it refers to (`requests`; `requests.get` for `from requests import get`).
+    pub qualified: String,
+    pub span: Span,
+}
+
+/// Where a node sits.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Ctx {
+    /// The innermost enclosing `except` handler (index into [`PythonFile::handlers`]),
+    /// not counting handlers outside the enclosing function.
+    pub handler: Option<usize>,
+    /// Inside the body of a `try` statement (not its handlers).
+    pub in_try: bool,
+    /// Inside an `if __name__ == "__main__":` block.
+    pub in_main: bool,
+    /// Inside a function (at any depth).
+    pub in_function: bool,
+    /// Directly in a class body (not in its methods).
+    pub in_class_body: bool,
+    /// Start of the enclosing statement.
+    pub statement: usize,
+}
+
+/// An expression, summarised to the depth the rules need (see [`ValueKind::Deep`]).
+#[derive(Debug, Clone)]
+pub struct Value {
+    pub span: Span,
+    pub kind: ValueKind,
+}
+
+/// Binary operators the rules care about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Mod,
+    Other,
+}
+
+#[derive(Debug, Clone)]
+pub enum ValueKind {
+    None,
+    Bool(bool),
+    Number,
+    /// A string literal (implicitly concatenated parts joined).
+    Str(String),
+    Bytes,
+    /// An f-string and the expressions interpolated into it.
+    FString(Vec<Value>),
+    Name(String),
+    Attribute(Box<Value>, String),
+    Subscript(Box<Value>, Box<Value>),
+    Slice,
+    Call(Box<CallValue>),
+    BinOp(BinOp, Box<Value>, Box<Value>),
+    Dict(Vec<(Option<Value>, Value)>),
+    List(Vec<Value>),
+    Tuple(Vec<Value>),
+    Set(Vec<Value>),
+    /// `*x` in a list, tuple or call.
+    Starred(Box<Value>),
+    /// Anything else (comprehensions, lambdas, comparisons, …).
+    Other,
+    /// Not summarised: nested deeper than the summary goes.
+    Deep,
+}
+
+/// A call inside a [`Value`].
+#[derive(Debug, Clone)]
+pub struct CallValue {
+    pub func: Value,
+    pub args: Vec<Value>,
+    pub keywords: Vec<Keyword>,
+}
+
+/// A keyword argument; `name` is `None` for `**kwargs`.
+#[derive(Debug, Clone)]
+pub struct Keyword {
+    pub name: Option<String>,
+    pub value: Value,
+    pub span: Span,
+}
+
+impl Value {
+    /// `a.b.c` for a chain of names and attributes.
+    pub fn dotted(&self) -> Option<String> {
+        match &self.kind {
+            ValueKind::Name(n) => Some(n.clone()),
+            ValueKind::Attribute(v, attr) => Some(format!("{}.{attr}", v.dotted()?)),
+            _ => None,
+        }
+    }
+
+    /// The last name of a name or attribute (`c` in `a.b.c`).
+    pub fn last_name(&self) -> Option<&str> {
+        match &self.kind {
+            ValueKind::Name(n) => Some(n),
+            ValueKind::Attribute(_, attr) => Some(attr),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            ValueKind::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn is_none(&self) -> bool {
+        matches!(self.kind, ValueKind::None)
+    }
+
+    pub fn is_true(&self) -> bool {
+        matches!(self.kind, ValueKind::Bool(true))
+    }
+
+    /// Whether the value is a constant that is false: `False`, `None`, `""`.
+    pub fn is_falsy_constant(&self) -> bool {
+        match &self.kind {
+            ValueKind::Bool(false) | ValueKind::None => true,
+            ValueKind::Str(s) => s.is_empty(),
+            _ => false,
+        }
+    }
+
+    /// Whether this is a string: a literal or an f-string.
+    pub fn is_stringy(&self) -> bool {
+        matches!(self.kind, ValueKind::Str(_) | ValueKind::FString(_))
+    }
+}
+
+/// A call expression, anywhere in the file.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub span: Span,
+    pub func: Value,
+    pub args: Vec<Value>,
+    pub keywords: Vec<Keyword>,
+    /// A `*args` argument is present.
+    pub star_args: bool,
+    /// A `**kwargs` argument is present.
+    pub star_kwargs: bool,
+    /// The callee's qualified name through the imports (`requests.get`), or the name
+    /// itself for a name that is neither imported nor defined in the file (`print`).
+    pub qualified: Option<String>,
+    /// For `x.method(...)`: the qualified name of the call that bound `x` in this scope
+    /// (`requests.Session` after `x = requests.Session()`), or that `x` is.
+    pub receiver_origin: Option<String>,
+    pub ctx: Ctx,
+}
+
+impl Call {
+    /// The keyword argument `name`.
+    pub fn keyword(&self, name: &str) -> Option<&Keyword> {
+        self.keywords
+            .iter()
+            .find(|k| k.name.as_deref() == Some(name))
+    }
+
+    /// The method name of `x.method(...)`.
+    pub fn method(&self) -> Option<&str> {
+        match &self.func.kind {
+            ValueKind::Attribute(_, attr) => Some(attr),
+            _ => None,
+        }
+    }
+
+    /// The receiver `x` of `x.method(...)`.
+    pub fn receiver(&self) -> Option<&Value> {
+        match &self.func.kind {
+            ValueKind::Attribute(v, _) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The span of the callee (`requests.get` in `requests.get(url)`).
+    pub fn callee_span(&self) -> Span {
+        self.func.span.clone()
+    }
+}
+
+/// What an `except` body consists of, when it does nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trivial {
+    Pass,
+    Ellipsis,
+    Continue,
+}
+
+/// One `except` clause.
+#[derive(Debug, Clone)]
+pub struct Handler {
+    /// The whole clause.
+    pub span: Span,
+    /// The `except` keyword.
+    pub keyword_span: Span,
+    /// The caught type expression; `None` for a bare `except:`.
+    pub type_: Option<Value>,
+    /// Each caught type (the tuple's elements), resolved through the imports.
+    pub caught: Vec<(String, Span)>,
+    /// The `as` name.
+    pub name: Option<String>,
+    /// `Some` when every statement of the body is `pass`, `...` or `continue`.
+    pub trivial: Option<Trivial>,
+    /// `raise` statements whose innermost handler this is (outside nested functions).
+    pub raises: Vec<Raise>,
+    pub ctx: Ctx,
+}
+
+/// A `raise` statement.
+#[derive(Debug, Clone)]
+pub struct Raise {
+    pub span: Span,
+    pub exc: Option<Value>,
+    pub cause: Option<Value>,
+}
+
+/// An assignment statement (`=`, `+=`, annotated), one per target.
+#[derive(Debug, Clone)]
+pub struct Assign {
+    pub span: Span,
+    pub target: Value,
+    pub value: Option<Value>,
+    /// An augmented assignment (`+=`).
+    pub augmented: bool,
+    /// At module level (not in a function or class).
+    pub module_level: bool,
+    pub ctx: Ctx,
+}
+
+/// A function or class definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefKind {
+    Function,
+    Class,
+}
+
+#[derive(Debug, Clone)]
+pub struct Def {
+    pub kind: DefKind,
+    pub name: String,
+    pub name_span: Span,
+    pub has_docstring: bool,
+    /// Part of the public API: a public name at module level, or a public method or
+    /// nested class of a public class (dunder methods and `@overload`s are not).
+    pub public: bool,
+}
+
+impl PythonFile {
+    /// Parses `source` once and builds the model.
+    pub fn parse(source: &SourceFile) -> PythonFile {
+        let stub = source.rel_path.ends_with(".pyi");
+        let mut file = visit::build(&source.text, stub);
+        file.role = Role::of(source, &file);
+        file
+    }
+
+    /// The qualified name a local name was imported as.
+    pub fn imported(&self, local: &str) -> Option<&str> {
+        self.imports
+            .iter()
+            .rev()
+            .find(|i| i.local == local)
+            .map(|i| i.qualified.as_str())
+    }
+
+    /// Whether the file imports `module` or anything from it.
+    pub fn imports_module(&self, module: &str) -> bool {
+        self.imports.iter().any(|i| {
+            i.qualified == module
+                || i.qualified
+                    .strip_prefix(module)
+                    .is_some_and(|r| r.starts_with('.'))
+        })
+    }
+
+    /// The qualified name of a name or attribute chain through the imports.
+    pub fn resolve(&self, v: &Value) -> Option<String> {
+        let dotted = v.dotted()?;
+        let (head, rest) = dotted.split_once('.').unwrap_or((&dotted, ""));
+        let base = self.imported(head)?;
+        Some(if rest.is_empty() {
+            base.to_string()
+        } else {
+            format!("{base}.{rest}")
+        })
+    }
+}

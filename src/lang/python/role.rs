@@ -1,0 +1,111 @@
+//! What a Python file is for (SPEC §5): test, script, CLI module, settings module,
+//! example, packaging entry point. Rules read these to skip code where a finding would
+//! be noise (a `print` in a CLI, `DEBUG = True` in development settings).
+
+use super::PythonFile;
+use crate::repo::file_name;
+use crate::source::SourceFile;
+
+/// The roles of one file; several may hold at once.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Role {
+    /// `tests/`, `test/`, `testing/`, `test_*.py`, `*_test.py`, `tests.py`, `conftest.py`.
+    pub test: bool,
+    /// `scripts/`, `bin/`, `tools/`, or a file with a `#!` line.
+    pub script: bool,
+    /// Imports `argparse`, `optparse`, `click`, `typer`, `fire` or `docopt`; a Django
+    /// management command; a package's `__main__.py`.
+    pub cli: bool,
+    /// `examples/`, `example/`, `docs/`, `doc/`.
+    pub example: bool,
+    /// A Django settings module: `settings.py`, `settings/*.py`, `*_settings.py`, `settings_*.py`.
+    pub settings: bool,
+    /// A settings module for development, local use, tests or CI (`settings/dev.py`,
+    /// `local_settings.py`, `settings_test.py`, …).
+    pub dev_settings: bool,
+    /// `setup.py`, `manage.py`, `conftest.py`, `noxfile.py`, `fabfile.py`, …: run by a
+    /// developer tool, not by the service.
+    pub tooling: bool,
+    /// A Django migration (`migrations/*.py`), generated code.
+    pub migration: bool,
+    /// A `.pyi` stub.
+    pub stub: bool,
+}
+
+const CLI_MODULES: [&str; 6] = ["argparse", "optparse", "click", "typer", "fire", "docopt"];
+const TOOLING: [&str; 6] = [
+    "setup.py",
+    "manage.py",
+    "conftest.py",
+    "noxfile.py",
+    "fabfile.py",
+    "dodo.py",
+];
+const DEV_WORDS: [&str; 9] = [
+    "dev",
+    "development",
+    "local",
+    "test",
+    "tests",
+    "testing",
+    "ci",
+    "debug",
+    "example",
+];
+
+impl Role {
+    pub fn of(source: &SourceFile, file: &PythonFile) -> Role {
+        let path = source.rel_path.as_str();
+        let name = file_name(path);
+        let stem = name
+            .strip_suffix(".pyi")
+            .or_else(|| name.strip_suffix(".py"))
+            .unwrap_or(name);
+        let dirs: Vec<&str> = path.split('/').collect();
+        let dirs = &dirs[..dirs.len().saturating_sub(1)];
+        let in_dir = |names: &[&str]| dirs.iter().any(|d| names.contains(d));
+        let test = in_dir(&["tests", "test", "testing"])
+            || stem.starts_with("test_")
+            || stem.ends_with("_test")
+            || stem.ends_with("_tests")
+            || stem == "tests"
+            || stem == "conftest"
+            || stem
+                .split(['_', '-'])
+                .any(|w| matches!(w, "test" | "tests" | "testing"));
+        let script =
+            in_dir(&["scripts", "script", "bin", "tools"]) || source.text.starts_with("#!");
+        let management_command = dirs.ends_with(&["management", "commands"]);
+        let cli = management_command
+            || stem == "__main__"
+            || CLI_MODULES.iter().any(|m| file.imports_module(m));
+        let example = in_dir(&["examples", "example", "docs", "doc"]);
+        let settings_dir = dirs.last().is_some_and(|d| *d == "settings");
+        let settings = settings_dir
+            || stem == "settings"
+            || stem.ends_with("_settings")
+            || stem.starts_with("settings_");
+        let words: Vec<&str> = stem.split(['_', '-', '.']).collect();
+        let dev_settings = settings
+            && (words
+                .iter()
+                .any(|w| DEV_WORDS.contains(&w.to_ascii_lowercase().as_str()))
+                || test);
+        Role {
+            test,
+            script,
+            cli,
+            example,
+            settings,
+            dev_settings,
+            tooling: TOOLING.contains(&name),
+            migration: in_dir(&["migrations", "alembic"]),
+            stub: name.ends_with(".pyi"),
+        }
+    }
+
+    /// Code that a service runs in production: not a test, script, example, tooling.
+    pub fn is_service_code(&self) -> bool {
+        !(self.test || self.script || self.example || self.tooling)
+    }
+}

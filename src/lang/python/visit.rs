@@ -1,0 +1,714 @@
+//! The one walk over Ruff's syntax tree that fills a [`PythonFile`]. Everything that
+//! touches Ruff's types is here.
+
+use std::collections::HashSet;
+
+use ruff_python_ast::token::TokenKind;
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{self as ast, ExceptHandler, Expr, PySourceType, Stmt};
+use ruff_python_parser::parse_unchecked_source;
+use ruff_text_size::{Ranged, TextRange};
+
+use super::{
+    Assign, BinOp, Call, CallValue, Ctx, Def, DefKind, Handler, Import, Keyword, MAX_DEPTH,
+    PythonFile, Raise, SyntaxError, Trivial, Value, ValueKind,
+};
+use crate::source::Span;
+
+/// How deep an expression is summarised into a [`Value`].
+const SUMMARY_DEPTH: usize = 6;
+/// How many elements of a literal container are summarised.
+const SUMMARY_WIDTH: usize = 64;
+/// Stack kept free before the walk grows its stack, and the size of each new segment.
+const RED_ZONE: usize = 128 * 1024;
+const SEGMENT: usize = 2 * 1024 * 1024;
+
+fn span(r: TextRange) -> Span {
+    r.start().to_usize()..r.end().to_usize()
+}
+
+/// Parses `text` and builds the model (without the role, which needs the path).
+pub(super) fn build(text: &str, stub: bool) -> PythonFile {
+    let source_type = if stub {
+        PySourceType::Stub
+    } else {
+        PySourceType::Python
+    };
+    if let Some(at) = super::prescan::too_deep(text) {
+        return PythonFile {
+            too_deep: Some(at),
+            not_parsed: true,
+            ..PythonFile::default()
+        };
+    }
+    let parsed = parse_unchecked_source(text, source_type);
+    let mut out = PythonFile::default();
+    for e in parsed.errors() {
+        out.syntax_errors.push(SyntaxError {
+            message: e.error.to_string(),
+            span: span(e.location),
+        });
+    }
+    for t in parsed.tokens().iter() {
+        if t.kind() == TokenKind::Comment {
+            let s = span(t.range());
+            let line_start = text[..s.start].rfind('\n').map_or(0, |i| i + 1);
+            let own_line = text[line_start..s.start].trim().is_empty();
+            out.comments.push((s, own_line));
+        }
+    }
+    let body = &parsed.syntax().body;
+    out.module_has_code = !body.is_empty();
+    out.module_docstring = has_docstring(body);
+    let mut w = Walker::new(&mut out);
+    w.visit_body(body);
+    let deepest = w.deepest;
+    w.finish();
+    // Dropping a syntax tree recurses once per level: give a deep one a stack to match.
+    if deepest > 200 || out.too_deep.is_some() {
+        let size = text.len().saturating_mul(256).clamp(SEGMENT, 1 << 32);
+        stacker::grow(size, move || drop(parsed));
+    } else {
+        drop(parsed);
+    }
+    out
+}
+
+fn has_docstring(body: &[Stmt]) -> bool {
+    matches!(body.first(), Some(Stmt::Expr(e)) if matches!(*e.value, Expr::StringLiteral(_)))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ScopeKind {
+    Module,
+    Class,
+    Function,
+}
+
+struct Scope {
+    parent: Option<usize>,
+    kind: ScopeKind,
+    /// For a class: whether it is part of the public API.
+    public: bool,
+}
+
+/// `name = <call>` (or `with <call> as name`) in a scope.
+struct Binding {
+    scope: usize,
+    name: String,
+    origin: Value,
+    offset: usize,
+}
+
+/// Per call: the scope it is in, and the class scope when it is in a method.
+struct CallSite {
+    scope: usize,
+    method_class: Option<usize>,
+}
+
+struct Walker<'o> {
+    out: &'o mut PythonFile,
+    scopes: Vec<Scope>,
+    scope: usize,
+    /// The class scope whose method we are in.
+    method_class: Option<usize>,
+    handlers: Vec<usize>,
+    try_depth: usize,
+    in_main: bool,
+    function_depth: usize,
+    statement: usize,
+    depth: usize,
+    deepest: usize,
+    bindings: Vec<Binding>,
+    sites: Vec<CallSite>,
+    /// Names defined in the file by `def`, `class` or a module-level assignment.
+    defined: HashSet<String>,
+}
+
+impl<'o> Walker<'o> {
+    fn new(out: &'o mut PythonFile) -> Self {
+        Self {
+            out,
+            scopes: vec![Scope {
+                parent: None,
+                kind: ScopeKind::Module,
+                public: true,
+            }],
+            scope: 0,
+            method_class: None,
+            handlers: Vec::new(),
+            try_depth: 0,
+            in_main: false,
+            function_depth: 0,
+            statement: 0,
+            depth: 0,
+            deepest: 0,
+            bindings: Vec::new(),
+            sites: Vec::new(),
+            defined: HashSet::new(),
+        }
+    }
+
+    fn ctx(&self) -> Ctx {
+        Ctx {
+            handler: self.handlers.last().copied(),
+            in_try: self.try_depth > 0,
+            in_main: self.in_main,
+            in_function: self.function_depth > 0,
+            in_class_body: self.scopes[self.scope].kind == ScopeKind::Class,
+            statement: self.statement,
+        }
+    }
+
+    /// Enters one level of the tree; `false` when the tree is too deep to go on.
+    fn enter(&mut self, at: usize) -> bool {
+        self.depth += 1;
+        self.deepest = self.deepest.max(self.depth);
+        if self.depth > MAX_DEPTH {
+            self.out.too_deep.get_or_insert(at);
+            self.depth -= 1;
+            return false;
+        }
+        true
+    }
+
+    fn push_scope(&mut self, kind: ScopeKind, public: bool) -> usize {
+        self.scopes.push(Scope {
+            parent: Some(self.scope),
+            kind,
+            public,
+        });
+        self.scopes.len() - 1
+    }
+
+    fn value(&self, e: &Expr) -> Value {
+        value(e, SUMMARY_DEPTH)
+    }
+
+    fn bind(&mut self, target: &Expr, origin: &Expr) {
+        let Expr::Call(call) = origin else { return };
+        let Some(name) = value(target, SUMMARY_DEPTH).dotted() else {
+            return;
+        };
+        // `self.x = ...` in a method binds `self.x` for every method of the class.
+        let scope = match (
+            name.starts_with("self.") || name.starts_with("cls."),
+            self.method_class,
+        ) {
+            (true, Some(class)) => class,
+            _ => self.scope,
+        };
+        self.bindings.push(Binding {
+            scope,
+            name,
+            origin: value(&call.func, SUMMARY_DEPTH),
+            offset: target.start().to_usize(),
+        });
+    }
+
+    fn def(
+        &mut self,
+        kind: DefKind,
+        name: &ast::Identifier,
+        body: &[Stmt],
+        decorators: &[ast::Decorator],
+    ) -> bool {
+        let n = name.id.as_str();
+        let scope = &self.scopes[self.scope];
+        let container_public = match scope.kind {
+            ScopeKind::Module => self.function_depth == 0,
+            ScopeKind::Class => scope.public,
+            ScopeKind::Function => false,
+        };
+        let dunder = n.starts_with("__") && n.ends_with("__");
+        let skipped_decorator = decorators.iter().any(|d| {
+            let v = value(&d.expression, 3);
+            let dotted = v.dotted().unwrap_or_default();
+            dotted == "overload"
+                || dotted.ends_with(".overload")
+                || dotted.ends_with(".setter")
+                || dotted.ends_with(".deleter")
+        });
+        let public = container_public && !n.starts_with('_') && !dunder && !skipped_decorator;
+        if self.function_depth == 0 {
+            self.defined.insert(n.to_string());
+        }
+        self.out.defs.push(Def {
+            kind,
+            name: n.to_string(),
+            name_span: span(name.range),
+            has_docstring: has_docstring(body),
+            public,
+        });
+        public
+    }
+
+    fn stmt(&mut self, stmt: &Stmt) {
+        self.statement = stmt.start().to_usize();
+        match stmt {
+            Stmt::FunctionDef(f) => {
+                for d in &f.decorator_list {
+                    self.visit_decorator(d);
+                }
+                self.def(DefKind::Function, &f.name, &f.body, &f.decorator_list);
+                self.visit_parameters(&f.parameters);
+                let method_class =
+                    (self.scopes[self.scope].kind == ScopeKind::Class).then_some(self.scope);
+                let scope = self.push_scope(ScopeKind::Function, false);
+                let saved = (
+                    self.scope,
+                    self.method_class,
+                    std::mem::take(&mut self.handlers),
+                    self.try_depth,
+                );
+                self.scope = scope;
+                self.method_class = method_class.or(self.method_class);
+                self.try_depth = 0;
+                self.function_depth += 1;
+                self.visit_body(&f.body);
+                self.function_depth -= 1;
+                (self.scope, self.method_class, self.handlers, self.try_depth) = saved;
+            }
+            Stmt::ClassDef(c) => {
+                for d in &c.decorator_list {
+                    self.visit_decorator(d);
+                }
+                if let Some(args) = &c.arguments {
+                    self.visit_arguments(args);
+                }
+                let public = self.def(DefKind::Class, &c.name, &c.body, &c.decorator_list);
+                let scope = self.push_scope(ScopeKind::Class, public);
+                let saved = (self.scope, self.method_class);
+                self.scope = scope;
+                self.method_class = None;
+                self.visit_body(&c.body);
+                (self.scope, self.method_class) = saved;
+            }
+            Stmt::Import(i) => {
+                for a in &i.names {
+                    let full = a.name.id.to_string();
+                    let (local, qualified) = match &a.asname {
+                        Some(asname) => (asname.id.to_string(), full),
+                        None => {
+                            let head = full.split('.').next().unwrap_or(&full).to_string();
+                            (head.clone(), head)
+                        }
+                    };
+                    self.defined.remove(&local);
+                    self.out.imports.push(Import {
+                        local,
+                        qualified,
+                        span: span(a.range),
+                    });
+                }
+            }
+            Stmt::ImportFrom(i) => {
+                let mut base = ".".repeat(i.level as usize);
+                if let Some(m) = &i.module {
+                    base.push_str(m.id.as_str());
+                }
+                for a in &i.names {
+                    let name = a.name.id.as_str();
+                    if name == "*" {
+                        self.out.star_imports.push(base.clone());
+                        continue;
+                    }
+                    let qualified = if base.is_empty() || base.ends_with('.') {
+                        format!("{base}{name}")
+                    } else {
+                        format!("{base}.{name}")
+                    };
+                    let local = a
+                        .asname
+                        .as_ref()
+                        .map_or(name, |n| n.id.as_str())
+                        .to_string();
+                    self.defined.remove(&local);
+                    self.out.imports.push(Import {
+                        local,
+                        qualified,
+                        span: span(a.range),
+                    });
+                }
+            }
+            Stmt::If(i) if is_main_test(&i.test) => {
+                self.visit_expr(&i.test);
+                let saved = self.in_main;
+                self.in_main = true;
+                self.visit_body(&i.body);
+                self.in_main = saved;
+                for clause in &i.elif_else_clauses {
+                    self.visit_elif_else_clause(clause);
+                }
+            }
+            Stmt::Try(t) => {
+                self.try_depth += 1;
+                self.visit_body(&t.body);
+                self.try_depth -= 1;
+                for h in &t.handlers {
+                    let ExceptHandler::ExceptHandler(h) = h;
+                    self.handler(h);
+                }
+                self.visit_body(&t.orelse);
+                self.visit_body(&t.finalbody);
+            }
+            Stmt::Raise(r) => {
+                if let Some(&h) = self.handlers.last() {
+                    let raise = Raise {
+                        span: span(r.range),
+                        exc: r.exc.as_deref().map(|e| self.value(e)),
+                        cause: r.cause.as_deref().map(|e| self.value(e)),
+                    };
+                    self.out.handlers[h].raises.push(raise);
+                }
+                visitor::walk_stmt(self, stmt);
+            }
+            Stmt::Assign(a) => {
+                for t in &a.targets {
+                    self.assign(stmt, t, Some(&a.value), false);
+                }
+                visitor::walk_stmt(self, stmt);
+            }
+            Stmt::AnnAssign(a) => {
+                self.assign(stmt, &a.target, a.value.as_deref(), false);
+                visitor::walk_stmt(self, stmt);
+            }
+            Stmt::AugAssign(a) => {
+                self.assign(stmt, &a.target, Some(&a.value), true);
+                visitor::walk_stmt(self, stmt);
+            }
+            Stmt::With(w) => {
+                for item in &w.items {
+                    if let Some(target) = &item.optional_vars {
+                        self.bind(target, &item.context_expr);
+                    }
+                }
+                visitor::walk_stmt(self, stmt);
+            }
+            _ => visitor::walk_stmt(self, stmt),
+        }
+    }
+
+    fn assign(&mut self, stmt: &Stmt, target: &Expr, value: Option<&Expr>, augmented: bool) {
+        let module_level = self.scope == 0;
+        if module_level {
+            if let Expr::Name(n) = target {
+                self.defined.insert(n.id.to_string());
+            }
+        }
+        if let (Some(v), false) = (value, augmented) {
+            self.bind(target, v);
+        }
+        let a = Assign {
+            span: span(stmt.range()),
+            target: self.value(target),
+            value: value.map(|v| self.value(v)),
+            augmented,
+            module_level,
+            ctx: self.ctx(),
+        };
+        self.out.assigns.push(a);
+    }
+
+    fn handler(&mut self, h: &ast::ExceptHandlerExceptHandler) {
+        let type_ = h.type_.as_deref().map(|t| self.value(t));
+        let caught = match h.type_.as_deref() {
+            None => Vec::new(),
+            Some(Expr::Tuple(t)) => t.elts.iter().filter_map(caught).collect(),
+            Some(e) => caught(e).into_iter().collect(),
+        };
+        let start = h.range.start().to_usize();
+        let index = self.out.handlers.len();
+        self.out.handlers.push(Handler {
+            span: span(h.range),
+            keyword_span: start..start + "except".len(),
+            type_,
+            caught,
+            name: h.name.as_ref().map(|n| n.id.to_string()),
+            trivial: trivial(&h.body),
+            raises: Vec::new(),
+            ctx: self.ctx(),
+        });
+        if let Some(t) = &h.type_ {
+            self.visit_expr(t);
+        }
+        self.handlers.push(index);
+        self.visit_body(&h.body);
+        self.handlers.pop();
+    }
+
+    fn call(&mut self, c: &ast::ExprCall) {
+        let mut args = Vec::new();
+        let mut star_args = false;
+        for a in c.arguments.args.iter() {
+            star_args |= matches!(a, Expr::Starred(_));
+            args.push(self.value(a));
+        }
+        let keywords: Vec<Keyword> = c
+            .arguments
+            .keywords
+            .iter()
+            .map(|k| keyword(k, SUMMARY_DEPTH))
+            .collect();
+        let star_kwargs = keywords.iter().any(|k| k.name.is_none());
+        self.out.calls.push(Call {
+            span: span(c.range()),
+            func: self.value(&c.func),
+            args,
+            keywords,
+            star_args,
+            star_kwargs,
+            qualified: None,
+            receiver_origin: None,
+            ctx: self.ctx(),
+        });
+        self.sites.push(CallSite {
+            scope: self.scope,
+            method_class: self.method_class,
+        });
+    }
+
+    /// Resolves names now that every import is known.
+    fn finish(self) {
+        let Walker {
+            out,
+            scopes,
+            bindings,
+            sites,
+            defined,
+            ..
+        } = self;
+        let qualify = |out: &PythonFile, v: &Value| -> Option<String> {
+            if let Some(q) = out.resolve(v) {
+                return Some(q);
+            }
+            match &v.kind {
+                ValueKind::Name(n) if !defined.contains(n) => Some(n.clone()),
+                _ => None,
+            }
+        };
+        let mut resolved = Vec::with_capacity(out.calls.len());
+        for (call, site) in out.calls.iter().zip(&sites) {
+            let qualified = qualify(out, &call.func);
+            let origin = match call.receiver() {
+                None => None,
+                Some(recv) => match &recv.kind {
+                    ValueKind::Call(inner) => qualify(out, &inner.func),
+                    _ => recv.dotted().and_then(|name| {
+                        let bound = lookup(&scopes, &bindings, site, &name, call.span.start);
+                        match bound {
+                            Some(b) => qualify(out, &b.origin),
+                            None => out.resolve(recv),
+                        }
+                    }),
+                },
+            };
+            resolved.push((qualified, origin));
+        }
+        for (call, (q, o)) in out.calls.iter_mut().zip(resolved) {
+            call.qualified = q;
+            call.receiver_origin = o;
+        }
+        for h in &mut out.handlers {
+            let imports = &out.imports;
+            for (name, _) in &mut h.caught {
+                let (head, rest) = name.split_once('.').unwrap_or((name.as_str(), ""));
+                if let Some(i) = imports.iter().rev().find(|i| i.local == head) {
+                    *name = if rest.is_empty() {
+                        i.qualified.clone()
+                    } else {
+                        format!("{}.{rest}", i.qualified)
+                    };
+                }
+            }
+        }
+    }
+}
+
+/// The binding of `name` visible at a call: in the call's scope before the call, else
+/// in the enclosing function and module scopes; `self.x` in the method's class.
+fn lookup<'b>(
+    scopes: &[Scope],
+    bindings: &'b [Binding],
+    site: &CallSite,
+    name: &str,
+    offset: usize,
+) -> Option<&'b Binding> {
+    if let (Some(class), Some(attr)) = (
+        site.method_class,
+        name.strip_prefix("self.")
+            .or_else(|| name.strip_prefix("cls.")),
+    ) {
+        return bindings.iter().rev().find(|b| {
+            b.scope == class
+                && (b.name == name
+                    || b.name == attr
+                    || b.name.strip_prefix("cls.") == Some(attr)
+                    || b.name.strip_prefix("self.") == Some(attr))
+        });
+    }
+    if let Some(b) = bindings
+        .iter()
+        .rev()
+        .find(|b| b.scope == site.scope && b.name == name && b.offset < offset)
+    {
+        return Some(b);
+    }
+    let mut scope = scopes.get(site.scope).and_then(|s| s.parent);
+    while let Some(s) = scope {
+        if scopes[s].kind != ScopeKind::Class {
+            if let Some(b) = bindings
+                .iter()
+                .rev()
+                .find(|b| b.scope == s && b.name == name)
+            {
+                return Some(b);
+            }
+        }
+        scope = scopes[s].parent;
+    }
+    None
+}
+
+impl<'a> Visitor<'a> for Walker<'_> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if !self.enter(stmt.start().to_usize()) {
+            return;
+        }
+        stacker::maybe_grow(RED_ZONE, SEGMENT, || self.stmt(stmt));
+        self.depth -= 1;
+    }
+
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        if !self.enter(expr.start().to_usize()) {
+            return;
+        }
+        stacker::maybe_grow(RED_ZONE, SEGMENT, || {
+            if let Expr::Call(c) = expr {
+                self.call(c);
+            }
+            visitor::walk_expr(self, expr);
+        });
+        self.depth -= 1;
+    }
+}
+
+fn is_main_test(test: &Expr) -> bool {
+    let Expr::Compare(c) = test else { return false };
+    if c.ops.len() != 1 || c.ops[0] != ast::CmpOp::Eq {
+        return false;
+    }
+    let is_name = |e: &Expr| matches!(e, Expr::Name(n) if n.id.as_str() == "__name__");
+    let is_main = |e: &Expr| matches!(e, Expr::StringLiteral(s) if s.value.to_str() == "__main__");
+    let right = &c.comparators[0];
+    (is_name(&c.left) && is_main(right)) || (is_main(&c.left) && is_name(right))
+}
+
+fn trivial(body: &[Stmt]) -> Option<Trivial> {
+    let mut kind = None;
+    for s in body {
+        let k = match s {
+            Stmt::Pass(_) => Trivial::Pass,
+            Stmt::Continue(_) => Trivial::Continue,
+            Stmt::Expr(e) if matches!(*e.value, Expr::EllipsisLiteral(_)) => Trivial::Ellipsis,
+            _ => return None,
+        };
+        kind.get_or_insert(k);
+    }
+    kind
+}
+
+fn caught(e: &Expr) -> Option<(String, Span)> {
+    value(e, 4).dotted().map(|d| (d, span(e.range())))
+}
+
+fn keyword(k: &ast::Keyword, depth: usize) -> Keyword {
+    Keyword {
+        name: k.arg.as_ref().map(|a| a.id.to_string()),
+        value: value(&k.value, depth),
+        span: span(k.range),
+    }
+}
+
+fn values<'e>(items: impl Iterator<Item = &'e Expr>, depth: usize) -> Vec<Value> {
+    items.take(SUMMARY_WIDTH).map(|e| value(e, depth)).collect()
+}
+
+/// Summarises an expression `depth` levels deep.
+fn value(e: &Expr, depth: usize) -> Value {
+    let s = span(e.range());
+    if depth == 0 {
+        return Value {
+            span: s,
+            kind: ValueKind::Deep,
+        };
+    }
+    let d = depth - 1;
+    let kind = match e {
+        Expr::NoneLiteral(_) => ValueKind::None,
+        Expr::BooleanLiteral(b) => ValueKind::Bool(b.value),
+        Expr::NumberLiteral(_) => ValueKind::Number,
+        Expr::StringLiteral(st) => ValueKind::Str(st.value.to_str().to_string()),
+        Expr::BytesLiteral(_) => ValueKind::Bytes,
+        Expr::FString(f) => {
+            let mut fields = Vec::new();
+            for part in f.value.iter() {
+                if let ast::FStringPart::FString(fs) = part {
+                    for el in fs.elements.iter() {
+                        if let ast::InterpolatedStringElement::Interpolation(i) = el {
+                            if fields.len() < SUMMARY_WIDTH {
+                                fields.push(value(&i.expression, d));
+                            }
+                        }
+                    }
+                }
+            }
+            ValueKind::FString(fields)
+        }
+        Expr::Name(n) => ValueKind::Name(n.id.to_string()),
+        Expr::Attribute(a) => {
+            ValueKind::Attribute(Box::new(value(&a.value, d)), a.attr.id.to_string())
+        }
+        Expr::Subscript(sub) => ValueKind::Subscript(
+            Box::new(value(&sub.value, d)),
+            Box::new(value(&sub.slice, d)),
+        ),
+        Expr::Slice(_) => ValueKind::Slice,
+        Expr::Call(c) => ValueKind::Call(Box::new(CallValue {
+            func: value(&c.func, d),
+            args: values(c.arguments.args.iter(), d),
+            keywords: c
+                .arguments
+                .keywords
+                .iter()
+                .take(SUMMARY_WIDTH)
+                .map(|k| keyword(k, d))
+                .collect(),
+        })),
+        Expr::BinOp(b) => {
+            let op = match b.op {
+                ast::Operator::Add => BinOp::Add,
+                ast::Operator::Mod => BinOp::Mod,
+                _ => BinOp::Other,
+            };
+            ValueKind::BinOp(
+                op,
+                Box::new(value(&b.left, d)),
+                Box::new(value(&b.right, d)),
+            )
+        }
+        Expr::Dict(dict) => ValueKind::Dict(
+            dict.items
+                .iter()
+                .take(SUMMARY_WIDTH)
+                .map(|i| (i.key.as_ref().map(|k| value(k, d)), value(&i.value, d)))
+                .collect(),
+        ),
+        Expr::List(l) => ValueKind::List(values(l.elts.iter(), d)),
+        Expr::Tuple(t) => ValueKind::Tuple(values(t.elts.iter(), d)),
+        Expr::Set(st) => ValueKind::Set(values(st.elts.iter(), d)),
+        Expr::Starred(st) => ValueKind::Starred(Box::new(value(&st.value, d))),
+        _ => ValueKind::Other,
+    };
+    Value { span: s, kind }
+}

@@ -1,0 +1,58 @@
+//! EXC001 bare-except.
+
+use crate::lang::python::PythonFile;
+use crate::rule::{Context, Rule};
+use crate::{declare_rule, rule_meta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a bare `except:` clause, unless its body re-raises with a bare `raise`.
+    ///
+    /// ## Why it matters in production
+    /// A bare `except:` catches everything, including `KeyboardInterrupt`, `SystemExit`
+    /// and `GeneratorExit`: a worker that should shut down on SIGTERM keeps running, and
+    /// real bugs (`NameError`, `TypeError`) are handled as if they were expected failures.
+    ///
+    /// ## Example
+    /// ```python
+    /// try:
+    ///     charge(card)
+    /// except:
+    ///     retry_later()
+    /// ```
+    ///
+    /// ## Fix
+    /// Catch what you expect, and log the rest with its traceback:
+    /// ```python
+    /// try:
+    ///     charge(card)
+    /// except PaymentDeclined:
+    ///     retry_later()
+    /// ```
+    ///
+    /// ## Known limits
+    /// A handler that cleans up and re-raises with a bare `raise` anywhere in its body
+    /// (outside nested functions and inner handlers) is fine, as in Ruff's E722. When a
+    /// bare `except:` also swallows (`except: pass`), only this rule reports it (EXC001
+    /// wins over EXC003 and EXC002).
+    pub BareExcept,
+    code = "EXC001", name = "bare-except", category = Errors, severity = Error,
+}
+
+impl Rule for BareExcept {
+    rule_meta!();
+
+    fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
+        for h in &file.handlers {
+            if h.type_.is_some() || h.raises.iter().any(|r| r.exc.is_none()) {
+                continue;
+            }
+            cx.report(
+                &Self::META,
+                h.keyword_span.clone(),
+                "bare `except:` catches every exception, including `KeyboardInterrupt` and `SystemExit`",
+                "catch the exceptions you expect; if you must catch all, use `except Exception:` and log with `logger.exception(...)`",
+            );
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! EXC002 broad-except.
+
+use super::{broad_type, handler_records_traceback, reraises};
+use crate::lang::python::PythonFile;
+use crate::rule::{Context, Rule};
+use crate::{declare_rule, rule_meta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `except Exception` or `except BaseException` (alone or in a tuple) whose
+    /// body neither re-raises nor records the traceback.
+    ///
+    /// ## Why it matters in production
+    /// A broad handler turns every failure — including bugs such as `TypeError` or
+    /// `AttributeError` — into the same quiet fallback. Without the traceback in the
+    /// logs, the one clue to what went wrong is gone.
+    ///
+    /// ## Example
+    /// ```python
+    /// try:
+    ///     sync_account(account)
+    /// except Exception as e:
+    ///     logger.error("sync failed: %s", e)
+    /// ```
+    ///
+    /// ## Fix
+    /// ```python
+    /// try:
+    ///     sync_account(account)
+    /// except Exception:
+    ///     logger.exception("sync failed for %s", account.id)
+    /// ```
+    ///
+    /// ## Known limits
+    /// Follows Ruff's BLE001 where it is right: a bare `raise`, `raise e`, or
+    /// `raise X from e` re-raises, and `logger.exception(...)` or a truthy `exc_info=`
+    /// records the traceback. On purpose it differs in these ways: a logger counts
+    /// wherever it comes from (Ruff ignores a logger imported from another module unless
+    /// configured), `exc_info=True` counts on any level (`warning` too), a re-raise or log
+    /// call nested in an inner `try` counts, and `traceback.print_exc()`/`format_exc()`
+    /// and error trackers' `capture_exception(...)` count as recording the traceback.
+    /// A handler whose body is only `pass`/`...`/`continue` is reported as EXC003
+    /// instead.
+    pub BroadExcept,
+    code = "EXC002", name = "broad-except", category = Errors, severity = Warning,
+}
+
+impl Rule for BroadExcept {
+    rule_meta!();
+
+    fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
+        for (i, h) in file.handlers.iter().enumerate() {
+            let Some((name, span)) = broad_type(h) else {
+                continue;
+            };
+            if h.trivial.is_some() || reraises(h) || handler_records_traceback(file, i) {
+                continue;
+            }
+            cx.report(
+                &Self::META,
+                span,
+                format!("`except {name}` neither re-raises nor logs the traceback"),
+                "catch the exceptions you expect, or log with `logger.exception(...)` (or `exc_info=True`), or re-raise",
+            );
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! LOG003 error-log-without-traceback.
+
+use super::{log_method, reraises};
+use crate::lang::python::PythonFile;
+use crate::rule::{Context, Rule};
+use crate::{declare_rule, rule_meta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `logger.error(...)` (and `critical`/`fatal`) inside an `except` block
+    /// without `exc_info`.
+    ///
+    /// ## Why it matters in production
+    /// The log says that something failed but not where: the traceback of the exception
+    /// being handled is dropped. `logger.exception(...)` (or `exc_info=True`) keeps it.
+    ///
+    /// ## Example
+    /// ```python
+    /// try:
+    ///     publish(event)
+    /// except BrokerError as e:
+    ///     logger.error("publish failed: %s", e)
+    /// ```
+    ///
+    /// ## Fix
+    /// ```python
+    /// except BrokerError:
+    ///     logger.exception("publish failed")
+    /// ```
+    ///
+    /// ## Known limits
+    /// An explicit `exc_info=` (even `False`: a choice was made) or `**kwargs` is not
+    /// flagged. Unlike Ruff's TRY400, a handler that re-raises what it caught (`raise`,
+    /// `raise e`, `raise X from e`) is not flagged, since the traceback travels on; and
+    /// `critical`/`fatal` are covered as well as `error`. Only the innermost handler
+    /// counts, and code in a function defined inside the handler is not inside it.
+    pub ErrorLogWithoutTraceback,
+    code = "LOG003", name = "error-log-without-traceback", category = Logging, severity = Warning,
+}
+
+impl Rule for ErrorLogWithoutTraceback {
+    rule_meta!();
+
+    fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
+        for call in &file.calls {
+            let Some(h) = call.ctx.handler else { continue };
+            let Some(method) = log_method(call) else {
+                continue;
+            };
+            if !matches!(method, "error" | "critical" | "fatal")
+                || call.keyword("exc_info").is_some()
+                || call.star_kwargs
+                || file.handlers.get(h).is_some_and(reraises)
+            {
+                continue;
+            }
+            cx.report(
+                &Self::META,
+                call.callee_span(),
+                format!("`{method}` log in an `except` block drops the traceback"),
+                "use `logger.exception(...)`, or pass `exc_info=True`",
+            );
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! CFG002 hardcoded-secret.
+
+use super::{is_placeholder, is_secret_assignment, words};
+use crate::lang::python::{PythonFile, Value, ValueKind};
+use crate::rule::{Context, Rule};
+use crate::{declare_rule, rule_meta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a string literal assigned to a secret-looking name — `SECRET_KEY`,
+    /// `*_PASSWORD`, `*_TOKEN`, `*_API_KEY`, `*_SECRET` — or config key
+    /// (`app.config["SECRET_KEY"] = "..."`, `{"PASSWORD": "..."}` in `DATABASES`).
+    ///
+    /// ## Why it matters in production
+    /// A secret in the repository is readable by everyone with access to the code, its
+    /// forks, CI logs and backups, and it cannot be rotated without a deploy. Django's
+    /// `SECRET_KEY` signs sessions and password-reset tokens: knowing it means forging
+    /// them.
+    ///
+    /// ## Example
+    /// ```python
+    /// SECRET_KEY = "django-insecure-0x9f3k..."
+    /// ```
+    ///
+    /// ## Fix
+    /// ```python
+    /// SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+    /// ```
+    ///
+    /// ## Known limits
+    /// Placeholders (`""`, `"changeme"`, `"<token>"`, `"${TOKEN}"`, values with spaces,
+    /// the name of an environment variable) are not flagged. Tests, examples,
+    /// development/test settings modules and migrations are skipped. Names describing a
+    /// secret rather than holding it (`PASSWORD_RESET_TIMEOUT`, `TOKEN_URL`) are skipped.
+    pub HardcodedSecret,
+    code = "CFG002", name = "hardcoded-secret", category = Config, severity = Error,
+    security = true,
+}
+
+fn literal(v: &Value) -> Option<&str> {
+    v.as_str().filter(|s| !is_placeholder(s))
+}
+
+/// A string literal that is a real-looking secret for `name`: not a placeholder, not the
+/// name itself, and for `*_TOKEN` names not a lower-case identifier (`"invalid_token"`,
+/// `"request"` are constants naming a token, not tokens).
+fn secret_value<'v>(name: &str, v: &'v Value) -> Option<&'v str> {
+    let s = literal(v)?;
+    if s.eq_ignore_ascii_case(name) {
+        return None;
+    }
+    let token = words(name).last().is_some_and(|w| w == "token");
+    let identifier = s
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c == '_' || c == '-' || c == '.');
+    (!(token && identifier)).then_some(s)
+}
+
+/// Secret-keyed string entries of dict literals, at any depth of the summary.
+fn dict_secrets<'v>(v: &'v Value, out: &mut Vec<(&'v str, &'v Value)>, depth: usize) {
+    if depth > 6 {
+        return;
+    }
+    match &v.kind {
+        ValueKind::Dict(entries) => {
+            for (k, val) in entries {
+                match k.as_ref().and_then(Value::as_str) {
+                    Some(key) if is_secret_assignment(key) && secret_value(key, val).is_some() => {
+                        out.push((key, val))
+                    }
+                    _ => dict_secrets(val, out, depth + 1),
+                }
+            }
+        }
+        ValueKind::List(items) | ValueKind::Tuple(items) => {
+            for i in items {
+                dict_secrets(i, out, depth + 1);
+            }
+        }
+        ValueKind::Call(c) => {
+            for k in &c.keywords {
+                match k.name.as_deref() {
+                    Some(n)
+                        if is_secret_assignment(n)
+                            && n.chars().all(|c| {
+                                c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit()
+                            })
+                            && secret_value(n, &k.value).is_some() =>
+                    {
+                        out.push((n, &k.value))
+                    }
+                    _ => dict_secrets(&k.value, out, depth + 1),
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+impl Rule for HardcodedSecret {
+    rule_meta!();
+
+    fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
+        let r = &file.role;
+        if r.test || r.example || r.dev_settings || r.migration || r.stub {
+            return;
+        }
+        let help = "read it from the environment or a secret store (`os.environ[\"NAME\"]`), and rotate the exposed value";
+        for a in &file.assigns {
+            let Some(value) = &a.value else { continue };
+            let name = match &a.target.kind {
+                ValueKind::Name(n) => Some(n.as_str()),
+                ValueKind::Attribute(_, attr) => Some(attr.as_str()),
+                ValueKind::Subscript(_, key) => key.as_str(),
+                _ => None,
+            };
+            if let Some(name) = name {
+                if is_secret_assignment(name) && secret_value(name, value).is_some() {
+                    cx.report(
+                        &Self::META,
+                        value.span.clone(),
+                        format!("hardcoded secret assigned to `{name}`"),
+                        help,
+                    );
+                    continue;
+                }
+            }
+            let mut found = Vec::new();
+            dict_secrets(value, &mut found, 0);
+            for (key, v) in found {
+                cx.report(
+                    &Self::META,
+                    v.span.clone(),
+                    format!("hardcoded secret under the key `{key}`"),
+                    help,
+                );
+            }
+        }
+    }
+}

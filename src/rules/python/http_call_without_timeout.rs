@@ -1,0 +1,153 @@
+//! NET001 http-call-without-timeout.
+
+use crate::lang::python::{Call, PythonFile};
+use crate::rule::{Context, Rule};
+use crate::{declare_rule, rule_meta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags network calls that can wait forever:
+    /// - `requests` calls (`requests.get(...)`, `requests.request(...)`, and the same
+    ///   methods on a `requests.Session()` bound in the same scope, or on `self.session`
+    ///   set in a method of the class) without `timeout`, or with `timeout=None`;
+    /// - `httpx` calls and clients (`httpx.get`, `httpx.Client`, `httpx.AsyncClient`)
+    ///   with `timeout=None`;
+    /// - `urllib.request.urlopen`, `http.client.HTTPConnection`/`HTTPSConnection`,
+    ///   `smtplib.SMTP`/`SMTP_SSL`, `ftplib.FTP`/`FTP_TLS` and
+    ///   `socket.create_connection` without a timeout.
+    ///
+    /// Every import form is understood: `import requests as r`, `from requests import
+    /// get`, `from urllib import request`.
+    ///
+    /// ## Why it matters in production
+    /// Without a timeout, a server that accepts the connection and never answers holds
+    /// the calling thread or worker forever. A few such calls exhaust the worker pool
+    /// and the whole service stops answering.
+    ///
+    /// ## Example
+    /// ```python
+    /// import requests
+    /// resp = requests.get("https://api.example.com/v1/rates")
+    /// ```
+    ///
+    /// ## Fix
+    /// ```python
+    /// resp = requests.get("https://api.example.com/v1/rates", timeout=(3.05, 27))
+    /// ```
+    ///
+    /// ## Known limits
+    /// A call that passes `**kwargs` is not flagged (the timeout may be in there).
+    /// `httpx` without `timeout` is fine: it has a default of five seconds. Sessions
+    /// are recognised when created in the same scope (or an enclosing one, or on `self`
+    /// in the class); a session passed in as a parameter is not. Compared with Ruff's
+    /// S113, which covers the `requests` and `httpx` module functions, this rule also
+    /// covers sessions and the standard-library clients.
+    pub HttpCallWithoutTimeout,
+    code = "NET001", name = "http-call-without-timeout", category = Timeouts, severity = Warning,
+}
+
+const REQUESTS_METHODS: [&str; 8] = [
+    "get", "post", "put", "patch", "delete", "head", "options", "request",
+];
+const HTTPX_FUNCTIONS: [&str; 9] = [
+    "get", "post", "put", "patch", "delete", "head", "options", "request", "stream",
+];
+
+enum Timeout {
+    Missing,
+    Disabled,
+    Set,
+}
+
+fn timeout(call: &Call) -> Timeout {
+    match call.keyword("timeout") {
+        None => Timeout::Missing,
+        Some(k) if k.value.is_none() => Timeout::Disabled,
+        Some(_) => Timeout::Set,
+    }
+}
+
+/// What kind of call this is, and how many positional arguments reach its timeout.
+enum Kind {
+    Requests,
+    Httpx,
+    Stdlib(usize),
+}
+
+fn kind(call: &Call) -> Option<(Kind, String)> {
+    let q = call.qualified.as_deref().unwrap_or_default();
+    if let Some(f) = q
+        .strip_prefix("requests.")
+        .map(|f| f.strip_prefix("api.").unwrap_or(f))
+    {
+        if REQUESTS_METHODS.contains(&f) {
+            return Some((Kind::Requests, q.to_string()));
+        }
+    }
+    if let Some(f) = q.strip_prefix("httpx.") {
+        if HTTPX_FUNCTIONS.contains(&f) || f == "Client" || f == "AsyncClient" {
+            return Some((Kind::Httpx, q.to_string()));
+        }
+    }
+    let stdlib = match q {
+        "urllib.request.urlopen" => Some(3),
+        "http.client.HTTPConnection" | "http.client.HTTPSConnection" => Some(3),
+        "smtplib.SMTP" | "smtplib.SMTP_SSL" | "smtplib.LMTP" => Some(4),
+        "ftplib.FTP" | "ftplib.FTP_TLS" => Some(5),
+        "socket.create_connection" => Some(2),
+        _ => None,
+    };
+    if let Some(n) = stdlib {
+        return Some((Kind::Stdlib(n), q.to_string()));
+    }
+    let method = call.method()?;
+    let origin = call.receiver_origin.as_deref()?;
+    let receiver = call
+        .receiver()?
+        .dotted()
+        .unwrap_or_else(|| "session".into());
+    match origin {
+        "requests.Session" | "requests.session" | "requests.sessions.Session"
+            if REQUESTS_METHODS.contains(&method) =>
+        {
+            Some((Kind::Requests, format!("{receiver}.{method}")))
+        }
+        "httpx.Client" | "httpx.AsyncClient" if HTTPX_FUNCTIONS.contains(&method) => {
+            Some((Kind::Httpx, format!("{receiver}.{method}")))
+        }
+        _ => None,
+    }
+}
+
+impl Rule for HttpCallWithoutTimeout {
+    rule_meta!();
+
+    fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
+        for call in &file.calls {
+            if call.star_kwargs {
+                continue;
+            }
+            let Some((kind, name)) = kind(call) else {
+                continue;
+            };
+            let message = match (kind, timeout(call)) {
+                (_, Timeout::Set) => continue,
+                (Kind::Requests | Kind::Stdlib(_), Timeout::Disabled)
+                | (Kind::Httpx, Timeout::Disabled) => {
+                    format!("`{name}` with `timeout=None` can wait forever")
+                }
+                (Kind::Httpx, Timeout::Missing) => continue,
+                (Kind::Stdlib(n), Timeout::Missing) if call.args.len() >= n || call.star_args => {
+                    continue;
+                }
+                (_, Timeout::Missing) => format!("`{name}` call without `timeout`"),
+            };
+            cx.report(
+                &Self::META,
+                call.callee_span(),
+                message,
+                "pass `timeout=` in seconds (e.g. `timeout=10`, or `(3.05, 27)` for connect and read with requests)",
+            );
+        }
+    }
+}

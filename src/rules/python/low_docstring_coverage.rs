@@ -1,0 +1,126 @@
+//! DOC002 low-docstring-coverage.
+
+use super::{DocFacts, PythonFacts};
+use crate::lang::python::PythonFile;
+use crate::repo::RepoIndex;
+use crate::rule::{Context, OptionKind, OptionMeta, RepoContext, Rule};
+use crate::{declare_rule, rule_meta};
+
+declare_rule! {
+    /// ## What it does
+    /// Counts the public modules, classes and functions of the repository's Python code
+    /// that have a docstring, and reports once, at the least documented file, when the
+    /// share is under `min-coverage` percent (default 50).
+    ///
+    /// ## Why it matters in production
+    /// The person paged at night is rarely the author. Docstrings on the public surface
+    /// say what a function promises, what it raises and what it must not be used for.
+    ///
+    /// ## Example
+    /// ```python
+    /// def reconcile(ledger, since):
+    ///     ...
+    /// ```
+    ///
+    /// ## Fix
+    /// ```python
+    /// def reconcile(ledger, since):
+    ///     """Match ledger entries since `since` against the bank feed; raises
+    ///     `FeedUnavailable` when the feed is down."""
+    /// ```
+    ///
+    /// ## Known limits
+    /// Public means a name without a leading underscore, at module level or in a public
+    /// class; dunder methods, `@overload`s and property setters are not counted, nor
+    /// are functions nested in functions. Modules count when they have code (an empty
+    /// `__init__.py` does not). Tests, examples and docs, migrations, stubs, scripts
+    /// and tooling (`setup.py`, `conftest.py`) are left out.
+    pub LowDocstringCoverage,
+    code = "DOC002", name = "low-docstring-coverage", category = Docs, severity = Note,
+    options = [OptionMeta {
+        name: "min-coverage",
+        kind: OptionKind::Integer,
+        default: "50",
+        doc: "percentage of documented public modules, classes and functions below which the rule reports",
+    }],
+}
+
+impl Rule for LowDocstringCoverage {
+    rule_meta!();
+
+    fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
+        let r = &file.role;
+        if !r.is_service_code() || r.migration || r.stub {
+            return;
+        }
+        let name = crate::repo::file_name(&cx.source.rel_path);
+        let mut d = DocFacts::default();
+        let public_module =
+            file.module_has_code && (!name.starts_with('_') || name == "__init__.py");
+        if public_module {
+            d.total += 1;
+            d.documented += usize::from(file.module_docstring);
+        }
+        for def in file.defs.iter().filter(|d| d.public) {
+            d.total += 1;
+            if def.has_docstring {
+                d.documented += 1;
+            } else if d.first_undocumented.is_none() {
+                d.first_undocumented = Some(def.name_span.clone());
+            }
+        }
+        if public_module && !file.module_docstring && d.first_undocumented.is_none() {
+            d.first_undocumented = Some(0..0);
+        }
+        if d.total > 0 {
+            cx.facts()
+                .python
+                .get_or_insert_with(PythonFacts::default)
+                .docs = Some(d);
+        }
+    }
+
+    fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
+        let min = cx.option_int(&Self::META, "min-coverage", 50).clamp(0, 100) as usize;
+        let (mut documented, mut total) = (0, 0);
+        let mut worst: Option<(&str, &DocFacts)> = None;
+        for (src, facts) in repo.parsed() {
+            let Some(d) = facts.python.as_ref().and_then(|p| p.docs.as_ref()) else {
+                continue;
+            };
+            documented += d.documented;
+            total += d.total;
+            if d.first_undocumented.is_none() {
+                continue;
+            }
+            // Lowest coverage first, then the most undocumented items, then the path.
+            let better = match worst {
+                None => true,
+                Some((_, w)) => {
+                    let (a, b) = (d.documented * w.total, w.documented * d.total);
+                    a < b || (a == b && d.total - d.documented > w.total - w.documented)
+                }
+            };
+            if better {
+                worst = Some((&src.rel_path, d));
+            }
+        }
+        let Some((path, w)) = worst else { return };
+        if total == 0 || documented * 100 >= min * total {
+            return;
+        }
+        let pct = documented * 100 / total;
+        cx.report(
+            &Self::META,
+            path,
+            w.first_undocumented.clone().unwrap_or(0..0),
+            format!(
+                "docstring coverage is {pct}% ({documented} of {total} public modules, classes and functions), under the {min}% minimum"
+            ),
+            format!(
+                "document the public API, starting here: this file has {} of {} documented",
+                w.documented, w.total
+            ),
+        );
+    }
+}

@@ -1,0 +1,62 @@
+//! CFG003 wildcard-allowed-hosts.
+
+use super::{SettingsIndex, record_settings};
+use crate::lang::python::PythonFile;
+use crate::repo::RepoIndex;
+use crate::rule::{Context, RepoContext, Rule};
+use crate::{declare_rule, rule_meta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `ALLOWED_HOSTS` holding `"*"` in a Django settings module that is not for
+    /// development, local use, tests or CI.
+    ///
+    /// ## Why it matters in production
+    /// `ALLOWED_HOSTS` is Django's defence against Host-header attacks: with `"*"`, a
+    /// forged `Host` poisons password-reset links and caches with an attacker's domain.
+    ///
+    /// ## Example
+    /// ```python
+    /// ALLOWED_HOSTS = ["*"]
+    /// ```
+    ///
+    /// ## Fix
+    /// ```python
+    /// ALLOWED_HOSTS = os.environ["DJANGO_ALLOWED_HOSTS"].split(",")
+    /// ```
+    ///
+    /// ## Known limits
+    /// Literal lists, tuples and sets (and `+=` of one) are read; values from the
+    /// environment are not judged. A base module is fine when every non-development
+    /// module of its directory that star-imports it sets `ALLOWED_HOSTS` itself.
+    pub WildcardAllowedHosts,
+    code = "CFG003", name = "wildcard-allowed-hosts", category = Config, severity = Warning,
+    security = true,
+}
+
+impl Rule for WildcardAllowedHosts {
+    rule_meta!();
+
+    fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
+        record_settings(file, cx);
+    }
+
+    fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
+        let index = SettingsIndex::new(repo);
+        for (path, s) in index.all() {
+            let Some(span) = s.wildcard_hosts.clone() else {
+                continue;
+            };
+            if s.dev || index.overridden_for_production(path, |o| o.sets_allowed_hosts) {
+                continue;
+            }
+            cx.report(
+                &Self::META,
+                path,
+                span,
+                "`ALLOWED_HOSTS` accepts any host (`\"*\"`)",
+                "list the domains the service answers to, e.g. from an environment variable",
+            );
+        }
+    }
+}
