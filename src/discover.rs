@@ -16,6 +16,8 @@ pub enum FileKind {
     Dockerfile,
     /// Any `*.toml` file.
     Toml,
+    /// Any other `*.yml` / `*.yaml` file (Helm values, Compose, Kubernetes manifests).
+    Yaml,
     /// A file no front end reads, selected by a declarative rule's globs.
     Text,
     /// `*.rs`.
@@ -188,6 +190,8 @@ fn classify_dockerfile(rel_path: &str) -> Option<FileKind> {
         Some(FileKind::Dockerfile)
     } else if lower.ends_with(".toml") {
         Some(FileKind::Toml)
+    } else if lower.ends_with(".yml") || lower.ends_with(".yaml") {
+        Some(FileKind::Yaml)
     } else {
         None
     }
@@ -196,7 +200,7 @@ fn classify_dockerfile(rel_path: &str) -> Option<FileKind> {
 impl FileKind {
     /// Kinds that are read only when an enabled rule asks for them.
     pub fn is_optional(self) -> bool {
-        matches!(self, FileKind::Toml)
+        matches!(self, FileKind::Toml | FileKind::Yaml)
     }
 }
 

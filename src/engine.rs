@@ -498,6 +498,25 @@ fn check_source(
         FileKind::Text => {
             comments = suppress::marker_comments(source);
         }
+        FileKind::Yaml => {
+            match yaml::Yaml::parse(source, false) {
+                Ok(doc) => {
+                    for r in &rules {
+                        r.check_yaml(&doc, &mut cx);
+                    }
+                }
+                Err(e) => {
+                    error = Some(parse_failure(
+                        source,
+                        &mut cx,
+                        e.offset..e.offset,
+                        "YAML",
+                        &e.message,
+                    ));
+                }
+            }
+            comments = yaml::directive_comments(source);
+        }
         FileKind::Rust => {
             let (c, e) = check_rust(source, &rules, &mut cx);
             comments = c;

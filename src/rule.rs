@@ -251,6 +251,9 @@ pub trait Rule: Send + Sync {
 
     fn check_toml(&self, _file: &TomlDoc, _cx: &mut Context<'_>) {}
 
+    /// A YAML file that is not CI configuration (Helm values, Compose files, …).
+    fn check_yaml(&self, _file: &crate::lang::yaml::Yaml, _cx: &mut Context<'_>) {}
+
     /// Called for every file, whatever its kind, after the kind's own check: for rules
     /// that read lines of text (declarative regex rules).
     fn check_text(&self, _kind: FileKind, _cx: &mut Context<'_>) {}

@@ -278,3 +278,123 @@ fn the_committed_schema_is_the_generated_one() {
         assert!(errors.is_empty(), "{}: {errors:?}", path.display());
     }
 }
+
+const STRUCTURAL_PACK: &str = r#"
+[[rule]]
+code = "TEAM010"
+name = "no-latest-in-values"
+category = "dependencies"
+severity = "warning"
+message = "image tag `latest` in Helm values"
+help = "pin the tag"
+docs = "Helm values with latest deploy whatever was pushed last."
+files = { globs = ["charts/**/values*.yaml"] }
+match = { yaml = "image.tag", value = '^latest$' }
+tests.invalid = ["image:\n  tag: latest\n"]
+tests.valid = ["image:\n  tag: \"1.4.2\"\n"]
+
+[[rule]]
+code = "TEAM011"
+name = "job-needs-owner"
+category = "ci"
+severity = "note"
+message = "job without an `owner` label"
+help = "add `owner:` to the job's env"
+docs = "Every CI job names a team to page."
+files = { kinds = ["github-workflow"] }
+match = { yaml = "jobs.*.env", missing = "OWNER" }
+tests.invalid = ["jobs:\n  test:\n    env:\n      X: 1\n"]
+tests.valid = ["jobs:\n  test:\n    env:\n      OWNER: team-a\n"]
+
+[[rule]]
+code = "TEAM012"
+name = "sleep-in-service"
+category = "timeouts"
+severity = "warning"
+message = "`time.sleep` blocks a worker"
+help = "use a timer or a queue"
+docs = "Sleeping holds a worker for the whole delay."
+files = { kinds = ["python"], globs = ["svc/**"] }
+match = { python-call = "time.sleep" }
+tests.invalid = ["import time\ntime.sleep(1)\n", "from time import sleep as nap\nnap(1)\n"]
+tests.valid = ["import asyncio\nasyncio.sleep(1)\n", "def sleep(x): pass\nsleep(1)\n"]
+
+[[rule]]
+code = "TEAM013"
+name = "popen-needs-timeout-wrapper"
+category = "timeouts"
+severity = "warning"
+message = "`subprocess.run` without `timeout`"
+help = "pass `timeout=`"
+docs = "A child process can hang forever."
+files = { kinds = ["python"] }
+match = { python-call = "subprocess.run", missing-keyword = "timeout" }
+tests.invalid = ["import subprocess\nsubprocess.run(['x'])\n"]
+tests.valid = ["import subprocess\nsubprocess.run(['x'], timeout=5)\n", "import subprocess\nsubprocess.run(['x'], **opts)\n"]
+"#;
+
+#[test]
+fn yaml_and_python_matchers_fire_with_exact_positions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("packs")).expect("mkdir");
+    std::fs::create_dir_all(p.join("charts/api")).expect("mkdir");
+    std::fs::create_dir_all(p.join(".github/workflows")).expect("mkdir");
+    std::fs::create_dir_all(p.join("svc")).expect("mkdir");
+    std::fs::write(p.join("packs/structural.toml"), STRUCTURAL_PACK).expect("write");
+    std::fs::write(
+        p.join("readylint.toml"),
+        "rule-dirs = [\"packs\"]\nselect = [\"TEAM\"]\n",
+    )
+    .expect("write");
+    std::fs::write(
+        p.join("charts/api/values.yaml"),
+        "replicas: 2\nimage:\n  repository: app\n  tag: latest\n",
+    )
+    .expect("write");
+    std::fs::write(p.join("other.yaml"), "image:\n  tag: latest\n").expect("write");
+    std::fs::write(
+        p.join(".github/workflows/ci.yml"),
+        "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    env:\n      X: 1\n    steps: []\n  lint:\n    env:\n      OWNER: a\n",
+    )
+    .expect("write");
+    std::fs::write(
+        p.join("svc/worker.py"),
+        "import subprocess\nfrom time import sleep\n\ndef run():\n    sleep(3)\n    subprocess.run(['ls'], timeout=3)\n    subprocess.run(['ls'])\n",
+    )
+    .expect("write");
+    let v = json(p, &[]);
+    let got: Vec<(String, String, u64, u64)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or_default().to_string(),
+                f["path"].as_str().unwrap_or_default().to_string(),
+                f["line"].as_u64().unwrap_or(0),
+                f["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "TEAM011".to_string(),
+                ".github/workflows/ci.yml".to_string(),
+                5,
+                5
+            ),
+            (
+                "TEAM010".to_string(),
+                "charts/api/values.yaml".to_string(),
+                4,
+                8
+            ),
+            ("TEAM012".to_string(), "svc/worker.py".to_string(), 5, 5),
+            ("TEAM013".to_string(), "svc/worker.py".to_string(), 7, 5),
+        ],
+        "{v:#}"
+    );
+}

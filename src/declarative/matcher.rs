@@ -23,10 +23,11 @@ use crate::lang::toml::{TomlDoc, Value};
 use crate::rules::docker::run_scripts;
 use crate::source::{SourceFile, Span};
 
-pub const HELP: &str = "a matcher is { regex, unless } over lines; { instruction, regex | command [, args, piped-to] } in Dockerfiles; or { toml, value | missing } in TOML files";
+pub const HELP: &str = "a matcher is { regex, unless } over lines; { instruction, regex | command [, args, piped-to] } in Dockerfiles; { toml | yaml, value | missing } in TOML and YAML files; or { python-call [, missing-keyword | has-keyword] } in Python";
 
 /// A matcher: `{ regex, unless }` over lines; `{ instruction, regex | command [, args,
-/// piped-to] }` in Dockerfiles; `{ toml, value | missing }` in TOML files.
+/// piped-to] }` in Dockerfiles; `{ toml | yaml, value | missing }` in TOML and YAML
+/// files; `{ python-call [, missing-keyword | has-keyword] }` in Python.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(super) struct RawMatcher {
@@ -44,10 +45,21 @@ pub(super) struct RawMatcher {
     piped_to: Option<String>,
     /// A dotted key path in a TOML file; `*` for any key or element.
     toml: Option<String>,
-    /// A regex over the selected TOML value.
+    /// A regex over the selected TOML or YAML value.
     value: Option<String>,
-    /// A key the selected TOML table must have.
+    /// A key the selected TOML table or YAML mapping must have.
     missing: Option<String>,
+    /// A dotted key path in a YAML file (CI configuration, Helm values, …); `*` for any
+    /// key or item.
+    yaml: Option<String>,
+    /// A Python call by its resolved dotted name (`time.sleep`, `subprocess.Popen`),
+    /// whatever it was imported as.
+    python_call: Option<String>,
+    /// With `python-call`: the call lacks this keyword argument (calls passing
+    /// `**kwargs` are not flagged).
+    missing_keyword: Option<String>,
+    /// With `python-call`: the call passes this keyword argument.
+    has_keyword: Option<String>,
 }
 
 #[derive(Debug)]
@@ -68,6 +80,16 @@ pub enum Matcher {
         path: String,
         value: Option<Regex>,
         missing: Option<String>,
+    },
+    Yaml {
+        path: String,
+        value: Option<Regex>,
+        missing: Option<String>,
+    },
+    PythonCall {
+        name: String,
+        missing_keyword: Option<String>,
+        has_keyword: Option<String>,
     },
 }
 
@@ -97,6 +119,54 @@ impl Matcher {
             .try_into()
             .map_err(|e: toml::de::Error| e.message().trim().to_string())?;
         let shell_keys = raw.command.is_some() || raw.args.is_some() || raw.piped_to.is_some();
+        let python_keys = raw.missing_keyword.is_some() || raw.has_keyword.is_some();
+        let structural = [
+            raw.toml.is_some(),
+            raw.yaml.is_some(),
+            raw.python_call.is_some(),
+            raw.instruction.is_some(),
+        ];
+        if structural.iter().filter(|b| **b).count() > 1 {
+            return Err(
+                "use one of `toml`, `yaml`, `python-call` and `instruction` per matcher".into(),
+            );
+        }
+        if let Some(name) = raw.python_call {
+            if raw.regex.is_some()
+                || raw.unless.is_some()
+                || shell_keys
+                || raw.value.is_some()
+                || raw.missing.is_some()
+            {
+                return Err(
+                    "`python-call` goes with `missing-keyword` or `has-keyword` only".into(),
+                );
+            }
+            if name.is_empty() || name.split('.').any(str::is_empty) {
+                return Err(format!("`python-call`: `{name}` is not a dotted name"));
+            }
+            return Ok(Matcher::PythonCall {
+                name,
+                missing_keyword: raw.missing_keyword,
+                has_keyword: raw.has_keyword,
+            });
+        }
+        if python_keys {
+            return Err("`missing-keyword` and `has-keyword` go with `python-call`".into());
+        }
+        if let Some(path) = raw.yaml {
+            if raw.regex.is_some() || raw.unless.is_some() || shell_keys {
+                return Err("`yaml` goes with `value` or `missing` only".into());
+            }
+            if raw.value.is_some() == raw.missing.is_some() {
+                return Err("`yaml` needs exactly one of `value` and `missing`".into());
+            }
+            return Ok(Matcher::Yaml {
+                path,
+                value: opt("value", &raw.value, false)?,
+                missing: raw.missing,
+            });
+        }
         if let Some(path) = raw.toml {
             if raw.instruction.is_some()
                 || raw.regex.is_some()
@@ -115,7 +185,7 @@ impl Matcher {
             });
         }
         if raw.value.is_some() || raw.missing.is_some() {
-            return Err("`value` and `missing` go with `toml`".into());
+            return Err("`value` and `missing` go with `toml` or `yaml`".into());
         }
         if let Some(inst) = raw.instruction {
             let keyword = Keyword::parse(&inst).ok_or_else(|| {
@@ -140,7 +210,9 @@ impl Matcher {
             return Err("`command`, `args` and `piped-to` go with `instruction`".into());
         }
         let Some(regex) = raw.regex else {
-            return Err("a matcher needs `regex`, `instruction` or `toml`".into());
+            return Err(
+                "a matcher needs `regex`, `instruction`, `toml`, `yaml` or `python-call`".into(),
+            );
         };
         Ok(Matcher::Lines {
             regex: compile("regex", &regex, false)?,
@@ -148,13 +220,66 @@ impl Matcher {
         })
     }
 
-    /// The file kind a structural matcher reads.
-    pub fn implied_kind(&self) -> Option<FileKind> {
+    /// The file kinds a structural matcher reads (empty for line matchers).
+    pub fn implied_kinds(&self) -> &'static [FileKind] {
         match self {
-            Matcher::Lines { .. } => None,
-            Matcher::Instruction { .. } => Some(FileKind::Dockerfile),
-            Matcher::Toml { .. } => Some(FileKind::Toml),
+            Matcher::Lines { .. } => &[],
+            Matcher::Instruction { .. } => &[FileKind::Dockerfile],
+            Matcher::Toml { .. } => &[FileKind::Toml],
+            Matcher::Yaml { .. } => &[
+                FileKind::Yaml,
+                FileKind::GithubWorkflow,
+                FileKind::GithubAction,
+                FileKind::GitlabCi,
+            ],
+            Matcher::PythonCall { .. } => &[FileKind::Python],
         }
+    }
+
+    pub fn match_yaml(&self, doc: &crate::lang::yaml::Yaml) -> Vec<Span> {
+        let Matcher::Yaml {
+            path,
+            value,
+            missing,
+        } = self
+        else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (key, node) in doc.select(path) {
+            if let Some(re) = value {
+                if node.scalar_text().is_some_and(|t| re.is_match(&t)) {
+                    out.push(node.span.clone());
+                }
+            } else if let Some(m) = missing {
+                if node.is_map() && node.get(m).is_none() {
+                    out.push(key.map_or(node.span.clone(), |k| k.span.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    pub fn match_python(&self, file: &crate::lang::python::PythonFile) -> Vec<Span> {
+        let Matcher::PythonCall {
+            name,
+            missing_keyword,
+            has_keyword,
+        } = self
+        else {
+            return Vec::new();
+        };
+        file.calls
+            .iter()
+            .filter(|c| c.qualified.as_deref() == Some(name.as_str()))
+            .filter(|c| {
+                missing_keyword
+                    .as_ref()
+                    .is_none_or(|k| c.keyword(k).is_none() && !c.star_kwargs)
+            })
+            .filter(|c| has_keyword.as_ref().is_none_or(|k| c.keyword(k).is_some()))
+            .map(|c| c.callee_span())
+            .collect()
     }
 
     /// Line matches: the first match on each line.
@@ -395,6 +520,13 @@ mod tests {
                 "exactly one",
             ),
             (r#"{ command = "sudo" }"#, "go with `instruction`"),
+            (r#"{ yaml = "a", toml = "b", value = 'x' }"#, "one of"),
+            (r#"{ yaml = "a" }"#, "exactly one"),
+            (r#"{ python-call = "time..sleep" }"#, "dotted name"),
+            (
+                r#"{ regex = 'x', missing-keyword = "t" }"#,
+                "go with `python-call`",
+            ),
         ] {
             let v: toml::Value = toml::from_str::<toml::Table>(&format!("m = {m}"))
                 .map(|t| t["m"].clone())

@@ -18,8 +18,11 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::discover::FileKind;
+use crate::lang::ci::{CiFile, Flavor};
 use crate::lang::dockerfile::Dockerfile;
+use crate::lang::python::PythonFile;
 use crate::lang::toml::TomlDoc;
+use crate::lang::yaml::Yaml;
 use crate::rule::{Category, Context, Rule, RuleMeta, Severity};
 use crate::source::SourceFile;
 
@@ -105,8 +108,8 @@ enum OneOrMany {
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawFiles {
-    /// File kinds: dockerfile, toml, python, rust, github-workflow, github-action,
-    /// gitlab-ci, or text (any file).
+    /// File kinds: dockerfile, toml, yaml, python, rust, github-workflow,
+    /// github-action, gitlab-ci, or text (any file).
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     kinds: Vec<Spanned<String>>,
@@ -137,9 +140,10 @@ pub fn json_schema() -> String {
 
 /// The file kinds a pack rule can select, by their name in `files.kinds`. `text` is any
 /// file (selected by `globs`, or every file the walk reads).
-pub const KIND_NAMES: [(&str, FileKind); 8] = [
+pub const KIND_NAMES: [(&str, FileKind); 9] = [
     ("dockerfile", FileKind::Dockerfile),
     ("toml", FileKind::Toml),
+    ("yaml", FileKind::Yaml),
     ("python", FileKind::Python),
     ("rust", FileKind::Rust),
     ("github-workflow", FileKind::GithubWorkflow),
@@ -224,6 +228,47 @@ impl Rule for PackRule {
         for m in &self.matchers {
             spans.extend(m.match_toml(cx.source, doc));
         }
+        self.report_all(cx, spans);
+    }
+
+    fn check_yaml(&self, doc: &Yaml, cx: &mut Context<'_>) {
+        if !self.applies(&cx.source.rel_path, FileKind::Yaml) {
+            return;
+        }
+        let spans = self
+            .matchers
+            .iter()
+            .flat_map(|m| m.match_yaml(doc))
+            .collect();
+        self.report_all(cx, spans);
+    }
+
+    fn check_ci(&self, file: &CiFile, cx: &mut Context<'_>) {
+        let kind = match file.flavor {
+            Flavor::GithubWorkflow => FileKind::GithubWorkflow,
+            Flavor::GithubAction => FileKind::GithubAction,
+            Flavor::Gitlab => FileKind::GitlabCi,
+        };
+        if !self.applies(&cx.source.rel_path, kind) {
+            return;
+        }
+        let spans = self
+            .matchers
+            .iter()
+            .flat_map(|m| m.match_yaml(&file.yaml))
+            .collect();
+        self.report_all(cx, spans);
+    }
+
+    fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
+        if !self.applies(&cx.source.rel_path, FileKind::Python) {
+            return;
+        }
+        let spans = self
+            .matchers
+            .iter()
+            .flat_map(|m| m.match_python(file))
+            .collect();
         self.report_all(cx, spans);
     }
 
@@ -442,25 +487,25 @@ fn build_rule(ctx: &Ctx<'_>, r: RawRule, check_examples: bool) -> miette::Result
         })?;
         matchers.push(m);
     }
-    // A structural matcher implies its file kind.
+    // A structural matcher implies its file kinds; a selector must leave it some.
     for m in &matchers {
-        if let Some(k) = m.implied_kind() {
-            if !kinds.contains(&k) {
-                if kinds.is_empty() {
-                    kinds.push(k);
-                } else {
-                    return Err(ctx.err(
-                        Some(r.files.span()),
-                        format!(
-                            "{}: the matcher reads {} files, which `files.kinds` leaves out",
-                            what("files.kinds"),
-                            kind_name(k)
-                        ),
-                        "kinds",
-                        None,
-                    ));
-                }
-            }
+        let implied = m.implied_kinds();
+        if implied.is_empty() {
+            continue;
+        }
+        if kinds.is_empty() {
+            kinds.extend_from_slice(implied);
+        } else if !kinds.iter().any(|k| implied.contains(k)) {
+            return Err(ctx.err(
+                Some(r.files.span()),
+                format!(
+                    "{}: the matcher reads {} files, which `files.kinds` leaves out",
+                    what("files.kinds"),
+                    kind_name(implied[0])
+                ),
+                "kinds",
+                None,
+            ));
         }
     }
     let meta = RuleMeta {
@@ -528,11 +573,10 @@ impl PackRule {
     }
 
     fn example_hits(&self, example: &str) -> usize {
-        let kind = self.kinds.first().copied().unwrap_or(FileKind::Text);
         let mut n = 0;
         for m in &self.matchers {
-            n += match m.implied_kind().unwrap_or(kind) {
-                FileKind::Dockerfile if m.implied_kind().is_some() => {
+            n += match m.implied_kinds().first() {
+                Some(FileKind::Dockerfile) => {
                     let text = if starts_with_from(example) {
                         example.to_string()
                     } else {
@@ -541,9 +585,17 @@ impl PackRule {
                     let src = SourceFile::new("Dockerfile", "Dockerfile", text);
                     m.match_dockerfile(&src, &Dockerfile::parse(&src)).len()
                 }
-                FileKind::Toml if m.implied_kind().is_some() => {
+                Some(FileKind::Toml) => {
                     let src = SourceFile::new("example.toml", "example.toml", example.to_string());
                     m.match_toml(&src, &TomlDoc::parse(&src.text)).len()
+                }
+                Some(FileKind::Yaml) => {
+                    let src = SourceFile::new("example.yml", "example.yml", example.to_string());
+                    Yaml::parse(&src, false).map_or(0, |doc| m.match_yaml(&doc).len())
+                }
+                Some(FileKind::Python) => {
+                    let src = SourceFile::new("example.py", "example.py", example.to_string());
+                    m.match_python(&PythonFile::parse(&src)).len()
                 }
                 _ => {
                     let src = SourceFile::new("example", "example", example.to_string());

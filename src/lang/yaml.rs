@@ -241,6 +241,44 @@ impl Node {
 }
 
 impl Yaml {
+    /// Every node reached by a dotted key path from the roots of all documents; `*`
+    /// matches any key or sequence item. Each comes with the key node that led to it
+    /// (for sequence items, the sequence's key).
+    pub fn select<'a>(&'a self, path: &str) -> Vec<(Option<&'a Node>, &'a Node)> {
+        let parts: Vec<&str> = if path.is_empty() {
+            Vec::new()
+        } else {
+            path.split('.').collect()
+        };
+        let mut current: Vec<(Option<&Node>, &Node)> =
+            self.docs.iter().map(|d| (None, d)).collect();
+        for part in parts {
+            let mut next = Vec::new();
+            for (key, node) in current {
+                match &node.value {
+                    Value::Map(entries) => {
+                        for e in entries {
+                            let k = e.key.scalar_text();
+                            if part == "*" || k.as_deref() == Some(part) {
+                                next.push((Some(&e.key), &e.value));
+                            }
+                        }
+                    }
+                    Value::Seq(items) => {
+                        for (i, item) in items.iter().enumerate() {
+                            if part == "*" || part.parse::<usize>().ok() == Some(i) {
+                                next.push((key, item));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            current = next;
+        }
+        current
+    }
+
     /// Parses `source`. With `merge_keys`, `<<` entries are applied (YAML 1.1, as GitLab
     /// does); without, they stay ordinary keys.
     pub fn parse(source: &SourceFile, merge_keys: bool) -> Result<Yaml, YamlError> {
