@@ -100,7 +100,7 @@ struct RawRule {
 #[derive(schemars::JsonSchema)]
 #[serde(untagged)]
 enum OneOrMany {
-    One(matcher::RawMatcher),
+    One(Box<matcher::RawMatcher>),
     Many(Vec<matcher::RawMatcher>),
 }
 
