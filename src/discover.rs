@@ -16,6 +16,9 @@ pub enum FileKind {
     Dockerfile,
     /// Any `*.toml` file.
     Toml,
+    /// A dependency manifest: `Cargo.toml`, `pyproject.toml`, `Pipfile`, `package.json`
+    /// or a requirements file (TOML manifests are also checked as [`FileKind::Toml`]).
+    Manifest(crate::lang::manifest::ManifestKind),
     /// A file no front end reads, selected by a declarative rule's globs.
     Text,
 }
@@ -124,6 +127,8 @@ pub fn classify(rel_path: &str) -> Option<FileKind> {
         || lower.ends_with(".containerfile");
     if is_dockerfile {
         Some(FileKind::Dockerfile)
+    } else if let Some(m) = crate::lang::manifest::ManifestKind::classify(rel_path) {
+        Some(FileKind::Manifest(m))
     } else if lower.ends_with(".toml") {
         Some(FileKind::Toml)
     } else {

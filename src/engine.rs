@@ -23,6 +23,7 @@ use crate::config::{self, CliOverrides, FailOn, Settings};
 use crate::discover::{self, Entry, FileKind, WalkOptions};
 use crate::finding::{self, Finding};
 use crate::lang::dockerfile::{Dockerfile, Keyword};
+use crate::lang::manifest::Manifest;
 use crate::lang::toml::TomlDoc;
 use crate::registry::Registry;
 use crate::repo::{FileFacts, RepoIndex};
@@ -170,7 +171,8 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
             also_read: &wanted,
         },
     );
-    let mut repo = RepoIndex::new(walk.all_files.iter().cloned());
+    let mut repo =
+        RepoIndex::new(walk.all_files.iter().cloned()).with_project_type(settings.project_type);
     let rules: Vec<&dyn Rule> = settings
         .registry
         .rules()
@@ -442,6 +444,36 @@ fn check_source(
                 r.check_toml(&doc, &mut cx);
             }
             comments = suppress::hash_comments(source);
+        }
+        FileKind::Manifest(mk) => {
+            let manifest = Manifest::parse(&source.text, mk);
+            if let Some((message, at)) = manifest.errors().first() {
+                let p = source.position(*at);
+                error = Some(FileError {
+                    path: source.rel_path.clone(),
+                    message: format!("{message} at line {} column {}", p.line, p.column),
+                });
+            }
+            for (message, at) in manifest.errors() {
+                cx.report(
+                    &ParseError::META,
+                    *at..*at,
+                    format!("cannot parse this {}: {message}", mk.describe()),
+                    "fix the syntax; what parsed was still checked",
+                );
+            }
+            for r in &rules {
+                r.check_manifest(&manifest, &mut cx);
+                if let Some(doc) = manifest.toml() {
+                    r.check_toml(doc, &mut cx);
+                }
+            }
+            comments = if mk.has_hash_comments() {
+                suppress::hash_comments(source)
+            } else {
+                Vec::new()
+            };
+            cx.facts().manifest = Some(Arc::new(manifest));
         }
         FileKind::Text => {
             comments = suppress::marker_comments(source);

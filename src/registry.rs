@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use crate::rule::{Category, Rule, RuleMeta};
-use crate::rules::{docker, readylint};
+use crate::rules::{deps, docker, readylint};
 
 /// Every built-in (Rust) rule. Declarative pack rules are added by [`Registry`].
 pub fn builtin() -> &'static [&'static dyn Rule] {
@@ -20,6 +20,13 @@ pub fn builtin() -> &'static [&'static dyn Rule] {
             &docker::secret_in_image::SecretInImage,
             &docker::missing_dockerignore::MissingDockerignore,
             &docker::pipe_without_pipefail::PipeWithoutPipefail,
+            &deps::unpinned_python_requirement::UnpinnedPythonRequirement,
+            &deps::unpinned_cargo_dependency::UnpinnedCargoDependency,
+            &deps::unpinned_npm_dependency::UnpinnedNpmDependency,
+            &deps::missing_lockfile::MissingLockfile,
+            &deps::unpinned_base_image::UnpinnedBaseImage,
+            &deps::unpinned_package_install::UnpinnedPackageInstall,
+            &deps::unpinned_os_package::UnpinnedOsPackage,
             &EngineRule(readylint::ParseError::META),
             &EngineRule(readylint::UnusedSuppression::META),
             &EngineRule(readylint::SkippedFile::META),

@@ -12,7 +12,10 @@ use crate::source::SourceFile;
 /// here (e.g. `python: Option<PythonFacts>`), filled by its rules through
 /// [`Context::facts`](crate::rule::Context::facts).
 #[derive(Debug, Default, Clone)]
-pub struct FileFacts {}
+pub struct FileFacts {
+    /// A dependency manifest, as parsed (filled by the engine).
+    pub manifest: Option<Arc<crate::lang::manifest::Manifest>>,
+}
 
 #[derive(Debug, Default)]
 pub struct RepoIndex {
@@ -20,6 +23,8 @@ pub struct RepoIndex {
     files: BTreeSet<String>,
     /// The files that were read, with what they contributed.
     sources: BTreeMap<String, (Arc<SourceFile>, FileFacts)>,
+    /// `project-type` from the configuration.
+    project_type: crate::config::ProjectType,
 }
 
 impl RepoIndex {
@@ -27,7 +32,19 @@ impl RepoIndex {
         Self {
             files: files.into_iter().collect(),
             sources: BTreeMap::new(),
+            project_type: crate::config::ProjectType::Auto,
         }
+    }
+
+    /// The index with the configured `project-type`.
+    pub fn with_project_type(mut self, project_type: crate::config::ProjectType) -> Self {
+        self.project_type = project_type;
+        self
+    }
+
+    /// `project-type` from the configuration (`auto` unless set).
+    pub fn project_type(&self) -> crate::config::ProjectType {
+        self.project_type
     }
 
     pub fn add_source(&mut self, source: Arc<SourceFile>, facts: FileFacts) {

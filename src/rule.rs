@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::discover::FileKind;
 use crate::lang::dockerfile::Dockerfile;
+use crate::lang::manifest::Manifest;
 use crate::lang::toml::TomlDoc;
 use crate::repo::{FileFacts, RepoIndex};
 use crate::source::{SourceFile, Span};
@@ -247,6 +248,10 @@ pub trait Rule: Send + Sync {
     fn check_dockerfile(&self, _file: &Dockerfile, _cx: &mut Context<'_>) {}
 
     fn check_toml(&self, _file: &TomlDoc, _cx: &mut Context<'_>) {}
+
+    /// Called for every dependency manifest (`Cargo.toml`, `pyproject.toml`, `Pipfile`,
+    /// `package.json`, requirements files).
+    fn check_manifest(&self, _file: &Manifest, _cx: &mut Context<'_>) {}
 
     /// Called for every file, whatever its kind, after the kind's own check: for rules
     /// that read lines of text (declarative regex rules).

@@ -5,5 +5,6 @@
 //! [`SourceFile`]: crate::source::SourceFile
 
 pub mod dockerfile;
+pub mod manifest;
 pub mod shell;
 pub mod toml;
