@@ -50,6 +50,9 @@ pub fn cargo_is_app(repo: &RepoIndex, rel_path: &str, doc: &TomlDoc) -> bool {
         return app;
     }
     let dir = parent_dir(rel_path);
+    if is_sample_path(dir) {
+        return false;
+    }
     let p = prefix(dir);
     if doc.root.get("package").is_some()
         && (doc.root.get("bin").is_some()
@@ -71,14 +74,16 @@ pub fn cargo_is_app(repo: &RepoIndex, rel_path: &str, doc: &TomlDoc) -> bool {
     false
 }
 
-/// Paths of examples, tests, benchmarks and fixtures: their binaries are not what a
-/// workspace ships.
-fn is_sample_path(rel: &str) -> bool {
+/// Paths of examples, tests, benchmarks, fuzz targets and build helpers: their
+/// binaries are not what a workspace ships.
+pub fn is_sample_path(rel: &str) -> bool {
     rel.split('/').any(|part| {
-        matches!(
-            part,
-            "examples" | "example" | "tests" | "test" | "benches" | "fixtures" | "testdata"
-        )
+        let p = part.to_ascii_lowercase();
+        p.contains("test")
+            || p.contains("example")
+            || p.contains("bench")
+            || p.contains("fuzz")
+            || matches!(p.as_str(), "demo" | "demos" | "samples" | "xtask")
     })
 }
 
@@ -102,16 +107,7 @@ pub fn pyproject_is_app(repo: &RepoIndex, rel_path: &str, doc: &TomlDoc) -> bool
     {
         return true;
     }
-    let dir = parent_dir(rel_path);
-    let p = prefix(dir);
-    let dockerfile = repo.files().any(|f| {
-        f.strip_prefix(p.as_str()).is_some_and(|rest| {
-            let sub = parent_dir(rest);
-            matches!(sub, "" | "docker" | "deploy" | "deployment")
-                && crate::discover::classify(f) == Some(FileKind::Dockerfile)
-        })
-    });
-    if dockerfile {
+    if has_dockerfile(repo, parent_dir(rel_path)) {
         return true;
     }
     let project = doc.root.get("project");
@@ -120,6 +116,61 @@ pub fn pyproject_is_app(repo: &RepoIndex, rel_path: &str, doc: &TomlDoc) -> bool
     let classifiers = project.and_then(|p| p.get("classifiers")).is_some()
         || poetry.and_then(|p| p.get("classifiers")).is_some();
     scripts && !classifiers
+}
+
+/// Whether a Dockerfile is built from `dir` (beside it, or in its `docker/` or
+/// `deploy/` directory).
+fn has_dockerfile(repo: &RepoIndex, dir: &str) -> bool {
+    let p = prefix(dir);
+    repo.files().any(|f| {
+        f.strip_prefix(p.as_str()).is_some_and(|rest| {
+            let sub = parent_dir(rest);
+            matches!(sub, "" | "docker" | "deploy" | "deployment")
+                && crate::discover::classify(f) == Some(FileKind::Dockerfile)
+        })
+    })
+}
+
+/// Whether the Python project a file belongs to is a library: the nearest
+/// `pyproject.toml` (with `[project]` or `[tool.poetry]`) or `setup.py`/`setup.cfg` at or
+/// above its directory is not an application, or `project-type = "library"`.
+pub fn in_python_library(repo: &RepoIndex, rel_path: &str) -> bool {
+    use crate::lang::manifest::Manifest;
+    if let Some(app) = configured_app(repo) {
+        return !app;
+    }
+    let mut dir = parent_dir(rel_path);
+    loop {
+        let pyproject = format!("{}pyproject.toml", prefix(dir));
+        let parsed = repo
+            .parsed()
+            .find(|(s, _)| s.rel_path == pyproject)
+            .and_then(|(_, f)| f.manifest.as_deref());
+        if let Some(Manifest::Pyproject(doc)) = parsed {
+            let tool_poetry = doc.root.get("tool").and_then(|t| t.get("poetry"));
+            if doc.root.get("project").is_some() || tool_poetry.is_some() {
+                return !pyproject_is_app(repo, &pyproject, doc);
+            }
+        }
+        if repo.dir_has(dir, "setup.py") || repo.dir_has(dir, "setup.cfg") {
+            return !has_dockerfile(repo, dir);
+        }
+        if dir.is_empty() {
+            return false;
+        }
+        dir = parent_dir(dir);
+    }
+}
+
+/// Dockerfiles of development environments (`.devcontainer/`, `.codesandbox/`,
+/// `.gitpod.Dockerfile`), not of production images.
+pub fn is_dev_environment(source: &crate::source::SourceFile) -> bool {
+    let p = source.rel_path.as_str();
+    crate::rules::docker::is_dev_container(source)
+        || p.starts_with(".codesandbox/")
+        || p.contains("/.codesandbox/")
+        || p.starts_with(".gitpod")
+        || p.contains("/.gitpod")
 }
 
 /// A `package.json` is an application when it is `"private": true` (it is never

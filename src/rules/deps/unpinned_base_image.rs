@@ -2,7 +2,7 @@
 
 use crate::lang::dockerfile::{Args, Dockerfile};
 use crate::rule::{Context, Rule};
-use crate::rules::docker::{is_dev_container, resolve_image};
+use crate::rules::docker::resolve_image;
 use crate::{declare_rule, rule_meta};
 
 declare_rule! {
@@ -31,8 +31,8 @@ declare_rule! {
     /// ## Known limits
     /// Stage aliases (`FROM builder`) and `scratch` are fine, as are images whose tag
     /// comes from an `ARG` without a default (the build passes it) and digests.
-    /// Dockerfiles under `.devcontainer/` build development environments and are not
-    /// checked. A moving tag such as `3.12` is accepted: it is a version line.
+    /// Dockerfiles of development environments (`.devcontainer/`, `.codesandbox/`,
+    /// `.gitpod*`) are not checked. A moving tag such as `3.12` is accepted: it is a version line.
     pub UnpinnedBaseImage,
     code = "DEP005", name = "unpinned-base-image", category = Dependencies, severity = Warning,
 }
@@ -41,7 +41,7 @@ impl Rule for UnpinnedBaseImage {
     rule_meta!();
 
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
-        if is_dev_container(cx.source) {
+        if super::is_dev_environment(cx.source) {
             return;
         }
         for (index, inst) in df.instructions.iter().enumerate() {

@@ -3,7 +3,7 @@
 use crate::lang::dockerfile::Dockerfile;
 use crate::lang::shell::{ShellWord, SimpleCommand};
 use crate::rule::{Context, Rule};
-use crate::rules::docker::{is_dev_container, run_scripts, runs};
+use crate::rules::docker::{run_scripts, runs};
 use crate::{declare_rule, rule_meta};
 
 use super::unpinned_package_install::operands;
@@ -34,8 +34,8 @@ declare_rule! {
     /// This is a note: pinned distribution packages disappear from mirrors when they
     /// are superseded, so many teams pin the base image by digest instead and accept
     /// the mirror's security updates. Packages in variables, local package files and
-    /// package groups (`@group`) are fine. Dockerfiles under `.devcontainer/` are not
-    /// checked. `dnf`/`yum` versions are recognised by `name-1.2` or `name = 1.2`.
+    /// package groups (`@group`) are fine. Dockerfiles of development environments (`.devcontainer/`,
+    /// `.codesandbox/`, `.gitpod*`) are not checked. `dnf`/`yum` versions are recognised by `name-1.2` or `name = 1.2`.
     pub UnpinnedOsPackage,
     code = "DEP007", name = "unpinned-os-package", category = Dependencies, severity = Note,
 }
@@ -139,7 +139,7 @@ impl Rule for UnpinnedOsPackage {
     rule_meta!();
 
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
-        if is_dev_container(cx.source) {
+        if super::is_dev_environment(cx.source) {
             return;
         }
         for (_, inst) in runs(df) {

@@ -4,7 +4,7 @@ use crate::lang::dockerfile::Dockerfile;
 use crate::lang::manifest::requirements::{Entry, parse_requirement, url_pinned};
 use crate::lang::shell::{ShellWord, SimpleCommand};
 use crate::rule::{Context, Rule};
-use crate::rules::docker::{is_dev_container, run_scripts, runs};
+use crate::rules::docker::{run_scripts, runs};
 use crate::{declare_rule, rule_meta};
 
 declare_rule! {
@@ -345,7 +345,7 @@ impl Rule for UnpinnedPackageInstall {
     rule_meta!();
 
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
-        if is_dev_container(cx.source) {
+        if super::is_dev_environment(cx.source) {
             return;
         }
         for (_, inst) in runs(df) {

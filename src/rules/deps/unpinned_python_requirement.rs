@@ -43,8 +43,12 @@ declare_rule! {
     /// constraints file (included by the file, by a file that includes it, or any
     /// `constraints*.txt` in its directory or above) are fine; files named
     /// `constraints*.txt` and files only ever used with `-c` are limits, not installs,
-    /// and are not checked. An included file whose name does not look like a
-    /// requirements file is not read. Libraries declare ranges in `pyproject.toml` on
+    /// and are not checked. A fully pinned requirements file in the same directory
+    /// counts as the lock of the others (an input such as `base_requirements.txt` beside
+    /// the pinned `requirements.txt`). An included file whose name does not look like a
+    /// requirements file is not read. In a library (the nearest `pyproject.toml` is not
+    /// an application, or only `setup.py` is there, or `project-type = "library"`),
+    /// requirements files feed its tests and docs, not a deployment, and are not checked. Libraries declare ranges in `pyproject.toml` on
     /// purpose and are not asked to pin; an application with `poetry.lock`, `uv.lock`,
     /// `pdm.lock`, `Pipfile.lock`, `pylock.toml` or a fully pinned requirements file
     /// beside it is pinned by that.
@@ -203,7 +207,23 @@ impl Rule for UnpinnedPythonRequirement {
             {
                 continue;
             }
-            let pins = graph.constraint_pins(repo, path);
+            if super::in_python_library(repo, path) {
+                continue;
+            }
+            let mut pins = graph.constraint_pins(repo, path);
+            // A fully pinned requirements file beside this one is its lock (netbox's
+            // `requirements.txt` beside `base_requirements.txt`).
+            for (other, f) in &graph.files {
+                if other != path
+                    && parent_dir(other) == parent_dir(path)
+                    && f.fully_pinned()
+                    && !file_name(other)
+                        .to_ascii_lowercase()
+                        .starts_with("constraints")
+                {
+                    pins.extend(f.requirements().map(|r| r.key.clone()));
+                }
+            }
             for e in &file.entries {
                 match e {
                     Entry::Requirement(r) if !r.pinned && !pins.contains(&r.key) => {
