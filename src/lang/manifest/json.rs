@@ -273,3 +273,18 @@ mod tests {
         assert!(JsonDoc::parse("\"é\"").errors.is_empty());
     }
 }
+
+#[cfg(test)]
+mod hostile {
+    use super::*;
+
+    #[test]
+    fn no_input_panics() {
+        let sample = "{\"a\\\"é\": [1, -2.5e3, true, null, {\"\\u00e9\": \"\\\\\"}], \"b\": {}}";
+        for (i, _) in sample.char_indices() {
+            let _ = JsonDoc::parse(&sample[..i]);
+            let _ = JsonDoc::parse(&sample[i..]);
+        }
+        assert!(JsonDoc::parse(sample).errors.is_empty());
+    }
+}

@@ -435,3 +435,19 @@ mod tests {
         assert_eq!(normalise("Foo__Bar.baz"), "foo-bar-baz");
     }
 }
+
+#[cfg(test)]
+mod hostile {
+    use super::*;
+
+    #[test]
+    fn no_input_panics() {
+        let sample = "-r\n-\n--hash\nname @\n[\nflask[\\\nx==1 \\\r\n  --hash=é\n-e\né==1;\n@ x\n\\\n# \\\n-cé\n";
+        for (i, _) in sample.char_indices() {
+            let _ = RequirementsFile::parse(&sample[..i]);
+            let _ = RequirementsFile::parse(&sample[i..]);
+        }
+        let f = RequirementsFile::parse("x==1 \\");
+        assert_eq!(f.requirements().count(), 1);
+    }
+}

@@ -55,11 +55,11 @@ pub fn cargo_is_app(repo: &RepoIndex, rel_path: &str, doc: &TomlDoc) -> bool {
     }
     let p = prefix(dir);
     if doc.root.get("package").is_some()
-        && (doc.root.get("bin").is_some()
-            || repo.dir_has(dir, "src/main.rs")
-            || repo
-                .files()
-                .any(|f| f.starts_with(&format!("{p}src/bin/")) && f.ends_with(".rs")))
+        && (doc.root.get("bin").is_some() || repo.dir_has(dir, "src/main.rs") || {
+            let bin_dir = format!("{p}src/bin/");
+            repo.files()
+                .any(|f| f.starts_with(&bin_dir) && f.ends_with(".rs"))
+        })
     {
         return true;
     }

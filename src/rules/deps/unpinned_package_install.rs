@@ -52,6 +52,12 @@ pub fn operands<'a>(args: &'a [ShellWord], value_options: &[&str]) -> Vec<&'a Sh
             continue;
         }
         let v = w.value.as_str();
+        // Redirections (`> /dev/null`, `2>&1`, `</dev/null`) are not arguments.
+        let redirect = v.trim_start_matches(|c: char| c.is_ascii_digit() || c == '&');
+        if redirect.starts_with(['<', '>']) {
+            skip = redirect.trim_start_matches(['<', '>', '&', '|']).is_empty();
+            continue;
+        }
         if v.starts_with('-') {
             skip = !v.contains('=') && value_options.contains(&v);
             continue;
