@@ -53,8 +53,9 @@ impl FailOn {
 }
 
 /// The project kind, for rules that treat services, libraries and CLIs differently.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ProjectType {
+    #[default]
     Auto,
     Service,
     Library,

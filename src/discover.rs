@@ -18,12 +18,13 @@ pub enum FileKind {
     Toml,
     /// Any other `*.yml` / `*.yaml` file (Helm values, Compose, Kubernetes manifests).
     Yaml,
+    /// A dependency manifest: `Cargo.toml`, `pyproject.toml`, `Pipfile`, `package.json`
+    /// or a requirements file (TOML manifests are also checked as [`FileKind::Toml`]).
+    Manifest(crate::lang::manifest::ManifestKind),
     /// A file no front end reads, selected by a declarative rule's globs.
     Text,
     /// `*.rs`.
     Rust,
-    /// `Cargo.toml`: read for the Rust rules (crate layout, web frameworks).
-    CargoManifest,
     /// `.github/workflows/*.yml|yaml`
     GithubWorkflow,
     /// `action.yml` / `action.yaml`
@@ -127,6 +128,11 @@ const NOT_DOCKERFILE_EXTENSIONS: &[&str] = &[
 
 /// Classifies a path by its name.
 pub fn classify(rel_path: &str) -> Option<FileKind> {
+    // Dependency manifests first: `Cargo.toml` also feeds the Rust rules' crate model,
+    // and `package.json` the CI rules' task runners, from the same parse.
+    if let Some(m) = crate::lang::manifest::ManifestKind::classify(rel_path) {
+        return Some(FileKind::Manifest(m));
+    }
     classify_ci(rel_path).or_else(|| classify_dockerfile(rel_path))
 }
 
@@ -166,9 +172,6 @@ fn classify_dockerfile(rel_path: &str) -> Option<FileKind> {
     let name = crate::repo::file_name(rel_path);
     if name.ends_with(".rs") {
         return Some(FileKind::Rust);
-    }
-    if name == "Cargo.toml" {
-        return Some(FileKind::CargoManifest);
     }
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".py") || lower.ends_with(".pyi") {
@@ -532,7 +535,10 @@ mod tests {
             ("ci/test.gitlab-ci.yml", FileKind::GitlabCi),
             (".gitlab/ci/lint.yml", FileKind::GitlabCi),
             ("Makefile", FileKind::TaskFile),
-            ("web/package.json", FileKind::TaskFile),
+            (
+                "web/package.json",
+                FileKind::Manifest(crate::lang::manifest::ManifestKind::PackageJson),
+            ),
             ("README.md", FileKind::Readme),
         ] {
             assert_eq!(classify(path), Some(kind), "{path}");

@@ -24,6 +24,7 @@ use crate::discover::{self, Entry, FileKind, WalkOptions};
 use crate::finding::{self, Finding};
 use crate::lang::ci::{CiFacts, CiFile, Flavor, tasks};
 use crate::lang::dockerfile::{Dockerfile, Keyword};
+use crate::lang::manifest::{Manifest, ManifestKind};
 use crate::lang::python::PythonFile;
 use crate::lang::rust::{self, RustFile, cargo::CargoManifest, crates::RustFacts};
 use crate::lang::toml::TomlDoc;
@@ -191,7 +192,8 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
             also_read: &wanted,
         },
     );
-    let mut repo = RepoIndex::new(walk.all_files.iter().cloned());
+    let mut repo =
+        RepoIndex::new(walk.all_files.iter().cloned()).with_project_type(settings.project_type);
     let rules: Vec<&dyn Rule> = settings
         .registry
         .rules()
@@ -495,6 +497,57 @@ fn check_source(
             }
             comments = suppress::hash_comments(source);
         }
+        FileKind::Manifest(mk) => {
+            let manifest = Manifest::parse(&source.text, mk);
+            if let Some((message, at)) = manifest.errors().first() {
+                let p = source.position(*at);
+                error = Some(FileError {
+                    path: source.rel_path.clone(),
+                    message: format!("{message} at line {} column {}", p.line, p.column),
+                });
+            }
+            for (message, at) in manifest.errors() {
+                cx.report(
+                    &ParseError::META,
+                    *at..*at,
+                    format!("cannot parse this {}: {message}", mk.describe()),
+                    "fix the syntax; what parsed was still checked",
+                );
+            }
+            for r in &rules {
+                r.check_manifest(&manifest, &mut cx);
+                if let Some(doc) = manifest.toml() {
+                    r.check_toml(doc, &mut cx);
+                }
+            }
+            comments = if mk.has_hash_comments() {
+                suppress::hash_comments(source)
+            } else {
+                Vec::new()
+            };
+            match mk {
+                // The Rust rules' crate model, from the same parse.
+                ManifestKind::Cargo if manifest.errors().is_empty() => {
+                    if let Some(toml::Value::Table(table)) =
+                        manifest.toml().map(|d| d.root.to_value())
+                    {
+                        cx.facts().rust =
+                            Some(RustFacts::Manifest(CargoManifest::from_table(&table)));
+                    }
+                }
+                // The CI rules follow `npm run` into the scripts.
+                ManifestKind::PackageJson => {
+                    if let Some(runner) = tasks::runner_of("package.json") {
+                        cx.facts().ci = Some(CiFacts {
+                            tasks: Some(tasks::parse(runner, &source.text)),
+                            ..CiFacts::default()
+                        });
+                    }
+                }
+                _ => {}
+            }
+            cx.facts().manifest = Some(Arc::new(manifest));
+        }
         FileKind::Text => {
             comments = suppress::marker_comments(source);
         }
@@ -521,22 +574,6 @@ fn check_source(
             let (c, e) = check_rust(source, &rules, &mut cx);
             comments = c;
             error = e;
-        }
-        FileKind::CargoManifest => {
-            match CargoManifest::parse(&source.text) {
-                Ok(m) => cx.facts().rust = Some(RustFacts::Manifest(m)),
-                Err(e) => {
-                    error = Some(parse_failure(source, &mut cx, e.span, "TOML", &e.message));
-                }
-            }
-            if rules.iter().any(|r| r.reads(FileKind::Toml)) {
-                // Declarative TOML rules see Cargo.toml too.
-                let doc = TomlDoc::parse(&source.text);
-                for r in &rules {
-                    r.check_toml(&doc, &mut cx);
-                }
-            }
-            comments = suppress::hash_comments(source);
         }
         FileKind::GithubWorkflow | FileKind::GithubAction | FileKind::GitlabCi => {
             let flavor = match kind {

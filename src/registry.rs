@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use crate::rule::{Category, Rule, RuleMeta};
-use crate::rules::{ci, docker, docs, python, readylint, rust};
+use crate::rules::{ci, deps, docker, docs, python, readylint, rust};
 
 /// Every built-in (Rust) rule. Declarative pack rules are added by [`Registry`].
 pub fn builtin() -> &'static [&'static dyn Rule] {
@@ -47,6 +47,13 @@ pub fn builtin() -> &'static [&'static dyn Rule] {
             &python::hardcoded_secret::HardcodedSecret,
             &python::wildcard_allowed_hosts::WildcardAllowedHosts,
             &python::low_docstring_coverage::LowDocstringCoverage,
+            &deps::unpinned_python_requirement::UnpinnedPythonRequirement,
+            &deps::unpinned_cargo_dependency::UnpinnedCargoDependency,
+            &deps::unpinned_npm_dependency::UnpinnedNpmDependency,
+            &deps::missing_lockfile::MissingLockfile,
+            &deps::unpinned_base_image::UnpinnedBaseImage,
+            &deps::unpinned_package_install::UnpinnedPackageInstall,
+            &deps::unpinned_os_package::UnpinnedOsPackage,
             &EngineRule(readylint::ParseError::META),
             &EngineRule(readylint::UnusedSuppression::META),
             &EngineRule(readylint::SkippedFile::META),

@@ -18,6 +18,8 @@ pub struct FileFacts {
     /// CI configuration and task-runner files.
     pub ci: Option<crate::lang::ci::CiFacts>,
     pub python: Option<crate::rules::python::PythonFacts>,
+    /// A dependency manifest, as parsed (filled by the engine).
+    pub manifest: Option<Arc<crate::lang::manifest::Manifest>>,
 }
 
 #[derive(Debug, Default)]
@@ -26,6 +28,8 @@ pub struct RepoIndex {
     files: BTreeSet<String>,
     /// The files that were read, with what they contributed.
     sources: BTreeMap<String, (Arc<SourceFile>, FileFacts)>,
+    /// `project-type` from the configuration.
+    project_type: crate::config::ProjectType,
 }
 
 impl RepoIndex {
@@ -33,7 +37,19 @@ impl RepoIndex {
         Self {
             files: files.into_iter().collect(),
             sources: BTreeMap::new(),
+            project_type: crate::config::ProjectType::Auto,
         }
+    }
+
+    /// The index with the configured `project-type`.
+    pub fn with_project_type(mut self, project_type: crate::config::ProjectType) -> Self {
+        self.project_type = project_type;
+        self
+    }
+
+    /// `project-type` from the configuration (`auto` unless set).
+    pub fn project_type(&self) -> crate::config::ProjectType {
+        self.project_type
     }
 
     pub fn add_source(&mut self, source: Arc<SourceFile>, facts: FileFacts) {

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::discover::FileKind;
 use crate::lang::ci::CiFile;
 use crate::lang::dockerfile::Dockerfile;
+use crate::lang::manifest::Manifest;
 use crate::lang::python::PythonFile;
 use crate::lang::rust::RustFile;
 use crate::lang::toml::TomlDoc;
@@ -253,6 +254,10 @@ pub trait Rule: Send + Sync {
 
     /// A YAML file that is not CI configuration (Helm values, Compose files, …).
     fn check_yaml(&self, _file: &crate::lang::yaml::Yaml, _cx: &mut Context<'_>) {}
+
+    /// Called for every dependency manifest (`Cargo.toml`, `pyproject.toml`, `Pipfile`,
+    /// `package.json`, requirements files).
+    fn check_manifest(&self, _file: &Manifest, _cx: &mut Context<'_>) {}
 
     /// Called for every file, whatever its kind, after the kind's own check: for rules
     /// that read lines of text (declarative regex rules).

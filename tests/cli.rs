@@ -652,7 +652,7 @@ fn ignore_by_name_trailing_comment_and_blanket() {
         "FROM alpine:3.20\n\
          # readylint: ignore[root-user]\n\
          USER root\n\
-         RUN sudo apk add --no-cache curl # readylint: ignore[DKR006] -- legacy base\n\
+         RUN sudo apk add --no-cache curl=8.9.1-r0 # readylint: ignore[DKR006] -- legacy base\n\
          # readylint: ignore\n\
          ADD app.tgz.part /srv/\n\
          HEALTHCHECK NONE\n\
@@ -701,7 +701,7 @@ fn unused_suppression_is_rdy002() {
         "Dockerfile",
         "FROM alpine:3.20\n\
          # readylint: ignore[DKR006]\n\
-         RUN apk add --no-cache curl\n\
+         RUN apk add --no-cache curl=8.9.1-r0\n\
          # readylint: ignore[DKR999]\n\
          USER app\n\
          CMD [\"/srv/app-server\"]\n",
@@ -755,7 +755,7 @@ fn no_inline_ignores_reports_findings_and_no_rdy002() {
         "# readylint: ignore[DKR001]\n\
          FROM alpine:3.20\n\
          # readylint: ignore[DKR006]\n\
-         RUN apk add --no-cache curl\n\
+         RUN apk add --no-cache curl=8.9.1-r0\n\
          CMD [\"/srv/app-server\"]\n",
     );
     let (_, report) = json_run(repo.path(), &[]);

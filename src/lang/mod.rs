@@ -6,6 +6,7 @@
 
 pub mod ci;
 pub mod dockerfile;
+pub mod manifest;
 pub mod python;
 pub mod rust;
 pub mod shell;

@@ -58,6 +58,27 @@ impl Node {
             _ => None,
         }
     }
+
+    /// The node as a plain `toml::Value` (without spans), for code that reads values
+    /// rather than positions.
+    pub fn to_value(&self) -> toml::Value {
+        match &self.value {
+            Value::String(s) => toml::Value::String(s.clone()),
+            Value::Integer(i) => toml::Value::Integer(*i),
+            Value::Float(f) => toml::Value::Float(*f),
+            Value::Bool(b) => toml::Value::Boolean(*b),
+            Value::Datetime(d) => d
+                .parse()
+                .map_or_else(|_| toml::Value::String(d.clone()), toml::Value::Datetime),
+            Value::Array(items) => toml::Value::Array(items.iter().map(Node::to_value).collect()),
+            Value::Table(entries) => toml::Value::Table(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.name.clone(), v.to_value()))
+                    .collect(),
+            ),
+        }
+    }
 }
 
 /// A parsed TOML document.

@@ -45,6 +45,12 @@ impl CargoManifest {
             span: e.span().unwrap_or(0..0),
             message: e.message().to_string(),
         })?;
+        Ok(CargoManifest::from_table(&table))
+    }
+
+    /// The manifest from an already parsed document (the engine parses each
+    /// `Cargo.toml` once, for every rule that reads it).
+    pub fn from_table(table: &toml::Table) -> CargoManifest {
         let mut m = CargoManifest::default();
         let str_of = |v: Option<&toml::Value>| v.and_then(toml::Value::as_str).map(str::to_string);
         if let Some(pkg) = table.get("package").and_then(toml::Value::as_table) {
@@ -90,7 +96,7 @@ impl CargoManifest {
                 m.dependencies.insert(name);
             }
         }
-        Ok(m)
+        m
     }
 }
 

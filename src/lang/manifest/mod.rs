@@ -1,0 +1,231 @@
+//! Dependency manifests: which files they are ([`ManifestKind`]), how each is parsed
+//! once ([`Manifest`]), and the ecosystem knowledge that several rules share — which
+//! lockfiles pin which manifest, and how a version requirement of each ecosystem reads.
+//!
+//! TOML manifests (`Cargo.toml`, `pyproject.toml`, `Pipfile`) go through the TOML front
+//! end, `package.json` through [`json`], requirements files through [`requirements`].
+
+pub mod json;
+pub mod requirements;
+
+use crate::lang::toml::TomlDoc;
+use crate::repo::{file_name, parent_dir};
+
+use self::json::JsonDoc;
+use self::requirements::RequirementsFile;
+
+/// Which manifest a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ManifestKind {
+    Cargo,
+    Pyproject,
+    Pipfile,
+    PackageJson,
+    /// `requirements*.txt`, `*requirements*.txt`, `requirements/*.txt`, `constraints*.txt`.
+    Requirements,
+}
+
+impl ManifestKind {
+    /// The manifest kind of a path, by its name. `*.in` (pip-compile inputs) are not
+    /// manifests: they are meant to hold ranges.
+    pub fn classify(rel_path: &str) -> Option<ManifestKind> {
+        let name = file_name(rel_path);
+        let lower = name.to_ascii_lowercase();
+        match name {
+            "Cargo.toml" => return Some(ManifestKind::Cargo),
+            "pyproject.toml" => return Some(ManifestKind::Pyproject),
+            "Pipfile" => return Some(ManifestKind::Pipfile),
+            "package.json" => return Some(ManifestKind::PackageJson),
+            _ => {}
+        }
+        if !lower.ends_with(".txt") {
+            return None;
+        }
+        let dir = file_name(parent_dir(rel_path)).to_ascii_lowercase();
+        let in_req_dir = matches!(dir.as_str(), "requirements" | "requirements.d" | "reqs");
+        if lower.contains("requirements") || lower.starts_with("constraints") || in_req_dir {
+            Some(ManifestKind::Requirements)
+        } else {
+            None
+        }
+    }
+
+    /// How messages name the file kind.
+    pub fn describe(self) -> &'static str {
+        match self {
+            ManifestKind::Cargo => "Cargo.toml",
+            ManifestKind::Pyproject => "pyproject.toml",
+            ManifestKind::Pipfile => "Pipfile",
+            ManifestKind::PackageJson => "package.json",
+            ManifestKind::Requirements => "requirements file",
+        }
+    }
+
+    /// Whether `#` starts a comment (everything but JSON).
+    pub fn has_hash_comments(self) -> bool {
+        self != ManifestKind::PackageJson
+    }
+}
+
+/// A parsed manifest.
+#[derive(Debug, Clone)]
+pub enum Manifest {
+    Cargo(TomlDoc),
+    Pyproject(TomlDoc),
+    Pipfile(TomlDoc),
+    PackageJson(JsonDoc),
+    Requirements(RequirementsFile),
+}
+
+impl Manifest {
+    pub fn parse(text: &str, kind: ManifestKind) -> Manifest {
+        match kind {
+            ManifestKind::Cargo => Manifest::Cargo(TomlDoc::parse(text)),
+            ManifestKind::Pyproject => Manifest::Pyproject(TomlDoc::parse(text)),
+            ManifestKind::Pipfile => Manifest::Pipfile(TomlDoc::parse(text)),
+            ManifestKind::PackageJson => Manifest::PackageJson(JsonDoc::parse(text)),
+            ManifestKind::Requirements => Manifest::Requirements(RequirementsFile::parse(text)),
+        }
+    }
+
+    /// The TOML document of a TOML manifest.
+    pub fn toml(&self) -> Option<&TomlDoc> {
+        match self {
+            Manifest::Cargo(d) | Manifest::Pyproject(d) | Manifest::Pipfile(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// Parser errors: message and byte offset.
+    pub fn errors(&self) -> &[(String, usize)] {
+        match self {
+            Manifest::Cargo(d) | Manifest::Pyproject(d) | Manifest::Pipfile(d) => &d.errors,
+            Manifest::PackageJson(d) => &d.errors,
+            Manifest::Requirements(_) => &[],
+        }
+    }
+}
+
+/// Lockfiles by ecosystem. A lockfile in the manifest's directory or any directory
+/// above it (a workspace root) pins the manifest.
+pub const CARGO_LOCKS: &[&str] = &["Cargo.lock"];
+pub const NPM_LOCKS: &[&str] = &[
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "bun.lockb",
+    "bun.lock",
+];
+pub const PYTHON_LOCKS: &[&str] = &[
+    "poetry.lock",
+    "uv.lock",
+    "pdm.lock",
+    "Pipfile.lock",
+    "pylock.toml",
+];
+
+/// The lockfile (repository path) among `names` in `dir` or a directory above it.
+pub fn find_lock(files: &crate::repo::RepoIndex, dir: &str, names: &[&str]) -> Option<String> {
+    let mut d = dir;
+    loop {
+        for n in names {
+            if files.dir_has(d, n) {
+                return Some(if d.is_empty() {
+                    (*n).to_string()
+                } else {
+                    format!("{d}/{n}")
+                });
+            }
+        }
+        // PEP 751 named lockfiles: `pylock.<name>.toml`.
+        if names.contains(&"pylock.toml") {
+            let prefix = if d.is_empty() {
+                String::new()
+            } else {
+                format!("{d}/")
+            };
+            if let Some(f) = files.files().find(|f| {
+                f.strip_prefix(prefix.as_str()).is_some_and(|rest| {
+                    !rest.contains('/') && rest.starts_with("pylock.") && rest.ends_with(".toml")
+                })
+            }) {
+                return Some(f.to_string());
+            }
+        }
+        if d.is_empty() {
+            return None;
+        }
+        d = parent_dir(d);
+    }
+}
+
+/// Whether a git reference names one commit for good: a commit hash (7 to 40 hex
+/// digits) or a version-like tag (`v1.2.3`, `1.2`, `release-1.4.0` is not one).
+pub fn is_fixed_ref(r: &str) -> bool {
+    let r = r.trim();
+    let hex = r.len() >= 7 && r.len() <= 64 && r.chars().all(|c| c.is_ascii_hexdigit());
+    let version = {
+        let v = r.strip_prefix(['v', 'V']).unwrap_or(r);
+        let mut parts = v.splitn(2, ['-', '+']);
+        let core = parts.next().unwrap_or("");
+        !core.is_empty()
+            && core
+                .split('.')
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    };
+    hex || version
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classify_names() {
+        use ManifestKind::*;
+        for (path, kind) in [
+            ("Cargo.toml", Some(Cargo)),
+            ("crates/x/Cargo.toml", Some(Cargo)),
+            ("pyproject.toml", Some(Pyproject)),
+            ("Pipfile", Some(Pipfile)),
+            ("web/package.json", Some(PackageJson)),
+            ("requirements.txt", Some(Requirements)),
+            ("requirements-dev.txt", Some(Requirements)),
+            ("dev-requirements.txt", Some(Requirements)),
+            ("requirements/base.txt", Some(Requirements)),
+            ("constraints.txt", Some(Requirements)),
+            ("requirements.in", None),
+            ("requirements/base.in", None),
+            ("notes.txt", None),
+            ("Pipfile.lock", None),
+            ("package-lock.json", None),
+        ] {
+            assert_eq!(ManifestKind::classify(path), kind, "{path}");
+        }
+    }
+
+    #[test]
+    fn fixed_refs() {
+        for yes in [
+            "v1.2.3",
+            "1.0",
+            "0.4.0-rc1",
+            "a1b2c3d",
+            "0123456789abcdef0123",
+        ] {
+            assert!(is_fixed_ref(yes), "{yes}");
+        }
+        for no in [
+            "main",
+            "master",
+            "develop",
+            "release-1.0",
+            "feature/x",
+            "v1.x",
+            "",
+        ] {
+            assert!(!is_fixed_ref(no), "{no}");
+        }
+    }
+}

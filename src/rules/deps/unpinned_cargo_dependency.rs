@@ -1,0 +1,189 @@
+//! DEP002 unpinned-cargo-dependency.
+
+use crate::lang::manifest::{CARGO_LOCKS, Manifest, find_lock, is_fixed_ref};
+use crate::lang::toml::{Key, Node, TomlDoc, Value};
+use crate::repo::parent_dir;
+use crate::rule::{Context, Rule};
+use crate::{declare_rule, rule_meta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags Cargo dependencies that accept any version (`"*"`, or a table with no
+    /// `version`, `path`, `git` or `workspace`), and git dependencies that follow a
+    /// branch instead of a `rev` (or a version `tag`).
+    ///
+    /// ## Why it matters in production
+    /// A binary crate's build is pinned by its committed `Cargo.lock`; without one,
+    /// `"*"` builds whatever was published last, majors included. A library's
+    /// requirements are a promise to its users, and `"*"` promises compatibility with
+    /// every past and future release — crates.io refuses to publish it. A git
+    /// dependency on a branch is pinned only by the commit the lockfile happens to
+    /// record: `cargo update` moves it to whatever the branch holds that day, and a
+    /// force-push can remove the locked commit, so the build breaks later.
+    ///
+    /// ## Example
+    /// ```toml
+    /// [dependencies]
+    /// rand = "*"
+    /// tower = { git = "https://github.com/tower-rs/tower", branch = "master" }
+    /// ```
+    ///
+    /// ## Fix
+    /// ```toml
+    /// [dependencies]
+    /// rand = "0.8"
+    /// tower = { git = "https://github.com/tower-rs/tower", rev = "a1b2c3d" }
+    /// ```
+    ///
+    /// ## Known limits
+    /// Caret requirements (`"1.2"`) are what Cargo means by a version and are fine.
+    /// In a binary crate with `Cargo.lock`, `"*"` is pinned by the lockfile and not
+    /// flagged; a library (no binary target, or `project-type = "library"`) is not asked
+    /// about git branches, and `"*"` is fine in a `publish = false` library. Members that
+    /// inherit with `dep.workspace = true` are checked at `[workspace.dependencies]`.
+    /// `[patch]` and `[replace]` are temporary overrides and are not checked. A `tag` is
+    /// taken as fixed.
+    pub UnpinnedCargoDependency,
+    code = "DEP002", name = "unpinned-cargo-dependency", category = Dependencies, severity = Warning,
+}
+
+const TABLES: [&str; 5] = [
+    "dependencies",
+    "dev-dependencies",
+    "build-dependencies",
+    "dev_dependencies",
+    "build_dependencies",
+];
+
+impl Rule for UnpinnedCargoDependency {
+    rule_meta!();
+
+    fn check_manifest(&self, m: &Manifest, cx: &mut Context<'_>) {
+        let Manifest::Cargo(doc) = m else {
+            return;
+        };
+        let path = cx.source.rel_path.clone();
+        let app = super::cargo_is_app(cx.repo, &path, doc);
+        let locked = find_lock(cx.repo, parent_dir(&path), CARGO_LOCKS).is_some();
+        let publishable = !matches!(
+            doc.root
+                .get("package")
+                .and_then(|p| p.get("publish"))
+                .map(|n| &n.value),
+            Some(Value::Bool(false)) | Some(Value::Array(_))
+        );
+        // "*" matters in an application without a lockfile, and in a library that
+        // crates.io would be asked to publish.
+        let flag_star = if app { !locked } else { publishable };
+        for (key, spec) in dependencies(doc) {
+            check_dep(cx, key, spec, flag_star, app);
+        }
+    }
+}
+
+/// Every dependency entry of every dependency table, with its key.
+fn dependencies(doc: &TomlDoc) -> Vec<(&Key, &Node)> {
+    let mut out = Vec::new();
+    let mut tables: Vec<&Node> = TABLES.iter().filter_map(|t| doc.root.get(t)).collect();
+    if let Some(Value::Table(targets)) = doc.root.get("target").map(|n| &n.value) {
+        for (_, target) in targets {
+            tables.extend(TABLES.iter().filter_map(|t| target.get(t)));
+        }
+    }
+    if let Some(ws) = doc
+        .root
+        .get("workspace")
+        .and_then(|w| w.get("dependencies"))
+    {
+        tables.push(ws);
+    }
+    for t in tables {
+        if let Value::Table(entries) = &t.value {
+            out.extend(entries.iter().map(|(k, v)| (k, v)));
+        }
+    }
+    out
+}
+
+fn check_dep(cx: &mut Context<'_>, key: &Key, spec: &Node, flag_star: bool, app: bool) {
+    let meta = &UnpinnedCargoDependency::META;
+    let name = &key.name;
+    match &spec.value {
+        Value::String(v) if is_any(v) && flag_star => {
+            cx.report(
+                meta,
+                spec.span.clone(),
+                format!("`{name} = \"{v}\"` accepts any version"),
+                "require a version such as `\"1.2\"`, or commit `Cargo.lock` for a binary",
+            );
+        }
+        Value::Table(_) => {
+            let has = |k: &str| spec.get(k).is_some();
+            if has("workspace") || has("path") {
+                return;
+            }
+            if let Some(git) = spec.get("git") {
+                if has("rev")
+                    || spec
+                        .get("tag")
+                        .and_then(Node::as_str)
+                        .is_some_and(is_fixed_ref)
+                {
+                    return;
+                }
+                // A git dependency that also names a registry version resolves from the
+                // registry when published; its branch only matters to an application.
+                if app {
+                    let (what, span) = match spec.get("branch") {
+                        Some(b) => (
+                            format!(
+                                "`{name}` follows the branch `{}` of its git repository",
+                                b.as_str().unwrap_or("?")
+                            ),
+                            b.span.clone(),
+                        ),
+                        None => (
+                            format!("`{name}` follows the default branch of its git repository"),
+                            git.span.clone(),
+                        ),
+                    };
+                    cx.report(
+                        meta,
+                        span,
+                        what,
+                        "pin the commit with `rev = \"<sha>\"` (or a release `tag`)",
+                    );
+                }
+                return;
+            }
+            match spec.get("version") {
+                Some(v) if v.as_str().is_some_and(is_any) && flag_star => {
+                    cx.report(
+                        meta,
+                        v.span.clone(),
+                        format!(
+                            "`{name}` accepts any version (`{}`)",
+                            v.as_str().unwrap_or("*")
+                        ),
+                        "require a version such as `\"1.2\"`, or commit `Cargo.lock` for a binary",
+                    );
+                }
+                Some(_) => {}
+                None if flag_star && !has("registry") => {
+                    cx.report(
+                        meta,
+                        key.span.clone(),
+                        format!("`{name}` names no version, so it accepts any"),
+                        "add `version = \"1.2\"`, or commit `Cargo.lock` for a binary",
+                    );
+                }
+                None => {}
+            }
+        }
+        _ => {}
+    }
+}
+
+fn is_any(v: &str) -> bool {
+    matches!(v.trim(), "*" | "")
+}

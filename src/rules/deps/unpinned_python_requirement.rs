@@ -1,0 +1,330 @@
+//! DEP001 unpinned-python-requirement.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::lang::manifest::Manifest;
+use crate::lang::manifest::requirements::{Entry, RequirementsFile};
+use crate::repo::{RepoIndex, file_name, parent_dir};
+use crate::rule::{RepoContext, Rule};
+use crate::{declare_rule, rule_meta};
+
+use super::{PyLoose, pyproject_is_app, python_deps, python_locked};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags requirements-file lines that are not pinned with `==` or `===` (and are not
+    /// pinned by a constraints file), git requirements without a commit, and, in a
+    /// Python application with no lockfile, `pyproject.toml`/`Pipfile` dependencies
+    /// that name no version at all (`"requests"`, `"*"`).
+    ///
+    /// ## Why it matters in production
+    /// `pip install -r requirements.txt` installs the newest release that matches each
+    /// line on the day of the build. With `flask>=2` the image built on Monday and the
+    /// one built on Friday differ, and a release of any dependency can break production
+    /// with no change in the repository. A requirements file is the lock of a
+    /// pip-based deployment: every line should be exact, ideally with `--hash`.
+    ///
+    /// ## Example
+    /// ```text
+    /// # requirements.txt
+    /// flask[async]>=2; python_version >= "3.8"
+    /// git+https://github.com/acme/tool@main#egg=tool
+    /// ```
+    ///
+    /// ## Fix
+    /// ```text
+    /// # requirements.txt, compiled from requirements.in by pip-compile or uv
+    /// flask[async]==3.0.3; python_version >= "3.8"
+    /// git+https://github.com/acme/tool@9f2c1e4#egg=tool
+    /// ```
+    ///
+    /// ## Known limits
+    /// `*.in` files are pip-compile inputs and are not read. Lines pinned by a `-c`
+    /// constraints file (included by the file, by a file that includes it, or any
+    /// `constraints*.txt` in its directory or above) are fine; files named
+    /// `constraints*.txt` and files only ever used with `-c` are limits, not installs,
+    /// and are not checked. A fully pinned requirements file in the same directory
+    /// counts as the lock of the others (an input such as `base_requirements.txt` beside
+    /// the pinned `requirements.txt`). An included file whose name does not look like a
+    /// requirements file is not read. In a library (the nearest `pyproject.toml` is not
+    /// an application, or only `setup.py` is there, or `project-type = "library"`),
+    /// requirements files feed its tests and docs, not a deployment, and are not checked. Libraries declare ranges in `pyproject.toml` on
+    /// purpose and are not asked to pin; an application with `poetry.lock`, `uv.lock`,
+    /// `pdm.lock`, `Pipfile.lock`, `pylock.toml` or a fully pinned requirements file
+    /// beside it is pinned by that.
+    pub UnpinnedPythonRequirement,
+    code = "DEP001", name = "unpinned-python-requirement", category = Dependencies, severity = Warning,
+}
+
+/// Joins an include path to the directory of the file that names it.
+fn resolve(from: &str, include: &str) -> Option<String> {
+    if include.contains("://") || include.starts_with('/') || include.contains('$') {
+        return None;
+    }
+    let mut parts: Vec<&str> = parent_dir(from)
+        .split('/')
+        .filter(|p| !p.is_empty())
+        .collect();
+    for p in include.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+struct Graph<'a> {
+    files: BTreeMap<&'a str, &'a RequirementsFile>,
+    /// path → (included path, is a constraint)
+    edges: BTreeMap<&'a str, Vec<(String, bool)>>,
+}
+
+impl<'a> Graph<'a> {
+    fn new(repo: &'a RepoIndex) -> Self {
+        let mut files = BTreeMap::new();
+        let mut edges: BTreeMap<&str, Vec<(String, bool)>> = BTreeMap::new();
+        for (src, facts) in repo.parsed() {
+            if let Some(Manifest::Requirements(r)) = facts.manifest.as_deref() {
+                files.insert(src.rel_path.as_str(), r);
+                for e in &r.entries {
+                    if let Entry::Include {
+                        path, constraint, ..
+                    } = e
+                    {
+                        if let Some(to) = resolve(&src.rel_path, path) {
+                            edges
+                                .entry(src.rel_path.as_str())
+                                .or_default()
+                                .push((to, *constraint));
+                        }
+                    }
+                }
+            }
+        }
+        Graph { files, edges }
+    }
+
+    fn used_as_constraint_only(&self, path: &str) -> bool {
+        let mut as_c = false;
+        for list in self.edges.values() {
+            for (to, c) in list {
+                if to == path {
+                    if !*c {
+                        return false;
+                    }
+                    as_c = true;
+                }
+            }
+        }
+        as_c
+    }
+
+    /// Names pinned by the constraints that apply when `path` is installed.
+    fn constraint_pins(&self, repo: &RepoIndex, path: &str) -> BTreeSet<String> {
+        // The files installed together with `path`: those it includes and those that
+        // include it, transitively.
+        let mut together: BTreeSet<String> = BTreeSet::from([path.to_string()]);
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for (from, list) in &self.edges {
+                for (to, c) in list {
+                    if *c {
+                        continue;
+                    }
+                    let (a, b) = (together.contains(*from), together.contains(to));
+                    if a && !b {
+                        changed |= together.insert(to.clone());
+                    } else if b && !a {
+                        changed |= together.insert((*from).to_string());
+                    }
+                }
+            }
+        }
+        let mut constraints: Vec<String> = together
+            .iter()
+            .flat_map(|f| self.edges.get(f.as_str()).into_iter().flatten())
+            .filter(|(_, c)| *c)
+            .map(|(to, _)| to.clone())
+            .collect();
+        let mut dir = parent_dir(path);
+        loop {
+            let prefix = if dir.is_empty() {
+                String::new()
+            } else {
+                format!("{dir}/")
+            };
+            constraints.extend(
+                repo.files()
+                    .filter(|f| {
+                        f.strip_prefix(prefix.as_str()).is_some_and(|rest| {
+                            !rest.contains('/')
+                                && rest.to_ascii_lowercase().starts_with("constraints")
+                        })
+                    })
+                    .map(str::to_string),
+            );
+            if dir.is_empty() {
+                break;
+            }
+            dir = parent_dir(dir);
+        }
+        let mut seen = BTreeSet::new();
+        let mut pins = BTreeSet::new();
+        while let Some(c) = constraints.pop() {
+            if !seen.insert(c.clone()) {
+                continue;
+            }
+            if let Some(f) = self.files.get(c.as_str()) {
+                pins.extend(f.requirements().filter(|r| r.pinned).map(|r| r.key.clone()));
+            }
+            constraints.extend(
+                self.edges
+                    .get(c.as_str())
+                    .into_iter()
+                    .flatten()
+                    .map(|(to, _)| to.clone()),
+            );
+        }
+        pins
+    }
+}
+
+impl Rule for UnpinnedPythonRequirement {
+    rule_meta!();
+
+    fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
+        let graph = Graph::new(repo);
+        for (path, file) in &graph.files {
+            if file_name(path)
+                .to_ascii_lowercase()
+                .starts_with("constraints")
+                || graph.used_as_constraint_only(path)
+            {
+                continue;
+            }
+            if super::in_python_library(repo, path) {
+                continue;
+            }
+            let mut pins = graph.constraint_pins(repo, path);
+            // A fully pinned requirements file beside this one is its lock (netbox's
+            // `requirements.txt` beside `base_requirements.txt`).
+            for (other, f) in &graph.files {
+                if other != path
+                    && parent_dir(other) == parent_dir(path)
+                    && f.fully_pinned()
+                    && !file_name(other)
+                        .to_ascii_lowercase()
+                        .starts_with("constraints")
+                {
+                    pins.extend(f.requirements().map(|r| r.key.clone()));
+                }
+            }
+            for e in &file.entries {
+                match e {
+                    Entry::Requirement(r) if !r.pinned && !pins.contains(&r.key) => {
+                        let message = if r.specifier.is_empty() {
+                            format!("`{}` is not pinned: any version installs", r.name)
+                        } else {
+                            format!(
+                                "`{}` is not pinned: `{}` installs the newest match",
+                                r.name, r.specifier
+                            )
+                        };
+                        cx.report(
+                            &Self::META,
+                            path,
+                            r.span.clone(),
+                            message,
+                            "pin with `==x.y.z` (pip-compile or `uv pip compile` writes them all), or constrain it with a pinned `-c constraints.txt`",
+                        );
+                    }
+                    Entry::Url {
+                        pinned: false,
+                        span,
+                        url,
+                        ..
+                    } => {
+                        cx.report(
+                            &Self::META,
+                            path,
+                            span.clone(),
+                            format!("`{url}` follows a branch, not a commit"),
+                            "pin the commit with `@<sha>` (or a release tag)",
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for (src, facts) in repo.parsed() {
+            let (doc, pipfile) = match facts.manifest.as_deref() {
+                Some(Manifest::Pyproject(d)) => (d, false),
+                Some(Manifest::Pipfile(d)) => (d, true),
+                _ => continue,
+            };
+            let path = src.rel_path.as_str();
+            let app = match super::configured_app(repo) {
+                Some(app) => app,
+                None => pipfile || pyproject_is_app(repo, path, doc),
+            };
+            if !app {
+                continue;
+            }
+            let locked = python_locked(repo, path, pipfile);
+            for dep in python_deps(doc, pipfile) {
+                match dep.loose {
+                    Some(PyLoose::Any) if !locked => {
+                        cx.report(
+                            &Self::META,
+                            path,
+                            dep.span,
+                            format!(
+                                "`{}` names no version, and no lockfile pins this application",
+                                dep.name
+                            ),
+                            "commit the lockfile (`poetry lock`, `uv lock`, `pipenv lock`), or pin with `==x.y.z`",
+                        );
+                    }
+                    Some(PyLoose::Branch) => {
+                        cx.report(
+                            &Self::META,
+                            path,
+                            dep.span,
+                            format!("`{}` follows a git branch, not a commit", dep.name),
+                            "pin the commit with `rev = \"<sha>\"` (or a release tag)",
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn include_paths() {
+        assert_eq!(
+            resolve("requirements/prod.txt", "base.txt").as_deref(),
+            Some("requirements/base.txt")
+        );
+        assert_eq!(
+            resolve("requirements/prod.txt", "../constraints.txt").as_deref(),
+            Some("constraints.txt")
+        );
+        assert_eq!(
+            resolve("requirements.txt", "./dev.txt").as_deref(),
+            Some("dev.txt")
+        );
+        assert_eq!(resolve("requirements.txt", "../x.txt"), None);
+        assert_eq!(resolve("r.txt", "https://x/y.txt"), None);
+    }
+}
