@@ -374,3 +374,48 @@ fn sarif_carries_line_hashes_help_uris_and_respects_the_result_limit() {
         assert!(page.is_file(), "{} is missing", page.display());
     }
 }
+
+#[test]
+fn files_passed_by_a_hook_keep_the_configured_excludes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    write(
+        p,
+        "readylint.toml",
+        "select = [\"DKR\"]\nexclude = [\"vendor/**\"]\n",
+    );
+    write(p, "vendor/lib/Dockerfile", LEGACY);
+    write(p, "svc/Dockerfile", LEGACY);
+    let (_, v) = json(p, &["vendor/lib/Dockerfile", "svc/Dockerfile"]);
+    let paths: std::collections::BTreeSet<String> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["path"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(paths.into_iter().collect::<Vec<_>>(), ["svc/Dockerfile"]);
+}
+
+#[test]
+fn repository_rules_run_only_on_a_whole_project_scan() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    // No README, no CI: a whole scan says so; a scan of one file does not.
+    write(
+        p,
+        "pyproject.toml",
+        "[project]\nname = \"svc\"\nversion = \"1.0.0\"\n",
+    );
+    write(
+        p,
+        "app.py",
+        "import requests\n\ndef f():\n    return requests.get('https://x')\n",
+    );
+    let (_, whole) = json(p, &["--no-config"]);
+    let whole_rules: Vec<String> = rules(&whole).into_iter().map(|(r, _)| r).collect();
+    assert!(whole_rules.iter().any(|r| r == "CI001"), "{whole_rules:?}");
+    assert!(whole_rules.iter().any(|r| r == "DOC001"), "{whole_rules:?}");
+    let (_, partial) = json(p, &["--no-config", "app.py"]);
+    let partial_rules: Vec<String> = rules(&partial).into_iter().map(|(r, _)| r).collect();
+    assert_eq!(partial_rules, ["NET001"], "{partial:#}");
+}
