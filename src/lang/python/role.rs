@@ -9,7 +9,8 @@ use crate::source::SourceFile;
 /// The roles of one file; several may hold at once.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Role {
-    /// `tests/`, `test/`, `testing/`, `test_*.py`, `*_test.py`, `tests.py`, `conftest.py`.
+    /// `tests/`, `test/`, `testing/`, `fixtures/`, `testdata/`, `.semgrep/`, `test_*.py`,
+    /// `*_test.py`, `tests.py`, `conftest.py`.
     pub test: bool,
     /// `scripts/`, `bin/`, `tools/`, or a file with a `#!` line.
     pub script: bool,
@@ -64,8 +65,15 @@ impl Role {
         let dirs: Vec<&str> = path.split('/').collect();
         let dirs = &dirs[..dirs.len().saturating_sub(1)];
         let in_dir = |names: &[&str]| dirs.iter().any(|d| names.contains(d));
-        let test = in_dir(&["tests", "test", "testing"])
-            || stem.starts_with("test_")
+        let test = in_dir(&[
+            "tests",
+            "test",
+            "testing",
+            "fixtures",
+            "testdata",
+            "test_data",
+            ".semgrep",
+        ]) || stem.starts_with("test_")
             || stem.ends_with("_test")
             || stem.ends_with("_tests")
             || stem == "tests"
@@ -102,6 +110,11 @@ impl Role {
             migration: in_dir(&["migrations", "alembic"]),
             stub: name.ends_with(".pyi"),
         }
+    }
+
+    /// Code that never runs in production: tests (and their fixtures) and examples.
+    pub fn is_test_or_example(&self) -> bool {
+        self.test || self.example
     }
 
     /// Code that a service runs in production: not a test, script, example, tooling.

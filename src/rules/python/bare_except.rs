@@ -31,6 +31,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
+    /// Test files (`tests/`, `test_*.py`, `conftest.py`, fixtures) and examples are not checked: they do not run in production.
     /// A handler that cleans up and re-raises with a bare `raise` anywhere in its body
     /// (outside nested functions and inner handlers) is fine, as in Ruff's E722. When a
     /// bare `except:` also swallows (`except: pass`), only this rule reports it (EXC001
@@ -43,6 +44,9 @@ impl Rule for BareExcept {
     rule_meta!();
 
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
+        if file.role.is_test_or_example() {
+            return;
+        }
         for h in &file.handlers {
             if h.type_.is_some() || h.raises.iter().any(|r| r.exc.is_none()) {
                 continue;

@@ -32,6 +32,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
+    /// Test files (`tests/`, `test_*.py`, `conftest.py`, fixtures) and examples are not checked: they do not run in production.
     /// Follows Ruff's BLE001 where it is right: a bare `raise`, `raise e`, or
     /// `raise X from e` re-raises, and `logger.exception(...)` or a truthy `exc_info=`
     /// records the traceback. On purpose it differs in these ways: a logger counts
@@ -49,6 +50,9 @@ impl Rule for BroadExcept {
     rule_meta!();
 
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
+        if file.role.is_test_or_example() {
+            return;
+        }
         for (i, h) in file.handlers.iter().enumerate() {
             let Some((name, span)) = broad_type(h) else {
                 continue;

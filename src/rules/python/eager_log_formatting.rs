@@ -28,6 +28,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
+    /// Only service code is checked: not tests, scripts, examples, or tooling such as `setup.py`.
     /// Loggers are: `logging` and its functions, names bound to `logging.getLogger()` or
     /// `structlog.get_logger()`, and receivers named like a logger (`log`, `logger`,
     /// `self.logger`, `app.logger`), including loggers imported from another module.
@@ -77,6 +78,9 @@ impl Rule for EagerLogFormatting {
     rule_meta!();
 
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
+        if !file.role.is_service_code() {
+            return;
+        }
         for call in &file.calls {
             let Some(method) = log_method(call) else {
                 continue;

@@ -29,6 +29,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
+    /// Test files (`tests/`, `test_*.py`, `conftest.py`, fixtures) and examples are not checked: they do not run in production.
     /// An explicit `exc_info=` (even `False`: a choice was made) or `**kwargs` is not
     /// flagged. Unlike Ruff's TRY400, a handler that re-raises what it caught (`raise`,
     /// `raise e`, `raise X from e`) is not flagged, since the traceback travels on; and
@@ -42,6 +43,9 @@ impl Rule for ErrorLogWithoutTraceback {
     rule_meta!();
 
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
+        if file.role.is_test_or_example() {
+            return;
+        }
         for call in &file.calls {
             let Some(h) = call.ctx.handler else { continue };
             let Some(method) = log_method(call) else {

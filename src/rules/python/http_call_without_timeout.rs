@@ -36,6 +36,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
+    /// Test files (`tests/`, `test_*.py`, `conftest.py`, fixtures) and examples are not checked: they do not run in production (scripts are, since cron jobs and workers often live there).
     /// A call that passes `**kwargs` is not flagged (the timeout may be in there).
     /// `httpx` without `timeout` is fine: it has a default of five seconds. Sessions
     /// are recognised when created in the same scope (or an enclosing one, or on `self`
@@ -123,6 +124,9 @@ impl Rule for HttpCallWithoutTimeout {
     rule_meta!();
 
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
+        if file.role.is_test_or_example() {
+            return;
+        }
         for call in &file.calls {
             if call.star_kwargs {
                 continue;

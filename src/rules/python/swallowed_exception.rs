@@ -32,6 +32,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
+    /// Test files (`tests/`, `test_*.py`, `conftest.py`, fixtures) and examples are not checked: they do not run in production.
     /// Narrow handlers (`except KeyError: pass`) are an idiom and are not flagged unless
     /// the option `typed = true` is set. Unlike Ruff's S110/S112, a body of `...` counts
     /// as empty too, and a body of several such statements. A bare `except: pass` is
@@ -50,6 +51,9 @@ impl Rule for SwallowedException {
     rule_meta!();
 
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
+        if file.role.is_test_or_example() {
+            return;
+        }
         let typed = cx.option_bool(&Self::META, "typed", false);
         for h in &file.handlers {
             let (Some(t), Some(trivial)) = (&h.type_, h.trivial) else {
