@@ -154,7 +154,15 @@ pub struct Instruction {
     pub span: Span,
     pub flags: Vec<Flag>,
     pub args: Args,
+    /// The shell commands of the scripts this instruction runs, split once on first
+    /// use and shared by every rule (see `rules::docker::run_scripts`).
+    pub shell_cache: ShellCache,
 }
+
+/// Split shell scripts of a `RUN`: `None` for the command itself, `Some(i)` for
+/// here-document `i`, each with its simple commands.
+pub type ShellCache =
+    std::sync::OnceLock<Vec<(Option<usize>, Vec<crate::lang::shell::SimpleCommand>)>>;
 
 impl Instruction {
     pub fn flag(&self, name: &str) -> Option<&Flag> {
@@ -690,6 +698,7 @@ fn empty_exec_form(text: &str, offset: usize) -> Option<(Instruction, usize)> {
     let end = line_start + line.trim_end().len();
     Some((
         Instruction {
+            shell_cache: ShellCache::new(),
             keyword,
             keyword_span: kw_start..kw_start + word.len(),
             span: kw_start..end,
@@ -821,6 +830,7 @@ fn convert(
         let keyword_span = shift(&kw.span);
         let span = keyword_span.start..end.max(keyword_span.end);
         Instruction {
+            shell_cache: ShellCache::new(),
             keyword,
             keyword_span,
             span,
@@ -976,6 +986,7 @@ fn convert(
         }
         #[allow(unreachable_patterns)]
         _ => Instruction {
+            shell_cache: ShellCache::new(),
             keyword: Keyword::Label,
             keyword_span: 0..0,
             span: 0..0,

@@ -145,7 +145,7 @@ impl Rule for UnpinnedOsPackage {
         for (_, inst) in runs(df) {
             for script in run_scripts(cx.source, inst) {
                 for cmd in script.commands() {
-                    let Some((label, words)) = unpinned(&cmd) else {
+                    let Some((label, words)) = unpinned(cmd) else {
                         continue;
                     };
                     let Some(first) = words.first() else {

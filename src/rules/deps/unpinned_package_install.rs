@@ -357,7 +357,7 @@ impl Rule for UnpinnedPackageInstall {
         for (_, inst) in runs(df) {
             for script in run_scripts(cx.source, inst) {
                 for cmd in script.commands() {
-                    let Some((label, words)) = unpinned(&cmd) else {
+                    let Some((label, words)) = unpinned(cmd) else {
                         continue;
                     };
                     for w in words {

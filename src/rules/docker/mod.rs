@@ -66,16 +66,17 @@ pub fn is_dev_container(source: &SourceFile) -> bool {
     source.rel_path.starts_with(".devcontainer/") || source.rel_path.contains("/.devcontainer/")
 }
 
-/// A shell script inside an instruction, and the file offset its text starts at (when
-/// the text maps byte for byte onto the file).
+/// A shell script inside an instruction, the file offset its text starts at (when the
+/// text maps byte for byte onto the file), and its commands, split once per instruction.
 pub struct Script<'a> {
     pub text: &'a str,
     pub base: Option<usize>,
+    commands: &'a [SimpleCommand],
 }
 
-impl Script<'_> {
-    pub fn commands(&self) -> Vec<SimpleCommand> {
-        shell::split(self.text)
+impl<'a> Script<'a> {
+    pub fn commands(&self) -> &'a [SimpleCommand] {
+        self.commands
     }
 
     /// File span of a span inside the script, or `fallback` when it cannot be mapped.
@@ -91,42 +92,52 @@ impl Script<'_> {
     }
 }
 
-/// The shell scripts a `RUN` executes: its shell-form command and its here-documents.
-/// Exec-form `RUN ["…"]` runs no shell and yields nothing.
+/// The shell scripts a `RUN` executes: its shell-form command and the here-documents
+/// the shell runs (`RUN <<EOF`, `bash <<EOF`; not `cat <<EOF > nginx.conf` or
+/// `python3 <<EOF`, which feed data or another language). Exec-form `RUN ["…"]` runs
+/// no shell and yields nothing. The scripts are split on first use and cached in the
+/// instruction, so every rule reads the same split.
 pub fn run_scripts<'a>(source: &SourceFile, inst: &'a Instruction) -> Vec<Script<'a>> {
-    let mut out = Vec::new();
-    let Args::Command { command, here_docs } = &inst.args else {
-        return out;
+    let Args::Command {
+        command: Command::Shell(w),
+        here_docs,
+    } = &inst.args
+    else {
+        return Vec::new();
     };
-    let Command::Shell(w) = command else {
-        return out;
-    };
-    out.push(Script {
-        text: &w.value,
-        base: maps(source, &w.span, &w.value),
-    });
-    // A here-document is a script when the shell runs it (`RUN <<EOF`, `bash <<EOF`);
-    // `cat <<EOF > nginx.conf` or `python3 <<EOF` feed it data or another language.
-    let readers = here_doc_readers(&w.value);
-    for (i, doc) in here_docs.iter().enumerate() {
-        let reader = readers.get(i).map_or("", String::as_str);
-        if reader.is_empty() || SHELLS.contains(&reader) {
-            out.push(Script {
-                text: &doc.value,
-                base: maps(source, &doc.span, &doc.value),
-            });
+    let cache = inst.shell_cache.get_or_init(|| {
+        let main = shell::split(&w.value);
+        let readers = here_doc_readers(&main);
+        let mut out = Vec::with_capacity(1 + here_docs.len());
+        for (i, doc) in here_docs.iter().enumerate() {
+            let reader = readers.get(i).map_or("", String::as_str);
+            if reader.is_empty() || SHELLS.contains(&reader) {
+                out.push((Some(i), shell::split(&doc.value)));
+            }
         }
-    }
-    out
+        out.insert(0, (None, main));
+        out
+    });
+    cache
+        .iter()
+        .map(|(which, commands)| {
+            let word = which.and_then(|i| here_docs.get(i)).unwrap_or(w);
+            Script {
+                text: &word.value,
+                base: maps(source, &word.span, &word.value),
+                commands,
+            }
+        })
+        .collect()
 }
 
 const SHELLS: [&str; 6] = ["sh", "bash", "dash", "ash", "zsh", "ksh"];
 
-/// For each here-document opened in `command`, in order, the program that reads it
+/// For each here-document opened in the commands, in order, the program that reads it
 /// ("" when the here-document is the whole command, as in `RUN <<EOF`).
-fn here_doc_readers(command: &str) -> Vec<String> {
+fn here_doc_readers(commands: &[SimpleCommand]) -> Vec<String> {
     let mut out = Vec::new();
-    for cmd in crate::lang::shell::split(command) {
+    for cmd in commands {
         for w in &cmd.words {
             if w.value.starts_with("<<") && !w.value.starts_with("<<<") {
                 out.push(

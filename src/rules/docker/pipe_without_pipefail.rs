@@ -61,7 +61,9 @@ impl Rule for PipeWithoutPipefail {
             }
             for script in run_scripts(cx.source, inst) {
                 let mut pipefail = false;
-                let Some(pipe) = first_unguarded_pipe(script.text, 0, &mut pipefail) else {
+                let Some(pipe) =
+                    first_unguarded_pipe(script.text, script.commands(), 0, &mut pipefail)
+                else {
                     continue;
                 };
                 let span = script.file_span(pipe, inst.keyword_span.clone());
@@ -89,12 +91,12 @@ impl Rule for PipeWithoutPipefail {
 /// skipped; so are pipes after `set -o pipefail`. Offsets are into `text` plus `base`.
 fn first_unguarded_pipe(
     text: &str,
+    cmds: &[SimpleCommand],
     base: usize,
     pipefail: &mut bool,
 ) -> Option<std::ops::Range<usize>> {
-    let cmds = shell::split(text);
     let mut feeders_harmless = true;
-    for cmd in &cmds {
+    for cmd in cmds {
         if sets_pipefail(cmd) {
             *pipefail = true;
         }
@@ -102,7 +104,10 @@ fn first_unguarded_pipe(
             for word in &cmd.words {
                 for sub in &word.subs {
                     let inner = text.get(sub.clone()).unwrap_or("");
-                    if let Some(hit) = first_unguarded_pipe(inner, base + sub.start, pipefail) {
+                    let inner_cmds = shell::split(inner);
+                    if let Some(hit) =
+                        first_unguarded_pipe(inner, &inner_cmds, base + sub.start, pipefail)
+                    {
                         return Some(hit);
                     }
                 }
