@@ -95,7 +95,7 @@ fn is_path(v: &str) -> bool {
         .any(|e| lower.ends_with(e))
 }
 
-const PIP_VALUE_OPTIONS: [&str; 33] = [
+const PIP_VALUE_OPTIONS: [&str; 53] = [
     "-i",
     "--index-url",
     "--extra-index-url",
@@ -129,6 +129,28 @@ const PIP_VALUE_OPTIONS: [&str; 33] = [
     "--index",
     "--default-index",
     "--extra-index",
+    // more of pip's
+    "--report",
+    "--only-binary",
+    "--no-binary",
+    "--use-feature",
+    "--root-user-action",
+    "--keyring-provider",
+    // uv pip's
+    "--python-preference",
+    "--index-strategy",
+    "--resolution",
+    "--prerelease",
+    "--link-mode",
+    "--exclude-newer",
+    "--torch-backend",
+    "--python-platform",
+    "--config-file",
+    "--override",
+    "--overrides",
+    "--group",
+    "--extra",
+    "--reinstall-package",
 ];
 
 /// Packages a pip-like install names without a version.

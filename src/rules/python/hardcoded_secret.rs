@@ -49,6 +49,11 @@ fn secret_value<'v>(name: &str, v: &'v Value) -> Option<&'v str> {
     if s.eq_ignore_ascii_case(name) {
         return None;
     }
+    // A URL path or a URL without credentials names an endpoint, not a secret
+    // (`"reset_password": "/api/reset_password/"`).
+    if s.starts_with('/') || (s.contains("://") && !s.contains('@')) {
+        return None;
+    }
     let token = words(name).last().is_some_and(|w| w == "token");
     let identifier = s
         .chars()
