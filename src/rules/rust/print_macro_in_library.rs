@@ -48,9 +48,12 @@ declare_rule! {
     ///
     /// ## Known limits
     /// Modules are followed through `mod` declarations and `#[path]`; a file included
-    /// with `include!` or reached by no target is judged by its path. A library module
-    /// whose job is terminal output (a CLI's rendering) is flagged: suppress it there
-    /// with a reason. Printing through `std::io::stdout()` is not flagged.
+    /// with `include!` or reached by no target is judged by its path. A crate that also
+    /// builds a binary (`src/main.rs`, `src/bin/`) and depends on no web framework
+    /// (axum, actix-web, rocket, warp, hyper, poem) is a command-line application:
+    /// printing in its library part is allowed (`dbg!` still is not). A pure library module whose job
+    /// is terminal output is flagged: suppress it there with a reason. Printing through
+    /// `std::io::stdout()` is not flagged.
     pub PrintMacroInLibrary,
     code = "LOG101", name = "print-macro-in-library", category = Logging, severity = Warning,
 }
@@ -67,12 +70,18 @@ impl Rule for PrintMacroInLibrary {
                 _ => None,
             })
             .collect();
+        // A crate that builds a binary and is no web service is a command-line
+        // application: its library serves that binary, and printing there is the
+        // program talking to its user.
         let files = model
             .crates
             .iter()
-            .flat_map(|c| c.files.iter())
-            .chain(model.loose.iter());
-        for (path, roles) in files {
+            .flat_map(|c| {
+                let application = c.files.values().any(|r| r.binary) && c.web_frameworks.is_empty();
+                c.files.iter().map(move |(p, r)| (p, r, application))
+            })
+            .chain(model.loose.iter().map(|(p, r)| (p, r, false)));
+        for (path, roles, application) in files {
             let Some(f) = facts.get(path.as_str()) else {
                 continue;
             };
@@ -92,7 +101,7 @@ impl Rule for PrintMacroInLibrary {
                         "`dbg!` left in the code",
                         "remove it, or log the value with `tracing::debug!`",
                     );
-                } else if is_library(roles) && !f.cli {
+                } else if is_library(roles) && !f.cli && !application {
                     cx.report(
                         &Self::META,
                         path,
