@@ -232,7 +232,6 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         // readylint: ignore[EXC101] -- one broken rule must not lose the whole run (SPEC §8); reported below
         let checked = catch_unwind(AssertUnwindSafe(|| rule.check_repo(&repo, &mut cx)));
         if checked.is_err() {
-            // readylint: ignore[LOG101] -- the run's own diagnostic channel is stderr
             eprintln!(
                 "readylint: internal error in repository rule {}; its findings are incomplete",
                 rule.meta().code
