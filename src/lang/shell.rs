@@ -117,16 +117,14 @@ fn is_assignment(word: &str) -> bool {
 /// the span of their inner script recorded in [`ShellWord::subs`]; `case` patterns
 /// (`x86_64|amd64)`) are not commands and their `|` is not a pipe.
 pub fn split(script: &str) -> Vec<SimpleCommand> {
-    Splitter {
-        script,
-        bytes: script.as_bytes(),
-        out: Vec::new(),
-        words: Vec::new(),
-        cur: None,
-        case_depth: 0,
-        in_pattern: false,
-    }
-    .run()
+    Splitter::new(script, false).run()
+}
+
+/// [`split`] for the shell form of a Dockerfile `RUN`: Docker removes comment lines
+/// inside a continued instruction before the shell sees it, so
+/// `apt-get install \` / `# ldap` / `  libldap2-dev` is one command.
+pub fn split_dockerfile(script: &str) -> Vec<SimpleCommand> {
+    Splitter::new(script, true).run()
 }
 
 struct Splitter<'a> {
@@ -138,6 +136,26 @@ struct Splitter<'a> {
     cur: Option<(usize, String, Vec<Range<usize>>)>,
     case_depth: usize,
     in_pattern: bool,
+    /// Dockerfile mode: comment lines after a line continuation are removed.
+    docker: bool,
+    /// The last line ended with a continuation and nothing but blanks followed yet.
+    continued: bool,
+}
+
+impl<'a> Splitter<'a> {
+    fn new(script: &'a str, docker: bool) -> Self {
+        Splitter {
+            script,
+            bytes: script.as_bytes(),
+            out: Vec::new(),
+            words: Vec::new(),
+            cur: None,
+            case_depth: 0,
+            in_pattern: false,
+            docker,
+            continued: false,
+        }
+    }
 }
 
 impl Splitter<'_> {
@@ -283,16 +301,21 @@ impl Splitter<'_> {
                 continue;
             }
             let c = b[i];
+            if !matches!(c, b' ' | b'\t' | b'\r' | b'#' | b'\\') {
+                self.continued = false;
+            }
             match c {
                 b'\\' => {
                     // Line continuation, or an escaped character.
                     if b.get(i + 1) == Some(&b'\n') {
                         self.end_word(i);
+                        self.continued = true;
                         i += 2;
                         continue;
                     }
                     if b.get(i + 1) == Some(&b'\r') && b.get(i + 2) == Some(&b'\n') {
                         self.end_word(i);
+                        self.continued = true;
                         i += 3;
                         continue;
                     }
@@ -339,8 +362,13 @@ impl Splitter<'_> {
                     i = (i + 1).min(b.len());
                 }
                 b'#' if self.cur.is_none() => {
-                    // A comment runs to the end of the line.
+                    // A comment runs to the end of the line. In a Dockerfile, a comment
+                    // line inside a continued instruction is removed, newline and all.
+                    let drop_line = self.docker && self.continued;
                     while i < b.len() && b[i] != b'\n' {
+                        i += 1;
+                    }
+                    if drop_line {
                         i += 1;
                     }
                 }
@@ -351,6 +379,7 @@ impl Splitter<'_> {
                 b'\n' => {
                     self.end_word(i);
                     self.end_command(Some(Op::Seq), Some(i..i + 1));
+                    self.continued = false;
                     i += 1;
                 }
                 b'&' if i.checked_sub(1).map(|p| b[p]) == Some(b'>')
@@ -481,6 +510,19 @@ mod tests {
         assert_eq!(&s[inner.clone()], "scanelf x | awk '{print $1}' | sort");
         let bash = cmds.last().map(|c| &c.words[1]).expect("bash");
         assert_eq!(&s[bash.subs[0].clone()], "curl -s u");
+    }
+
+    #[test]
+    fn dockerfile_comment_lines_inside_a_continuation_are_removed() {
+        let s = "apt-get install -y \\\n# LDAP support\n    libldap2-dev \\\n  # more\n    libsasl2-dev && echo ok # trailing\necho next";
+        let docker = split_dockerfile(s);
+        assert_eq!(docker[0].words.len(), 5, "{docker:?}");
+        assert_eq!(docker[0].words[4].value, "libsasl2-dev");
+        assert_eq!(docker[1].program_name(), Some("echo"));
+        assert_eq!(docker[2].program_name(), Some("echo"));
+        // A real shell ends the command at the comment's newline.
+        let shell = split(s);
+        assert_eq!(shell[0].words.len(), 3, "{shell:?}");
     }
 
     #[test]

@@ -106,7 +106,7 @@ pub fn run_scripts<'a>(source: &SourceFile, inst: &'a Instruction) -> Vec<Script
         return Vec::new();
     };
     let cache = inst.shell_cache.get_or_init(|| {
-        let main = shell::split(&w.value);
+        let main = shell::split_dockerfile(&w.value);
         let readers = here_doc_readers(&main);
         let mut out = Vec::with_capacity(1 + here_docs.len());
         for (i, doc) in here_docs.iter().enumerate() {
