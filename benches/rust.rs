@@ -264,7 +264,9 @@ fn generate(root: &Path, files: usize) -> usize {
             // A binary crate.
             write(
                 &dir.join("Cargo.toml"),
-                &format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nclap = \"4\"\nreqwest = \"0.12\"\nureq = \"2\"\n"),
+                &format!(
+                    "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nclap = \"4\"\nreqwest = \"0.12\"\nureq = \"2\"\n"
+                ),
             );
             write(&dir.join("src/main.rs"), MAIN);
             write(&dir.join("src/cli.rs"), &CLI.repeat(1 + c % 3));
@@ -272,7 +274,9 @@ fn generate(root: &Path, files: usize) -> usize {
         } else {
             write(
                 &dir.join("Cargo.toml"),
-                &format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nreqwest = \"0.12\"\nureq = \"2\"\nthiserror = \"1\"\n"),
+                &format!(
+                    "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nreqwest = \"0.12\"\nureq = \"2\"\nthiserror = \"1\"\n"
+                ),
             );
             write(&dir.join("src/lib.rs"), LIB_ROOT);
             // Vary the size: some modules are long.
