@@ -731,10 +731,24 @@ fn check_rust(
         Some(why) => Some((lexed.max_depth_at..lexed.max_depth_at, why)),
         None => rust::with_stack(|| match RustFile::parse(source, lexed.comments.clone()) {
             Ok(file) => {
+                // One walk: every node goes to the rules that visit nodes and to the
+                // repository facts, so macro bodies are parsed once per file.
+                let visitors: Vec<&dyn Rule> = rules
+                    .iter()
+                    .copied()
+                    .filter(|r| r.visits_rust_nodes())
+                    .collect();
+                let mut facts = file.facts_builder();
+                file.walk(&mut |node, scope| {
+                    for r in &visitors {
+                        r.check_rust_node(&file, node, scope, cx);
+                    }
+                    facts.node(node, scope);
+                });
                 for r in rules {
                     r.check_rust(&file, cx);
                 }
-                cx.facts().rust = Some(RustFacts::Source(file.facts()));
+                cx.facts().rust = Some(RustFacts::Source(facts.finish()));
                 None
             }
             Err(e) => Some((e.offset..e.offset, e.message)),

@@ -15,7 +15,7 @@ use crate::lang::ci::CiFile;
 use crate::lang::dockerfile::Dockerfile;
 use crate::lang::manifest::Manifest;
 use crate::lang::python::PythonFile;
-use crate::lang::rust::RustFile;
+use crate::lang::rust::{Node, RustFile, Scope};
 use crate::lang::toml::TomlDoc;
 use crate::repo::{FileFacts, RepoIndex};
 use crate::source::{SourceFile, Span};
@@ -275,7 +275,25 @@ pub trait Rule: Send + Sync {
         false
     }
 
+    /// Once per parsed Rust file, after its walk (for checks of the whole file).
     fn check_rust(&self, _file: &RustFile<'_>, _cx: &mut Context<'_>) {}
+
+    /// Whether [`Rule::check_rust_node`] is to be called: the engine walks each Rust
+    /// file once and hands every node to the rules that say yes here.
+    fn visits_rust_nodes(&self) -> bool {
+        false
+    }
+
+    /// Every expression, statement, match arm, item and macro of a Rust file (macro
+    /// bodies included), with the scope it sits in, from the file's single walk.
+    fn check_rust_node(
+        &self,
+        _file: &RustFile<'_>,
+        _node: Node<'_>,
+        _scope: &Scope<'_>,
+        _cx: &mut Context<'_>,
+    ) {
+    }
 
     /// GitHub workflows, action metadata and GitLab CI files.
     fn check_ci(&self, _file: &CiFile, _cx: &mut Context<'_>) {}

@@ -15,7 +15,7 @@ use super::cargo::CargoManifest;
 use super::walk::{
     ALLOW_DBG, ALLOW_PRINT_STDERR, ALLOW_PRINT_STDOUT, attrs_of, clippy_allows, is_test_attr,
 };
-use super::{Node, PathRole, RustFile};
+use super::{Node, PathRole, RustFile, Scope};
 use crate::repo::{RepoIndex, file_name, parent_dir};
 use crate::source::Span;
 
@@ -123,8 +123,17 @@ fn path_attr(attrs: &[syn::Attribute]) -> Option<String> {
     })
 }
 
-impl SourceFacts {
-    pub fn of(file: &RustFile<'_>) -> SourceFacts {
+/// Builds a file's [`SourceFacts`]: items at once, print macros and `clap` commands
+/// from the nodes of the file's one walk.
+pub struct FactsBuilder<'f, 's> {
+    file: &'f RustFile<'s>,
+    uses_clap: bool,
+    file_allow: u8,
+    facts: SourceFacts,
+}
+
+impl<'f, 's> FactsBuilder<'f, 's> {
+    pub fn new(file: &'f RustFile<'s>) -> FactsBuilder<'f, 's> {
         let uses_clap = file.imports.aliases.values().any(|v| v.starts_with("clap"))
             || file.imports.globs.iter().any(|g| g.starts_with("clap"));
         let mut facts = SourceFacts {
@@ -139,37 +148,50 @@ impl SourceFacts {
             false,
             &mut facts,
         );
-        let file_allow = clippy_allows(&file.ast.attrs);
-        file.walk(&mut |node, scope| {
-            if let Node::Item(
+        FactsBuilder {
+            file,
+            uses_clap,
+            file_allow: clippy_allows(&file.ast.attrs),
+            facts,
+        }
+    }
+
+    /// One node of the file's walk.
+    pub fn node(&mut self, node: Node<'_>, scope: &Scope<'_>) {
+        match node {
+            Node::Item(
                 syn::Item::Struct(syn::ItemStruct { attrs, .. })
                 | syn::Item::Enum(syn::ItemEnum { attrs, .. }),
-            ) = node
-            {
-                facts.cli |= uses_clap && is_clap_derive(attrs);
+            ) => {
+                self.facts.cli |= self.uses_clap && is_clap_derive(attrs);
             }
-            if let Node::Macro(m) = node {
-                let name = m
-                    .path
-                    .segments
-                    .last()
-                    .map(|s| s.ident.to_string())
-                    .unwrap_or_default();
-                if matches!(
-                    name.as_str(),
-                    "println" | "print" | "eprintln" | "eprint" | "dbg"
-                ) {
+            Node::Macro(m) => {
+                let Some(last) = m.path.segments.last() else {
+                    return;
+                };
+                let name = &last.ident;
+                if name == "println"
+                    || name == "print"
+                    || name == "eprintln"
+                    || name == "eprint"
+                    || name == "dbg"
+                {
+                    let name = name.to_string();
                     let bit = allow_bit(&name);
-                    facts.prints.push(PrintSite {
+                    self.facts.prints.push(PrintSite {
                         name,
-                        span: file.span_between(&m.path, &m.bang_token),
+                        span: self.file.span_between(&m.path, &m.bang_token),
                         in_test: scope.in_test,
-                        clippy_allowed: (scope.clippy_allow | file_allow) & bit != 0,
+                        clippy_allowed: (scope.clippy_allow | self.file_allow) & bit != 0,
                     });
                 }
             }
-        });
-        facts
+            _ => {}
+        }
+    }
+
+    pub fn finish(self) -> SourceFacts {
+        self.facts
     }
 }
 

@@ -283,9 +283,10 @@ impl<'s> RustFile<'s> {
         scope.in_test || self.role.not_production()
     }
 
-    /// The facts this file contributes to the repository index.
-    pub fn facts(&self) -> crates::SourceFacts {
-        crates::SourceFacts::of(self)
+    /// The facts this file contributes to the repository index, from its items now and
+    /// from the nodes of the file's walk handed to [`crates::FactsBuilder::node`].
+    pub fn facts_builder(&self) -> crates::FactsBuilder<'_, 's> {
+        crates::FactsBuilder::new(self)
     }
 }
 

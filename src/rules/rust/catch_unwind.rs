@@ -3,7 +3,7 @@
 use quote::ToTokens;
 
 use super::mentions_ident;
-use crate::lang::rust::{Node, RustFile};
+use crate::lang::rust::{Node, RustFile, Scope};
 use crate::rule::{Context, Rule};
 use crate::{declare_rule, rule_meta};
 
@@ -47,44 +47,52 @@ declare_rule! {
 impl Rule for CatchUnwind {
     rule_meta!();
 
-    fn check_rust(&self, file: &RustFile<'_>, cx: &mut Context<'_>) {
-        file.walk(&mut |node, scope| {
-            if file.is_test_code(scope) {
-                return;
-            }
-            let span = match node {
-                Node::Expr(syn::Expr::Path(p)) if p.qself.is_none() => {
-                    let path = &p.path;
-                    let resolved = file.imports.resolve(path);
-                    let is_catch = resolved == "catch_unwind" || resolved.ends_with("::catch_unwind");
-                    // A bare name must have been imported: a local `fn catch_unwind` is not it.
-                    let named = is_catch
-                        && (path.segments.len() > 1
-                            || resolved.contains("::")
-                            || file.imports.names(path, "std::panic::catch_unwind"));
-                    if !named {
-                        return;
-                    }
-                    file.span(path)
+    fn visits_rust_nodes(&self) -> bool {
+        true
+    }
+
+    fn check_rust_node(
+        &self,
+        file: &RustFile<'_>,
+        node: Node<'_>,
+        scope: &Scope<'_>,
+        cx: &mut Context<'_>,
+    ) {
+        if file.is_test_code(scope) {
+            return;
+        }
+        let span = match node {
+            Node::Expr(syn::Expr::Path(p)) if p.qself.is_none() => {
+                let path = &p.path;
+                let resolved = file.imports.resolve(path);
+                let is_catch = resolved == "catch_unwind" || resolved.ends_with("::catch_unwind");
+                // A bare name must have been imported: a local `fn catch_unwind` is not it.
+                let named = is_catch
+                    && (path.segments.len() > 1
+                        || resolved.contains("::")
+                        || file.imports.names(path, "std::panic::catch_unwind"));
+                if !named {
+                    return;
                 }
-                Node::Expr(syn::Expr::MethodCall(m)) if m.method == "catch_unwind" => {
-                    file.span(&m.method)
-                }
-                _ => return,
-            };
-            // A function that re-raises what it caught does not hide the panic.
-            if scope
-                .fn_body
-                .is_some_and(|b| mentions_ident(b.to_token_stream(), "resume_unwind"))
-            {
-                return;
+                file.span(path)
             }
-            cx.report(
+            Node::Expr(syn::Expr::MethodCall(m)) if m.method == "catch_unwind" => {
+                file.span(&m.method)
+            }
+            _ => return,
+        };
+        // A function that re-raises what it caught does not hide the panic.
+        if scope
+            .fn_body
+            .is_some_and(|b| mentions_ident(b.to_token_stream(), "resume_unwind"))
+        {
+            return;
+        }
+        cx.report(
                 &Self::META,
                 span,
                 "`catch_unwind` turns a panic into a value and carries on",
                 "let the panic end the task and have it restarted, return a `Result` for expected failures, or re-raise with `resume_unwind` after cleanup",
             );
-        });
     }
 }

@@ -161,7 +161,17 @@ fn origin(
 impl Rule for RustClientWithoutTimeout {
     rule_meta!();
 
-    fn check_rust(&self, file: &RustFile<'_>, cx: &mut Context<'_>) {
+    fn visits_rust_nodes(&self) -> bool {
+        true
+    }
+
+    fn check_rust_node(
+        &self,
+        file: &RustFile<'_>,
+        node: Node<'_>,
+        scope: &Scope<'_>,
+        cx: &mut Context<'_>,
+    ) {
         let imports = &file.imports;
         let builders = |p: &syn::Path| {
             if names_any(imports, p, REQWEST_BUILDERS).is_some() {
@@ -173,51 +183,60 @@ impl Rule for RustClientWithoutTimeout {
             }
         };
         let requests = |p: &syn::Path| names_any(imports, p, UREQ_REQUESTS).map(|_| Kind::Ureq);
-        file.walk(&mut |node, scope| {
-            if file.is_test_code(scope) {
+        if file.is_test_code(scope) {
+            return;
+        }
+        let Node::Expr(expr) = node else { return };
+        if let Some(path) = call_path(expr) {
+            let simple = |targets: &[&str]| names_any(imports, path, targets);
+            let (msg, help) = if let Some(t) = simple(&["reqwest::get", "reqwest::blocking::get"]) {
+                (
+                    format!("`{t}` has no timeout and can wait forever"),
+                    "build one `reqwest::Client` with `.timeout(..)` and reuse it for every request",
+                )
+            } else if let Some(t) = simple(&[
+                "reqwest::Client::new",
+                "reqwest::Client::default",
+                "reqwest::blocking::Client::new",
+                "reqwest::blocking::Client::default",
+            ]) {
+                (
+                    format!("`{t}()` builds a client without a timeout"),
+                    "use `Client::builder().timeout(Duration::from_secs(..)).build()`",
+                )
+            } else if let Some(t) = simple(&[
+                "ureq::agent",
+                "ureq::Agent::new",
+                "ureq::Agent::new_with_defaults",
+            ]) {
+                (
+                    format!("`{t}()` makes an agent without a timeout"),
+                    "configure the agent with a timeout (`timeout_global` in ureq 3, `.timeout(..)` on `AgentBuilder` in ureq 2)",
+                )
+            } else if let Some(t) = simple(&["std::net::TcpStream::connect"]) {
+                (
+                    format!("`{t}` waits as long as the operating system lets it"),
+                    "use `TcpStream::connect_timeout(&addr, timeout)` and set read and write timeouts on the stream",
+                )
+            } else {
                 return;
-            }
-            let Node::Expr(expr) = node else { return };
-            if let Some(path) = call_path(expr) {
-                let simple = |targets: &[&str]| names_any(imports, path, targets);
-                let (msg, help) = if let Some(t) = simple(&["reqwest::get", "reqwest::blocking::get"]) {
-                    (
-                        format!("`{t}` has no timeout and can wait forever"),
-                        "build one `reqwest::Client` with `.timeout(..)` and reuse it for every request",
-                    )
-                } else if let Some(t) = simple(&[
-                    "reqwest::Client::new",
-                    "reqwest::Client::default",
-                    "reqwest::blocking::Client::new",
-                    "reqwest::blocking::Client::default",
-                ]) {
-                    (
-                        format!("`{t}()` builds a client without a timeout"),
-                        "use `Client::builder().timeout(Duration::from_secs(..)).build()`",
-                    )
-                } else if let Some(t) = simple(&["ureq::agent", "ureq::Agent::new", "ureq::Agent::new_with_defaults"]) {
-                    (
-                        format!("`{t}()` makes an agent without a timeout"),
-                        "configure the agent with a timeout (`timeout_global` in ureq 3, `.timeout(..)` on `AgentBuilder` in ureq 2)",
-                    )
-                } else if let Some(t) = simple(&["std::net::TcpStream::connect"]) {
-                    (
-                        format!("`{t}` waits as long as the operating system lets it"),
-                        "use `TcpStream::connect_timeout(&addr, timeout)` and set read and write timeouts on the stream",
-                    )
+            };
+            cx.report(&Self::META, file.span(path), msg, help);
+            return;
+        }
+        let syn::Expr::MethodCall(m) = expr else {
+            return;
+        };
+        let method = m.method.to_string();
+        if method == "build" {
+            let c = chain(&m.receiver);
+            if let Some((kind, false)) = origin(scope, &c, &builders, 0) {
+                let what = if kind == Kind::Reqwest {
+                    "reqwest client"
                 } else {
-                    return;
+                    "ureq agent"
                 };
-                cx.report(&Self::META, file.span(path), msg, help);
-                return;
-            }
-            let syn::Expr::MethodCall(m) = expr else { return };
-            let method = m.method.to_string();
-            if method == "build" {
-                let c = chain(&m.receiver);
-                if let Some((kind, false)) = origin(scope, &c, &builders, 0) {
-                    let what = if kind == Kind::Reqwest { "reqwest client" } else { "ureq agent" };
-                    cx.report(
+                cx.report(
                         &Self::META,
                         file.span(&m.method).start..file.pm_span(m.paren_token.span.close()).end,
                         format!("this {what} is built without a timeout"),
@@ -227,19 +246,18 @@ impl Rule for RustClientWithoutTimeout {
                             "set a timeout on the builder (`timeout_global` in ureq 3, `timeout` in ureq 2)"
                         },
                     );
-                }
-            } else if UREQ_SENDS.contains(&method.as_str()) {
-                let c = chain(&m.receiver);
-                if let Some((_, false)) = origin(scope, &c, &requests, 0) {
-                    let at = call_path(c.root).map_or_else(|| file.span(&m.method), |p| file.span(p));
-                    cx.report(
-                        &Self::META,
-                        at,
-                        "this ureq request has no timeout",
-                        "use an agent configured with a timeout, or set one on the request",
-                    );
-                }
             }
-        });
+        } else if UREQ_SENDS.contains(&method.as_str()) {
+            let c = chain(&m.receiver);
+            if let Some((_, false)) = origin(scope, &c, &requests, 0) {
+                let at = call_path(c.root).map_or_else(|| file.span(&m.method), |p| file.span(p));
+                cx.report(
+                    &Self::META,
+                    at,
+                    "this ureq request has no timeout",
+                    "use an agent configured with a timeout, or set one on the request",
+                );
+            }
+        }
     }
 }

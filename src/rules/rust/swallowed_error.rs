@@ -1,7 +1,7 @@
 //! EXC102 swallowed-error.
 
 use super::is_empty_body;
-use crate::lang::rust::{Node, RustFile};
+use crate::lang::rust::{Node, RustFile, Scope};
 use crate::rule::{Context, Rule};
 use crate::{declare_rule, rule_meta};
 
@@ -91,59 +91,67 @@ fn chain_logs(m: &syn::ExprMethodCall) -> bool {
 impl Rule for SwallowedError {
     rule_meta!();
 
-    fn check_rust(&self, file: &RustFile<'_>, cx: &mut Context<'_>) {
-        file.walk(&mut |node, scope| {
-            if file.is_test_code(scope) {
-                return;
-            }
-            match node {
-                Node::Arm(arm)
-                    if arm.guard.is_none()
-                        && is_err_pattern(&arm.pat)
-                        && is_empty_body(&arm.body)
-                        && !file.has_intent_comment(&file.span(&arm.body)) =>
-                {
-                    cx.report(
+    fn visits_rust_nodes(&self) -> bool {
+        true
+    }
+
+    fn check_rust_node(
+        &self,
+        file: &RustFile<'_>,
+        node: Node<'_>,
+        scope: &Scope<'_>,
+        cx: &mut Context<'_>,
+    ) {
+        if file.is_test_code(scope) {
+            return;
+        }
+        match node {
+            Node::Arm(arm)
+                if arm.guard.is_none()
+                    && is_err_pattern(&arm.pat)
+                    && is_empty_body(&arm.body)
+                    && !file.has_intent_comment(&file.span(&arm.body)) =>
+            {
+                cx.report(
                         &Self::META,
                         file.span_between(&arm.pat, &arm.body),
                         "this match arm drops the error without a trace",
                         "propagate it with `?`, or log it (`tracing::warn!(error = %e, ...)`) before moving on",
                     );
-                }
-                Node::Expr(syn::Expr::If(i))
-                    if i.else_branch.is_none() && i.then_branch.stmts.is_empty() =>
-                {
-                    if let syn::Expr::Let(l) = &*i.cond {
-                        if is_err_pattern(&l.pat)
-                            && !file.has_intent_comment(&file.span(&i.then_branch))
-                        {
-                            cx.report(
-                                &Self::META,
-                                file.span_between(&i.if_token, &i.then_branch),
-                                "`if let Err(..)` with an empty body drops the error",
-                                "log the error in the body, or propagate it with `?`",
-                            );
-                        }
+            }
+            Node::Expr(syn::Expr::If(i))
+                if i.else_branch.is_none() && i.then_branch.stmts.is_empty() =>
+            {
+                if let syn::Expr::Let(l) = &*i.cond {
+                    if is_err_pattern(&l.pat)
+                        && !file.has_intent_comment(&file.span(&i.then_branch))
+                    {
+                        cx.report(
+                            &Self::META,
+                            file.span_between(&i.if_token, &i.then_branch),
+                            "`if let Err(..)` with an empty body drops the error",
+                            "log the error in the body, or propagate it with `?`",
+                        );
                     }
                 }
-                Node::Stmt(syn::Stmt::Expr(syn::Expr::MethodCall(m), Some(_)))
-                    if m.method == "ok" && m.args.is_empty() && m.turbofish.is_none() =>
-                {
-                    let start = file.span(&m.receiver).start;
-                    let end = file.pm_span(m.paren_token.span.close()).end;
-                    if chain_logs(m) || file.has_intent_comment(&(end..end)) {
-                        return;
-                    }
-                    cx.report(
+            }
+            Node::Stmt(syn::Stmt::Expr(syn::Expr::MethodCall(m), Some(_)))
+                if m.method == "ok" && m.args.is_empty() && m.turbofish.is_none() =>
+            {
+                let start = file.span(&m.receiver).start;
+                let end = file.pm_span(m.paren_token.span.close()).end;
+                if chain_logs(m) || file.has_intent_comment(&(end..end)) {
+                    return;
+                }
+                cx.report(
                         &Self::META,
                         start..file.pm_span(m.paren_token.span.close()).end,
                         "`.ok();` throws the error away",
                         "handle or log the error; if dropping it is right, say so with `let _ = ...;` and a comment",
                     )
                     .statement(start);
-                }
-                _ => {}
             }
-        });
+            _ => {}
+        }
     }
 }
