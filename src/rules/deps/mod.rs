@@ -165,12 +165,7 @@ pub fn in_python_library(repo: &RepoIndex, rel_path: &str) -> bool {
 /// Dockerfiles of development environments (`.devcontainer/`, `.codesandbox/`,
 /// `.gitpod.Dockerfile`), not of production images.
 pub fn is_dev_environment(source: &crate::source::SourceFile) -> bool {
-    let p = source.rel_path.as_str();
-    crate::rules::docker::is_dev_container(source)
-        || p.starts_with(".codesandbox/")
-        || p.contains("/.codesandbox/")
-        || p.starts_with(".gitpod")
-        || p.contains("/.gitpod")
+    crate::rules::docker::is_not_production(source)
 }
 
 /// A `package.json` is an application when it is `"private": true` (it is never

@@ -29,6 +29,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
+    /// Dockerfiles that build no production image are skipped: development
+    /// environments (`.devcontainer/`, `.codesandbox/`, `.gitpod*`) and anything under
+    /// a `test`, `tests`, `testdata`, `fixtures`, `e2e`, `examples` or `docs` directory.
     /// Local tar archives (`.tar`, `.tar.gz`, `.tgz`, `.tar.bz2`, `.tar.xz`, `.tar.zst`, …)
     /// are fine: unpacking them is what `ADD` is for. Git sources (`….git`, `git@…`) and
     /// sources built from variables are not flagged.
@@ -58,6 +61,9 @@ impl Rule for AddInsteadOfCopy {
     rule_meta!();
 
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
+        if super::is_not_production(cx.source) {
+            return;
+        }
         for inst in df.instructions.iter().filter(|i| i.keyword == Keyword::Add) {
             let Args::Paths {
                 sources,

@@ -31,6 +31,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
+    /// Dockerfiles that build no production image are skipped: development
+    /// environments (`.devcontainer/`, `.codesandbox/`, `.gitpod*`) and anything under
+    /// a `test`, `tests`, `testdata`, `fixtures`, `e2e`, `examples` or `docs` directory.
     /// The build context is not known from the Dockerfile alone; the Dockerfile's
     /// directory and its parents up to the repository root are searched. `COPY --from`
     /// copies from another stage or image and is never flagged.
@@ -42,6 +45,9 @@ impl Rule for MissingDockerignore {
     rule_meta!();
 
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
+        if super::is_not_production(cx.source) {
+            return;
+        }
         let path = cx.source.rel_path.as_str();
         let mut dir = parent_dir(path);
         let own = format!("{}.dockerignore", file_name(path));

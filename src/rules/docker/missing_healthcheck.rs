@@ -1,6 +1,6 @@
 //! DKR003 missing-healthcheck.
 
-use super::{final_chain, is_dev_container, is_service, last_in_chain};
+use super::{final_chain, is_not_production, is_service, last_in_chain};
 use crate::lang::dockerfile::{Dockerfile, Keyword};
 use crate::rule::{Context, Rule};
 use crate::{declare_rule, rule_meta};
@@ -35,7 +35,9 @@ declare_rule! {
     /// name contains `server`) or binds an address (`--port`, `--bind`, `0.0.0.0`). Command-line tools, base runtimes (`CMD ["python3"]`) and one-shot
     /// jobs are not. A `HEALTHCHECK` defined in an external base image, or in an image
     /// built from another Dockerfile of the repository, is not seen. Kubernetes ignores `HEALTHCHECK`; there the
-    /// finding is a reminder to define probes. Files under `.devcontainer/` are skipped.
+    /// finding is a reminder to define probes. Dockerfiles that build no production image are skipped: development
+    /// environments (`.devcontainer/`, `.codesandbox/`, `.gitpod*`) and anything under
+    /// a `test`, `tests`, `testdata`, `fixtures`, `e2e`, `examples` or `docs` directory.
     pub MissingHealthcheck,
     code = "DKR003", name = "missing-healthcheck", category = Container, severity = Note,
 }
@@ -44,7 +46,7 @@ impl Rule for MissingHealthcheck {
     rule_meta!();
 
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
-        if is_dev_container(cx.source) {
+        if is_not_production(cx.source) {
             return;
         }
         let chain = final_chain(df);

@@ -66,6 +66,37 @@ pub fn is_dev_container(source: &SourceFile) -> bool {
     source.rel_path.starts_with(".devcontainer/") || source.rel_path.contains("/.devcontainer/")
 }
 
+/// Directories whose Dockerfiles build test fixtures, examples or documentation, not
+/// production images.
+const NON_PRODUCTION_DIRS: [&str; 12] = [
+    "test",
+    "tests",
+    "testing",
+    "testdata",
+    "test-data",
+    "test_data",
+    "fixtures",
+    "e2e",
+    "examples",
+    "example",
+    "docs",
+    "doc",
+];
+
+/// Whether a Dockerfile builds something that never runs in production: a development
+/// environment (`.devcontainer/`, `.codesandbox/`, `.gitpod*`) or an image under a
+/// test, fixture, example or documentation directory.
+pub fn is_not_production(source: &SourceFile) -> bool {
+    let p = source.rel_path.as_str();
+    let dirs: Vec<&str> = p.split('/').collect();
+    let dirs = &dirs[..dirs.len().saturating_sub(1)];
+    is_dev_container(source)
+        || dirs
+            .iter()
+            .any(|d| *d == ".codesandbox" || NON_PRODUCTION_DIRS.contains(d))
+        || crate::repo::file_name(p).starts_with(".gitpod")
+}
+
 /// A shell script inside an instruction, the file offset its text starts at (when the
 /// text maps byte for byte onto the file), and its commands, split once per instruction.
 pub struct Script<'a> {

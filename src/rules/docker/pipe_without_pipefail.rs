@@ -29,6 +29,9 @@ declare_rule! {
     /// or start the command with `set -o pipefail &&` where the shell supports it.
     ///
     /// ## Known limits
+    /// Dockerfiles that build no production image are skipped: development
+    /// environments (`.devcontainer/`, `.codesandbox/`, `.gitpod*`) and anything under
+    /// a `test`, `tests`, `testdata`, `fixtures`, `e2e`, `examples` or `docs` directory.
     /// A `SHELL` with `-o pipefail` in the stage (or a stage it is built from) and a
     /// `set -o pipefail` earlier in the same command are recognised. Pipelines fed only
     /// by `echo` or `printf`, which cannot fail, are not flagged. Pipes inside a command
@@ -45,6 +48,9 @@ impl Rule for PipeWithoutPipefail {
     rule_meta!();
 
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
+        if super::is_not_production(cx.source) {
+            return;
+        }
         for (index, inst) in runs(df) {
             if let Some(shell) = df.shell_at(index) {
                 let joined: Vec<&str> = shell.iter().map(|w| w.value.as_str()).collect();

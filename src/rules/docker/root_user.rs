@@ -1,7 +1,7 @@
 //! DKR001 root-user.
 
 use super::{
-    base_image, final_chain, is_dev_container, is_runnable, is_windows_image, last_in_chain,
+    base_image, final_chain, is_not_production, is_runnable, is_windows_image, last_in_chain,
     resolve_image,
 };
 use crate::lang::dockerfile::{Dockerfile, Keyword, Stage};
@@ -47,7 +47,9 @@ declare_rule! {
     /// itself (`postgres`, `redis`, `mysql`, `mongo`, `rabbitmq`, …) when the Dockerfile
     /// keeps their `ENTRYPOINT`. A final stage that installs `gosu`, `su-exec`,
     /// `setpriv`, `s6-setuidgid`, `chpst` or `runuser` is assumed to drop privileges in
-    /// its entrypoint. `USER $VAR` is trusted. Files under `.devcontainer/` are skipped.
+    /// its entrypoint. `USER $VAR` is trusted. Dockerfiles that build no production image are skipped: development
+    /// environments (`.devcontainer/`, `.codesandbox/`, `.gitpod*`) and anything under
+    /// a `test`, `tests`, `testdata`, `fixtures`, `e2e`, `examples` or `docs` directory.
     /// Images built from another Dockerfile of the same repository are not followed.
     pub RootUser,
     code = "DKR001", name = "root-user", category = Container, severity = Warning,
@@ -58,7 +60,7 @@ impl Rule for RootUser {
     rule_meta!();
 
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
-        if is_dev_container(cx.source) {
+        if is_not_production(cx.source) {
             return;
         }
         let chain = final_chain(df);

@@ -29,6 +29,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
+    /// Dockerfiles that build no production image are skipped: development
+    /// environments (`.devcontainer/`, `.codesandbox/`, `.gitpod*`) and anything under
+    /// a `test`, `tests`, `testdata`, `fixtures`, `e2e`, `examples` or `docs` directory.
     /// Names are matched by whole parts (`TOKENIZERS_PARALLELISM` is not a token).
     /// Values that are empty, a variable reference (`$TOKEN`, `${TOKEN}`), a boolean or
     /// a number are fine; `${TOKEN:-literal}` is not, since its default is baked in.
@@ -157,6 +160,9 @@ impl Rule for SecretInImage {
     rule_meta!();
 
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
+        if super::is_not_production(cx.source) {
+            return;
+        }
         let allowed = cx.option_strings(&Self::META, "allow-names");
         for inst in &df.instructions {
             if !matches!(inst.keyword, Keyword::Env | Keyword::Arg) {

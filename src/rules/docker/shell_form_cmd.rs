@@ -1,6 +1,6 @@
 //! DKR004 shell-form-cmd.
 
-use super::{final_chain, is_dev_container, last_in_chain};
+use super::{final_chain, is_not_production, last_in_chain};
 use crate::lang::dockerfile::{Command, Dockerfile, Keyword};
 use crate::lang::shell;
 use crate::rule::{Context, Rule};
@@ -33,8 +33,10 @@ declare_rule! {
     /// `["sh", "-c", "…"]` is the shell form spelled out and is checked the same way.
     /// Only the instructions in force in the final image are checked (a `CMD` is ignored
     /// when the `ENTRYPOINT` is shell form, so only the `ENTRYPOINT` is reported then).
-    /// Images with a PowerShell or `cmd` `SHELL` and files under `.devcontainer/` are
-    /// skipped.
+    /// Images with a PowerShell or `cmd` `SHELL` are skipped, and so are Dockerfiles
+    /// that build no production image: development environments (`.devcontainer/`,
+    /// `.codesandbox/`, `.gitpod*`) and anything under a `test`, `tests`, `testdata`,
+    /// `fixtures`, `e2e`, `examples` or `docs` directory.
     pub ShellFormCmd,
     code = "DKR004", name = "shell-form-cmd", category = Container, severity = Warning,
 }
@@ -57,7 +59,7 @@ impl Rule for ShellFormCmd {
     rule_meta!();
 
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
-        if is_dev_container(cx.source) {
+        if is_not_production(cx.source) {
             return;
         }
         let chain = final_chain(df);
