@@ -6,29 +6,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::Diagnostic;
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::declarative;
 use crate::registry::Registry;
 use crate::rule::{OptionKind, RuleOptions, Severity};
-
-/// A configuration file that could not be used, pointing at the offending key or value.
-#[derive(Debug, thiserror::Error, Diagnostic)]
-#[error("invalid configuration in {path}: {message}")]
-#[diagnostic(code(readylint::config))]
-pub struct ConfigError {
-    pub path: String,
-    pub message: String,
-    #[source_code]
-    pub src: NamedSource<String>,
-    #[label("{label}")]
-    pub span: Option<SourceSpan>,
-    pub label: String,
-    #[help]
-    pub help: Option<String>,
-}
 
 /// A command-line value that names nothing (a rule selector, a glob).
 #[derive(Debug, thiserror::Error, Diagnostic)]
@@ -177,29 +161,8 @@ pub fn discover(root: &Path) -> Option<PathBuf> {
     None
 }
 
-struct Ctx<'a> {
-    path: &'a str,
-    text: &'a str,
-}
-
-impl Ctx<'_> {
-    fn err(
-        &self,
-        span: Option<std::ops::Range<usize>>,
-        message: impl Into<String>,
-        label: &str,
-        help: Option<String>,
-    ) -> ConfigError {
-        ConfigError {
-            path: self.path.to_string(),
-            message: message.into(),
-            src: NamedSource::new(self.path, self.text.to_string()),
-            span: span.map(|s| (s.start, s.end.saturating_sub(s.start)).into()),
-            label: label.to_string(),
-            help,
-        }
-    }
-}
+/// Diagnostics about the configuration file.
+type Ctx<'a> = crate::diag::FileContext<'a>;
 
 /// Loads the configuration (if any) and merges the command line over it.
 pub fn load(root: &Path, cli: &CliOverrides) -> miette::Result<Settings> {
@@ -236,6 +199,7 @@ pub fn load(root: &Path, cli: &CliOverrides) -> miette::Result<Settings> {
             };
             let raw = parsed.map_err(|e| {
                 let ctx = Ctx {
+                    what: "invalid configuration in",
                     path: &shown,
                     text: &text,
                 };
@@ -245,13 +209,14 @@ pub fn load(root: &Path, cli: &CliOverrides) -> miette::Result<Settings> {
                 } else {
                     "here"
                 };
-                ctx.err(e.span(), msg, label, Some(KEYS_HELP.to_string()))
+                ctx.err(e.span(), msg, label, Some(KEYS_HELP))
             })?;
             (raw, text, shown)
         }
         None => (RawConfig::default(), String::new(), String::new()),
     };
     let ctx = Ctx {
+        what: "invalid configuration in",
         path: &shown,
         text: &text,
     };
@@ -270,7 +235,7 @@ fn resolve_spanned(
             Some(sel.span()),
             format!("`{}` names no rule", sel.get_ref()),
             "unknown rule selector",
-            Some("use a rule code (DKR001), a name (root-user), a code prefix (DKR), a category (container) or \"all\"; `readylint rules` lists them".into()),
+            Some("use a rule code (DKR001), a name (root-user), a code prefix (DKR), a category (container) or \"all\"; `readylint rules` lists them"),
         ))
     })
 }
@@ -365,7 +330,7 @@ fn build(
                 Some(v.span()),
                 format!("invalid fail-on `{}`", v.get_ref()),
                 "invalid value",
-                Some("expected \"error\", \"warning\", \"note\" or \"never\"".into()),
+                Some("expected \"error\", \"warning\", \"note\" or \"never\""),
             )
         })?,
         (None, None) => FailOn::At(Severity::Warning),
@@ -384,7 +349,7 @@ fn build(
                         Some(v.span()),
                         format!("invalid project-type `{other}`"),
                         "invalid value",
-                        Some("expected \"auto\", \"service\", \"library\" or \"cli\"".into()),
+                        Some("expected \"auto\", \"service\", \"library\" or \"cli\""),
                     )
                     .into());
             }
@@ -417,7 +382,7 @@ fn build(
                 Some(sev.span()),
                 format!("invalid severity `{}`", sev.get_ref()),
                 "invalid value",
-                Some("expected \"error\", \"warning\" or \"note\"".into()),
+                Some("expected \"error\", \"warning\" or \"note\""),
             )
         })?;
         for code in resolve_spanned(&registry, ctx, sel)? {
@@ -432,7 +397,7 @@ fn build(
                 Some(code.span()),
                 format!("`{}` is not a rule code", code.get_ref()),
                 "unknown rule",
-                Some("`readylint rules` lists the codes".into()),
+                Some("`readylint rules` lists the codes"),
             )
         })?;
         let mut values = RuleOptions::new();
@@ -449,7 +414,7 @@ fn build(
                         Some(key.span()),
                         format!("unknown option `{}` for {}", key.get_ref(), meta.code),
                         "unknown option",
-                        Some(help),
+                        Some(&help),
                     )
                     .into());
             };

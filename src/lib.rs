@@ -11,6 +11,7 @@ pub mod catalogue;
 pub mod cli;
 pub mod config;
 pub mod declarative;
+pub mod diag;
 pub mod discover;
 pub mod engine;
 pub mod finding;

@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use miette::{Diagnostic, NamedSource, SourceSpan};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -27,22 +26,6 @@ use crate::rule::{Category, Context, Rule, RuleMeta, Severity};
 use crate::source::SourceFile;
 
 use self::matcher::Matcher;
-
-/// A pack that cannot be used, pointing at the offending key.
-#[derive(Debug, thiserror::Error, Diagnostic)]
-#[error("invalid rule pack {path}: {message}")]
-#[diagnostic(code(readylint::pack))]
-pub struct PackError {
-    pub path: String,
-    pub message: String,
-    #[source_code]
-    pub src: NamedSource<String>,
-    #[label("{label}")]
-    pub span: Option<SourceSpan>,
-    pub label: String,
-    #[help]
-    pub help: Option<String>,
-}
 
 /// A rule pack: a TOML file of `[[rule]]` tables.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -288,28 +271,18 @@ fn leak(s: String) -> &'static str {
     Box::leak(s.into_boxed_str())
 }
 
-struct Ctx<'a> {
-    path: &'a str,
-    text: &'a str,
-}
+/// Diagnostics about a pack file.
+type Ctx<'a> = crate::diag::FileContext<'a>;
 
-impl Ctx<'_> {
-    fn err(
-        &self,
-        span: Option<std::ops::Range<usize>>,
-        message: impl Into<String>,
-        label: &str,
-        help: Option<&str>,
-    ) -> miette::Report {
-        miette::Report::new(PackError {
-            path: self.path.to_string(),
-            message: message.into(),
-            src: NamedSource::new(self.path, self.text.to_string()),
-            span: span.map(|s| (s.start, s.end.saturating_sub(s.start)).into()),
-            label: label.to_string(),
-            help: help.map(str::to_string),
-        })
-    }
+/// Builds a pack diagnostic as a report.
+fn err(
+    ctx: &Ctx<'_>,
+    span: Option<std::ops::Range<usize>>,
+    message: impl Into<String>,
+    label: &str,
+    help: Option<&str>,
+) -> miette::Report {
+    miette::Report::new(ctx.err(span, message, label, help))
 }
 
 /// Parses one pack. Every rule is validated; the first problem is the error.
@@ -323,20 +296,25 @@ pub fn parse_pack_with(
     text: &str,
     check_examples: bool,
 ) -> miette::Result<Vec<PackRule>> {
-    let ctx = Ctx { path, text };
+    let ctx = &Ctx {
+        what: "invalid rule pack",
+        path,
+        text,
+    };
     let raw: RawPack = toml::from_str(text).map_err(|e| {
         let msg = e.message().trim().to_string();
         let label = if msg.starts_with("unknown field") { "unknown key" } else { "here" };
-        ctx.err(e.span(), msg, label, Some("rule keys: code, name, category, severity, message, help, docs, files, match, security, tests"))
+        err(ctx, e.span(), msg, label, Some("rule keys: code, name, category, severity, message, help, docs, files, match, security, tests"))
     })?;
     let mut out = Vec::new();
     for r in raw.rule {
-        out.push(build_rule(&ctx, r, check_examples)?);
+        out.push(build_rule(ctx, r, check_examples)?);
     }
     let mut seen = std::collections::BTreeMap::new();
     for r in &out {
         if let Some(prev) = seen.insert(r.meta.code, r.meta.name) {
-            return Err(ctx.err(
+            return Err(err(
+                ctx,
                 None,
                 format!(
                     "rule code {} is defined twice ({prev} and {})",
@@ -360,7 +338,8 @@ fn build_rule(ctx: &Ctx<'_>, r: RawRule, check_examples: bool) -> miette::Result
             .all(|c| c.is_ascii_digit())
         && code.chars().last().is_some_and(|c| c.is_ascii_digit());
     if !code_ok {
-        return Err(ctx.err(
+        return Err(err(
+            ctx,
             Some(r.code.span()),
             format!("rule code `{code}` must be upper-case letters then digits, like TEAM001"),
             "bad code",
@@ -374,7 +353,8 @@ fn build_rule(ctx: &Ctx<'_>, r: RawRule, check_examples: bool) -> miette::Result
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     {
-        return Err(ctx.err(
+        return Err(err(
+            ctx,
             Some(r.name.span()),
             format!("{}: `{name}` is not a kebab-case name", what("name")),
             "bad name",
@@ -383,7 +363,8 @@ fn build_rule(ctx: &Ctx<'_>, r: RawRule, check_examples: bool) -> miette::Result
     }
     let category = Category::parse(r.category.get_ref()).ok_or_else(|| {
         let all: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
-        ctx.err(
+        err(
+            ctx,
             Some(r.category.span()),
             format!(
                 "{}: unknown category `{}`",
@@ -395,7 +376,8 @@ fn build_rule(ctx: &Ctx<'_>, r: RawRule, check_examples: bool) -> miette::Result
         )
     })?;
     let severity = Severity::parse(r.severity.get_ref()).ok_or_else(|| {
-        ctx.err(
+        err(
+            ctx,
             Some(r.severity.span()),
             format!(
                 "{}: unknown severity `{}`",
@@ -414,7 +396,8 @@ fn build_rule(ctx: &Ctx<'_>, r: RawRule, check_examples: bool) -> miette::Result
             .map(|(_, k)| *k)
             .ok_or_else(|| {
                 let names: Vec<&str> = KIND_NAMES.iter().map(|(n, _)| *n).collect();
-                ctx.err(
+                err(
+                    ctx,
                     Some(k.span()),
                     format!(
                         "{}: unknown file kind `{}`",
@@ -433,7 +416,8 @@ fn build_rule(ctx: &Ctx<'_>, r: RawRule, check_examples: bool) -> miette::Result
         let mut b = GlobSetBuilder::new();
         for g in &r.files.get_ref().globs {
             let glob = Glob::new(g.get_ref()).map_err(|e| {
-                ctx.err(
+                err(
+                    ctx,
                     Some(g.span()),
                     format!("{}: invalid glob: {}", what("files.globs"), e.kind()),
                     "invalid glob",
@@ -443,7 +427,8 @@ fn build_rule(ctx: &Ctx<'_>, r: RawRule, check_examples: bool) -> miette::Result
             b.add(glob);
         }
         Some(b.build().map_err(|e| {
-            ctx.err(
+            err(
+                ctx,
                 Some(r.files.span()),
                 format!("{}: {e}", what("files.globs")),
                 "invalid globs",
@@ -452,7 +437,8 @@ fn build_rule(ctx: &Ctx<'_>, r: RawRule, check_examples: bool) -> miette::Result
         })?)
     };
     if kinds.is_empty() && globs.is_none() {
-        return Err(ctx.err(
+        return Err(err(
+            ctx,
             Some(r.files.span()),
             format!(
                 "{}: select files with `kinds`, `globs` or both",
@@ -468,7 +454,8 @@ fn build_rule(ctx: &Ctx<'_>, r: RawRule, check_examples: bool) -> miette::Result
         other => vec![other],
     };
     if items.is_empty() {
-        return Err(ctx.err(
+        return Err(err(
+            ctx,
             Some(match_span),
             format!("{}: no matcher", what("match")),
             "empty",
@@ -478,7 +465,8 @@ fn build_rule(ctx: &Ctx<'_>, r: RawRule, check_examples: bool) -> miette::Result
     let mut matchers = Vec::new();
     for item in items {
         let m = Matcher::from_value(item).map_err(|e| {
-            ctx.err(
+            err(
+                ctx,
                 Some(match_span.clone()),
                 format!("{}: {e}", what("match")),
                 "invalid matcher",
@@ -496,7 +484,8 @@ fn build_rule(ctx: &Ctx<'_>, r: RawRule, check_examples: bool) -> miette::Result
         if kinds.is_empty() {
             kinds.extend_from_slice(implied);
         } else if !kinds.iter().any(|k| implied.contains(k)) {
-            return Err(ctx.err(
+            return Err(err(
+                ctx,
                 Some(r.files.span()),
                 format!(
                     "{}: the matcher reads {} files, which `files.kinds` leaves out",
@@ -535,7 +524,8 @@ fn build_rule(ctx: &Ctx<'_>, r: RawRule, check_examples: bool) -> miette::Result
         Vec::new()
     };
     if let Some(f) = failures.first() {
-        return Err(ctx.err(
+        return Err(err(
+            ctx,
             None,
             format!("rule {code}: tests: {f}"),
             "",
