@@ -6,11 +6,9 @@
 //! tree is written there and kept, so that `scripts/compare-ruff.sh --bench` can time
 //! Ruff on the very same files.
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::path::Path;
 
-use readylint::config::CliOverrides;
-use readylint::{RunOptions, run};
+mod common;
 
 const SERVICE: &str = r#"import logging
 import subprocess
@@ -120,43 +118,15 @@ fn generate(root: &Path, files: usize) {
 }
 
 fn main() {
-    let files = std::env::var("BENCH_FILES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000);
+    let files = common::file_count(10_000);
     let temp = tempfile::tempdir().expect("tempdir");
-    let root: PathBuf = match std::env::var_os("BENCH_DIR") {
-        Some(d) => PathBuf::from(d),
-        None => temp.path().to_path_buf(),
-    };
-    std::fs::create_dir_all(&root).expect("bench dir");
+    let root = common::bench_dir(temp.path());
     generate(&root, files);
-    let opts = RunOptions {
-        paths: vec![root.clone()],
-        overrides: CliOverrides {
-            no_config: true,
-            ..CliOverrides::default()
-        },
-        ..RunOptions::default()
-    };
-    let _ = run(&opts).expect("warm-up run");
-    let mut times: Vec<Duration> = Vec::new();
-    let mut findings = 0;
-    let mut scanned = 0;
-    for _ in 0..7 {
-        let start = Instant::now();
-        let report = run(&opts).expect("run");
-        times.push(start.elapsed());
-        findings = report.findings.len();
-        scanned = report.files_scanned;
-    }
-    times.sort();
-    let median = times[times.len() / 2];
+    let t = common::time_runs(&root);
     println!(
-        "scan/python: {scanned} files, {findings} findings, median {:.1} ms, {:.0} files/s (min {:.1} ms, max {:.1} ms)",
-        median.as_secs_f64() * 1e3,
-        scanned as f64 / median.as_secs_f64(),
-        times[0].as_secs_f64() * 1e3,
-        times[times.len() - 1].as_secs_f64() * 1e3,
+        "scan/python: {} files, {} findings, {}",
+        t.scanned,
+        t.findings,
+        t.describe(t.scanned, "files")
     );
 }

@@ -8,11 +8,9 @@
 //! asserts nothing about speed: compare the figures before and after a change on the
 //! same machine.
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::path::Path;
 
-use readylint::config::CliOverrides;
-use readylint::{RunOptions, run};
+mod common;
 
 const LIB_ROOT: &str = r#"//! The core of the service: configuration, clients and storage.
 
@@ -296,43 +294,15 @@ fn generate(root: &Path, files: usize) -> usize {
 }
 
 fn main() {
-    let files = std::env::var("BENCH_FILES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3_000);
+    let files = common::file_count(3_000);
     let temp = tempfile::tempdir().expect("tempdir");
-    let root: PathBuf = match std::env::var_os("BENCH_DIR") {
-        Some(d) => PathBuf::from(d),
-        None => temp.path().to_path_buf(),
-    };
-    std::fs::create_dir_all(&root).expect("bench dir");
+    let root = common::bench_dir(temp.path());
     let rs_files = generate(&root, files);
-    let opts = RunOptions {
-        paths: vec![root.clone()],
-        overrides: CliOverrides {
-            no_config: true,
-            ..CliOverrides::default()
-        },
-        ..RunOptions::default()
-    };
-    let _ = run(&opts).expect("warm-up run");
-    let mut times: Vec<Duration> = Vec::new();
-    let mut findings = 0;
-    let mut scanned = 0;
-    for _ in 0..7 {
-        let start = Instant::now();
-        let report = run(&opts).expect("run");
-        times.push(start.elapsed());
-        findings = report.findings.len();
-        scanned = report.files_scanned;
-    }
-    times.sort();
-    let median = times[times.len() / 2];
+    let t = common::time_runs(&root);
     println!(
-        "scan/rust: {scanned} files ({rs_files} .rs), {findings} findings, median {:.1} ms, {:.0} .rs files/s (min {:.1} ms, max {:.1} ms)",
-        median.as_secs_f64() * 1e3,
-        rs_files as f64 / median.as_secs_f64(),
-        times[0].as_secs_f64() * 1e3,
-        times[times.len() - 1].as_secs_f64() * 1e3,
+        "scan/rust: {} files ({rs_files} .rs), {} findings, {}",
+        t.scanned,
+        t.findings,
+        t.describe(rs_files, ".rs files")
     );
 }

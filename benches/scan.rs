@@ -6,10 +6,8 @@
 //! figures before and after a change on the same machine.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
-use readylint::config::CliOverrides;
-use readylint::{RunOptions, run};
+mod common;
 
 const TEMPLATES: [&str; 4] = [
     "FROM python:3.12-slim AS build\nRUN apt-get update && apt-get install -y build-essential \\\n    && curl -fsSL https://example.com/x.tgz | tar xz\nCOPY . /src\nRUN pip install -r /src/requirements.txt\nFROM python:3.12-slim\nCOPY --from=build /src /app\nENV SECRET_KEY=abc LANG=C.UTF-8\nCMD gunicorn app:app\n",
@@ -33,36 +31,15 @@ fn generate(root: &Path, files: usize) {
 }
 
 fn main() {
-    let files = std::env::var("BENCH_FILES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(5_000);
+    let files = common::file_count(5_000);
     let dir = tempfile::tempdir().expect("tempdir");
-    generate(dir.path(), files);
-    let opts = RunOptions {
-        paths: vec![dir.path().to_path_buf()],
-        overrides: CliOverrides {
-            no_config: true,
-            ..CliOverrides::default()
-        },
-        ..RunOptions::default()
-    };
-    let _ = run(&opts).expect("warm-up run");
-    let mut times: Vec<Duration> = Vec::new();
-    let mut findings = 0;
-    for _ in 0..7 {
-        let start = Instant::now();
-        let report = run(&opts).expect("run");
-        times.push(start.elapsed());
-        findings = report.findings.len();
-    }
-    times.sort();
-    let median = times[times.len() / 2];
+    let root = common::bench_dir(dir.path());
+    generate(&root, files);
+    let t = common::time_runs(&root);
     println!(
-        "scan/dockerfiles: {files} files, {findings} findings, median {:.1} ms, {:.0} files/s (min {:.1} ms, max {:.1} ms)",
-        median.as_secs_f64() * 1e3,
-        files as f64 / median.as_secs_f64(),
-        times[0].as_secs_f64() * 1e3,
-        times[times.len() - 1].as_secs_f64() * 1e3,
+        "scan/dockerfiles: {} files, {} findings, {}",
+        t.scanned,
+        t.findings,
+        t.describe(t.scanned, "files")
     );
 }
