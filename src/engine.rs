@@ -112,10 +112,10 @@ pub fn scan_root(cwd: &Path, paths: &[PathBuf]) -> PathBuf {
 /// `per-path-ignores` globs match against: the directory of the configuration file, else
 /// the enclosing git repository, else where the scan started.
 fn project_root(settings: &Settings, start: &Path) -> PathBuf {
-    if let Some(dir) = settings.config_path.as_deref().and_then(Path::parent) {
-        if start.starts_with(dir) {
-            return dir.to_path_buf();
-        }
+    if let Some(dir) = settings.config_path.as_deref().and_then(Path::parent)
+        && start.starts_with(dir)
+    {
+        return dir.to_path_buf();
     }
     start
         .ancestors()
@@ -227,15 +227,19 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
     // on the files a pre-commit hook passes.
     let whole_project = paths.contains(&root);
     let repo_rules: &[&dyn Rule] = if whole_project { &rules } else { &[] };
+    let mut repo_errors = Vec::new();
     for rule in repo_rules {
         let mut cx = RepoContext::new(&repo, &settings.rule_options);
         // readylint: ignore[EXC101] -- one broken rule must not lose the whole run (SPEC §8); reported below
         let checked = catch_unwind(AssertUnwindSafe(|| rule.check_repo(&repo, &mut cx)));
         if checked.is_err() {
-            eprintln!(
-                "readylint: internal error in repository rule {}; its findings are incomplete",
-                rule.meta().code
-            );
+            repo_errors.push(FileError {
+                path: String::new(),
+                message: format!(
+                    "internal error in repository rule {}; its findings are incomplete; please report it",
+                    rule.meta().code
+                ),
+            });
         }
         for (path, raw) in cx.into_findings() {
             if !settings.is_enabled_for(raw.code, &path) {
@@ -271,19 +275,19 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
     for mut o in outcomes {
         o.findings
             .extend(repo_findings.remove(&o.path).unwrap_or_default());
-        if !opts.no_inline_ignores {
-            if let Some(src) = o.source.clone() {
-                report.suppressed += apply_suppressions(&src, &mut o, &settings);
-            }
+        if !opts.no_inline_ignores
+            && let Some(src) = o.source.clone()
+        {
+            report.suppressed += apply_suppressions(&src, &mut o, &settings);
         }
         report.files_scanned += usize::from(o.scanned);
         report.errors.extend(o.error);
-        if let Some(src) = &o.source {
-            if !o.findings.is_empty() {
-                report
-                    .sources
-                    .insert(o.path.clone(), Arc::from(src.text.as_str()));
-            }
+        if let Some(src) = &o.source
+            && !o.findings.is_empty()
+        {
+            report
+                .sources
+                .insert(o.path.clone(), Arc::from(src.text.as_str()));
         }
         report.findings.extend(o.findings);
     }
@@ -316,6 +320,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
             .into_iter()
             .map(|(path, message)| FileError { path, message }),
     );
+    report.errors.extend(repo_errors);
     report.errors.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(report)
 }
@@ -782,17 +787,16 @@ fn dockerfile_comments(source: &SourceFile, df: &Dockerfile) -> Vec<Comment> {
         let last = source.line_of(inst.span.end);
         for line in first..=last {
             let span = source.line_span(line);
-            if let Some(i) = source.text[span.clone()].find("# readylint:") {
-                if !df
+            if let Some(i) = source.text[span.clone()].find("# readylint:")
+                && !df
                     .comments
                     .iter()
                     .any(|c| c.start <= span.start + i && span.start + i < c.end)
-                {
-                    out.push(Comment {
-                        span: span.start + i..span.end,
-                        own_line: false,
-                    });
-                }
+            {
+                out.push(Comment {
+                    span: span.start + i..span.end,
+                    own_line: false,
+                });
             }
         }
     }

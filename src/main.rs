@@ -160,17 +160,17 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
             eprintln!("readylint: warning: {w}");
         }
     }
-    if format == Format::Github {
-        if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-            let summary = output::github::step_summary(&report);
-            let written = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&path)
-                .and_then(|mut f| f.write_all(summary.as_bytes()));
-            if let Err(e) = written {
-                eprintln!("readylint: warning: cannot write the step summary: {e}");
-            }
+    if format == Format::Github
+        && let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty())
+    {
+        let summary = output::github::step_summary(&report);
+        let written = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(summary.as_bytes()));
+        if let Err(e) = written {
+            eprintln!("readylint: warning: cannot write the step summary: {e}");
         }
     }
     match &args.output_file {

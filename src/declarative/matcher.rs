@@ -251,10 +251,11 @@ impl Matcher {
                 if node.scalar_text().is_some_and(|t| re.is_match(&t)) {
                     out.push(node.span.clone());
                 }
-            } else if let Some(m) = missing {
-                if node.is_map() && node.get(m).is_none() {
-                    out.push(key.map_or(node.span.clone(), |k| k.span.clone()));
-                }
+            } else if let Some(m) = missing
+                && node.is_map()
+                && node.get(m).is_none()
+            {
+                out.push(key.map_or(node.span.clone(), |k| k.span.clone()));
             }
         }
         out
@@ -386,10 +387,11 @@ impl Matcher {
                 if node.scalar_text().is_some_and(|t| re.is_match(&t)) {
                     out.push(node.span.clone());
                 }
-            } else if let Some(m) = missing {
-                if matches!(node.value, Value::Table(_)) && node.get(m).is_none() {
-                    out.push(key.map_or(node.span.clone(), |k| k.span.clone()));
-                }
+            } else if let Some(m) = missing
+                && matches!(node.value, Value::Table(_))
+                && node.get(m).is_none()
+            {
+                out.push(key.map_or(node.span.clone(), |k| k.span.clone()));
             }
         }
         out

@@ -435,10 +435,8 @@ fn parse_text(text: &str, source: &SourceFile) -> Dockerfile {
         let mut resume_at: Option<usize> = None;
         match pd::parse_iter(input) {
             Ok(iter) => {
-                if first_chunk {
-                    if let Some(esc) = iter_escape(input) {
-                        df.escape = esc;
-                    }
+                if first_chunk && let Some(esc) = iter_escape(input) {
+                    df.escape = esc;
                 }
                 let mut skip = synthetic;
                 for item in iter {

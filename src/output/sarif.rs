@@ -176,11 +176,11 @@ pub fn render(report: &Report) -> String {
         .errors
         .iter()
         .map(|e| {
-            json!({
-                "level": "warning",
-                "message": {"text": e.message},
-                "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(&e.path), "uriBaseId": "%SRCROOT%"}}}],
-            })
+            let mut n = json!({"level": "warning", "message": {"text": e.message}});
+            if !e.path.is_empty() {
+                n["locations"] = json!([{"physicalLocation": {"artifactLocation": {"uri": uri(&e.path), "uriBaseId": "%SRCROOT%"}}}]);
+            }
+            n
         })
         .collect();
     if report.findings.len() > MAX_RESULTS {

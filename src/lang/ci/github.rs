@@ -166,10 +166,9 @@ pub fn with_scripts<'a>(step: &Step<'a>) -> Vec<(&'a Node, String)> {
         if matches!(
             key,
             "run" | "command" | "script" | "commands" | "coverageCommand" | "test-command"
-        ) {
-            if let Some(text) = e.value.as_str() {
-                out.push((&e.value, text.to_string()));
-            }
+        ) && let Some(text) = e.value.as_str()
+        {
+            out.push((&e.value, text.to_string()));
         }
     }
     out
@@ -212,19 +211,19 @@ pub(super) fn facts(source: &SourceFile, file: &CiFile, facts: &mut CiFacts) {
             .trim_end_matches('/')
             .to_string();
         let dir = if dir == "." { String::new() } else { dir };
-        if let Some(run) = step.run() {
-            if let Some(text) = run.as_str() {
-                // `run: ${{ matrix.runs.test }}`: what runs is decided elsewhere.
-                let t = text.trim();
-                if t.starts_with("${{") && t.ends_with("}}") && t.matches("${{").count() == 1 {
-                    facts.opaque = true;
-                }
-                facts.scripts.push(CiScript {
-                    script: text.to_string(),
-                    dir: dir.clone(),
-                    span: run.span.clone(),
-                });
+        if let Some(run) = step.run()
+            && let Some(text) = run.as_str()
+        {
+            // `run: ${{ matrix.runs.test }}`: what runs is decided elsewhere.
+            let t = text.trim();
+            if t.starts_with("${{") && t.ends_with("}}") && t.matches("${{").count() == 1 {
+                facts.opaque = true;
             }
+            facts.scripts.push(CiScript {
+                script: text.to_string(),
+                dir: dir.clone(),
+                span: run.span.clone(),
+            });
         }
         if let Some(u) = step.uses().and_then(Node::as_str) {
             facts.uses.push(u.to_string());

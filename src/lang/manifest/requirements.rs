@@ -195,7 +195,7 @@ fn parse_line(line: &Line, out: &mut Vec<Entry>) {
         };
         // `-rfile` / `-cfile` / `-e.`
         let (opt, inline) = match (opt.as_str(), inline) {
-            (o, None) if o.len() > 2 && !o.starts_with("--") => {
+            (o, None) if o.len() > 2 && !o.starts_with("--") && o.is_char_boundary(2) => {
                 (o[..2].to_string(), Some(o[2..].to_string()))
             }
             (_, i) => (opt.clone(), i),

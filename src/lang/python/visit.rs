@@ -391,10 +391,8 @@ impl<'o> Walker<'o> {
 
     fn assign(&mut self, stmt: &Stmt, target: &Expr, value: Option<&Expr>, augmented: bool) {
         let module_level = self.scope == 0;
-        if module_level {
-            if let Expr::Name(n) = target {
-                self.defined.insert(n.id.to_string());
-            }
+        if module_level && let Expr::Name(n) = target {
+            self.defined.insert(n.id.to_string());
         }
         if let (Some(v), false) = (value, augmented) {
             self.bind(target, v);
@@ -556,14 +554,13 @@ fn lookup<'b>(
     }
     let mut scope = scopes.get(site.scope).and_then(|s| s.parent);
     while let Some(s) = scope {
-        if scopes[s].kind != ScopeKind::Class {
-            if let Some(b) = bindings
+        if scopes[s].kind != ScopeKind::Class
+            && let Some(b) = bindings
                 .iter()
                 .rev()
                 .find(|b| b.scope == s && b.name == name)
-            {
-                return Some(b);
-            }
+        {
+            return Some(b);
         }
         scope = scopes[s].parent;
     }
@@ -655,10 +652,10 @@ fn value(e: &Expr, depth: usize) -> Value {
             for part in f.value.iter() {
                 if let ast::FStringPart::FString(fs) = part {
                     for el in fs.elements.iter() {
-                        if let ast::InterpolatedStringElement::Interpolation(i) = el {
-                            if fields.len() < SUMMARY_WIDTH {
-                                fields.push(value(&i.expression, d));
-                            }
+                        if let ast::InterpolatedStringElement::Interpolation(i) = el
+                            && fields.len() < SUMMARY_WIDTH
+                        {
+                            fields.push(value(&i.expression, d));
                         }
                     }
                 }

@@ -250,26 +250,27 @@ fn items(
                 public_item(&t.vis, &t.ident, facts);
                 if visible && !test && is_pub(&t.vis) {
                     for ti in &t.items {
-                        if let syn::TraitItem::Fn(f) = ti {
-                            if !f.attrs.iter().any(is_doc_hidden) {
-                                facts.pub_items.push(PubItem {
-                                    span: file.span(&f.sig.ident),
-                                    documented: has_doc(&f.attrs),
-                                });
-                            }
+                        if let syn::TraitItem::Fn(f) = ti
+                            && !f.attrs.iter().any(is_doc_hidden)
+                        {
+                            facts.pub_items.push(PubItem {
+                                span: file.span(&f.sig.ident),
+                                documented: has_doc(&f.attrs),
+                            });
                         }
                     }
                 }
             }
             syn::Item::Impl(i) if i.trait_.is_none() && visible && !test => {
                 for ii in &i.items {
-                    if let syn::ImplItem::Fn(f) = ii {
-                        if is_pub(&f.vis) && !f.attrs.iter().any(is_doc_hidden) {
-                            facts.pub_items.push(PubItem {
-                                span: file.span(&f.sig.ident),
-                                documented: has_doc(&f.attrs),
-                            });
-                        }
+                    if let syn::ImplItem::Fn(f) = ii
+                        && is_pub(&f.vis)
+                        && !f.attrs.iter().any(is_doc_hidden)
+                    {
+                        facts.pub_items.push(PubItem {
+                            span: file.span(&f.sig.ident),
+                            documented: has_doc(&f.attrs),
+                        });
                     }
                 }
             }

@@ -144,10 +144,11 @@ impl Imports {
         if resolved == target {
             return true;
         }
-        if path.segments.len() == 1 && path.leading_colon.is_none() {
-            if let Some((parent, last)) = target.rsplit_once("::") {
-                return resolved == last && self.globs.iter().any(|g| g == parent);
-            }
+        if path.segments.len() == 1
+            && path.leading_colon.is_none()
+            && let Some((parent, last)) = target.rsplit_once("::")
+        {
+            return resolved == last && self.globs.iter().any(|g| g == parent);
         }
         false
     }

@@ -108,10 +108,10 @@ pub fn is_test_attr(attrs: &[syn::Attribute]) -> bool {
         ) {
             return true;
         }
-        if path.is_ident("cfg") {
-            if let syn::Meta::List(list) = &a.meta {
-                return cfg_needs_test(&list.tokens);
-            }
+        if path.is_ident("cfg")
+            && let syn::Meta::List(list) = &a.meta
+        {
+            return cfg_needs_test(&list.tokens);
         }
         false
     })

@@ -127,10 +127,9 @@ fn in_workspace(repo: &RepoIndex, dir: &str) -> bool {
             .parsed()
             .find(|(s, _)| s.rel_path == manifest)
             .and_then(|(_, f)| f.manifest.as_deref())
+            && doc.root.get("workspace").is_some()
         {
-            if doc.root.get("workspace").is_some() {
-                return true;
-            }
+            return true;
         }
     }
     false

@@ -94,13 +94,12 @@ impl<'a> Graph<'a> {
                     if let Entry::Include {
                         path, constraint, ..
                     } = e
+                        && let Some(to) = resolve(&src.rel_path, path)
                     {
-                        if let Some(to) = resolve(&src.rel_path, path) {
-                            edges
-                                .entry(src.rel_path.as_str())
-                                .or_default()
-                                .push((to, *constraint));
-                        }
+                        edges
+                            .entry(src.rel_path.as_str())
+                            .or_default()
+                            .push((to, *constraint));
                     }
                 }
             }

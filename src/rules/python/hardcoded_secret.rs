@@ -119,16 +119,17 @@ impl Rule for HardcodedSecret {
                 ValueKind::Subscript(_, key) => key.as_str(),
                 _ => None,
             };
-            if let Some(name) = name {
-                if is_secret_assignment(name) && secret_value(name, value).is_some() {
-                    cx.report(
-                        &Self::META,
-                        value.span.clone(),
-                        format!("hardcoded secret assigned to `{name}`"),
-                        help,
-                    );
-                    continue;
-                }
+            if let Some(name) = name
+                && is_secret_assignment(name)
+                && secret_value(name, value).is_some()
+            {
+                cx.report(
+                    &Self::META,
+                    value.span.clone(),
+                    format!("hardcoded secret assigned to `{name}`"),
+                    help,
+                );
+                continue;
             }
             let mut found = Vec::new();
             dict_secrets(value, &mut found, 0);

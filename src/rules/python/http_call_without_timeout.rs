@@ -80,15 +80,14 @@ fn kind(call: &Call) -> Option<(Kind, String)> {
     if let Some(f) = q
         .strip_prefix("requests.")
         .map(|f| f.strip_prefix("api.").unwrap_or(f))
+        && REQUESTS_METHODS.contains(&f)
     {
-        if REQUESTS_METHODS.contains(&f) {
-            return Some((Kind::Requests, q.to_string()));
-        }
+        return Some((Kind::Requests, q.to_string()));
     }
-    if let Some(f) = q.strip_prefix("httpx.") {
-        if HTTPX_FUNCTIONS.contains(&f) || f == "Client" || f == "AsyncClient" {
-            return Some((Kind::Httpx, q.to_string()));
-        }
+    if let Some(f) = q.strip_prefix("httpx.")
+        && (HTTPX_FUNCTIONS.contains(&f) || f == "Client" || f == "AsyncClient")
+    {
+        return Some((Kind::Httpx, q.to_string()));
     }
     let stdlib = match q {
         "urllib.request.urlopen" => Some(3),

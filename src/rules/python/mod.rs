@@ -86,10 +86,10 @@ pub fn log_method(call: &Call) -> Option<&str> {
     if !LOG_METHODS.contains(&method) {
         return None;
     }
-    if let Some(origin) = call.receiver_origin.as_deref() {
-        if is_logger_origin(origin) {
-            return Some(method);
-        }
+    if let Some(origin) = call.receiver_origin.as_deref()
+        && is_logger_origin(origin)
+    {
+        return Some(method);
     }
     let last = call.receiver()?.last_name()?.to_ascii_lowercase();
     let last = last.trim_start_matches('_');

@@ -101,10 +101,10 @@ pub fn local_uses<'a>(body: &'a syn::Block, name: &str) -> LocalUses<'a> {
     }
     impl<'a> Visit<'a> for V<'a, '_> {
         fn visit_local(&mut self, l: &'a syn::Local) {
-            if pat_is(&l.pat, self.name) {
-                if let Some(init) = &l.init {
-                    self.out.values.push(&init.expr);
-                }
+            if pat_is(&l.pat, self.name)
+                && let Some(init) = &l.init
+            {
+                self.out.values.push(&init.expr);
             }
             visit::visit_local(self, l);
         }

@@ -122,17 +122,16 @@ impl Rule for SwallowedError {
             Node::Expr(syn::Expr::If(i))
                 if i.else_branch.is_none() && i.then_branch.stmts.is_empty() =>
             {
-                if let syn::Expr::Let(l) = &*i.cond {
-                    if is_err_pattern(&l.pat)
-                        && !file.has_intent_comment(&file.span(&i.then_branch))
-                    {
-                        cx.report(
-                            &Self::META,
-                            file.span_between(&i.if_token, &i.then_branch),
-                            "`if let Err(..)` with an empty body drops the error",
-                            "log the error in the body, or propagate it with `?`",
-                        );
-                    }
+                if let syn::Expr::Let(l) = &*i.cond
+                    && is_err_pattern(&l.pat)
+                    && !file.has_intent_comment(&file.span(&i.then_branch))
+                {
+                    cx.report(
+                        &Self::META,
+                        file.span_between(&i.if_token, &i.then_branch),
+                        "`if let Err(..)` with an empty body drops the error",
+                        "log the error in the body, or propagate it with `?`",
+                    );
                 }
             }
             Node::Stmt(syn::Stmt::Expr(syn::Expr::MethodCall(m), Some(_)))
