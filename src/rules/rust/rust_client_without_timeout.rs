@@ -45,8 +45,10 @@ declare_rule! {
     ///
     /// ## Known limits
     /// A builder that is passed to or returned from another function is not followed,
-    /// and is not flagged. A `reqwest::Client::new()` whose every request sets
-    /// `.timeout(..)` is still flagged: set the timeout on the client instead.
+    /// and is not flagged. A `reqwest::Client::new()` used for one request in the same
+    /// chain that sets `.timeout(..)` on the request is fine; one kept in a variable
+    /// whose requests each set `.timeout(..)` is still flagged: set the timeout on the
+    /// client instead.
     pub RustClientWithoutTimeout,
     code = "NET003", name = "rust-client-without-timeout", category = Timeouts, severity = Warning,
 }
@@ -200,6 +202,14 @@ impl Rule for RustClientWithoutTimeout {
                 "reqwest::blocking::Client::new",
                 "reqwest::blocking::Client::default",
             ]) {
+                // `Client::new().get(url).timeout(..).send()`: a client for one request
+                // that sets its own timeout.
+                if scope
+                    .fn_body
+                    .is_some_and(|body| request_sets_timeout(body, expr))
+                {
+                    return;
+                }
                 (
                     format!("`{t}()` builds a client without a timeout"),
                     "use `Client::builder().timeout(Duration::from_secs(..)).build()`",
@@ -260,4 +270,31 @@ impl Rule for RustClientWithoutTimeout {
             }
         }
     }
+}
+
+/// Whether `call` (a `Client::new()`) is the root of a method chain in `body` that sets
+/// a per-request `.timeout(..)`.
+fn request_sets_timeout(body: &syn::Block, call: &syn::Expr) -> bool {
+    struct Finder<'c> {
+        call: &'c syn::Expr,
+        found: bool,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
+        fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+            if self.found {
+                return;
+            }
+            let c = super::chain(&m.receiver);
+            if std::ptr::eq(c.root, self.call)
+                && (m.method == "timeout" || c.methods.iter().any(|x| x.method == "timeout"))
+            {
+                self.found = true;
+                return;
+            }
+            syn::visit::visit_expr_method_call(self, m);
+        }
+    }
+    let mut f = Finder { call, found: false };
+    syn::visit::Visit::visit_block(&mut f, body);
+    f.found
 }
