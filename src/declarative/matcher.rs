@@ -245,20 +245,20 @@ impl Matcher {
         else {
             return Vec::new();
         };
-        let mut out = Vec::new();
-        for (key, node) in doc.select(path) {
-            if let Some(re) = value {
-                if node.scalar_text().is_some_and(|t| re.is_match(&t)) {
-                    out.push(node.span.clone());
-                }
-            } else if let Some(m) = missing
-                && node.is_map()
-                && node.get(m).is_none()
-            {
-                out.push(key.map_or(node.span.clone(), |k| k.span.clone()));
-            }
-        }
-        out
+        key_path_hits(
+            doc.select(path).into_iter().map(|(key, node)| {
+                let missing_key = missing
+                    .as_ref()
+                    .is_some_and(|m| node.is_map() && node.get(m).is_none());
+                (
+                    key.map(|k| k.span.clone()),
+                    node.span.clone(),
+                    node.scalar_text(),
+                    missing_key,
+                )
+            }),
+            value.as_ref(),
+        )
     }
 
     pub fn match_python(&self, file: &crate::lang::python::PythonFile) -> Vec<Span> {
@@ -381,21 +381,37 @@ impl Matcher {
         else {
             return Vec::new();
         };
-        let mut out = Vec::new();
-        for (key, node) in doc.select(path) {
-            if let Some(re) = value {
-                if node.scalar_text().is_some_and(|t| re.is_match(&t)) {
-                    out.push(node.span.clone());
-                }
-            } else if let Some(m) = missing
-                && matches!(node.value, Value::Table(_))
-                && node.get(m).is_none()
-            {
-                out.push(key.map_or(node.span.clone(), |k| k.span.clone()));
-            }
-        }
-        out
+        key_path_hits(
+            doc.select(path).into_iter().map(|(key, node)| {
+                let missing_key = missing.as_ref().is_some_and(|m| {
+                    matches!(node.value, Value::Table(_)) && node.get(m).is_none()
+                });
+                (
+                    key.map(|k| k.span.clone()),
+                    node.span.clone(),
+                    node.scalar_text(),
+                    missing_key,
+                )
+            }),
+            value.as_ref(),
+        )
     }
+}
+
+/// The spans a key-path matcher reports, from each selected node's (key span, node
+/// span, scalar text, whether it is a mapping that lacks the `missing` key): with a
+/// `value` regex, the values that match it; without, the keys of the mappings that lack
+/// the key.
+fn key_path_hits(
+    selected: impl Iterator<Item = (Option<Span>, Span, Option<String>, bool)>,
+    value: Option<&Regex>,
+) -> Vec<Span> {
+    selected
+        .filter_map(|(key, node, text, missing_key)| match value {
+            Some(re) => text.is_some_and(|t| re.is_match(&t)).then_some(node),
+            None => missing_key.then(|| key.unwrap_or(node)),
+        })
+        .collect()
 }
 
 /// The argument text of an instruction with line continuations and comment lines
