@@ -30,6 +30,8 @@ pub struct RepoIndex {
     sources: BTreeMap<String, (Arc<SourceFile>, FileFacts)>,
     /// `project-type` from the configuration.
     project_type: crate::config::ProjectType,
+    /// The Rust crates of the repository, built once from the facts on first use.
+    crate_model: std::sync::OnceLock<crate::lang::rust::crates::CrateModel>,
 }
 
 impl RepoIndex {
@@ -38,6 +40,7 @@ impl RepoIndex {
             files: files.into_iter().collect(),
             sources: BTreeMap::new(),
             project_type: crate::config::ProjectType::Auto,
+            crate_model: std::sync::OnceLock::new(),
         }
     }
 
@@ -55,6 +58,14 @@ impl RepoIndex {
     pub fn add_source(&mut self, source: Arc<SourceFile>, facts: FileFacts) {
         self.sources
             .insert(source.rel_path.clone(), (source, facts));
+        self.crate_model = std::sync::OnceLock::new();
+    }
+
+    /// The Rust crates and their files' roles, built on first use and shared by the
+    /// repository rules that need it (LOG101, DOC003).
+    pub fn crate_model(&self) -> &crate::lang::rust::crates::CrateModel {
+        self.crate_model
+            .get_or_init(|| crate::lang::rust::crates::CrateModel::build(self))
     }
 
     pub fn contains(&self, rel_path: &str) -> bool {

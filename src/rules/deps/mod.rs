@@ -162,12 +162,6 @@ pub fn in_python_library(repo: &RepoIndex, rel_path: &str) -> bool {
     }
 }
 
-/// Dockerfiles of development environments (`.devcontainer/`, `.codesandbox/`,
-/// `.gitpod.Dockerfile`), not of production images.
-pub fn is_dev_environment(source: &crate::source::SourceFile) -> bool {
-    crate::rules::docker::is_not_production(source)
-}
-
 /// A `package.json` is an application when it is `"private": true` (it is never
 /// published, so nothing but its own lockfile pins what it runs with).
 pub fn package_json_is_app(repo: &RepoIndex, doc: &JsonDoc) -> bool {

@@ -41,7 +41,7 @@ impl Rule for UnpinnedBaseImage {
     rule_meta!();
 
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
-        if super::is_dev_environment(cx.source) {
+        if crate::rules::docker::is_not_production(cx.source) {
             return;
         }
         for (index, inst) in df.instructions.iter().enumerate() {

@@ -139,7 +139,7 @@ impl Rule for UnpinnedOsPackage {
     rule_meta!();
 
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
-        if super::is_dev_environment(cx.source) {
+        if crate::rules::docker::is_not_production(cx.source) {
             return;
         }
         for (_, inst) in runs(df) {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::lang::rust::crates::{CrateModel, RustFacts, SourceFacts};
+use crate::lang::rust::crates::{RustFacts, SourceFacts};
 use crate::repo::RepoIndex;
 use crate::rule::{OptionKind, OptionMeta, RepoContext, Rule};
 use crate::source::Span;
@@ -75,7 +75,7 @@ impl Rule for LowRustdocCoverage {
 
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let min = cx.option_int(&Self::META, "min-coverage", 50).clamp(0, 100) as usize;
-        let model = CrateModel::build(repo);
+        let model = repo.crate_model();
         let facts: BTreeMap<&str, &SourceFacts> = repo
             .parsed()
             .filter_map(|(src, f)| match &f.rust {

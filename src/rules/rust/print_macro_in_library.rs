@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::lang::rust::crates::{CrateModel, Roles, RustFacts, SourceFacts, allow_bit};
+use crate::lang::rust::crates::{RustFacts, SourceFacts, allow_bit};
 use crate::repo::RepoIndex;
 use crate::rule::{RepoContext, Rule};
 use crate::{declare_rule, rule_meta};
@@ -62,7 +62,7 @@ impl Rule for PrintMacroInLibrary {
     rule_meta!();
 
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
-        let model = CrateModel::build(repo);
+        let model = repo.crate_model();
         let facts: BTreeMap<&str, &SourceFacts> = repo
             .parsed()
             .filter_map(|(src, f)| match &f.rust {
@@ -101,7 +101,7 @@ impl Rule for PrintMacroInLibrary {
                         "`dbg!` left in the code",
                         "remove it, or log the value with `tracing::debug!`",
                     );
-                } else if is_library(roles) && !f.cli && !application {
+                } else if roles.is_library_only() && !f.cli && !application {
                     cx.report(
                         &Self::META,
                         path,
@@ -113,8 +113,4 @@ impl Rule for PrintMacroInLibrary {
             }
         }
     }
-}
-
-fn is_library(r: &Roles) -> bool {
-    r.is_library_only()
 }
