@@ -1,0 +1,83 @@
+//! Snapshots of what every fixture tree renders: each finding's position and span end,
+//! rule, severity, message and help. The strict annotations in `fixtures.rs` pin *which*
+//! lines are flagged; these pin *what is said* there, so a wrong column, a shifted span
+//! end or a garbled message fails a test. Update with `INSTA_UPDATE=always cargo test
+//! --test snapshots` (or `cargo insta review`) and read the diff before committing.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use readylint::config::CliOverrides;
+use readylint::{RunOptions, run};
+
+fn render(root: &Path) -> BTreeMap<String, String> {
+    let report = run(&RunOptions {
+        paths: vec![root.to_path_buf()],
+        root: Some(root.to_path_buf()),
+        overrides: CliOverrides {
+            no_config: true,
+            ..CliOverrides::default()
+        },
+        ..RunOptions::default()
+    })
+    .expect("the fixture run succeeds");
+    // One snapshot per top-level folder of the tree (per rule group), so diffs stay small.
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    for f in &report.findings {
+        let mut parts = f.path.split('/');
+        let group = match (parts.next(), parts.next()) {
+            (Some(a), Some(b)) if !b.contains('.') => format!("{a}-{b}"),
+            (Some(a), _) if !a.contains('.') => a.to_string(),
+            _ => "root".to_string(),
+        };
+        let text = out.entry(group).or_default();
+        text.push_str(&format!(
+            "{}:{}:{}-{}:{} {} [{}] {}\n    help: {}\n",
+            f.path,
+            f.line,
+            f.column,
+            f.end_line,
+            f.end_column,
+            f.rule,
+            f.severity,
+            f.message,
+            f.help
+        ));
+    }
+    out
+}
+
+fn snapshot_tree(name: &str, root: PathBuf) {
+    let rendered = render(&root);
+    assert!(!rendered.is_empty(), "{name}: no findings at all");
+    for (group, text) in rendered {
+        let snap = format!("{name}__{group}").replace(['/', '.'], "_");
+        insta::assert_snapshot!(snap, text);
+    }
+}
+
+#[test]
+fn rule_fixtures_render_as_pinned() {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    snapshot_tree("rules", base.join("rules"));
+}
+
+#[test]
+fn repository_fixtures_render_as_pinned() {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/repos");
+    let mut repos: Vec<PathBuf> = std::fs::read_dir(&base)
+        .expect("fixtures/repos")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    repos.sort();
+    for repo in repos {
+        let name = repo.file_name().unwrap().to_string_lossy().to_string();
+        let rendered = render(&repo);
+        for (group, text) in rendered {
+            let snap = format!("repo_{name}__{group}").replace(['/', '.'], "_");
+            insta::assert_snapshot!(snap, text);
+        }
+    }
+}
