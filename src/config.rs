@@ -36,15 +36,7 @@ impl FailOn {
     }
 }
 
-/// The project kind, for rules that treat services, libraries and CLIs differently.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ProjectType {
-    #[default]
-    Auto,
-    Service,
-    Library,
-    Cli,
-}
+pub use crate::repo::ProjectType;
 
 /// `[rules.CODE]`: option name → value.
 type RawOptions = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
@@ -113,6 +105,9 @@ impl Settings {
                 .per_path_ignores
                 .iter()
                 .any(|(glob, codes)| codes.contains(rule) && glob.is_match(rel_path))
+            && !self.registry.find(rule).is_some_and(|m| {
+                !m.skips.is_empty() && crate::roles::Roles::of_path(rel_path).any(m.skips)
+            })
     }
 
     /// Whether `rel_path` (or a directory above it) matches an `exclude` pattern.
@@ -491,7 +486,7 @@ fn load_registry(
             });
         }
         for rule in declarative::load_path(dir)? {
-            let m = *crate::rule::Rule::meta(&rule);
+            let m = *crate::rule::RuleInfo::meta(&rule);
             let standard = Registry::standard();
             if let Some(other) = standard.find(m.code).or_else(|| standard.find(m.name)) {
                 return Err(UsageError(format!(

@@ -10,202 +10,7 @@ use std::sync::Mutex;
 
 use ignore::{WalkBuilder, WalkState};
 
-/// What a file is, as far as the rules are concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FileKind {
-    Dockerfile,
-    /// Any `*.toml` file.
-    Toml,
-    /// Any other `*.yml` / `*.yaml` file (Helm values, Compose, Kubernetes manifests).
-    Yaml,
-    /// A dependency manifest: `Cargo.toml`, `pyproject.toml`, `Pipfile`, `package.json`
-    /// or a requirements file (TOML manifests are also checked as [`FileKind::Toml`]).
-    Manifest(crate::lang::manifest::ManifestKind),
-    /// A file no front end reads, selected by a declarative rule's globs.
-    Text,
-    /// `*.rs`.
-    Rust,
-    /// `.github/workflows/*.yml|yaml`
-    GithubWorkflow,
-    /// `action.yml` / `action.yaml`
-    GithubAction,
-    /// `.gitlab-ci.yml`, `*.gitlab-ci.yml`, YAML under `.gitlab/` or `.gitlab-ci/`
-    GitlabCi,
-    /// Task runners CI commands hide behind: `Makefile`, `justfile`, `tox.ini`,
-    /// `noxfile.py`, `package.json`.
-    TaskFile,
-    /// The README at the root of the scan.
-    Readme,
-    /// `*.py` and `*.pyi`.
-    Python,
-}
-
-/// `Dockerfile.<ext>` names that are source code, documents, templates or data, not
-/// Dockerfile variants such as `Dockerfile.prod` or `Dockerfile.alpine`.
-const NOT_DOCKERFILE_EXTENSIONS: &[&str] = &[
-    // documents and data
-    "md",
-    "rst",
-    "txt",
-    "adoc",
-    "html",
-    "xml",
-    "json",
-    "yml",
-    "yaml",
-    "toml",
-    "ini",
-    "cfg",
-    "csv",
-    "lock",
-    "log",
-    "dockerignore",
-    // templates and backups
-    "j2",
-    "jinja",
-    "jinja2",
-    "tmpl",
-    "tpl",
-    "template",
-    "erb",
-    "mustache",
-    "hbs",
-    "in",
-    "bak",
-    "orig",
-    "swp",
-    "old",
-    "dist",
-    "sample",
-    "example",
-    // source code
-    "rs",
-    "py",
-    "pyi",
-    "go",
-    "js",
-    "mjs",
-    "cjs",
-    "ts",
-    "tsx",
-    "jsx",
-    "rb",
-    "java",
-    "kt",
-    "scala",
-    "c",
-    "h",
-    "cc",
-    "cpp",
-    "hpp",
-    "cs",
-    "swift",
-    "php",
-    "pl",
-    "lua",
-    "sh",
-    "bash",
-    "zsh",
-    "ps1",
-    "bat",
-    "cmd",
-    "nix",
-    "bzl",
-    "star",
-    "hcl",
-    "tf",
-    "cue",
-    "jsonnet",
-    "mk",
-    "gradle",
-    "groovy",
-    "el",
-    "vim",
-    "snap",
-    "diff",
-    "patch",
-];
-
-/// Classifies a path by its name.
-pub fn classify(rel_path: &str) -> Option<FileKind> {
-    // Dependency manifests first: `Cargo.toml` also feeds the Rust rules' crate model,
-    // and `package.json` the CI rules' task runners, from the same parse.
-    if let Some(m) = crate::lang::manifest::ManifestKind::classify(rel_path) {
-        return Some(FileKind::Manifest(m));
-    }
-    classify_ci(rel_path).or_else(|| classify_dockerfile(rel_path))
-}
-
-/// CI configuration, task runners and the root README.
-fn classify_ci(rel_path: &str) -> Option<FileKind> {
-    let name = crate::repo::file_name(rel_path);
-    let dir = crate::repo::parent_dir(rel_path);
-    let lower = name.to_ascii_lowercase();
-    let yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
-    if yaml && (dir == ".github/workflows" || dir.ends_with("/.github/workflows")) {
-        return Some(FileKind::GithubWorkflow);
-    }
-    if lower == "action.yml" || lower == "action.yaml" {
-        return Some(FileKind::GithubAction);
-    }
-    let in_gitlab_dir = dir
-        .split('/')
-        .any(|d| d == ".gitlab" || d == ".gitlab-ci" || d == "gitlab-ci");
-    if lower == ".gitlab-ci.yml"
-        || lower == ".gitlab-ci.yaml"
-        || lower.ends_with(".gitlab-ci.yml")
-        || lower.ends_with(".gitlab-ci.yaml")
-        || (yaml && in_gitlab_dir)
-    {
-        return Some(FileKind::GitlabCi);
-    }
-    if crate::lang::ci::tasks::runner_of(name).is_some() {
-        return Some(FileKind::TaskFile);
-    }
-    if dir.is_empty() && (lower == "readme" || lower.starts_with("readme.")) {
-        return Some(FileKind::Readme);
-    }
-    None
-}
-
-fn classify_dockerfile(rel_path: &str) -> Option<FileKind> {
-    let name = crate::repo::file_name(rel_path);
-    if name.ends_with(".rs") {
-        return Some(FileKind::Rust);
-    }
-    let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".py") || lower.ends_with(".pyi") {
-        return Some(FileKind::Python);
-    }
-    let dotted = |prefix: &str| {
-        lower.strip_prefix(prefix).is_some_and(|ext| {
-            let last = ext.rsplit('.').next().unwrap_or(ext);
-            !NOT_DOCKERFILE_EXTENSIONS.contains(&last)
-        })
-    };
-    let is_dockerfile = lower == "dockerfile"
-        || lower == "containerfile"
-        || dotted("dockerfile.")
-        || dotted("containerfile.")
-        || lower.ends_with(".dockerfile")
-        || lower.ends_with(".containerfile");
-    if is_dockerfile {
-        Some(FileKind::Dockerfile)
-    } else if lower.ends_with(".toml") {
-        Some(FileKind::Toml)
-    } else if lower.ends_with(".yml") || lower.ends_with(".yaml") {
-        Some(FileKind::Yaml)
-    } else {
-        None
-    }
-}
-
-impl FileKind {
-    /// Kinds that are read only when an enabled rule asks for them.
-    pub fn is_optional(self) -> bool {
-        matches!(self, FileKind::Toml | FileKind::Yaml)
-    }
-}
+use crate::lang::{self, FileKind};
 
 /// One file the walk found.
 #[derive(Debug, Clone)]
@@ -214,7 +19,8 @@ pub enum Entry {
     File {
         rel_path: String,
         abs_path: PathBuf,
-        kind: FileKind,
+        /// The kinds it is read as: its primary kind first ([`lang::classify`]).
+        kinds: Vec<FileKind>,
     },
     /// A file of a kind we check that cannot be read as such.
     Skipped { rel_path: String, reason: String },
@@ -373,7 +179,7 @@ pub fn walk(root: &Path, paths: &[PathBuf], opts: &WalkOptions<'_>) -> Walk {
                     push_file(out, &rel, entry.path(), opts);
                 } else if ft.is_symlink() {
                     if let Some(reason) = symlink_problem(entry.path(), canonical_root) {
-                        if classify(&rel).is_some() {
+                        if !lang::classify(&rel).is_empty() {
                             lock(out).entries.push(Entry::Skipped {
                                 rel_path: rel,
                                 reason,
@@ -383,7 +189,7 @@ pub fn walk(root: &Path, paths: &[PathBuf], opts: &WalkOptions<'_>) -> Walk {
                         // A link to a file inside the root: that file is walked itself.
                         lock(out).all_files.push(rel);
                     }
-                } else if classify(&rel).is_some() {
+                } else if !lang::classify(&rel).is_empty() {
                     lock(out).entries.push(Entry::Skipped {
                         rel_path: rel,
                         reason: "not a regular file (a FIFO, socket or device); not read".into(),
@@ -410,14 +216,17 @@ fn lock(m: &Mutex<Walk>) -> std::sync::MutexGuard<'_, Walk> {
 }
 
 fn push_file(out: &Mutex<Walk>, rel: &str, abs: &Path, opts: &WalkOptions<'_>) {
-    let kind = classify(rel).or_else(|| (opts.also_read)(rel).then_some(FileKind::Text));
+    let mut kinds = lang::classify(rel);
+    if kinds.is_empty() && (opts.also_read)(rel) {
+        kinds.push(FileKind::Text);
+    }
     let mut w = lock(out);
     w.all_files.push(rel.to_string());
-    if let Some(kind) = kind {
+    if !kinds.is_empty() {
         w.entries.push(Entry::File {
             rel_path: rel.to_string(),
             abs_path: abs.to_path_buf(),
-            kind,
+            kinds,
         });
     }
 }
@@ -429,13 +238,14 @@ fn add_dockerignores(root: &Path, walk: &mut Walk) {
     let mut found = Vec::new();
     for e in &walk.entries {
         let Entry::File {
-            abs_path,
-            kind: FileKind::Dockerfile,
-            ..
+            abs_path, kinds, ..
         } = e
         else {
             continue;
         };
+        if kinds.first() != Some(&FileKind::Dockerfile) {
+            continue;
+        }
         if let Some(name) = abs_path.file_name() {
             let own = abs_path.with_file_name(format!("{}.dockerignore", name.to_string_lossy()));
             if own.is_file() {
@@ -491,61 +301,5 @@ fn symlink_problem(path: &Path, root: &Path) -> Option<String> {
             Some("symbolic link to something that is not a regular file; not followed".into())
         }
         Ok(_) => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dockerfile_names() {
-        for yes in [
-            "Dockerfile",
-            "dockerfile",
-            "sub/Dockerfile.prod",
-            "api.Dockerfile",
-            "x.dockerfile",
-            "Containerfile",
-        ] {
-            assert_eq!(classify(yes), Some(FileKind::Dockerfile), "{yes}");
-        }
-        for no in [
-            "Dockerfile.dockerignore",
-            "Dockerfile.md",
-            "Dockerfile.j2",
-            "docs/README.md",
-        ] {
-            assert_eq!(classify(no), None, "{no}");
-        }
-        // Other YAML is generic (read only for rules that ask for it).
-        assert_eq!(classify("docker-compose.yml"), Some(FileKind::Yaml));
-    }
-
-    #[test]
-    fn ci_names() {
-        for (path, kind) in [
-            (".github/workflows/ci.yml", FileKind::GithubWorkflow),
-            (
-                "fixtures/x/.github/workflows/t.yaml",
-                FileKind::GithubWorkflow,
-            ),
-            (".github/actions/setup/action.yml", FileKind::GithubAction),
-            (".gitlab-ci.yml", FileKind::GitlabCi),
-            ("ci/test.gitlab-ci.yml", FileKind::GitlabCi),
-            (".gitlab/ci/lint.yml", FileKind::GitlabCi),
-            ("Makefile", FileKind::TaskFile),
-            (
-                "web/package.json",
-                FileKind::Manifest(crate::lang::manifest::ManifestKind::PackageJson),
-            ),
-            ("README.md", FileKind::Readme),
-        ] {
-            assert_eq!(classify(path), Some(kind), "{path}");
-        }
-        for no in [".github/workflows/README.md", "docs/README.md"] {
-            assert_eq!(classify(no), None, "{no}");
-        }
-        assert_eq!(classify(".github/dependabot.yml"), Some(FileKind::Yaml));
     }
 }

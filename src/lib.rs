@@ -19,8 +19,10 @@ pub mod lang;
 pub mod output;
 pub mod registry;
 pub mod repo;
+pub mod roles;
 pub mod rule;
 pub mod rules;
+pub mod secrets;
 pub mod source;
 pub mod suppress;
 

@@ -65,11 +65,13 @@ pub fn builtin() -> &'static [&'static dyn Rule] {
 #[derive(Debug)]
 struct EngineRule(RuleMeta);
 
-impl Rule for EngineRule {
+impl crate::rule::RuleInfo for EngineRule {
     fn meta(&self) -> &RuleMeta {
         &self.0
     }
 }
+
+impl Rule for EngineRule {}
 
 /// The rules of one run: the built-in ones, the embedded packs of `rules/`, and the
 /// user's packs from `rule-dirs`. Codes are unique across all of them.

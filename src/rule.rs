@@ -10,14 +10,16 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::discover::FileKind;
+use crate::lang::FileKind;
 use crate::lang::ci::CiFile;
+use crate::lang::compose::ComposeFile;
 use crate::lang::dockerfile::Dockerfile;
 use crate::lang::manifest::Manifest;
 use crate::lang::python::PythonFile;
 use crate::lang::rust::{Node, RustFile, Scope};
 use crate::lang::toml::TomlDoc;
 use crate::repo::{FileFacts, RepoIndex};
+use crate::roles::Role;
 use crate::source::{SourceFile, Span};
 
 /// What part of production readiness a rule guards.
@@ -173,17 +175,25 @@ pub struct RuleMeta {
     pub options: &'static [OptionMeta],
     /// Whether the rule guards a security property (SARIF tags and security-severity).
     pub security: bool,
+    /// Files of these roles are not checked by this rule ([`crate::roles`]).
+    pub skips: &'static [Role],
 }
 
 impl RuleMeta {
-    /// The documentation as markdown, with the doc-comment indentation removed.
+    /// The documentation as markdown, with the doc-comment indentation removed, and the
+    /// roles of files it skips listed from [`RuleMeta::skips`].
     pub fn docs(&self) -> String {
         let mut out = String::with_capacity(self.raw_docs.len());
         for line in self.raw_docs.lines() {
             out.push_str(line.strip_prefix(' ').unwrap_or(line));
             out.push('\n');
         }
-        out.trim_end().to_string() + "\n"
+        let mut out = out.trim_end().to_string() + "\n";
+        if !self.skips.is_empty() {
+            out.push_str("\n## Files it skips\n");
+            out.push_str(&crate::roles::skipped_roles_doc(self.skips));
+        }
+        out
     }
 
     /// The markdown body of one `## Heading` section, if present.
@@ -221,6 +231,7 @@ macro_rules! declare_rule {
         category = $cat:ident,
         severity = $sev:ident
         $(, security = $sec:literal)?
+        $(, skips = $skips:expr)?
         $(, options = [$($opt:expr),* $(,)?])?
         $(,)?
     ) => {
@@ -236,24 +247,39 @@ macro_rules! declare_rule {
                 raw_docs: concat!($($doc, "\n"),*),
                 options: &[$($($opt),*)?],
                 security: $crate::declare_rule!(@security $($sec)?),
+                skips: $crate::declare_rule!(@skips $($skips)?),
             };
+        }
+
+        impl $crate::rule::RuleInfo for $ty {
+            fn meta(&self) -> &$crate::rule::RuleMeta {
+                &Self::META
+            }
         }
     };
     (@security $sec:literal) => { $sec };
     (@security) => { false };
+    (@skips $skips:expr) => { $skips };
+    (@skips) => { &[] };
+}
+
+/// What a rule is: [`declare_rule!`] implements it from the rule's declaration.
+pub trait RuleInfo {
+    fn meta(&self) -> &RuleMeta;
 }
 
 /// A check. The engine calls the method for each parsed file of the matching kind, and
 /// `check_repo` once over the repository index.
-pub trait Rule: Send + Sync {
-    fn meta(&self) -> &RuleMeta;
-
+pub trait Rule: RuleInfo + Send + Sync {
     fn check_dockerfile(&self, _file: &Dockerfile, _cx: &mut Context<'_>) {}
 
     fn check_toml(&self, _file: &TomlDoc, _cx: &mut Context<'_>) {}
 
     /// A YAML file that is not CI configuration (Helm values, Compose files, …).
     fn check_yaml(&self, _file: &crate::lang::yaml::Yaml, _cx: &mut Context<'_>) {}
+
+    /// A Docker Compose file (also handed over as YAML).
+    fn check_compose(&self, _file: &ComposeFile, _cx: &mut Context<'_>) {}
 
     /// Called for every dependency manifest (`Cargo.toml`, `pyproject.toml`, `Pipfile`,
     /// `package.json`, requirements files).
@@ -302,16 +328,6 @@ pub trait Rule: Send + Sync {
 
     /// Called once per run, after every file was checked, over the repository index.
     fn check_repo(&self, _repo: &RepoIndex, _cx: &mut RepoContext<'_>) {}
-}
-
-/// Implements [`Rule::meta`] for a rule declared with [`declare_rule!`].
-#[macro_export]
-macro_rules! rule_meta {
-    () => {
-        fn meta(&self) -> &$crate::rule::RuleMeta {
-            &Self::META
-        }
-    };
 }
 
 /// Values of one rule's options, validated against its [`OptionMeta`] when the

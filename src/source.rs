@@ -96,6 +96,16 @@ impl SourceFile {
     }
 }
 
+/// The directory part of a repository-relative path ("" at the root).
+pub fn parent_dir(rel_path: &str) -> &str {
+    rel_path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// The file name of a repository-relative path.
+pub fn file_name(rel_path: &str) -> &str {
+    rel_path.rsplit_once('/').map_or(rel_path, |(_, f)| f)
+}
+
 fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
     text.bytes()
         .enumerate()

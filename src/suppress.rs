@@ -151,6 +151,30 @@ pub fn hash_comments(source: &SourceFile) -> Vec<Comment> {
     out
 }
 
+/// Comments that may hold `readylint:` directives: a `#` at the start of a line or after
+/// whitespace, to the end of the line.
+pub fn yaml_comments(source: &SourceFile) -> Vec<Comment> {
+    let mut out = Vec::new();
+    for line in 1..=source.line_count() {
+        let span = source.line_span(line);
+        let text = &source.text[span.clone()];
+        let Some(at) = text.find("readylint:") else {
+            continue;
+        };
+        let Some(hash) = text[..at].rfind('#') else {
+            continue;
+        };
+        if hash > 0 && !text[..hash].ends_with([' ', '\t']) {
+            continue;
+        }
+        out.push(Comment {
+            span: span.start + hash..span.end,
+            own_line: text[..hash].trim().is_empty(),
+        });
+    }
+    out
+}
+
 /// Comments of a file in an unknown language: a `#` or `//` marker directly before
 /// `readylint:`.
 pub fn marker_comments(source: &SourceFile) -> Vec<Comment> {

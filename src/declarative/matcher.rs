@@ -16,7 +16,7 @@
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 
-use crate::discover::FileKind;
+use crate::lang::FileKind;
 use crate::lang::dockerfile::{Dockerfile, Keyword};
 use crate::lang::shell::Op;
 use crate::lang::toml::{TomlDoc, Value};

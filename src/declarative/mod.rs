@@ -16,7 +16,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::discover::FileKind;
+use crate::lang::FileKind;
 use crate::lang::ci::{CiFile, Flavor};
 use crate::lang::dockerfile::Dockerfile;
 use crate::lang::python::PythonFile;
@@ -179,11 +179,13 @@ impl PackRule {
     }
 }
 
-impl Rule for PackRule {
+impl crate::rule::RuleInfo for PackRule {
     fn meta(&self) -> &RuleMeta {
         &self.meta
     }
+}
 
+impl Rule for PackRule {
     fn reads(&self, kind: FileKind) -> bool {
         self.kinds.contains(&kind)
     }
@@ -505,6 +507,7 @@ fn build_rule(ctx: &Ctx<'_>, r: RawRule, check_examples: bool) -> miette::Result
         raw_docs: leak(r.docs),
         options: &[],
         security: r.security,
+        skips: &[],
     };
     let rule = PackRule {
         meta,

@@ -4,7 +4,9 @@
 
 use toml::de::{DeTable, DeValue};
 
+use crate::lang::{FileKind, FrontEnd, Output, Sink};
 use crate::source::Span;
+use crate::source::{SourceFile, file_name};
 
 /// Deeper nesting than this is refused (RDY001) before parsing, so that a hostile file
 /// cannot overflow the stack of a recursive parser.
@@ -224,6 +226,43 @@ fn too_deep(text: &str) -> Option<usize> {
         i += 1;
     }
     None
+}
+
+/// The front end of TOML files that are not dependency manifests (read only when an
+/// enabled rule asks for TOML).
+pub struct TomlFrontEnd;
+
+impl FrontEnd for TomlFrontEnd {
+    fn claim(&self, rel_path: &str) -> Option<FileKind> {
+        file_name(rel_path)
+            .to_ascii_lowercase()
+            .ends_with(".toml")
+            .then_some(FileKind::Toml)
+    }
+
+    fn handles(&self, kind: FileKind) -> bool {
+        kind == FileKind::Toml
+    }
+
+    fn read(
+        &self,
+        source: &SourceFile,
+        _: FileKind,
+        sink: &mut (dyn Sink + Send),
+        out: &mut Output,
+    ) {
+        let doc = TomlDoc::parse(&source.text);
+        for (message, at) in &doc.errors {
+            out.error(
+                *at..*at,
+                "TOML file",
+                message.clone(),
+                "fix the syntax; what parsed was still checked",
+            );
+        }
+        sink.toml(&doc);
+        out.comments = crate::suppress::hash_comments(source);
+    }
 }
 
 #[cfg(test)]

@@ -9,8 +9,9 @@
 
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
 
+use crate::lang::{FileKind, FrontEnd, Output, Sink};
+use crate::source::file_name;
 use crate::source::{SourceFile, Span};
-use crate::suppress::Comment;
 
 /// Collections nested deeper than this are cut (and reported): no input may exhaust
 /// the stack.
@@ -308,30 +309,6 @@ impl Yaml {
     }
 }
 
-/// Comments that may hold `readylint:` directives: a `#` at the start of a line or after
-/// whitespace, to the end of the line.
-pub fn directive_comments(source: &SourceFile) -> Vec<Comment> {
-    let mut out = Vec::new();
-    for line in 1..=source.line_count() {
-        let span = source.line_span(line);
-        let text = &source.text[span.clone()];
-        let Some(at) = text.find("readylint:") else {
-            continue;
-        };
-        let Some(hash) = text[..at].rfind('#') else {
-            continue;
-        };
-        if hash > 0 && !text[..hash].ends_with([' ', '\t']) {
-            continue;
-        }
-        out.push(Comment {
-            span: span.start + hash..span.end,
-            own_line: text[..hash].trim().is_empty(),
-        });
-    }
-    out
-}
-
 /// saphyr counts positions in characters; spans here are bytes.
 struct CharOffsets {
     /// Byte offset of each character, or empty when the text is ASCII.
@@ -450,6 +427,45 @@ fn scalar(s: &Scalar<'_>, quoted: bool) -> Value {
             quoted,
         },
     }
+}
+
+/// The front end of YAML files that are neither CI configuration nor Compose files
+/// (read only when an enabled rule asks for YAML).
+pub struct YamlFrontEnd;
+
+impl FrontEnd for YamlFrontEnd {
+    fn claim(&self, rel_path: &str) -> Option<FileKind> {
+        is_yaml_name(file_name(rel_path)).then_some(FileKind::Yaml)
+    }
+
+    fn handles(&self, kind: FileKind) -> bool {
+        kind == FileKind::Yaml
+    }
+
+    fn read(
+        &self,
+        source: &SourceFile,
+        _: FileKind,
+        sink: &mut (dyn Sink + Send),
+        out: &mut Output,
+    ) {
+        match Yaml::parse(source, false) {
+            Ok(doc) => sink.yaml(&doc),
+            Err(e) => out.error(
+                e.offset..e.offset,
+                "YAML file",
+                e.message,
+                "fix the syntax; nothing else in this file was checked",
+            ),
+        }
+        out.comments = crate::suppress::yaml_comments(source);
+    }
+}
+
+/// `*.yml` / `*.yaml`, in any case.
+pub fn is_yaml_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".yml") || lower.ends_with(".yaml")
 }
 
 #[cfg(test)]

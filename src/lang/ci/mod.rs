@@ -10,7 +10,9 @@ pub mod gitlab;
 pub mod tasks;
 
 use crate::lang::yaml::{Node, Yaml, YamlError};
+use crate::lang::{FileKind, FrontEnd, Output, Sink};
 use crate::source::{SourceFile, Span};
+use crate::source::{file_name, parent_dir};
 
 /// Which CI configuration a YAML file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -151,6 +153,82 @@ pub fn substitute_variables(script: &str) -> String {
         i += total;
     }
     out
+}
+
+/// The CI front end: GitHub workflows and actions, GitLab CI files.
+pub struct CiFrontEnd;
+
+impl FrontEnd for CiFrontEnd {
+    fn claim(&self, rel_path: &str) -> Option<FileKind> {
+        Flavor::of_path(rel_path).map(Flavor::kind)
+    }
+
+    fn handles(&self, kind: FileKind) -> bool {
+        matches!(
+            kind,
+            FileKind::GithubWorkflow | FileKind::GithubAction | FileKind::GitlabCi
+        )
+    }
+
+    fn read(
+        &self,
+        source: &SourceFile,
+        kind: FileKind,
+        sink: &mut (dyn Sink + Send),
+        out: &mut Output,
+    ) {
+        let flavor = match kind {
+            FileKind::GithubWorkflow => Flavor::GithubWorkflow,
+            FileKind::GithubAction => Flavor::GithubAction,
+            _ => Flavor::Gitlab,
+        };
+        match CiFile::parse(source, flavor) {
+            Ok(file) => {
+                out.facts.ci = Some(CiFacts::of(source, &file));
+                sink.ci(&file);
+            }
+            Err(e) => out.error(
+                e.offset..e.offset,
+                "YAML file",
+                e.message,
+                "fix the syntax; CI cannot run this file either",
+            ),
+        }
+        out.comments = crate::suppress::yaml_comments(source);
+    }
+}
+
+impl Flavor {
+    /// The CI configuration a path is, by its name and directory.
+    pub fn of_path(rel_path: &str) -> Option<Flavor> {
+        let name = file_name(rel_path);
+        let dir = parent_dir(rel_path);
+        let lower = name.to_ascii_lowercase();
+        let yaml = crate::lang::yaml::is_yaml_name(name);
+        if yaml && (dir == ".github/workflows" || dir.ends_with("/.github/workflows")) {
+            return Some(Flavor::GithubWorkflow);
+        }
+        if lower == "action.yml" || lower == "action.yaml" {
+            return Some(Flavor::GithubAction);
+        }
+        let in_gitlab_dir = dir
+            .split('/')
+            .any(|d| d == ".gitlab" || d == ".gitlab-ci" || d == "gitlab-ci");
+        let gitlab = lower == ".gitlab-ci.yml"
+            || lower == ".gitlab-ci.yaml"
+            || lower.ends_with(".gitlab-ci.yml")
+            || lower.ends_with(".gitlab-ci.yaml")
+            || (yaml && in_gitlab_dir);
+        gitlab.then_some(Flavor::Gitlab)
+    }
+
+    pub fn kind(self) -> FileKind {
+        match self {
+            Flavor::GithubWorkflow => FileKind::GithubWorkflow,
+            Flavor::GithubAction => FileKind::GithubAction,
+            Flavor::Gitlab => FileKind::GitlabCi,
+        }
+    }
 }
 
 #[cfg(test)]

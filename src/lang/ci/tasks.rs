@@ -6,6 +6,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::lang::{FileKind, FrontEnd, Output, Sink};
+use crate::source::{SourceFile, file_name};
+
 /// Which runner a file belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Runner {
@@ -56,7 +59,7 @@ pub fn parse(runner: Runner, text: &str) -> Tasks {
         Runner::Just => justfile(text),
         Runner::Tox => tox_ini(text),
         Runner::Nox => noxfile(text),
-        Runner::Npm => package_json(text),
+        Runner::Npm => package_json(&crate::lang::manifest::json::JsonDoc::parse(text)),
     }
 }
 
@@ -337,19 +340,44 @@ fn quoted_strings(s: &str) -> Vec<String> {
     out
 }
 
-fn package_json(text: &str) -> Tasks {
+/// The `scripts` of a `package.json`, from the manifest front end's parse.
+pub fn package_json(doc: &crate::lang::manifest::json::JsonDoc) -> Tasks {
     let mut t = Tasks::new(Runner::Npm);
-    let Ok(serde_json::Value::Object(doc)) = serde_json::from_str::<serde_json::Value>(text) else {
-        return t;
-    };
-    if let Some(serde_json::Value::Object(scripts)) = doc.get("scripts") {
-        for (name, cmd) in scripts {
-            if let Some(cmd) = cmd.as_str() {
-                t.tasks.insert(name.clone(), vec![cmd.to_string()]);
-            }
+    let scripts = doc.root.as_ref().and_then(|r| r.get("scripts"));
+    for m in scripts.map(|s| s.value.members()).unwrap_or_default() {
+        if let Some(cmd) = m.value.as_str() {
+            t.tasks.insert(m.key.clone(), vec![cmd.to_string()]);
         }
     }
     t
+}
+
+/// The front end of task-runner files (`Makefile`, `justfile`, `tox.ini`, `noxfile.py`):
+/// additive, since `noxfile.py` is Python too. Its facts are the file's tasks; the
+/// comments are its own only when no other front end reads the file's language.
+pub struct TasksFrontEnd;
+
+impl FrontEnd for TasksFrontEnd {
+    fn claim(&self, rel_path: &str) -> Option<FileKind> {
+        runner_of(file_name(rel_path))
+            .filter(|r| *r != Runner::Npm)
+            .map(|_| FileKind::TaskFile)
+    }
+
+    fn handles(&self, kind: FileKind) -> bool {
+        kind == FileKind::TaskFile
+    }
+
+    fn read(&self, source: &SourceFile, _: FileKind, _: &mut (dyn Sink + Send), out: &mut Output) {
+        let Some(runner) = runner_of(file_name(&source.rel_path)) else {
+            return;
+        };
+        let facts = out.facts.ci.get_or_insert_with(super::CiFacts::default);
+        facts.tasks = Some(parse(runner, &source.text));
+        if runner != Runner::Nox {
+            out.comments = crate::suppress::yaml_comments(source);
+        }
+    }
 }
 
 #[cfg(test)]

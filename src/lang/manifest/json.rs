@@ -63,8 +63,15 @@ pub struct JsonDoc {
     pub errors: Vec<(String, usize)>,
 }
 
+/// How many JSON documents were parsed, in debug builds: the tests check that a file is
+/// parsed once however many front ends read it.
+#[cfg(debug_assertions)]
+pub static PARSES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 impl JsonDoc {
     pub fn parse(text: &str) -> JsonDoc {
+        #[cfg(debug_assertions)]
+        PARSES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
             let at = offset_of(text, e.line(), e.column());
             let message = e.to_string();

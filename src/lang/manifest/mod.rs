@@ -9,7 +9,9 @@ pub mod json;
 pub mod requirements;
 
 use crate::lang::toml::TomlDoc;
-use crate::repo::{file_name, parent_dir};
+use crate::lang::{FileKind, FrontEnd, Output, Sink};
+use crate::source::SourceFile;
+use crate::source::{file_name, parent_dir};
 
 use self::json::JsonDoc;
 use self::requirements::RequirementsFile;
@@ -125,41 +127,6 @@ pub const PYTHON_LOCKS: &[&str] = &[
     "pylock.toml",
 ];
 
-/// The lockfile (repository path) among `names` in `dir` or a directory above it.
-pub fn find_lock(files: &crate::repo::RepoIndex, dir: &str, names: &[&str]) -> Option<String> {
-    let mut d = dir;
-    loop {
-        for n in names {
-            if files.dir_has(d, n) {
-                return Some(if d.is_empty() {
-                    (*n).to_string()
-                } else {
-                    format!("{d}/{n}")
-                });
-            }
-        }
-        // PEP 751 named lockfiles: `pylock.<name>.toml`.
-        if names.contains(&"pylock.toml") {
-            let prefix = if d.is_empty() {
-                String::new()
-            } else {
-                format!("{d}/")
-            };
-            if let Some(f) = files.files().find(|f| {
-                f.strip_prefix(prefix.as_str()).is_some_and(|rest| {
-                    !rest.contains('/') && rest.starts_with("pylock.") && rest.ends_with(".toml")
-                })
-            }) {
-                return Some(f.to_string());
-            }
-        }
-        if d.is_empty() {
-            return None;
-        }
-        d = parent_dir(d);
-    }
-}
-
 /// Whether a git reference names one commit for good: a commit hash (7 to 40 hex
 /// digits) or a version-like tag (`v1.2.3`, `1.2`, `release-1.4.0` is not one).
 pub fn is_fixed_ref(r: &str) -> bool {
@@ -175,6 +142,66 @@ pub fn is_fixed_ref(r: &str) -> bool {
                 .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
     };
     hex || version
+}
+
+/// The front end of dependency manifests. TOML manifests are handed to the rules as
+/// manifests and as TOML, from one parse; `Cargo.toml` also yields the crate facts, and
+/// `package.json` its scripts for the CI rules.
+pub struct ManifestFrontEnd;
+
+impl FrontEnd for ManifestFrontEnd {
+    fn claim(&self, rel_path: &str) -> Option<FileKind> {
+        ManifestKind::classify(rel_path).map(FileKind::Manifest)
+    }
+
+    fn handles(&self, kind: FileKind) -> bool {
+        matches!(kind, FileKind::Manifest(_))
+    }
+
+    fn read(
+        &self,
+        source: &SourceFile,
+        kind: FileKind,
+        sink: &mut (dyn Sink + Send),
+        out: &mut Output,
+    ) {
+        let FileKind::Manifest(mk) = kind else {
+            return;
+        };
+        let manifest = Manifest::parse(&source.text, mk);
+        for (message, at) in manifest.errors() {
+            out.error(
+                *at..*at,
+                mk.describe(),
+                message.clone(),
+                "fix the syntax; what parsed was still checked",
+            );
+        }
+        sink.manifest(&manifest);
+        if let Some(doc) = manifest.toml() {
+            sink.toml(doc);
+        }
+        if mk.has_hash_comments() {
+            out.comments = crate::suppress::hash_comments(source);
+        }
+        match &manifest {
+            Manifest::Cargo(doc) if doc.errors.is_empty() => {
+                if let ::toml::Value::Table(table) = doc.root.to_value() {
+                    out.facts.rust = Some(crate::lang::rust::crates::RustFacts::Manifest(
+                        crate::lang::rust::cargo::CargoManifest::from_table(&table),
+                    ));
+                }
+            }
+            Manifest::PackageJson(doc) => {
+                out.facts.ci = Some(crate::lang::ci::CiFacts {
+                    tasks: Some(crate::lang::ci::tasks::package_json(doc)),
+                    ..crate::lang::ci::CiFacts::default()
+                });
+            }
+            _ => {}
+        }
+        out.facts.manifest = Some(std::sync::Arc::new(manifest));
+    }
 }
 
 #[cfg(test)]

@@ -24,13 +24,16 @@
 //!
 //! [`SourceFile`]: crate::source::SourceFile
 
+pub mod facts;
 mod prescan;
 mod role;
 mod visit;
 
 pub use role::Role;
 
+use crate::lang::{FileKind, FrontEnd, Output, Sink};
 use crate::source::{SourceFile, Span};
+use crate::suppress::Comment;
 
 /// Syntax trees deeper than this are reported (CPython itself refuses far less: 200
 /// nested brackets) and not checked below that depth.
@@ -360,5 +363,66 @@ impl PythonFile {
         } else {
             format!("{base}.{rest}")
         })
+    }
+}
+
+/// The Python front end.
+pub struct PythonFrontEnd;
+
+impl FrontEnd for PythonFrontEnd {
+    fn claim(&self, rel_path: &str) -> Option<FileKind> {
+        let lower = crate::source::file_name(rel_path).to_ascii_lowercase();
+        (lower.ends_with(".py") || lower.ends_with(".pyi")).then_some(FileKind::Python)
+    }
+
+    fn handles(&self, kind: FileKind) -> bool {
+        kind == FileKind::Python
+    }
+
+    fn read(
+        &self,
+        source: &SourceFile,
+        _: FileKind,
+        sink: &mut (dyn Sink + Send),
+        out: &mut Output,
+    ) {
+        let py = PythonFile::parse(source);
+        const HELP: &str = "fix the syntax; the code that parsed was still checked";
+        for e in &py.syntax_errors {
+            out.error(e.span.clone(), "Python file", lower_first(&e.message), HELP);
+        }
+        if let Some(at) = py.too_deep {
+            let message = if py.not_parsed {
+                "code nested too deeply to parse safely; this file was not checked".to_string()
+            } else {
+                format!(
+                    "code nested more than {MAX_DEPTH} levels deep; not checked below that depth"
+                )
+            };
+            out.error(
+                at..at,
+                "Python file",
+                message,
+                "flatten the expression; Python itself rejects code nested this deep",
+            );
+        }
+        sink.python(&py);
+        out.comments = py
+            .comments
+            .iter()
+            .map(|(span, own_line)| Comment {
+                span: span.clone(),
+                own_line: *own_line,
+            })
+            .collect();
+        out.facts.python = facts::of(source, &py);
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
     }
 }

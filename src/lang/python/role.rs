@@ -3,8 +3,8 @@
 //! be noise (a `print` in a CLI, `DEBUG = True` in development settings).
 
 use super::PythonFile;
-use crate::repo::file_name;
 use crate::source::SourceFile;
+use crate::source::file_name;
 
 /// The roles of one file; several may hold at once.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -23,7 +23,9 @@ use proc_macro2::Span as PmSpan;
 pub use syn;
 use syn::spanned::Spanned;
 
+use crate::lang::{FileKind, FrontEnd, Output, Sink};
 use crate::source::{SourceFile, Span};
+use crate::suppress::Comment;
 pub use lexer::RawComment;
 pub use walk::{Node, Scope};
 
@@ -52,23 +54,13 @@ pub struct PathRole {
 
 impl PathRole {
     pub fn of(rel_path: &str) -> PathRole {
+        use crate::roles::{Role, Roles};
+        let roles = Roles::of_path(rel_path);
         let parts: Vec<&str> = rel_path.split('/').collect();
         let (file, dirs) = parts.split_last().map_or(("", &[][..]), |(f, d)| (*f, d));
-        let stem = file.strip_suffix(".rs").unwrap_or(file);
-        let testish = |s: &str| {
-            matches!(
-                s,
-                "tests" | "test" | "benches" | "testing" | "testutil" | "testutils" | "fixtures"
-            ) || s.starts_with("test_")
-                || s.starts_with("test-")
-                || s.ends_with("_tests")
-                || s.ends_with("-tests")
-                || s.ends_with("_test")
-                || s.ends_with("-test")
-        };
         PathRole {
-            test: dirs.iter().any(|d| testish(d)) || (testish(stem) && stem != "benches"),
-            example: dirs.contains(&"examples"),
+            test: roles.any(&[Role::Test, Role::Fixture, Role::Benchmark]),
+            example: roles.has(Role::Example),
             binary: file == "main.rs"
                 || dirs.last() == Some(&"bin")
                 || dirs.ends_with(&["src", "bin"]),
@@ -348,4 +340,66 @@ pub fn with_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
 fn unreachable_closure<F>() -> F {
     // The closure is taken exactly once: by the thread, or here when none started.
     panic!("the parse closure was already taken")
+}
+
+/// The Rust front end: lex (comments, nesting bounds), then parse and walk on a thread
+/// with a large stack, handing every node to the sink and to the file's facts in the
+/// same walk, so macro bodies are parsed once per file.
+pub struct RustFrontEnd;
+
+impl FrontEnd for RustFrontEnd {
+    fn claim(&self, rel_path: &str) -> Option<FileKind> {
+        crate::source::file_name(rel_path)
+            .ends_with(".rs")
+            .then_some(FileKind::Rust)
+    }
+
+    fn handles(&self, kind: FileKind) -> bool {
+        kind == FileKind::Rust
+    }
+
+    fn read(
+        &self,
+        source: &SourceFile,
+        _: FileKind,
+        sink: &mut (dyn Sink + Send),
+        out: &mut Output,
+    ) {
+        let lexed = lexer::lex(&source.text);
+        out.comments = lexed
+            .comments
+            .iter()
+            .map(|c| Comment {
+                span: c.span.clone(),
+                own_line: c.own_line,
+            })
+            .collect();
+        let result = match too_deep(&lexed) {
+            Some(why) => Err((lexed.max_depth_at, why)),
+            None => with_stack(|| match RustFile::parse(source, lexed.comments.clone()) {
+                Ok(file) => {
+                    let nodes = sink.wants_rust_nodes();
+                    let mut facts = file.facts_builder();
+                    file.walk(&mut |node, scope| {
+                        if nodes {
+                            sink.rust_node(&file, node, scope);
+                        }
+                        facts.node(node, scope);
+                    });
+                    sink.rust(&file);
+                    Ok(facts.finish())
+                }
+                Err(e) => Err((e.offset, e.message)),
+            }),
+        };
+        match result {
+            Ok(facts) => out.facts.rust = Some(crates::RustFacts::Source(facts)),
+            Err((at, why)) => out.error(
+                at..at,
+                "Rust file",
+                why,
+                "fix the syntax; nothing else in this file was checked",
+            ),
+        }
+    }
 }

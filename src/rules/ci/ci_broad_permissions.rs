@@ -1,9 +1,9 @@
 //! CI006 ci-broad-permissions.
 
+use crate::declare_rule;
 use crate::lang::ci::{CiFile, Flavor, github};
 use crate::lang::yaml::Node;
 use crate::rule::{Context, Rule, Severity};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -41,8 +41,6 @@ declare_rule! {
 }
 
 impl Rule for CiBroadPermissions {
-    rule_meta!();
-
     fn check_ci(&self, file: &CiFile, cx: &mut Context<'_>) {
         if file.flavor != Flavor::GithubWorkflow {
             return;

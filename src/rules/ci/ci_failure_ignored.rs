@@ -1,11 +1,11 @@
 //! CI003 ci-failure-ignored.
 
 use super::{entry_span, step_gates};
+use crate::declare_rule;
 use crate::lang::ci::github::{self, Job};
 use crate::lang::ci::{CiFile, Flavor, gitlab};
 use crate::lang::yaml::{Entry, Node, Value};
 use crate::rule::{Context, Rule, Severity};
-use crate::{declare_rule, rule_meta};
 use gates::Gates;
 
 use super::gates;
@@ -42,8 +42,6 @@ declare_rule! {
 }
 
 impl Rule for CiFailureIgnored {
-    rule_meta!();
-
     fn check_ci(&self, file: &CiFile, cx: &mut Context<'_>) {
         match file.flavor {
             Flavor::GithubWorkflow | Flavor::GithubAction => self.github(file, cx),

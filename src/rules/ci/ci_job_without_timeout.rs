@@ -1,8 +1,8 @@
 //! CI005 ci-job-without-timeout.
 
+use crate::declare_rule;
 use crate::lang::ci::{CiFile, github};
 use crate::rule::{Context, Rule};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -36,8 +36,6 @@ declare_rule! {
 }
 
 impl Rule for CiJobWithoutTimeout {
-    rule_meta!();
-
     fn check_ci(&self, file: &CiFile, cx: &mut Context<'_>) {
         for job in github::jobs(file) {
             if job.uses().is_some() || job.node.get("timeout-minutes").is_some() {

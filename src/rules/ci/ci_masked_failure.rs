@@ -1,13 +1,13 @@
 //! CI004 ci-masked-failure.
 
 use super::gates;
+use crate::declare_rule;
 use crate::lang::ci::github;
 use crate::lang::ci::{CiFile, Flavor, gitlab, substitute_variables};
 use crate::lang::shell::{self, Op, SimpleCommand};
 use crate::lang::yaml::Node;
 use crate::rule::{Context, Rule};
 use crate::source::Span;
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -43,8 +43,6 @@ declare_rule! {
 }
 
 impl Rule for CiMaskedFailure {
-    rule_meta!();
-
     fn check_ci(&self, file: &CiFile, cx: &mut Context<'_>) {
         match file.flavor {
             Flavor::GithubWorkflow | Flavor::GithubAction => {

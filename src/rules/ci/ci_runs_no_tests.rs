@@ -1,9 +1,9 @@
 //! CI002 ci-runs-no-tests.
 
 use super::Overview;
+use crate::declare_rule;
 use crate::repo::RepoIndex;
 use crate::rule::{RepoContext, Rule};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -44,8 +44,6 @@ declare_rule! {
 }
 
 impl Rule for CiRunsNoTests {
-    rule_meta!();
-
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let o = Overview::of(repo);
         if !o.fully_visible(repo) || o.gates().test {

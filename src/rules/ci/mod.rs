@@ -15,8 +15,9 @@ pub mod unpinned_action;
 use crate::lang::ci::github::{self, Step};
 use crate::lang::ci::{CiFacts, Flavor};
 use crate::lang::yaml::Node;
-use crate::repo::{RepoIndex, file_name, parent_dir};
+use crate::repo::RepoIndex;
 use crate::source::{SourceFile, Span};
+use crate::source::{file_name, parent_dir};
 use gates::{Gates, TaskFiles};
 
 /// CI systems readylint does not read, by the files that give them away.

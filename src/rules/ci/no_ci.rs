@@ -1,9 +1,9 @@
 //! CI001 no-ci.
 
 use super::{Overview, first_line_span, project_anchor};
+use crate::declare_rule;
 use crate::repo::RepoIndex;
 use crate::rule::{RepoContext, Rule};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -46,8 +46,6 @@ declare_rule! {
 }
 
 impl Rule for NoCi {
-    rule_meta!();
-
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         if Overview::of(repo).has_ci() {
             return;

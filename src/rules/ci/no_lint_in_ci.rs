@@ -1,9 +1,9 @@
 //! CI007 no-lint-in-ci.
 
 use super::Overview;
+use crate::declare_rule;
 use crate::repo::RepoIndex;
 use crate::rule::{RepoContext, Rule};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -36,8 +36,6 @@ declare_rule! {
 }
 
 impl Rule for NoLintInCi {
-    rule_meta!();
-
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         if repo.contains(".pre-commit-config.yaml") || repo.contains(".pre-commit-config.yml") {
             return;

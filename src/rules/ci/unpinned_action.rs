@@ -1,9 +1,9 @@
 //! DEP008 unpinned-action.
 
+use crate::declare_rule;
 use crate::lang::ci::{CiFile, github};
 use crate::lang::yaml::Node;
 use crate::rule::{Context, OptionKind, OptionMeta, Rule, Severity};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -107,8 +107,6 @@ pub fn classify(uses: &str) -> Pin {
 }
 
 impl Rule for UnpinnedAction {
-    rule_meta!();
-
     fn check_ci(&self, file: &CiFile, cx: &mut Context<'_>) {
         let allow = cx.option_strings(&Self::META, "allow");
         let mut refs: Vec<&Node> = Vec::new();

@@ -1,12 +1,14 @@
 //! DEP004 missing-lockfile.
 
+use crate::declare_rule;
 use crate::lang::manifest::json::JsonDoc;
-use crate::lang::manifest::{CARGO_LOCKS, Manifest, NPM_LOCKS, find_lock};
+use crate::lang::manifest::{CARGO_LOCKS, Manifest, NPM_LOCKS};
 use crate::lang::toml::{TomlDoc, Value};
-use crate::repo::{RepoIndex, parent_dir};
+use crate::repo::RepoIndex;
+use crate::repo::find_lock;
 use crate::rule::{RepoContext, Rule};
 use crate::source::Span;
-use crate::{declare_rule, rule_meta};
+use crate::source::parent_dir;
 
 declare_rule! {
     /// ## What it does
@@ -52,8 +54,6 @@ declare_rule! {
 }
 
 impl Rule for MissingLockfile {
-    rule_meta!();
-
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         for (src, facts) in repo.parsed() {
             let path = src.rel_path.as_str();

@@ -19,10 +19,10 @@ pub mod unpinned_package_install;
 pub mod unpinned_python_requirement;
 
 use crate::config::ProjectType;
-use crate::discover::FileKind;
 use crate::lang::manifest::json::JsonDoc;
 use crate::lang::toml::{Node, TomlDoc, Value};
-use crate::repo::{RepoIndex, parent_dir};
+use crate::repo::RepoIndex;
+use crate::source::parent_dir;
 
 /// `dir/` for a non-root directory, "" for the root.
 fn prefix(dir: &str) -> String {
@@ -126,7 +126,7 @@ fn has_dockerfile(repo: &RepoIndex, dir: &str) -> bool {
         f.strip_prefix(p.as_str()).is_some_and(|rest| {
             let sub = parent_dir(rest);
             matches!(sub, "" | "docker" | "deploy" | "deployment")
-                && crate::discover::classify(f) == Some(FileKind::Dockerfile)
+                && crate::lang::dockerfile::is_dockerfile_name(crate::source::file_name(f))
         })
     })
 }
@@ -300,7 +300,8 @@ fn table_dep(key: &crate::lang::toml::Key, v: &Node, rev_key: &str) -> PyDep {
 /// (`Pipfile.lock` for a `Pipfile`), or, for a `pyproject.toml`, by a requirements file
 /// beside it (or in its `requirements/` directory) that pins every line.
 pub fn python_locked(repo: &RepoIndex, rel_path: &str, pipfile: bool) -> bool {
-    use crate::lang::manifest::{Manifest, PYTHON_LOCKS, find_lock};
+    use crate::lang::manifest::{Manifest, PYTHON_LOCKS};
+    use crate::repo::find_lock;
     let dir = parent_dir(rel_path);
     if pipfile {
         return find_lock(repo, dir, &["Pipfile.lock"]).is_some();
@@ -312,7 +313,7 @@ pub fn python_locked(repo: &RepoIndex, rel_path: &str, pipfile: bool) -> bool {
     repo.parsed().any(|(src, facts)| {
         let d = parent_dir(&src.rel_path);
         (d == dir || d == req_dir)
-            && !crate::repo::file_name(&src.rel_path)
+            && !crate::source::file_name(&src.rel_path)
                 .to_ascii_lowercase()
                 .starts_with("constraints")
             && matches!(facts.manifest.as_deref(), Some(Manifest::Requirements(r)) if r.fully_pinned())

@@ -1,9 +1,9 @@
 //! DEP005 unpinned-base-image.
 
+use crate::declare_rule;
 use crate::lang::dockerfile::{Args, Dockerfile};
 use crate::rule::{Context, Rule};
 use crate::rules::docker::resolve_image;
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -35,15 +35,11 @@ declare_rule! {
     /// `.gitpod*`) are not checked. A moving tag such as `3.12` is accepted: it is a version line.
     pub UnpinnedBaseImage,
     code = "DEP005", name = "unpinned-base-image", category = Dependencies, severity = Warning,
+    skips = crate::roles::Role::NOT_PRODUCTION,
 }
 
 impl Rule for UnpinnedBaseImage {
-    rule_meta!();
-
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
-        if crate::rules::docker::is_not_production(cx.source) {
-            return;
-        }
         for (index, inst) in df.instructions.iter().enumerate() {
             let Args::From { image, .. } = &inst.args else {
                 continue;

@@ -1,10 +1,12 @@
 //! DEP002 unpinned-cargo-dependency.
 
-use crate::lang::manifest::{CARGO_LOCKS, Manifest, find_lock, is_fixed_ref};
+use crate::lang::manifest::{CARGO_LOCKS, Manifest, is_fixed_ref};
+
+use crate::declare_rule;
 use crate::lang::toml::{Key, Node, TomlDoc, Value};
-use crate::repo::parent_dir;
+use crate::repo::find_lock;
 use crate::rule::{Context, Rule};
-use crate::{declare_rule, rule_meta};
+use crate::source::parent_dir;
 
 declare_rule! {
     /// ## What it does
@@ -56,8 +58,6 @@ const TABLES: [&str; 5] = [
 ];
 
 impl Rule for UnpinnedCargoDependency {
-    rule_meta!();
-
     fn check_manifest(&self, m: &Manifest, cx: &mut Context<'_>) {
         let Manifest::Cargo(doc) = m else {
             return;

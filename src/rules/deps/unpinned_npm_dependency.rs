@@ -1,10 +1,11 @@
 //! DEP003 unpinned-npm-dependency.
 
+use crate::declare_rule;
 use crate::lang::manifest::json::JsonMember;
-use crate::lang::manifest::{Manifest, NPM_LOCKS, find_lock, is_fixed_ref};
-use crate::repo::parent_dir;
+use crate::lang::manifest::{Manifest, NPM_LOCKS, is_fixed_ref};
+use crate::repo::find_lock;
 use crate::rule::{Context, Rule};
-use crate::{declare_rule, rule_meta};
+use crate::source::parent_dir;
 
 declare_rule! {
     /// ## What it does
@@ -115,8 +116,6 @@ fn problem(spec: &str) -> Option<Problem> {
 }
 
 impl Rule for UnpinnedNpmDependency {
-    rule_meta!();
-
     fn check_manifest(&self, m: &Manifest, cx: &mut Context<'_>) {
         let Manifest::PackageJson(doc) = m else {
             return;

@@ -1,10 +1,10 @@
 //! DEP007 unpinned-os-package.
 
+use crate::declare_rule;
 use crate::lang::dockerfile::Dockerfile;
 use crate::lang::shell::{ShellWord, SimpleCommand};
 use crate::rule::{Context, Rule};
 use crate::rules::docker::{run_scripts, runs};
-use crate::{declare_rule, rule_meta};
 
 use super::unpinned_package_install::operands;
 
@@ -38,6 +38,7 @@ declare_rule! {
     /// `.codesandbox/`, `.gitpod*`) are not checked. `dnf`/`yum` versions are recognised by `name-1.2` or `name = 1.2`.
     pub UnpinnedOsPackage,
     code = "DEP007", name = "unpinned-os-package", category = Dependencies, severity = Note,
+    skips = crate::roles::Role::NOT_PRODUCTION,
 }
 
 /// The unpinned packages an OS package install names, with the command's label.
@@ -136,12 +137,7 @@ fn unpinned(cmd: &SimpleCommand) -> Option<(&'static str, Vec<&ShellWord>)> {
 }
 
 impl Rule for UnpinnedOsPackage {
-    rule_meta!();
-
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
-        if crate::rules::docker::is_not_production(cx.source) {
-            return;
-        }
         for (_, inst) in runs(df) {
             for script in run_scripts(cx.source, inst) {
                 for cmd in script.commands() {

@@ -1,11 +1,11 @@
 //! DEP006 unpinned-package-install.
 
+use crate::declare_rule;
 use crate::lang::dockerfile::Dockerfile;
 use crate::lang::manifest::requirements::{Entry, parse_requirement, url_pinned};
 use crate::lang::shell::{ShellWord, SimpleCommand};
 use crate::rule::{Context, Rule};
 use crate::rules::docker::{run_scripts, runs};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -39,6 +39,7 @@ declare_rule! {
     /// installer itself (`pip install -U pip setuptools wheel`) is not flagged.
     pub UnpinnedPackageInstall,
     code = "DEP006", name = "unpinned-package-install", category = Dependencies, severity = Warning,
+    skips = crate::roles::Role::NOT_PRODUCTION,
 }
 
 /// Option words that take the next word as their value, and the package arguments of
@@ -370,12 +371,7 @@ pub fn unpinned(cmd: &SimpleCommand) -> Option<(String, Vec<&ShellWord>)> {
 }
 
 impl Rule for UnpinnedPackageInstall {
-    rule_meta!();
-
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
-        if crate::rules::docker::is_not_production(cx.source) {
-            return;
-        }
         for (_, inst) in runs(df) {
             for script in run_scripts(cx.source, inst) {
                 for cmd in script.commands() {

@@ -2,11 +2,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::declare_rule;
 use crate::lang::manifest::Manifest;
 use crate::lang::manifest::requirements::{Entry, RequirementsFile};
-use crate::repo::{RepoIndex, file_name, parent_dir};
+use crate::repo::RepoIndex;
 use crate::rule::{RepoContext, Rule};
-use crate::{declare_rule, rule_meta};
+use crate::source::{file_name, parent_dir};
 
 use super::{PyLoose, pyproject_is_app, python_deps, python_locked};
 
@@ -194,8 +195,6 @@ impl<'a> Graph<'a> {
 }
 
 impl Rule for UnpinnedPythonRequirement {
-    rule_meta!();
-
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let graph = Graph::new(repo);
         for (path, file) in &graph.files {

@@ -1,8 +1,8 @@
 //! DKR002 add-instead-of-copy.
 
+use crate::declare_rule;
 use crate::lang::dockerfile::{Args, Dockerfile, Keyword};
 use crate::rule::{Context, Rule};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -38,6 +38,7 @@ declare_rule! {
     pub AddInsteadOfCopy,
     code = "DKR002", name = "add-instead-of-copy", category = Container, severity = Warning,
     security = true,
+    skips = crate::roles::Role::NOT_PRODUCTION,
 }
 
 const ARCHIVES: [&str; 14] = [
@@ -58,12 +59,7 @@ const ARCHIVES: [&str; 14] = [
 ];
 
 impl Rule for AddInsteadOfCopy {
-    rule_meta!();
-
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
-        if super::is_not_production(cx.source) {
-            return;
-        }
         for inst in df.instructions.iter().filter(|i| i.keyword == Keyword::Add) {
             let Args::Paths {
                 sources,

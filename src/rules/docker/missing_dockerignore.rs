@@ -1,9 +1,9 @@
 //! DKR007 missing-dockerignore.
 
+use crate::declare_rule;
 use crate::lang::dockerfile::{Args, Dockerfile, Keyword};
-use crate::repo::{file_name, parent_dir};
 use crate::rule::{Context, Rule};
-use crate::{declare_rule, rule_meta};
+use crate::source::{file_name, parent_dir};
 
 declare_rule! {
     /// ## What it does
@@ -39,15 +39,11 @@ declare_rule! {
     /// copies from another stage or image and is never flagged.
     pub MissingDockerignore,
     code = "DKR007", name = "missing-dockerignore", category = Container, severity = Note,
+    skips = crate::roles::Role::NOT_PRODUCTION,
 }
 
 impl Rule for MissingDockerignore {
-    rule_meta!();
-
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
-        if super::is_not_production(cx.source) {
-            return;
-        }
         let path = cx.source.rel_path.as_str();
         let mut dir = parent_dir(path);
         let own = format!("{}.dockerignore", file_name(path));

@@ -1,9 +1,9 @@
 //! DKR003 missing-healthcheck.
 
-use super::{final_chain, is_not_production, is_service, last_in_chain};
+use super::{final_chain, is_service, last_in_chain};
+use crate::declare_rule;
 use crate::lang::dockerfile::{Dockerfile, Keyword};
 use crate::rule::{Context, Rule};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -40,15 +40,11 @@ declare_rule! {
     /// a `test`, `tests`, `testdata`, `fixtures`, `e2e`, `examples` or `docs` directory.
     pub MissingHealthcheck,
     code = "DKR003", name = "missing-healthcheck", category = Container, severity = Note,
+    skips = crate::roles::Role::NOT_PRODUCTION,
 }
 
 impl Rule for MissingHealthcheck {
-    rule_meta!();
-
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
-        if is_not_production(cx.source) {
-            return;
-        }
         let chain = final_chain(df);
         let Some(stage) = chain.first() else { return };
         if last_in_chain(df, &chain, Keyword::Healthcheck).is_some() {

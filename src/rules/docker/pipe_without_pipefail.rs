@@ -1,10 +1,10 @@
 //! DKR008 pipe-without-pipefail.
 
 use super::{run_scripts, runs};
+use crate::declare_rule;
 use crate::lang::dockerfile::{Args, Dockerfile};
 use crate::lang::shell::{self, Op, SimpleCommand, sets_pipefail};
 use crate::rule::{Context, Rule};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -42,15 +42,11 @@ declare_rule! {
     /// bases the suggested `SHELL` is busybox `ash`, which has no `bash`.
     pub PipeWithoutPipefail,
     code = "DKR008", name = "pipe-without-pipefail", category = Container, severity = Warning,
+    skips = crate::roles::Role::NOT_PRODUCTION,
 }
 
 impl Rule for PipeWithoutPipefail {
-    rule_meta!();
-
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
-        if super::is_not_production(cx.source) {
-            return;
-        }
         for (index, inst) in runs(df) {
             if let Some(shell) = df.shell_at(index) {
                 let joined: Vec<&str> = shell.iter().map(|w| w.value.as_str()).collect();

@@ -1,12 +1,9 @@
 //! DKR001 root-user.
 
-use super::{
-    base_image, final_chain, is_not_production, is_runnable, is_windows_image, last_in_chain,
-    resolve_image,
-};
+use super::{base_image, final_chain, is_runnable, is_windows_image, last_in_chain, resolve_image};
+use crate::declare_rule;
 use crate::lang::dockerfile::{Dockerfile, Keyword, Stage};
 use crate::rule::{Context, Rule};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -54,15 +51,11 @@ declare_rule! {
     pub RootUser,
     code = "DKR001", name = "root-user", category = Container, severity = Warning,
     security = true,
+    skips = crate::roles::Role::NOT_PRODUCTION,
 }
 
 impl Rule for RootUser {
-    rule_meta!();
-
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
-        if is_not_production(cx.source) {
-            return;
-        }
         let chain = final_chain(df);
         let Some(last_stage) = chain.first() else {
             return;

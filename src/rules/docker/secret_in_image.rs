@@ -1,8 +1,8 @@
 //! DKR005 secret-in-image.
 
+use crate::declare_rule;
 use crate::lang::dockerfile::{Dockerfile, Keyword, parse_key_values};
 use crate::rule::{Context, OptionKind, OptionMeta, Rule};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -43,108 +43,13 @@ declare_rule! {
     pub SecretInImage,
     code = "DKR005", name = "secret-in-image", category = Container, severity = Error,
     security = true,
+    skips = crate::roles::Role::NOT_PRODUCTION,
     options = [OptionMeta {
         name: "allow-names",
         kind: OptionKind::StringList,
         default: "[]",
         doc: "ENV/ARG names never reported, e.g. [\"DEMO_PASSWORD\"]",
     }],
-}
-
-/// Name parts (split at `_`, `-`, `.`) that name a secret on their own.
-const SECRET_PARTS: [&str; 9] = [
-    "password",
-    "passwd",
-    "pwd",
-    "secret",
-    "token",
-    "apikey",
-    "credential",
-    "credentials",
-    "privatekey",
-];
-
-/// Adjacent name parts that name a secret together (`API_KEY`, `PRIVATE_KEY`, …).
-const SECRET_PAIRS: [(&str, &str); 7] = [
-    ("api", "key"),
-    ("access", "key"),
-    ("private", "key"),
-    ("auth", "key"),
-    ("signing", "key"),
-    ("encryption", "key"),
-    ("master", "key"),
-];
-
-/// A last name part that makes the variable a setting about a secret, not the secret.
-const SETTING_SUFFIXES: [&str; 44] = [
-    "file",
-    "path",
-    "dir",
-    "name",
-    "length",
-    "len",
-    "timeout",
-    "ttl",
-    "expiry",
-    "expires",
-    "expiration",
-    "enabled",
-    "required",
-    "header",
-    "type",
-    "url",
-    "uri",
-    "endpoint",
-    "host",
-    "port",
-    "user",
-    "username",
-    "id",
-    "method",
-    "mode",
-    "version",
-    "dummy",
-    "seconds",
-    "secs",
-    "minutes",
-    "hashers",
-    "hasher",
-    "manager",
-    "backend",
-    "provider",
-    "location",
-    "prefix",
-    "algorithm",
-    "policy",
-    "format",
-    "size",
-    "limit",
-    "rotation",
-    "parallelism",
-];
-
-/// Name parts that make the variable a switch (`ENABLE_TOKEN_AUTH`, `NO_PASSWORD`).
-const SWITCH_PARTS: [&str; 8] = [
-    "enable", "enabled", "disable", "disabled", "no", "use", "allow", "require",
-];
-
-/// Whether an `ENV`/`ARG` name looks like it holds a secret.
-fn is_secret_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    let parts: Vec<&str> = lower
-        .split(['_', '-', '.'])
-        .filter(|p| !p.is_empty())
-        .collect();
-    let Some(last) = parts.last() else {
-        return false;
-    };
-    if SETTING_SUFFIXES.contains(last) || parts.iter().any(|p| SWITCH_PARTS.contains(p)) {
-        return false;
-    }
-    parts.iter().any(|p| SECRET_PARTS.contains(p))
-        || parts
-            .windows(2)
-            .any(|w| SECRET_PAIRS.contains(&(w[0], w[1])))
 }
 
 /// Values that are flags or numbers, not secrets.
@@ -157,12 +62,7 @@ fn is_setting_value(value: &str) -> bool {
 }
 
 impl Rule for SecretInImage {
-    rule_meta!();
-
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
-        if super::is_not_production(cx.source) {
-            return;
-        }
         let allowed = cx.option_strings(&Self::META, "allow-names");
         for inst in &df.instructions {
             if !matches!(inst.keyword, Keyword::Env | Keyword::Arg) {
@@ -171,7 +71,7 @@ impl Rule for SecretInImage {
             let Some(word) = inst.text() else { continue };
             let maps = cx.source.text.get(word.span.clone()) == Some(word.value.as_str());
             for kv in parse_key_values(&word.value) {
-                if !is_secret_name(&kv.key)
+                if !crate::secrets::is_secret_setting(&kv.key)
                     || allowed.iter().any(|a| a.eq_ignore_ascii_case(&kv.key))
                 {
                     continue;

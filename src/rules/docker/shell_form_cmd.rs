@@ -1,10 +1,10 @@
 //! DKR004 shell-form-cmd.
 
-use super::{final_chain, is_not_production, last_in_chain};
+use super::{final_chain, last_in_chain};
+use crate::declare_rule;
 use crate::lang::dockerfile::{Command, Dockerfile, Keyword};
 use crate::lang::shell;
 use crate::rule::{Context, Rule};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -39,6 +39,7 @@ declare_rule! {
     /// `fixtures`, `e2e`, `examples` or `docs` directory.
     pub ShellFormCmd,
     code = "DKR004", name = "shell-form-cmd", category = Container, severity = Warning,
+    skips = crate::roles::Role::NOT_PRODUCTION,
 }
 
 /// Whether a shell script's last command replaces the shell with `exec`, so the
@@ -56,12 +57,7 @@ fn ends_in_exec(script: &str) -> bool {
 }
 
 impl Rule for ShellFormCmd {
-    rule_meta!();
-
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
-        if is_not_production(cx.source) {
-            return;
-        }
         let chain = final_chain(df);
         let entry = last_in_chain(df, &chain, Keyword::Entrypoint);
         let cmd = last_in_chain(df, &chain, Keyword::Cmd);

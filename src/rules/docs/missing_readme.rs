@@ -1,9 +1,9 @@
 //! DOC001 missing-readme.
 
+use crate::declare_rule;
 use crate::repo::RepoIndex;
 use crate::rule::{RepoContext, Rule, Severity};
 use crate::rules::ci::{first_line_span, project_anchor};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -36,8 +36,6 @@ declare_rule! {
 const MIN_WORDS: usize = 10;
 
 impl Rule for MissingReadme {
-    rule_meta!();
-
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let readme = repo.files().find(|f| {
             !f.contains('/') && {

@@ -1,8 +1,8 @@
 //! EXC001 bare-except.
 
+use crate::declare_rule;
 use crate::lang::python::PythonFile;
 use crate::rule::{Context, Rule};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -41,8 +41,6 @@ declare_rule! {
 }
 
 impl Rule for BareExcept {
-    rule_meta!();
-
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
         if file.role.is_test_or_example() {
             return;

@@ -1,9 +1,9 @@
 //! EXC002 broad-except.
 
 use super::{broad_type, handler_records_traceback, reraises};
+use crate::declare_rule;
 use crate::lang::python::PythonFile;
 use crate::rule::{Context, Rule};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -47,8 +47,6 @@ declare_rule! {
 }
 
 impl Rule for BroadExcept {
-    rule_meta!();
-
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
         if file.role.is_test_or_example() {
             return;

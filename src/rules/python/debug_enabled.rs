@@ -1,10 +1,10 @@
 //! CFG001 debug-enabled.
 
-use super::{SettingsIndex, record_settings};
+use super::SettingsIndex;
+use crate::declare_rule;
 use crate::lang::python::{Call, PythonFile, Value, ValueKind};
 use crate::repo::RepoIndex;
 use crate::rule::{Context, RepoContext, Rule};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -69,10 +69,7 @@ fn flask_call(file: &PythonFile, call: &Call) -> bool {
 }
 
 impl Rule for DebugEnabled {
-    rule_meta!();
-
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
-        record_settings(file, cx);
         if !file.imports_module("flask") || file.role.test || file.role.example {
             return;
         }

@@ -1,9 +1,9 @@
 //! LOG002 eager-log-formatting.
 
 use super::{log_message, log_method};
+use crate::declare_rule;
 use crate::lang::python::{BinOp, PythonFile, Value, ValueKind};
 use crate::rule::{Context, Rule};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -75,8 +75,6 @@ fn concat_parts(v: &Value, literal: &mut bool, other: &mut bool, depth: usize) {
 }
 
 impl Rule for EagerLogFormatting {
-    rule_meta!();
-
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
         if !file.role.is_service_code() {
             return;

@@ -1,9 +1,9 @@
 //! LOG003 error-log-without-traceback.
 
 use super::{log_method, reraises};
+use crate::declare_rule;
 use crate::lang::python::PythonFile;
 use crate::rule::{Context, Rule};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -40,8 +40,6 @@ declare_rule! {
 }
 
 impl Rule for ErrorLogWithoutTraceback {
-    rule_meta!();
-
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
         if file.role.is_test_or_example() {
             return;

@@ -1,9 +1,9 @@
 //! CFG002 hardcoded-secret.
 
 use super::{is_placeholder, is_secret_assignment, words};
+use crate::declare_rule;
 use crate::lang::python::{PythonFile, Value, ValueKind};
 use crate::rule::{Context, Rule};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -103,8 +103,6 @@ fn dict_secrets<'v>(v: &'v Value, out: &mut Vec<(&'v str, &'v Value)>, depth: us
 }
 
 impl Rule for HardcodedSecret {
-    rule_meta!();
-
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
         let r = &file.role;
         if r.test || r.example || r.dev_settings || r.migration || r.stub {

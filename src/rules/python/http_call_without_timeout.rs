@@ -1,8 +1,8 @@
 //! NET001 http-call-without-timeout.
 
+use crate::declare_rule;
 use crate::lang::python::{Call, PythonFile};
 use crate::rule::{Context, Rule};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -120,8 +120,6 @@ fn kind(call: &Call) -> Option<(Kind, String)> {
 }
 
 impl Rule for HttpCallWithoutTimeout {
-    rule_meta!();
-
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
         if file.role.is_test_or_example() {
             return;

@@ -1,10 +1,9 @@
 //! DOC002 low-docstring-coverage.
 
-use super::{DocFacts, PythonFacts};
-use crate::lang::python::PythonFile;
+use super::DocFacts;
+use crate::declare_rule;
 use crate::repo::RepoIndex;
-use crate::rule::{Context, OptionKind, OptionMeta, RepoContext, Rule};
-use crate::{declare_rule, rule_meta};
+use crate::rule::{OptionKind, OptionMeta, RepoContext, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -46,40 +45,6 @@ declare_rule! {
 }
 
 impl Rule for LowDocstringCoverage {
-    rule_meta!();
-
-    fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
-        let r = &file.role;
-        if !r.is_service_code() || r.migration || r.stub {
-            return;
-        }
-        let name = crate::repo::file_name(&cx.source.rel_path);
-        let mut d = DocFacts::default();
-        let public_module =
-            file.module_has_code && (!name.starts_with('_') || name == "__init__.py");
-        if public_module {
-            d.total += 1;
-            d.documented += usize::from(file.module_docstring);
-        }
-        for def in file.defs.iter().filter(|d| d.public) {
-            d.total += 1;
-            if def.has_docstring {
-                d.documented += 1;
-            } else if d.first_undocumented.is_none() {
-                d.first_undocumented = Some(def.name_span.clone());
-            }
-        }
-        if public_module && !file.module_docstring && d.first_undocumented.is_none() {
-            d.first_undocumented = Some(0..0);
-        }
-        if d.total > 0 {
-            cx.facts()
-                .python
-                .get_or_insert_with(PythonFacts::default)
-                .docs = Some(d);
-        }
-    }
-
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let min = cx.option_int(&Self::META, "min-coverage", 50).clamp(0, 100) as usize;
         let (mut documented, mut total) = (0, 0);

@@ -18,42 +18,9 @@ pub mod swallowed_exception;
 pub mod wildcard_allowed_hosts;
 
 use crate::lang::python::{Call, Handler, PythonFile, Value, ValueKind};
-use crate::rule::Context;
 use crate::source::Span;
 
-/// What one Python file tells the repository rules.
-#[derive(Debug, Default, Clone)]
-pub struct PythonFacts {
-    /// Set for Django settings modules.
-    pub settings: Option<SettingsFacts>,
-    /// Set for code whose docstrings count (not tests, examples, migrations, stubs).
-    pub docs: Option<DocFacts>,
-}
-
-/// What a Django settings module sets.
-#[derive(Debug, Default, Clone)]
-pub struct SettingsFacts {
-    /// A development, local, test or CI settings module.
-    pub dev: bool,
-    /// `DEBUG = True` at module level.
-    pub debug_true: Option<Span>,
-    /// Sets `DEBUG` at module level (to anything).
-    pub sets_debug: bool,
-    /// `ALLOWED_HOSTS` holding `"*"`.
-    pub wildcard_hosts: Option<Span>,
-    pub sets_allowed_hosts: bool,
-    /// `from X import *` modules, as written.
-    pub star_imports: Vec<String>,
-}
-
-/// Docstring counts of one file's public modules, classes and functions.
-#[derive(Debug, Default, Clone)]
-pub struct DocFacts {
-    pub documented: usize,
-    pub total: usize,
-    /// The first public definition without a docstring (or the module's start).
-    pub first_undocumented: Option<Span>,
-}
+pub use crate::lang::python::facts::{DocFacts, PythonFacts, SettingsFacts};
 
 /// Logging methods on a logger.
 const LOG_METHODS: [&str; 9] = [
@@ -186,244 +153,7 @@ pub fn handler_records_traceback(file: &PythonFile, index: usize) -> bool {
         .any(|c| c.ctx.handler == Some(index) && records_traceback(c))
 }
 
-/// The words of an identifier, lower-cased: `apiKey` and `API_KEY` are `api`, `key`.
-pub fn words(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut prev_lower = false;
-    for ch in name.chars() {
-        if ch == '_' || ch == '-' || ch == '.' || ch == ' ' {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-            prev_lower = false;
-            continue;
-        }
-        if ch.is_uppercase() && prev_lower && !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
-        }
-        prev_lower = ch.is_lowercase() || ch.is_ascii_digit();
-        cur.extend(ch.to_lowercase());
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
-const SECRET_WORDS: [&str; 9] = [
-    "password",
-    "passwd",
-    "passphrase",
-    "pwd",
-    "secret",
-    "token",
-    "apikey",
-    "credential",
-    "credentials",
-];
-
-/// Words that, last in a name, say it holds something about a secret rather than the
-/// secret itself (`password_length`, `token_url`, `secret_name`).
-const META_LAST: [&str; 72] = [
-    "id",
-    "ids",
-    "url",
-    "uri",
-    "type",
-    "types",
-    "name",
-    "names",
-    "length",
-    "len",
-    "count",
-    "expiry",
-    "expires",
-    "expiration",
-    "ttl",
-    "file",
-    "path",
-    "dir",
-    "required",
-    "enabled",
-    "set",
-    "valid",
-    "hash",
-    "hashed",
-    "policy",
-    "field",
-    "fields",
-    "header",
-    "prefix",
-    "endpoint",
-    "reset",
-    "changed",
-    "present",
-    "exists",
-    "missing",
-    "status",
-    "format",
-    "version",
-    "label",
-    "timeout",
-    "age",
-    "created",
-    "updated",
-    "at",
-    "kind",
-    "mode",
-    "backend",
-    "error",
-    "errors",
-    "class",
-    "form",
-    "validator",
-    "usage",
-    "limit",
-    "env",
-    "var",
-    "key_name",
-    "regex",
-    "pattern",
-    "template",
-    "exp",
-    "user",
-    "username",
-    "uuid",
-    "charset",
-    "chars",
-    "alphabet",
-    "size",
-    "bytes",
-    "bits",
-    "algorithm",
-    "lifetime",
-];
-
-const META_FIRST: [&str; 14] = [
-    "is", "has", "num", "max", "min", "total", "use", "should", "can", "no", "must", "needs", "n",
-    "allow",
-];
-
-/// Whether an identifier or key names a secret (`password`, `api_key`, `authToken`,
-/// `client_secret`), and not something about one (`password_length`, `token_url`,
-/// `max_tokens`, `is_secret`).
-pub fn is_secret_name(name: &str) -> bool {
-    let w = words(name);
-    let (Some(first), Some(last)) = (w.first(), w.last()) else {
-        return false;
-    };
-    if META_FIRST.contains(&first.as_str()) || META_LAST.contains(&last.as_str()) {
-        return false;
-    }
-    let pairs = w.windows(2).any(|p| {
-        matches!(
-            (p[0].as_str(), p[1].as_str()),
-            ("api", "key")
-                | ("private", "key")
-                | ("access", "key")
-                | ("secret", "key")
-                | ("signing", "key")
-        )
-    });
-    pairs || w.iter().any(|x| SECRET_WORDS.contains(&x.as_str()))
-}
-
-/// Whether an assigned name ends in a secret: `SECRET_KEY`, `DB_PASSWORD`,
-/// `GITHUB_TOKEN`, `STRIPE_API_KEY`, `CLIENT_SECRET` (not `TOKEN_USER`, `SECRET_KEY_CHARSET`).
-pub fn is_secret_assignment(name: &str) -> bool {
-    let w = words(name);
-    let Some(last) = w.last() else { return false };
-    if w.first().is_some_and(|f| META_FIRST.contains(&f.as_str())) {
-        return false;
-    }
-    let pair = w.len() >= 2
-        && matches!(
-            (w[w.len() - 2].as_str(), last.as_str()),
-            ("api", "key")
-                | ("private", "key")
-                | ("access", "key")
-                | ("secret", "key")
-                | ("signing", "key")
-        );
-    pair || matches!(
-        last.as_str(),
-        "password" | "passwd" | "passphrase" | "pwd" | "secret" | "token" | "apikey"
-    )
-}
-
-/// Whether a string looks like a placeholder rather than a real secret.
-pub fn is_placeholder(value: &str) -> bool {
-    let v = value.trim();
-    let lower = v.to_ascii_lowercase();
-    v.len() < 4
-        || v.contains(char::is_whitespace)
-        || v.starts_with("${")
-        || v.starts_with('<')
-        || v.starts_with('{')
-        || v.starts_with('%')
-        || v.chars().all(|c| c == '*' || c == 'x' || c == 'X' || c == '.' || c == '-' || c == '#')
-        || ["change", "replace", "your", "dummy", "example", "placeholder", "fake", "todo", "secret", "password", "xxx", "notset", "not-set", "none", "null"]
-            .iter()
-            .any(|p| lower.starts_with(p) || lower.ends_with(p) && lower.len() < 16)
-        // an environment variable's name, not its value
-        || (v.len() > 3 && v.chars().all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit()))
-}
-
-/// Fills the settings facts of a Django settings module (once per file).
-pub fn record_settings(file: &PythonFile, cx: &mut Context<'_>) {
-    if !file.role.settings || file.role.test || file.role.example {
-        return;
-    }
-    let facts = cx.facts().python.get_or_insert_with(PythonFacts::default);
-    if facts.settings.is_some() {
-        return;
-    }
-    let mut s = SettingsFacts {
-        dev: file.role.dev_settings,
-        star_imports: file.star_imports.clone(),
-        ..SettingsFacts::default()
-    };
-    for a in file.assigns.iter().filter(|a| a.module_level) {
-        let Some(name) = a.target.dotted() else {
-            continue;
-        };
-        match name.as_str() {
-            "DEBUG" => {
-                s.sets_debug = true;
-                s.debug_true = match &a.value {
-                    Some(v) if v.is_true() && !a.augmented => Some(a.target.span.clone()),
-                    _ => None,
-                };
-            }
-            "ALLOWED_HOSTS" => {
-                s.sets_allowed_hosts |= !a.augmented;
-                let star = a.value.as_ref().and_then(wildcard);
-                if star.is_some() || !a.augmented {
-                    s.wildcard_hosts = star.or(if a.augmented {
-                        s.wildcard_hosts.clone()
-                    } else {
-                        None
-                    });
-                }
-            }
-            _ => {}
-        }
-    }
-    facts.settings = Some(s);
-}
-
-/// The `"*"` element of a list, tuple or set literal.
-fn wildcard(v: &Value) -> Option<Span> {
-    match &v.kind {
-        ValueKind::List(items) | ValueKind::Tuple(items) | ValueKind::Set(items) => items
-            .iter()
-            .find(|i| i.as_str() == Some("*"))
-            .map(|i| i.span.clone()),
-        ValueKind::BinOp(_, l, r) => wildcard(l).or_else(|| wildcard(r)),
-        _ => None,
-    }
-}
+pub use crate::secrets::{is_placeholder, is_secret_assignment, is_secret_name, words};
 
 /// The Django settings modules of the repository, by directory.
 pub struct SettingsIndex<'r> {
@@ -438,7 +168,7 @@ impl<'r> SettingsIndex<'r> {
             if let Some(s) = facts.python.as_ref().and_then(|p| p.settings.as_ref()) {
                 let path = src.rel_path.as_str();
                 by_dir
-                    .entry(crate::repo::parent_dir(path))
+                    .entry(crate::source::parent_dir(path))
                     .or_default()
                     .push((path, s));
             }
@@ -459,8 +189,8 @@ impl<'r> SettingsIndex<'r> {
         path: &str,
         sets: impl Fn(&SettingsFacts) -> bool,
     ) -> bool {
-        let dir = crate::repo::parent_dir(path);
-        let name = crate::repo::file_name(path);
+        let dir = crate::source::parent_dir(path);
+        let name = crate::source::file_name(path);
         let stem = name.strip_suffix(".py").unwrap_or(name);
         let mut importers = 0;
         for (other, s) in self.by_dir.get(dir).into_iter().flatten() {
@@ -480,46 +210,3 @@ impl<'r> SettingsIndex<'r> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secret_names() {
-        for yes in [
-            "password",
-            "DB_PASSWORD",
-            "apiKey",
-            "api_key",
-            "client_secret",
-            "authToken",
-            "SECRET_KEY",
-            "refresh_token",
-            "user.password",
-            "credentials",
-        ] {
-            assert!(is_secret_name(yes), "{yes}");
-        }
-        for no in [
-            "password_length",
-            "token_url",
-            "max_tokens",
-            "is_secret",
-            "tokens",
-            "tokenizer",
-            "secret_name",
-            "username",
-            "PASSWORD_RESET_TIMEOUT",
-            "token_type",
-            "num_tokens",
-        ] {
-            assert!(!is_secret_name(no), "{no}");
-        }
-    }
-
-    #[test]
-    fn words_split_case_and_separators() {
-        assert_eq!(words("apiKey"), ["api", "key"]);
-        assert_eq!(words("API_KEY"), ["api", "key"]);
-    }
-}

@@ -1,8 +1,8 @@
 //! LOG001 print-in-service-code.
 
+use crate::declare_rule;
 use crate::lang::python::PythonFile;
 use crate::rule::{Context, Rule};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -42,8 +42,6 @@ declare_rule! {
 }
 
 impl Rule for PrintInServiceCode {
-    rule_meta!();
-
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
         let r = &file.role;
         if !r.is_service_code() || r.cli || r.migration || r.stub {

@@ -1,9 +1,9 @@
 //! LOG004 sensitive-data-logged.
 
 use super::{is_secret_name, log_method};
+use crate::declare_rule;
 use crate::lang::python::{PythonFile, Value, ValueKind};
 use crate::rule::{Context, Rule};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -98,8 +98,6 @@ fn is_constant(v: &Value) -> bool {
 }
 
 impl Rule for SensitiveDataLogged {
-    rule_meta!();
-
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
         if file.role.test {
             return;

@@ -1,8 +1,8 @@
 //! NET002 subprocess-without-timeout.
 
+use crate::declare_rule;
 use crate::lang::python::PythonFile;
 use crate::rule::{Context, Rule};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -32,8 +32,6 @@ declare_rule! {
 }
 
 impl Rule for SubprocessWithoutTimeout {
-    rule_meta!();
-
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
         if !file.role.is_service_code() {
             return;

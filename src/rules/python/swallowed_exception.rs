@@ -1,9 +1,9 @@
 //! EXC003 swallowed-exception.
 
 use super::broad_type;
+use crate::declare_rule;
 use crate::lang::python::{PythonFile, Trivial};
 use crate::rule::{Context, OptionKind, OptionMeta, Rule};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -48,8 +48,6 @@ declare_rule! {
 }
 
 impl Rule for SwallowedException {
-    rule_meta!();
-
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
         if file.role.is_test_or_example() {
             return;

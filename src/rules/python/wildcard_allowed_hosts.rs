@@ -1,10 +1,9 @@
 //! CFG003 wildcard-allowed-hosts.
 
-use super::{SettingsIndex, record_settings};
-use crate::lang::python::PythonFile;
+use super::SettingsIndex;
+use crate::declare_rule;
 use crate::repo::RepoIndex;
-use crate::rule::{Context, RepoContext, Rule};
-use crate::{declare_rule, rule_meta};
+use crate::rule::{RepoContext, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -35,12 +34,6 @@ declare_rule! {
 }
 
 impl Rule for WildcardAllowedHosts {
-    rule_meta!();
-
-    fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
-        record_settings(file, cx);
-    }
-
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let index = SettingsIndex::new(repo);
         for (path, s) in index.all() {

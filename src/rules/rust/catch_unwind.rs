@@ -3,9 +3,9 @@
 use quote::ToTokens;
 
 use super::mentions_ident;
+use crate::declare_rule;
 use crate::lang::rust::{Node, RustFile, Scope};
 use crate::rule::{Context, Rule};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -45,8 +45,6 @@ declare_rule! {
 }
 
 impl Rule for CatchUnwind {
-    rule_meta!();
-
     fn visits_rust_nodes(&self) -> bool {
         true
     }

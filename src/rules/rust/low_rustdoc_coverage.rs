@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::declare_rule;
 use crate::lang::rust::crates::{RustFacts, SourceFacts};
 use crate::repo::RepoIndex;
 use crate::rule::{OptionKind, OptionMeta, RepoContext, Rule};
 use crate::source::Span;
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -71,8 +71,6 @@ impl FileStat {
 }
 
 impl Rule for LowRustdocCoverage {
-    rule_meta!();
-
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let min = cx.option_int(&Self::META, "min-coverage", 50).clamp(0, 100) as usize;
         let model = repo.crate_model();

@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::declare_rule;
 use crate::lang::rust::crates::{RustFacts, SourceFacts, allow_bit};
 use crate::repo::RepoIndex;
 use crate::rule::{RepoContext, Rule};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -59,8 +59,6 @@ declare_rule! {
 }
 
 impl Rule for PrintMacroInLibrary {
-    rule_meta!();
-
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let model = repo.crate_model();
         let facts: BTreeMap<&str, &SourceFacts> = repo

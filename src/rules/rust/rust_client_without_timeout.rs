@@ -1,9 +1,9 @@
 //! NET003 rust-client-without-timeout.
 
 use super::{Chain, as_local, chain, local_uses};
+use crate::declare_rule;
 use crate::lang::rust::{Imports, Node, RustFile, Scope};
 use crate::rule::{Context, Rule};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -161,8 +161,6 @@ fn origin(
 }
 
 impl Rule for RustClientWithoutTimeout {
-    rule_meta!();
-
     fn visits_rust_nodes(&self) -> bool {
         true
     }

@@ -1,9 +1,9 @@
 //! EXC102 swallowed-error.
 
 use super::is_empty_body;
+use crate::declare_rule;
 use crate::lang::rust::{Node, RustFile, Scope};
 use crate::rule::{Context, Rule};
-use crate::{declare_rule, rule_meta};
 
 declare_rule! {
     /// ## What it does
@@ -89,8 +89,6 @@ fn chain_logs(m: &syn::ExprMethodCall) -> bool {
 }
 
 impl Rule for SwallowedError {
-    rule_meta!();
-
     fn visits_rust_nodes(&self) -> bool {
         true
     }

@@ -10,7 +10,10 @@ use std::ops::Range;
 
 use parse_dockerfile as pd;
 
-use crate::source::{SourceFile, Span};
+pub mod stages;
+
+use crate::lang::{FileKind, FrontEnd, Output, Sink};
+use crate::source::{SourceFile, Span, file_name};
 
 /// A string as written in the file, with its span and its unescaped value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1044,6 +1047,176 @@ fn paths(
         },
         end,
     )
+}
+
+/// `Dockerfile.<ext>` names that are source code, documents, templates or data, not
+/// Dockerfile variants such as `Dockerfile.prod` or `Dockerfile.alpine`.
+const NOT_DOCKERFILE_EXTENSIONS: &[&str] = &[
+    // documents and data
+    "md",
+    "rst",
+    "txt",
+    "adoc",
+    "html",
+    "xml",
+    "json",
+    "yml",
+    "yaml",
+    "toml",
+    "ini",
+    "cfg",
+    "csv",
+    "lock",
+    "log",
+    "dockerignore",
+    // templates and backups
+    "j2",
+    "jinja",
+    "jinja2",
+    "tmpl",
+    "tpl",
+    "template",
+    "erb",
+    "mustache",
+    "hbs",
+    "in",
+    "bak",
+    "orig",
+    "swp",
+    "old",
+    "dist",
+    "sample",
+    "example",
+    // source code
+    "rs",
+    "py",
+    "pyi",
+    "go",
+    "js",
+    "mjs",
+    "cjs",
+    "ts",
+    "tsx",
+    "jsx",
+    "rb",
+    "java",
+    "kt",
+    "scala",
+    "c",
+    "h",
+    "cc",
+    "cpp",
+    "hpp",
+    "cs",
+    "swift",
+    "php",
+    "pl",
+    "lua",
+    "sh",
+    "bash",
+    "zsh",
+    "ps1",
+    "bat",
+    "cmd",
+    "nix",
+    "bzl",
+    "star",
+    "hcl",
+    "tf",
+    "cue",
+    "jsonnet",
+    "mk",
+    "gradle",
+    "groovy",
+    "el",
+    "vim",
+    "snap",
+    "diff",
+    "patch",
+];
+
+/// Whether a file name is a Dockerfile: `Dockerfile`, `Containerfile`, `Dockerfile.<x>`
+/// (not `Dockerfile.md` or `Dockerfile.rs`), `<x>.Dockerfile`.
+pub fn is_dockerfile_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let dotted = |prefix: &str| {
+        lower.strip_prefix(prefix).is_some_and(|ext| {
+            let last = ext.rsplit('.').next().unwrap_or(ext);
+            !NOT_DOCKERFILE_EXTENSIONS.contains(&last)
+        })
+    };
+    lower == "dockerfile"
+        || lower == "containerfile"
+        || dotted("dockerfile.")
+        || dotted("containerfile.")
+        || lower.ends_with(".dockerfile")
+        || lower.ends_with(".containerfile")
+}
+
+/// The Dockerfile front end.
+pub struct DockerfileFrontEnd;
+
+impl FrontEnd for DockerfileFrontEnd {
+    fn claim(&self, rel_path: &str) -> Option<FileKind> {
+        is_dockerfile_name(file_name(rel_path)).then_some(FileKind::Dockerfile)
+    }
+
+    fn handles(&self, kind: FileKind) -> bool {
+        kind == FileKind::Dockerfile
+    }
+
+    fn read(
+        &self,
+        source: &SourceFile,
+        _: FileKind,
+        sink: &mut (dyn Sink + Send),
+        out: &mut Output,
+    ) {
+        let df = Dockerfile::parse(source);
+        for e in &df.errors {
+            out.error(
+                e.offset..e.offset,
+                "Dockerfile",
+                e.message.clone(),
+                "fix the syntax; the instructions around it were still checked",
+            );
+        }
+        sink.dockerfile(&df);
+        out.comments = comments(source, &df);
+    }
+}
+
+/// Comments of a Dockerfile: whole-line comments, and shell comments at the end of a
+/// line inside `RUN`.
+fn comments(source: &SourceFile, df: &Dockerfile) -> Vec<crate::suppress::Comment> {
+    use crate::suppress::Comment;
+    let mut out: Vec<Comment> = df
+        .comments
+        .iter()
+        .map(|s| Comment {
+            span: s.clone(),
+            own_line: true,
+        })
+        .collect();
+    for inst in df.instructions.iter().filter(|i| i.keyword == Keyword::Run) {
+        let first = source.line_of(inst.span.start);
+        let last = source.line_of(inst.span.end);
+        for line in first..=last {
+            let span = source.line_span(line);
+            if let Some(i) = source.text[span.clone()].find("# readylint:")
+                && !df
+                    .comments
+                    .iter()
+                    .any(|c| c.start <= span.start + i && span.start + i < c.end)
+            {
+                out.push(Comment {
+                    span: span.start + i..span.end,
+                    own_line: false,
+                });
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

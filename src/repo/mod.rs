@@ -6,20 +6,20 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use crate::source::SourceFile;
+use crate::source::{SourceFile, parent_dir};
 
-/// What one parsed file tells the repository rules. Each front end adds its own field
-/// here (e.g. `python: Option<PythonFacts>`), filled by its rules through
-/// [`Context::facts`](crate::rule::Context::facts).
-#[derive(Debug, Default, Clone)]
-pub struct FileFacts {
-    /// A Rust source file or `Cargo.toml`.
-    pub rust: Option<crate::lang::rust::crates::RustFacts>,
-    /// CI configuration and task-runner files.
-    pub ci: Option<crate::lang::ci::CiFacts>,
-    pub python: Option<crate::rules::python::PythonFacts>,
-    /// A dependency manifest, as parsed (filled by the engine).
-    pub manifest: Option<Arc<crate::lang::manifest::Manifest>>,
+pub mod crates;
+
+pub use crate::lang::FileFacts;
+
+/// The project kind, for rules that treat services, libraries and CLIs differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProjectType {
+    #[default]
+    Auto,
+    Service,
+    Library,
+    Cli,
 }
 
 #[derive(Debug, Default)]
@@ -29,9 +29,9 @@ pub struct RepoIndex {
     /// The files that were read, with what they contributed.
     sources: BTreeMap<String, (Arc<SourceFile>, FileFacts)>,
     /// `project-type` from the configuration.
-    project_type: crate::config::ProjectType,
+    project_type: ProjectType,
     /// The Rust crates of the repository, built once from the facts on first use.
-    crate_model: std::sync::OnceLock<crate::lang::rust::crates::CrateModel>,
+    crate_model: std::sync::OnceLock<crates::CrateModel>,
 }
 
 impl RepoIndex {
@@ -39,19 +39,19 @@ impl RepoIndex {
         Self {
             files: files.into_iter().collect(),
             sources: BTreeMap::new(),
-            project_type: crate::config::ProjectType::Auto,
+            project_type: ProjectType::Auto,
             crate_model: std::sync::OnceLock::new(),
         }
     }
 
     /// The index with the configured `project-type`.
-    pub fn with_project_type(mut self, project_type: crate::config::ProjectType) -> Self {
+    pub fn with_project_type(mut self, project_type: ProjectType) -> Self {
         self.project_type = project_type;
         self
     }
 
     /// `project-type` from the configuration (`auto` unless set).
-    pub fn project_type(&self) -> crate::config::ProjectType {
+    pub fn project_type(&self) -> ProjectType {
         self.project_type
     }
 
@@ -63,9 +63,9 @@ impl RepoIndex {
 
     /// The Rust crates and their files' roles, built on first use and shared by the
     /// repository rules that need it (LOG101, DOC003).
-    pub fn crate_model(&self) -> &crate::lang::rust::crates::CrateModel {
+    pub fn crate_model(&self) -> &crates::CrateModel {
         self.crate_model
-            .get_or_init(|| crate::lang::rust::crates::CrateModel::build(self))
+            .get_or_init(|| crates::CrateModel::build(self))
     }
 
     pub fn contains(&self, rel_path: &str) -> bool {
@@ -97,12 +97,37 @@ impl RepoIndex {
     }
 }
 
-/// The directory part of a repository-relative path ("" at the root).
-pub fn parent_dir(rel_path: &str) -> &str {
-    rel_path.rsplit_once('/').map_or("", |(d, _)| d)
-}
-
-/// The file name of a repository-relative path.
-pub fn file_name(rel_path: &str) -> &str {
-    rel_path.rsplit_once('/').map_or(rel_path, |(_, f)| f)
+/// The lockfile (repository path) among `names` in `dir` or a directory above it.
+pub fn find_lock(files: &RepoIndex, dir: &str, names: &[&str]) -> Option<String> {
+    let mut d = dir;
+    loop {
+        for n in names {
+            if files.dir_has(d, n) {
+                return Some(if d.is_empty() {
+                    (*n).to_string()
+                } else {
+                    format!("{d}/{n}")
+                });
+            }
+        }
+        // PEP 751 named lockfiles: `pylock.<name>.toml`.
+        if names.contains(&"pylock.toml") {
+            let prefix = if d.is_empty() {
+                String::new()
+            } else {
+                format!("{d}/")
+            };
+            if let Some(f) = files.files().find(|f| {
+                f.strip_prefix(prefix.as_str()).is_some_and(|rest| {
+                    !rest.contains('/') && rest.starts_with("pylock.") && rest.ends_with(".toml")
+                })
+            }) {
+                return Some(f.to_string());
+            }
+        }
+        if d.is_empty() {
+            return None;
+        }
+        d = parent_dir(d);
+    }
 }

@@ -1,0 +1,269 @@
+//! Phase 1, per file and in parallel: read once, hand the file to each front end that
+//! claims it, run the enabled rules on what they parse, and collect findings, the
+//! suppression directives, and the facts the file contributes to the repository index.
+
+use std::io::Read;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::sync::Arc;
+
+use super::filter::to_finding;
+use super::{FileError, FileOutcome, MAX_FILE_SIZE};
+use crate::config::Settings;
+use crate::discover::Entry;
+use crate::lang::{self, FileKind, Output, Sink};
+use crate::repo::RepoIndex;
+use crate::rule::{Context, RawFinding, Rule};
+use crate::rules::readylint::{ParseError, SkippedFile};
+use crate::source::SourceFile;
+use crate::suppress;
+
+pub(super) fn check_entry(
+    entry: &Entry,
+    settings: &Settings,
+    repo: &RepoIndex,
+    rules: &[&dyn Rule],
+) -> FileOutcome {
+    match entry {
+        Entry::Skipped { rel_path, reason } => skipped(rel_path, reason, settings),
+        Entry::File {
+            rel_path,
+            abs_path,
+            kinds,
+        } => match read(abs_path) {
+            Err(reason) => skipped(rel_path, &reason, settings),
+            Ok(text) => {
+                let source = Arc::new(SourceFile::new(rel_path.clone(), abs_path.clone(), text));
+                // readylint: ignore[EXC101] -- a panic on one file becomes its RDY001 finding (SPEC §8)
+                let checked = catch_unwind(AssertUnwindSafe(|| {
+                    check_source(&source, kinds, settings, repo, rules)
+                }));
+                let mut outcome = checked.unwrap_or_else(|_| {
+                    let message =
+                        "internal error while checking this file; please report it".to_string();
+                    let mut o = FileOutcome {
+                        error: Some(FileError {
+                            path: rel_path.clone(),
+                            message: message.clone(),
+                        }),
+                        ..FileOutcome::default()
+                    };
+                    let raw = RawFinding {
+                        code: ParseError::META.code,
+                        span: 0..0,
+                        message,
+                        help: "the rest of the repository was checked".into(),
+                        statement_start: None,
+                        severity: None,
+                    };
+                    if settings.is_enabled_for(raw.code, rel_path) {
+                        o.findings
+                            .push(to_finding(&source, &ParseError::META, raw, settings));
+                    }
+                    o
+                });
+                outcome.path = rel_path.clone();
+                outcome.scanned = true;
+                outcome.source = Some(source);
+                outcome
+            }
+        },
+    }
+}
+
+/// Reads a file, or says why it is not checked.
+fn read(path: &Path) -> Result<String, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot be read: {e}"))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| format!("cannot be read: {e}"))?;
+    if !meta.is_file() {
+        return Err("not a regular file; not read".into());
+    }
+    if meta.len() > MAX_FILE_SIZE {
+        return Err(format!(
+            "{} bytes, over the {} MiB limit; not checked",
+            meta.len(),
+            MAX_FILE_SIZE / 1024 / 1024
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_FILE_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot be read: {e}"))?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(format!(
+            "over the {} MiB limit; not checked",
+            MAX_FILE_SIZE / 1024 / 1024
+        ));
+    }
+    if bytes.contains(&0) {
+        return Err("binary content (a NUL byte); not checked".into());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not valid UTF-8 (invalid byte at offset {}); not checked",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+fn skipped(rel_path: &str, reason: &str, settings: &Settings) -> FileOutcome {
+    let mut o = FileOutcome {
+        path: rel_path.to_string(),
+        error: Some(FileError {
+            path: rel_path.to_string(),
+            message: reason.to_string(),
+        }),
+        ..FileOutcome::default()
+    };
+    if settings.is_enabled_for(SkippedFile::META.code, rel_path) {
+        let empty = SourceFile::new(rel_path, rel_path, String::new());
+        let raw = RawFinding {
+            code: SkippedFile::META.code,
+            span: 0..0,
+            message: format!("file not checked: {reason}"),
+            help: "save it as UTF-8 text, or exclude it with `exclude`".into(),
+            statement_start: None,
+            severity: None,
+        };
+        o.findings
+            .push(to_finding(&empty, &SkippedFile::META, raw, settings));
+    }
+    o
+}
+
+/// Hands a front end's model to the enabled rules.
+struct RuleSink<'r, 'c> {
+    rules: &'r [&'r dyn Rule],
+    cx: &'r mut Context<'c>,
+}
+
+impl Sink for RuleSink<'_, '_> {
+    fn dockerfile(&mut self, file: &lang::dockerfile::Dockerfile) {
+        for r in self.rules {
+            r.check_dockerfile(file, self.cx);
+        }
+    }
+    fn toml(&mut self, file: &lang::toml::TomlDoc) {
+        for r in self.rules {
+            r.check_toml(file, self.cx);
+        }
+    }
+    fn manifest(&mut self, file: &lang::manifest::Manifest) {
+        for r in self.rules {
+            r.check_manifest(file, self.cx);
+        }
+    }
+    fn yaml(&mut self, file: &lang::yaml::Yaml) {
+        for r in self.rules {
+            r.check_yaml(file, self.cx);
+        }
+    }
+    fn compose(&mut self, file: &lang::compose::ComposeFile) {
+        for r in self.rules {
+            r.check_compose(file, self.cx);
+        }
+    }
+    fn ci(&mut self, file: &lang::ci::CiFile) {
+        for r in self.rules {
+            r.check_ci(file, self.cx);
+        }
+    }
+    fn python(&mut self, file: &lang::python::PythonFile) {
+        for r in self.rules {
+            r.check_python(file, self.cx);
+        }
+    }
+    fn wants_rust_nodes(&self) -> bool {
+        self.rules.iter().any(|r| r.visits_rust_nodes())
+    }
+    fn rust_node(
+        &mut self,
+        file: &lang::rust::RustFile<'_>,
+        node: lang::rust::Node<'_>,
+        scope: &lang::rust::Scope<'_>,
+    ) {
+        for r in self.rules.iter().filter(|r| r.visits_rust_nodes()) {
+            r.check_rust_node(file, node, scope, self.cx);
+        }
+    }
+    fn rust(&mut self, file: &lang::rust::RustFile<'_>) {
+        for r in self.rules {
+            r.check_rust(file, self.cx);
+        }
+    }
+}
+
+/// Phase 1 for one readable file: every front end that claims it, then the text rules.
+fn check_source(
+    source: &SourceFile,
+    kinds: &[FileKind],
+    settings: &Settings,
+    repo: &RepoIndex,
+    rules: &[&dyn Rule],
+) -> FileOutcome {
+    let rules: Vec<&dyn Rule> = rules
+        .iter()
+        .copied()
+        .filter(|r| settings.is_enabled_for(r.meta().code, &source.rel_path))
+        .collect();
+    let mut cx = Context::new(source, repo, &settings.rule_options);
+    let mut out = Output::default();
+    {
+        let mut sink = RuleSink {
+            rules: &rules,
+            cx: &mut cx,
+        };
+        for kind in kinds {
+            lang::front_end(*kind).read(source, *kind, &mut sink, &mut out);
+        }
+    }
+    if let Some(kind) = kinds.first() {
+        for r in &rules {
+            r.check_text(*kind, &mut cx);
+        }
+    }
+    let error = report_parse_errors(source, &out.errors, &mut cx);
+    let (raw, _) = cx.finish();
+    let findings = raw
+        .into_iter()
+        .filter(|f| settings.is_enabled_for(f.code, &source.rel_path))
+        .filter_map(|f| {
+            let meta = settings.registry.find(f.code)?;
+            Some(to_finding(source, meta, f, settings))
+        })
+        .collect();
+    FileOutcome {
+        findings,
+        directives: suppress::directives(source, &out.comments),
+        facts: out.facts,
+        error,
+        ..FileOutcome::default()
+    }
+}
+
+/// One RDY001 per file: the first parse error, and how many more there are.
+fn report_parse_errors(
+    source: &SourceFile,
+    errors: &[lang::ParseError],
+    cx: &mut Context<'_>,
+) -> Option<FileError> {
+    let first = errors.first()?;
+    let more = match errors.len() - 1 {
+        0 => String::new(),
+        1 => " (and 1 more syntax error)".to_string(),
+        n => format!(" (and {n} more syntax errors)"),
+    };
+    cx.report(
+        &ParseError::META,
+        first.span.clone(),
+        format!("{}{more}", first.message),
+        first.help,
+    );
+    let p = source.position(first.span.start);
+    Some(FileError {
+        path: source.rel_path.clone(),
+        message: format!("{} at line {} column {}", first.detail, p.line, p.column),
+    })
+}

@@ -1,0 +1,119 @@
+//! Phase 3: what decides whether a finding is reported — inline suppressions and the
+//! unused ones (RDY002), file roles a rule skips — and the conversion of a rule's raw
+//! finding into a positioned [`Finding`].
+
+use super::FileOutcome;
+use crate::config::Settings;
+use crate::finding::Finding;
+use crate::rule::{RawFinding, RuleMeta};
+use crate::rules::readylint::UnusedSuppression;
+use crate::source::SourceFile;
+use crate::suppress::{Directive, Scope};
+
+/// Phase 3 for one file: drops suppressed findings, adds RDY002 for directives that
+/// silenced nothing, and returns how many findings were suppressed.
+pub(super) fn apply_suppressions(
+    source: &SourceFile,
+    o: &mut FileOutcome,
+    settings: &Settings,
+) -> usize {
+    let mut suppressed = 0;
+    let directives = &mut o.directives;
+    o.findings.retain(|f| {
+        let mut silenced = false;
+        for d in directives.iter_mut() {
+            silenced |= d.silences(&f.rule, &f.name, f.line, f.statement_line);
+        }
+        suppressed += usize::from(silenced);
+        !silenced
+    });
+    let unused = unused_suppressions(source, directives, settings);
+    o.findings.extend(unused);
+    suppressed
+}
+
+fn unused_suppressions(
+    source: &SourceFile,
+    directives: &[Directive],
+    settings: &Settings,
+) -> Vec<Finding> {
+    let meta = &UnusedSuppression::META;
+    if !settings.is_enabled_for(meta.code, &source.rel_path) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for d in directives {
+        let scope = if d.scope == Scope::File {
+            "ignore-file"
+        } else {
+            "ignore"
+        };
+        if d.rules.is_empty() {
+            if !d.used[0] {
+                out.push((d.span.clone(), format!("`{scope}` silences nothing here")));
+            }
+            continue;
+        }
+        for (rule, used) in d.rules.iter().zip(&d.used) {
+            if *used {
+                continue;
+            }
+            match settings.registry.find(rule) {
+                None => out.push((d.span.clone(), format!("`{scope}[{rule}]` names no rule"))),
+                Some(m) if settings.is_enabled_for(m.code, &source.rel_path) => out.push((
+                    d.span.clone(),
+                    format!("`{scope}[{rule}]` silences nothing here"),
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+    out.into_iter()
+        .map(|(span, message)| {
+            let raw = RawFinding {
+                code: meta.code,
+                span,
+                message,
+                help: "remove the suppression, or correct its rule code".into(),
+                statement_start: None,
+                severity: None,
+            };
+            to_finding(source, meta, raw, settings)
+        })
+        .collect()
+}
+
+pub(super) fn to_finding(
+    source: &SourceFile,
+    meta: &RuleMeta,
+    raw: RawFinding,
+    settings: &Settings,
+) -> Finding {
+    let start = source.position(raw.span.start);
+    let end = source.position(raw.span.end.max(raw.span.start));
+    let statement_line = raw
+        .statement_start
+        .map_or(start.line, |s| source.line_of(s));
+    Finding {
+        rule: meta.code.to_string(),
+        name: meta.name.to_string(),
+        category: meta.category,
+        severity: settings
+            .severity
+            .get(meta.code)
+            .copied()
+            .or(raw.severity)
+            .unwrap_or(meta.severity),
+        message: raw.message,
+        path: source.rel_path.clone(),
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+        help: raw.help,
+        fingerprint: String::new(),
+        line_text: source.line_text(start.line).trim().to_string(),
+        statement_line,
+        span: (raw.span.start, raw.span.end.max(raw.span.start)),
+    }
+}

@@ -1,0 +1,298 @@
+//! The pipeline of one run, in three phases:
+//!
+//! 1. per file, in parallel: read once → parse once with the file kind's front end →
+//!    every enabled rule over the parsed file → findings, the file's suppression
+//!    directives, and the facts it contributes to the repository index;
+//! 2. once: repository rules over the [`RepoIndex`] (files seen and facts gathered);
+//! 3. per file: inline suppressions over the file's findings (its own and the
+//!    repository findings anchored in it), then unused suppressions (RDY002).
+//!
+//! A file that cannot be read or parsed becomes a finding; a panic inside a rule
+//! becomes an RDY001 for that file, and the run goes on.
+
+mod file;
+mod filter;
+mod repo;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::{self, CliOverrides, FailOn, Settings};
+use crate::discover::{self, Entry, WalkOptions};
+use crate::finding::{self, Finding};
+use crate::registry::Registry;
+use crate::repo::{FileFacts, RepoIndex};
+use crate::rule::Rule;
+use crate::source::SourceFile;
+use crate::suppress::Directive;
+
+/// Files larger than this are not read (RDY003).
+pub const MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+/// What one run is asked to do.
+#[derive(Debug, Default, Clone)]
+pub struct RunOptions {
+    pub paths: Vec<PathBuf>,
+    /// The project root, when the caller knows it better than discovery (tests run each
+    /// fixture tree as a repository of its own).
+    pub root: Option<PathBuf>,
+    pub overrides: CliOverrides,
+    pub no_ignore_files: bool,
+    pub no_inline_ignores: bool,
+    pub threads: Option<usize>,
+    /// Known findings not to report again.
+    pub baseline: Option<PathBuf>,
+    /// Write the findings of this run as the new baseline.
+    pub write_baseline: Option<PathBuf>,
+    /// Only report findings on lines changed since this git revision.
+    pub since: Option<String>,
+}
+
+/// A file that could not be read or parsed.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FileError {
+    pub path: String,
+    pub message: String,
+}
+
+/// The result of a run.
+#[derive(Debug)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub errors: Vec<FileError>,
+    pub files_scanned: usize,
+    /// Findings silenced by inline comments or the baseline.
+    pub suppressed: usize,
+    /// Of those, the findings the baseline knew.
+    pub baselined: usize,
+    /// Findings left out because their lines did not change since `--since`.
+    pub unchanged: usize,
+    /// Texts of the files with findings, for snippets.
+    pub sources: BTreeMap<String, Arc<str>>,
+    pub root: PathBuf,
+    pub fail_on: FailOn,
+    /// The rules of the run (for the rule metadata of SARIF).
+    pub registry: Registry,
+}
+
+impl Report {
+    /// Exit code: 1 if any finding is at or above `fail-on`, else 0.
+    pub fn exit_code(&self) -> u8 {
+        match self.fail_on {
+            FailOn::Never => 0,
+            FailOn::At(level) => u8::from(self.findings.iter().any(|f| f.severity >= level)),
+        }
+    }
+}
+
+/// Where configuration discovery starts: a single directory argument, the directory of
+/// a single file argument, or the current directory.
+pub fn scan_root(cwd: &Path, paths: &[PathBuf]) -> PathBuf {
+    match paths {
+        [one] if one.is_dir() => one.clone(),
+        [one] => one
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf),
+        _ => cwd.to_path_buf(),
+    }
+}
+
+/// The root that reported paths are relative to, and that `exclude` and
+/// `per-path-ignores` globs match against: the directory of the configuration file, else
+/// the enclosing git repository, else where the scan started.
+fn project_root(settings: &Settings, start: &Path) -> PathBuf {
+    if let Some(dir) = settings.config_path.as_deref().and_then(Path::parent)
+        && start.starts_with(dir)
+    {
+        return dir.to_path_buf();
+    }
+    start
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .map_or_else(|| start.to_path_buf(), Path::to_path_buf)
+}
+
+/// What phase 1 yields for one file.
+#[derive(Default)]
+struct FileOutcome {
+    path: String,
+    source: Option<Arc<SourceFile>>,
+    findings: Vec<Finding>,
+    directives: Vec<Directive>,
+    facts: FileFacts,
+    error: Option<FileError>,
+    scanned: bool,
+}
+
+/// Runs a check.
+pub fn run(opts: &RunOptions) -> miette::Result<Report> {
+    let paths = if opts.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        opts.paths.clone()
+    };
+    for p in &paths {
+        if std::fs::symlink_metadata(p).is_err() {
+            return Err(
+                config::UsageError(format!("path `{}` does not exist", p.display())).into(),
+            );
+        }
+    }
+    let cwd = std::env::current_dir()
+        .map_err(|e| config::UsageError(format!("cannot read the current directory: {e}")))?;
+    let paths: Vec<PathBuf> = paths.iter().map(|p| discover::absolute(&cwd, p)).collect();
+    let start = scan_root(&cwd, &paths);
+    let settings = config::load(&start, &opts.overrides)?;
+    let settings = Settings {
+        config_path: settings
+            .config_path
+            .as_deref()
+            .map(|p| discover::absolute(&cwd, p)),
+        ..settings
+    };
+    let root = match &opts.root {
+        Some(r) => discover::absolute(&cwd, r),
+        None => project_root(&settings, &start),
+    };
+    let threads = opts
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| config::UsageError(format!("cannot start {threads} threads: {e}")))?;
+
+    let excluded = |rel: &str| settings.is_excluded(rel);
+    let wanted = |rel: &str| {
+        settings
+            .registry
+            .rules()
+            .iter()
+            .any(|r| settings.enabled.contains(r.meta().code) && r.wants_file(rel))
+    };
+    let walk = discover::walk(
+        &root,
+        &paths,
+        &WalkOptions {
+            respect_ignore_files: !opts.no_ignore_files,
+            threads,
+            is_excluded: &excluded,
+            also_read: &wanted,
+        },
+    );
+    let mut repo =
+        RepoIndex::new(walk.all_files.iter().cloned()).with_project_type(settings.project_type);
+    let rules: Vec<&dyn Rule> = settings
+        .registry
+        .rules()
+        .iter()
+        .copied()
+        .filter(|r| settings.enabled.contains(r.meta().code))
+        .collect();
+
+    // Phase 1: every file, in parallel. Optional kinds only when a rule reads them.
+    let read_kind = |kind: &crate::lang::FileKind| {
+        !kind.is_optional()
+            || kind
+                .read_as()
+                .iter()
+                .any(|k| rules.iter().any(|r| r.reads(*k)))
+    };
+    let mut outcomes: Vec<FileOutcome> = pool.install(|| {
+        walk.entries
+            .par_iter()
+            .filter(|e| match e {
+                Entry::File { kinds, .. } => kinds.iter().any(read_kind),
+                Entry::Skipped { .. } => true,
+            })
+            .map(|e| file::check_entry(e, &settings, &repo, &rules))
+            .collect()
+    });
+
+    // Phase 2: repository rules over the index.
+    for o in &mut outcomes {
+        if let Some(src) = &o.source {
+            repo.add_source(Arc::clone(src), std::mem::take(&mut o.facts));
+        }
+    }
+    // Repository rules conclude from what is absent (no CI, no README, no lockfile), so
+    // they run only when the scan covers the whole project: not on a subdirectory, nor
+    // on the files a pre-commit hook passes.
+    let whole_project = paths.contains(&root);
+    let (mut repo_findings, repo_errors) = if whole_project {
+        repo::check(&repo, &rules, &settings)
+    } else {
+        (BTreeMap::new(), Vec::new())
+    };
+
+    // Phase 3: suppressions, per file.
+    let mut report = Report {
+        findings: Vec::new(),
+        errors: Vec::new(),
+        files_scanned: 0,
+        suppressed: 0,
+        baselined: 0,
+        unchanged: 0,
+        sources: BTreeMap::new(),
+        root,
+        fail_on: settings.fail_on,
+        registry: settings.registry.clone(),
+    };
+    for mut o in outcomes {
+        o.findings
+            .extend(repo_findings.remove(&o.path).unwrap_or_default());
+        if !opts.no_inline_ignores
+            && let Some(src) = o.source.clone()
+        {
+            report.suppressed += filter::apply_suppressions(&src, &mut o, &settings);
+        }
+        report.files_scanned += usize::from(o.scanned);
+        report.errors.extend(o.error);
+        if let Some(src) = &o.source
+            && !o.findings.is_empty()
+        {
+            report
+                .sources
+                .insert(o.path.clone(), Arc::from(src.text.as_str()));
+        }
+        report.findings.extend(o.findings);
+    }
+    // Repository findings anchored in a file that was not checked itself.
+    report
+        .findings
+        .extend(repo_findings.into_values().flatten());
+
+    // Adoption on legacy code: only changed lines, and not what the baseline knows.
+    if let Some(rev) = &opts.since {
+        report.unchanged =
+            crate::adopt::Changes::since(&report.root, rev)?.filter(&mut report.findings);
+    }
+    let baseline = match (&opts.write_baseline, &opts.baseline) {
+        (Some(path), _) => {
+            let b = crate::adopt::Baseline::from_findings(&report.findings);
+            b.write(path)?;
+            Some(b)
+        }
+        (None, Some(path)) => Some(crate::adopt::Baseline::load(path)?),
+        (None, None) => None,
+    };
+    if let Some(b) = baseline {
+        report.baselined = b.apply(&mut report.findings);
+        report.suppressed += report.baselined;
+    }
+    finding::finalise(&mut report.findings);
+    report.errors.extend(
+        walk.errors
+            .into_iter()
+            .map(|(path, message)| FileError { path, message }),
+    );
+    report.errors.extend(repo_errors);
+    report.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(report)
+}

@@ -1,0 +1,57 @@
+//! Phase 2, once per run: the repository rules over the [`RepoIndex`] (every file the
+//! walk saw, and the facts the front ends gathered). A panic in one rule is reported
+//! and the others still run.
+
+use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+
+use super::FileError;
+use super::filter::to_finding;
+use crate::config::Settings;
+use crate::finding::Finding;
+use crate::repo::RepoIndex;
+use crate::rule::{RepoContext, Rule};
+use crate::source::SourceFile;
+
+/// Runs the repository rules: findings by the file they are anchored in, and the rules
+/// that failed.
+pub(super) fn check(
+    repo: &RepoIndex,
+    rules: &[&dyn Rule],
+    settings: &Settings,
+) -> (BTreeMap<String, Vec<Finding>>, Vec<FileError>) {
+    let mut findings: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for rule in rules {
+        let mut cx = RepoContext::new(repo, &settings.rule_options);
+        // readylint: ignore[EXC101] -- one broken rule must not lose the whole run (SPEC §8); reported below
+        let checked = catch_unwind(AssertUnwindSafe(|| rule.check_repo(repo, &mut cx)));
+        if checked.is_err() {
+            errors.push(FileError {
+                path: String::new(),
+                message: format!(
+                    "internal error in repository rule {}; its findings are incomplete; please report it",
+                    rule.meta().code
+                ),
+            });
+        }
+        for (path, raw) in cx.into_findings() {
+            if !settings.is_enabled_for(raw.code, &path) {
+                continue;
+            }
+            let Some(meta) = settings.registry.find(raw.code) else {
+                continue;
+            };
+            let f = match repo.source(&path) {
+                Some(src) => to_finding(src, meta, raw, settings),
+                None => {
+                    let empty = SourceFile::new(path.clone(), PathBuf::from(&path), String::new());
+                    to_finding(&empty, meta, raw, settings)
+                }
+            };
+            findings.entry(path).or_default().push(f);
+        }
+    }
+    (findings, errors)
+}

@@ -1,0 +1,300 @@
+//! What the Dockerfile front end derives from the parsed instructions: the final stage
+//! and the stages it is built from, the shell scripts inside `RUN` (split once per
+//! instruction and cached), and what the final image is (a service, runnable, Windows).
+
+use super::{Args, Command, Dockerfile, Instruction, Keyword, Stage};
+use crate::lang::shell::{self, SimpleCommand};
+use crate::source::SourceFile;
+
+/// The final stage followed by the earlier stages it is built `FROM`, nearest first.
+/// Instructions such as `USER`, `HEALTHCHECK` and `CMD` are inherited along this chain.
+pub fn final_chain(df: &Dockerfile) -> Vec<&Stage> {
+    let mut chain = Vec::new();
+    let Some(mut stage) = df.final_stage() else {
+        return chain;
+    };
+    chain.push(stage);
+    while let Args::From { image, .. } = &df.from_instruction(stage).args {
+        let parent = df.stages.iter().find(|s| {
+            s.from < stage.from
+                && matches!(&df.instructions[s.from].args,
+                    Args::From { alias: Some(a), .. } if a.value.eq_ignore_ascii_case(&image.value))
+        });
+        match parent {
+            Some(p) if chain.len() <= df.stages.len() => {
+                chain.push(p);
+                stage = p;
+            }
+            _ => break,
+        }
+    }
+    chain
+}
+
+/// The last instruction with `keyword` along the final stage's chain.
+pub fn last_in_chain<'a>(
+    df: &'a Dockerfile,
+    chain: &[&Stage],
+    keyword: Keyword,
+) -> Option<&'a Instruction> {
+    chain.iter().find_map(|s| {
+        df.stage_instructions(s)
+            .iter()
+            .rev()
+            .find(|i| i.keyword == keyword)
+    })
+}
+
+/// The image the final stage chain starts from (the first `FROM` that is not a stage).
+pub fn base_image<'a>(df: &'a Dockerfile, chain: &[&Stage]) -> Option<&'a str> {
+    let last = chain.last()?;
+    match &df.from_instruction(last).args {
+        Args::From { image, .. } => Some(image.value.as_str()),
+        _ => None,
+    }
+}
+
+/// A shell script inside an instruction, the file offset its text starts at (when the
+/// text maps byte for byte onto the file), and its commands, split once per instruction.
+pub struct Script<'a> {
+    pub text: &'a str,
+    pub base: Option<usize>,
+    commands: &'a [SimpleCommand],
+}
+
+impl<'a> Script<'a> {
+    pub fn commands(&self) -> &'a [SimpleCommand] {
+        self.commands
+    }
+
+    /// File span of a span inside the script, or `fallback` when it cannot be mapped.
+    pub fn file_span(
+        &self,
+        inner: std::ops::Range<usize>,
+        fallback: std::ops::Range<usize>,
+    ) -> std::ops::Range<usize> {
+        match self.base {
+            Some(b) => b + inner.start..b + inner.end,
+            None => fallback,
+        }
+    }
+}
+
+/// The shell scripts a `RUN` executes: its shell-form command and the here-documents
+/// the shell runs (`RUN <<EOF`, `bash <<EOF`; not `cat <<EOF > nginx.conf` or
+/// `python3 <<EOF`, which feed data or another language). Exec-form `RUN ["…"]` runs
+/// no shell and yields nothing. The scripts are split on first use and cached in the
+/// instruction, so every rule reads the same split.
+pub fn run_scripts<'a>(source: &SourceFile, inst: &'a Instruction) -> Vec<Script<'a>> {
+    let Args::Command {
+        command: Command::Shell(w),
+        here_docs,
+    } = &inst.args
+    else {
+        return Vec::new();
+    };
+    let cache = inst.shell_cache.get_or_init(|| {
+        let main = shell::split_dockerfile(&w.value);
+        let readers = here_doc_readers(&main);
+        let mut out = Vec::with_capacity(1 + here_docs.len());
+        for (i, doc) in here_docs.iter().enumerate() {
+            let reader = readers.get(i).map_or("", String::as_str);
+            if reader.is_empty() || SHELLS.contains(&reader) {
+                out.push((Some(i), shell::split(&doc.value)));
+            }
+        }
+        out.insert(0, (None, main));
+        out
+    });
+    cache
+        .iter()
+        .map(|(which, commands)| {
+            let word = which.and_then(|i| here_docs.get(i)).unwrap_or(w);
+            Script {
+                text: &word.value,
+                base: maps(source, &word.span, &word.value),
+                commands,
+            }
+        })
+        .collect()
+}
+
+const SHELLS: [&str; 6] = ["sh", "bash", "dash", "ash", "zsh", "ksh"];
+
+/// For each here-document opened in the commands, in order, the program that reads it
+/// ("" when the here-document is the whole command, as in `RUN <<EOF`).
+fn here_doc_readers(commands: &[SimpleCommand]) -> Vec<String> {
+    let mut out = Vec::new();
+    for cmd in commands {
+        for w in &cmd.words {
+            if w.value.starts_with("<<") && !w.value.starts_with("<<<") {
+                out.push(
+                    cmd.program_name()
+                        .filter(|p| !p.starts_with("<<"))
+                        .unwrap_or("")
+                        .to_string(),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn maps(source: &SourceFile, span: &std::ops::Range<usize>, value: &str) -> Option<usize> {
+    (source.text.get(span.clone()) == Some(value)).then_some(span.start)
+}
+
+/// `RUN` instructions of every stage, not those under `ONBUILD`.
+pub fn runs(df: &Dockerfile) -> impl Iterator<Item = (usize, &Instruction)> {
+    df.instructions
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.keyword == Keyword::Run)
+}
+
+/// The text of an instruction's command (exec-form words joined), for heuristics.
+fn command_text(inst: &Instruction) -> String {
+    match inst.command() {
+        Some(Command::Shell(w)) => w.value.clone(),
+        Some(Command::Exec { args, .. }) => args
+            .iter()
+            .map(|a| a.value.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        None => String::new(),
+    }
+}
+
+/// Programs that serve requests: an image started with one of them is a service.
+const SERVERS: [&str; 38] = [
+    "gunicorn",
+    "uvicorn",
+    "hypercorn",
+    "daphne",
+    "waitress-serve",
+    "uwsgi",
+    "granian",
+    "nginx",
+    "httpd",
+    "apache2",
+    "apache2-foreground",
+    "caddy",
+    "traefik",
+    "envoy",
+    "haproxy",
+    "node",
+    "npm",
+    "yarn",
+    "pnpm",
+    "deno",
+    "bun",
+    "java",
+    "puma",
+    "unicorn",
+    "rails",
+    "php-fpm",
+    "supervisord",
+    "streamlit",
+    "dotnet",
+    "catalina.sh",
+    "serve",
+    "nginx-debug",
+    // long-running workers: a health check tells a stuck one from a busy one
+    "celery",
+    "rq",
+    "dramatiq",
+    "huey",
+    "arq",
+    "sidekiq",
+];
+
+/// Whether the final image looks like a long-running service: it `EXPOSE`s a port, or
+/// its command starts a known server or worker (or a program named `*server*`), or
+/// binds an address.
+pub fn is_service(df: &Dockerfile, chain: &[&Stage]) -> bool {
+    if last_in_chain(df, chain, Keyword::Expose).is_some() {
+        return true;
+    }
+    let command: String = [Keyword::Entrypoint, Keyword::Cmd]
+        .into_iter()
+        .filter_map(|k| last_in_chain(df, chain, k))
+        .map(command_text)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words: Vec<&str> = command.split_whitespace().collect();
+    words.iter().any(|w| {
+        let name = w.rsplit('/').next().unwrap_or(w);
+        SERVERS.contains(&name)
+            || name == "runserver"
+            || name.contains("server")
+            || name.starts_with("--port")
+            || name.starts_with("--bind")
+            || name.starts_with("--listen")
+            || name.contains("0.0.0.0")
+    })
+}
+
+/// Whether the final image can run at all: something along the chain says what to
+/// run or what to listen on. Artifact-only stages (`FROM scratch` + `COPY`) and CI
+/// stages that only `RUN` checks are built, never run.
+pub fn is_runnable(df: &Dockerfile, chain: &[&Stage]) -> bool {
+    [Keyword::Cmd, Keyword::Entrypoint, Keyword::Expose]
+        .into_iter()
+        .any(|k| last_in_chain(df, chain, k).is_some())
+}
+
+/// Windows base images: no root user, no `/bin/sh`.
+pub fn is_windows_image(image: &str) -> bool {
+    let lower = image.to_ascii_lowercase();
+    lower.starts_with("mcr.microsoft.com/windows")
+        || lower.contains("/windows/")
+        || lower.contains("servercore")
+        || lower.contains("nanoserver")
+}
+
+/// `FROM` image with `$VAR`/`${VAR}` replaced by the defaults of global `ARG`s, or
+/// `None` when a variable has no default.
+pub fn resolve_image(df: &Dockerfile, image: &str) -> Option<String> {
+    if !image.contains('$') {
+        return Some(image.to_string());
+    }
+    let args = df.global_args();
+    let mut out = String::new();
+    let mut rest = image;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let (name, tail) = if let Some(inner) = after.strip_prefix('{') {
+            let end = inner.find('}')?;
+            let body = &inner[..end];
+            // `${VAR:-default}` carries its own default.
+            let (name, default) = match body.split_once(":-").or_else(|| body.split_once('-')) {
+                Some((n, d)) => (n, Some(d)),
+                None => (body, None),
+            };
+            let value = args
+                .iter()
+                .find(|(k, _)| k == name)
+                .and_then(|(_, v)| v.clone())
+                .filter(|v| !v.is_empty())
+                .or_else(|| default.map(str::to_string))?;
+            out.push_str(&value);
+            rest = &inner[end + 1..];
+            continue;
+        } else {
+            let end = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            (&after[..end], &after[end..])
+        };
+        let value = args
+            .iter()
+            .find(|(k, _)| k == name)
+            .and_then(|(_, v)| v.clone())
+            .filter(|v| !v.is_empty())?;
+        out.push_str(&value);
+        rest = tail;
+    }
+    out.push_str(rest);
+    Some(out)
+}

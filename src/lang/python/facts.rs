@@ -1,0 +1,128 @@
+//! What one Python file contributes to the repository index: the settings of a Django
+//! settings module, and the docstring counts of its public API. Filled by the front end
+//! for every file, whatever rules are selected.
+
+use super::{PythonFile, Value, ValueKind};
+use crate::source::{SourceFile, Span, file_name};
+
+/// What one Python file tells the repository rules.
+#[derive(Debug, Default, Clone)]
+pub struct PythonFacts {
+    /// Set for Django settings modules.
+    pub settings: Option<SettingsFacts>,
+    /// Set for code whose docstrings count (not tests, examples, migrations, stubs).
+    pub docs: Option<DocFacts>,
+}
+
+/// What a Django settings module sets.
+#[derive(Debug, Default, Clone)]
+pub struct SettingsFacts {
+    /// A development, local, test or CI settings module.
+    pub dev: bool,
+    /// `DEBUG = True` at module level.
+    pub debug_true: Option<Span>,
+    /// Sets `DEBUG` at module level (to anything).
+    pub sets_debug: bool,
+    /// `ALLOWED_HOSTS` holding `"*"`.
+    pub wildcard_hosts: Option<Span>,
+    pub sets_allowed_hosts: bool,
+    /// `from X import *` modules, as written.
+    pub star_imports: Vec<String>,
+}
+
+/// Docstring counts of one file's public modules, classes and functions.
+#[derive(Debug, Default, Clone)]
+pub struct DocFacts {
+    pub documented: usize,
+    pub total: usize,
+    /// The first public definition without a docstring (or the module's start).
+    pub first_undocumented: Option<Span>,
+}
+
+/// The facts of one parsed file, if it has any.
+pub fn of(source: &SourceFile, file: &PythonFile) -> Option<PythonFacts> {
+    let facts = PythonFacts {
+        settings: settings(file),
+        docs: docs(source, file),
+    };
+    (facts.settings.is_some() || facts.docs.is_some()).then_some(facts)
+}
+
+/// What a Django settings module sets.
+fn settings(file: &PythonFile) -> Option<SettingsFacts> {
+    if !file.role.settings || file.role.test || file.role.example {
+        return None;
+    }
+    let mut s = SettingsFacts {
+        dev: file.role.dev_settings,
+        star_imports: file.star_imports.clone(),
+        ..SettingsFacts::default()
+    };
+    for a in file.assigns.iter().filter(|a| a.module_level) {
+        let Some(name) = a.target.dotted() else {
+            continue;
+        };
+        match name.as_str() {
+            "DEBUG" => {
+                s.sets_debug = true;
+                s.debug_true = match &a.value {
+                    Some(v) if v.is_true() && !a.augmented => Some(a.target.span.clone()),
+                    _ => None,
+                };
+            }
+            "ALLOWED_HOSTS" => {
+                s.sets_allowed_hosts |= !a.augmented;
+                let star = a.value.as_ref().and_then(wildcard);
+                if star.is_some() || !a.augmented {
+                    s.wildcard_hosts = star.or(if a.augmented {
+                        s.wildcard_hosts.clone()
+                    } else {
+                        None
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    Some(s)
+}
+
+/// The `"*"` element of a list, tuple or set literal.
+fn wildcard(v: &Value) -> Option<Span> {
+    match &v.kind {
+        ValueKind::List(items) | ValueKind::Tuple(items) | ValueKind::Set(items) => items
+            .iter()
+            .find(|i| i.as_str() == Some("*"))
+            .map(|i| i.span.clone()),
+        ValueKind::BinOp(_, l, r) => wildcard(l).or_else(|| wildcard(r)),
+        _ => None,
+    }
+}
+
+/// Docstring counts, for code whose docstrings count (not tests, examples, scripts,
+/// tooling, migrations or stubs).
+fn docs(source: &SourceFile, file: &PythonFile) -> Option<DocFacts> {
+    let r = &file.role;
+    if !r.is_service_code() || r.migration || r.stub {
+        return None;
+    }
+    let name = file_name(&source.rel_path);
+    let mut d = DocFacts::default();
+    let public_module = file.module_has_code && (!name.starts_with('_') || name == "__init__.py");
+    if public_module {
+        d.total += 1;
+        d.documented += usize::from(file.module_docstring);
+    }
+    for def in file.defs.iter().filter(|d| d.public) {
+        d.total += 1;
+        if def.has_docstring {
+            d.documented += 1;
+        } else if d.first_undocumented.is_none() {
+            d.first_undocumented = Some(def.name_span.clone());
+        }
+    }
+    if public_module && !file.module_docstring && d.first_undocumented.is_none() {
+        d.first_undocumented = Some(0..0);
+    }
+    (d.total > 0).then_some(d)
+}

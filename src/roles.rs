@@ -1,0 +1,335 @@
+//! File roles: the one vocabulary of "what is this file for", judged by its path, that
+//! every rule uses to leave alone code that never runs in production.
+//!
+//! A rule declares the roles it skips (`skips = [...]` in [`declare_rule!`]); the engine
+//! drops that rule's findings in files with any of those roles, and the rule's
+//! documentation lists them, generated from [`Role::describe`], so the docs and the code
+//! cannot drift. Roles that need a file's content (a Python CLI module, a Django settings
+//! module for development) are the front end's, on top of these.
+//!
+//! [`declare_rule!`]: crate::declare_rule
+
+/// What a file is for, when it is not production code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    Test,
+    Fixture,
+    Example,
+    Benchmark,
+    Migration,
+    GeneratorHook,
+    Template,
+    Script,
+    DevEnvironment,
+    Docs,
+}
+
+impl Role {
+    pub const ALL: [Role; 10] = [
+        Role::Test,
+        Role::Fixture,
+        Role::Example,
+        Role::Benchmark,
+        Role::Migration,
+        Role::GeneratorHook,
+        Role::Template,
+        Role::Script,
+        Role::DevEnvironment,
+        Role::Docs,
+    ];
+
+    /// Code that never runs in a deployed service.
+    pub const NOT_PRODUCTION: &'static [Role] = &[
+        Role::Test,
+        Role::Fixture,
+        Role::Example,
+        Role::Benchmark,
+        Role::GeneratorHook,
+        Role::Template,
+        Role::DevEnvironment,
+        Role::Docs,
+    ];
+
+    /// What the role means, as the rules' documentation lists it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Role::Test => {
+                "tests: `tests/`, `test/`, `testing/`, `e2e/`, `acceptance_tests/`, `*_tests/`, `*-tests/`, `test_*/`, `playwright/`, `cypress/`, `test_*.py`, `*_test.py`, `tests.py`, `conftest.py`, Rust `tests.rs`/`*_test.rs`"
+            }
+            Role::Fixture => {
+                "test fixtures and data: `fixtures/`, `testdata/`, `test_data/`, `test-data/`, `__snapshots__/`, `.semgrep/`"
+            }
+            Role::Example => "examples and samples: `examples/`, `example/`, `samples/`, `demo/`",
+            Role::Benchmark => {
+                "benchmarks and fuzz targets: `bench/`, `benches/`, `benchmarks/`, `fuzz/`"
+            }
+            Role::Migration => {
+                "database migrations: `migrations/`, and `versions/` under an `alembic` or `migrations` tree"
+            }
+            Role::GeneratorHook => {
+                "project-generator hooks: `hooks/pre_gen_project.py`, `hooks/post_gen_project.py`"
+            }
+            Role::Template => {
+                "templated files that are not valid until rendered: a path with `{{` or `{%` in it (cookiecutter, copier)"
+            }
+            Role::Script => {
+                "scripts and maintainer tooling: `scripts/`, `script/`, `tools/`, `bin/` (not `src/bin/`), `xtask/`"
+            }
+            Role::DevEnvironment => {
+                "development environments: `.devcontainer/`, `.codesandbox/`, `.gitpod*`, `compose/local/`, `Dockerfile.dev`, `dev.Dockerfile`, `Dockerfile.local`"
+            }
+            Role::Docs => "documentation: `docs/`, `doc/`",
+        }
+    }
+
+    fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+}
+
+/// The roles of one file; several may hold at once.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Roles(u16);
+
+impl Roles {
+    pub fn has(self, role: Role) -> bool {
+        self.0 & role.bit() != 0
+    }
+
+    pub fn any(self, roles: &[Role]) -> bool {
+        roles.iter().any(|r| self.has(*r))
+    }
+
+    /// The first of `roles` this file has.
+    pub fn first_of(self, roles: &[Role]) -> Option<Role> {
+        roles.iter().copied().find(|r| self.has(*r))
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    fn set(&mut self, role: Role, on: bool) {
+        if on {
+            self.0 |= role.bit();
+        }
+    }
+
+    /// The roles of a repository-relative path (a file, or a directory with a trailing
+    /// name such as `crates/x/examples`).
+    pub fn of_path(rel_path: &str) -> Roles {
+        let parts: Vec<&str> = rel_path.split('/').collect();
+        let (name, dirs) = parts.split_last().map_or(("", &[][..]), |(f, d)| (*f, d));
+        let lower_name = name.to_ascii_lowercase();
+        let stem = lower_name
+            .rsplit_once('.')
+            .filter(|(s, ext)| !s.is_empty() && matches!(*ext, "py" | "pyi" | "rs"))
+            .map_or(lower_name.as_str(), |(s, _)| s);
+        let dirs_lower: Vec<String> = dirs.iter().map(|d| d.to_ascii_lowercase()).collect();
+        let in_dir = |f: &dyn Fn(&str) -> bool| dirs_lower.iter().any(|d| f(d));
+        let mut r = Roles::default();
+
+        r.set(
+            Role::Test,
+            in_dir(&is_test_dir)
+                || stem.starts_with("test_")
+                || stem.ends_with("_test")
+                || stem.ends_with("_tests")
+                || matches!(stem, "tests" | "test" | "conftest"),
+        );
+        r.set(
+            Role::Fixture,
+            in_dir(&|d| {
+                matches!(
+                    d,
+                    "fixtures"
+                        | "fixture"
+                        | "testdata"
+                        | "test_data"
+                        | "test-data"
+                        | "__snapshots__"
+                        | ".semgrep"
+                )
+            }),
+        );
+        r.set(
+            Role::Example,
+            in_dir(&|d| {
+                matches!(
+                    d,
+                    "examples" | "example" | "samples" | "sample" | "demo" | "demos"
+                )
+            }),
+        );
+        r.set(
+            Role::Benchmark,
+            in_dir(&|d| matches!(d, "bench" | "benches" | "benchmarks" | "benchmark" | "fuzz")),
+        );
+        let migrations = dirs_lower.iter().position(|d| d == "migrations");
+        let alembic = dirs_lower
+            .iter()
+            .position(|d| d == "alembic" || d.ends_with("_alembic"));
+        let versions_under = |root: Option<usize>| {
+            root.is_some_and(|i| dirs_lower[i + 1..].iter().any(|d| d == "versions"))
+        };
+        r.set(
+            Role::Migration,
+            migrations.is_some() || versions_under(alembic) || versions_under(migrations),
+        );
+        r.set(
+            Role::GeneratorHook,
+            dirs_lower.last().is_some_and(|d| d == "hooks")
+                && matches!(
+                    lower_name.as_str(),
+                    "pre_gen_project.py"
+                        | "post_gen_project.py"
+                        | "pre_prompt.py"
+                        | "pre_gen_project.sh"
+                        | "post_gen_project.sh"
+                ),
+        );
+        r.set(
+            Role::Template,
+            parts.iter().any(|p| p.contains("{{") || p.contains("{%")),
+        );
+        let src_bin = dirs_lower
+            .windows(2)
+            .any(|w| w[0] == "src" && w[1] == "bin");
+        r.set(
+            Role::Script,
+            in_dir(&|d| matches!(d, "scripts" | "script" | "tools" | "xtask"))
+                || (!src_bin && dirs_lower.iter().any(|d| d == "bin")),
+        );
+        r.set(
+            Role::DevEnvironment,
+            in_dir(&|d| matches!(d, ".devcontainer" | ".codesandbox"))
+                || lower_name.starts_with(".gitpod")
+                || dirs_lower
+                    .windows(2)
+                    .any(|w| w[0] == "compose" && w[1] == "local")
+                || is_dev_dockerfile(&lower_name),
+        );
+        r.set(Role::Docs, in_dir(&|d| matches!(d, "docs" | "doc")));
+        r
+    }
+}
+
+fn is_test_dir(d: &str) -> bool {
+    matches!(
+        d,
+        "tests"
+            | "test"
+            | "testing"
+            | "testutil"
+            | "testutils"
+            | "e2e"
+            | "playwright"
+            | "cypress"
+            | "acceptance_tests"
+            | "integration_tests"
+    ) || d.starts_with("test_")
+        || d.starts_with("test-")
+        || d.ends_with("_tests")
+        || d.ends_with("-tests")
+        || d.ends_with("_test")
+        || d.ends_with("-test")
+}
+
+/// `Dockerfile.dev`, `Dockerfile-dev`, `dev.Dockerfile`, `Dockerfile.local`, `*.dev.Dockerfile`.
+fn is_dev_dockerfile(lower_name: &str) -> bool {
+    const DEV: [&str; 4] = ["dev", "development", "local", "devcontainer"];
+    if let Some(rest) = lower_name
+        .strip_prefix("dockerfile")
+        .or_else(|| lower_name.strip_prefix("containerfile"))
+    {
+        let rest = rest.trim_start_matches(['.', '-', '_']);
+        return rest.split(['.', '-', '_']).any(|w| DEV.contains(&w));
+    }
+    if let Some(stem) = lower_name
+        .strip_suffix(".dockerfile")
+        .or_else(|| lower_name.strip_suffix(".containerfile"))
+    {
+        return stem.split(['.', '-', '_']).any(|w| DEV.contains(&w));
+    }
+    false
+}
+
+/// Documentation lines listing the roles a rule skips.
+pub fn skipped_roles_doc(skips: &[Role]) -> String {
+    let mut out = String::new();
+    for r in skips {
+        out.push_str("- ");
+        out.push_str(r.describe());
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn has(path: &str, role: Role) -> bool {
+        Roles::of_path(path).has(role)
+    }
+
+    #[test]
+    fn tests_and_fixtures() {
+        for p in [
+            "tests/test_app.py",
+            "app/tests.py",
+            "acceptance_tests/steps.py",
+            "api_tests/x.py",
+            "e2e/Dockerfile",
+            "src/playwright/run.py",
+            "pkg/conftest.py",
+            "src/foo_test.rs",
+            "crates/x/tests/it.rs",
+            "test_utils/helpers.py",
+        ] {
+            assert!(has(p, Role::Test), "{p}");
+        }
+        for p in [
+            "app/views.py",
+            "src/attestation.rs",
+            "latest/x.py",
+            "contest/x.py",
+        ] {
+            assert!(!has(p, Role::Test), "{p}");
+        }
+        assert!(has("tests/fixtures/Dockerfile", Role::Fixture));
+        assert!(has("pkg/testdata/x.py", Role::Fixture));
+    }
+
+    #[test]
+    fn migrations_hooks_templates() {
+        assert!(has("app/migrations/0001_initial.py", Role::Migration));
+        assert!(has("alembic/versions/abc_add.py", Role::Migration));
+        assert!(has("src/db/alembic/versions/abc.py", Role::Migration));
+        assert!(!has("api/versions/v1.py", Role::Migration));
+        assert!(has("hooks/post_gen_project.py", Role::GeneratorHook));
+        assert!(!has("app/hooks/post_save.py", Role::GeneratorHook));
+        assert!(has("{{cookiecutter.slug}}/pyproject.toml", Role::Template));
+        assert!(!has("app/pyproject.toml", Role::Template));
+    }
+
+    #[test]
+    fn scripts_dev_environments_examples_benches() {
+        assert!(has("scripts/release.py", Role::Script));
+        assert!(has("bin/run", Role::Script));
+        assert!(!has("src/bin/server.rs", Role::Script));
+        assert!(has("xtask/src/main.rs", Role::Script));
+        assert!(has(".devcontainer/Dockerfile", Role::DevEnvironment));
+        assert!(has("compose/local/django/Dockerfile", Role::DevEnvironment));
+        assert!(has("Dockerfile.dev", Role::DevEnvironment));
+        assert!(has("docker/dev.Dockerfile", Role::DevEnvironment));
+        assert!(!has("Dockerfile.prod", Role::DevEnvironment));
+        assert!(!has("Dockerfile.devtools", Role::DevEnvironment));
+        assert!(has("examples/basic/main.rs", Role::Example));
+        assert!(has("benches/scan.rs", Role::Benchmark));
+        assert!(has("bench/load.py", Role::Benchmark));
+        assert!(has("docs/conf.py", Role::Docs));
+        assert!(Roles::of_path("app/views.py").is_empty());
+        assert!(Roles::of_path("Dockerfile").is_empty());
+    }
+}

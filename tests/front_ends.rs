@@ -1,0 +1,147 @@
+//! The front-end contract, end to end: a path read by more than one front end, facts
+//! that do not depend on which rules run where, one RDY001 per file, one parse per file.
+
+use std::path::Path;
+
+use readylint::{Report, RunOptions, run};
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+fn check(root: &Path) -> Report {
+    run(&RunOptions {
+        paths: vec![root.to_path_buf()],
+        root: Some(root.to_path_buf()),
+        ..RunOptions::default()
+    })
+    .expect("run succeeds")
+}
+
+fn found(report: &Report, path: &str, rule: &str) -> Vec<usize> {
+    report
+        .findings
+        .iter()
+        .filter(|f| f.path == path && f.rule == rule)
+        .map(|f| f.line)
+        .collect()
+}
+
+#[test]
+fn noxfile_is_python_and_a_task_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "noxfile.py",
+        "import nox\n\n@nox.session\ndef tests(session):\n    try:\n        session.run(\"pytest\")\n    except:\n        pass\n",
+    );
+    write(
+        root,
+        ".github/workflows/ci.yml",
+        "on: push\npermissions: {}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: nox -s tests\n",
+    );
+    let report = check(root);
+    assert_eq!(
+        found(&report, "noxfile.py", "EXC001"),
+        [7],
+        "Python rules read it"
+    );
+    // The CI rules follow `nox -s tests` into the session, which runs pytest.
+    assert!(
+        report.findings.iter().all(|f| f.rule != "CI002"),
+        "the task file is read too: {:?}",
+        report.findings
+    );
+}
+
+#[test]
+fn per_path_ignores_do_not_change_other_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "settings/base.py",
+        "DEBUG = True\nALLOWED_HOSTS = [\"*\"]\n",
+    );
+    write(
+        root,
+        "settings/prod.py",
+        "from .base import *\n\nDEBUG = False\nALLOWED_HOSTS = [\"example.com\"]\n",
+    );
+    let before = check(root);
+    assert!(found(&before, "settings/base.py", "CFG001").is_empty());
+    assert!(found(&before, "settings/base.py", "CFG003").is_empty());
+    write(
+        root,
+        "readylint.toml",
+        "[per-path-ignores]\n\"settings/prod.py\" = [\"CFG001\", \"CFG003\"]\n",
+    );
+    let after = check(root);
+    assert!(
+        found(&after, "settings/base.py", "CFG001").is_empty()
+            && found(&after, "settings/base.py", "CFG003").is_empty(),
+        "an ignore on prod.py must not make base.py look unoverridden: {:?}",
+        after.findings
+    );
+}
+
+#[test]
+fn one_parse_error_finding_per_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let templated = "[project]\nname = \"{{ cookiecutter.slug }}\"\n{% if x %}\ndeps = [\n{% endif %}\nversion = {{ v }}\n";
+    write(root, "pyproject.toml", templated);
+    let report = check(root);
+    let rdy: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "RDY001" && f.path == "pyproject.toml")
+        .collect();
+    assert_eq!(rdy.len(), 1, "{rdy:?}");
+    assert!(
+        rdy[0]
+            .message
+            .starts_with("cannot parse this pyproject.toml: "),
+        "{}",
+        rdy[0].message
+    );
+    assert_eq!(
+        report
+            .errors
+            .iter()
+            .filter(|e| e.path == "pyproject.toml")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn package_json_is_parsed_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "package.json",
+        "{\"private\": true, \"scripts\": {\"test\": \"jest\"}, \"dependencies\": {\"x\": \"*\"}}\n",
+    );
+    write(
+        root,
+        ".github/workflows/ci.yml",
+        "on: push\npermissions: {}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: npm test\n",
+    );
+    let before = readylint::lang::manifest::json::PARSES.load(std::sync::atomic::Ordering::SeqCst);
+    let report = check(root);
+    let after = readylint::lang::manifest::json::PARSES.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(
+        after - before,
+        1,
+        "package.json parsed {} times",
+        after - before
+    );
+    // Both readers got it: the dependency rules and the CI rules' task runner.
+    assert_eq!(found(&report, "package.json", "DEP003").len(), 1);
+    assert!(report.findings.iter().all(|f| f.rule != "CI002"));
+}
