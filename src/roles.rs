@@ -50,6 +50,22 @@ impl Role {
         Role::Docs,
     ];
 
+    /// The role's name in configuration and rule packs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Test => "test",
+            Role::Fixture => "fixture",
+            Role::Example => "example",
+            Role::Benchmark => "benchmark",
+            Role::Migration => "migration",
+            Role::GeneratorHook => "generator-hook",
+            Role::Template => "template",
+            Role::Script => "script",
+            Role::DevEnvironment => "dev-environment",
+            Role::Docs => "docs",
+        }
+    }
+
     /// What the role means, as the rules' documentation lists it.
     pub fn describe(self) -> &'static str {
         match self {

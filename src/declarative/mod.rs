@@ -22,6 +22,7 @@ use crate::lang::dockerfile::Dockerfile;
 use crate::lang::python::PythonFile;
 use crate::lang::toml::TomlDoc;
 use crate::lang::yaml::Yaml;
+use crate::roles::Role;
 use crate::rule::{Category, Context, Rule, RuleMeta, Severity};
 use crate::source::SourceFile;
 
@@ -72,6 +73,12 @@ struct RawRule {
     /// Whether the rule guards a security property (SARIF tags it `security`).
     #[serde(default)]
     security: bool,
+    /// File roles the rule does not check: test, fixture, example, benchmark, migration,
+    /// generator-hook, template, script, dev-environment, docs; or `not-production` for
+    /// every role of code that never runs in production.
+    #[serde(default, rename = "skip-roles")]
+    #[schemars(with = "Vec<String>", rename = "skip-roles")]
+    skip_roles: Vec<Spanned<String>>,
     /// Examples the rule must flag (`invalid`) and must not flag (`valid`); run by
     /// `readylint rules test` and whenever the pack is loaded.
     #[serde(default)]
@@ -450,6 +457,26 @@ fn build_rule(ctx: &Ctx<'_>, r: RawRule, check_examples: bool) -> miette::Result
             None,
         ));
     }
+    let mut skips: Vec<Role> = Vec::new();
+    for s in &r.skip_roles {
+        match role_named(s.get_ref()) {
+            Some(roles) => skips.extend(roles),
+            None => {
+                return Err(err(
+                    ctx,
+                    Some(s.span()),
+                    format!("{}: unknown role `{}`", what("skip-roles"), s.get_ref()),
+                    "unknown role",
+                    Some(&format!(
+                        "one of: {}, not-production",
+                        Role::ALL.map(Role::name).join(", ")
+                    )),
+                ));
+            }
+        }
+    }
+    skips.sort();
+    skips.dedup();
     let match_span = r.matcher.span();
     let items: Vec<toml::Value> = match r.matcher.into_inner() {
         toml::Value::Array(a) => a,
@@ -507,7 +534,7 @@ fn build_rule(ctx: &Ctx<'_>, r: RawRule, check_examples: bool) -> miette::Result
         raw_docs: leak(r.docs),
         options: &[],
         security: r.security,
-        skips: &[],
+        skips: Vec::leak(skips),
     };
     let rule = PackRule {
         meta,
@@ -712,6 +739,17 @@ pub fn into_static(rules: Vec<PackRule>) -> Vec<&'static dyn Rule> {
         .into_iter()
         .map(|r| &*Box::leak(Box::new(r)) as &'static dyn Rule)
         .collect()
+}
+
+/// The roles a `skip-roles` entry names.
+fn role_named(name: &str) -> Option<Vec<Role>> {
+    if name == "not-production" {
+        return Some(Role::NOT_PRODUCTION.to_vec());
+    }
+    Role::ALL
+        .into_iter()
+        .find(|r| r.name() == name)
+        .map(|r| vec![r])
 }
 
 #[cfg(test)]

@@ -18,9 +18,9 @@ pub mod unpinned_os_package;
 pub mod unpinned_package_install;
 pub mod unpinned_python_requirement;
 
-use crate::repo::ProjectType;
 use crate::lang::manifest::json::JsonDoc;
 use crate::lang::toml::{Node, TomlDoc, Value};
+use crate::repo::ProjectType;
 use crate::repo::RepoIndex;
 use crate::source::parent_dir;
 

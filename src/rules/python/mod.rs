@@ -209,4 +209,3 @@ impl<'r> SettingsIndex<'r> {
         importers > 0
     }
 }
-
