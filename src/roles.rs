@@ -75,7 +75,7 @@ impl Role {
             Role::Fixture => {
                 "test fixtures and data: `fixtures/`, `testdata/`, `test_data/`, `test-data/`, `__snapshots__/`, `.semgrep/`"
             }
-            Role::Example => "examples and samples: `examples/`, `example/`, `samples/`, `demo/`",
+            Role::Example => "examples and samples: `examples/`, `example/`, `samples/`, `sample/`",
             Role::Benchmark => {
                 "benchmarks and fuzz targets: `bench/`, `benches/`, `benchmarks/`, `fuzz/`"
             }
