@@ -289,7 +289,7 @@ fn build(
             }
             s
         }
-        None => registry.resolve("all").unwrap_or_default(),
+        None => registry.default_selection(),
     };
     for x in raw.extend_select.iter().flatten() {
         enabled.extend(resolve_spanned(&registry, ctx, x)?);

@@ -144,6 +144,17 @@ impl Registry {
     }
 
     /// Resolves one selector to the codes it names, or `None` if it names nothing.
+    /// The rules on when nothing is selected: those whose precision was measured high
+    /// on real services (see the README's default set).
+    pub fn default_selection(&self) -> BTreeSet<&'static str> {
+        self.rules()
+            .iter()
+            .map(|r| r.meta())
+            .filter(|m| m.default)
+            .map(|m| m.code)
+            .collect()
+    }
+
     pub fn resolve(&self, selector: &str) -> Option<BTreeSet<&'static str>> {
         let s = selector.trim();
         let all = self.metas();

@@ -170,12 +170,7 @@ impl Roles {
         );
         r.set(
             Role::Example,
-            in_dir(&|d| {
-                matches!(
-                    d,
-                    "examples" | "example" | "samples" | "sample" | "demo" | "demos"
-                )
-            }),
+            in_dir(&|d| matches!(d, "examples" | "example" | "samples" | "sample")),
         );
         r.set(
             Role::Benchmark,

@@ -177,6 +177,9 @@ pub struct RuleMeta {
     pub security: bool,
     /// Files of these roles are not checked by this rule ([`crate::roles`]).
     pub skips: &'static [Role],
+    /// In the default selection: rules measured precise on real services are; the rest
+    /// run only when selected by code, prefix, category or `all`.
+    pub default: bool,
 }
 
 impl RuleMeta {
@@ -232,6 +235,7 @@ macro_rules! declare_rule {
         severity = $sev:ident
         $(, security = $sec:literal)?
         $(, skips = $skips:expr)?
+        $(, default = $default:literal)?
         $(, options = [$($opt:expr),* $(,)?])?
         $(,)?
     ) => {
@@ -248,6 +252,7 @@ macro_rules! declare_rule {
                 options: &[$($($opt),*)?],
                 security: $crate::declare_rule!(@security $($sec)?),
                 skips: $crate::declare_rule!(@skips $($skips)?),
+                default: $crate::declare_rule!(@default $($default)?),
             };
         }
 
@@ -261,6 +266,8 @@ macro_rules! declare_rule {
     (@security) => { false };
     (@skips $skips:expr) => { $skips };
     (@skips) => { &[] };
+    (@default $default:literal) => { $default };
+    (@default) => { true };
 }
 
 /// What a rule is: [`declare_rule!`] implements it from the rule's declaration.
@@ -347,6 +354,9 @@ pub struct RawFinding {
     /// A severity other than the rule's default, for this finding only (a `[severity]`
     /// override in the configuration still wins).
     pub severity: Option<Severity>,
+    /// The `except` handler the finding is about: of the findings about one handler,
+    /// only the most specific is reported (EXC001, EXC003, LOG003, then EXC002).
+    pub handler: Option<usize>,
 }
 
 /// What a rule sees while it checks one file, and where it reports.
@@ -394,6 +404,7 @@ impl<'a> Context<'a> {
             help: help.into(),
             statement_start: None,
             severity: None,
+            handler: None,
         });
         let last = self.findings.len() - 1;
         &mut self.findings[last]
@@ -417,6 +428,15 @@ impl<'a> Context<'a> {
             .and_then(|o| o.get(name))
             .and_then(toml::Value::as_integer)
             .unwrap_or(default)
+    }
+
+    /// A string-list option of the rule, or `default` when not configured (an empty
+    /// list configured stays empty).
+    pub fn option_strings_or(&self, meta: &RuleMeta, name: &str, default: &[&str]) -> Vec<String> {
+        match self.options.get(meta.code).and_then(|o| o.get(name)) {
+            Some(_) => self.option_strings(meta, name),
+            None => default.iter().map(|s| s.to_string()).collect(),
+        }
     }
 
     /// A boolean option of the rule, or `default`.
@@ -468,6 +488,7 @@ impl<'a> RepoContext<'a> {
                 help: help.into(),
                 statement_start: None,
                 severity: None,
+                handler: None,
             },
         ));
         let last = self.findings.len() - 1;
@@ -497,6 +518,12 @@ impl RawFinding {
     /// Reports this finding at `severity` instead of the rule's default.
     pub fn severity(&mut self, severity: Severity) -> &mut Self {
         self.severity = Some(severity);
+        self
+    }
+
+    /// Marks the finding as one about the `except` handler starting at `start`.
+    pub fn handler(&mut self, start: usize) -> &mut Self {
+        self.handler = Some(start);
         self
     }
 }

@@ -107,7 +107,7 @@ fn run(dir: &Path, args: &[&str]) -> (i32, Value, String, Duration) {
     let out = readylint()
         .current_dir(dir)
         .args(["--format", "json"])
-        .args(args)
+        .args(with_note_rule(args))
         .output()
         .expect("run readylint");
     let elapsed = start.elapsed();

@@ -80,7 +80,7 @@ fn explicit_check_subcommand_and_path_argument() {
     let name = repo.path().file_name().unwrap().to_str().unwrap();
     let out = readylint()
         .current_dir(parent)
-        .args(["check", "--format", "json", name])
+        .args(with_note_rule(&["check", "--format", "json", name]))
         .output()
         .unwrap();
     assert_eq!(exit_code(&out), 1);
@@ -303,19 +303,19 @@ fn ignore_by_code_name_prefix_and_category() {
 fn extend_select_adds_to_the_configured_set() {
     let repo = copy_fixture("bad-dockerfile");
     write(repo.path(), "readylint.toml", "select = [\"DKR001\"]\n");
-    let (_, report) = json_run(repo.path(), &[]);
+    let (_, report) = json_run_as_is(repo.path(), &[]);
     assert_eq!(rules(&report), set(&["DKR001"]));
-    let (_, report) = json_run(repo.path(), &["--extend-select", "secret-in-image"]);
+    let (_, report) = json_run_as_is(repo.path(), &["--extend-select", "secret-in-image"]);
     assert_eq!(rules(&report), set(&["DKR001", "DKR005"]));
     // --select replaces the configured set.
-    let (_, report) = json_run(repo.path(), &["--select", "DKR004"]);
+    let (_, report) = json_run_as_is(repo.path(), &["--select", "DKR004"]);
     assert_eq!(rules(&report), set(&["DKR004"]));
-    let (_, report) = json_run(
+    let (_, report) = json_run_as_is(
         repo.path(),
         &["--select", "DKR004", "--extend-select", "DKR00"],
     );
     assert_eq!(rules(&report), all_dkr());
-    let (_, report) = json_run(
+    let (_, report) = json_run_as_is(
         repo.path(),
         &["--select", "DKR004", "--extend-select", "container"],
     );
@@ -377,7 +377,7 @@ fn config_discovery_readylint_toml() {
 fn config_discovery_dot_readylint_toml() {
     let repo = service_repo();
     write(repo.path(), ".readylint.toml", "ignore = [\"DKR003\"]\n");
-    let (_, report) = json_run(repo.path(), &[]);
+    let (_, report) = json_run_as_is(repo.path(), &[]);
     assert_eq!(rules(&report), set(&["DKR001", "DKR005"]));
 }
 
@@ -414,14 +414,14 @@ fn config_discovered_upwards_and_nearest_wins() {
     write(root.path(), "readylint.toml", "ignore = [\"DKR001\"]\n");
     write(root.path(), "a/b/Dockerfile", SERVICE);
     // From a subdirectory: the root's configuration is found.
-    let (_, report) = json_run(&root.path().join("a/b"), &[]);
-    assert_eq!(rules(&report), set(&["DKR003", "DKR005"]));
+    let (_, report) = json_run_as_is(&root.path().join("a/b"), &[]);
+    assert_eq!(rules(&report), set(&["DKR005"]));
     // Scanning a subdirectory given as an argument: the same.
-    let (_, report) = json_run(root.path(), &["a/b"]);
-    assert_eq!(rules(&report), set(&["DKR003", "DKR005"]));
+    let (_, report) = json_run_as_is(root.path(), &["a/b"]);
+    assert_eq!(rules(&report), set(&["DKR005"]));
     // A nearer configuration replaces it.
     write(root.path(), "a/.readylint.toml", "ignore = [\"DKR003\"]\n");
-    let (_, report) = json_run(&root.path().join("a/b"), &[]);
+    let (_, report) = json_run_as_is(&root.path().join("a/b"), &[]);
     assert_eq!(rules(&report), set(&["DKR001", "DKR005"]));
 }
 
@@ -1187,7 +1187,7 @@ fn concise_format_is_one_line_per_finding() {
     let (_, report) = json_run(repo.path(), &[]);
     let out = readylint()
         .current_dir(repo.path())
-        .args(["--format", "concise"])
+        .args(with_note_rule(&["--format", "concise"]))
         .output()
         .unwrap();
     assert_eq!(exit_code(&out), 1);
@@ -1220,7 +1220,7 @@ fn concise_format_is_one_line_per_finding() {
     let quiet = stdout_of(
         &readylint()
             .current_dir(repo.path())
-            .args(["--format", "concise", "-q"])
+            .args(with_note_rule(&["--format", "concise", "-q"]))
             .output()
             .unwrap(),
     );
@@ -1233,7 +1233,7 @@ fn github_format_is_workflow_commands() {
     let repo = copy_fixture("bad-dockerfile");
     let out = readylint()
         .current_dir(repo.path())
-        .args(["--format", "github"])
+        .args(with_note_rule(&["--format", "github"]))
         .output()
         .unwrap();
     assert_eq!(exit_code(&out), 1);
@@ -1271,7 +1271,7 @@ fn text_format_shows_snippets_and_a_summary() {
     let n = findings(&report).len();
     let out = readylint()
         .current_dir(repo.path())
-        .args(["--color", "never"])
+        .args(with_note_rule(&["--color", "never"]))
         .output()
         .unwrap();
     assert_eq!(exit_code(&out), 1);
@@ -1331,7 +1331,7 @@ fn statistics_counts_each_rule() {
     let n = findings(&report).len();
     let out = readylint()
         .current_dir(repo.path())
-        .arg("--statistics")
+        .args(with_note_rule(&["--statistics"]))
         .output()
         .unwrap();
     assert_eq!(

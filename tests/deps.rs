@@ -95,10 +95,15 @@ fn python_app_includes_constraints_and_suppressions() {
             d("DEP001", "pyproject.toml", 8),
             d("DEP001", "requirements/base.txt", 2),
             d("DEP004", "pyproject.toml", 1),
-            d("DEP007", "Dockerfile", 2),
         ]
     );
     assert_eq!(report["summary"]["suppressed"], 1);
+    // OS packages are opt-in (DEP007 is not in the default selection).
+    let (_, report) = json_run(
+        repo.path(),
+        &["--no-config", "--extend-select", "DEP007", "."],
+    );
+    assert!(deps(&report).contains(&d("DEP007", "Dockerfile", 2)));
 }
 
 #[test]
@@ -120,7 +125,7 @@ fn python_app_with_lockfile_or_as_library() {
     );
     let (_, report) = json_run(repo.path(), &["."]);
     // A library's requirements files feed its tests, not a deployment.
-    assert_eq!(deps(&report), [d("DEP007", "Dockerfile", 2)]);
+    assert_eq!(deps(&report), []);
 }
 
 #[test]

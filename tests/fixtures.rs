@@ -1,6 +1,6 @@
 //! Runs readylint over `fixtures/rules/` and compares what it finds with the inline
 //! annotations there: `# expect: CODE[, CODE]` above a line that must be flagged by each
-//! code, `# ok: CODE` above a line that must not be. In each file, the codes named in
+//! code, `# ok: CODE` above a line that must not be (either may end in ` -- reason`). In each file, the codes named in
 //! any annotation are checked strictly: a finding of one of them on a line with no
 //! `expect` is a failure too.
 
@@ -28,6 +28,8 @@ fn annotation(line: &str) -> Option<(&'static str, Vec<String>)> {
         .trim_start();
     for kind in ["expect:", "ok:"] {
         if let Some(rest) = body.strip_prefix(kind) {
+            // `# ok: CODE -- why` : the reason is for the reader.
+            let rest = rest.split(" -- ").next().unwrap_or(rest);
             let codes = rest
                 .split(',')
                 .map(|c| c.trim().to_string())
@@ -159,8 +161,10 @@ fn check_root(root: &Path) -> Outcome {
         paths: vec![root.to_path_buf()],
         // Each fixture tree is a repository of its own.
         root: Some(root.to_path_buf()),
+        // Every rule, opt-in ones included: each has fixtures.
         overrides: CliOverrides {
             no_config: true,
+            select: Some(vec!["all".into()]),
             ..CliOverrides::default()
         },
         ..RunOptions::default()

@@ -153,7 +153,7 @@ fn docstring_coverage_and_options_come_from_the_configuration() {
 
     std::fs::write(
         root.join("readylint.toml"),
-        "[rules.DOC002]\nmin-coverage = 80\n[rules.EXC003]\ntyped = true\n",
+        "extend-select = [\"DOC002\", \"EXC003\"]\n[rules.DOC002]\nmin-coverage = 80\n[rules.EXC003]\ntyped = true\n",
     )
     .expect("write");
     let report = check(root, false);

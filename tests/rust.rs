@@ -11,8 +11,10 @@ fn check(files: &[(&str, String)]) -> readylint::Report {
     }
     run(&RunOptions {
         paths: vec![dir.path().to_path_buf()],
+        // The Rust rules these tests look for are opt-in.
         overrides: CliOverrides {
             no_config: true,
+            select: Some(vec!["all".into()]),
             ..CliOverrides::default()
         },
         ..RunOptions::default()

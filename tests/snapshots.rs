@@ -14,8 +14,10 @@ fn render(root: &Path) -> BTreeMap<String, String> {
     let report = run(&RunOptions {
         paths: vec![root.to_path_buf()],
         root: Some(root.to_path_buf()),
+        // Every rule, opt-in ones included: each has fixtures.
         overrides: CliOverrides {
             no_config: true,
+            select: Some(vec!["all".into()]),
             ..CliOverrides::default()
         },
         ..RunOptions::default()

@@ -535,6 +535,7 @@ fn build_rule(ctx: &Ctx<'_>, r: RawRule, check_examples: bool) -> miette::Result
         options: &[],
         security: r.security,
         skips: Vec::leak(skips),
+        default: true,
     };
     let rule = PackRule {
         meta,

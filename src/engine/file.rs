@@ -55,6 +55,7 @@ pub(super) fn check_entry(
                         help: "the rest of the repository was checked".into(),
                         statement_start: None,
                         severity: None,
+                        handler: None,
                     };
                     if settings.is_enabled_for(raw.code, rel_path) {
                         o.findings
@@ -126,6 +127,7 @@ fn skipped(rel_path: &str, reason: &str, settings: &Settings) -> FileOutcome {
             help: "save it as UTF-8 text, or exclude it with `exclude`".into(),
             statement_start: None,
             severity: None,
+            handler: None,
         };
         o.findings
             .push(to_finding(&empty, &SkippedFile::META, raw, settings));
@@ -225,10 +227,11 @@ fn check_source(
         }
     }
     let error = report_parse_errors(source, &out.errors, &mut cx);
-    let (raw, _) = cx.finish();
+    let (mut raw, _) = cx.finish();
+    raw.retain(|f| settings.is_enabled_for(f.code, &source.rel_path));
+    one_per_handler(&mut raw);
     let findings = raw
         .into_iter()
-        .filter(|f| settings.is_enabled_for(f.code, &source.rel_path))
         .filter_map(|f| {
             let meta = settings.registry.find(f.code)?;
             Some(to_finding(source, meta, f, settings))
@@ -241,6 +244,31 @@ fn check_source(
         error,
         ..FileOutcome::default()
     }
+}
+
+/// Of the findings about one `except` handler, the most specific first.
+const HANDLER_PRECEDENCE: [&str; 4] = ["EXC001", "EXC003", "LOG003", "EXC002"];
+
+/// One finding per problem: of the enabled rules' findings about one handler, only the
+/// most specific rule's are kept.
+fn one_per_handler(raw: &mut Vec<RawFinding>) {
+    let rank = |code: &str| {
+        HANDLER_PRECEDENCE
+            .iter()
+            .position(|c| *c == code)
+            .unwrap_or(HANDLER_PRECEDENCE.len())
+    };
+    let mut best: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    for f in raw.iter() {
+        if let Some(h) = f.handler {
+            let r = rank(f.code);
+            best.entry(h).and_modify(|b| *b = (*b).min(r)).or_insert(r);
+        }
+    }
+    raw.retain(|f| {
+        f.handler
+            .is_none_or(|h| best.get(&h) == Some(&rank(f.code)))
+    });
 }
 
 /// One RDY001 per file: the first parse error, and how many more there are.

@@ -77,6 +77,7 @@ fn unused_suppressions(
                 help: "remove the suppression, or correct its rule code".into(),
                 statement_start: None,
                 severity: None,
+                handler: None,
             };
             to_finding(source, meta, raw, settings)
         })

@@ -33,16 +33,21 @@ declare_rule! {
     ///
     /// ## Known limits
     /// Without the network, a ref is told apart by its shape: version-like refs are
-    /// taken for tags, well-known branch names and refs with a `/` for branches. The
-    /// `allow` option lists actions that may be pinned by tag (e.g. `actions/*`,
-    /// `github/*`, which zizmor allows by default).
+    /// taken for tags, well-known branch names and refs with a `/` for branches.
+    ///
+    /// ## Options
+    /// `allow` lists actions that may be pinned by tag. Its default, as zizmor's,
+    /// trusts the actions GitHub itself publishes (`actions/*`, `github/*`): their tags
+    /// are moved only by GitHub, which also runs the workflow. Set `allow = []` to
+    /// require SHAs everywhere. A branch or a missing ref is reported whatever `allow`
+    /// says.
     pub UnpinnedAction,
     code = "DEP008", name = "unpinned-action", category = Dependencies, severity = Warning,
     security = true,
     options = [OptionMeta {
         name: "allow",
         kind: OptionKind::StringList,
-        default: "[]",
+        default: "[\"actions/*\", \"github/*\"]",
         doc: "actions that may be pinned by tag: `owner/repo` or `owner/*`",
     }],
 }
@@ -108,7 +113,7 @@ pub fn classify(uses: &str) -> Pin {
 
 impl Rule for UnpinnedAction {
     fn check_ci(&self, file: &CiFile, cx: &mut Context<'_>) {
-        let allow = cx.option_strings(&Self::META, "allow");
+        let allow = cx.option_strings_or(&Self::META, "allow", &["actions/*", "github/*"]);
         let mut refs: Vec<&Node> = Vec::new();
         refs.extend(github::jobs(file).iter().filter_map(|j| j.uses()));
         refs.extend(github::all_steps(file).iter().filter_map(|(_, s)| s.uses()));

@@ -39,6 +39,7 @@ declare_rule! {
     pub UnpinnedOsPackage,
     code = "DEP007", name = "unpinned-os-package", category = Dependencies, severity = Note,
     skips = crate::roles::Role::NOT_PRODUCTION,
+    default = false,
 }
 
 /// The unpinned packages an OS package install names, with the command's label.

@@ -41,6 +41,7 @@ declare_rule! {
     pub MissingHealthcheck,
     code = "DKR003", name = "missing-healthcheck", category = Container, severity = Note,
     skips = crate::roles::Role::NOT_PRODUCTION,
+    default = false,
 }
 
 impl Rule for MissingHealthcheck {

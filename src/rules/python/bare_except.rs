@@ -54,7 +54,8 @@ impl Rule for BareExcept {
                 h.keyword_span.clone(),
                 "bare `except:` catches every exception, including `KeyboardInterrupt` and `SystemExit`",
                 "catch the exceptions you expect; if you must catch all, use `except Exception:` and log with `logger.exception(...)`",
-            );
+            )
+            .handler(h.span.start);
         }
     }
 }

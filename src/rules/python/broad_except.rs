@@ -1,6 +1,6 @@
 //! EXC002 broad-except.
 
-use super::{broad_type, handler_records_traceback, reraises};
+use super::{broad_type, handler_records_traceback, hands_off, propagates};
 use crate::declare_rule;
 use crate::lang::python::PythonFile;
 use crate::rule::{Context, Rule};
@@ -55,7 +55,11 @@ impl Rule for BroadExcept {
             let Some((name, span)) = broad_type(h) else {
                 continue;
             };
-            if h.trivial.is_some() || reraises(h) || handler_records_traceback(file, i) {
+            if h.trivial.is_some()
+                || propagates(h)
+                || hands_off(file, i, h)
+                || handler_records_traceback(file, i)
+            {
                 continue;
             }
             cx.report(
@@ -63,7 +67,8 @@ impl Rule for BroadExcept {
                 span,
                 format!("`except {name}` neither re-raises nor logs the traceback"),
                 "catch the exceptions you expect, or log with `logger.exception(...)` (or `exc_info=True`), or re-raise",
-            );
+            )
+            .handler(h.span.start);
         }
     }
 }

@@ -36,6 +36,7 @@ declare_rule! {
     /// literals are not flagged (nothing is formatted eagerly).
     pub EagerLogFormatting,
     code = "LOG002", name = "eager-log-formatting", category = Logging, severity = Warning,
+    default = false,
 }
 
 /// How a message is formatted eagerly, if it is.

@@ -1,8 +1,9 @@
 //! LOG003 error-log-without-traceback.
 
-use super::{log_method, reraises};
+use super::{broad_type, handler_records_traceback, log_method, propagates};
 use crate::declare_rule;
 use crate::lang::python::PythonFile;
+use crate::lang::python::ValueKind;
 use crate::rule::{Context, Rule};
 
 declare_rule! {
@@ -49,10 +50,15 @@ impl Rule for ErrorLogWithoutTraceback {
             let Some(method) = log_method(call) else {
                 continue;
             };
+            let Some(handler) = file.handlers.get(h) else {
+                continue;
+            };
             if !matches!(method, "error" | "critical" | "fatal")
                 || call.keyword("exc_info").is_some()
                 || call.star_kwargs
-                || file.handlers.get(h).is_some_and(reraises)
+                || propagates(handler)
+                || handler_records_traceback(file, h)
+                || (broad_type(handler).is_none() && logs_the_exception(call, handler))
             {
                 continue;
             }
@@ -61,7 +67,32 @@ impl Rule for ErrorLogWithoutTraceback {
                 call.callee_span(),
                 format!("`{method}` log in an `except` block drops the traceback"),
                 "use `logger.exception(...)`, or pass `exc_info=True`",
-            );
+            )
+            .handler(handler.span.start);
         }
     }
+}
+
+/// Whether the log call passes the caught exception (`log.error("bad row %s: %s", n, e)`,
+/// `f"... {e}"`): for an exception type the handler names, the message says what failed.
+fn logs_the_exception(
+    call: &crate::lang::python::Call,
+    handler: &crate::lang::python::Handler,
+) -> bool {
+    let Some(name) = handler.name.as_deref() else {
+        return false;
+    };
+    fn mentions(v: &crate::lang::python::Value, name: &str) -> bool {
+        match &v.kind {
+            ValueKind::Name(n) => n == name,
+            ValueKind::FString(fields) => fields.iter().any(|f| mentions(f, name)),
+            ValueKind::Call(c) => c.args.iter().any(|a| mentions(a, name)),
+            ValueKind::BinOp(_, l, r) => mentions(l, name) || mentions(r, name),
+            _ => false,
+        }
+    }
+    call.args
+        .iter()
+        .chain(call.keywords.iter().map(|k| &k.value))
+        .any(|a| mentions(a, name))
 }

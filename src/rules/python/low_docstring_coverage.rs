@@ -36,6 +36,7 @@ declare_rule! {
     /// and tooling (`setup.py`, `conftest.py`) are left out.
     pub LowDocstringCoverage,
     code = "DOC002", name = "low-docstring-coverage", category = Docs, severity = Note,
+    default = false,
     options = [OptionMeta {
         name: "min-coverage",
         kind: OptionKind::Integer,

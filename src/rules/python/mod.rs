@@ -145,6 +145,54 @@ pub fn records_traceback(call: &Call) -> bool {
             .is_some_and(|k| !k.value.is_falsy_constant())
 }
 
+/// Whether the handler lets an exception out: any `raise` in it. `raise Other(...)`
+/// chains the caught exception implicitly (`__context__`), so its traceback is not lost.
+/// `raise X from None` suppresses the chain, so it does not count.
+pub fn propagates(h: &Handler) -> bool {
+    h.raises
+        .iter()
+        .any(|r| !r.cause.as_ref().is_some_and(Value::is_none))
+}
+
+/// Words in a function name that say it records, reports or re-raises what it is given.
+const HANDOFF_WORDS: [&str; 12] = [
+    "exception",
+    "error",
+    "report",
+    "capture",
+    "record",
+    "handle",
+    "fail",
+    "notify",
+    "track",
+    "raise",
+    "abort",
+    "log",
+];
+
+/// Whether the handler hands what it caught to code that deals with it: a call that
+/// takes the exception (`handle_exception(e)`, `self.report_error(exc)`,
+/// `self.fail(e)`), or saves `sys.exc_info()` to raise or log later.
+pub fn hands_off(file: &PythonFile, index: usize, h: &Handler) -> bool {
+    let bound = h.name.as_deref();
+    file.calls
+        .iter()
+        .filter(|c| c.ctx.handler == Some(index))
+        .any(|c| {
+            if c.qualified.as_deref() == Some("sys.exc_info") {
+                return true;
+            }
+            let Some(name) = bound else { return false };
+            let takes_it = c
+                .args
+                .iter()
+                .chain(c.keywords.iter().map(|k| &k.value))
+                .any(|v| matches!(&v.kind, ValueKind::Name(n) if n == name));
+            let callee = c.func.last_name().unwrap_or_default().to_ascii_lowercase();
+            takes_it && HANDOFF_WORDS.iter().any(|w| callee.contains(w))
+        })
+}
+
 /// Whether `h`'s body (outside nested functions and inner handlers) records the
 /// traceback.
 pub fn handler_records_traceback(file: &PythonFile, index: usize) -> bool {

@@ -39,6 +39,7 @@ declare_rule! {
     /// `sys.stderr` (as in Ruff).
     pub PrintInServiceCode,
     code = "LOG001", name = "print-in-service-code", category = Logging, severity = Warning,
+    default = false,
 }
 
 impl Rule for PrintInServiceCode {

@@ -29,6 +29,7 @@ declare_rule! {
     /// …) are skipped: a developer is watching those. `Popen` objects are not followed.
     pub SubprocessWithoutTimeout,
     code = "NET002", name = "subprocess-without-timeout", category = Timeouts, severity = Note,
+    default = false,
 }
 
 impl Rule for SubprocessWithoutTimeout {

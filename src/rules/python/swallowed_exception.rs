@@ -39,6 +39,7 @@ declare_rule! {
     /// reported as EXC001 only.
     pub SwallowedException,
     code = "EXC003", name = "swallowed-exception", category = Errors, severity = Warning,
+    default = false,
     options = [OptionMeta {
         name: "typed",
         kind: OptionKind::Bool,
@@ -72,7 +73,8 @@ impl Rule for SwallowedException {
                 h.keyword_span.start..t.span.end,
                 format!("`except {caught}: {body}` silently swallows the error"),
                 "handle it, log it with `logger.exception(...)`, or catch only the exception you expect",
-            );
+            )
+            .handler(h.span.start);
         }
     }
 }

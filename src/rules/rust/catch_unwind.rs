@@ -42,6 +42,7 @@ declare_rule! {
     /// crate is not seen.
     pub CatchUnwind,
     code = "EXC101", name = "catch-unwind", category = Errors, severity = Warning,
+    default = false,
 }
 
 impl Rule for CatchUnwind {

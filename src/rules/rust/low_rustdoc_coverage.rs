@@ -44,6 +44,7 @@ declare_rule! {
     /// are enum variants and struct fields. Binary-only crates are not measured.
     pub LowRustdocCoverage,
     code = "DOC003", name = "low-rustdoc-coverage", category = Docs, severity = Note,
+    default = false,
     options = [OptionMeta {
         name: "min-coverage",
         kind: OptionKind::Integer,

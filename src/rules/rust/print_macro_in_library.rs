@@ -56,6 +56,7 @@ declare_rule! {
     /// `std::io::stdout()` is not flagged.
     pub PrintMacroInLibrary,
     code = "LOG101", name = "print-macro-in-library", category = Logging, severity = Warning,
+    default = false,
 }
 
 impl Rule for PrintMacroInLibrary {

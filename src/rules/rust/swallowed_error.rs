@@ -46,6 +46,7 @@ declare_rule! {
     /// `_ => {}` are not flagged, since the type of the matched value is not known.
     pub SwallowedError,
     code = "EXC102", name = "swallowed-error", category = Errors, severity = Warning,
+    default = false,
 }
 
 /// `Err(_)`, `Err(..)`, `Err(e)`, `Err(_err)` (or `Result::Err(..)`): every error.
