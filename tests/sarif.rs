@@ -62,7 +62,7 @@ fn sarif_run(dir: &Path, args: &[&str]) -> (i32, Value) {
     let out = readylint()
         .current_dir(dir)
         .args(["--format", "sarif"])
-        .args(args)
+        .args(with_note_rule(args))
         .output()
         .expect("run readylint");
     (exit_code(&out), parse_json(&out))
