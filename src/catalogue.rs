@@ -17,11 +17,12 @@ pub fn render_rules(registry: &Registry, format: RulesFormat) -> String {
             for m in metas {
                 let _ = writeln!(
                     out,
-                    "{:<7} {:<28} {:<14} {:<8} {}",
+                    "{:<7} {:<28} {:<14} {:<8} {:<7} {}",
                     m.code,
                     m.name,
                     m.category.as_str(),
                     m.severity.as_str(),
+                    if m.default { "default" } else { "opt-in" },
                     m.summary()
                 );
             }
@@ -36,6 +37,7 @@ pub fn render_rules(registry: &Registry, format: RulesFormat) -> String {
                         "name": m.name,
                         "category": m.category,
                         "severity": m.severity,
+                        "default": m.default,
                         "summary": m.summary(),
                         "docs": m.docs(),
                         "options": m.options.iter().map(|o| json!({
@@ -55,16 +57,17 @@ pub fn render_rules(registry: &Registry, format: RulesFormat) -> String {
 
 fn markdown_table(metas: &[&RuleMeta]) -> String {
     let mut out = String::from(
-        "| code | name | category | default | what it does |\n|---|---|---|---|---|\n",
+        "| code | name | category | severity | on by default | what it does |\n|---|---|---|---|---|---|\n",
     );
     for m in metas {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} |",
             m.code,
             m.name,
             m.category.as_str(),
             m.severity.as_str(),
+            if m.default { "yes" } else { "opt-in" },
             m.summary().replace('|', "\\|")
         );
     }
@@ -75,11 +78,16 @@ fn markdown_table(metas: &[&RuleMeta]) -> String {
 pub fn explain(registry: &Registry, rule: &str) -> Option<String> {
     let m = registry.find(rule)?;
     let mut out = format!(
-        "# {} {}\n\ncategory: {} · default severity: {}\n\n",
+        "# {} {}\n\ncategory: {} · default severity: {} · {}\n\n",
         m.code,
         m.name,
         m.category.as_str(),
-        m.severity.as_str()
+        m.severity.as_str(),
+        if m.default {
+            "on by default"
+        } else {
+            "opt-in: select it by code, prefix, category or `all`"
+        }
     );
     out.push_str(&m.docs());
     if !m.options.is_empty() {

@@ -106,7 +106,12 @@ impl Settings {
                 .iter()
                 .any(|(glob, codes)| codes.contains(rule) && glob.is_match(rel_path))
             && !self.registry.find(rule).is_some_and(|m| {
-                !m.skips.is_empty() && crate::roles::Roles::of_path(rel_path).any(m.skips)
+                let roles = crate::roles::Roles::of_path(rel_path);
+                if roles.is_empty() {
+                    return false;
+                }
+                let never = m.code != "RDY003" && m.code != "RDY002";
+                roles.any(m.skips) || (never && roles.any(crate::roles::Role::NEVER_CHECKED))
             })
     }
 

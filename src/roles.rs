@@ -22,10 +22,11 @@ pub enum Role {
     Script,
     DevEnvironment,
     Docs,
+    Vendored,
 }
 
 impl Role {
-    pub const ALL: [Role; 10] = [
+    pub const ALL: [Role; 11] = [
         Role::Test,
         Role::Fixture,
         Role::Example,
@@ -36,10 +37,32 @@ impl Role {
         Role::Script,
         Role::DevEnvironment,
         Role::Docs,
+        Role::Vendored,
+    ];
+
+    /// Roles no rule checks but the engine's own: templated files do not parse until
+    /// rendered, and vendored copies of other projects are not the team's to fix.
+    pub const NEVER_CHECKED: &'static [Role] = &[Role::Template, Role::Vendored];
+
+    /// Python code that a service runs: not tests, examples, benchmarks, migrations,
+    /// generator hooks, scripts, development environments or docs.
+    pub const NOT_SERVICE_CODE: &'static [Role] = &[
+        Role::Test,
+        Role::Fixture,
+        Role::Example,
+        Role::Benchmark,
+        Role::Migration,
+        Role::GeneratorHook,
+        Role::Template,
+        Role::Script,
+        Role::DevEnvironment,
+        Role::Docs,
+        Role::Vendored,
     ];
 
     /// Code that never runs in a deployed service.
     pub const NOT_PRODUCTION: &'static [Role] = &[
+        Role::Vendored,
         Role::Test,
         Role::Fixture,
         Role::Example,
@@ -48,6 +71,7 @@ impl Role {
         Role::Template,
         Role::DevEnvironment,
         Role::Docs,
+        Role::Vendored,
     ];
 
     /// The role's name in configuration and rule packs.
@@ -63,6 +87,7 @@ impl Role {
             Role::Script => "script",
             Role::DevEnvironment => "dev-environment",
             Role::Docs => "docs",
+            Role::Vendored => "vendored",
         }
     }
 
@@ -89,12 +114,15 @@ impl Role {
                 "templated files that are not valid until rendered: a path with `{{` or `{%` in it (cookiecutter, copier)"
             }
             Role::Script => {
-                "scripts and maintainer tooling: `scripts/`, `script/`, `tools/`, `bin/` (not `src/bin/`), `xtask/`"
+                "scripts and maintainer tooling: `scripts/`, `script/`, `tools/`, `dev/`, `hack/`, `bin/` (not `src/bin/`), `xtask/`"
             }
             Role::DevEnvironment => {
                 "development environments: `.devcontainer/`, `.codesandbox/`, `.gitpod*`, `compose/local/`, `Dockerfile.dev`, `dev.Dockerfile`, `Dockerfile.local`"
             }
             Role::Docs => "documentation: `docs/`, `doc/`",
+            Role::Vendored => {
+                "vendored copies of other projects: `vendor/`, `vendored/`, `third_party/`, `third-party/`"
+            }
         }
     }
 
@@ -208,7 +236,7 @@ impl Roles {
             .any(|w| w[0] == "src" && w[1] == "bin");
         r.set(
             Role::Script,
-            in_dir(&|d| matches!(d, "scripts" | "script" | "tools" | "xtask"))
+            in_dir(&|d| matches!(d, "scripts" | "script" | "tools" | "xtask" | "dev" | "hack"))
                 || (!src_bin && dirs_lower.iter().any(|d| d == "bin")),
         );
         r.set(
@@ -221,6 +249,10 @@ impl Roles {
                 || is_dev_dockerfile(&lower_name),
         );
         r.set(Role::Docs, in_dir(&|d| matches!(d, "docs" | "doc")));
+        r.set(
+            Role::Vendored,
+            in_dir(&|d| matches!(d, "vendor" | "vendored" | "third_party" | "third-party")),
+        );
         r
     }
 }
@@ -340,6 +372,11 @@ mod tests {
         assert!(has("benches/scan.rs", Role::Benchmark));
         assert!(has("bench/load.py", Role::Benchmark));
         assert!(has("docs/conf.py", Role::Docs));
+        assert!(has(
+            "vendor/axoasset/.github/workflows/ci.yml",
+            Role::Vendored
+        ));
+        assert!(has("dev/cli/cli.py", Role::Script));
         assert!(Roles::of_path("app/views.py").is_empty());
         assert!(Roles::of_path("Dockerfile").is_empty());
     }

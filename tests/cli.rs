@@ -531,7 +531,7 @@ fn rule_option_allow_names() {
 fn exclude_globs_in_config_and_on_the_command_line() {
     let repo = temp_repo();
     write(repo.path(), "Dockerfile", SERVICE);
-    write(repo.path(), "vendor/lib/Dockerfile", SERVICE);
+    write(repo.path(), "legacy/lib/Dockerfile", SERVICE);
     write(repo.path(), "deploy/prod.Dockerfile", SERVICE);
     let paths = |report: &Value| -> std::collections::BTreeSet<String> {
         findings(report)
@@ -545,12 +545,12 @@ fn exclude_globs_in_config_and_on_the_command_line() {
         set(&[
             "Dockerfile",
             "deploy/prod.Dockerfile",
-            "vendor/lib/Dockerfile"
+            "legacy/lib/Dockerfile"
         ])
     );
     assert_eq!(report["summary"]["files_scanned"], 3);
 
-    write(repo.path(), "readylint.toml", "exclude = [\"vendor/**\"]\n");
+    write(repo.path(), "readylint.toml", "exclude = [\"legacy/**\"]\n");
     let (_, report) = json_run(repo.path(), &[]);
     assert_eq!(
         paths(&report),
@@ -564,7 +564,7 @@ fn exclude_globs_in_config_and_on_the_command_line() {
     let (_, report) = json_run(repo.path(), &["--exclude", "*.Dockerfile", "--no-config"]);
     assert_eq!(
         paths(&report),
-        set(&["Dockerfile", "vendor/lib/Dockerfile"])
+        set(&["Dockerfile", "legacy/lib/Dockerfile"])
     );
 }
 

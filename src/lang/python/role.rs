@@ -3,21 +3,21 @@
 //! be noise (a `print` in a CLI, `DEBUG = True` in development settings).
 
 use super::PythonFile;
+use crate::roles::{Role as PathRole, Roles};
 use crate::source::SourceFile;
 use crate::source::file_name;
 
 /// The roles of one file; several may hold at once.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Role {
-    /// `tests/`, `test/`, `testing/`, `fixtures/`, `testdata/`, `.semgrep/`, `test_*.py`,
-    /// `*_test.py`, `tests.py`, `conftest.py`.
+    /// A test or fixture ([`crate::roles`]).
     pub test: bool,
-    /// `scripts/`, `bin/`, `tools/`, or a file with a `#!` line.
+    /// A script ([`crate::roles`]), or a file with a `#!` line.
     pub script: bool,
     /// Imports `argparse`, `optparse`, `click`, `typer`, `fire` or `docopt`; a Django
     /// management command; a package's `__main__.py`.
     pub cli: bool,
-    /// `examples/`, `example/`, `docs/`, `doc/`.
+    /// An example or documentation ([`crate::roles`]).
     pub example: bool,
     /// A Django settings module: `settings.py`, `settings/*.py`, `*_settings.py`, `settings_*.py`.
     pub settings: bool,
@@ -27,7 +27,7 @@ pub struct Role {
     /// `setup.py`, `manage.py`, `conftest.py`, `noxfile.py`, `fabfile.py`, …: run by a
     /// developer tool, not by the service.
     pub tooling: bool,
-    /// A Django migration (`migrations/*.py`), generated code.
+    /// A database migration ([`crate::roles`]).
     pub migration: bool,
     /// A `.pyi` stub.
     pub stub: bool,
@@ -64,30 +64,14 @@ impl Role {
             .unwrap_or(name);
         let dirs: Vec<&str> = path.split('/').collect();
         let dirs = &dirs[..dirs.len().saturating_sub(1)];
-        let in_dir = |names: &[&str]| dirs.iter().any(|d| names.contains(d));
-        let test = in_dir(&[
-            "tests",
-            "test",
-            "testing",
-            "fixtures",
-            "testdata",
-            "test_data",
-            ".semgrep",
-        ]) || stem.starts_with("test_")
-            || stem.ends_with("_test")
-            || stem.ends_with("_tests")
-            || stem == "tests"
-            || stem == "conftest"
-            || stem
-                .split(['_', '-'])
-                .any(|w| matches!(w, "test" | "tests" | "testing"));
-        let script =
-            in_dir(&["scripts", "script", "bin", "tools"]) || source.text.starts_with("#!");
+        let roles = Roles::of_path(path);
+        let test = roles.any(&[PathRole::Test, PathRole::Fixture]);
+        let script = roles.has(PathRole::Script) || source.text.starts_with("#!");
         let management_command = dirs.ends_with(&["management", "commands"]);
         let cli = management_command
             || stem == "__main__"
             || CLI_MODULES.iter().any(|m| file.imports_module(m));
-        let example = in_dir(&["examples", "example", "docs", "doc"]);
+        let example = roles.any(&[PathRole::Example, PathRole::Docs]);
         let settings_dir = dirs.last().is_some_and(|d| *d == "settings");
         let settings = settings_dir
             || stem == "settings"
@@ -107,7 +91,7 @@ impl Role {
             settings,
             dev_settings,
             tooling: TOOLING.contains(&name),
-            migration: in_dir(&["migrations", "alembic"]),
+            migration: roles.has(PathRole::Migration),
             stub: name.ends_with(".pyi"),
         }
     }
@@ -115,6 +99,12 @@ impl Role {
     /// Code that never runs in production: tests (and their fixtures) and examples.
     pub fn is_test_or_example(&self) -> bool {
         self.test || self.example
+    }
+
+    /// Run by a person, who sees what it prints: a command-line module (a Django
+    /// management command, an `argparse`/`click` program), a script, developer tooling.
+    pub fn is_tooling(&self) -> bool {
+        self.cli || self.script || self.tooling
     }
 
     /// Code that a service runs in production: not a test, script, example, tooling.

@@ -34,9 +34,7 @@ declare_rule! {
     /// ## Known limits
     /// Without the network, a ref is told apart by its shape: version-like refs are
     /// taken for tags, well-known branch names and refs with a `/` for branches.
-    ///
-    /// ## Options
-    /// `allow` lists actions that may be pinned by tag. Its default, as zizmor's,
+    /// The `allow` option lists actions that may be pinned by tag. Its default, as zizmor's,
     /// trusts the actions GitHub itself publishes (`actions/*`, `github/*`): their tags
     /// are moved only by GitHub, which also runs the workflow. Set `allow = []` to
     /// require SHAs everywhere. A branch or a missing ref is reported whatever `allow`

@@ -88,9 +88,9 @@ pub fn is_sample_path(rel: &str) -> bool {
 }
 
 /// A `pyproject.toml` is an application when Poetry's `package-mode = false` or uv's
-/// `package = false` says it is not a package, when a Dockerfile is built beside it
-/// (or in its `docker/`/`deploy/` directory), or when it has console scripts and is
-/// not published (no trove classifiers).
+/// `package = false` says it is not a package; otherwise not when it is published
+/// (trove classifiers); else when a Dockerfile is built beside it (or in its
+/// `docker/`/`deploy/` directory), or when it has console scripts.
 pub fn pyproject_is_app(repo: &RepoIndex, rel_path: &str, doc: &TomlDoc) -> bool {
     if let Some(app) = configured_app(repo) {
         return app;
@@ -107,15 +107,19 @@ pub fn pyproject_is_app(repo: &RepoIndex, rel_path: &str, doc: &TomlDoc) -> bool
     {
         return true;
     }
+    // Trove classifiers say the package is published: its ranges are for its users to
+    // resolve, even when it also ships a Dockerfile (a demo or benchmark image).
+    let project = doc.root.get("project");
+    let classifiers = project.and_then(|p| p.get("classifiers")).is_some()
+        || poetry.and_then(|p| p.get("classifiers")).is_some();
+    if classifiers {
+        return false;
+    }
     if has_dockerfile(repo, parent_dir(rel_path)) {
         return true;
     }
-    let project = doc.root.get("project");
-    let scripts = project.and_then(|p| p.get("scripts")).is_some()
-        || poetry.and_then(|p| p.get("scripts")).is_some();
-    let classifiers = project.and_then(|p| p.get("classifiers")).is_some()
-        || poetry.and_then(|p| p.get("classifiers")).is_some();
-    scripts && !classifiers
+    project.and_then(|p| p.get("scripts")).is_some()
+        || poetry.and_then(|p| p.get("scripts")).is_some()
 }
 
 /// Whether a Dockerfile is built from `dir` (beside it, or in its `docker/` or

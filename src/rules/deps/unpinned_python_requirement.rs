@@ -205,7 +205,7 @@ impl Rule for UnpinnedPythonRequirement {
             {
                 continue;
             }
-            if super::in_python_library(repo, path) {
+            if super::in_python_library(repo, path) || is_dev_requirements(path) {
                 continue;
             }
             let mut pins = graph.constraint_pins(repo, path);
@@ -274,7 +274,17 @@ impl Rule for UnpinnedPythonRequirement {
                 continue;
             }
             let locked = python_locked(repo, path, pipfile);
+            let own = doc
+                .root
+                .get("project")
+                .and_then(|p| p.get("name"))
+                .and_then(|n| n.as_str())
+                .map(normalise);
             for dep in python_deps(doc, pipfile) {
+                // `all = ["app[extra]"]`: the package itself.
+                if own.is_some() && own == Some(normalise(&dep.name)) {
+                    continue;
+                }
                 match dep.loose {
                     Some(PyLoose::Any) if !locked => {
                         cx.report(
@@ -288,7 +298,8 @@ impl Rule for UnpinnedPythonRequirement {
                             "commit the lockfile (`poetry lock`, `uv lock`, `pipenv lock`), or pin with `==x.y.z`",
                         );
                     }
-                    Some(PyLoose::Branch) => {
+                    // A lockfile records the commit a git source resolved to.
+                    Some(PyLoose::Branch) if !locked => {
                         cx.report(
                             &Self::META,
                             path,
@@ -302,6 +313,35 @@ impl Rule for UnpinnedPythonRequirement {
             }
         }
     }
+}
+
+/// A requirements file for development, tests, docs or linting
+/// (`requirements-dev.txt`, `requirements/test.txt`, `dev-requirements.txt`): installed
+/// on developer machines and CI runners, not in what is deployed.
+fn is_dev_requirements(path: &str) -> bool {
+    const DEV: [&str; 10] = [
+        "dev",
+        "develop",
+        "development",
+        "test",
+        "tests",
+        "testing",
+        "docs",
+        "doc",
+        "lint",
+        "typing",
+    ];
+    let name = file_name(path).to_ascii_lowercase();
+    let stem = name.strip_suffix(".txt").unwrap_or(&name);
+    let dir = file_name(parent_dir(path)).to_ascii_lowercase();
+    stem.split(['-', '_', '.']).any(|w| DEV.contains(&w))
+        || (matches!(dir.as_str(), "requirements" | "requirements.d" | "reqs")
+            && DEV.contains(&stem))
+}
+
+/// A distribution name as PEP 503 compares them.
+fn normalise(name: &str) -> String {
+    name.to_ascii_lowercase().replace(['_', '.'], "-")
 }
 
 #[cfg(test)]

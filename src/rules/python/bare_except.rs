@@ -38,13 +38,11 @@ declare_rule! {
     /// wins over EXC003 and EXC002).
     pub BareExcept,
     code = "EXC001", name = "bare-except", category = Errors, severity = Error,
+    skips = crate::roles::Role::NOT_SERVICE_CODE,
 }
 
 impl Rule for BareExcept {
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
-        if file.role.is_test_or_example() {
-            return;
-        }
         for h in &file.handlers {
             if h.type_.is_some() || h.raises.iter().any(|r| r.exc.is_none()) {
                 continue;

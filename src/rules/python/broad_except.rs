@@ -44,11 +44,13 @@ declare_rule! {
     /// instead.
     pub BroadExcept,
     code = "EXC002", name = "broad-except", category = Errors, severity = Warning,
+    skips = crate::roles::Role::NOT_SERVICE_CODE,
 }
 
 impl Rule for BroadExcept {
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
-        if file.role.is_test_or_example() {
+        // Command-line modules and tooling report errors to the person running them.
+        if file.role.is_tooling() {
             return;
         }
         for (i, h) in file.handlers.iter().enumerate() {

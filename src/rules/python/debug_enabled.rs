@@ -41,6 +41,7 @@ declare_rule! {
     pub DebugEnabled,
     code = "CFG001", name = "debug-enabled", category = Config, severity = Error,
     security = true,
+    skips = crate::roles::Role::NOT_PRODUCTION,
 }
 
 fn is_app(file: &PythonFile, v: &Value, origin: Option<&str>) -> bool {

@@ -36,6 +36,7 @@ declare_rule! {
     /// literals are not flagged (nothing is formatted eagerly).
     pub EagerLogFormatting,
     code = "LOG002", name = "eager-log-formatting", category = Logging, severity = Warning,
+    skips = crate::roles::Role::NOT_SERVICE_CODE,
     default = false,
 }
 
@@ -77,7 +78,7 @@ fn concat_parts(v: &Value, literal: &mut bool, other: &mut bool, depth: usize) {
 
 impl Rule for EagerLogFormatting {
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
-        if !file.role.is_service_code() {
+        if file.role.is_tooling() {
             return;
         }
         for call in &file.calls {

@@ -3,13 +3,13 @@
 use super::{broad_type, handler_records_traceback, log_method, propagates};
 use crate::declare_rule;
 use crate::lang::python::PythonFile;
-use crate::lang::python::ValueKind;
 use crate::rule::{Context, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags `logger.error(...)` (and `critical`/`fatal`) inside an `except` block
-    /// without `exc_info`.
+    /// Flags `logger.error(...)` (and `critical`/`fatal`) without `exc_info` inside a
+    /// broad `except` block (`except Exception`, `except BaseException`, bare `except:`)
+    /// that neither records the traceback elsewhere nor raises.
     ///
     /// ## Why it matters in production
     /// The log says that something failed but not where: the traceback of the exception
@@ -19,30 +19,37 @@ declare_rule! {
     /// ```python
     /// try:
     ///     publish(event)
-    /// except BrokerError as e:
+    /// except Exception as e:
     ///     logger.error("publish failed: %s", e)
     /// ```
     ///
     /// ## Fix
     /// ```python
-    /// except BrokerError:
+    /// except Exception:
     ///     logger.exception("publish failed")
     /// ```
     ///
     /// ## Known limits
-    /// Test files (`tests/`, `test_*.py`, `conftest.py`, fixtures) and examples are not checked: they do not run in production.
-    /// An explicit `exc_info=` (even `False`: a choice was made) or `**kwargs` is not
-    /// flagged. Unlike Ruff's TRY400, a handler that re-raises what it caught (`raise`,
-    /// `raise e`, `raise X from e`) is not flagged, since the traceback travels on; and
-    /// `critical`/`fatal` are covered as well as `error`. Only the innermost handler
-    /// counts, and code in a function defined inside the handler is not inside it.
+    /// Differences from Ruff's TRY400, measured on real services: a handler of a named
+    /// exception (`except KeyError`, `except CommandError`) is not flagged — it handles an
+    /// expected condition, and its message says which one; a handler that raises
+    /// (`raise`, `raise e`, `raise Other(...)`, which chains the caught exception) or that
+    /// records the traceback in another call (`logger.exception(...)`, `exc_info=True`,
+    /// `traceback.format_exc()`) is not flagged; command-line modules and scripts, which
+    /// report to the person running them, are not checked; `critical`/`fatal` are
+    /// covered as well as `error`. An explicit `exc_info=` (even `False`: a choice was
+    /// made) or `**kwargs` is not flagged. Only the innermost handler counts, and code in
+    /// a function defined inside the handler is not inside it. Of the findings about one
+    /// handler only one is reported: EXC001, then EXC003, then this rule, then EXC002.
     pub ErrorLogWithoutTraceback,
     code = "LOG003", name = "error-log-without-traceback", category = Logging, severity = Warning,
+    skips = crate::roles::Role::NOT_SERVICE_CODE,
 }
 
 impl Rule for ErrorLogWithoutTraceback {
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
-        if file.role.is_test_or_example() {
+        // Command-line modules and tooling report errors to the person running them.
+        if file.role.is_tooling() {
             return;
         }
         for call in &file.calls {
@@ -58,7 +65,7 @@ impl Rule for ErrorLogWithoutTraceback {
                 || call.star_kwargs
                 || propagates(handler)
                 || handler_records_traceback(file, h)
-                || (broad_type(handler).is_none() && logs_the_exception(call, handler))
+                || (handler.type_.is_some() && broad_type(handler).is_none())
             {
                 continue;
             }
@@ -71,28 +78,4 @@ impl Rule for ErrorLogWithoutTraceback {
             .handler(handler.span.start);
         }
     }
-}
-
-/// Whether the log call passes the caught exception (`log.error("bad row %s: %s", n, e)`,
-/// `f"... {e}"`): for an exception type the handler names, the message says what failed.
-fn logs_the_exception(
-    call: &crate::lang::python::Call,
-    handler: &crate::lang::python::Handler,
-) -> bool {
-    let Some(name) = handler.name.as_deref() else {
-        return false;
-    };
-    fn mentions(v: &crate::lang::python::Value, name: &str) -> bool {
-        match &v.kind {
-            ValueKind::Name(n) => n == name,
-            ValueKind::FString(fields) => fields.iter().any(|f| mentions(f, name)),
-            ValueKind::Call(c) => c.args.iter().any(|a| mentions(a, name)),
-            ValueKind::BinOp(_, l, r) => mentions(l, name) || mentions(r, name),
-            _ => false,
-        }
-    }
-    call.args
-        .iter()
-        .chain(call.keywords.iter().map(|k| &k.value))
-        .any(|a| mentions(a, name))
 }

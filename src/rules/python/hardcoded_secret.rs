@@ -35,6 +35,7 @@ declare_rule! {
     pub HardcodedSecret,
     code = "CFG002", name = "hardcoded-secret", category = Config, severity = Error,
     security = true,
+    skips = crate::roles::Role::NOT_PRODUCTION,
 }
 
 fn literal(v: &Value) -> Option<&str> {

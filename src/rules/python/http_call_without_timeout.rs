@@ -45,6 +45,7 @@ declare_rule! {
     /// covers sessions and the standard-library clients.
     pub HttpCallWithoutTimeout,
     code = "NET001", name = "http-call-without-timeout", category = Timeouts, severity = Warning,
+    skips = crate::roles::Role::NOT_SERVICE_CODE,
 }
 
 const REQUESTS_METHODS: [&str; 8] = [
@@ -121,9 +122,6 @@ fn kind(call: &Call) -> Option<(Kind, String)> {
 
 impl Rule for HttpCallWithoutTimeout {
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
-        if file.role.is_test_or_example() {
-            return;
-        }
         for call in &file.calls {
             if call.star_kwargs {
                 continue;

@@ -39,6 +39,7 @@ declare_rule! {
     /// `sys.stderr` (as in Ruff).
     pub PrintInServiceCode,
     code = "LOG001", name = "print-in-service-code", category = Logging, severity = Warning,
+    skips = crate::roles::Role::NOT_SERVICE_CODE,
     default = false,
 }
 

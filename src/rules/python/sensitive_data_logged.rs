@@ -36,6 +36,7 @@ declare_rule! {
     pub SensitiveDataLogged,
     code = "LOG004", name = "sensitive-data-logged", category = Logging, severity = Warning,
     security = true,
+    skips = crate::roles::Role::NOT_PRODUCTION,
 }
 
 /// The first secret-looking name in `v`, with its span.
@@ -99,9 +100,6 @@ fn is_constant(v: &Value) -> bool {
 
 impl Rule for SensitiveDataLogged {
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
-        if file.role.test {
-            return;
-        }
         for call in &file.calls {
             if log_method(call).is_none() {
                 continue;

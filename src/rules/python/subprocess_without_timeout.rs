@@ -29,12 +29,13 @@ declare_rule! {
     /// …) are skipped: a developer is watching those. `Popen` objects are not followed.
     pub SubprocessWithoutTimeout,
     code = "NET002", name = "subprocess-without-timeout", category = Timeouts, severity = Note,
+    skips = crate::roles::Role::NOT_SERVICE_CODE,
     default = false,
 }
 
 impl Rule for SubprocessWithoutTimeout {
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
-        if !file.role.is_service_code() {
+        if file.role.is_tooling() {
             return;
         }
         for call in &file.calls {

@@ -39,6 +39,7 @@ declare_rule! {
     /// reported as EXC001 only.
     pub SwallowedException,
     code = "EXC003", name = "swallowed-exception", category = Errors, severity = Warning,
+    skips = crate::roles::Role::NOT_SERVICE_CODE,
     default = false,
     options = [OptionMeta {
         name: "typed",
@@ -50,9 +51,6 @@ declare_rule! {
 
 impl Rule for SwallowedException {
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
-        if file.role.is_test_or_example() {
-            return;
-        }
         let typed = cx.option_bool(&Self::META, "typed", false);
         for h in &file.handlers {
             let (Some(t), Some(trivial)) = (&h.type_, h.trivial) else {
