@@ -51,6 +51,7 @@ struct RawConfig {
     exclude: Option<Vec<Spanned<String>>>,
     rule_dirs: Option<Vec<Spanned<String>>>,
     project_type: Option<Spanned<String>>,
+    respect_foreign_suppressions: Option<bool>,
     per_path_ignores: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
     severity: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     rules: Option<BTreeMap<Spanned<String>, RawOptions>>,
@@ -91,6 +92,9 @@ pub struct Settings {
     pub rule_options: BTreeMap<&'static str, RuleOptions>,
     pub rule_dirs: Vec<PathBuf>,
     pub project_type: ProjectType,
+    /// Honour other tools' suppression comments (`# noqa: BLE001`, `# nosec`,
+    /// `# hadolint ignore=DL3008`) for the rules they map to.
+    pub respect_foreign_suppressions: bool,
     /// The rules of this run: built-in, embedded packs, and the user's packs.
     pub registry: Registry,
     /// The configuration file used, if any.
@@ -455,6 +459,7 @@ fn build(
         rule_options,
         rule_dirs,
         project_type,
+        respect_foreign_suppressions: raw.respect_foreign_suppressions.unwrap_or(true),
         config_path: path,
         registry,
     })

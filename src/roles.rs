@@ -111,17 +111,17 @@ impl Role {
                 "project-generator hooks: `hooks/pre_gen_project.py`, `hooks/post_gen_project.py`"
             }
             Role::Template => {
-                "templated files that are not valid until rendered: a path with `{{` or `{%` in it (cookiecutter, copier)"
+                "templated files that are not valid until rendered: a path with `{{` or `{%` in it (cookiecutter, copier), files under `template/` or `templates/`"
             }
             Role::Script => {
-                "scripts and maintainer tooling: `scripts/`, `script/`, `tools/`, `dev/`, `hack/`, `bin/` (not `src/bin/`), `xtask/`"
+                "scripts and maintainer tooling: `scripts/`, `script/`, `tools/`, `dev/`, `hack/`, `bin/` (not `src/bin/`), `xtask/`, Cargo's `build.rs`"
             }
             Role::DevEnvironment => {
-                "development environments: `.devcontainer/`, `.codesandbox/`, `.gitpod*`, `compose/local/`, `Dockerfile.dev`, `dev.Dockerfile`, `Dockerfile.local`"
+                "development environments: `.devcontainer/`, `.codesandbox/`, `.gitpod*`, `compose/local/`, `development/`, `Dockerfile.dev`, `dev.Dockerfile`, `Dockerfile.local`"
             }
             Role::Docs => "documentation: `docs/`, `doc/`",
             Role::Vendored => {
-                "vendored copies of other projects: `vendor/`, `vendored/`, `third_party/`, `third-party/`"
+                "vendored copies of other projects: `vendor/`, `vendored/`, `third_party/`, `third-party/`, `external-crates/`"
             }
         }
     }
@@ -179,7 +179,11 @@ impl Roles {
                 || stem.starts_with("test_")
                 || stem.ends_with("_test")
                 || stem.ends_with("_tests")
-                || matches!(stem, "tests" | "test" | "conftest"),
+                || matches!(stem, "tests" | "test" | "conftest")
+                || (lower_name.ends_with(".py")
+                    && stem
+                        .split(['_', '-'])
+                        .any(|w| matches!(w, "test" | "tests" | "testing"))),
         );
         r.set(
             Role::Fixture,
@@ -227,9 +231,13 @@ impl Roles {
                         | "post_gen_project.sh"
                 ),
         );
+        // Generator templates: `{{cookiecutter.slug}}/`, `{% if x %}file{% endif %}`, and
+        // source files under a `template/` folder (Django's HTML `templates/` is not
+        // read by any rule).
         r.set(
             Role::Template,
-            parts.iter().any(|p| p.contains("{{") || p.contains("{%")),
+            parts.iter().any(|p| p.contains("{{") || p.contains("{%"))
+                || in_dir(&|d| matches!(d, "template" | "templates")),
         );
         let src_bin = dirs_lower
             .windows(2)
@@ -237,7 +245,8 @@ impl Roles {
         r.set(
             Role::Script,
             in_dir(&|d| matches!(d, "scripts" | "script" | "tools" | "xtask" | "dev" | "hack"))
-                || (!src_bin && dirs_lower.iter().any(|d| d == "bin")),
+                || (!src_bin && dirs_lower.iter().any(|d| d == "bin"))
+                || lower_name == "build.rs",
         );
         r.set(
             Role::DevEnvironment,
@@ -251,7 +260,12 @@ impl Roles {
         r.set(Role::Docs, in_dir(&|d| matches!(d, "docs" | "doc")));
         r.set(
             Role::Vendored,
-            in_dir(&|d| matches!(d, "vendor" | "vendored" | "third_party" | "third-party")),
+            in_dir(&|d| {
+                matches!(
+                    d,
+                    "vendor" | "vendored" | "third_party" | "third-party" | "external-crates"
+                )
+            }),
         );
         r
     }

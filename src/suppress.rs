@@ -30,6 +30,9 @@ pub struct Directive {
     pub span: Span,
     /// Which of `rules` (or, for a blanket directive, whether it) silenced something.
     pub used: Vec<bool>,
+    /// Another tool's suppression (`# noqa: BLE001`) honoured for the rules it maps
+    /// to; never reported as unused, since it is there for that tool.
+    pub foreign: bool,
 }
 
 impl Directive {
@@ -58,13 +61,29 @@ impl Directive {
     }
 }
 
-/// Parses the directives in `comments`.
-pub fn directives(source: &SourceFile, comments: &[Comment]) -> Vec<Directive> {
+/// Parses the directives in `comments`; with `foreign`, also other tools'
+/// suppressions of the findings readylint's rules share with them ([`FOREIGN`]).
+pub fn directives(source: &SourceFile, comments: &[Comment], foreign: bool) -> Vec<Directive> {
     let mut out = Vec::new();
     for c in comments {
         let Some(text) = source.text.get(c.span.clone()) else {
             continue;
         };
+        if foreign && let Some(rules) = foreign_rules(text) {
+            let line = source.line_of(c.span.start);
+            let scope = if c.own_line {
+                Scope::Line(next_code_line(source, line, comments))
+            } else {
+                Scope::Line(line)
+            };
+            out.push(Directive {
+                scope,
+                used: vec![false; rules.len().max(1)],
+                rules: rules.into_iter().map(str::to_string).collect(),
+                span: c.span.clone(),
+                foreign: true,
+            });
+        }
         let Some(at) = text.find("readylint:") else {
             continue;
         };
@@ -117,9 +136,134 @@ pub fn directives(source: &SourceFile, comments: &[Comment]) -> Vec<Directive> {
             rules,
             span: start..c.span.end,
             used,
+            foreign: false,
         });
     }
     out
+}
+
+/// Other tools' codes for the findings readylint's rules share with them: Ruff and
+/// flake8 (`# noqa: CODE`), pylint (`# pylint: disable=name`), bandit (`# nosec` and
+/// `# nosec BXXX`), hadolint (`# hadolint ignore=DLXXXX`) and zizmor
+/// (`# zizmor: ignore[audit]`). A `# noqa` or `# nosec` without codes stands for every
+/// code of its tool.
+pub const FOREIGN: &[(&str, &str, &[&str])] = &[
+    // (tool, code, readylint rules)
+    ("noqa", "E722", &["EXC001"]),
+    ("noqa", "BLE001", &["EXC002", "EXC003"]),
+    ("noqa", "S110", &["EXC003", "EXC002"]),
+    ("noqa", "S112", &["EXC003", "EXC002"]),
+    ("noqa", "S113", &["NET001"]),
+    ("noqa", "S603", &["NET002"]),
+    ("noqa", "T201", &["LOG001"]),
+    ("noqa", "T203", &["LOG001"]),
+    ("noqa", "G001", &["LOG002"]),
+    ("noqa", "G002", &["LOG002"]),
+    ("noqa", "G003", &["LOG002"]),
+    ("noqa", "G004", &["LOG002"]),
+    ("noqa", "TRY400", &["LOG003"]),
+    ("noqa", "S105", &["CFG002"]),
+    ("noqa", "S106", &["CFG002"]),
+    ("noqa", "S107", &["CFG002"]),
+    ("noqa", "S201", &["CFG001"]),
+    ("pylint", "bare-except", &["EXC001"]),
+    ("pylint", "W0702", &["EXC001"]),
+    ("pylint", "broad-except", &["EXC002", "EXC003"]),
+    ("pylint", "broad-exception-caught", &["EXC002", "EXC003"]),
+    ("pylint", "W0703", &["EXC002", "EXC003"]),
+    ("pylint", "W0718", &["EXC002", "EXC003"]),
+    ("pylint", "logging-fstring-interpolation", &["LOG002"]),
+    ("pylint", "logging-format-interpolation", &["LOG002"]),
+    ("pylint", "logging-not-lazy", &["LOG002"]),
+    ("pylint", "W1201", &["LOG002"]),
+    ("pylint", "W1202", &["LOG002"]),
+    ("pylint", "W1203", &["LOG002"]),
+    ("pylint", "missing-timeout", &["NET001"]),
+    ("pylint", "W3101", &["NET001"]),
+    ("nosec", "B105", &["CFG002"]),
+    ("nosec", "B106", &["CFG002"]),
+    ("nosec", "B107", &["CFG002"]),
+    ("nosec", "B110", &["EXC003", "EXC002"]),
+    ("nosec", "B112", &["EXC003", "EXC002"]),
+    ("nosec", "B113", &["NET001"]),
+    ("nosec", "B201", &["CFG001"]),
+    ("nosec", "B603", &["NET002"]),
+    ("hadolint", "DL3002", &["DKR001"]),
+    ("hadolint", "DL3004", &["DKR006"]),
+    ("hadolint", "DL3006", &["DEP005"]),
+    ("hadolint", "DL3007", &["DEP005"]),
+    ("hadolint", "DL3008", &["DEP007"]),
+    ("hadolint", "DL3013", &["DEP006"]),
+    ("hadolint", "DL3016", &["DEP006"]),
+    ("hadolint", "DL3018", &["DEP007"]),
+    ("hadolint", "DL3020", &["DKR002"]),
+    ("hadolint", "DL3025", &["DKR004"]),
+    ("hadolint", "DL3028", &["DEP006"]),
+    ("hadolint", "DL3033", &["DEP007"]),
+    ("hadolint", "DL3037", &["DEP007"]),
+    ("hadolint", "DL3041", &["DEP007"]),
+    ("hadolint", "DL4006", &["DKR008"]),
+    ("zizmor", "unpinned-uses", &["DEP008"]),
+    ("zizmor", "excessive-permissions", &["CI006"]),
+];
+
+/// The readylint rules another tool's suppression comment stands for, if it is one.
+fn foreign_rules(comment: &str) -> Option<Vec<&'static str>> {
+    let body = comment.trim_start_matches(['#', '/', '!', ' ']).trim();
+    let lower = body.to_ascii_lowercase();
+    let (tool, codes): (&str, Vec<String>) = if let Some(rest) = lower
+        .find("noqa")
+        .filter(|&i| i == 0 || body[..i].ends_with([' ', '#']))
+        .map(|i| &body[i + 4..])
+    {
+        match rest.trim_start().strip_prefix(':') {
+            Some(list) => ("noqa", split_codes(list)),
+            None if rest.trim().is_empty() || rest.starts_with(' ') => ("noqa", Vec::new()),
+            None => return None,
+        }
+    } else if let Some(i) = lower.find("pylint:") {
+        let rest = body[i + 7..].trim_start();
+        let list = rest
+            .strip_prefix("disable=")
+            .or_else(|| rest.strip_prefix("disable ="))?;
+        ("pylint", split_codes(list))
+    } else if let Some(i) = lower.find("nosec") {
+        let rest = &body[i + 5..];
+        ("nosec", split_codes(rest.trim_start_matches([':', ' '])))
+    } else if let Some(i) = lower.find("hadolint ignore=") {
+        ("hadolint", split_codes(&body[i + 16..]))
+    } else if let Some(i) = lower.find("zizmor: ignore[") {
+        let rest = &body[i + 15..];
+        ("zizmor", split_codes(&rest[..rest.find(']')?]))
+    } else {
+        return None;
+    };
+    let blanket = codes.is_empty() && matches!(tool, "noqa" | "nosec");
+    let mut rules: Vec<&'static str> = FOREIGN
+        .iter()
+        .filter(|(t, c, _)| {
+            *t == tool && (blanket || codes.iter().any(|x| x.eq_ignore_ascii_case(c)))
+        })
+        .flat_map(|(_, _, r)| r.iter().copied())
+        .collect();
+    rules.sort_unstable();
+    rules.dedup();
+    (!rules.is_empty()).then_some(rules)
+}
+
+/// `BLE001, S110` / `DL3008,DL3009` / `broad-except,bare-except`: codes up to the first
+/// word that is not one.
+fn split_codes(list: &str) -> Vec<String> {
+    list.split([',', ' '])
+        .map(str::trim)
+        .take_while(|c| {
+            c.is_empty()
+                || c.chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+        })
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Comments of a `#`-comment language whose strings are single-line (TOML,
@@ -233,7 +377,7 @@ mod tests {
                 })
             })
             .collect();
-        directives(&f, &comments)
+        directives(&f, &comments, true)
     }
 
     #[test]
@@ -248,6 +392,47 @@ mod tests {
         assert_eq!(d[1].scope, Scope::Line(5));
         assert!(d[1].rules.is_empty());
         assert_eq!(d[2].scope, Scope::File);
+    }
+
+    #[test]
+    fn foreign_suppressions_map_to_rules() {
+        assert_eq!(
+            foreign_rules("# noqa: BLE001, S110"),
+            Some(vec!["EXC002", "EXC003"])
+        );
+        assert_eq!(foreign_rules("# noqa:E722"), Some(vec!["EXC001"]));
+        assert!(foreign_rules("# noqa").unwrap().contains(&"NET001"));
+        assert_eq!(foreign_rules("# noqa: E501"), None);
+        assert_eq!(foreign_rules("# nosec B113"), Some(vec!["NET001"]));
+        assert!(foreign_rules("# nosec").unwrap().contains(&"CFG002"));
+        assert_eq!(
+            foreign_rules("# pylint: disable=broad-except,bare-except"),
+            Some(vec!["EXC001", "EXC002", "EXC003"])
+        );
+        assert_eq!(
+            foreign_rules("# hadolint ignore=DL3008,DL3002"),
+            Some(vec!["DEP007", "DKR001"])
+        );
+        assert_eq!(
+            foreign_rules("# zizmor: ignore[unpinned-uses]"),
+            Some(vec!["DEP008"])
+        );
+        assert_eq!(foreign_rules("# a comment about noqa-like things"), None);
+        // Own-line: the next code line; never reported as unused.
+        let f = SourceFile::new(
+            "Dockerfile",
+            "Dockerfile",
+            "FROM alpine:3.20\n# hadolint ignore=DL3002\nUSER root\n".into(),
+        );
+        let comments = [Comment {
+            span: f.line_span(2),
+            own_line: true,
+        }];
+        let d = directives(&f, &comments, true);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].foreign);
+        assert_eq!(d[0].scope, Scope::Line(3));
+        assert!(directives(&f, &comments, false).is_empty());
     }
 
     #[test]

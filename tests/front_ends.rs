@@ -145,3 +145,32 @@ fn package_json_is_parsed_once() {
     assert_eq!(found(&report, "package.json", "DEP003").len(), 1);
     assert!(report.findings.iter().all(|f| f.rule != "CI002"));
 }
+
+#[test]
+fn foreign_suppressions_are_honoured_unless_turned_off() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "app/client.py",
+        "import requests\n\n\ndef fetch(url):\n    return requests.get(url)  # noqa: S113\n",
+    );
+    write(
+        root,
+        "Dockerfile",
+        "FROM python:3.12-slim\n# hadolint ignore=DL3002\nUSER root\nCMD [\"app\"]\n",
+    );
+    let report = check(root);
+    assert!(found(&report, "app/client.py", "NET001").is_empty());
+    assert!(found(&report, "Dockerfile", "DKR001").is_empty());
+    // Not reported as unused either: they are there for the other tool.
+    assert!(report.findings.iter().all(|f| f.rule != "RDY002"));
+    write(
+        root,
+        "readylint.toml",
+        "respect-foreign-suppressions = false\n",
+    );
+    let report = check(root);
+    assert_eq!(found(&report, "app/client.py", "NET001"), [5]);
+    assert_eq!(found(&report, "Dockerfile", "DKR001"), [3]);
+}

@@ -239,7 +239,11 @@ fn check_source(
         .collect();
     FileOutcome {
         findings,
-        directives: suppress::directives(source, &out.comments),
+        directives: suppress::directives(
+            source,
+            &out.comments,
+            settings.respect_foreign_suppressions,
+        ),
         facts: out.facts,
         error,
         ..FileOutcome::default()

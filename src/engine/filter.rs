@@ -42,7 +42,7 @@ fn unused_suppressions(
         return Vec::new();
     }
     let mut out = Vec::new();
-    for d in directives {
+    for d in directives.iter().filter(|d| !d.foreign) {
         let scope = if d.scope == Scope::File {
             "ignore-file"
         } else {

@@ -45,6 +45,7 @@ declare_rule! {
     pub BroadExcept,
     code = "EXC002", name = "broad-except", category = Errors, severity = Warning,
     skips = crate::roles::Role::NOT_SERVICE_CODE,
+    default = false,
 }
 
 impl Rule for BroadExcept {

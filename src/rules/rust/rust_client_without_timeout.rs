@@ -51,6 +51,7 @@ declare_rule! {
     /// client instead.
     pub RustClientWithoutTimeout,
     code = "NET003", name = "rust-client-without-timeout", category = Timeouts, severity = Warning,
+    skips = crate::roles::Role::NOT_SERVICE_CODE,
 }
 
 const REQWEST_BUILDERS: &[&str] = &[
