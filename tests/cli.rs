@@ -1283,9 +1283,15 @@ fn text_format_shows_snippets_and_a_summary() {
         "{text}"
     );
     assert!(text.contains("Dockerfile:3:5"), "{text}");
-    // The summary table and line.
-    assert!(text.contains("category"), "{text}");
-    assert!(text.contains("container"), "{text}");
+    // The summary: top risks first (an error before warnings), then the line.
+    let top = text.find("Top risks:").expect("a top-risks summary");
+    let error_row = text[top..].find("error ").expect("an error row");
+    let warning_row = text[top..].find("warning ").expect("a warning row");
+    assert!(error_row < warning_row, "{text}");
+    assert!(
+        text[top..].contains("DKR005  secret-in-image (container)"),
+        "{text}"
+    );
     let last = text.lines().last().unwrap();
     assert!(
         last.contains(&format!("{n} findings")) && last.contains("2 files scanned"),

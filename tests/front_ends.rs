@@ -174,3 +174,30 @@ fn foreign_suppressions_are_honoured_unless_turned_off() {
     assert_eq!(found(&report, "app/client.py", "NET001"), [5]);
     assert_eq!(found(&report, "Dockerfile", "DKR001"), [3]);
 }
+
+#[test]
+fn findings_in_scripts_are_notes_unless_they_guard_security() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let dockerfile = "FROM alpine:3.20\nENV API_TOKEN=abcd1234efgh5678\nCMD /run --serve\n";
+    write(root, "scripts/release/Dockerfile", dockerfile);
+    write(root, "Dockerfile", dockerfile);
+    let report = check(root);
+    let severity = |path: &str, rule: &str| {
+        report
+            .findings
+            .iter()
+            .find(|f| f.path == path && f.rule == rule)
+            .map(|f| f.severity)
+    };
+    use readylint::rule::Severity;
+    assert_eq!(severity("Dockerfile", "DKR004"), Some(Severity::Warning));
+    assert_eq!(
+        severity("scripts/release/Dockerfile", "DKR004"),
+        Some(Severity::Note)
+    );
+    assert_eq!(
+        severity("scripts/release/Dockerfile", "DKR005"),
+        Some(Severity::Error)
+    );
+}

@@ -5,7 +5,8 @@
 use super::FileOutcome;
 use crate::config::Settings;
 use crate::finding::Finding;
-use crate::rule::{RawFinding, RuleMeta};
+use crate::roles::{Role, Roles};
+use crate::rule::{RawFinding, RuleMeta, Severity};
 use crate::rules::readylint::UnusedSuppression;
 use crate::source::SourceFile;
 use crate::suppress::{Directive, Scope};
@@ -84,6 +85,26 @@ fn unused_suppressions(
         .collect()
 }
 
+/// A finding's severity: the configuration's override, else the rule's for this finding;
+/// in scripts and maintainer tooling at most a note, unless the rule guards security (a
+/// secret in a script leaks all the same).
+fn severity(
+    source: &SourceFile,
+    meta: &RuleMeta,
+    raw: &RawFinding,
+    settings: &Settings,
+) -> Severity {
+    if let Some(s) = settings.severity.get(meta.code) {
+        return *s;
+    }
+    let s = raw.severity.unwrap_or(meta.severity);
+    if !meta.security && Roles::of_path(&source.rel_path).has(Role::Script) {
+        s.min(Severity::Note)
+    } else {
+        s
+    }
+}
+
 pub(super) fn to_finding(
     source: &SourceFile,
     meta: &RuleMeta,
@@ -99,12 +120,7 @@ pub(super) fn to_finding(
         rule: meta.code.to_string(),
         name: meta.name.to_string(),
         category: meta.category,
-        severity: settings
-            .severity
-            .get(meta.code)
-            .copied()
-            .or(raw.severity)
-            .unwrap_or(meta.severity),
+        severity: severity(source, meta, &raw, settings),
         message: raw.message,
         path: source.rel_path.clone(),
         line: start.line,

@@ -1,4 +1,4 @@
-//! `text`: miette diagnostics with source snippets, then a summary table by category and
+//! `text`: miette diagnostics with source snippets, then the top risks by rule and
 //! severity. Plain (no colour) when not writing to a terminal or when `NO_COLOR` is set.
 
 use std::collections::BTreeMap;
@@ -136,25 +136,68 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
+/// How much a category weighs when findings of the same severity are ranked: what
+/// takes a service down or leaks first.
+fn risk_rank(c: Category) -> usize {
+    [
+        Category::Config,
+        Category::Timeouts,
+        Category::Errors,
+        Category::Container,
+        Category::Dependencies,
+        Category::Ci,
+        Category::Logging,
+        Category::Observability,
+        Category::Docs,
+        Category::Readylint,
+    ]
+    .iter()
+    .position(|x| *x == c)
+    .unwrap_or(usize::MAX)
+}
+
+/// One row of the top risks: count, severity, category, whether the rule guards
+/// security.
+type RiskRow = (usize, Severity, Category, bool);
+
+/// Rules shown in the summary before "and N more".
+const TOP_RISKS: usize = 8;
+
+/// The summary after the diagnostics: the top risks first — by severity, then secrets
+/// and security, timeouts, error handling — then the one-line count.
 fn summary_table(report: &Report) -> String {
     let mut out = String::new();
     if !report.findings.is_empty() {
-        let mut rows: BTreeMap<Category, [usize; 3]> = BTreeMap::new();
+        let mut rows: BTreeMap<(&str, &str, Severity), RiskRow> = BTreeMap::new();
         for f in &report.findings {
-            let row = rows.entry(f.category).or_default();
-            row[match f.severity {
-                Severity::Error => 0,
-                Severity::Warning => 1,
-                Severity::Note => 2,
-            }] += 1;
+            let security = report.registry.find(&f.rule).is_some_and(|m| m.security);
+            let row = rows
+                .entry((&f.rule, &f.name, f.severity))
+                .or_insert((0, f.severity, f.category, security));
+            row.0 += 1;
         }
-        let _ = writeln!(
-            out,
-            "{:<15} {:>7} {:>9} {:>6}",
-            "category", "errors", "warnings", "notes"
-        );
-        for (cat, [e, w, n]) in rows {
-            let _ = writeln!(out, "{:<15} {e:>7} {w:>9} {n:>6}", cat.as_str());
+        let mut rows: Vec<_> = rows.into_iter().collect();
+        rows.sort_by(|(a_id, a), (b_id, b)| {
+            b.1.cmp(&a.1)
+                .then(b.3.cmp(&a.3))
+                .then(risk_rank(a.2).cmp(&risk_rank(b.2)))
+                .then(b.0.cmp(&a.0))
+                .then(a_id.cmp(b_id))
+        });
+        let _ = writeln!(out, "Top risks:");
+        for ((code, name, _), (n, sev, cat, _)) in rows.iter().take(TOP_RISKS) {
+            let _ = writeln!(
+                out,
+                "  {:<8} {n:>5} × {code:<7} {name} ({cat})",
+                sev.as_str()
+            );
+        }
+        if rows.len() > TOP_RISKS {
+            let _ = writeln!(
+                out,
+                "  … and {} more (`--statistics` lists every rule)",
+                rows.len() - TOP_RISKS
+            );
         }
         out.push('\n');
     }

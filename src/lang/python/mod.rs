@@ -302,6 +302,8 @@ pub struct Assign {
     pub value: Option<Value>,
     /// An augmented assignment (`+=`).
     pub augmented: bool,
+    /// An annotated assignment (`name: str = ...`).
+    pub annotated: bool,
     /// At module level (not in a function or class).
     pub module_level: bool,
     pub ctx: Ctx,

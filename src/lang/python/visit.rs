@@ -365,16 +365,16 @@ impl<'o> Walker<'o> {
             }
             Stmt::Assign(a) => {
                 for t in &a.targets {
-                    self.assign(stmt, t, Some(&a.value), false);
+                    self.assign(stmt, t, Some(&a.value), false, false);
                 }
                 visitor::walk_stmt(self, stmt);
             }
             Stmt::AnnAssign(a) => {
-                self.assign(stmt, &a.target, a.value.as_deref(), false);
+                self.assign(stmt, &a.target, a.value.as_deref(), false, true);
                 visitor::walk_stmt(self, stmt);
             }
             Stmt::AugAssign(a) => {
-                self.assign(stmt, &a.target, Some(&a.value), true);
+                self.assign(stmt, &a.target, Some(&a.value), true, false);
                 visitor::walk_stmt(self, stmt);
             }
             Stmt::With(w) => {
@@ -389,7 +389,14 @@ impl<'o> Walker<'o> {
         }
     }
 
-    fn assign(&mut self, stmt: &Stmt, target: &Expr, value: Option<&Expr>, augmented: bool) {
+    fn assign(
+        &mut self,
+        stmt: &Stmt,
+        target: &Expr,
+        value: Option<&Expr>,
+        augmented: bool,
+        annotated: bool,
+    ) {
         let module_level = self.scope == 0;
         if module_level && let Expr::Name(n) = target {
             self.defined.insert(n.id.to_string());
@@ -402,6 +409,7 @@ impl<'o> Walker<'o> {
             target: self.value(target),
             value: value.map(|v| self.value(v)),
             augmented,
+            annotated,
             module_level,
             ctx: self.ctx(),
         };

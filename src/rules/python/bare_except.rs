@@ -37,7 +37,7 @@ declare_rule! {
     /// bare `except:` also swallows (`except: pass`), only this rule reports it (EXC001
     /// wins over EXC003 and EXC002).
     pub BareExcept,
-    code = "EXC001", name = "bare-except", category = Errors, severity = Error,
+    code = "EXC001", name = "bare-except", category = Errors, severity = Warning,
     skips = crate::roles::Role::NOT_SERVICE_CODE,
 }
 

@@ -31,7 +31,11 @@ declare_rule! {
     /// Placeholders (`""`, `"changeme"`, `"<token>"`, `"${TOKEN}"`, values with spaces,
     /// the name of an environment variable) are not flagged. Tests, examples,
     /// development/test settings modules and migrations are skipped. Names describing a
-    /// secret rather than holding it (`PASSWORD_RESET_TIMEOUT`, `TOKEN_URL`) are skipped.
+    /// secret rather than holding it (`PASSWORD_RESET_TIMEOUT`, `TOKEN_URL`) are skipped,
+    /// as are values that contain the name (`CLIENT_SECRET = "app_client_secret"`, a
+    /// label), redaction masks (`"****"`) and typed field defaults in a class body
+    /// (`password: str = "dev"` in a pydantic `BaseSettings`), which the environment
+    /// overrides: measured on real services, those are development defaults.
     pub HardcodedSecret,
     code = "CFG002", name = "hardcoded-secret", category = Config, severity = Error,
     security = true,
@@ -47,7 +51,14 @@ fn literal(v: &Value) -> Option<&str> {
 /// `"request"` are constants naming a token, not tokens).
 fn secret_value<'v>(name: &str, v: &'v Value) -> Option<&'v str> {
     let s = literal(v)?;
-    if s.eq_ignore_ascii_case(name) {
+    // The name itself, or a label built from it (`CLIENT_SECRET = "polar_client_secret"`
+    // in an enum of token types).
+    let norm = |x: &str| x.to_ascii_lowercase().replace(['-', '.', ' '], "_");
+    if norm(s).contains(&norm(name)) {
+        return None;
+    }
+    // A redaction mask (`"****"`, `":****@"`).
+    if s.matches('*').count() >= 3 {
         return None;
     }
     // A URL path or a URL without credentials names an endpoint, not a secret
@@ -112,6 +123,11 @@ impl Rule for HardcodedSecret {
         let help = "read it from the environment or a secret store (`os.environ[\"NAME\"]`), and rotate the exposed value";
         for a in &file.assigns {
             let Some(value) = &a.value else { continue };
+            // A typed field default in a class body (pydantic `BaseSettings`, a
+            // dataclass): a development default the environment overrides.
+            if a.annotated && a.ctx.in_class_body {
+                continue;
+            }
             let name = match &a.target.kind {
                 ValueKind::Name(n) => Some(n.as_str()),
                 ValueKind::Attribute(_, attr) => Some(attr.as_str()),
