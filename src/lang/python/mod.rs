@@ -92,6 +92,8 @@ pub struct Ctx {
     pub in_try: bool,
     /// Inside an `if __name__ == "__main__":` block.
     pub in_main: bool,
+    /// Inside `if <something about debug>:` (`if settings.DEBUG:`, `if app.debug:`).
+    pub in_debug_guard: bool,
     /// Inside a function (at any depth).
     pub in_function: bool,
     /// Directly in a class body (not in its methods).

@@ -115,6 +115,8 @@ struct Walker<'o> {
     handlers: Vec<usize>,
     try_depth: usize,
     in_main: bool,
+    /// Inside `if <something about debug>:` (`if settings.DEBUG:`).
+    in_debug_guard: bool,
     function_depth: usize,
     statement: usize,
     depth: usize,
@@ -139,6 +141,7 @@ impl<'o> Walker<'o> {
             handlers: Vec::new(),
             try_depth: 0,
             in_main: false,
+            in_debug_guard: false,
             function_depth: 0,
             statement: 0,
             depth: 0,
@@ -154,6 +157,7 @@ impl<'o> Walker<'o> {
             handler: self.handlers.last().copied(),
             in_try: self.try_depth > 0,
             in_main: self.in_main,
+            in_debug_guard: self.in_debug_guard,
             in_function: self.function_depth > 0,
             in_class_body: self.scopes[self.scope].kind == ScopeKind::Class,
             statement: self.statement,
@@ -329,6 +333,16 @@ impl<'o> Walker<'o> {
                         qualified,
                         span: span(a.range),
                     });
+                }
+            }
+            Stmt::If(i) if mentions_debug(&i.test, 0) => {
+                self.visit_expr(&i.test);
+                let saved = self.in_debug_guard;
+                self.in_debug_guard = true;
+                self.visit_body(&i.body);
+                self.in_debug_guard = saved;
+                for clause in &i.elif_else_clauses {
+                    self.visit_elif_else_clause(clause);
                 }
             }
             Stmt::If(i) if is_main_test(&i.test) => {
@@ -599,6 +613,12 @@ impl<'a> Visitor<'a> for Walker<'_> {
 }
 
 fn is_main_test(test: &Expr) -> bool {
+    // `... and __name__ == "__main__"` guards the block just as well.
+    if let Expr::BoolOp(b) = test
+        && b.op == ast::BoolOp::And
+    {
+        return b.values.iter().any(is_main_test);
+    }
     let Expr::Compare(c) = test else { return false };
     if c.ops.len() != 1 || c.ops[0] != ast::CmpOp::Eq {
         return false;
@@ -607,6 +627,37 @@ fn is_main_test(test: &Expr) -> bool {
     let is_main = |e: &Expr| matches!(e, Expr::StringLiteral(s) if s.value.to_str() == "__main__");
     let right = &c.comparators[0];
     (is_name(&c.left) && is_main(right)) || (is_main(&c.left) && is_name(right))
+}
+
+/// Whether an `if` test is about a debug switch: a name, attribute or string that says
+/// `debug` (`settings.DEBUG`, `app.debug`, `os.environ.get("FLASK_DEBUG")`).
+fn mentions_debug(e: &Expr, depth: usize) -> bool {
+    if depth > 8 {
+        return false;
+    }
+    let says = |s: &str| s.to_ascii_lowercase().contains("debug");
+    match e {
+        Expr::Name(n) => says(n.id.as_str()),
+        Expr::Attribute(a) => says(a.attr.as_str()) || mentions_debug(&a.value, depth + 1),
+        Expr::StringLiteral(s) => says(s.value.to_str()),
+        Expr::BoolOp(b) => b.values.iter().any(|v| mentions_debug(v, depth + 1)),
+        Expr::UnaryOp(u) => mentions_debug(&u.operand, depth + 1),
+        Expr::Compare(c) => {
+            mentions_debug(&c.left, depth + 1)
+                || c.comparators.iter().any(|v| mentions_debug(v, depth + 1))
+        }
+        Expr::Call(c) => {
+            mentions_debug(&c.func, depth + 1)
+                || c.arguments
+                    .args
+                    .iter()
+                    .any(|v| mentions_debug(v, depth + 1))
+        }
+        Expr::Subscript(s) => {
+            mentions_debug(&s.value, depth + 1) || mentions_debug(&s.slice, depth + 1)
+        }
+        _ => false,
+    }
 }
 
 fn trivial(body: &[Stmt]) -> Option<Trivial> {

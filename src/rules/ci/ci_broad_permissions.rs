@@ -65,7 +65,10 @@ impl Rule for CiBroadPermissions {
                 );
             }
         }
-        if top.is_some() || jobs.is_empty() {
+        // A reusable workflow gets its token from its caller, which is checked there.
+        let events = github::events(file);
+        let called_only = !events.is_empty() && events.iter().all(|e| e == "workflow_call");
+        if top.is_some() || jobs.is_empty() || called_only {
             return;
         }
         let bare: Vec<&str> = jobs

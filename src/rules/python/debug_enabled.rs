@@ -75,7 +75,8 @@ impl Rule for DebugEnabled {
             return;
         }
         for call in &file.calls {
-            if flask_call(file, call) {
+            // `if settings.DEBUG: app.run(debug=True)` follows the configuration.
+            if flask_call(file, call) && !call.ctx.in_debug_guard {
                 cx.report(
                     &Self::META,
                     call.span.clone(),

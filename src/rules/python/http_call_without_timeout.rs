@@ -108,8 +108,9 @@ fn kind(call: &Call) -> Option<(Kind, String)> {
         .dotted()
         .unwrap_or_else(|| "session".into());
     match origin {
+        // `Session.send(prepared)` takes a timeout too.
         "requests.Session" | "requests.session" | "requests.sessions.Session"
-            if REQUESTS_METHODS.contains(&method) =>
+            if REQUESTS_METHODS.contains(&method) || method == "send" =>
         {
             Some((Kind::Requests, format!("{receiver}.{method}")))
         }
