@@ -7,8 +7,10 @@ use crate::rule::{Context, Rule};
 declare_rule! {
     /// ## What it does
     /// Flags a GitHub Actions job without `timeout-minutes` that runs something that can
-    /// hang: a `run:` step with a command other than bookkeeping (`echo`, `git`, `gh`,
-    /// `jq`, file and text utilities), or service containers or a job container.
+    /// hang: service containers or a job container, or a step without its own
+    /// `timeout-minutes` that runs a command other than bookkeeping (`echo`, `git`, `gh`,
+    /// `jq`, file and text utilities, linters and formatters, `npm ci`, `uv lock`) or an
+    /// action that builds images (`docker/build-push-action`).
     ///
     /// ## Why it matters in production
     /// The default timeout is six hours. A hung test, a prompt waiting for input or a
@@ -34,9 +36,8 @@ declare_rule! {
     /// Jobs that call a reusable workflow (`uses:`) cannot set a timeout and are not
     /// flagged; step-level `timeout-minutes` does not count for the job. Jobs made only
     /// of actions (`uses:` steps: a stale-issue bot, a release drafter) or of bookkeeping
-    /// commands are not flagged: measured on real services, nobody acts on those. An
-    /// action that builds or tests (`docker/build-push-action`) can hang too; that is
-    /// missed.
+    /// commands are not flagged: measured on real services, nobody acts on those. Other
+    /// actions that build or test can hang too; only the image builders above are known.
     pub CiJobWithoutTimeout,
     code = "CI005", name = "ci-job-without-timeout", category = Ci, severity = Note,
 }
@@ -61,7 +62,8 @@ impl Rule for CiJobWithoutTimeout {
     }
 }
 
-/// Commands that only move data around the runner or talk to the GitHub API.
+/// Commands that only move data around the runner, talk to the GitHub API, or check
+/// and format code: measured on real services, nobody acts on a missing timeout there.
 const BOOKKEEPING: &[&str] = &[
     "echo",
     "printf",
@@ -123,20 +125,82 @@ const BOOKKEEPING: &[&str] = &[
     "zip",
     "unzip",
     "tar",
+    "ruff",
+    "black",
+    "isort",
+    "flake8",
+    "mypy",
+    "pyright",
+    "pylint",
+    "tsc",
+    "eslint",
+    "prettier",
+    "shellcheck",
+    "hadolint",
+    "yamllint",
+    "markdownlint",
+    "actionlint",
+    "zizmor",
+    "codespell",
 ];
 
-/// Whether a job runs something that can hang: a command that is not bookkeeping, or
-/// service containers or a job container.
+/// Package managers whose install and lock subcommands are bookkeeping too (`npm ci`,
+/// `uv lock`), while `npm test` or `uv run pytest` can hang.
+const PACKAGE_MANAGERS: &[&str] = &["pip", "pip3", "uv", "poetry", "npm", "pnpm", "yarn", "bun"];
+const INSTALLS: &[&str] = &["install", "ci", "lock", "sync", "add", "i"];
+
+/// Actions that build or test, and can hang as any command can.
+const HEAVY_ACTIONS: &[&str] = &[
+    "docker/build-push-action",
+    "depot/build-push-action",
+    "docker/bake-action",
+];
+
+/// Whether one shell command can hang: not bookkeeping, not a package manager installing.
+fn command_can_hang(c: &crate::lang::shell::SimpleCommand) -> bool {
+    let Some(p) = c.program_name() else {
+        return false;
+    };
+    if p.contains('=') || BOOKKEEPING.contains(&p) {
+        return false;
+    }
+    if PACKAGE_MANAGERS.contains(&p) {
+        let words = c.program();
+        let sub = words.get(1).map(|w| w.value.as_str()).unwrap_or("");
+        if INSTALLS.contains(&sub) {
+            return false;
+        }
+        // `npm run lint`, `pnpm run format:check`: a check, like the linters above.
+        if sub == "run" {
+            let script = words.get(2).map(|w| w.value.as_str()).unwrap_or("");
+            return !["lint", "format", "fmt", "typecheck", "type-check", "check"]
+                .iter()
+                .any(|k| script.contains(k));
+        }
+    }
+    true
+}
+
+/// Whether a job runs something that can hang without a bound: service containers or a
+/// job container, or a step without its own `timeout-minutes` that runs a command that
+/// can hang or an action that builds.
 fn can_hang(job: &github::Job<'_>) -> bool {
     if job.node.get("services").is_some() || job.node.get("container").is_some() {
         return true;
     }
     job.steps().iter().any(|s| {
-        s.run().and_then(|r| r.as_str()).is_some_and(|script| {
-            crate::lang::shell::split(script).iter().any(|c| {
-                c.program_name()
-                    .is_some_and(|p| !p.contains('=') && !BOOKKEEPING.contains(&p))
+        if s.node.get("timeout-minutes").is_some() {
+            return false;
+        }
+        let heavy_action = s.uses().and_then(|u| u.as_str()).is_some_and(|u| {
+            let name = u.split('@').next().unwrap_or(u);
+            HEAVY_ACTIONS.contains(&name)
+        });
+        heavy_action
+            || s.run().and_then(|r| r.as_str()).is_some_and(|script| {
+                crate::lang::shell::split(script)
+                    .iter()
+                    .any(command_can_hang)
             })
-        })
     })
 }

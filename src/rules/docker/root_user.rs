@@ -81,7 +81,10 @@ impl Rule for RootUser {
             Some(user) => {
                 let Some(word) = user.text() else { return };
                 let name = word.value.split(':').next().unwrap_or("").trim();
-                if name == "root" || name == "0" {
+                // `USER root` so that the entrypoint can drop to the app user with
+                // gosu/su-exec/setpriv (ArchiveBox, most official images).
+                if (name == "root" || name == "0") && !drops_privileges(df, &chain, &cx.source.text)
+                {
                     cx.report(
                         &Self::META,
                         user.span.clone(),
@@ -120,11 +123,14 @@ fn name_and_tag(image: &str) -> (String, String) {
     }
 }
 
-/// Base images whose default user is not root.
+/// Base images whose default user is not root, or that never run as root (AWS Lambda
+/// runs every image as an unprivileged user).
 fn non_root_base(image: &str) -> bool {
     let (name, tag) = name_and_tag(image);
     let name = name.strip_prefix("docker.io/").unwrap_or(&name);
     tag.contains("nonroot")
+        || name.starts_with("public.ecr.aws/lambda/")
+        || name.starts_with("amazon/aws-lambda-")
         || name.starts_with("cgr.dev/chainguard/")
         || name.starts_with("bitnami/")
         || name.starts_with("jupyter/")

@@ -31,7 +31,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
-    /// Test files (`tests/`, `test_*.py`, `conftest.py`, fixtures) and examples are not checked: they do not run in production.
+    /// Code that does not run in the service is not checked (see "Files it skips").
     /// A handler that cleans up and re-raises with a bare `raise` anywhere in its body
     /// (outside nested functions and inner handlers) is fine, as in Ruff's E722. When a
     /// bare `except:` also swallows (`except: pass`), only this rule reports it (EXC001

@@ -32,7 +32,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
-    /// Test files (`tests/`, `test_*.py`, `conftest.py`, fixtures) and examples are not checked: they do not run in production.
+    /// Code that does not run in the service is not checked (see "Files it skips").
     /// Follows Ruff's BLE001 where it is right: a bare `raise`, `raise e`, or
     /// `raise X from e` re-raises, and `logger.exception(...)` or a truthy `exc_info=`
     /// records the traceback. On purpose it differs in these ways: a logger counts
@@ -40,8 +40,13 @@ declare_rule! {
     /// configured), `exc_info=True` counts on any level (`warning` too), a re-raise or log
     /// call nested in an inner `try` counts, and `traceback.print_exc()`/`format_exc()`
     /// and error trackers' `capture_exception(...)` count as recording the traceback.
+    /// Further differences, measured on real services: any `raise` in the handler counts
+    /// (`raise Other(...)` chains the caught exception implicitly; `raise ... from None`
+    /// does not count), handing the exception to a function whose name says it records
+    /// or reports (`self.handle_exception(e)`, `report_error(exc)`) counts, saving
+    /// `sys.exc_info()` counts, and command-line modules and scripts are not checked.
     /// A handler whose body is only `pass`/`...`/`continue` is reported as EXC003
-    /// instead.
+    /// instead; a handler LOG003 reports is not reported again here.
     pub BroadExcept,
     code = "EXC002", name = "broad-except", category = Errors, severity = Warning,
     skips = crate::roles::Role::NOT_SERVICE_CODE,

@@ -52,8 +52,14 @@ impl Rule for ErrorLogWithoutTraceback {
         if file.role.is_tooling() {
             return;
         }
+        // One finding per handler: the first error log in it (one `logger.exception`
+        // fixes them all).
+        let mut reported = std::collections::BTreeSet::new();
         for call in &file.calls {
             let Some(h) = call.ctx.handler else { continue };
+            if reported.contains(&h) {
+                continue;
+            }
             let Some(method) = log_method(call) else {
                 continue;
             };
@@ -69,6 +75,7 @@ impl Rule for ErrorLogWithoutTraceback {
             {
                 continue;
             }
+            reported.insert(h);
             cx.report(
                 &Self::META,
                 call.callee_span(),

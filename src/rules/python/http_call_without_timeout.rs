@@ -36,7 +36,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
-    /// Test files (`tests/`, `test_*.py`, `conftest.py`, fixtures) and examples are not checked: they do not run in production (scripts are, since cron jobs and workers often live there).
+    /// Tests, examples, scripts and maintainer tooling are not checked (see "Files it
+    /// skips"): measured on real services, a missing timeout in a script someone runs by
+    /// hand is not acted on. A cron job kept in `scripts/` is missed.
     /// A call that passes `**kwargs` is not flagged (the timeout may be in there).
     /// `httpx` without `timeout` is fine: it has a default of five seconds. Sessions
     /// are recognised when created in the same scope (or an enclosing one, or on `self`

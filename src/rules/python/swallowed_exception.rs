@@ -32,7 +32,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
-    /// Test files (`tests/`, `test_*.py`, `conftest.py`, fixtures) and examples are not checked: they do not run in production.
+    /// Code that does not run in the service is not checked (see "Files it skips").
     /// Narrow handlers (`except KeyError: pass`) are an idiom and are not flagged unless
     /// the option `typed = true` is set. Unlike Ruff's S110/S112, a body of `...` counts
     /// as empty too, and a body of several such statements. A bare `except: pass` is
