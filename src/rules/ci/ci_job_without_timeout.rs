@@ -6,11 +6,12 @@ use crate::rule::{Context, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a GitHub Actions job without `timeout-minutes` that runs something that can
-    /// hang: service containers or a job container, or a step without its own
-    /// `timeout-minutes` that runs a command other than bookkeeping (`echo`, `git`, `gh`,
-    /// `jq`, file and text utilities, linters and formatters, `npm ci`, `uv lock`) or an
-    /// action that builds images (`docker/build-push-action`).
+    /// Flags a GitHub Actions job without `timeout-minutes` whose hang would cost: one with
+    /// service containers or a job container; one with a step (without its own
+    /// `timeout-minutes`) that runs the tests (as CI002 recognises them: `pytest`,
+    /// `cargo test`, `make test`, …) or builds an image (`docker/build-push-action`); or,
+    /// on a paid or self-hosted runner, one that runs any command other than bookkeeping
+    /// (`echo`, `git`, `gh`, `jq`, linters and formatters, `npm ci`, `uv lock`).
     ///
     /// ## Why it matters in production
     /// The default timeout is six hours. A hung test, a prompt waiting for input or a
@@ -35,9 +36,10 @@ declare_rule! {
     /// ## Known limits
     /// Jobs that call a reusable workflow (`uses:`) cannot set a timeout and are not
     /// flagged; step-level `timeout-minutes` does not count for the job. Jobs made only
-    /// of actions (`uses:` steps: a stale-issue bot, a release drafter) or of bookkeeping
-    /// commands are not flagged: measured on real services, nobody acts on those. Other
-    /// actions that build or test can hang too; only the image builders above are known.
+    /// of actions (a stale-issue bot, a release drafter), of bookkeeping, of linting, docs
+    /// or packaging on a free hosted runner are not flagged: measured on real services,
+    /// nobody acts on those (a hang there is rare, cheap and watched). Other actions that
+    /// build or test can hang too; only the image builders above are known.
     pub CiJobWithoutTimeout,
     code = "CI005", name = "ci-job-without-timeout", category = Ci, severity = Note,
 }
@@ -181,13 +183,35 @@ fn command_can_hang(c: &crate::lang::shell::SimpleCommand) -> bool {
     true
 }
 
-/// Whether a job runs something that can hang without a bound: service containers or a
-/// job container, or a step without its own `timeout-minutes` that runs a command that
-/// can hang or an action that builds.
+/// Runners someone pays for or maintains: a hung job there costs more than time.
+fn paid_runner(job: &github::Job<'_>) -> bool {
+    let runs_on = job
+        .node
+        .get("runs-on")
+        .map(|r| format!("{r:?}").to_ascii_lowercase());
+    runs_on.is_some_and(|r| {
+        [
+            "self-hosted",
+            "depot",
+            "buildjet",
+            "namespace",
+            "blacksmith",
+            "warp-",
+            "larger",
+        ]
+        .iter()
+        .any(|p| r.contains(p))
+    })
+}
+
+/// Whether a job runs something whose hang costs: service containers or a job
+/// container; a step without its own `timeout-minutes` that runs tests or builds an
+/// image; or, on a paid or self-hosted runner, any command that is not bookkeeping.
 fn can_hang(job: &github::Job<'_>) -> bool {
     if job.node.get("services").is_some() || job.node.get("container").is_some() {
         return true;
     }
+    let paid = paid_runner(job);
     job.steps().iter().any(|s| {
         if s.node.get("timeout-minutes").is_some() {
             return false;
@@ -196,11 +220,13 @@ fn can_hang(job: &github::Job<'_>) -> bool {
             let name = u.split('@').next().unwrap_or(u);
             HEAVY_ACTIONS.contains(&name)
         });
-        heavy_action
-            || s.run().and_then(|r| r.as_str()).is_some_and(|script| {
+        let commands = || {
+            s.run().and_then(|r| r.as_str()).is_some_and(|script| {
                 crate::lang::shell::split(script)
                     .iter()
                     .any(command_can_hang)
             })
+        };
+        heavy_action || super::step_gates(s).test || (paid && commands())
     })
 }
