@@ -1,6 +1,6 @@
 //! LOG002 eager-log-formatting.
 
-use super::{log_message, log_method};
+use super::{LogLibrary, log_library, log_message, log_method};
 use crate::declare_rule;
 use crate::lang::python::{BinOp, PythonFile, Value, ValueKind};
 use crate::rule::{Context, Rule};
@@ -89,11 +89,22 @@ impl Rule for EagerLogFormatting {
                 continue;
             };
             let Some(how) = eager(msg) else { continue };
+            let help = match log_library(file, call) {
+                LogLibrary::Stdlib => {
+                    "pass the values as arguments (`logger.info(\"user %s\", user_id)`): formatting is then lazy and the message groups in log tools"
+                }
+                LogLibrary::Loguru => {
+                    "pass the values as arguments to `{}` placeholders (`logger.info(\"user {}\", user_id)`): loguru formats them lazily (it never fills in `%s`)"
+                }
+                LogLibrary::Structlog => {
+                    "log an event with key-value pairs (`log.info(\"user_logged_in\", user_id=user_id)`): structlog renders them as fields"
+                }
+            };
             cx.report(
                 &Self::META,
                 msg.span.clone(),
                 format!("log message built with {how} before the call"),
-                "pass the values as arguments (`logger.info(\"user %s\", user_id)`): formatting is then lazy and the message groups in log tools",
+                help,
             );
         }
     }

@@ -78,6 +78,35 @@ fn is_logger_origin(origin: &str) -> bool {
         || origin == "structlog.wrap_logger"
 }
 
+/// Which logging library a logging call goes to: their idioms differ, and no rule may
+/// suggest a fix that does not work with the logger in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogLibrary {
+    /// The standard library's `logging` (and loggers that follow it): `%s` arguments.
+    Stdlib,
+    /// `loguru`: `{}` placeholders filled from arguments; `%s` is never filled in.
+    Loguru,
+    /// `structlog`: an event name and key-value pairs.
+    Structlog,
+}
+
+/// The library behind a logging call.
+pub fn log_library(file: &PythonFile, call: &Call) -> LogLibrary {
+    let origin = call
+        .receiver_origin
+        .clone()
+        .or_else(|| call.receiver().and_then(|r| file.resolve(r)))
+        .or_else(|| call.qualified.clone())
+        .unwrap_or_default();
+    if origin.starts_with("loguru") {
+        LogLibrary::Loguru
+    } else if origin.starts_with("structlog") {
+        LogLibrary::Structlog
+    } else {
+        LogLibrary::Stdlib
+    }
+}
+
 /// The message argument of a logging call.
 pub fn log_message<'c>(call: &'c Call, method: &str) -> Option<&'c Value> {
     let index = usize::from(method == "log");
