@@ -26,7 +26,10 @@ declare_rule! {
     /// ## Known limits
     /// Calls that pass `**kwargs` are not flagged. Tests, scripts (`scripts/`, `bin/`,
     /// `tools/`, files with a `#!` line), examples and tooling (`setup.py`, `noxfile.py`,
-    /// …) are skipped: a developer is watching those. `Popen` objects are not followed.
+    /// …) are skipped: a developer is watching those. `p.communicate()` and `p.wait()`
+    /// on a `Popen` bound in the same scope are checked; a `Popen` passed around is not
+    /// followed. Launching the user's editor (`$EDITOR`, `$VISUAL`) or the interpreter
+    /// itself (`sys.executable`) is not flagged.
     pub SubprocessWithoutTimeout,
     code = "NET002", name = "subprocess-without-timeout", category = Timeouts, severity = Note,
     skips = crate::roles::Role::NOT_SERVICE_CODE,
@@ -39,19 +42,26 @@ impl Rule for SubprocessWithoutTimeout {
             return;
         }
         for call in &file.calls {
-            let Some(q) = call.qualified.as_deref() else {
-                continue;
+            // `p = subprocess.Popen(...)`, then `p.communicate()` or `p.wait()`.
+            let popen_wait = call.receiver_origin.as_deref() == Some("subprocess.Popen")
+                && matches!(call.method(), Some("communicate" | "wait"));
+            let name = if popen_wait {
+                format!("Popen.{}", call.method().unwrap_or_default())
+            } else {
+                match call.qualified.as_deref() {
+                    Some(
+                        q @ ("subprocess.run"
+                        | "subprocess.call"
+                        | "subprocess.check_call"
+                        | "subprocess.check_output"),
+                    ) => q.to_string(),
+                    _ => continue,
+                }
             };
-            if !matches!(
-                q,
-                "subprocess.run"
-                    | "subprocess.call"
-                    | "subprocess.check_call"
-                    | "subprocess.check_output"
-            ) || call.star_kwargs
-            {
+            if call.star_kwargs || (!popen_wait && launches_an_interactive_program(file, call)) {
                 continue;
             }
+            let q = name.as_str();
             let message = match call.keyword("timeout") {
                 Some(k) if k.value.is_none() => {
                     format!("`{q}` with `timeout=None` can wait forever")
@@ -67,4 +77,30 @@ impl Rule for SubprocessWithoutTimeout {
             );
         }
     }
+}
+
+/// `subprocess.run([os.environ["EDITOR"], path])`, `[sys.executable, "-m", ...]`: the
+/// user's editor waits for the user, and the interpreter itself runs code of the
+/// project, which has its own bounds.
+fn launches_an_interactive_program(file: &PythonFile, call: &crate::lang::python::Call) -> bool {
+    use crate::lang::python::{Value, ValueKind};
+    let Some(first) = call.args.first() else {
+        return false;
+    };
+    let program = match &first.kind {
+        ValueKind::List(items) | ValueKind::Tuple(items) => items.first(),
+        _ => Some(first),
+    };
+    let Some(program) = program else { return false };
+    fn says_editor(v: &Value) -> bool {
+        match &v.kind {
+            ValueKind::Name(n) => n.to_ascii_lowercase().contains("editor"),
+            ValueKind::Str(s) => matches!(s.as_str(), "EDITOR" | "VISUAL"),
+            ValueKind::Subscript(_, key) => says_editor(key),
+            ValueKind::Call(c) => c.args.first().is_some_and(says_editor),
+            ValueKind::Attribute(_, a) => a.to_ascii_lowercase().contains("editor"),
+            _ => false,
+        }
+    }
+    file.resolve(program).as_deref() == Some("sys.executable") || says_editor(program)
 }
