@@ -9,7 +9,8 @@ declare_rule! {
     /// ## What it does
     /// Flags code that drops an error without a trace: a match arm `Err(_) => {}` or
     /// `Err(e) => ()`, an `if let Err(_) = ... {}` with an empty body and no `else`,
-    /// and a statement that is only `expr.ok();`. Tests, benchmarks and examples are
+    /// a statement that is only `expr.ok();`, and a write, save or flush whose result is
+    /// dropped with `.unwrap_or_default();` or `.unwrap_or(());`. Tests, benchmarks and examples are
     /// not checked.
     ///
     /// ## Why it matters in production
@@ -149,7 +150,60 @@ impl Rule for SwallowedError {
                     )
                     .statement(start);
             }
+            Node::Stmt(syn::Stmt::Expr(syn::Expr::MethodCall(m), Some(_)))
+                if discards_a_write(m) =>
+            {
+                let start = file.span(&m.receiver).start;
+                let end = file.pm_span(m.paren_token.span.close()).end;
+                if chain_logs(m) || file.has_intent_comment(&(end..end)) {
+                    return;
+                }
+                cx.report(
+                    &Self::META,
+                    start..end,
+                    format!("`.{}(..);` throws the error of a write away", m.method),
+                    "handle or log the error; if dropping it is right, say so with `let _ = ...;` and a comment",
+                )
+                .statement(start);
+            }
             _ => {}
         }
     }
+}
+
+/// Methods whose failure loses data: a write, a save, a flush.
+const WRITES: &[&str] = &[
+    "write",
+    "write_all",
+    "save",
+    "flush",
+    "persist",
+    "commit",
+    "sync_all",
+    "sync_data",
+    "store",
+    "insert",
+    "remove",
+    "delete",
+    "set",
+    "send",
+    "rename",
+    "copy",
+];
+
+/// `x.save().unwrap_or_default();`, `file.write_all(b).unwrap_or(());`: the statement's
+/// value is dropped, and with it the error of the write.
+fn discards_a_write(m: &syn::ExprMethodCall) -> bool {
+    let discards = (m.method == "unwrap_or_default" && m.args.is_empty())
+        || (m.method == "unwrap_or"
+            && m.args.len() == 1
+            && matches!(m.args.first(), Some(syn::Expr::Tuple(t)) if t.elems.is_empty()));
+    let write = match &*m.receiver {
+        syn::Expr::MethodCall(inner) => WRITES.contains(&inner.method.to_string().as_str()),
+        syn::Expr::Await(a) => {
+            matches!(&*a.base, syn::Expr::MethodCall(inner) if WRITES.contains(&inner.method.to_string().as_str()))
+        }
+        _ => false,
+    };
+    discards && write
 }
