@@ -1,4 +1,14 @@
-//! Built-in rules, one file per rule, grouped by the input they read.
+//! Built-in rules, one file per rule, grouped by the input they read:
+//!
+//! - `ci`: GitHub workflows and actions, GitLab CI, the task runners they call (CI001–CI007,
+//!   DEP008);
+//! - `deps`: dependency manifests and lockfiles (DEP001–DEP004);
+//! - `docker`: Dockerfiles (DKR001–DKR009, DEP005–DEP007);
+//! - `docs`: the README (DOC001);
+//! - `python`: Python source (EXC001–EXC003, LOG001–LOG004, NET001–NET002, CFG001–CFG003,
+//!   DOC002);
+//! - `rust`: Rust source and the crate model (EXC101–EXC102, LOG101, NET003, DOC003);
+//! - `readylint`: the engine's own findings (RDY001–RDY003).
 
 pub mod ci;
 pub mod deps;

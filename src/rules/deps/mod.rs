@@ -11,11 +11,8 @@
 //!   dist-tag (`latest`) in an application.
 
 pub mod missing_lockfile;
-pub mod unpinned_base_image;
 pub mod unpinned_cargo_dependency;
 pub mod unpinned_npm_dependency;
-pub mod unpinned_os_package;
-pub mod unpinned_package_install;
 pub mod unpinned_python_requirement;
 
 use crate::lang::manifest::json::JsonDoc;

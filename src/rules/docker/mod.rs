@@ -1,4 +1,5 @@
-//! Dockerfile rules (DKR001–DKR009). The stage chain and the split `RUN` scripts they
+//! Rules that read Dockerfiles: DKR001–DKR009, and the dependency rules about what an
+//! image pulls in (DEP005–DEP007). The stage chain and the split `RUN` scripts they
 //! share come from the Dockerfile front end.
 
 pub mod add_instead_of_copy;
@@ -8,5 +9,8 @@ pub mod pipe_without_pipefail;
 pub mod root_user;
 pub mod secret_in_image;
 pub mod shell_form_cmd;
+pub mod unpinned_base_image;
+pub mod unpinned_os_package;
+pub mod unpinned_package_install;
 
 pub use crate::lang::dockerfile::stages::*;
