@@ -156,6 +156,15 @@ fn docstring_coverage_and_options_come_from_the_configuration() {
         "extend-select = [\"DOC002\", \"EXC003\"]\n[rules.DOC002]\nmin-coverage = 80\n[rules.EXC003]\ntyped = true\n",
     )
     .expect("write");
+    // A service publishes no package: its docstrings are not measured.
+    let report = check(root, false);
+    assert!(!report.findings.iter().any(|f| f.rule == "DOC002"));
+    // A published library is.
+    std::fs::write(
+        root.join("pyproject.toml"),
+        "[project]\nname = \"lib\"\nversion = \"1.0\"\nclassifiers = [\"Programming Language :: Python\"]\n",
+    )
+    .expect("write");
     let report = check(root, false);
     let doc: Vec<_> = report
         .findings

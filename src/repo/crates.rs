@@ -59,6 +59,8 @@ pub struct Crate {
     pub lib_root: Option<String>,
     /// Web frameworks among the crate's dependencies (see [`super::cargo::WEB_FRAMEWORKS`]).
     pub web_frameworks: BTreeSet<String>,
+    /// `publish = false` in the manifest.
+    pub unpublished: bool,
     pub files: BTreeMap<String, Roles>,
     /// Files reached from the library root through `pub mod` only.
     pub public_files: BTreeSet<String>,
@@ -306,6 +308,7 @@ fn build_crate(
         manifest_path: at("Cargo.toml"),
         lib_root,
         web_frameworks: manifest.web_frameworks.clone(),
+        unpublished: manifest.unpublished,
         files: files_roles,
         public_files,
         pub_mods: pub_mods

@@ -30,6 +30,8 @@ pub struct CargoManifest {
     pub dependencies: BTreeSet<String>,
     /// The subset of [`WEB_FRAMEWORKS`] among `dependencies`.
     pub web_frameworks: BTreeSet<String>,
+    /// `package.publish = false` (or `[]`): the package is never published.
+    pub unpublished: bool,
 }
 
 /// A manifest that is not valid TOML.
@@ -55,6 +57,11 @@ impl CargoManifest {
         let str_of = |v: Option<&toml::Value>| v.and_then(toml::Value::as_str).map(str::to_string);
         if let Some(pkg) = table.get("package").and_then(toml::Value::as_table) {
             m.package = Some(str_of(pkg.get("name")).unwrap_or_default());
+            m.unpublished = match pkg.get("publish") {
+                Some(toml::Value::Boolean(false)) => true,
+                Some(toml::Value::Array(a)) => a.is_empty(),
+                _ => false,
+            };
             m.build = match pkg.get("build") {
                 Some(toml::Value::Boolean(false)) => Some(None),
                 Some(toml::Value::String(s)) => Some(Some(s.clone())),

@@ -7,9 +7,10 @@ use crate::rule::{OptionKind, OptionMeta, RepoContext, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Counts the public modules, classes and functions of the repository's Python code
-    /// that have a docstring, and reports once, at the least documented file, when the
-    /// share is under `min-coverage` percent (default 50).
+    /// In a repository that publishes a Python package (trove classifiers in
+    /// `pyproject.toml`, or `project-type = "library"`), counts the public modules,
+    /// classes and functions that have a docstring, and reports once, at the least
+    /// documented file, when the share is under `min-coverage` percent (default 50).
     ///
     /// ## Why it matters in production
     /// The person paged at night is rarely the author. Docstrings on the public surface
@@ -47,6 +48,9 @@ declare_rule! {
 
 impl Rule for LowDocstringCoverage {
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
+        if !publishes_a_package(repo) {
+            return;
+        }
         let min = cx.option_int(&Self::META, "min-coverage", 50).clamp(0, 100) as usize;
         let (mut documented, mut total) = (0, 0);
         let mut worst: Option<(&str, &DocFacts)> = None;
@@ -89,4 +93,30 @@ impl Rule for LowDocstringCoverage {
             ),
         );
     }
+}
+
+/// Whether the repository publishes a Python package: `project-type = "library"`, or a
+/// `pyproject.toml` with trove classifiers. Docstrings are for a library's users; on a
+/// service the measure was noise (0 % precision on real services).
+fn publishes_a_package(repo: &RepoIndex) -> bool {
+    use crate::lang::manifest::Manifest;
+    if repo.project_type() == crate::repo::ProjectType::Library {
+        return true;
+    }
+    repo.parsed()
+        .any(|(_, facts)| match facts.manifest.as_deref() {
+            Some(Manifest::Pyproject(doc)) => {
+                doc.root
+                    .get("project")
+                    .and_then(|p| p.get("classifiers"))
+                    .is_some()
+                    || doc
+                        .root
+                        .get("tool")
+                        .and_then(|t| t.get("poetry"))
+                        .and_then(|p| p.get("classifiers"))
+                        .is_some()
+            }
+            _ => false,
+        })
 }
