@@ -104,19 +104,27 @@ pub struct Settings {
 impl Settings {
     /// Whether `rule` is reported for the repository-relative `path`.
     pub fn is_enabled_for(&self, rule: &str, rel_path: &str) -> bool {
-        self.enabled.contains(rule)
-            && !self
+        self.is_enabled_with(rule, rel_path, crate::roles::Roles::of_path(rel_path))
+    }
+
+    /// [`Settings::is_enabled_for`] with the path's roles already known (the per-file
+    /// phase computes them once per file).
+    pub fn is_enabled_with(&self, rule: &str, rel_path: &str, roles: crate::roles::Roles) -> bool {
+        if !self.enabled.contains(rule)
+            || self
                 .per_path_ignores
                 .iter()
                 .any(|(glob, codes)| codes.contains(rule) && glob.is_match(rel_path))
-            && !self.registry.find(rule).is_some_and(|m| {
-                let roles = crate::roles::Roles::of_path(rel_path);
-                if roles.is_empty() {
-                    return false;
-                }
-                let never = m.code != "RDY003" && m.code != "RDY002";
-                roles.any(m.skips) || (never && roles.any(crate::roles::Role::NEVER_CHECKED))
-            })
+        {
+            return false;
+        }
+        if roles.is_empty() {
+            return true;
+        }
+        !self.registry.find(rule).is_some_and(|m| {
+            let never = m.code != "RDY003" && m.code != "RDY002";
+            roles.any(m.skips) || (never && roles.any(crate::roles::Role::NEVER_CHECKED))
+        })
     }
 
     /// Whether `rel_path` (or a directory above it) matches an `exclude` pattern.

@@ -137,6 +137,13 @@ impl Registry {
     }
 
     pub fn find(&self, code_or_name: &str) -> Option<&'static RuleMeta> {
+        // Rules are sorted by code: an exact code (the engine's lookups) is a binary search.
+        if let Ok(i) = self
+            .rules
+            .binary_search_by_key(&code_or_name, |r| r.meta().code)
+        {
+            return Some(self.rules[i].meta());
+        }
         self.rules
             .iter()
             .map(|r| r.meta())

@@ -162,14 +162,16 @@ impl Roles {
     /// The roles of a repository-relative path (a file, or a directory with a trailing
     /// name such as `crates/x/examples`).
     pub fn of_path(rel_path: &str) -> Roles {
-        let parts: Vec<&str> = rel_path.split('/').collect();
-        let (name, dirs) = parts.split_last().map_or(("", &[][..]), |(f, d)| (*f, d));
-        let lower_name = name.to_ascii_lowercase();
+        // One lower-cased copy of the path, split into its parts.
+        let lower = rel_path.to_ascii_lowercase();
+        let lower_parts: Vec<&str> = lower.split('/').collect();
+        let (lower_name, dirs_lower) = lower_parts
+            .split_last()
+            .map_or(("", &[][..]), |(f, d)| (*f, d));
         let stem = lower_name
             .rsplit_once('.')
             .filter(|(s, ext)| !s.is_empty() && matches!(*ext, "py" | "pyi" | "rs"))
-            .map_or(lower_name.as_str(), |(s, _)| s);
-        let dirs_lower: Vec<String> = dirs.iter().map(|d| d.to_ascii_lowercase()).collect();
+            .map_or(lower_name, |(s, _)| s);
         let in_dir = |f: &dyn Fn(&str) -> bool| dirs_lower.iter().any(|d| f(d));
         let mut r = Roles::default();
 
@@ -208,12 +210,12 @@ impl Roles {
             Role::Benchmark,
             in_dir(&|d| matches!(d, "bench" | "benches" | "benchmarks" | "benchmark" | "fuzz")),
         );
-        let migrations = dirs_lower.iter().position(|d| d == "migrations");
+        let migrations = dirs_lower.iter().position(|d| *d == "migrations");
         let alembic = dirs_lower
             .iter()
-            .position(|d| d == "alembic" || d.ends_with("_alembic"));
+            .position(|d| *d == "alembic" || d.ends_with("_alembic"));
         let versions_under = |root: Option<usize>| {
-            root.is_some_and(|i| dirs_lower[i + 1..].iter().any(|d| d == "versions"))
+            root.is_some_and(|i| dirs_lower[i + 1..].iter().any(|d| *d == "versions"))
         };
         r.set(
             Role::Migration,
@@ -221,9 +223,9 @@ impl Roles {
         );
         r.set(
             Role::GeneratorHook,
-            dirs_lower.last().is_some_and(|d| d == "hooks")
+            dirs_lower.last().is_some_and(|d| *d == "hooks")
                 && matches!(
-                    lower_name.as_str(),
+                    lower_name,
                     "pre_gen_project.py"
                         | "post_gen_project.py"
                         | "pre_prompt.py"
@@ -236,7 +238,8 @@ impl Roles {
         // read by any rule).
         r.set(
             Role::Template,
-            parts.iter().any(|p| p.contains("{{") || p.contains("{%"))
+            rel_path.contains("{{")
+                || rel_path.contains("{%")
                 || in_dir(&|d| matches!(d, "template" | "templates")),
         );
         let src_bin = dirs_lower
@@ -245,7 +248,7 @@ impl Roles {
         r.set(
             Role::Script,
             in_dir(&|d| matches!(d, "scripts" | "script" | "tools" | "xtask" | "dev" | "hack"))
-                || (!src_bin && dirs_lower.iter().any(|d| d == "bin"))
+                || (!src_bin && dirs_lower.iter().any(|d| *d == "bin"))
                 || lower_name == "build.rs",
         );
         r.set(

@@ -209,6 +209,11 @@ pub const FOREIGN: &[(&str, &str, &[&str])] = &[
 
 /// The readylint rules another tool's suppression comment stands for, if it is one.
 fn foreign_rules(comment: &str) -> Option<Vec<&'static str>> {
+    // Most comments name no tool: skip them without lower-casing.
+    const MARKERS: [&str; 6] = ["noqa", "NOQA", "pylint", "nosec", "hadolint", "zizmor"];
+    if !MARKERS.iter().any(|m| comment.contains(m)) {
+        return None;
+    }
     let body = comment.trim_start_matches(['#', '/', '!', ' ']).trim();
     let lower = body.to_ascii_lowercase();
     let (tool, codes): (&str, Vec<String>) = if let Some(rest) = lower

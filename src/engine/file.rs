@@ -138,6 +138,8 @@ fn skipped(rel_path: &str, reason: &str, settings: &Settings) -> FileOutcome {
 /// Hands a front end's model to the enabled rules.
 struct RuleSink<'r, 'c> {
     rules: &'r [&'r dyn Rule],
+    /// The rules that visit every Rust node, found once per file.
+    node_visitors: Vec<&'r dyn Rule>,
     cx: &'r mut Context<'c>,
 }
 
@@ -178,7 +180,7 @@ impl Sink for RuleSink<'_, '_> {
         }
     }
     fn wants_rust_nodes(&self) -> bool {
-        self.rules.iter().any(|r| r.visits_rust_nodes())
+        !self.node_visitors.is_empty()
     }
     fn rust_node(
         &mut self,
@@ -186,7 +188,7 @@ impl Sink for RuleSink<'_, '_> {
         node: lang::rust::Node<'_>,
         scope: &lang::rust::Scope<'_>,
     ) {
-        for r in self.rules.iter().filter(|r| r.visits_rust_nodes()) {
+        for r in &self.node_visitors {
             r.check_rust_node(file, node, scope, self.cx);
         }
     }
@@ -205,16 +207,22 @@ fn check_source(
     repo: &RepoIndex,
     rules: &[&dyn Rule],
 ) -> FileOutcome {
+    let roles = crate::roles::Roles::of_path(&source.rel_path);
     let rules: Vec<&dyn Rule> = rules
         .iter()
         .copied()
-        .filter(|r| settings.is_enabled_for(r.meta().code, &source.rel_path))
+        .filter(|r| settings.is_enabled_with(r.meta().code, &source.rel_path, roles))
         .collect();
     let mut cx = Context::new(source, repo, &settings.rule_options);
     let mut out = Output::default();
     {
         let mut sink = RuleSink {
             rules: &rules,
+            node_visitors: rules
+                .iter()
+                .copied()
+                .filter(|r| r.visits_rust_nodes())
+                .collect(),
             cx: &mut cx,
         };
         for kind in kinds {
@@ -228,7 +236,7 @@ fn check_source(
     }
     let error = report_parse_errors(source, &out.errors, &mut cx);
     let (mut raw, _) = cx.finish();
-    raw.retain(|f| settings.is_enabled_for(f.code, &source.rel_path));
+    raw.retain(|f| settings.is_enabled_with(f.code, &source.rel_path, roles));
     one_per_handler(&mut raw);
     let findings = raw
         .into_iter()
