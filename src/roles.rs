@@ -214,9 +214,8 @@ impl Roles {
         let alembic = dirs_lower
             .iter()
             .position(|d| *d == "alembic" || d.ends_with("_alembic"));
-        let versions_under = |root: Option<usize>| {
-            root.is_some_and(|i| dirs_lower[i + 1..].iter().any(|d| *d == "versions"))
-        };
+        let versions_under =
+            |root: Option<usize>| root.is_some_and(|i| dirs_lower[i + 1..].contains(&"versions"));
         r.set(
             Role::Migration,
             migrations.is_some() || versions_under(alembic) || versions_under(migrations),
@@ -248,7 +247,7 @@ impl Roles {
         r.set(
             Role::Script,
             in_dir(&|d| matches!(d, "scripts" | "script" | "tools" | "xtask" | "dev" | "hack"))
-                || (!src_bin && dirs_lower.iter().any(|d| *d == "bin"))
+                || (!src_bin && dirs_lower.contains(&"bin"))
                 || lower_name == "build.rs",
         );
         r.set(
@@ -258,7 +257,7 @@ impl Roles {
                 || dirs_lower
                     .windows(2)
                     .any(|w| w[0] == "compose" && w[1] == "local")
-                || is_dev_dockerfile(&lower_name),
+                || is_dev_dockerfile(lower_name),
         );
         r.set(Role::Docs, in_dir(&|d| matches!(d, "docs" | "doc")));
         r.set(
