@@ -66,7 +66,9 @@ fn settings(file: &PythonFile) -> Option<SettingsFacts> {
             "DEBUG" => {
                 s.sets_debug = true;
                 s.debug_true = match &a.value {
-                    Some(v) if v.is_true() && !a.augmented => Some(a.target.span.clone()),
+                    Some(v) if (v.is_true() || defaults_to_true(file, v)) && !a.augmented => {
+                        Some(a.target.span.clone())
+                    }
                     _ => None,
                 };
             }
@@ -85,6 +87,49 @@ fn settings(file: &PythonFile) -> Option<SettingsFacts> {
         }
     }
     Some(s)
+}
+
+/// A value read from the environment whose default, when the variable is unset, is
+/// true: `os.environ.get("DEBUG", "True") == "True"`, `os.getenv("DEBUG", "1") == "1"`,
+/// `env.bool("DEBUG", default=True)`, `config("DEBUG", default=True, cast=bool)`.
+fn defaults_to_true(file: &PythonFile, v: &Value) -> bool {
+    let truthy = |s: &str| matches!(s.to_ascii_lowercase().as_str(), "true" | "1" | "yes" | "on");
+    match &v.kind {
+        ValueKind::Equals(left, right) => {
+            let (call, literal) = match (&left.kind, &right.kind) {
+                (ValueKind::Call(c), ValueKind::Str(s))
+                | (ValueKind::Str(s), ValueKind::Call(c)) => (c, s),
+                _ => return false,
+            };
+            let reads_env = file
+                .resolve(&call.func)
+                .is_some_and(|q| matches!(q.as_str(), "os.environ.get" | "os.getenv"))
+                || call
+                    .func
+                    .dotted()
+                    .is_some_and(|d| d.ends_with("environ.get"));
+            let default = call
+                .args
+                .get(1)
+                .or_else(|| {
+                    call.keywords
+                        .iter()
+                        .find(|k| k.name.as_deref() == Some("default"))
+                        .map(|k| &k.value)
+                })
+                .and_then(Value::as_str);
+            reads_env && truthy(literal) && default.is_some_and(|d| d.eq_ignore_ascii_case(literal))
+        }
+        ValueKind::Call(call) => {
+            call.keywords
+                .iter()
+                .any(|k| k.name.as_deref() == Some("default") && k.value.is_true())
+                && call.func.dotted().is_some_and(|d| {
+                    d.ends_with(".bool") || d == "config" || d.ends_with(".config")
+                })
+        }
+        _ => false,
+    }
 }
 
 /// The `"*"` element of a list, tuple or set literal.

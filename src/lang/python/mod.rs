@@ -139,6 +139,8 @@ pub enum ValueKind {
     Set(Vec<Value>),
     /// `*x` in a list, tuple or call.
     Starred(Box<Value>),
+    /// `a == b`.
+    Equals(Box<Value>, Box<Value>),
     /// Anything else (comprehensions, lambdas, comparisons, …).
     Other,
     /// Not summarised: nested deeper than the summary goes.

@@ -764,6 +764,11 @@ fn value(e: &Expr, depth: usize) -> Value {
         Expr::Tuple(t) => ValueKind::Tuple(values(t.elts.iter(), d)),
         Expr::Set(st) => ValueKind::Set(values(st.elts.iter(), d)),
         Expr::Starred(st) => ValueKind::Starred(Box::new(value(&st.value, d))),
+        // `a == b` (one equality): what settings compare an environment variable with.
+        Expr::Compare(c) if c.ops.len() == 1 && c.ops[0] == ast::CmpOp::Eq => ValueKind::Equals(
+            Box::new(value(&c.left, d)),
+            Box::new(value(&c.comparators[0], d)),
+        ),
         _ => ValueKind::Other,
     };
     Value { span: s, kind }

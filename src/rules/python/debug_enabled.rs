@@ -34,10 +34,13 @@ declare_rule! {
     /// ## Known limits
     /// A base settings module with `DEBUG = True` is fine when every non-development
     /// module of its directory that star-imports it (`from .base import *`) sets
-    /// `DEBUG` itself. Values read from the environment are not judged. Flask code is
-    /// recognised in files that import `flask`; tests and examples are skipped.
-    /// `app.run(debug=True)` is flagged even under `if __name__ == "__main__":`, because
-    /// images often start the app that way (`CMD python app.py`).
+    /// `DEBUG` itself. A value read from the environment is judged by its default: `DEBUG
+    /// = os.environ.get("DEBUG", "True") == "True"` and `env.bool("DEBUG", default=True)`
+    /// turn debug on wherever the variable is unset, and are flagged; other expressions
+    /// are not judged. Flask code is recognised in files that import `flask`; tests and
+    /// examples are skipped. `app.run(debug=True)` is flagged even under `if __name__ ==
+    /// "__main__":`, because images often start the app that way (`CMD python app.py`),
+    /// but not under a test of a debug setting (`if settings.DEBUG:`).
     pub DebugEnabled,
     code = "CFG001", name = "debug-enabled", category = Config, severity = Error,
     security = true,
