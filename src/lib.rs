@@ -1,10 +1,18 @@
 //! readylint: a production-readiness linter for Python and Rust services.
 //!
-//! Data flows one way: [`discover`] walks the tree → each file is read once and parsed
-//! once by its front end in [`lang`] → every enabled rule runs over the parsed file (in
-//! parallel across files) → findings are filtered (selection, per-path ignores, inline
-//! suppressions) → an [`output`] renderer prints the [`Report`]. [`run`] is what the
-//! binary and the tests call; [`engine`] holds the pipeline.
+//! Data flows one way: [`discover`] walks the tree and asks [`lang`] which front ends
+//! claim each path → each file is read once, and each claiming front end parses it once,
+//! hands the model to the enabled rules, and records its parse errors, comments and
+//! repository facts → repository rules run over the [`repo`] index → findings are
+//! filtered (selection, file roles, per-path ignores, inline and foreign suppressions)
+//! → an [`output`] renderer prints the [`Report`]. [`run`] is what the binary and the
+//! tests call; [`engine`] holds the pipeline.
+//!
+//! The modules read top-down, and no import cycle spans two of them (`tests/modules.rs`):
+//! `source`, `roles`, `secrets`, `suppress` (plain vocabulary over text and paths) →
+//! `lang` (front ends) → `repo` (the repository index) → `rule` → `rules`,
+//! `declarative` → `registry`, `config` → `discover`, `engine` → `output`, `finding`,
+//! `adopt`, `catalogue`, `cli` → the binary.
 
 pub mod adopt;
 pub mod catalogue;

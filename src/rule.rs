@@ -18,7 +18,7 @@ use crate::lang::manifest::Manifest;
 use crate::lang::python::PythonFile;
 use crate::lang::rust::{Node, RustFile, Scope};
 use crate::lang::toml::TomlDoc;
-use crate::repo::{FileFacts, RepoIndex};
+use crate::repo::RepoIndex;
 use crate::roles::Role;
 use crate::source::{SourceFile, Span};
 
@@ -366,7 +366,6 @@ pub struct Context<'a> {
     pub repo: &'a RepoIndex,
     options: &'a BTreeMap<&'static str, RuleOptions>,
     findings: Vec<RawFinding>,
-    facts: FileFacts,
 }
 
 impl<'a> Context<'a> {
@@ -380,13 +379,7 @@ impl<'a> Context<'a> {
             repo,
             options,
             findings: Vec::new(),
-            facts: FileFacts::default(),
         }
-    }
-
-    /// What this file contributes to the repository index.
-    pub fn facts(&mut self) -> &mut FileFacts {
-        &mut self.facts
     }
 
     /// Reports a finding of `meta`'s rule at `span`.
@@ -448,8 +441,9 @@ impl<'a> Context<'a> {
             .unwrap_or(default)
     }
 
-    pub fn finish(self) -> (Vec<RawFinding>, FileFacts) {
-        (self.findings, self.facts)
+    /// The findings reported. (Rules report; only front ends write repository facts.)
+    pub fn finish(self) -> Vec<RawFinding> {
+        self.findings
     }
 }
 

@@ -235,7 +235,7 @@ fn check_source(
         }
     }
     let error = report_parse_errors(source, &out.errors, &mut cx);
-    let (mut raw, _) = cx.finish();
+    let mut raw = cx.finish();
     raw.retain(|f| settings.is_enabled_with(f.code, &source.rel_path, roles));
     one_per_handler(&mut raw);
     let findings = raw
