@@ -152,23 +152,17 @@ pub fn is_secret_name(name: &str) -> bool {
     if META_FIRST.contains(&first.as_str()) || META_LAST.contains(&last.as_str()) {
         return false;
     }
-    let pairs = w.windows(2).any(|p| {
-        matches!(
-            (p[0].as_str(), p[1].as_str()),
-            (
-                "api"
-                    | "private"
-                    | "access"
-                    | "secret"
-                    | "signing"
-                    | "auth"
-                    | "encryption"
-                    | "master",
-                "key"
-            )
-        )
-    });
+    let pairs = w.windows(2).any(|p| is_key_pair(&p[0], &p[1]));
     pairs || w.iter().any(|x| SECRET_WORDS.contains(&x.as_str()))
+}
+
+/// Two words that name a secret key together: `API_KEY`, `PRIVATE_KEY`, `MASTER_KEY`.
+fn is_key_pair(first: &str, second: &str) -> bool {
+    second == "key"
+        && matches!(
+            first,
+            "api" | "private" | "access" | "secret" | "signing" | "auth" | "encryption" | "master"
+        )
 }
 
 /// Whether an assigned name ends in a secret: `SECRET_KEY`, `DB_PASSWORD`,
@@ -179,21 +173,7 @@ pub fn is_secret_assignment(name: &str) -> bool {
     if w.first().is_some_and(|f| META_FIRST.contains(&f.as_str())) {
         return false;
     }
-    let pair = w.len() >= 2
-        && matches!(
-            (w[w.len() - 2].as_str(), last.as_str()),
-            (
-                "api"
-                    | "private"
-                    | "access"
-                    | "secret"
-                    | "signing"
-                    | "auth"
-                    | "encryption"
-                    | "master",
-                "key"
-            )
-        );
+    let pair = w.len() >= 2 && is_key_pair(&w[w.len() - 2], last);
     pair || matches!(
         last.as_str(),
         "password" | "passwd" | "passphrase" | "pwd" | "secret" | "token" | "apikey"

@@ -134,25 +134,14 @@ impl Rule for SwallowedError {
                     );
                 }
             }
-            Node::Stmt(syn::Stmt::Expr(syn::Expr::MethodCall(m), Some(_)))
-                if m.method == "ok" && m.args.is_empty() && m.turbofish.is_none() =>
-            {
-                let start = file.span(&m.receiver).start;
-                let end = file.pm_span(m.paren_token.span.close()).end;
-                if chain_logs(m) || file.has_intent_comment(&(end..end)) {
+            Node::Stmt(syn::Stmt::Expr(syn::Expr::MethodCall(m), Some(_))) => {
+                let message = if m.method == "ok" && m.args.is_empty() && m.turbofish.is_none() {
+                    "`.ok();` throws the error away".to_string()
+                } else if discards_a_write(m) {
+                    format!("`.{}(..);` throws the error of a write away", m.method)
+                } else {
                     return;
-                }
-                cx.report(
-                        &Self::META,
-                        start..file.pm_span(m.paren_token.span.close()).end,
-                        "`.ok();` throws the error away",
-                        "handle or log the error; if dropping it is right, say so with `let _ = ...;` and a comment",
-                    )
-                    .statement(start);
-            }
-            Node::Stmt(syn::Stmt::Expr(syn::Expr::MethodCall(m), Some(_)))
-                if discards_a_write(m) =>
-            {
+                };
                 let start = file.span(&m.receiver).start;
                 let end = file.pm_span(m.paren_token.span.close()).end;
                 if chain_logs(m) || file.has_intent_comment(&(end..end)) {
@@ -161,7 +150,7 @@ impl Rule for SwallowedError {
                 cx.report(
                     &Self::META,
                     start..end,
-                    format!("`.{}(..);` throws the error of a write away", m.method),
+                    message,
                     "handle or log the error; if dropping it is right, say so with `let _ = ...;` and a comment",
                 )
                 .statement(start);
