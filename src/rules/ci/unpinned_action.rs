@@ -33,7 +33,9 @@ declare_rule! {
     ///
     /// ## Known limits
     /// Without the network, a ref is told apart by its shape: version-like refs are
-    /// taken for tags, well-known branch names and refs with a `/` for branches.
+    /// taken for tags, well-known branch names and refs with a `/` for branches; the refs
+    /// of actions published only as branches (`dtolnay/rust-toolchain@1.80`) are
+    /// branches whatever their name.
     /// The `allow` option lists actions that may be pinned by tag. Its default, as zizmor's,
     /// trusts the actions GitHub itself publishes (`actions/*`, `github/*`): their tags
     /// are moved only by GitHub, which also runs the workflow. Set `allow = []` to
@@ -54,6 +56,9 @@ const BRANCHES: &[&str] = &[
     "main", "master", "develop", "dev", "trunk", "next", "canary", "stable", "nightly", "beta",
     "latest", "release", "head", "default", "edge", "unstable",
 ];
+
+/// Actions published only as branches.
+const BRANCH_ONLY_ACTIONS: &[&str] = &["dtolnay/rust-toolchain"];
 
 /// How a `uses:` value is pinned.
 #[derive(Debug, PartialEq, Eq)]
@@ -93,6 +98,12 @@ pub fn classify(uses: &str) -> Pin {
     }
     if hex && r.len() >= 7 && r.chars().any(|c| c.is_ascii_alphabetic()) {
         return Pin::ShortSha;
+    }
+    // Actions whose every ref is a branch, version-named ones included
+    // (`dtolnay/rust-toolchain@1.80` is a branch that selects the toolchain).
+    let name = uses.split('@').next().unwrap_or(uses).to_ascii_lowercase();
+    if BRANCH_ONLY_ACTIONS.contains(&name.as_str()) {
+        return Pin::Branch;
     }
     let lower = r.to_ascii_lowercase();
     let version = lower
@@ -195,7 +206,9 @@ mod tests {
         assert_eq!(classify("actions/checkout@v4"), Pin::Tag);
         assert_eq!(classify("actions/checkout@v4.2.2"), Pin::Tag);
         assert_eq!(classify("dtolnay/rust-toolchain@stable"), Pin::Branch);
-        assert_eq!(classify("dtolnay/rust-toolchain@1.80"), Pin::Tag);
+        // Its version-named refs are branches.
+        assert_eq!(classify("dtolnay/rust-toolchain@1.80"), Pin::Branch);
+        assert_eq!(classify("Swatinem/rust-cache@v2.7.3"), Pin::Tag);
         assert_eq!(
             classify("org/repo/.github/workflows/ci.yml@main"),
             Pin::Branch
