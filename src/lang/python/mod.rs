@@ -94,6 +94,8 @@ pub struct Ctx {
     pub in_main: bool,
     /// Inside `if <something about debug>:` (`if settings.DEBUG:`, `if app.debug:`).
     pub in_debug_guard: bool,
+    /// Inside `with contextlib.redirect_stdout(...)` (or `redirect_stderr`).
+    pub redirected: bool,
     /// Inside a function (at any depth).
     pub in_function: bool,
     /// Directly in a class body (not in its methods).
@@ -325,6 +327,10 @@ pub struct Def {
     pub kind: DefKind,
     pub name: String,
     pub name_span: Span,
+    /// The whole definition, decorators excluded.
+    pub span: Span,
+    /// Defined at module level.
+    pub module_level: bool,
     pub has_docstring: bool,
     /// Part of the public API: a public name at module level, or a public method or
     /// nested class of a public class (dunder methods and `@overload`s are not).

@@ -117,6 +117,8 @@ struct Walker<'o> {
     in_main: bool,
     /// Inside `if <something about debug>:` (`if settings.DEBUG:`).
     in_debug_guard: bool,
+    /// Inside `with contextlib.redirect_stdout(...)`.
+    redirected: bool,
     function_depth: usize,
     statement: usize,
     depth: usize,
@@ -142,6 +144,7 @@ impl<'o> Walker<'o> {
             try_depth: 0,
             in_main: false,
             in_debug_guard: false,
+            redirected: false,
             function_depth: 0,
             statement: 0,
             depth: 0,
@@ -158,6 +161,7 @@ impl<'o> Walker<'o> {
             in_try: self.try_depth > 0,
             in_main: self.in_main,
             in_debug_guard: self.in_debug_guard,
+            redirected: self.redirected,
             in_function: self.function_depth > 0,
             in_class_body: self.scopes[self.scope].kind == ScopeKind::Class,
             statement: self.statement,
@@ -216,6 +220,7 @@ impl<'o> Walker<'o> {
         name: &ast::Identifier,
         body: &[Stmt],
         decorators: &[ast::Decorator],
+        whole: Span,
     ) -> bool {
         let n = name.id.as_str();
         let scope = &self.scopes[self.scope];
@@ -241,6 +246,8 @@ impl<'o> Walker<'o> {
             kind,
             name: n.to_string(),
             name_span: span(name.range),
+            span: whole,
+            module_level: self.scope == 0,
             has_docstring: has_docstring(body),
             public,
         });
@@ -254,7 +261,13 @@ impl<'o> Walker<'o> {
                 for d in &f.decorator_list {
                     self.visit_decorator(d);
                 }
-                self.def(DefKind::Function, &f.name, &f.body, &f.decorator_list);
+                self.def(
+                    DefKind::Function,
+                    &f.name,
+                    &f.body,
+                    &f.decorator_list,
+                    span(f.range),
+                );
                 self.visit_parameters(&f.parameters);
                 let method_class =
                     (self.scopes[self.scope].kind == ScopeKind::Class).then_some(self.scope);
@@ -280,7 +293,13 @@ impl<'o> Walker<'o> {
                 if let Some(args) = &c.arguments {
                     self.visit_arguments(args);
                 }
-                let public = self.def(DefKind::Class, &c.name, &c.body, &c.decorator_list);
+                let public = self.def(
+                    DefKind::Class,
+                    &c.name,
+                    &c.body,
+                    &c.decorator_list,
+                    span(c.range),
+                );
                 let scope = self.push_scope(ScopeKind::Class, public);
                 let saved = (self.scope, self.method_class);
                 self.scope = scope;
@@ -397,7 +416,17 @@ impl<'o> Walker<'o> {
                         self.bind(target, &item.context_expr);
                     }
                 }
+                // `with redirect_stdout(buf):` — stdout is not the process's stdout.
+                let redirects = w.items.iter().any(|item| match &item.context_expr {
+                    Expr::Call(c) => value(&c.func, 3)
+                        .last_name()
+                        .is_some_and(|n| n == "redirect_stdout" || n == "redirect_stderr"),
+                    _ => false,
+                });
+                let saved = self.redirected;
+                self.redirected |= redirects;
                 visitor::walk_stmt(self, stmt);
+                self.redirected = saved;
             }
             _ => visitor::walk_stmt(self, stmt),
         }

@@ -1,7 +1,7 @@
 //! LOG001 print-in-service-code.
 
 use crate::declare_rule;
-use crate::lang::python::PythonFile;
+use crate::lang::python::{Call, DefKind, PythonFile, ValueKind};
 use crate::rule::{Context, Rule};
 
 declare_rule! {
@@ -32,8 +32,11 @@ declare_rule! {
     /// `*_test.py`, `conftest.py`), scripts (`scripts/`, `bin/`, `tools/`, files with a
     /// `#!` line), CLI modules (importing `argparse`, `click`, `typer`, `optparse`,
     /// `fire` or `docopt`; Django management commands; `__main__.py`), `if __name__ ==
-    /// "__main__":` blocks, examples and docs, `setup.py`, `manage.py`, migrations and
-    /// stubs. Ruff's T201 flags every `print`; this rule differs on purpose. A `print`
+    /// "__main__":` blocks (also `... and __name__ == "__main__"`) and the module's
+    /// functions called only from there, output under `contextlib.redirect_stdout(...)`,
+    /// examples and docs, `setup.py`, `manage.py`, migrations and stubs. Consecutive
+    /// `print` calls are one finding with their count. Ruff's T201 flags every `print`;
+    /// this rule differs on purpose. A `print`
     /// shadowed by an import (`from rich import print`) is not the builtin and is not
     /// flagged, nor is `print(..., file=f)` to a file other than `sys.stdout` or
     /// `sys.stderr` (as in Ruff).
@@ -49,31 +52,90 @@ impl Rule for PrintInServiceCode {
         if !r.is_service_code() || r.cli || r.migration || r.stub {
             return;
         }
-        for call in &file.calls {
-            if call.ctx.in_main {
-                continue;
+        let main_only = main_only_functions(file);
+        let in_main_only = |c: &Call| {
+            main_only
+                .iter()
+                .any(|d| d.start <= c.span.start && c.span.end <= d.end)
+        };
+        // Prints to stdout, in source order.
+        let prints: Vec<(&Call, &str)> = file
+            .calls
+            .iter()
+            .filter(|c| !c.ctx.in_main && !c.ctx.redirected && !in_main_only(c))
+            .filter(|c| {
+                // `print(..., file=buffer)` writes to a file, not to stdout.
+                !c.keyword("file").is_some_and(|k| {
+                    !k.value.is_none()
+                        && !matches!(
+                            k.value.dotted().as_deref(),
+                            Some("sys.stdout" | "sys.stderr")
+                        )
+                })
+            })
+            .filter_map(|c| match c.qualified.as_deref() {
+                Some("print" | "builtins.print") => Some((c, "print")),
+                Some("pprint.pprint" | "pprint.pp") => Some((c, "pprint")),
+                _ => None,
+            })
+            .collect();
+        // Consecutive prints (nothing but whitespace and comments between their
+        // statements) are one finding: one block of output to replace with a log call.
+        let mut i = 0;
+        while i < prints.len() {
+            let (first, name) = prints[i];
+            let mut j = i + 1;
+            while j < prints.len() && consecutive(&cx.source.text, prints[j - 1].0, prints[j].0) {
+                j += 1;
             }
-            // `print(..., file=buffer)` writes to a file, not to stdout.
-            if call.keyword("file").is_some_and(|k| {
-                !k.value.is_none()
-                    && !matches!(
-                        k.value.dotted().as_deref(),
-                        Some("sys.stdout" | "sys.stderr")
-                    )
-            }) {
-                continue;
-            }
-            let name = match call.qualified.as_deref() {
-                Some("print" | "builtins.print") => "print",
-                Some("pprint.pprint" | "pprint.pp") => "pprint",
-                _ => continue,
+            let n = j - i;
+            let message = if n == 1 {
+                format!("`{name}` in service code writes unstructured output to stdout")
+            } else {
+                format!(
+                    "{n} consecutive `print` calls in service code write unstructured output to stdout"
+                )
             };
+            let last = prints[j - 1].0;
             cx.report(
                 &Self::META,
-                call.callee_span(),
-                format!("`{name}` in service code writes unstructured output to stdout"),
+                first.callee_span().start..last.span.end,
+                message,
                 "use a logger (`logger = logging.getLogger(__name__)`), which has levels, timestamps and routing",
             );
+            i = j;
         }
     }
+}
+
+/// Whether `b` is the statement right after `a`'s: only whitespace and comments between.
+fn consecutive(text: &str, a: &Call, b: &Call) -> bool {
+    if a.ctx.statement >= b.ctx.statement || a.span.end > b.ctx.statement {
+        return false;
+    }
+    let Some(between) = text.get(a.span.end..b.ctx.statement) else {
+        return false;
+    };
+    between.lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#') || l == ")"
+    })
+}
+
+/// Module-level functions called only from the `if __name__ == "__main__":` block: part
+/// of the script's entry point.
+fn main_only_functions(file: &PythonFile) -> Vec<std::ops::Range<usize>> {
+    file.defs
+        .iter()
+        .filter(|d| d.module_level && d.kind == DefKind::Function)
+        .filter(|d| {
+            let calls: Vec<&Call> = file
+                .calls
+                .iter()
+                .filter(|c| matches!(&c.func.kind, ValueKind::Name(n) if *n == d.name))
+                .collect();
+            !calls.is_empty() && calls.iter().all(|c| c.ctx.in_main)
+        })
+        .map(|d| d.span.clone())
+        .collect()
 }
