@@ -331,6 +331,8 @@ pub struct Def {
     pub span: Span,
     /// Defined at module level.
     pub module_level: bool,
+    /// A function annotated `-> NoReturn`/`-> Never`, or whose body raises on every path.
+    pub never_returns: bool,
     pub has_docstring: bool,
     /// Part of the public API: a public name at module level, or a public method or
     /// nested class of a public class (dunder methods and `@overload`s are not).

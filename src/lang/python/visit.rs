@@ -74,6 +74,42 @@ pub(super) fn build(text: &str, stub: bool) -> PythonFile {
     out
 }
 
+/// A function body that ends in `raise` on every path and has no `return` at its top
+/// level or in its branches.
+fn always_raises(body: &[Stmt]) -> bool {
+    fn returns(body: &[Stmt]) -> bool {
+        body.iter().any(|s| match s {
+            Stmt::Return(_) => true,
+            Stmt::If(i) => returns(&i.body) || i.elif_else_clauses.iter().any(|c| returns(&c.body)),
+            Stmt::With(w) => returns(&w.body),
+            Stmt::For(f) => returns(&f.body) || returns(&f.orelse),
+            Stmt::While(w) => returns(&w.body) || returns(&w.orelse),
+            Stmt::Try(t) => {
+                returns(&t.body)
+                    || returns(&t.orelse)
+                    || returns(&t.finalbody)
+                    || t.handlers.iter().any(|h| {
+                        let ast::ExceptHandler::ExceptHandler(h) = h;
+                        returns(&h.body)
+                    })
+            }
+            _ => false,
+        })
+    }
+    fn ends_in_raise(body: &[Stmt]) -> bool {
+        match body.last() {
+            Some(Stmt::Raise(_)) => true,
+            Some(Stmt::If(i)) => {
+                ends_in_raise(&i.body)
+                    && i.elif_else_clauses.last().is_some_and(|c| c.test.is_none())
+                    && i.elif_else_clauses.iter().all(|c| ends_in_raise(&c.body))
+            }
+            _ => false,
+        }
+    }
+    ends_in_raise(body) && !returns(body)
+}
+
 fn has_docstring(body: &[Stmt]) -> bool {
     matches!(body.first(), Some(Stmt::Expr(e)) if matches!(*e.value, Expr::StringLiteral(_)))
 }
@@ -248,6 +284,7 @@ impl<'o> Walker<'o> {
             name_span: span(name.range),
             span: whole,
             module_level: self.scope == 0,
+            never_returns: false,
             has_docstring: has_docstring(body),
             public,
         });
@@ -268,6 +305,14 @@ impl<'o> Walker<'o> {
                     &f.decorator_list,
                     span(f.range),
                 );
+                if let Some(d) = self.out.defs.last_mut() {
+                    let annotated = f.returns.as_deref().is_some_and(|r| {
+                        value(r, 3)
+                            .last_name()
+                            .is_some_and(|n| n == "NoReturn" || n == "Never")
+                    });
+                    d.never_returns = annotated || always_raises(&f.body);
+                }
                 self.visit_parameters(&f.parameters);
                 let method_class =
                     (self.scopes[self.scope].kind == ScopeKind::Class).then_some(self.scope);

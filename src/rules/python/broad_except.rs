@@ -1,6 +1,6 @@
 //! EXC002 broad-except.
 
-use super::{broad_type, handler_records_traceback, hands_off, propagates};
+use super::{broad_type, handler_records_traceback, hands_off, propagates, raises_without_cause};
 use crate::declare_rule;
 use crate::lang::python::PythonFile;
 use crate::rule::{Context, Rule};
@@ -42,9 +42,13 @@ declare_rule! {
     /// and error trackers' `capture_exception(...)` count as recording the traceback.
     /// Further differences, measured on real services: any `raise` in the handler counts
     /// (`raise Other(...)` chains the caught exception implicitly; `raise ... from None`
-    /// does not count), handing the exception to a function whose name says it records
-    /// or reports (`self.handle_exception(e)`, `report_error(exc)`) counts, saving
-    /// `sys.exc_info()` counts, and command-line modules and scripts are not checked.
+    /// does not count) — a note then suggests `from e`, as Ruff's B904 does; handing the
+    /// exception to a function whose name says it records or reports
+    /// (`self.handle_exception(e)`, `report_error(exc)`) counts, as does calling a
+    /// function of the same file that never returns (`-> NoReturn`, or raising on every
+    /// path), a re-raising context manager (`with reraise_after_cleanup():`) or saving
+    /// `sys.exc_info()`; command-line modules and scripts are not checked. A callee in
+    /// another file is judged by its name only.
     /// A handler whose body is only `pass`/`...`/`continue` is reported as EXC003
     /// instead; a handler LOG003 reports is not reported again here.
     pub BroadExcept,
@@ -63,11 +67,24 @@ impl Rule for BroadExcept {
             let Some((name, span)) = broad_type(h) else {
                 continue;
             };
-            if h.trivial.is_some()
-                || propagates(h)
-                || hands_off(file, i, h)
-                || handler_records_traceback(file, i)
-            {
+            if h.trivial.is_some() {
+                continue;
+            }
+            if propagates(h) {
+                // Not swallowed; but say so with `from e` (Ruff's B904), as a note.
+                for r in raises_without_cause(h) {
+                    cx.report(
+                        &Self::META,
+                        r.span.clone(),
+                        "`raise` of a new exception in `except` without `from`: the cause shows only as \"during handling of the above exception\"",
+                        "write `raise NewError(...) from e` (or `from None` to hide the cause on purpose)",
+                    )
+                    .severity(crate::rule::Severity::Note)
+                    .handler(h.span.start);
+                }
+                continue;
+            }
+            if hands_off(file, i, h) || handler_records_traceback(file, i) {
                 continue;
             }
             cx.report(

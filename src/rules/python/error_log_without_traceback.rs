@@ -1,6 +1,6 @@
 //! LOG003 error-log-without-traceback.
 
-use super::{broad_type, handler_records_traceback, log_method, propagates};
+use super::{broad_type, handler_records_traceback, hands_off, log_method, propagates};
 use crate::declare_rule;
 use crate::lang::python::PythonFile;
 use crate::rule::{Context, Rule};
@@ -70,6 +70,7 @@ impl Rule for ErrorLogWithoutTraceback {
                 || call.keyword("exc_info").is_some()
                 || call.star_kwargs
                 || propagates(handler)
+                || hands_off(file, h, handler)
                 || handler_records_traceback(file, h)
                 || (handler.type_.is_some() && broad_type(handler).is_none())
             {

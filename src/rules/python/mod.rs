@@ -201,14 +201,27 @@ const HANDOFF_WORDS: [&str; 12] = [
 
 /// Whether the handler hands what it caught to code that deals with it: a call that
 /// takes the exception (`handle_exception(e)`, `self.report_error(exc)`,
-/// `self.fail(e)`), or saves `sys.exc_info()` to raise or log later.
+/// `self.fail(e)`), a function of this file that never returns (`-> NoReturn`, or
+/// raising on every path), a context manager that re-raises
+/// (`with reraise_after_cleanup():`), or saving `sys.exc_info()` to raise or log later.
+/// Log calls are not hand-offs: whether they record the traceback is
+/// [`records_traceback`]'s question.
 pub fn hands_off(file: &PythonFile, index: usize, h: &Handler) -> bool {
     let bound = h.name.as_deref();
     file.calls
         .iter()
-        .filter(|c| c.ctx.handler == Some(index))
+        .filter(|c| c.ctx.handler == Some(index) && log_method(c).is_none())
         .any(|c| {
             if c.qualified.as_deref() == Some("sys.exc_info") {
+                return true;
+            }
+            let callee = c.func.last_name().unwrap_or_default();
+            if callee.to_ascii_lowercase().contains("reraise")
+                || file
+                    .defs
+                    .iter()
+                    .any(|d| d.never_returns && d.name == callee)
+            {
                 return true;
             }
             let Some(name) = bound else { return false };
@@ -217,9 +230,21 @@ pub fn hands_off(file: &PythonFile, index: usize, h: &Handler) -> bool {
                 .iter()
                 .chain(c.keywords.iter().map(|k| &k.value))
                 .any(|v| matches!(&v.kind, ValueKind::Name(n) if n == name));
-            let callee = c.func.last_name().unwrap_or_default().to_ascii_lowercase();
+            let callee = callee.to_ascii_lowercase();
             takes_it && HANDOFF_WORDS.iter().any(|w| callee.contains(w))
         })
+}
+
+/// The `raise Other(...)` statements of a handler that name no cause: the caught
+/// exception is chained implicitly, but `from e` says it was meant (Ruff's B904).
+pub fn raises_without_cause(h: &Handler) -> impl Iterator<Item = &crate::lang::python::Raise> {
+    let bound = h.name.as_deref();
+    h.raises.iter().filter(move |r| {
+        r.cause.is_none()
+            && r.exc.as_ref().is_some_and(
+                |e| !matches!(&e.kind, ValueKind::Name(n) if Some(n.as_str()) == bound),
+            )
+    })
 }
 
 /// Whether `h`'s body (outside nested functions and inner handlers) records the
