@@ -335,6 +335,13 @@ pub trait Rule: RuleInfo + Send + Sync {
 
     /// Called once per run, after every file was checked, over the repository index.
     fn check_repo(&self, _repo: &RepoIndex, _cx: &mut RepoContext<'_>) {}
+
+    /// Whether [`Rule::check_repo`] concludes from what is absent (no CI, no README), and
+    /// so runs only when the scan covers the whole project. A rule that judges each
+    /// file's facts on their own says `false` and runs on partial scans too.
+    fn needs_whole_project(&self) -> bool {
+        true
+    }
 }
 
 /// Values of one rule's options, validated against its [`OptionMeta`] when the

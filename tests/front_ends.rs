@@ -201,3 +201,25 @@ fn findings_in_scripts_are_notes_unless_they_guard_security() {
         Some(Severity::Error)
     );
 }
+
+#[test]
+fn base_images_are_judged_on_partial_scans_too() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join(".git")).expect("git dir");
+    write(root, "Dockerfile", "FROM python:latest\nCMD [\"app\"]\n");
+    // A pre-commit hook passes the changed file only: DEP005 still judges it (the
+    // repository rules that conclude from absence do not run).
+    let report = run(&RunOptions {
+        paths: vec![root.join("Dockerfile")],
+        ..RunOptions::default()
+    })
+    .expect("run succeeds");
+    assert_eq!(found(&report, "Dockerfile", "DEP005"), [1]);
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| f.rule != "CI001" && f.rule != "DOC001")
+    );
+}

@@ -225,11 +225,12 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
     // they run only when the scan covers the whole project: not on a subdirectory, nor
     // on the files a pre-commit hook passes.
     let whole_project = paths.contains(&root);
-    let (mut repo_findings, repo_errors) = if whole_project {
-        repo::check(&repo, &rules, &settings)
-    } else {
-        (BTreeMap::new(), Vec::new())
-    };
+    let repo_rules: Vec<&dyn Rule> = rules
+        .iter()
+        .copied()
+        .filter(|r| whole_project || !r.needs_whole_project())
+        .collect();
+    let (mut repo_findings, repo_errors) = repo::check(&repo, &repo_rules, &settings);
 
     // Phase 3: suppressions, per file.
     let mut report = Report {

@@ -108,6 +108,10 @@ pub struct FileFacts {
     pub python: Option<python::facts::PythonFacts>,
     /// A dependency manifest, as parsed.
     pub manifest: Option<std::sync::Arc<manifest::Manifest>>,
+    /// A Dockerfile's base images.
+    pub docker: Option<dockerfile::DockerFacts>,
+    /// A Compose file's services.
+    pub compose: Option<compose::ComposeFacts>,
 }
 
 /// What a front end yields for one file besides the model it hands the rules.

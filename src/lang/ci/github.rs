@@ -227,6 +227,25 @@ pub(super) fn facts(source: &SourceFile, file: &CiFile, facts: &mut CiFacts) {
         }
         if let Some(u) = step.uses().and_then(Node::as_str) {
             facts.uses.push(u.to_string());
+            let action = u.split('@').next().unwrap_or(u).to_ascii_lowercase();
+            if matches!(
+                action.as_str(),
+                "docker/build-push-action"
+                    | "depot/build-push-action"
+                    | "redhat-actions/buildah-build"
+            ) && let Some(tags) = step
+                .node
+                .get("with")
+                .and_then(|w| w.get("tags").or_else(|| w.get("image")))
+                .and_then(Node::as_str)
+            {
+                facts.built_images.extend(
+                    tags.split([',', '\n', ' '])
+                        .map(str::trim)
+                        .filter(|t| !t.is_empty() && !t.contains("${{"))
+                        .map(crate::lang::dockerfile::image_name),
+                );
+            }
         }
         for (node, script) in with_scripts(&step) {
             facts.scripts.push(CiScript {

@@ -75,6 +75,9 @@ pub struct CiFacts {
     /// Task-runner definitions, for `Makefile`, `justfile`, `tox.ini`, `noxfile.py` and
     /// `package.json`.
     pub tasks: Option<tasks::Tasks>,
+    /// Image names a build action tags (`docker/build-push-action`'s `tags:`), without
+    /// their tags; names built with `docker build -t` are read from [`CiFacts::scripts`].
+    pub built_images: Vec<String>,
 }
 
 impl CiFacts {

@@ -22,6 +22,30 @@ impl ComposeFile {
     }
 }
 
+/// What a Compose file tells the repository rules.
+#[derive(Debug, Clone, Default)]
+pub struct ComposeFacts {
+    /// Images its services build here (`build:` and `image:` together), without tags.
+    pub built_images: Vec<String>,
+}
+
+impl ComposeFacts {
+    fn of(file: &ComposeFile) -> ComposeFacts {
+        let mut facts = ComposeFacts::default();
+        for entry in file.services().map(Node::entries).unwrap_or_default() {
+            let service = &entry.value;
+            if service.get("build").is_some()
+                && let Some(image) = service.get("image").and_then(Node::as_str)
+            {
+                facts
+                    .built_images
+                    .push(crate::lang::dockerfile::image_name(image));
+            }
+        }
+        facts
+    }
+}
+
 /// Whether a file name is a Compose file's.
 pub fn is_compose_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
@@ -52,6 +76,7 @@ impl FrontEnd for ComposeFrontEnd {
                 let file = ComposeFile { yaml };
                 sink.compose(&file);
                 sink.yaml(&file.yaml);
+                out.facts.compose = Some(ComposeFacts::of(&file));
             }
             Err(e) => out.error(
                 e.offset..e.offset,

@@ -1153,6 +1153,58 @@ pub fn is_dockerfile_name(name: &str) -> bool {
         || lower.ends_with(".containerfile")
 }
 
+/// An image reference without its tag or digest, and without Docker Hub's implicit
+/// prefixes: `docker.io/library/python:3.12` → `python`, `ghcr.io/o/app:1` → `ghcr.io/o/app`.
+pub fn image_name(reference: &str) -> String {
+    let r = reference.trim().to_ascii_lowercase();
+    let r = r.split('@').next().unwrap_or("");
+    let r = match r.rsplit_once(':') {
+        Some((name, tag)) if !tag.contains('/') => name,
+        _ => r,
+    };
+    let r = r.strip_prefix("docker.io/").unwrap_or(r);
+    r.strip_prefix("library/").unwrap_or(r).to_string()
+}
+
+/// A base image a `FROM` names (not a stage of the same file, not `scratch`), with ARG
+/// defaults resolved.
+#[derive(Debug, Clone)]
+pub struct BaseImage {
+    /// As written.
+    pub written: String,
+    /// With `ARG` defaults substituted; `None` when a variable has no default.
+    pub resolved: Option<String>,
+    pub span: Span,
+}
+
+/// What a Dockerfile tells the repository rules.
+#[derive(Debug, Clone, Default)]
+pub struct DockerFacts {
+    pub base_images: Vec<BaseImage>,
+}
+
+impl DockerFacts {
+    fn of(df: &Dockerfile) -> DockerFacts {
+        let mut facts = DockerFacts::default();
+        for (index, inst) in df.instructions.iter().enumerate() {
+            let Args::From { image, .. } = &inst.args else {
+                continue;
+            };
+            let resolved = stages::resolve_image(df, &image.value);
+            let name = resolved.as_deref().unwrap_or(&image.value);
+            if name.eq_ignore_ascii_case("scratch") || df.is_stage_alias(name, index) {
+                continue;
+            }
+            facts.base_images.push(BaseImage {
+                written: image.value.clone(),
+                resolved,
+                span: image.span.clone(),
+            });
+        }
+        facts
+    }
+}
+
 /// The Dockerfile front end.
 pub struct DockerfileFrontEnd;
 
@@ -1183,6 +1235,7 @@ impl FrontEnd for DockerfileFrontEnd {
         }
         sink.dockerfile(&df);
         out.comments = comments(source, &df);
+        out.facts.docker = Some(DockerFacts::of(&df));
     }
 }
 

@@ -1,9 +1,13 @@
 //! DEP005 unpinned-base-image.
 
+use std::collections::BTreeSet;
+
 use crate::declare_rule;
-use crate::lang::dockerfile::{Args, Dockerfile};
-use crate::rule::{Context, Rule};
-use crate::rules::docker::resolve_image;
+use crate::lang::FileKind;
+use crate::lang::dockerfile::image_name;
+use crate::lang::shell;
+use crate::repo::RepoIndex;
+use crate::rule::{RepoContext, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -32,54 +36,119 @@ declare_rule! {
     /// Stage aliases (`FROM builder`) and `scratch` are fine, as are images whose tag
     /// comes from an `ARG` without a default (the build passes it) and digests.
     /// Dockerfiles of development environments (`.devcontainer/`, `.codesandbox/`,
-    /// `.gitpod*`) are not checked. A moving tag such as `3.12` is accepted: it is a version line.
+    /// `.gitpod*`) are not checked. A moving tag such as `3.12` is accepted: it is a version
+    /// line. An image this repository builds itself (`docker build -t name` in CI or a
+    /// task file, a build action's `tags:`, a Compose service with `build:` and `image:`)
+    /// may follow `latest`: it is built from the same commit's Dockerfile.
     pub UnpinnedBaseImage,
     code = "DEP005", name = "unpinned-base-image", category = Dependencies, severity = Warning,
     skips = crate::roles::Role::NOT_PRODUCTION,
 }
 
 impl Rule for UnpinnedBaseImage {
-    fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
-        for (index, inst) in df.instructions.iter().enumerate() {
-            let Args::From { image, .. } = &inst.args else {
+    /// Compose files tell which images the repository builds itself.
+    fn reads(&self, kind: FileKind) -> bool {
+        kind == FileKind::Compose
+    }
+
+    /// It judges each Dockerfile on its own: a partial scan (a pre-commit hook's files)
+    /// is checked too, against the images the scanned files build.
+    fn needs_whole_project(&self) -> bool {
+        false
+    }
+
+    fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
+        let built = images_built_here(repo);
+        for (src, facts) in repo.parsed() {
+            let Some(docker) = &facts.docker else {
                 continue;
             };
-            let Some(resolved) = resolve_image(df, &image.value) else {
-                continue;
-            };
-            if resolved.eq_ignore_ascii_case("scratch")
-                || df.is_stage_alias(&resolved, index)
-                || resolved.contains('@')
-                || resolved.contains('$')
-                || resolved.is_empty()
-            {
-                continue;
-            }
-            let last = resolved.rsplit('/').next().unwrap_or(&resolved);
-            let shown = if resolved == image.value {
-                format!("`{resolved}`")
-            } else {
-                format!("`{}` (`{resolved}`)", image.value)
-            };
-            match last.split_once(':') {
-                None => {
-                    cx.report(
-                        &Self::META,
-                        image.span.clone(),
-                        format!("base image {shown} has no tag, so it means `latest`"),
-                        "name a version tag such as `python:3.12-slim`, or pin a digest with `@sha256:…`",
-                    );
+            for base in &docker.base_images {
+                let Some(resolved) = base.resolved.as_deref() else {
+                    continue;
+                };
+                if resolved.contains('@')
+                    || resolved.contains('$')
+                    || resolved.is_empty()
+                    || built.contains(&image_name(resolved))
+                {
+                    continue;
                 }
-                Some((_, tag)) if tag.eq_ignore_ascii_case("latest") => {
-                    cx.report(
-                        &Self::META,
-                        image.span.clone(),
-                        format!("base image {shown} follows the `latest` tag"),
-                        "name a version tag such as `python:3.12-slim`, or pin a digest with `@sha256:…`",
-                    );
-                }
-                Some(_) => {}
+                let last = resolved.rsplit('/').next().unwrap_or(resolved);
+                let shown = if resolved == base.written {
+                    format!("`{resolved}`")
+                } else {
+                    format!("`{}` (`{resolved}`)", base.written)
+                };
+                let message = match last.split_once(':') {
+                    None => format!("base image {shown} has no tag, so it means `latest`"),
+                    Some((_, tag)) if tag.eq_ignore_ascii_case("latest") => {
+                        format!("base image {shown} follows the `latest` tag")
+                    }
+                    Some(_) => continue,
+                };
+                cx.report(
+                    &Self::META,
+                    &src.rel_path,
+                    base.span.clone(),
+                    message,
+                    "name a version tag such as `python:3.12-slim`, or pin a digest with `@sha256:…`",
+                );
             }
         }
     }
+}
+
+/// The images this repository builds: tagged by `docker build -t` (or `buildx build`,
+/// `podman build`) in CI scripts and task files, by a build action's `tags:`, or by a
+/// Compose service with both `build:` and `image:`. Names without tags.
+fn images_built_here(repo: &RepoIndex) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for (_, facts) in repo.parsed() {
+        if let Some(c) = &facts.compose {
+            out.extend(c.built_images.iter().cloned());
+        }
+        let Some(ci) = &facts.ci else { continue };
+        out.extend(ci.built_images.iter().cloned());
+        let task_lines = ci.tasks.iter().flat_map(|t| t.tasks.values().flatten());
+        for script in ci
+            .scripts
+            .iter()
+            .map(|s| s.script.as_str())
+            .chain(task_lines.map(String::as_str))
+        {
+            for cmd in shell::split(script) {
+                out.extend(build_tags(&cmd));
+            }
+        }
+    }
+    out
+}
+
+/// `docker build -t app/web:1 .` → `app/web`.
+fn build_tags(cmd: &shell::SimpleCommand) -> Vec<String> {
+    let words: Vec<&str> = cmd.program().iter().map(|w| w.value.as_str()).collect();
+    let Some(program) = words.first().map(|p| p.rsplit('/').next().unwrap_or(p)) else {
+        return Vec::new();
+    };
+    let builds = match program {
+        "docker" | "podman" => words.iter().take(4).any(|w| *w == "build"),
+        "buildah" => words.get(1).is_some_and(|w| *w == "bud" || *w == "build"),
+        _ => false,
+    };
+    if !builds {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut it = words.iter().skip(1);
+    while let Some(w) = it.next() {
+        let tag = match *w {
+            "-t" | "--tag" => it.next().copied(),
+            _ => w.strip_prefix("--tag=").or_else(|| w.strip_prefix("-t=")),
+        };
+        if let Some(tag) = tag.filter(|t| !t.contains('$')) {
+            out.push(image_name(tag));
+        }
+    }
+    out
 }
