@@ -242,8 +242,8 @@ pub(super) fn facts(source: &SourceFile, file: &CiFile, facts: &mut CiFacts) {
                 facts.built_images.extend(
                     tags.split([',', '\n', ' '])
                         .map(str::trim)
-                        .filter(|t| !t.is_empty() && !t.contains("${{"))
-                        .map(crate::lang::dockerfile::image_name),
+                        .filter(|t| !t.is_empty())
+                        .filter_map(built_image_name),
                 );
             }
         }
@@ -254,5 +254,20 @@ pub(super) fn facts(source: &SourceFile, file: &CiFile, facts: &mut CiFacts) {
                 span: node.span.clone(),
             });
         }
+    }
+}
+
+/// The image name a build action's tag names: `app/web:1` → `app/web`; with the
+/// registry in an expression (`${{ vars.REPO }}/base:latest`), the pattern `*/base` for
+/// any image whose name ends so.
+fn built_image_name(tag: &str) -> Option<String> {
+    match tag.rfind("}}") {
+        Some(end) => {
+            let rest = &tag[end + 2..];
+            let name = crate::lang::dockerfile::image_name(rest);
+            (name.starts_with('/') && name.len() > 1 && !name.contains("${{"))
+                .then(|| format!("*{name}"))
+        }
+        None => Some(crate::lang::dockerfile::image_name(tag)),
     }
 }

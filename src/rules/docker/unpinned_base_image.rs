@@ -70,7 +70,7 @@ impl Rule for UnpinnedBaseImage {
                 if resolved.contains('@')
                     || resolved.contains('$')
                     || resolved.is_empty()
-                    || built.contains(&image_name(resolved))
+                    || is_built_here(&built, &image_name(resolved))
                 {
                     continue;
                 }
@@ -97,6 +97,15 @@ impl Rule for UnpinnedBaseImage {
             }
         }
     }
+}
+
+/// Whether `name` is among the built images, or ends as a `*/suffix` pattern says.
+fn is_built_here(built: &BTreeSet<String>, name: &str) -> bool {
+    built.contains(name)
+        || built
+            .iter()
+            .filter_map(|b| b.strip_prefix('*'))
+            .any(|suffix| name.ends_with(suffix))
 }
 
 /// The images this repository builds: tagged by `docker build -t` (or `buildx build`,
