@@ -2,9 +2,12 @@
 //! again (`--baseline`, `--write-baseline`), and `--since REF`, which keeps only the
 //! findings on lines changed since a git revision.
 //!
-//! A baseline entry is keyed on rule + path + the flagged line's text with whitespace
-//! collapsed, with a count, so it survives edits elsewhere in the file (line numbers
-//! are not part of the key) and is used up one finding at a time.
+//! A baseline entry is keyed on rule + path + a hash of the flagged line's text with
+//! whitespace collapsed, with a count, so it survives edits elsewhere in the file (line
+//! numbers are not part of the key) and is used up one finding at a time. The file
+//! holds no source text: a flagged line may hold a secret (CFG002, DKR005), and the
+//! baseline is meant to be committed. Version 1 files, which held the text, are still
+//! read, and the next write converts them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -27,15 +30,30 @@ struct BaselineFile {
 struct BaselineEntry {
     rule: String,
     path: String,
-    text: String,
+    /// Version 1: the flagged line's text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+    /// Version 2: SHA-256 of the flagged line with whitespace collapsed (hex).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    line_hash: Option<String>,
     count: usize,
 }
 
 type Key = (String, String, String);
 
-fn key(f: &Finding) -> Key {
-    (f.rule.clone(), f.path.clone(), normalise_line(&f.line_text))
+/// SHA-256 (hex) of a line with whitespace collapsed.
+fn line_hash(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(normalise_line(text).as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+fn key(f: &Finding) -> Key {
+    (f.rule.clone(), f.path.clone(), line_hash(&f.line_text))
+}
+
+/// The current format.
+const VERSION: u32 = 2;
 
 /// Known findings, by key, with how many of each are known.
 #[derive(Debug, Default)]
@@ -55,9 +73,9 @@ impl Baseline {
                 e.column()
             ))
         })?;
-        if file.version != 1 {
+        if file.version != 1 && file.version != VERSION {
             return Err(UsageError(format!(
-                "{}: baseline version {} is not supported (expected 1)",
+                "{}: baseline version {} is not supported (expected 1 or {VERSION})",
                 path.display(),
                 file.version
             ))
@@ -65,9 +83,20 @@ impl Baseline {
         }
         let mut entries = BTreeMap::new();
         for e in file.findings {
-            *entries
-                .entry((e.rule, e.path, normalise_line(&e.text)))
-                .or_insert(0) += e.count;
+            let hash = match (e.line_hash, e.text) {
+                (Some(h), _) => h,
+                (None, Some(text)) => line_hash(&text),
+                (None, None) => {
+                    return Err(UsageError(format!(
+                        "{}: a baseline entry for {} in {} has neither `line_hash` nor `text`",
+                        path.display(),
+                        e.rule,
+                        e.path
+                    ))
+                    .into());
+                }
+            };
+            *entries.entry((e.rule, e.path, hash)).or_insert(0) += e.count;
         }
         Ok(Baseline { entries })
     }
@@ -78,6 +107,16 @@ impl Baseline {
             *entries.entry(key(f)).or_insert(0) += 1;
         }
         Baseline { entries }
+    }
+
+    /// Adds the entries of `other` for which `keep(rule, path)` holds (entries of rules or
+    /// paths a partial run did not look at).
+    pub fn keep_from(&mut self, other: Baseline, keep: impl Fn(&str, &str) -> bool) {
+        for ((rule, path, hash), n) in other.entries {
+            if keep(&rule, &path) {
+                *self.entries.entry((rule, path, hash)).or_insert(0) += n;
+            }
+        }
     }
 
     /// Removes the findings the baseline knows; returns how many.
@@ -96,14 +135,15 @@ impl Baseline {
     /// Writes the baseline, sorted, so that it diffs well in review.
     pub fn write(&self, path: &Path) -> miette::Result<()> {
         let file = BaselineFile {
-            version: 1,
+            version: VERSION,
             findings: self
                 .entries
                 .iter()
-                .map(|((rule, path, text), count)| BaselineEntry {
+                .map(|((rule, path, hash), count)| BaselineEntry {
                     rule: rule.clone(),
                     path: path.clone(),
-                    text: text.clone(),
+                    text: None,
+                    line_hash: Some(hash.clone()),
                     count: *count,
                 })
                 .collect(),

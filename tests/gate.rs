@@ -68,8 +68,14 @@ fn baseline_round_trip() {
     let written: Value =
         serde_json::from_str(&std::fs::read_to_string(p.join("baseline.json")).expect("read"))
             .expect("baseline is JSON");
-    assert_eq!(written["version"], 1);
+    assert_eq!(written["version"], 2);
     assert_eq!(written["findings"].as_array().map(Vec::len), Some(2));
+    // No source text: a flagged line may hold a secret.
+    assert!(written["findings"][0].get("text").is_none());
+    assert_eq!(
+        written["findings"][0]["line_hash"].as_str().map(str::len),
+        Some(64)
+    );
 
     // Unchanged code gives nothing.
     let (code, v) = json(p, &["--baseline", "baseline.json"]);
@@ -102,10 +108,68 @@ fn baseline_round_trip() {
             .expect("JSON");
     let entries = rewritten["findings"].as_array().expect("entries");
     assert_eq!(entries.len(), 1);
-    assert_eq!(entries[0]["text"], "RUN sudo apk add curl");
+    assert_eq!(entries[0]["rule"], "DKR006");
     write(p, "Dockerfile", LEGACY);
     let (_, v) = json(p, &["--baseline", "baseline.json"]);
     assert_eq!(rules(&v), vec![("DKR006".to_string(), 3)]);
+}
+
+#[test]
+fn a_baseline_never_holds_a_secret_and_old_baselines_still_work() {
+    let dir = repo();
+    let p = dir.path();
+    write(
+        p,
+        "Dockerfile",
+        "FROM alpine:3.20\nENV API_TOKEN=tok_7Hq2LmZ9xYp4Rs8V\nUSER app\nCMD [\"/app\"]\n",
+    );
+    let (code, _) = json(p, &["--write-baseline", "baseline.json"]);
+    assert_eq!(code, 0);
+    let text = std::fs::read_to_string(p.join("baseline.json")).expect("read");
+    assert!(!text.contains("tok_7Hq2LmZ9xYp4Rs8V"), "{text}");
+    // A version-1 baseline (with the line's text) is still read.
+    write(
+        p,
+        "baseline-v1.json",
+        "{\"version\": 1, \"findings\": [{\"rule\": \"DKR005\", \"path\": \"Dockerfile\", \"text\": \"ENV  API_TOKEN=tok_7Hq2LmZ9xYp4Rs8V\", \"count\": 1}]}\n",
+    );
+    let (code, v) = json(p, &["--baseline", "baseline-v1.json"]);
+    assert_eq!((code, rules(&v)), (0, vec![]));
+}
+
+#[test]
+fn writing_a_baseline_for_some_rules_or_paths_keeps_the_rest() {
+    let dir = repo();
+    let p = dir.path();
+    write(p, "Dockerfile", LEGACY);
+    write(
+        p,
+        "svc/Dockerfile",
+        "FROM alpine:3.20\nADD app.py /app.py\nUSER app\n",
+    );
+    let (code, _) = json(p, &["--write-baseline", "baseline.json"]);
+    assert_eq!(code, 0);
+    let count = |p: &std::path::Path| {
+        let v: Value =
+            serde_json::from_str(&std::fs::read_to_string(p.join("baseline.json")).expect("read"))
+                .expect("JSON");
+        v["findings"].as_array().map(Vec::len).unwrap_or(0)
+    };
+    let all = count(p);
+    assert!(all >= 3, "{all}");
+    // Only the sudo rule: the other rules' entries stay.
+    let (code, _) = json(
+        p,
+        &["--select", "DKR006", "--write-baseline", "baseline.json"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(count(p), all);
+    // Only a subdirectory: the root Dockerfile's entries stay.
+    let (code, _) = json(p, &["svc", "--write-baseline", "baseline.json"]);
+    assert_eq!(code, 0);
+    assert_eq!(count(p), all);
+    let (code, v) = json(p, &["--baseline", "baseline.json"]);
+    assert_eq!((code, rules(&v)), (0, vec![]));
 }
 
 #[test]

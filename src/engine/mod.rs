@@ -276,7 +276,27 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
     }
     let baseline = match (&opts.write_baseline, &opts.baseline) {
         (Some(path), _) => {
-            let b = crate::adopt::Baseline::from_findings(&report.findings);
+            let mut b = crate::adopt::Baseline::from_findings(&report.findings);
+            // A run over some rules or some paths rewrites only what it looked at: the
+            // existing baseline's other entries are kept.
+            if path.exists() {
+                let old = crate::adopt::Baseline::load(path)?;
+                let scanned: Vec<String> = paths
+                    .iter()
+                    .map(|p| discover::rel_path(&report.root, p))
+                    .collect();
+                let looked_at = |rule: &str, file: &str| {
+                    settings.enabled.contains(rule)
+                        && scanned.iter().any(|s| {
+                            s.is_empty()
+                                || file == s
+                                || file
+                                    .strip_prefix(s.as_str())
+                                    .is_some_and(|r| r.starts_with('/'))
+                        })
+                };
+                b.keep_from(old, |rule, file| !looked_at(rule, file));
+            }
             b.write(path)?;
             Some(b)
         }
