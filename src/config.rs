@@ -330,6 +330,25 @@ fn build(
             enabled.remove(c);
         }
     }
+    // A file that could not be parsed or read is reported whatever the selection, unless
+    // its rule is ignored by code or name (a prefix or category does not count): a gate
+    // must not pass on code it never read.
+    let named = |x: &str, code: &str| {
+        registry
+            .find(code)
+            .is_some_and(|m| x.eq_ignore_ascii_case(m.code) || x == m.name)
+    };
+    for code in ["RDY001", "RDY003"] {
+        let ignored = raw
+            .ignore
+            .iter()
+            .flatten()
+            .any(|x| named(x.get_ref(), code))
+            || cli.ignore.iter().any(|x| named(x, code));
+        if !ignored {
+            enabled.insert(code);
+        }
+    }
 
     let fail_on = match (&cli.fail_on, &raw.fail_on) {
         (Some(v), _) => FailOn::parse(v).ok_or_else(|| {

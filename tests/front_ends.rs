@@ -223,3 +223,35 @@ fn base_images_are_judged_on_partial_scans_too() {
             .all(|f| f.rule != "CI001" && f.rule != "DOC001")
     );
 }
+
+#[test]
+fn parse_errors_are_reported_whatever_the_selection() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(root, "broken.py", "def f(:\n    pass\n");
+    write(root, "Dockerfile", "FROM alpine:3.20\nRUNN echo typo\n");
+    let select = |select: &[&str], ignore: &[&str]| {
+        let report = run(&RunOptions {
+            paths: vec![root.to_path_buf()],
+            root: Some(root.to_path_buf()),
+            overrides: readylint::config::CliOverrides {
+                select: Some(select.iter().map(|s| s.to_string()).collect()),
+                ignore: ignore.iter().map(|s| s.to_string()).collect(),
+                ..readylint::config::CliOverrides::default()
+            },
+            ..RunOptions::default()
+        })
+        .expect("run succeeds");
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule == "RDY001")
+            .map(|f| f.path.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(select(&["LOG"], &[]), ["Dockerfile", "broken.py"]);
+    // A category or prefix does not turn them off; the code (or name) does.
+    assert_eq!(select(&["LOG"], &["readylint"]).len(), 2);
+    assert!(select(&["LOG"], &["RDY001"]).is_empty());
+    assert!(select(&["LOG"], &["parse-error"]).is_empty());
+}

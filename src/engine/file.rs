@@ -120,13 +120,20 @@ fn skipped(rel_path: &str, reason: &str, settings: &Settings) -> FileOutcome {
     };
     if settings.is_enabled_for(SkippedFile::META.code, rel_path) {
         let empty = SourceFile::new(rel_path, rel_path, String::new());
+        // A file that cannot be read at all is a warning: the gate must not pass on it.
+        let unreadable = reason.starts_with("cannot be read");
         let raw = RawFinding {
             code: SkippedFile::META.code,
             span: 0..0,
             message: format!("file not checked: {reason}"),
-            help: "save it as UTF-8 text, or exclude it with `exclude`".into(),
+            help: if unreadable {
+                "fix its permissions so that readylint can read it, or exclude it with `exclude`"
+            } else {
+                "save it as UTF-8 text, or exclude it with `exclude`"
+            }
+            .into(),
             statement_start: None,
-            severity: None,
+            severity: unreadable.then_some(crate::rule::Severity::Warning),
             handler: None,
         };
         o.findings

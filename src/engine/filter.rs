@@ -7,7 +7,7 @@ use crate::config::Settings;
 use crate::finding::Finding;
 use crate::roles::{Role, Roles};
 use crate::rule::{RawFinding, RuleMeta, Severity};
-use crate::rules::readylint::UnusedSuppression;
+use crate::rules::readylint::{SkippedFile, UnusedSuppression};
 use crate::source::SourceFile;
 use crate::suppress::{Directive, Scope};
 
@@ -105,6 +105,26 @@ fn severity(
     }
 }
 
+/// The RDY003 finding, at warning, for a path the walk could not read.
+pub(super) fn unreadable(path: &str, message: &str, settings: &Settings) -> Option<Finding> {
+    let shown = if path.is_empty() { "." } else { path };
+    if !settings.is_enabled_for(SkippedFile::META.code, shown) {
+        return None;
+    }
+    let empty = SourceFile::new(shown, shown, String::new());
+    let raw = RawFinding {
+        code: SkippedFile::META.code,
+        span: 0..0,
+        message: format!("path not checked: {message}"),
+        help: "fix its permissions so that readylint can read it, or exclude it with `exclude`"
+            .into(),
+        statement_start: None,
+        severity: Some(Severity::Warning),
+        handler: None,
+    };
+    Some(to_finding(&empty, &SkippedFile::META, raw, settings))
+}
+
 pub(super) fn to_finding(
     source: &SourceFile,
     meta: &RuleMeta,
@@ -132,5 +152,33 @@ pub(super) fn to_finding(
         line_text: source.line_text(start.line).trim().to_string(),
         statement_line,
         span: (raw.span.start, raw.span.end.max(raw.span.start)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{CliOverrides, load};
+
+    #[test]
+    fn an_unreadable_path_is_a_warning() {
+        let dir = std::env::temp_dir();
+        let settings = load(
+            &dir,
+            &CliOverrides {
+                no_config: true,
+                ..CliOverrides::default()
+            },
+        )
+        .expect("settings");
+        let f =
+            unreadable("secret/dir", "not walked: permission denied", &settings).expect("reported");
+        assert_eq!(f.rule, "RDY003");
+        assert_eq!(f.severity, Severity::Warning);
+        assert!(f.message.contains("permission denied"), "{}", f.message);
+        assert_eq!(
+            unreadable("", "x", &settings).map(|f| f.path),
+            Some(".".into())
+        );
     }
 }

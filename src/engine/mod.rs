@@ -65,6 +65,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     pub errors: Vec<FileError>,
     pub files_scanned: usize,
+    /// Paths that could not be read or walked (each is an RDY003 finding unless ignored).
+    pub not_checked: usize,
     /// Findings silenced by inline comments or the baseline.
     pub suppressed: usize,
     /// Of those, the findings the baseline knew.
@@ -237,6 +239,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         findings: Vec::new(),
         errors: Vec::new(),
         files_scanned: 0,
+        not_checked: walk.errors.len(),
         suppressed: 0,
         baselined: 0,
         unchanged: 0,
@@ -254,6 +257,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
             report.suppressed += filter::apply_suppressions(&src, &mut o, &settings);
         }
         report.files_scanned += usize::from(o.scanned);
+        report.not_checked += usize::from(!o.scanned && o.error.is_some());
         report.errors.extend(o.error);
         if let Some(src) = &o.source
             && !o.findings.is_empty()
@@ -268,6 +272,12 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
     report
         .findings
         .extend(repo_findings.into_values().flatten());
+    // Directories and files the walk could not read: a gate must not pass on them.
+    for (path, message) in &walk.errors {
+        report
+            .findings
+            .extend(filter::unreadable(path, message, &settings));
+    }
 
     // Adoption on legacy code: only changed lines, and not what the baseline knows.
     if let Some(rev) = &opts.since {

@@ -126,6 +126,14 @@ pub fn one_line_summary(report: &Report) -> String {
             let _ = write!(s, " ({} by the baseline)", report.baselined);
         }
     }
+    if report.not_checked > 0 {
+        let _ = write!(
+            s,
+            "; {} path{} not checked",
+            report.not_checked,
+            plural(report.not_checked)
+        );
+    }
     if report.unchanged > 0 {
         let _ = write!(s, "; {} on unchanged lines left out", report.unchanged);
     }
