@@ -157,14 +157,19 @@ pub fn discover(root: &Path) -> Option<PathBuf> {
         }
         // A pyproject.toml counts when it has a [tool.readylint] table, even a broken
         // one: `load` then reports what is wrong with it.
+        // A pyproject.toml that does not parse but has a `[tool.readylint]` header counts
+        // too: its configuration must not be dropped in silence.
         let py = dir.join("pyproject.toml");
         if py.is_file()
-            && std::fs::read_to_string(&py).is_ok_and(|t| {
-                toml::from_str::<toml::Table>(&t).is_ok_and(|doc| {
-                    doc.get("tool")
-                        .and_then(toml::Value::as_table)
-                        .is_some_and(|tool| tool.contains_key("readylint"))
-                })
+            && std::fs::read_to_string(&py).is_ok_and(|t| match toml::from_str::<toml::Table>(&t) {
+                Ok(doc) => doc
+                    .get("tool")
+                    .and_then(toml::Value::as_table)
+                    .is_some_and(|tool| tool.contains_key("readylint")),
+                Err(_) => t.lines().any(|l| {
+                    let l: String = l.chars().filter(|c| !c.is_whitespace()).collect();
+                    l.starts_with("[tool.readylint") || l.starts_with("[[tool.readylint")
+                }),
             })
         {
             return Some(py);
@@ -235,7 +240,7 @@ pub fn load(root: &Path, cli: &CliOverrides) -> miette::Result<Settings> {
     build(raw, &ctx, cli, path)
 }
 
-const KEYS_HELP: &str = "valid keys: select, ignore, extend-select, fail-on, exclude, rule-dirs, project-type, per-path-ignores, severity, rules";
+const KEYS_HELP: &str = "valid keys: select, ignore, extend-select, fail-on, exclude, rule-dirs, project-type, respect-foreign-suppressions, per-path-ignores, severity, rules";
 
 fn resolve_spanned(
     registry: &Registry,

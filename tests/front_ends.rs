@@ -255,3 +255,31 @@ fn parse_errors_are_reported_whatever_the_selection() {
     assert!(select(&["LOG"], &["RDY001"]).is_empty());
     assert!(select(&["LOG"], &["parse-error"]).is_empty());
 }
+
+#[test]
+fn a_broken_pyproject_with_readylint_configuration_is_an_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "pyproject.toml",
+        "[project]\nname = \"svc\nversion = 1\n\n[tool.readylint]\nignore = [\"DKR001\"]\n",
+    );
+    write(root, "Dockerfile", "FROM alpine:3.20\nCMD [\"/app\"]\n");
+    let err = run(&RunOptions {
+        paths: vec![root.to_path_buf()],
+        root: Some(root.to_path_buf()),
+        ..RunOptions::default()
+    })
+    .expect_err("the configuration is not dropped in silence");
+    let text = format!("{err:?}");
+    assert!(text.contains("pyproject.toml"), "{text}");
+    // Without readylint configuration, a broken pyproject.toml is only a parse error.
+    write(
+        root,
+        "pyproject.toml",
+        "[project]\nname = \"svc\nversion = 1\n",
+    );
+    let report = check(root);
+    assert_eq!(found(&report, "pyproject.toml", "RDY001").len(), 1);
+}
