@@ -283,3 +283,34 @@ fn a_broken_pyproject_with_readylint_configuration_is_an_error() {
     let report = check(root);
     assert_eq!(found(&report, "pyproject.toml", "RDY001").len(), 1);
 }
+
+#[test]
+fn a_makefile_whose_targets_all_depend_on_each_other_is_followed_in_linear_time() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let n = 60;
+    let mut make = String::from("t0:\n\tpytest -q\n");
+    for i in 1..n {
+        let deps: Vec<String> = (0..i).map(|j| format!("t{j}")).collect();
+        make.push_str(&format!("t{i}: {}\n\techo step {i}\n", deps.join(" ")));
+    }
+    write(root, "Makefile", &make);
+    write(
+        root,
+        ".github/workflows/ci.yml",
+        &format!(
+            "on: push\npermissions: {{}}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: make t{}\n",
+            n - 1
+        ),
+    );
+    let started = std::time::Instant::now();
+    let report = check(root);
+    // Exponential following took 10 s for 34 targets; a hang guard, not a benchmark.
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    // The last target reaches `pytest` through its prerequisites.
+    assert!(
+        report.findings.iter().all(|f| f.rule != "CI002"),
+        "{:?}",
+        report.findings
+    );
+}

@@ -67,6 +67,10 @@ impl Gates {
 #[derive(Debug, Default)]
 pub struct TaskFiles<'a> {
     pub by_dir: BTreeMap<(String, RunnerKey), &'a Tasks>,
+    /// What each task was found to do, once per (directory, runner, task): targets that
+    /// depend on each other are followed in time linear in the file, not exponential.
+    /// A task being followed counts as doing nothing until it is done (a cycle).
+    memo: std::cell::RefCell<BTreeMap<(String, RunnerKey, String), Gates>>,
 }
 
 /// [`Runner`] as a map key.
@@ -687,6 +691,35 @@ fn run_tasks(
     };
     let mut g = Gates::default();
     for name in &names {
+        let memo_key = (dir.to_string(), runner_key(runner), name.clone());
+        if let Some(t) = tasks {
+            if let Some(known) = t.memo.borrow().get(&memo_key) {
+                g = g.or(*known);
+                continue;
+            }
+            t.memo
+                .borrow_mut()
+                .insert(memo_key.clone(), Gates::default());
+        }
+        let task = task_gates(runner, dir, name, file, tasks, depth);
+        if let Some(t) = tasks {
+            t.memo.borrow_mut().insert(memo_key, task);
+        }
+        g = g.or(task);
+    }
+    g
+}
+
+/// What one task does: its command lines followed, else its name.
+fn task_gates(
+    runner: Runner,
+    dir: &str,
+    name: &String,
+    file: Option<&Tasks>,
+    tasks: Option<&TaskFiles<'_>>,
+    depth: usize,
+) -> Gates {
+    {
         let lines = file.and_then(|f| {
             f.tasks.get(name).or_else(|| {
                 // tox: `py312` and factor envs run the base `[testenv]` commands.
@@ -718,7 +751,7 @@ fn run_tasks(
         };
         // A task we could not follow (or that names its tools through variables) is
         // judged by its name.
-        g = g.or(if placeholder {
+        if placeholder {
             found
         } else if found.any() {
             // `npm test` running `xo && c8 ava`: the name says tests even where a
@@ -730,9 +763,8 @@ fn run_tasks(
             }
         } else {
             by_name(name, false)
-        });
+        }
     }
-    g
 }
 
 /// What a task or script does, judged by its name (`test`, `lint`, `ci`, `check`): the
