@@ -57,6 +57,7 @@ pub fn builtin() -> &'static [&'static dyn Rule] {
             &EngineRule(readylint::ParseError::META),
             &EngineRule(readylint::UnusedSuppression::META),
             &EngineRule(readylint::SkippedFile::META),
+            &EngineRule(readylint::MalformedSuppression::META),
         ]
     })
 }

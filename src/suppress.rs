@@ -33,12 +33,18 @@ pub struct Directive {
     /// Another tool's suppression (`# noqa: BLE001`) honoured for the rules it maps
     /// to; never reported as unused, since it is there for that tool.
     pub foreign: bool,
+    /// A comment that looks like a directive but cannot be parsed, and why (RDY004);
+    /// it silences nothing.
+    pub malformed: Option<String>,
 }
 
 impl Directive {
     /// Whether this directive silences `code` (`name`) at `line`/`statement_line`, marking
     /// the matching entry as used.
     pub fn silences(&mut self, code: &str, name: &str, line: usize, statement_line: usize) -> bool {
+        if self.malformed.is_some() {
+            return false;
+        }
         let in_scope = match self.scope {
             Scope::File => true,
             Scope::Line(l) => l == line || l == statement_line,
@@ -82,44 +88,78 @@ pub fn directives(source: &SourceFile, comments: &[Comment], foreign: bool) -> V
                 rules: rules.into_iter().map(str::to_string).collect(),
                 span: c.span.clone(),
                 foreign: true,
+                malformed: None,
             });
         }
-        let Some(at) = text.find("readylint:") else {
+        // `readylint:` in any case; `#`, `//`, `/*` or `!` markers and spaces before it.
+        let lower = text.to_ascii_lowercase();
+        let Some(at) = lower.find("readylint:") else {
             continue;
         };
-        // Only `#`/`//` comment markers and spaces may stand before the directive.
         if !text[..at]
             .trim()
-            .trim_start_matches(['#', '/', '!'])
+            .trim_start_matches(['#', '/', '!', '*'])
             .trim()
             .is_empty()
         {
             continue;
         }
-        let rest = text[at + "readylint:".len()..].trim_start();
-        let (is_file, after) = if let Some(r) = rest.strip_prefix("ignore-file") {
-            (true, r)
-        } else if let Some(r) = rest.strip_prefix("ignore") {
-            (false, r)
+        let rest_at = at + "readylint:".len();
+        let rest = text[rest_at..].trim_start();
+        // A block comment's closing `*/` is not part of the directive.
+        let rest = rest
+            .trim_end()
+            .strip_suffix("*/")
+            .unwrap_or(rest)
+            .trim_end();
+        let malformed = |why: &str| Directive {
+            scope: Scope::Line(source.line_of(c.span.start)),
+            rules: Vec::new(),
+            span: c.span.start + at..c.span.end,
+            used: vec![true],
+            foreign: false,
+            malformed: Some(why.to_string()),
+        };
+        let lower_rest = rest.to_ascii_lowercase();
+        let (is_file, after) = if lower_rest.starts_with("ignore-file") {
+            (true, &rest["ignore-file".len()..])
+        } else if lower_rest.starts_with("ignore") {
+            (false, &rest["ignore".len()..])
         } else {
+            // Prose that happens to start with `readylint:` is not a directive; a word
+            // close to `ignore` (`ignroe`, `ingore-file`) is a misspelt one.
+            let word: String = lower_rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphabetic() || *c == '-' || *c == '_')
+                .collect();
+            if edit_distance(&word, "ignore") <= 2 || edit_distance(&word, "ignore-file") <= 2 {
+                out.push(malformed(
+                    "expected `ignore[CODE, ...]` or `ignore-file[CODE, ...]` after `readylint:`",
+                ));
+            }
             continue;
         };
         let rules: Vec<String> = match after.strip_prefix('[') {
             Some(list) => {
-                let Some(end) = list.find(']') else { continue };
+                let Some(end) = list.find(']') else {
+                    out.push(malformed("the list of rules is not closed with `]`"));
+                    continue;
+                };
                 list[..end]
                     .split(',')
                     .map(|s| s.trim().to_string())
                     .filter(|s| !s.is_empty())
                     .collect()
             }
-            None if after.is_empty()
-                || after.starts_with(char::is_whitespace)
-                || after.starts_with("--") =>
-            {
-                Vec::new()
+            // `ignore`, `ignore -- reason`: every rule. `ignore DKR001` would silence
+            // every rule while meaning one: malformed.
+            None if after.trim().is_empty() || after.trim_start().starts_with("--") => Vec::new(),
+            None => {
+                out.push(malformed(
+                    "expected `[CODE, ...]`, ` -- reason` or nothing after `ignore` (rules go in brackets)",
+                ));
+                continue;
             }
-            None => continue,
         };
         let line = source.line_of(c.span.start);
         let scope = if is_file {
@@ -137,6 +177,7 @@ pub fn directives(source: &SourceFile, comments: &[Comment], foreign: bool) -> V
             span: start..c.span.end,
             used,
             foreign: false,
+            malformed: None,
         });
     }
     out
@@ -271,6 +312,22 @@ fn split_codes(list: &str) -> Vec<String> {
         .collect()
 }
 
+/// Levenshtein distance between two short words.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 /// Comments of a `#`-comment language whose strings are single-line (TOML,
 /// requirements files): from a `#` outside quotes to the end of the line.
 pub fn hash_comments(source: &SourceFile) -> Vec<Comment> {
@@ -391,12 +448,50 @@ mod tests {
             "# readylint: ignore[DKR001, root-user] -- base image is non-root\n\n# other\nFROM x\nRUN a # readylint: ignore\n# readylint: ignore-file[DKR003]\n# readylint: ignored\n",
             &[1, 3, 6, 7],
         );
-        assert_eq!(d.len(), 3);
+        assert_eq!(d.len(), 4);
         assert_eq!(d[0].scope, Scope::Line(4));
         assert_eq!(d[0].rules, ["DKR001", "root-user"]);
         assert_eq!(d[1].scope, Scope::Line(5));
         assert!(d[1].rules.is_empty());
         assert_eq!(d[2].scope, Scope::File);
+        // `ignored` is not `ignore`: reported as malformed, never silently dropped.
+        assert!(d[3].malformed.is_some());
+        // Prose that starts with `readylint:` is not a directive at all.
+        assert!(parse("# readylint: a production-readiness linter\n", &[1]).is_empty());
+    }
+
+    #[test]
+    fn directives_in_any_case_and_in_block_comments() {
+        let d = parse(
+            "x = 1  # READYLINT: IGNORE[EXC001]
+",
+            &[],
+        );
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].rules, ["EXC001"]);
+        let f = SourceFile::new(
+            "a.rs",
+            "a.rs",
+            "let x = y.ok(); /* readylint: ignore[EXC102] */\n".replace("\\n", "\n"),
+        );
+        let at = f.text.find("/*").expect("comment");
+        let comments = [Comment {
+            span: at..f.text.trim_end().len(),
+            own_line: false,
+        }];
+        let d = directives(&f, &comments, false);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].rules, ["EXC102"]);
+        assert!(d[0].malformed.is_none());
+        for bad in [
+            "# readylint: ignroe[DKR001]\n",
+            "# readylint: ignore[DKR001\n",
+            "# readylint: ignore DKR001\n",
+        ] {
+            let d = parse(&bad.replace("\\n", "\n"), &[1]);
+            assert_eq!(d.len(), 1, "{bad}");
+            assert!(d[0].malformed.is_some(), "{bad}");
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::config::Settings;
 use crate::finding::Finding;
 use crate::roles::{Role, Roles};
 use crate::rule::{RawFinding, RuleMeta, Severity};
-use crate::rules::readylint::{SkippedFile, UnusedSuppression};
+use crate::rules::readylint::{MalformedSuppression, SkippedFile, UnusedSuppression};
 use crate::source::SourceFile;
 use crate::suppress::{Directive, Scope};
 
@@ -30,6 +30,8 @@ pub(super) fn apply_suppressions(
     });
     let unused = unused_suppressions(source, directives, settings);
     o.findings.extend(unused);
+    o.findings
+        .extend(malformed_suppressions(source, directives, settings));
     suppressed
 }
 
@@ -43,7 +45,10 @@ fn unused_suppressions(
         return Vec::new();
     }
     let mut out = Vec::new();
-    for d in directives.iter().filter(|d| !d.foreign) {
+    for d in directives
+        .iter()
+        .filter(|d| !d.foreign && d.malformed.is_none())
+    {
         let scope = if d.scope == Scope::File {
             "ignore-file"
         } else {
@@ -103,6 +108,37 @@ fn severity(
     } else {
         s
     }
+}
+
+/// RDY004 for each comment that looks like a directive but does not parse.
+fn malformed_suppressions(
+    source: &SourceFile,
+    directives: &[Directive],
+    settings: &Settings,
+) -> Vec<Finding> {
+    let meta = &MalformedSuppression::META;
+    if !settings.is_enabled_for(meta.code, &source.rel_path) {
+        return Vec::new();
+    }
+    directives
+        .iter()
+        .filter_map(|d| {
+            let why = d.malformed.as_ref()?;
+            let raw = RawFinding {
+                code: meta.code,
+                span: d.span.clone(),
+                message: format!(
+                    "this suppression cannot be parsed, so it silences nothing: {why}"
+                ),
+                help: "write `readylint: ignore[CODE, ...] -- reason` (or `ignore-file[CODE]`)"
+                    .into(),
+                statement_start: None,
+                severity: None,
+                handler: None,
+            };
+            Some(to_finding(source, meta, raw, settings))
+        })
+        .collect()
 }
 
 /// The RDY003 finding, at warning, for a path the walk could not read.

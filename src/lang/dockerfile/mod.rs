@@ -1239,8 +1239,9 @@ impl FrontEnd for DockerfileFrontEnd {
     }
 }
 
-/// Comments of a Dockerfile: whole-line comments, and shell comments at the end of a
-/// line inside `RUN`.
+/// Comments of a Dockerfile: whole-line comments, and a trailing `# readylint:` on a
+/// line of any instruction (a shell comment in `RUN`; elsewhere Docker reads it as part
+/// of the arguments, but a suppression there is still meant as one).
 fn comments(source: &SourceFile, df: &Dockerfile) -> Vec<crate::suppress::Comment> {
     use crate::suppress::Comment;
     let mut out: Vec<Comment> = df
@@ -1251,12 +1252,14 @@ fn comments(source: &SourceFile, df: &Dockerfile) -> Vec<crate::suppress::Commen
             own_line: true,
         })
         .collect();
-    for inst in df.instructions.iter().filter(|i| i.keyword == Keyword::Run) {
+    for inst in &df.instructions {
         let first = source.line_of(inst.span.start);
         let last = source.line_of(inst.span.end);
         for line in first..=last {
             let span = source.line_span(line);
-            if let Some(i) = source.text[span.clone()].find("# readylint:")
+            if let Some(i) = source.text[span.clone()]
+                .to_ascii_lowercase()
+                .find("# readylint:")
                 && !df
                     .comments
                     .iter()

@@ -71,9 +71,38 @@ declare_rule! {
     /// Save the file as UTF-8, or exclude it with `exclude` if it is not meant to be
     /// checked.
     ///
+    /// A file or directory that cannot be read at all (permissions, an I/O error) is
+    /// reported at warning, so that the default gate fails: a gate must not pass on code
+    /// it never read.
+    ///
     /// ## Known limits
     /// Only files whose name readylint checks (Dockerfiles and the other kinds it
     /// reads) are reported; other binary files are ignored silently.
     pub SkippedFile,
     code = "RDY003", name = "skipped-file", category = Readylint, severity = Note,
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a comment that looks like a readylint directive (`readylint:` in any
+    /// case) but cannot be parsed: a misspelt keyword (`readylint: ignroe[DKR001]`), a
+    /// list without its closing `]`, or something else after `ignore`.
+    ///
+    /// ## Why it matters in production
+    /// A suppression that does not parse silences nothing while its author believes it
+    /// does; said once, it is fixed in a second. Never ignored in silence.
+    ///
+    /// ## Example
+    /// ```python
+    /// value = risky()  # readylint: ignore[EXC002 -- the bracket is never closed
+    /// ```
+    ///
+    /// ## Fix
+    /// Write `# readylint: ignore[CODE, ...] -- reason`, or `ignore-file[CODE]`.
+    ///
+    /// ## Known limits
+    /// Only comments are read, in each file kind's comment syntax (`#`, `//`, `/* */`,
+    /// Dockerfile comment lines and trailing comments).
+    pub MalformedSuppression,
+    code = "RDY004", name = "malformed-suppression", category = Readylint, severity = Note,
 }
