@@ -149,6 +149,12 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
         since: args.since,
     };
     let report = readylint::run(&opts)?;
+    if report.files_scanned == 0 && report.not_checked == 0 {
+        // As Ruff says "No Python files found": a gate that read nothing must say so.
+        eprintln!(
+            "readylint: warning: no file to check was found under the given path(s); nothing was checked"
+        );
+    }
     let style = Style {
         color,
         quiet: args.quiet,

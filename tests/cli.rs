@@ -1471,3 +1471,31 @@ fn a_gitignored_dockerignore_still_counts() {
     let (_, report) = json_run(repo.path(), &["--select", "DKR007"]);
     assert_eq!(rules(&report), set(&["DKR007"]));
 }
+
+#[test]
+fn workflow_paths_outside_a_repository_are_read_as_workflows() {
+    // Not a git repository: the project is the folder holding `.github`.
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        ".github/workflows/ci.yml",
+        "on: push\npermissions: {}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - uses: foo/bar@main\n",
+    );
+    for arg in [".github", ".github/workflows/ci.yml"] {
+        let (_, report) = json_run_as_is(dir.path(), &[arg]);
+        assert_eq!(rules(&report), set(&["DEP008"]), "{arg}: {report:#}");
+    }
+}
+
+#[test]
+fn a_scan_that_finds_nothing_to_check_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "notes.txt", "nothing to lint\n");
+    let out = readylint().current_dir(dir.path()).output().unwrap();
+    assert_eq!(exit_code(&out), 0);
+    assert!(
+        stderr_of(&out).contains("no file to check was found"),
+        "{}",
+        stderr_of(&out)
+    );
+}

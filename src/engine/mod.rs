@@ -113,9 +113,18 @@ fn project_root(settings: &Settings, start: &Path) -> PathBuf {
     {
         return dir.to_path_buf();
     }
+    if let Some(repo) = start.ancestors().find(|d| d.join(".git").exists()) {
+        return repo.to_path_buf();
+    }
+    // Outside a repository, a path inside `.github/` or `.gitlab/` belongs to the project
+    // that holds that folder: `.github/workflows/ci.yml` is only a workflow from there.
     start
         .ancestors()
-        .find(|d| d.join(".git").exists())
+        .find(|d| {
+            d.file_name()
+                .is_some_and(|n| n == ".github" || n == ".gitlab")
+        })
+        .and_then(Path::parent)
         .map_or_else(|| start.to_path_buf(), Path::to_path_buf)
 }
 
