@@ -326,3 +326,91 @@ fn broken_symlinks_named_on_the_command_line_are_reported() {
         );
     }
 }
+
+/// Bounded time and memory on adversarial input: a timeout in `readylint()` turns a
+/// hang into a failure.
+#[test]
+fn adversarial_inputs_are_bounded() {
+    let repo = temp_repo();
+    let root = repo.path();
+    // 100,000-deep nesting in JSON and TOML manifests and a YAML file.
+    let n = 100_000;
+    write(
+        root,
+        "web/package.json",
+        format!("{{\"a\": {}1{}}}", "[".repeat(n), "]".repeat(n)).as_bytes(),
+    );
+    write(
+        root,
+        "svc/pyproject.toml",
+        format!(
+            "[project]\nname = \"x\"\ndependencies = {}1{}\n",
+            "[".repeat(n),
+            "]".repeat(n)
+        )
+        .as_bytes(),
+    );
+    write(
+        root,
+        ".github/workflows/deep.yml",
+        format!("on: push\njobs: {}1{}\n", "[".repeat(n), "]".repeat(n)).as_bytes(),
+    );
+    // A YAML alias bomb ("billion laughs").
+    let mut bomb = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    for (i, c) in ('b'..='j').enumerate() {
+        let prev = (b'a' + i as u8) as char;
+        bomb.push_str(&format!(
+            "{c}: &{c} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"
+        ));
+    }
+    write(
+        root,
+        ".github/workflows/bomb.yml",
+        format!("on: push\n{bomb}").as_bytes(),
+    );
+    // A 50 MB single-line file (over the size limit) and a 9 MB one (under it).
+    write(
+        root,
+        "big.py",
+        format!("x = '{}'\n", "a".repeat(50 * 1024 * 1024)).as_bytes(),
+    );
+    write(
+        root,
+        "wide.py",
+        format!("x = [{}]\n", "1,".repeat(4 * 1024 * 1024)).as_bytes(),
+    );
+    // A symlink farm: links to links, and a link to the parent.
+    std::fs::create_dir_all(root.join("farm")).unwrap();
+    for i in 0..200 {
+        symlink(format!("l{}", i + 1), root.join(format!("farm/l{i}"))).unwrap();
+    }
+    symlink("..", root.join("farm/up")).unwrap();
+    let (code, report, stderr, elapsed) = run(root, &[]);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(elapsed < Duration::from_secs(60), "took {elapsed:?}");
+    assert_eq!(code, 1, "{stderr}");
+    let rdy = |rule: &str, path: &str| hits(&report).iter().any(|(r, p, _)| r == rule && p == path);
+    assert!(rdy("RDY001", "web/package.json"));
+    assert!(rdy("RDY001", "svc/pyproject.toml"));
+    assert!(rdy("RDY001", ".github/workflows/deep.yml"));
+    assert!(rdy("RDY003", "big.py"));
+}
+
+#[test]
+fn a_tree_of_200000_empty_files_is_scanned() {
+    let repo = temp_repo();
+    let root = repo.path();
+    for d in 0..200 {
+        let dir = root.join(format!("d{d}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        for i in 0..1000 {
+            std::fs::File::create(dir.join(format!("f{i}.py"))).unwrap();
+        }
+    }
+    let (code, report, stderr, elapsed) = run(root, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["summary"]["files_scanned"], 200_000);
+    assert!(elapsed < Duration::from_secs(60), "took {elapsed:?}");
+}
