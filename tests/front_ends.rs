@@ -314,3 +314,25 @@ fn a_makefile_whose_targets_all_depend_on_each_other_is_followed_in_linear_time(
         report.findings
     );
 }
+
+#[test]
+fn the_fuzzing_entry_point_checks_one_file_with_the_given_rules() {
+    let settings = readylint::config::load(
+        Path::new("."),
+        &readylint::config::CliOverrides {
+            no_config: true,
+            select: Some(vec!["all".into()]),
+            ..readylint::config::CliOverrides::default()
+        },
+    )
+    .expect("settings");
+    let findings = readylint::engine::check_one_for_fuzzing(
+        "Dockerfile",
+        "FROM alpine:3.20\nCMD run --it\n",
+        &settings,
+    );
+    let rules: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
+    assert!(rules.contains(&"DKR001") && rules.contains(&"DKR004"), "{rules:?}");
+    // Any path is accepted, claimed or not.
+    assert!(readylint::engine::check_one_for_fuzzing("notes.bin", "\u{0}", &settings).is_empty());
+}

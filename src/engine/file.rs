@@ -142,6 +142,32 @@ fn skipped(rel_path: &str, reason: &str, settings: &Settings) -> FileOutcome {
     o
 }
 
+/// Checks `text` as the file `rel_path` of an otherwise empty repository, with the
+/// rules `settings` enables, and returns its findings. Panics are *not* caught: this is
+/// what the fuzz targets (`fuzz/`) drive, and a panic there is a bug to find.
+#[doc(hidden)]
+pub fn check_one_for_fuzzing(
+    rel_path: &str,
+    text: &str,
+    settings: &Settings,
+) -> Vec<crate::finding::Finding> {
+    let mut kinds = lang::classify(rel_path);
+    if kinds.is_empty() {
+        kinds.push(FileKind::Text);
+    }
+    let repo = RepoIndex::new([rel_path.to_string()]);
+    let rules: Vec<&dyn Rule> = settings
+        .registry
+        .rules()
+        .iter()
+        .copied()
+        .filter(|r| settings.enabled.contains(r.meta().code))
+        .collect();
+    let source = SourceFile::new(rel_path, rel_path, text.to_string());
+    let outcome = check_source(&source, &kinds, settings, &repo, &rules);
+    outcome.findings
+}
+
 /// Hands a front end's model to the enabled rules.
 struct RuleSink<'r, 'c> {
     rules: &'r [&'r dyn Rule],

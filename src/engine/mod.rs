@@ -14,6 +14,9 @@ mod file;
 mod filter;
 mod repo;
 
+#[doc(hidden)]
+pub use file::check_one_for_fuzzing;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -1,0 +1,16 @@
+#![no_main]
+
+#[path = "common.rs"]
+mod common;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    common::check(
+        data,
+        &[
+            ".github/workflows/ci.yml",
+            "action.yml",
+            ".gitlab-ci.yml",
+            "compose.yaml",
+        ],
+    );
+});
