@@ -332,7 +332,10 @@ fn the_fuzzing_entry_point_checks_one_file_with_the_given_rules() {
         &settings,
     );
     let rules: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
-    assert!(rules.contains(&"DKR001") && rules.contains(&"DKR004"), "{rules:?}");
+    assert!(
+        rules.contains(&"DKR001") && rules.contains(&"DKR004"),
+        "{rules:?}"
+    );
     // Any path is accepted, claimed or not.
     assert!(readylint::engine::check_one_for_fuzzing("notes.bin", "\u{0}", &settings).is_empty());
 }
