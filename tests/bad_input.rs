@@ -414,3 +414,50 @@ fn a_tree_of_200000_empty_files_is_scanned() {
     assert_eq!(report["summary"]["files_scanned"], 200_000);
     assert!(elapsed < Duration::from_secs(60), "took {elapsed:?}");
 }
+
+/// A directory that cannot be walked fails the gate in every format. Tests run as root
+/// here, which reads any mode; a path longer than `PATH_MAX` cannot be opened by
+/// anyone, so the tree nests directories (made with relative paths) past 4,096 bytes.
+#[test]
+fn a_directory_that_cannot_be_read_fails_the_gate_in_every_format() {
+    let repo = temp_repo();
+    let root = repo.path();
+    write(
+        root,
+        "app/Dockerfile",
+        "FROM alpine:3.20\nUSER app\nCMD [\"/app\"]\n",
+    );
+    let name = "d".repeat(250);
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "for i in $(seq 1 20); do mkdir {name} 2>/dev/null && cd {name} 2>/dev/null || break; done; true"
+        ))
+        .current_dir(root)
+        .status()
+        .expect("sh");
+    assert!(status.success());
+    let (code, report, _, _) = run(root, &[]);
+    assert_eq!(code, 1, "the gate fails on a path it could not read");
+    let rdy: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "RDY003")
+        .collect();
+    assert_eq!(rdy.len(), 1, "{report:#}");
+    assert_eq!(rdy[0]["severity"], "warning");
+    for format in ["text", "concise", "github"] {
+        let out = readylint()
+            .current_dir(root)
+            .args(["--format", format, "--color", "never"])
+            .output()
+            .unwrap();
+        assert_eq!(exit_code(&out), 1, "{format}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("RDY003"), "{format}: {text}");
+        if format != "github" {
+            assert!(text.contains("1 path not checked"), "{format}: {text}");
+        }
+    }
+}
