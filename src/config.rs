@@ -102,6 +102,16 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The rules this run checks, in code order.
+    pub fn enabled_rules(&self) -> Vec<&'static dyn crate::rule::Rule> {
+        self.registry
+            .rules()
+            .iter()
+            .copied()
+            .filter(|r| self.enabled.contains(r.meta().code))
+            .collect()
+    }
+
     /// Whether `rule` is reported for the repository-relative `path`.
     pub fn is_enabled_for(&self, rule: &str, rel_path: &str) -> bool {
         self.is_enabled_with(rule, rel_path, crate::roles::Roles::of_path(rel_path))

@@ -44,25 +44,12 @@ impl Role {
     /// rendered, and vendored copies of other projects are not the team's to fix.
     pub const NEVER_CHECKED: &'static [Role] = &[Role::Template, Role::Vendored];
 
-    /// Python code that a service runs: not tests, examples, benchmarks, migrations,
-    /// generator hooks, scripts, development environments or docs.
-    pub const NOT_SERVICE_CODE: &'static [Role] = &[
-        Role::Test,
-        Role::Fixture,
-        Role::Example,
-        Role::Benchmark,
-        Role::Migration,
-        Role::GeneratorHook,
-        Role::Template,
-        Role::Script,
-        Role::DevEnvironment,
-        Role::Docs,
-        Role::Vendored,
-    ];
+    /// Code that a service does not run: every role (tests, examples, benchmarks,
+    /// migrations, generator hooks, scripts, development environments, docs, …).
+    pub const NOT_SERVICE_CODE: &'static [Role] = &Role::ALL;
 
     /// Code that never runs in a deployed service.
     pub const NOT_PRODUCTION: &'static [Role] = &[
-        Role::Vendored,
         Role::Test,
         Role::Fixture,
         Role::Example,
@@ -142,11 +129,6 @@ impl Roles {
 
     pub fn any(self, roles: &[Role]) -> bool {
         roles.iter().any(|r| self.has(*r))
-    }
-
-    /// The first of `roles` this file has.
-    pub fn first_of(self, roles: &[Role]) -> Option<Role> {
-        roles.iter().copied().find(|r| self.has(*r))
     }
 
     pub fn is_empty(self) -> bool {

@@ -156,13 +156,7 @@ pub fn check_one_for_fuzzing(
         kinds.push(FileKind::Text);
     }
     let repo = RepoIndex::new([rel_path.to_string()]);
-    let rules: Vec<&dyn Rule> = settings
-        .registry
-        .rules()
-        .iter()
-        .copied()
-        .filter(|r| settings.enabled.contains(r.meta().code))
-        .collect();
+    let rules = settings.enabled_rules();
     let source = SourceFile::new(rel_path, rel_path, text.to_string());
     let outcome = check_source(&source, &kinds, settings, &repo, &rules);
     outcome.findings

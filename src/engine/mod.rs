@@ -183,13 +183,8 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         .map_err(|e| config::UsageError(format!("cannot start {threads} threads: {e}")))?;
 
     let excluded = |rel: &str| settings.is_excluded(rel);
-    let wanted = |rel: &str| {
-        settings
-            .registry
-            .rules()
-            .iter()
-            .any(|r| settings.enabled.contains(r.meta().code) && r.wants_file(rel))
-    };
+    let rules = settings.enabled_rules();
+    let wanted = |rel: &str| rules.iter().any(|r| r.wants_file(rel));
     let walk = discover::walk(
         &root,
         &paths,
@@ -202,13 +197,6 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
     );
     let mut repo =
         RepoIndex::new(walk.all_files.iter().cloned()).with_project_type(settings.project_type);
-    let rules: Vec<&dyn Rule> = settings
-        .registry
-        .rules()
-        .iter()
-        .copied()
-        .filter(|r| settings.enabled.contains(r.meta().code))
-        .collect();
 
     // Phase 1: every file, in parallel. Optional kinds only when a rule reads them.
     let read_kind = |kind: &crate::lang::FileKind| {

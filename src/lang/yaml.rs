@@ -449,17 +449,27 @@ impl FrontEnd for YamlFrontEnd {
         sink: &mut (dyn Sink + Send),
         out: &mut Output,
     ) {
-        match Yaml::parse(source, false) {
-            Ok(doc) => sink.yaml(&doc),
-            Err(e) => out.error(
-                e.offset..e.offset,
-                "YAML file",
-                e.message,
-                "fix the syntax; nothing else in this file was checked",
-            ),
+        let help = "fix the syntax; nothing else in this file was checked";
+        if let Some(doc) = read_yaml(source, false, "YAML file", help, out) {
+            sink.yaml(&doc);
         }
-        out.comments = crate::suppress::yaml_comments(source);
     }
+}
+
+/// What every YAML-based front end does first: parse (`merge_keys` as GitLab and
+/// Compose resolve `<<:`), record a parse error as `what` with `help`, and keep the
+/// file's comments.
+pub fn read_yaml(
+    source: &SourceFile,
+    merge_keys: bool,
+    what: &str,
+    help: &'static str,
+    out: &mut Output,
+) -> Option<Yaml> {
+    out.comments = crate::suppress::yaml_comments(source);
+    Yaml::parse(source, merge_keys)
+        .map_err(|e| out.error(e.offset..e.offset, what, e.message, help))
+        .ok()
 }
 
 /// `*.yml` / `*.yaml`, in any case.

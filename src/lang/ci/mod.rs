@@ -185,19 +185,14 @@ impl FrontEnd for CiFrontEnd {
             FileKind::GithubAction => Flavor::GithubAction,
             _ => Flavor::Gitlab,
         };
-        match CiFile::parse(source, flavor) {
-            Ok(file) => {
-                out.facts.ci = Some(CiFacts::of(source, &file));
-                sink.ci(&file);
-            }
-            Err(e) => out.error(
-                e.offset..e.offset,
-                "YAML file",
-                e.message,
-                "fix the syntax; CI cannot run this file either",
-            ),
+        let help = "fix the syntax; CI cannot run this file either";
+        let merge_keys = flavor == Flavor::Gitlab;
+        if let Some(yaml) = crate::lang::yaml::read_yaml(source, merge_keys, "YAML file", help, out)
+        {
+            let file = CiFile { flavor, yaml };
+            out.facts.ci = Some(CiFacts::of(source, &file));
+            sink.ci(&file);
         }
-        out.comments = crate::suppress::yaml_comments(source);
     }
 }
 

@@ -5,7 +5,7 @@
 //! come with the deployment checks; until then the file is read only when an enabled
 //! rule asks for Compose or YAML.
 
-use crate::lang::yaml::{Node, Yaml, is_yaml_name};
+use crate::lang::yaml::{Node, Yaml, is_yaml_name, read_yaml};
 use crate::lang::{FileKind, FrontEnd, Output, Sink};
 use crate::source::{SourceFile, file_name};
 
@@ -71,21 +71,13 @@ impl FrontEnd for ComposeFrontEnd {
         sink: &mut (dyn Sink + Send),
         out: &mut Output,
     ) {
-        match Yaml::parse(source, true) {
-            Ok(yaml) => {
-                let file = ComposeFile { yaml };
-                sink.compose(&file);
-                sink.yaml(&file.yaml);
-                out.facts.compose = Some(ComposeFacts::of(&file));
-            }
-            Err(e) => out.error(
-                e.offset..e.offset,
-                "Compose file",
-                e.message,
-                "fix the syntax; Docker Compose cannot read this file either",
-            ),
+        let help = "fix the syntax; Docker Compose cannot read this file either";
+        if let Some(yaml) = read_yaml(source, true, "Compose file", help, out) {
+            let file = ComposeFile { yaml };
+            sink.compose(&file);
+            sink.yaml(&file.yaml);
+            out.facts.compose = Some(ComposeFacts::of(&file));
         }
-        out.comments = crate::suppress::yaml_comments(source);
     }
 }
 
