@@ -111,6 +111,40 @@ pub struct CheckArgs {
     /// Number of threads [default: the number of CPUs].
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Read the files named on the command line as this kind, whatever their names
+    /// (`--kind dockerfile deploy/app.df`). Directories are still walked by name.
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub kind: Option<KindArg>,
+}
+
+/// The kinds a file named on the command line can be read as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    Dockerfile,
+    Python,
+    Rust,
+    Compose,
+    GithubWorkflow,
+    GithubAction,
+    GitlabCi,
+    Requirements,
+}
+
+impl KindArg {
+    /// What a file of this kind is read as: the kinds of a file with the kind's usual
+    /// name, so that `--kind` and discovery cannot disagree.
+    pub fn file_kinds(self) -> Vec<crate::lang::FileKind> {
+        crate::lang::classify(match self {
+            KindArg::Dockerfile => "Dockerfile",
+            KindArg::Python => "main.py",
+            KindArg::Rust => "main.rs",
+            KindArg::Compose => "compose.yaml",
+            KindArg::GithubWorkflow => ".github/workflows/ci.yml",
+            KindArg::GithubAction => "action.yml",
+            KindArg::GitlabCi => ".gitlab-ci.yml",
+            KindArg::Requirements => "requirements.txt",
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -42,6 +42,8 @@ pub struct WalkOptions<'a> {
     pub also_read: &'a (dyn Fn(&str) -> bool + Sync),
     pub threads: usize,
     pub is_excluded: &'a (dyn Fn(&str) -> bool + Sync),
+    /// The kinds every file named in `paths` is read as, whatever its name (`--kind`).
+    pub named_kinds: Option<&'a [FileKind]>,
 }
 
 /// Repository-relative path with `/` separators; a path outside the root is kept as
@@ -112,6 +114,23 @@ pub fn walk(root: &Path, paths: &[PathBuf], opts: &WalkOptions<'_>) -> Walk {
         let is_dir = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
         if !is_dir {
             index_context(root, path, &out);
+            if let Some(kinds) = opts.named_kinds {
+                let mut rel = rel_path(root, path);
+                if rel.is_empty() {
+                    rel = path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                }
+                let mut w = lock(&out);
+                w.all_files.push(rel.clone());
+                w.entries.push(Entry::File {
+                    rel_path: rel,
+                    abs_path: path.clone(),
+                    kinds: kinds.to_vec(),
+                });
+                continue;
+            }
         }
         if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
             // A link named on the command line: checked if it leads to a file in the

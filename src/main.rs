@@ -144,6 +144,7 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
         no_ignore_files: args.no_ignore_files,
         no_inline_ignores: args.no_inline_ignores,
         threads: args.threads,
+        kind: args.kind.map(|k| k.file_kinds()),
         baseline: args.baseline,
         write_baseline: args.write_baseline,
         since: args.since,

@@ -1499,3 +1499,38 @@ fn a_scan_that_finds_nothing_to_check_says_so() {
         stderr_of(&out)
     );
 }
+
+#[test]
+fn kind_reads_a_named_file_whatever_its_name() {
+    let repo = temp_repo();
+    write(repo.path(), "deploy/app.df", SERVICE);
+    let codes = |args: &[&str]| -> Vec<String> {
+        let out = readylint()
+            .current_dir(repo.path())
+            .args(args)
+            .output()
+            .unwrap();
+        hits(&parse_json(&out)).into_iter().map(|h| h.0).collect()
+    };
+    // By name, `app.df` is nothing readylint reads.
+    assert!(codes(&["check", "--format", "json", "deploy/app.df"]).is_empty());
+    let as_dockerfile = codes(&[
+        "check",
+        "--format",
+        "json",
+        "--kind",
+        "dockerfile",
+        "deploy/app.df",
+    ]);
+    assert!(
+        as_dockerfile.iter().any(|c| c == "DKR005"),
+        "{as_dockerfile:?}"
+    );
+    // A directory is still walked by name: `--kind` with one is a usage error.
+    readylint()
+        .current_dir(repo.path())
+        .args(["check", "--kind", "dockerfile", "deploy"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`deploy` is a directory"));
+}

@@ -179,7 +179,7 @@ fn foreign_suppressions_are_honoured_unless_turned_off() {
 fn findings_in_scripts_are_notes_unless_they_guard_security() {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
-    let dockerfile = "FROM alpine:3.20\nENV API_TOKEN=abcd1234efgh5678\nCMD /run --serve\n";
+    let dockerfile = "FROM debian:12\nENV API_TOKEN=abcd1234efgh5678\nCMD /run --serve\n";
     write(root, "scripts/release/Dockerfile", dockerfile);
     write(root, "Dockerfile", dockerfile);
     let report = check(root);
@@ -328,7 +328,7 @@ fn the_fuzzing_entry_point_checks_one_file_with_the_given_rules() {
     .expect("settings");
     let findings = readylint::engine::check_one_for_fuzzing(
         "Dockerfile",
-        "FROM alpine:3.20\nCMD run --it\n",
+        "FROM debian:12\nCMD run --it\n",
         &settings,
     );
     let rules: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();

@@ -53,6 +53,8 @@ pub struct RunOptions {
     pub write_baseline: Option<PathBuf>,
     /// Only report findings on lines changed since this git revision.
     pub since: Option<String>,
+    /// Read the files named in `paths` as these kinds, whatever their names (`--kind`).
+    pub kind: Option<Vec<crate::lang::FileKind>>,
 }
 
 /// A file that could not be read or parsed.
@@ -151,10 +153,17 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         opts.paths.clone()
     };
     for p in &paths {
-        if std::fs::symlink_metadata(p).is_err() {
+        let Ok(meta) = std::fs::symlink_metadata(p) else {
             return Err(
                 config::UsageError(format!("path `{}` does not exist", p.display())).into(),
             );
+        };
+        if opts.kind.is_some() && meta.is_dir() {
+            return Err(config::UsageError(format!(
+                "`--kind` reads the files named on the command line, and `{}` is a directory",
+                p.display()
+            ))
+            .into());
         }
     }
     let cwd = std::env::current_dir()
@@ -193,6 +202,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
             threads,
             is_excluded: &excluded,
             also_read: &wanted,
+            named_kinds: opts.kind.as_deref(),
         },
     );
     let mut repo =

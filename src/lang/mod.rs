@@ -327,6 +327,9 @@ mod path_tests {
             "api.Dockerfile",
             "x.dockerfile",
             "Containerfile",
+            "docker/Dockerfile-dev",
+            "Dockerfile_prod",
+            "Dockerfile-cuda.arm64",
         ] {
             assert_eq!(primary(yes), Some(FileKind::Dockerfile), "{yes}");
         }
@@ -335,8 +338,12 @@ mod path_tests {
             "Dockerfile.md",
             "Dockerfile.j2",
             "docs/README.md",
+            "dockerfile_parser.py",
+            "dockerfile-utils.js",
+            "Dockerfile-guide.md",
+            "Dockerfile_",
         ] {
-            assert_eq!(primary(no), None, "{no}");
+            assert_ne!(primary(no), Some(FileKind::Dockerfile), "{no}");
         }
         // Compose files have their own front end.
         assert_eq!(primary("docker-compose.yml"), Some(FileKind::Compose));

@@ -42,6 +42,10 @@ impl SimpleCommand {
         loop {
             match words.first() {
                 Some(w) if is_assignment(&w.value) => words = &words[1..],
+                // Reserved words that come before a command: the command follows them.
+                Some(w) if words.len() > 1 && is_leading_reserved_word(&w.value) => {
+                    words = &words[1..]
+                }
                 Some(w)
                     if matches!(
                         w.value.as_str(),
@@ -99,6 +103,15 @@ impl SimpleCommand {
             .first()
             .map(|w| w.value.rsplit('/').next().unwrap_or(&w.value))
     }
+}
+
+/// Reserved words after which a command starts (`then apt-get install …`). A word is
+/// reserved only unquoted, but a quoted `"then"` as a program is vanishingly rare.
+fn is_leading_reserved_word(word: &str) -> bool {
+    matches!(
+        word,
+        "if" | "then" | "else" | "elif" | "do" | "while" | "until" | "!"
+    )
 }
 
 fn is_assignment(word: &str) -> bool {
@@ -261,8 +274,13 @@ impl Splitter<'_> {
     /// In a `case`, skips the pattern up to its `)`, unless `esac` comes first.
     fn skip_pattern(&mut self, mut i: usize) -> usize {
         let b = self.bytes;
-        while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\r' | b'\n') {
-            i += 1;
+        loop {
+            match b.get(i) {
+                Some(b' ' | b'\t' | b'\r' | b'\n') => i += 1,
+                // A line continuation between `;;` and the next pattern or `esac`.
+                Some(b'\\') if matches!(b.get(i + 1), Some(b'\n' | b'\r')) => i += 2,
+                _ => break,
+            }
         }
         let rest = &self.script[i..];
         if rest.starts_with("esac")
@@ -389,6 +407,21 @@ impl Splitter<'_> {
                     self.push_char(i, '&');
                     i += 1;
                 }
+                b'<' | b'>' => {
+                    // A redirection starts a word of its own (`pkg>=1.2` is `pkg` and
+                    // `>=1.2`), unless a file descriptor leads it (`2>&1`, `&>`).
+                    let fd = self.cur.as_ref().is_some_and(|(_, v, _)| {
+                        v == "&"
+                            || (!v.is_empty()
+                                && (v.bytes().all(|c| c.is_ascii_digit())
+                                    || v.bytes().all(|c| c == b'<' || c == b'>')))
+                    });
+                    if !fd {
+                        self.end_word(i);
+                    }
+                    self.push_char(i, c as char);
+                    i += 1;
+                }
                 b'|' | b'&' | b';' => {
                     self.end_word(i);
                     let two = b.get(i + 1) == Some(&c);
@@ -410,7 +443,14 @@ impl Splitter<'_> {
                     }
                     i += len;
                 }
-                b'(' | b')' | b'{' | b'}' if self.cur.is_none() => {
+                b'(' | b')' => {
+                    // Subshells are a command boundary without an operator, and a
+                    // parenthesis ends the word before it: `(apk add curl)`.
+                    self.end_word(i);
+                    self.end_command(None, None);
+                    i += 1;
+                }
+                b'{' | b'}' if self.cur.is_none() => {
                     // Grouping: a command boundary without an operator.
                     self.end_command(None, None);
                     i += 1;
@@ -499,6 +539,74 @@ mod tests {
         let cmds = split(s);
         assert!(cmds.iter().any(|c| c.words[0].value == "a=1"), "{cmds:?}");
         assert!(cmds.iter().any(|c| c.words[0].value == "exit"));
+    }
+
+    #[test]
+    fn reserved_words_are_not_programs() {
+        let s = "if [ \"$(uname -m)\" = x86_64 ]; then apt-get install -y curl; elif true; then echo \"$SHA *f\" | sha256sum -c -; else ! grep -q x f; fi\nwhile read l; do curl \"$l\"; done < list\nuntil pg_isready; do sleep 1; done";
+        let got: Vec<String> = names(s).into_iter().map(|(n, _)| n).collect();
+        for want in [
+            "[",
+            "apt-get",
+            "true",
+            "echo",
+            "sha256sum",
+            "grep",
+            "read",
+            "curl",
+            "pg_isready",
+            "sleep",
+        ] {
+            assert!(got.iter().any(|n| n == want), "{want} in {got:?}");
+        }
+        for reserved in ["if", "then", "elif", "else", "while", "do", "until", "!"] {
+            assert!(!got.iter().any(|n| n == reserved), "{reserved} in {got:?}");
+        }
+        // A reserved word alone is left as it is.
+        assert_eq!(names("fi"), [("fi".to_string(), None)]);
+    }
+
+    #[test]
+    fn a_continued_esac_ends_the_case() {
+        let s = "case \"$a\" in \\\n  amd64) x=1 ;; \\\n  *) exit 1 ;; \\\nesac; \\\napt-get install -y curl && curl -fsSL u | tar x";
+        let got: Vec<String> = names(s).into_iter().map(|(n, _)| n).collect();
+        assert!(got.iter().any(|n| n == "apt-get"), "{got:?}");
+        assert!(got.iter().any(|n| n == "tar"), "{got:?}");
+    }
+
+    #[test]
+    fn redirections_are_words_of_their_own() {
+        let cmds =
+            split("pip install flask>=2.0 'gunicorn>=22' 2>&1 >/dev/null &>log cat<<EOF >> out");
+        let values: Vec<&str> = cmds[0].words.iter().map(|w| w.value.as_str()).collect();
+        assert_eq!(
+            values,
+            [
+                "pip",
+                "install",
+                "flask",
+                ">=2.0",
+                "gunicorn>=22",
+                "2>&1",
+                ">/dev/null",
+                "&>log",
+                "cat",
+                "<<EOF",
+                ">>",
+                "out"
+            ]
+        );
+    }
+
+    #[test]
+    fn parentheses_end_words() {
+        let cmds = split("(apk add curl) && { cd /x && make; }");
+        assert_eq!(cmds[0].words.last().map(|w| w.value.as_str()), Some("curl"));
+        assert!(cmds.iter().any(|c| c.program_name() == Some("make")));
+        // Substitutions keep their parentheses inside the word.
+        let cmds = split("echo $(date) $((1 + 2)) \"(x)\"");
+        let values: Vec<&str> = cmds[0].words.iter().map(|w| w.value.as_str()).collect();
+        assert_eq!(values, ["echo", "$(date)", "$((1 + 2))", "(x)"]);
     }
 
     #[test]

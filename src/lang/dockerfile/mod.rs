@@ -790,6 +790,35 @@ fn word(s: &pd::UnescapedString<'_>, shift: &dyn Fn(&pd::Span) -> Span) -> Word 
     }
 }
 
+/// A `COPY`/`ADD` path: BuildKit removes shell quotes from the words of the shell form
+/// (`ADD "a b.tar.gz" /x/` adds `a b.tar.gz`). The span still covers the quotes.
+fn path_word(s: &pd::UnescapedString<'_>, shift: &dyn Fn(&pd::Span) -> Span) -> Word {
+    let mut w = word(s, shift);
+    if w.value.contains(['"', '\'']) {
+        w.value = remove_quotes(&w.value);
+    }
+    w
+}
+
+/// A word with its single and double quotes removed (`"a"'b'c` → `abc`; `\"` inside
+/// double quotes is a quote).
+fn remove_quotes(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    let mut quote = None;
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            (Some('"'), '\\') if matches!(chars.peek(), Some('"' | '\\' | '$')) => {
+                out.extend(chars.next());
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 fn flags<'a, 'b: 'a>(
     fl: impl IntoIterator<Item = &'a pd::Flag<'b>>,
     shift: &dyn Fn(&pd::Span) -> Span,
@@ -1019,7 +1048,7 @@ fn paths(
     let mut docs = Vec::new();
     for s in src {
         match s {
-            pd::Source::Path(p) => sources.push(word(p, shift)),
+            pd::Source::Path(p) => sources.push(path_word(p, shift)),
             pd::Source::HereDoc(h) => {
                 let w = Word {
                     span: shift(&h.span),
@@ -1032,7 +1061,7 @@ fn paths(
             _ => {}
         }
     }
-    let dest = word(dest, shift);
+    let dest = path_word(dest, shift);
     let end = docs
         .iter()
         .map(|d| d.span.end)
@@ -1135,20 +1164,24 @@ const NOT_DOCKERFILE_EXTENSIONS: &[&str] = &[
     "patch",
 ];
 
-/// Whether a file name is a Dockerfile: `Dockerfile`, `Containerfile`, `Dockerfile.<x>`
-/// (not `Dockerfile.md` or `Dockerfile.rs`), `<x>.Dockerfile`.
+/// Whether a file name is a Dockerfile: `Dockerfile`, `Containerfile`, `Dockerfile.<x>`,
+/// `Dockerfile-<x>` and `Dockerfile_<x>` (not `Dockerfile.md`, `dockerfile_parser.py`),
+/// `<x>.Dockerfile`.
 pub fn is_dockerfile_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     let dotted = |prefix: &str| {
         lower.strip_prefix(prefix).is_some_and(|ext| {
             let last = ext.rsplit('.').next().unwrap_or(ext);
-            !NOT_DOCKERFILE_EXTENSIONS.contains(&last)
+            !ext.is_empty() && !NOT_DOCKERFILE_EXTENSIONS.contains(&last)
         })
     };
     lower == "dockerfile"
         || lower == "containerfile"
-        || dotted("dockerfile.")
-        || dotted("containerfile.")
+        || ["dockerfile", "containerfile"].iter().any(|stem| {
+            [".", "-", "_"]
+                .iter()
+                .any(|sep| dotted(&format!("{stem}{sep}")))
+        })
         || lower.ends_with(".dockerfile")
         || lower.ends_with(".containerfile")
 }
@@ -1372,6 +1405,18 @@ mod tests {
         let (_, d) = parse("");
         assert_eq!(d.errors.len(), 1);
         assert!(d.instructions.is_empty());
+    }
+
+    #[test]
+    fn copy_paths_lose_their_quotes() {
+        let (_, df) = parse("FROM a\nADD \"a.tar.gz\" 'c'.tgz \"/x/\"\nCOPY [\"d\", \"/y/\"]\n");
+        let Args::Paths { sources, dest, .. } = &df.instructions[1].args else {
+            panic!("{:?}", df.instructions[1]);
+        };
+        let values: Vec<&str> = sources.iter().map(|w| w.value.as_str()).collect();
+        assert_eq!(values, ["a.tar.gz", "c.tgz"]);
+        assert_eq!(dest.value, "/x/");
+        assert_eq!(remove_quotes(r#""say \"hi\"""#), r#"say "hi""#);
     }
 
     #[test]

@@ -144,12 +144,35 @@ fn maps(source: &SourceFile, span: &std::ops::Range<usize>, value: &str) -> Opti
     (source.text.get(span.clone()) == Some(value)).then_some(span.start)
 }
 
-/// `RUN` instructions of every stage, not those under `ONBUILD`.
+/// `RUN` instructions of every stage, with their index, and the `RUN`s under `ONBUILD`
+/// (which run in every image built `FROM` this one, so they are checked the same way),
+/// with the index of their `ONBUILD`. `RUN`s of a stage whose `SHELL` is not a POSIX
+/// shell (PowerShell, `cmd`) are left out: their scripts are another language.
 pub fn runs(df: &Dockerfile) -> impl Iterator<Item = (usize, &Instruction)> {
     df.instructions
         .iter()
         .enumerate()
-        .filter(|(_, i)| i.keyword == Keyword::Run)
+        .filter_map(|(index, i)| match (&i.keyword, &i.args) {
+            (Keyword::Run, _) => Some((index, i)),
+            (Keyword::Onbuild, Args::Onbuild(inner)) if inner.keyword == Keyword::Run => {
+                Some((index, &**inner))
+            }
+            _ => None,
+        })
+        .filter(|(index, _)| df.shell_at(*index).is_none_or(is_posix_shell))
+}
+
+/// Whether a `SHELL` runs a POSIX shell (`/bin/bash`, `sh`, `ash`…), not PowerShell or
+/// `cmd`.
+pub fn is_posix_shell(shell: &[super::Word]) -> bool {
+    let program = shell.first().map_or("", |w| w.value.as_str());
+    let name = program
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(program)
+        .to_ascii_lowercase();
+    let name = name.strip_suffix(".exe").unwrap_or(&name);
+    name.ends_with("sh") && name != "pwsh"
 }
 
 /// The text of an instruction's command (exec-form words joined), for heuristics.
@@ -208,6 +231,9 @@ const SERVERS: [&str; 38] = [
     "sidekiq",
 ];
 
+/// Servers that are a REPL when started with no script.
+const REPLS: [&str; 3] = ["node", "deno", "bun"];
+
 /// Whether the final image looks like a long-running service: it `EXPOSE`s a port, or
 /// its command starts a known server or worker (or a program named `*server*`), or
 /// binds an address.
@@ -222,9 +248,11 @@ pub fn is_service(df: &Dockerfile, chain: &[&Stage]) -> bool {
         .collect::<Vec<_>>()
         .join(" ");
     let words: Vec<&str> = command.split_whitespace().collect();
-    words.iter().any(|w| {
+    words.iter().enumerate().any(|(i, w)| {
         let name = w.rsplit('/').next().unwrap_or(w);
-        SERVERS.contains(&name)
+        // A bare interpreter is a REPL (the `node` image's `CMD ["node"]`), not a server.
+        let runs_a_script = || words[i + 1..].iter().any(|a| !a.starts_with('-'));
+        (SERVERS.contains(&name) && (!REPLS.contains(&name) || runs_a_script()))
             || name == "runserver"
             || name.contains("server")
             || name.starts_with("--port")

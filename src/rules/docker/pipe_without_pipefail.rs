@@ -50,10 +50,6 @@ impl Rule for PipeWithoutPipefail {
         for (index, inst) in runs(df) {
             if let Some(shell) = df.shell_at(index) {
                 let joined: Vec<&str> = shell.iter().map(|w| w.value.as_str()).collect();
-                let program = joined.first().copied().unwrap_or("").to_ascii_lowercase();
-                if !(program.ends_with("sh") || program.ends_with("sh.exe")) {
-                    continue; // PowerShell, cmd, …
-                }
                 if joined
                     .windows(2)
                     .any(|w| w[0].starts_with('-') && w[0].ends_with('o') && w[1] == "pipefail")

@@ -1,6 +1,6 @@
 //! DKR004 shell-form-cmd.
 
-use super::{final_chain, last_in_chain};
+use super::{base_image, final_chain, last_in_chain, resolve_image};
 use crate::declare_rule;
 use crate::lang::dockerfile::{Command, Dockerfile, Keyword};
 use crate::lang::shell;
@@ -33,6 +33,15 @@ declare_rule! {
     /// `["sh", "-c", "…"]` is the shell form spelled out and is checked the same way.
     /// Only the instructions in force in the final image are checked (a `CMD` is ignored
     /// when the `ENTRYPOINT` is shell form, so only the `ENTRYPOINT` is reported then).
+    ///
+    /// Which shell runs the command matters. dash (`/bin/sh` on Debian and Ubuntu, and so
+    /// in most official images) forks the command and stays PID 1. busybox `ash`
+    /// (`/bin/sh` on Alpine and busybox images) and bash replace themselves with the last
+    /// simple command of `sh -c`, so a single simple command without redirections
+    /// (`CMD gunicorn app:app` on `python:3.12-alpine`, or under `SHELL ["/bin/bash",
+    /// "-c"]`) is PID 1 and gets SIGTERM: it is not reported. The shell is told from the
+    /// `SHELL` in force and from the base image's name (`alpine`, `busybox`); an image
+    /// whose name does not say is taken to have dash.
     /// Images with a PowerShell or `cmd` `SHELL` are skipped, and so are Dockerfiles
     /// that build no production image: development environments (`.devcontainer/`,
     /// `.codesandbox/`, `.gitpod*`) and anything under a `test`, `tests`, `testdata`,
@@ -42,17 +51,67 @@ declare_rule! {
     skips = crate::roles::Role::NOT_PRODUCTION,
 }
 
-/// Whether a shell script's last command replaces the shell with `exec`, so the
-/// application becomes PID 1 (`cd /app && exec ./server` is fine).
-fn ends_in_exec(script: &str) -> bool {
+/// Whether a shell replaces itself with the last simple command of `sh -c`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ExecsLast {
+    /// dash: it forks the command and stays.
+    Never,
+    /// busybox `ash`: whatever the redirections.
+    Always,
+    /// bash: unless the command has a redirection.
+    WithoutRedirections,
+}
+
+/// Whether the application run by a shell script becomes PID 1: the last command
+/// replaces the shell with `exec` (`cd /app && exec ./server`), or the script is one
+/// simple command that the shell execs itself.
+fn app_is_pid_1(script: &str, execs_last: ExecsLast) -> bool {
     let cmds = shell::split(script);
     match cmds.last() {
         None => true,
-        Some(last) => last
-            .words
-            .iter()
-            .find(|w| !w.value.contains('='))
-            .is_some_and(|w| w.value == "exec"),
+        Some(last) => {
+            let exec = last
+                .words
+                .iter()
+                .find(|w| !w.value.contains('='))
+                .is_some_and(|w| w.value == "exec");
+            let single = cmds.len() == 1 && last.op.is_none();
+            exec || match execs_last {
+                ExecsLast::Never => false,
+                ExecsLast::Always => single,
+                ExecsLast::WithoutRedirections => single && !redirects(last),
+            }
+        }
+    }
+}
+
+/// Whether a simple command has a redirection (`> log`, `2>&1`).
+fn redirects(cmd: &shell::SimpleCommand) -> bool {
+    cmd.words.iter().any(|w| {
+        w.value
+            .trim_start_matches(|c: char| c.is_ascii_digit() || c == '&')
+            .starts_with(['<', '>'])
+    })
+}
+
+/// How the shell that runs `sh -c` treats its last command: bash and busybox `ash`
+/// exec it, dash forks it. `/bin/sh` is busybox on Alpine and busybox images and dash
+/// (or, for lack of a better guess, taken to be) everywhere else.
+fn execs_last_command(shell_program: &str, base_image: Option<&str>) -> ExecsLast {
+    let name = shell_program.rsplit('/').next().unwrap_or(shell_program);
+    match name {
+        "bash" => ExecsLast::WithoutRedirections,
+        "ash" | "busybox" => ExecsLast::Always,
+        "sh" if base_image.is_some_and(|image| {
+            let image = image.to_ascii_lowercase();
+            let name = crate::lang::dockerfile::image_name(&image);
+            let last = name.rsplit('/').next().unwrap_or(&name);
+            last == "alpine" || last == "busybox" || image.contains("alpine")
+        }) =>
+        {
+            ExecsLast::Always
+        }
+        _ => ExecsLast::Never,
     }
 }
 
@@ -61,20 +120,23 @@ impl Rule for ShellFormCmd {
         let chain = final_chain(df);
         let entry = last_in_chain(df, &chain, Keyword::Entrypoint);
         let cmd = last_in_chain(df, &chain, Keyword::Cmd);
+        let mut shell_program = "/bin/sh".to_string();
         if let Some(shell) = last_in_chain(df, &chain, Keyword::Shell) {
-            let program = match &shell.args {
-                crate::lang::dockerfile::Args::List(words) => words
-                    .first()
-                    .map(|w| w.value.to_ascii_lowercase())
-                    .unwrap_or_default(),
-                _ => String::new(),
+            let words = match &shell.args {
+                crate::lang::dockerfile::Args::List(words) => &words[..],
+                _ => &[],
             };
-            if !program.ends_with("sh") {
+            if !crate::lang::dockerfile::stages::is_posix_shell(words) {
                 return; // PowerShell or cmd: no `/bin/sh` in PID 1.
             }
+            shell_program = words[0].value.to_ascii_lowercase();
         }
+        let base = base_image(df, &chain).and_then(|image| resolve_image(df, image));
         let shell_form = |i: &crate::lang::dockerfile::Instruction| match i.command() {
-            Some(Command::Shell(w)) => !ends_in_exec(&w.value),
+            Some(Command::Shell(w)) => !app_is_pid_1(
+                &w.value,
+                execs_last_command(&shell_program, base.as_deref()),
+            ),
             // `["sh", "-c", "…"]` is the shell form spelled out.
             Some(Command::Exec { args, .. }) => {
                 let program = args
@@ -82,7 +144,9 @@ impl Rule for ShellFormCmd {
                     .map_or("", |a| a.value.rsplit('/').next().unwrap_or(""));
                 matches!(program, "sh" | "bash" | "dash" | "ash" | "zsh")
                     && args.get(1).is_some_and(|a| a.value == "-c")
-                    && args.get(2).is_some_and(|a| !ends_in_exec(&a.value))
+                    && args.get(2).is_some_and(|a| {
+                        !app_is_pid_1(&a.value, execs_last_command(program, base.as_deref()))
+                    })
             }
             None => false,
         };

@@ -36,7 +36,17 @@ declare_rule! {
     /// `./pkg`, wheels and archives), of pinned URLs, and of versions in variables
     /// (`flask==$FLASK_VERSION`, `$PACKAGES`) are fine, as is `npm install`/`npm ci`
     /// without package names (they read `package.json` and the lockfile). Upgrading the
-    /// installer itself (`pip install -U pip setuptools wheel`) is not flagged.
+    /// installer itself (`pip install -U pip setuptools wheel`) is not flagged, nor is
+    /// `pip install --no-index --find-links DIR` (the local wheelhouse pins what can be
+    /// installed). `go install pkg` without `@version` takes its version from the
+    /// module's `go.mod`: only `@latest` or a branch is flagged. npm dependencies from
+    /// git (`git+https://…`, `github:owner/repo`) must name a commit or a version tag
+    /// after `#`. Words after `--` are not packages.
+    ///
+    /// An unquoted comparison is a shell redirection, not a version:
+    /// `pip install flask>=2.0` installs the latest `flask` and writes pip's output to
+    /// a file named `=2.0`. It is flagged with a message that says so; quote it
+    /// (`"flask>=2.0"`).
     pub UnpinnedPackageInstall,
     code = "DEP006", name = "unpinned-package-install", category = Dependencies, severity = Warning,
     skips = crate::roles::Role::NOT_PRODUCTION,
@@ -53,6 +63,10 @@ pub fn operands<'a>(args: &'a [ShellWord], value_options: &[&str]) -> Vec<&'a Sh
             continue;
         }
         let v = w.value.as_str();
+        // Words after `--` are handed on (to a script, a build), not installed.
+        if v == "--" {
+            break;
+        }
         // Redirections (`> /dev/null`, `2>&1`, `</dev/null`) are not arguments.
         let redirect = v.trim_start_matches(|c: char| c.is_ascii_digit() || c == '&');
         if redirect.starts_with(['<', '>']) {
@@ -90,7 +104,8 @@ fn is_path(v: &str) -> bool {
         || v.starts_with('/')
         || v.starts_with('~')
         || [
-            ".whl", ".tar.gz", ".tgz", ".zip", ".gem", ".deb", ".rpm", ".apk", ".crate",
+            ".whl", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".zip",
+            ".gem", ".deb", ".rpm", ".apk", ".crate",
         ]
         .iter()
         .any(|e| lower.ends_with(e))
@@ -162,6 +177,11 @@ fn pip_unpinned(args: &[ShellWord]) -> Vec<&ShellWord> {
     ) {
         return Vec::new();
     }
+    // `--no-index --find-links DIR`: only the wheels in DIR can be installed, and the
+    // wheelhouse is what pins them.
+    if has_option(args, &["--no-index"]) && has_option(args, &["-f", "--find-links"]) {
+        return Vec::new();
+    }
     let mut value_options: Vec<&str> = PIP_VALUE_OPTIONS.to_vec();
     value_options.extend([
         "-r",
@@ -224,12 +244,29 @@ fn npm_unpinned(args: &[ShellWord]) -> Vec<&ShellWord> {
         "-C",
         "--global-folder",
         "--network-timeout",
+        "--loglevel",
+        "--location",
+        "--userconfig",
+        "--save-prefix",
+        "--before",
+        "--install-strategy",
+        "--cache-folder",
+        "--modules-folder",
+        "--mutex",
+        "--store-dir",
+        "--reporter",
     ];
     operands(args, &value_options)
         .into_iter()
         .filter(|w| {
             let v = w.value.as_str();
-            if v.contains('$') || is_path(v) || v.contains("://") || v.contains(':') {
+            if v.contains('$') || is_path(v) {
+                return false;
+            }
+            if is_git_spec(v) {
+                return !git_spec_pinned(v);
+            }
+            if v.contains("://") || v.contains(':') {
                 return false;
             }
             // `@scope/name@version`: the version follows the last `@` after position 0.
@@ -244,6 +281,40 @@ fn npm_unpinned(args: &[ShellWord]) -> Vec<&ShellWord> {
             }
         })
         .collect()
+}
+
+/// An npm dependency fetched from git: `git+https://…`, `git://…`, `git+ssh://…`,
+/// `github:owner/repo`, `gitlab:…`, `bitbucket:…`.
+fn is_git_spec(v: &str) -> bool {
+    let lower = v.to_ascii_lowercase();
+    [
+        "git+",
+        "git://",
+        "github:",
+        "gitlab:",
+        "bitbucket:",
+        "gist:",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+        || (lower.contains("://") && lower.split('#').next().is_some_and(|u| u.ends_with(".git")))
+}
+
+/// Whether a git dependency names a commit or a version (`#<sha>`, `#v1.2.3`,
+/// `#semver:^1.2`); a branch or no fragment follows whatever is pushed next.
+fn git_spec_pinned(v: &str) -> bool {
+    let Some((_, fragment)) = v.split_once('#') else {
+        return false;
+    };
+    let fragment = fragment.strip_prefix("commit=").unwrap_or(fragment);
+    let hex = fragment.len() >= 7 && fragment.bytes().all(|b| b.is_ascii_hexdigit());
+    hex || fragment.starts_with("semver:") || is_version_ref(fragment)
+}
+
+/// `v1.2.3`, `1.2`, `v2`: a version tag rather than a branch name.
+fn is_version_ref(r: &str) -> bool {
+    let r = r.strip_prefix('v').unwrap_or(r);
+    r.starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// What an install command installs without a version, by installer.
@@ -282,7 +353,7 @@ pub fn unpinned(cmd: &SimpleCommand) -> Option<(String, Vec<&ShellWord>)> {
         ("yarn add".into(), &words[2..])
     } else if name == "yarn" && arg(1) == Some("global") && arg(2) == Some("add") {
         ("yarn global add".into(), &words[3..])
-    } else if name == "gem" && arg(1) == Some("install") {
+    } else if name == "gem" && matches!(arg(1), Some("install" | "i")) {
         let rest = &words[2..];
         if has_option(rest, &["-v", "--version", "-g", "--file"]) {
             return None;
@@ -316,10 +387,12 @@ pub fn unpinned(cmd: &SimpleCommand) -> Option<(String, Vec<&ShellWord>)> {
             !v.contains('$')
                 && !v.starts_with('.')
                 && !v.starts_with('/')
-                && match v.rsplit_once('@') {
-                    Some((_, ver)) => matches!(ver, "latest" | "master" | "main" | "HEAD" | ""),
-                    None => v.split('/').next().is_some_and(|host| host.contains('.')),
-                }
+                // Without `@version`, `go install` takes the version from the
+                // enclosing module's `go.mod` (and refuses to run outside a module).
+                && v.rsplit_once('@').is_some_and(|(_, ver)| {
+                    let hex = ver.len() >= 12 && ver.bytes().all(|b| b.is_ascii_hexdigit());
+                    !(hex || is_version_ref(ver))
+                })
         })
         .collect();
         return Some(("go install".into(), found));
@@ -380,13 +453,29 @@ impl Rule for UnpinnedPackageInstall {
                     };
                     for w in words {
                         let span = script.file_span(w.span.clone(), inst.keyword_span.clone());
-                        cx.report(
-                            &Self::META,
-                            span,
-                            format!("`{label}` of `{}` without a version", w.value),
-                            "pin it (`name==1.2.3`, `name@1.2.3`, `-v 1.2.3`), or install from a pinned requirements or lock file",
-                        )
-                        .statement(inst.span.start);
+                        // `pip install flask>=2.0` unquoted: the shell reads `>=2.0` as
+                        // a redirection, installs `flask` unpinned and writes `=2.0`.
+                        let redirect = cmd.words.iter().find(|r| {
+                            r.span.start == w.span.end && r.value.starts_with(['<', '>'])
+                        });
+                        let (message, fix) = match redirect {
+                            Some(r) => (
+                                format!(
+                                    "`{label}` of `{}` without a version: the unquoted `{}` is a shell redirection, so `{}` installs unpinned and its output goes to a file named `{}`",
+                                    w.value,
+                                    r.value,
+                                    w.value,
+                                    r.value.trim_start_matches(['<', '>'])
+                                ),
+                                format!("quote the requirement: `\"{}{}\"`", w.value, r.value),
+                            ),
+                            None => (
+                                format!("`{label}` of `{}` without a version", w.value),
+                                "pin it (`name==1.2.3`, `name@1.2.3`, `-v 1.2.3`), or install from a pinned requirements or lock file".to_string(),
+                            ),
+                        };
+                        cx.report(&Self::META, span, message, fix)
+                            .statement(inst.span.start);
                     }
                 }
             }
