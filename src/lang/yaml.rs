@@ -6,8 +6,25 @@
 //! YAML 1.2 has no `<<` merge keys; GitLab CI relies on them, so [`Yaml::parse`] can
 //! apply them itself (explicit keys win over merged ones, earlier merged maps over
 //! later ones). Tags such as GitLab's `!reference` are kept on the node.
+//!
+//! YAML 1.2 wants every line of a flow collection (`[…]`, `{…}`) that sits in a block
+//! collection indented past that block's column; libyaml, and so GitHub, PyYAML and
+//! Compose, also take a line at the block's own column, as in the common
+//!
+//! ```yaml
+//! python: [
+//!   "3.11",
+//! ]
+//! ```
+//!
+//! saphyr follows the spec and rejects it. When it does, [`Yaml::parse`] parses again a
+//! copy of the text in which each such line starts one space later ([`pad_flow_lines`]).
+//! Spaces at the start of a line inside a flow collection change no value, and every
+//! position in the copy maps back to the file ([`Pads`]), so nodes and errors keep their
+//! exact line and column.
 
-use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, ScanError, YamlData};
+use saphyr_parser::{Event, Parser};
 
 use crate::lang::{FileKind, FrontEnd, Output, Sink};
 use crate::source::file_name;
@@ -284,12 +301,22 @@ impl Yaml {
     /// does); without, they stay ordinary keys.
     pub fn parse(source: &SourceFile, merge_keys: bool) -> Result<Yaml, YamlError> {
         let offsets = CharOffsets::new(&source.text);
-        let docs = MarkedYaml::load_from_str(&source.text).map_err(|e| YamlError {
-            message: e.info().to_string(),
-            offset: offsets.byte(e.marker().index()),
-        })?;
+        let error = |f: Failure| YamlError {
+            message: f.message,
+            offset: offsets.byte(f.index),
+        };
+        let mut pads = Pads::default();
+        let padded;
+        let docs = match MarkedYaml::load_from_str(&source.text) {
+            Ok(docs) => docs,
+            Err(_) => {
+                padded = pad_flow_lines(&source.text, &mut pads).map_err(error)?;
+                MarkedYaml::load_from_str(&padded).map_err(|e| error(pads.failure(&e)))?
+            }
+        };
         let mut cx = Convert {
             offsets: &offsets,
+            pads: &pads,
             merge_keys,
             too_deep: None,
         };
@@ -307,6 +334,157 @@ impl Yaml {
     pub fn root(&self) -> Option<&Node> {
         self.docs.first()
     }
+}
+
+/// An error at a character index of the file.
+struct Failure {
+    message: String,
+    index: usize,
+}
+
+/// The lines that [`pad_flow_lines`] gave one more leading space in its copy: the
+/// character index in the file of each line's start, in order, with the error that
+/// asked for the space.
+#[derive(Default)]
+struct Pads(Vec<(usize, Failure)>);
+
+impl Pads {
+    /// The character index in the file of index `copy` in the padded copy; an added
+    /// space maps to the start of its line.
+    fn original(&self, copy: usize) -> usize {
+        let mut shift = 0;
+        for (at, _) in &self.0 {
+            match copy.cmp(&(at + shift)) {
+                std::cmp::Ordering::Less => break,
+                std::cmp::Ordering::Equal => return *at,
+                std::cmp::Ordering::Greater => shift += 1,
+            }
+        }
+        copy - shift
+    }
+
+    /// `e`, at its place in the file.
+    fn failure(&self, e: &ScanError) -> Failure {
+        Failure {
+            message: e.info().to_string(),
+            index: self.original(e.marker().index()),
+        }
+    }
+}
+
+/// Most lines [`pad_flow_lines`] pads in one file (each costs a scan of the file).
+const MAX_PADS: usize = 64;
+
+/// `text`, with one more leading space on each line inside a flow collection that
+/// saphyr rejects for sitting at the column of the block collection around it (see the
+/// module's paragraph), when that makes the whole text parse. Otherwise the error to
+/// report: the first padded line's when a flow collection around it never closes (a
+/// missing `]` reads best where the indentation first went wrong), else the one left.
+fn pad_flow_lines(text: &str, pads: &mut Pads) -> Result<String, Failure> {
+    let mut copy = text.to_string();
+    loop {
+        let (error, open_flow) = match scan(&copy) {
+            Ok(()) => return Ok(copy),
+            Err(e) => e,
+        };
+        // saphyr says just "invalid indentation" only inside a flow collection (in block
+        // context a less indented line closes blocks instead); the check runs at the
+        // first token of a line.
+        let mark = *error.marker();
+        let fixable = matches!(
+            error.info(),
+            "invalid indentation" | "invalid indentation in flow construct"
+        );
+        let line = mark.index() - mark.col().min(mark.index());
+        let at = pads.original(line);
+        let byte = copy.char_indices().nth(line).map(|(b, _)| b);
+        let blanks_before = byte.is_some_and(|b| {
+            copy[b..]
+                .chars()
+                .take(mark.col())
+                .all(|c| c == ' ' || c == '\t')
+        });
+        let progress = pads.0.last().is_none_or(|(last, _)| at > *last);
+        match byte {
+            Some(byte) if fixable && blanks_before && progress && pads.0.len() < MAX_PADS => {
+                copy.insert(byte, ' ');
+                let failure = pads.failure(&error);
+                pads.0.push((at, failure));
+            }
+            _ => {
+                let open = open_flow.map(|i| pads.original(i));
+                let first_inside = open.and_then(|o| pads.0.iter().position(|(at, _)| *at > o));
+                return Err(match first_inside {
+                    Some(i) => pads.0.swap_remove(i).1,
+                    None => pads.failure(&error),
+                });
+            }
+        }
+    }
+}
+
+/// Runs saphyr's parser over `text`: on error, the error and the index where the
+/// outermost flow collection still open there starts, if any.
+fn scan(text: &str) -> Result<(), (ScanError, Option<usize>)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut parser = Parser::new_from_iter(text.chars());
+    // Open collections: `Some(start)` for a flow one, `None` for a block one; and how
+    // many are flow ones (all those inside the outermost).
+    let mut open: Vec<Option<usize>> = Vec::new();
+    let mut flows = 0usize;
+    while let Some(event) = parser.next_event() {
+        let (event, span) = match event {
+            Ok(e) => e,
+            Err(e) => return Err((e, open.iter().flatten().next().copied())),
+        };
+        let start = span.start.index();
+        match event {
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                let content = content_start(&chars, start);
+                let flow = flows > 0
+                    || match (&event, chars.get(content)) {
+                        (Event::SequenceStart(..), Some('[')) => true,
+                        // A block mapping whose first key is a flow mapping starts where
+                        // that key does.
+                        (Event::MappingStart(..), Some('{')) => !matches!(
+                            parser.peek(),
+                            Some(Ok((Event::MappingStart(..), next)))
+                                if content_start(&chars, next.start.index()) == content
+                        ),
+                        _ => false,
+                    };
+                flows += usize::from(flow);
+                open.push(flow.then_some(content));
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                flows -= usize::from(open.pop().flatten().is_some());
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Where the content of a node whose span starts at `i` starts: past its anchor and
+/// tag and the blanks, breaks and comments after them.
+fn content_start(chars: &[char], mut i: usize) -> usize {
+    while let Some(&c) = chars.get(i) {
+        match c {
+            '&' | '!' => {
+                while chars.get(i).is_some_and(|c| !c.is_whitespace()) {
+                    i += 1;
+                }
+            }
+            ' ' | '\t' | '\n' | '\r' => i += 1,
+            '#' => {
+                while chars.get(i).is_some_and(|&c| c != '\n') {
+                    i += 1;
+                }
+            }
+            _ => return i,
+        }
+    }
+    i
 }
 
 /// saphyr counts positions in characters; spans here are bytes.
@@ -340,13 +518,15 @@ impl CharOffsets {
 
 struct Convert<'a> {
     offsets: &'a CharOffsets,
+    pads: &'a Pads,
     merge_keys: bool,
     too_deep: Option<usize>,
 }
 
 impl Convert<'_> {
     fn node(&mut self, y: &MarkedYaml<'_>, depth: usize) -> Node {
-        let span = self.offsets.byte(y.span.start.index())..self.offsets.byte(y.span.end.index());
+        let byte = |i: usize| self.offsets.byte(self.pads.original(i));
+        let span = byte(y.span.start.index())..byte(y.span.end.index());
         if depth > MAX_DEPTH {
             self.too_deep.get_or_insert(span.start);
             return Node::null(span);
@@ -562,6 +742,95 @@ mod tests {
         }
         let f = SourceFile::new("x", "x", nested);
         assert!(Yaml::parse(&f, false).is_err());
+    }
+
+    /// The 1-based line of the error `text` gives.
+    fn error_line(text: &str) -> usize {
+        let f = SourceFile::new("x", "x", text.to_string());
+        let e = Yaml::parse(&f, false).expect_err("invalid yaml");
+        f.line_of(e.offset)
+    }
+
+    #[test]
+    fn flow_lines_at_the_block_column_parse_with_exact_positions() {
+        // A real project's test workflow: GitHub accepts it, YAML 1.2 wants `]` further in.
+        let text = "jobs:\n  test:\n    strategy:\n      matrix:\n        python: [\n          \"3.11\",\n          \"3.12\",\n        ]\n    runs-on: ubuntu-latest\n";
+        let (f, y) = parse(text, false);
+        let test = y.root().unwrap().get("jobs").unwrap().get("test").unwrap();
+        let python = test.at(&Route::new().key("strategy").key("matrix").key("python"));
+        let python = python.unwrap();
+        let items: Vec<_> = python.items().iter().filter_map(Node::as_str).collect();
+        assert_eq!(items, ["3.11", "3.12"]);
+        assert!(f.text[python.span.clone()].starts_with('['));
+        // saphyr ends a flow collection's span where its `]` starts.
+        assert!(f.text[python.span.end..].starts_with("]\n    runs-on"));
+        let second = &python.items()[1];
+        assert_eq!(&f.text[second.span.clone()], "\"3.12\"");
+        let runs_on = test.get("runs-on").unwrap();
+        assert_eq!(&f.text[runs_on.span.clone()], "ubuntu-latest");
+        assert_eq!(f.line_of(runs_on.span.start), 9);
+        let key = test.entry("runs-on").unwrap().key.span.clone();
+        assert_eq!(&f.text[key], "runs-on");
+    }
+
+    #[test]
+    fn flow_lines_at_the_block_column_in_every_shape() {
+        // Several collections, a flow mapping, a sequence item, an anchor and non-ASCII
+        // text before and after: each node still points at its own text.
+        let text = "é: ü\na:\n  b: [\n    1,\n  ]\n  c: &c {\n    x: y,\n  }\nd:\n  - [e,\n    f,\n  ]\n  - k: [\n    l\n    ]\ng: \"ö\"\n";
+        let (f, y) = parse(text, false);
+        let root = y.root().unwrap();
+        let a = root.get("a").unwrap();
+        assert_eq!(a.get("b").unwrap().items().len(), 1);
+        let y_value = a.get("c").unwrap().get("x").unwrap();
+        assert_eq!(&f.text[y_value.span.clone()], "y");
+        assert_eq!(f.line_of(y_value.span.start), 7);
+        let d = root.get("d").unwrap().items();
+        assert_eq!(&f.text[d[0].items()[1].span.clone()], "f");
+        let l = &d[1].get("k").unwrap().items()[0];
+        assert_eq!(&f.text[l.span.clone()], "l");
+        assert_eq!(f.line_of(l.span.start), 14);
+        let g = root.get("g").unwrap();
+        assert_eq!(&f.text[g.span.clone()], "\"ö\"");
+        assert_eq!(f.line_of(g.span.start), 16);
+    }
+
+    #[test]
+    fn invalid_yaml_around_flow_collections_still_fails_on_the_right_line() {
+        // A missing `]`: where the indentation first goes wrong, as before.
+        assert_eq!(error_line("a:\n  b: [1, 2\n  c: 3\n  d: 4\n"), 3);
+        assert_eq!(error_line("a:\n  b: [1, 2\n  c: 3\n"), 3);
+        // More than one column short is not what libyaml-style files do.
+        assert_eq!(error_line("a:\n  b: [\n1]\n"), 3);
+        // An error after a padded collection is reported where it is.
+        assert_eq!(error_line("a:\n  b: [\n    1,\n  ]\n  c: d: e\n"), 5);
+        assert_eq!(
+            error_line("a:\n  b: [\n    1,\n  ]\n  c: [2,\n  ]\n  - x\n"),
+            7
+        );
+        // Unchanged: errors that have nothing to do with flow indentation.
+        assert_eq!(error_line("a: b\n c: d\n"), 2);
+        assert_eq!(error_line("a: 'x\n"), 1);
+    }
+
+    #[test]
+    fn padding_is_bounded() {
+        // Every line of a long flow sequence at the block column: parses up to the
+        // limit, then reports a line and stops.
+        let mut text = String::from("a:\n  b: [\n");
+        for _ in 0..(MAX_PADS + 10) {
+            text.push_str("  x,\n");
+        }
+        text.push_str("  ]\n");
+        assert_eq!(error_line(&text), 3);
+        let mut text = String::from("a:\n  b: [\n");
+        for _ in 0..(MAX_PADS - 1) {
+            text.push_str("  x,\n");
+        }
+        text.push_str("  ]\n");
+        let (_, y) = parse(&text, false);
+        let b = y.root().unwrap().get("a").unwrap().get("b").unwrap();
+        assert_eq!(b.items().len(), MAX_PADS - 1);
     }
 
     #[test]
