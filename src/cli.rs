@@ -111,6 +111,10 @@ pub struct CheckArgs {
     /// Number of threads [default: the number of CPUs].
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Do not read or write the cache of per-file results (`.readylint_cache/` under
+    /// the project root). Also set by `READYLINT_NO_CACHE=1`.
+    #[arg(long)]
+    pub no_cache: bool,
     /// Read the files named on the command line as this kind, whatever their names
     /// (`--kind dockerfile deploy/app.df`). Directories are still walked by name.
     #[arg(long, value_enum, value_name = "KIND")]

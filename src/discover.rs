@@ -12,6 +12,9 @@ use ignore::{WalkBuilder, WalkState};
 
 use crate::lang::{self, FileKind};
 
+/// The directory of readylint's cache under the project root, which is never walked.
+pub const CACHE_DIR: &str = ".readylint_cache";
+
 /// One file the walk found.
 #[derive(Debug, Clone)]
 pub enum Entry {
@@ -156,7 +159,7 @@ pub fn walk(root: &Path, paths: &[PathBuf], opts: &WalkOptions<'_>) -> Walk {
             .parents(opts.respect_ignore_files)
             .require_git(false)
             .threads(opts.threads)
-            .filter_entry(|e| e.file_name() != ".git");
+            .filter_entry(|e| e.file_name() != ".git" && e.file_name() != CACHE_DIR);
         builder.build_parallel().run(|| {
             let out = &out;
             let canonical_root = &canonical_root;

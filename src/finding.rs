@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use crate::rule::{Category, Severity};
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, serde::Deserialize)]
 pub struct Finding {
     pub rule: String,
     pub name: String,

@@ -145,6 +145,8 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
         no_inline_ignores: args.no_inline_ignores,
         threads: args.threads,
         kind: args.kind.map(|k| k.file_kinds()),
+        cache: !args.no_cache
+            && std::env::var_os("READYLINT_NO_CACHE").is_none_or(|v| v.is_empty() || v == "0"),
         baseline: args.baseline,
         write_baseline: args.write_baseline,
         since: args.since,

@@ -369,8 +369,10 @@ pub struct RawFinding {
 /// What a rule sees while it checks one file, and where it reports.
 pub struct Context<'a> {
     pub source: &'a SourceFile,
-    /// The files of the repository (facts are not filled yet during this phase).
-    pub repo: &'a RepoIndex,
+    /// The files of the repository (facts are not filled yet during this phase): read
+    /// through [`Context::repo`], which notes that the file's results depend on them.
+    repo: &'a RepoIndex,
+    used_repo: std::cell::Cell<bool>,
     options: &'a BTreeMap<&'static str, RuleOptions>,
     findings: Vec<RawFinding>,
 }
@@ -384,9 +386,22 @@ impl<'a> Context<'a> {
         Self {
             source,
             repo,
+            used_repo: std::cell::Cell::new(false),
             options,
             findings: Vec::new(),
         }
+    }
+
+    /// The files of the repository. A file whose rules looked at them is checked again
+    /// when files are added, renamed or deleted, even if its own text did not change.
+    pub fn repo(&self) -> &'a RepoIndex {
+        self.used_repo.set(true);
+        self.repo
+    }
+
+    /// Whether a rule looked at the repository's files (see [`Context::repo`]).
+    pub fn used_repo(&self) -> bool {
+        self.used_repo.get()
     }
 
     /// Reports a finding of `meta`'s rule at `span`.

@@ -14,7 +14,7 @@ pub struct Comment {
 }
 
 /// What a directive silences.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Scope {
     /// Findings starting on this 1-based line (or whose statement starts on it).
     Line(usize),
@@ -22,7 +22,7 @@ pub enum Scope {
 }
 
 /// One parsed `readylint:` directive.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Directive {
     pub scope: Scope,
     /// Rule codes or names as written; empty means every rule.

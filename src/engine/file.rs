@@ -18,11 +18,18 @@ use crate::rules::readylint::{ParseError, SkippedFile};
 use crate::source::SourceFile;
 use crate::suppress;
 
+/// The cache of this run, and the hash of the repository's file list.
+pub(super) struct CacheLookup<'a> {
+    pub cache: &'a super::cache::Cache,
+    pub file_list: &'a str,
+}
+
 pub(super) fn check_entry(
     entry: &Entry,
     settings: &Settings,
     repo: &RepoIndex,
     rules: &[&dyn Rule],
+    cache: Option<&CacheLookup<'_>>,
 ) -> FileOutcome {
     match entry {
         Entry::Skipped { rel_path, reason } => skipped(rel_path, reason, settings),
@@ -33,12 +40,34 @@ pub(super) fn check_entry(
         } => match read(abs_path) {
             Err(reason) => skipped(rel_path, &reason, settings),
             Ok(text) => {
+                let hash = cache.map(|_| super::cache::hash_text(&text));
                 let source = Arc::new(SourceFile::new(rel_path.clone(), abs_path.clone(), text));
+                if let (Some(c), Some(hash)) = (cache, &hash)
+                    && let Some(entry) = c.cache.get(rel_path, hash, c.file_list)
+                {
+                    return FileOutcome {
+                        path: rel_path.clone(),
+                        source: Some(source),
+                        findings: entry.findings.iter().cloned().map(Into::into).collect(),
+                        directives: entry.directives.clone(),
+                        facts: entry.facts.clone(),
+                        error: entry.error.clone(),
+                        scanned: true,
+                        hash: Some(hash.clone()),
+                        used_repo: entry.file_list.is_some(),
+                        from_cache: true,
+                    };
+                }
                 // readylint: ignore[EXC101] -- a panic on one file becomes its RDY001 finding (SPEC §8)
                 let checked = catch_unwind(AssertUnwindSafe(|| {
                     check_source(&source, kinds, settings, repo, rules)
                 }));
-                let mut outcome = checked.unwrap_or_else(|_| {
+                let outcome = checked.map(|o| FileOutcome {
+                    // A parsed manifest is not cached (see `cache`).
+                    hash: hash.filter(|_| cacheable(&o.facts)),
+                    ..o
+                });
+                let mut outcome = outcome.unwrap_or_else(|_| {
                     let message =
                         "internal error while checking this file; please report it".to_string();
                     let mut o = FileOutcome {
@@ -70,6 +99,12 @@ pub(super) fn check_entry(
             }
         },
     }
+}
+
+/// Whether a file's facts can be stored: all but parsed manifests.
+fn cacheable(facts: &lang::FileFacts) -> bool {
+    facts.manifest.is_none()
+        && !matches!(facts.rust, Some(lang::rust::crates::RustFacts::Manifest(_)))
 }
 
 /// Reads a file, or says why it is not checked.
@@ -262,6 +297,7 @@ fn check_source(
         }
     }
     let error = report_parse_errors(source, &out.errors, &mut cx);
+    let used_repo = cx.used_repo();
     let mut raw = cx.finish();
     raw.retain(|f| settings.is_enabled_with(f.code, &source.rel_path, roles));
     one_per_handler(&mut raw);
@@ -281,6 +317,7 @@ fn check_source(
         ),
         facts: out.facts,
         error,
+        used_repo,
         ..FileOutcome::default()
     }
 }

@@ -10,6 +10,7 @@
 //! A file that cannot be read or parsed becomes a finding; a panic inside a rule
 //! becomes an RDY001 for that file, and the run goes on.
 
+pub mod cache;
 mod file;
 mod filter;
 mod repo;
@@ -55,10 +56,12 @@ pub struct RunOptions {
     pub since: Option<String>,
     /// Read the files named in `paths` as these kinds, whatever their names (`--kind`).
     pub kind: Option<Vec<crate::lang::FileKind>>,
+    /// Keep per-file results in `.readylint_cache/` under the root, and reuse them.
+    pub cache: bool,
 }
 
 /// A file that could not be read or parsed.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, serde::Deserialize)]
 pub struct FileError {
     pub path: String,
     pub message: String,
@@ -78,6 +81,8 @@ pub struct Report {
     pub baselined: usize,
     /// Findings left out because their lines did not change since `--since`.
     pub unchanged: usize,
+    /// Files whose results were taken from the cache instead of being checked again.
+    pub cached: usize,
     /// Texts of the files with findings, for snippets.
     pub sources: BTreeMap<String, Arc<str>>,
     pub root: PathBuf,
@@ -143,6 +148,82 @@ struct FileOutcome {
     facts: FileFacts,
     error: Option<FileError>,
     scanned: bool,
+    /// The hash of the file's text, when this outcome may be cached.
+    hash: Option<String>,
+    /// A rule looked at the repository's file list (see `Context::repo`).
+    used_repo: bool,
+    /// Taken from the cache rather than checked.
+    from_cache: bool,
+}
+
+/// The key of the cache file for this run: what per-file results depend on besides
+/// each file's text and path and the repository's file list (see `cache`).
+fn cache_key(opts: &RunOptions, settings: &Settings) -> u128 {
+    let mut key = cache::KeyBuilder::new();
+    key.add(&format!("{:?}", opts.overrides));
+    key.add(&format!("{:?}", opts.kind));
+    if let Some(path) = &settings.config_path {
+        key.add(&path.to_string_lossy());
+        key.add(&std::fs::read_to_string(path).unwrap_or_default());
+    }
+    for dir in &settings.rule_dirs {
+        let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
+            .standard_filters(false)
+            .build()
+            .flatten()
+            .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+            .map(|e| e.into_path())
+            .collect();
+        files.sort();
+        for f in files {
+            key.add(&f.to_string_lossy());
+            key.add(&std::fs::read_to_string(&f).unwrap_or_default());
+        }
+    }
+    key.add(&format!(
+        "{:?} {:?} {:?} {:?} {}",
+        settings.enabled,
+        settings.severity,
+        settings.rule_options,
+        settings.project_type,
+        settings.respect_foreign_suppressions
+    ));
+    key.finish()
+}
+
+/// The hash of the repository's file list.
+fn file_list_hash(files: &[String]) -> String {
+    let mut key = cache::KeyBuilder::default();
+    for f in files {
+        key.add(f);
+    }
+    format!("{:032x}", key.finish())
+}
+
+/// Stores this run's per-file results, unless nothing changed.
+fn save_cache(cache: cache::Cache, outcomes: &[FileOutcome], file_list: &str, whole_project: bool) {
+    let cacheable: Vec<&FileOutcome> = outcomes.iter().filter(|o| o.hash.is_some()).collect();
+    if cacheable.iter().all(|o| o.from_cache) && (!whole_project || cacheable.len() == cache.len())
+    {
+        return;
+    }
+    let entries = cacheable
+        .into_iter()
+        .map(|o| {
+            (
+                o.path.clone(),
+                cache::Entry {
+                    hash: o.hash.clone().unwrap_or_default(),
+                    file_list: o.used_repo.then(|| file_list.to_string()),
+                    findings: o.findings.iter().map(Into::into).collect(),
+                    directives: o.directives.clone(),
+                    facts: o.facts.clone(),
+                    error: o.error.clone(),
+                },
+            )
+        })
+        .collect();
+    cache.save(entries, whole_project);
 }
 
 /// Runs a check.
@@ -216,6 +297,14 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
                 .iter()
                 .any(|k| rules.iter().any(|r| r.reads(*k)))
     };
+    let cache = opts
+        .cache
+        .then(|| cache::Cache::open(&root, cache_key(opts, &settings)));
+    let file_list = file_list_hash(&walk.all_files);
+    let lookup = cache.as_ref().map(|c| file::CacheLookup {
+        cache: c,
+        file_list: &file_list,
+    });
     let mut outcomes: Vec<FileOutcome> = pool.install(|| {
         walk.entries
             .par_iter()
@@ -223,9 +312,12 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
                 Entry::File { kinds, .. } => kinds.iter().any(read_kind),
                 Entry::Skipped { .. } => true,
             })
-            .map(|e| file::check_entry(e, &settings, &repo, &rules))
+            .map(|e| file::check_entry(e, &settings, &repo, &rules, lookup.as_ref()))
             .collect()
     });
+    if let Some(cache) = cache {
+        save_cache(cache, &outcomes, &file_list, paths.contains(&root));
+    }
 
     // Phase 2: repository rules over the index.
     for o in &mut outcomes {
@@ -253,6 +345,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         suppressed: 0,
         baselined: 0,
         unchanged: 0,
+        cached: outcomes.iter().filter(|o| o.from_cache).count(),
         sources: BTreeMap::new(),
         root,
         fail_on: settings.fail_on,

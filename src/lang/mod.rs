@@ -99,14 +99,15 @@ pub struct ParseError {
 
 /// The facts one parsed file contributes to the repository index. Each front end adds
 /// its own field here.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FileFacts {
     /// A Rust source file or `Cargo.toml`.
     pub rust: Option<rust::crates::RustFacts>,
     /// CI configuration and task-runner files.
     pub ci: Option<ci::CiFacts>,
     pub python: Option<python::facts::PythonFacts>,
-    /// A dependency manifest, as parsed.
+    /// A dependency manifest, as parsed (never cached: see `cache`).
+    #[serde(skip)]
     pub manifest: Option<std::sync::Arc<manifest::Manifest>>,
     /// A Dockerfile's base images.
     pub docker: Option<dockerfile::DockerFacts>,

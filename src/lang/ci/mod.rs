@@ -15,7 +15,7 @@ use crate::source::{SourceFile, Span};
 use crate::source::{file_name, parent_dir};
 
 /// Which CI configuration a YAML file is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Flavor {
     /// `.github/workflows/*.yml`
     GithubWorkflow,
@@ -45,7 +45,7 @@ impl CiFile {
 }
 
 /// One shell script a CI file runs, and the directory it runs in ("" is the root).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CiScript {
     pub script: String,
     pub dir: String,
@@ -54,7 +54,7 @@ pub struct CiScript {
 }
 
 /// What one CI or task-runner file tells the repository rules.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct CiFacts {
     /// Set for CI configuration files; `None` for task-runner files.
     pub flavor: Option<Flavor>,

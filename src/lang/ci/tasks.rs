@@ -10,7 +10,7 @@ use crate::lang::{FileKind, FrontEnd, Output, Sink};
 use crate::source::{SourceFile, file_name};
 
 /// Which runner a file belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Runner {
     Make,
     Just,
@@ -20,7 +20,7 @@ pub enum Runner {
 }
 
 /// The tasks of one file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Tasks {
     pub runner: Runner,
     /// Task name → command lines.

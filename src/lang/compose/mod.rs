@@ -23,7 +23,7 @@ impl ComposeFile {
 }
 
 /// What a Compose file tells the repository rules.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ComposeFacts {
     /// Images its services build here (`build:` and `image:` together), without tags.
     pub built_images: Vec<String>,

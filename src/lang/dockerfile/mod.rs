@@ -1201,7 +1201,7 @@ pub fn image_name(reference: &str) -> String {
 
 /// A base image a `FROM` names (not a stage of the same file, not `scratch`), with ARG
 /// defaults resolved.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct BaseImage {
     /// As written.
     pub written: String,
@@ -1211,7 +1211,7 @@ pub struct BaseImage {
 }
 
 /// What a Dockerfile tells the repository rules.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct DockerFacts {
     pub base_images: Vec<BaseImage>,
 }

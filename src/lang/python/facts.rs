@@ -6,7 +6,7 @@ use super::{PythonFile, Value, ValueKind};
 use crate::source::{SourceFile, Span, file_name};
 
 /// What one Python file tells the repository rules.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct PythonFacts {
     /// Set for Django settings modules.
     pub settings: Option<SettingsFacts>,
@@ -15,7 +15,7 @@ pub struct PythonFacts {
 }
 
 /// What a Django settings module sets.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SettingsFacts {
     /// A development, local, test or CI settings module.
     pub dev: bool,
@@ -31,7 +31,7 @@ pub struct SettingsFacts {
 }
 
 /// Docstring counts of one file's public modules, classes and functions.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DocFacts {
     pub documented: usize,
     pub total: usize,

@@ -17,14 +17,16 @@ use super::{Node, RustFile, Scope};
 use crate::source::Span;
 
 /// What a Rust file or manifest contributes to the repository index.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum RustFacts {
     Source(SourceFacts),
+    /// Never cached (see `cache`): a manifest is cheap to parse again.
+    #[serde(skip)]
     Manifest(CargoManifest),
 }
 
 /// A `mod name;` declaration (a module in another file).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ModDecl {
     /// Inline modules (`mod a { ... }`) it sits in, outermost first.
     pub parents: Vec<String>,
@@ -43,7 +45,7 @@ pub struct ModDecl {
 }
 
 /// A `println!`, `print!`, `eprintln!`, `eprint!` or `dbg!`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PrintSite {
     pub name: String,
     pub span: Span,
@@ -55,14 +57,14 @@ pub struct PrintSite {
 }
 
 /// A public item (`pub` all the way up its inline modules) outside test code.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PubItem {
     pub span: Span,
     pub documented: bool,
 }
 
 /// Facts of one Rust source file.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct SourceFacts {
     pub mods: Vec<ModDecl>,
     pub prints: Vec<PrintSite>,

@@ -63,8 +63,8 @@ impl Rule for UnpinnedCargoDependency {
             return;
         };
         let path = cx.source.rel_path.clone();
-        let app = super::cargo_is_app(cx.repo, &path, doc);
-        let locked = find_lock(cx.repo, parent_dir(&path), CARGO_LOCKS).is_some();
+        let app = super::cargo_is_app(cx.repo(), &path, doc);
+        let locked = find_lock(cx.repo(), parent_dir(&path), CARGO_LOCKS).is_some();
         let publishable = !matches!(
             doc.root
                 .get("package")

@@ -123,10 +123,10 @@ impl Rule for UnpinnedNpmDependency {
         let Some(root) = &doc.root else {
             return;
         };
-        if !super::package_json_is_app(cx.repo, doc) {
+        if !super::package_json_is_app(cx.repo(), doc) {
             return;
         }
-        let locked = find_lock(cx.repo, parent_dir(&cx.source.rel_path), NPM_LOCKS).is_some();
+        let locked = find_lock(cx.repo(), parent_dir(&cx.source.rel_path), NPM_LOCKS).is_some();
         for table in TABLES {
             let Some(t) = root.get(table) else {
                 continue;

@@ -47,11 +47,11 @@ impl Rule for MissingDockerignore {
         let path = cx.source.rel_path.as_str();
         let mut dir = parent_dir(path);
         let own = format!("{}.dockerignore", file_name(path));
-        if cx.repo.dir_has(dir, &own) {
+        if cx.repo().dir_has(dir, &own) {
             return;
         }
         loop {
-            if cx.repo.dir_has(dir, ".dockerignore") {
+            if cx.repo().dir_has(dir, ".dockerignore") {
                 return;
             }
             if dir.is_empty() {

@@ -1,0 +1,214 @@
+//! The cache of per-file results, like ruff's: a second run over an unchanged tree
+//! re-checks nothing, and a change to one file re-checks that file (the repository
+//! rules, which are cheap and read every file's facts, always run).
+//!
+//! What the per-file phase yields for a file (its findings, its suppression directives,
+//! the facts it gives the repository index, its parse error) depends on the file's text
+//! and path, on the run's settings (configuration, rule packs, command-line overrides),
+//! on readylint itself, and on the list of the repository's files (a Dockerfile looks
+//! for a `.dockerignore` beside it, a manifest for its lockfile). So an entry is looked
+//! up by path and kept only if the hash of the text matches, in a cache file chosen by
+//! the hash of all the rest: another configuration, another readylint build or a file
+//! added, renamed or deleted uses another cache file, and so re-checks everything.
+//!
+//! The cache lives in `.readylint_cache/` under the project root, with a `.gitignore`
+//! that ignores it. A cache that cannot be read is ignored; one that cannot be written
+//! (a read-only tree) is skipped silently. Files whose facts hold a parsed manifest are
+//! not cached: there are few of them, and they are cheap to parse.
+
+use std::collections::HashMap;
+use std::hash::Hasher;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::{Xxh3, xxh3_128};
+
+use super::FileError;
+use crate::finding::Finding;
+use crate::lang::FileFacts;
+use crate::suppress::Directive;
+
+/// The cache directory's name, under the project root.
+pub use crate::discover::CACHE_DIR as DIR;
+
+/// How many cache files (configurations and trees) are kept; older ones are removed.
+const KEEP: usize = 8;
+
+/// The hash of a file's text.
+pub fn hash_text(text: &str) -> String {
+    format!("{:032x}", xxh3_128(text.as_bytes()))
+}
+
+/// Builds the key of one cache file from everything per-file results depend on
+/// besides the file itself.
+#[derive(Default)]
+pub struct KeyBuilder(Xxh3);
+
+impl KeyBuilder {
+    pub fn new() -> KeyBuilder {
+        let mut k = KeyBuilder(Xxh3::new());
+        k.add(env!("CARGO_PKG_VERSION"));
+        // A rebuilt binary of the same version (a development build) may check
+        // differently: its size and modification time are part of the key.
+        if let Some(meta) = std::env::current_exe()
+            .ok()
+            .and_then(|p| std::fs::metadata(p).ok())
+        {
+            k.add(&format!("{} {:?}", meta.len(), meta.modified().ok()));
+        }
+        k
+    }
+
+    pub fn add(&mut self, part: &str) {
+        self.0.write(part.as_bytes());
+        self.0.write_u8(0xff);
+    }
+
+    pub fn finish(&self) -> u128 {
+        self.0.digest128()
+    }
+}
+
+/// What the per-file phase yields for one file, as stored.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Entry {
+    /// [`hash_text`] of the file's text.
+    pub hash: String,
+    /// The hash of the repository's file list, when the file's rules looked at it
+    /// (a Dockerfile's `.dockerignore`, a manifest's lockfile).
+    pub file_list: Option<String>,
+    pub findings: Vec<CachedFinding>,
+    pub directives: Vec<Directive>,
+    pub facts: FileFacts,
+    pub error: Option<FileError>,
+}
+
+/// A [`Finding`] with the fields the JSON report leaves out.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CachedFinding {
+    #[serde(flatten)]
+    pub finding: Finding,
+    pub line_text: String,
+    pub statement_line: usize,
+    pub span: (usize, usize),
+}
+
+impl From<&Finding> for CachedFinding {
+    fn from(f: &Finding) -> Self {
+        CachedFinding {
+            finding: f.clone(),
+            line_text: f.line_text.clone(),
+            statement_line: f.statement_line,
+            span: f.span,
+        }
+    }
+}
+
+impl From<CachedFinding> for Finding {
+    fn from(c: CachedFinding) -> Self {
+        Finding {
+            line_text: c.line_text,
+            statement_line: c.statement_line,
+            span: c.span,
+            ..c.finding
+        }
+    }
+}
+
+/// The entries of one cache file.
+#[derive(Default, Serialize, Deserialize)]
+struct Stored {
+    entries: HashMap<String, Entry>,
+}
+
+/// One run's cache: the entries read at the start, and the file to write at the end.
+pub struct Cache {
+    file: PathBuf,
+    old: HashMap<String, Entry>,
+}
+
+impl Cache {
+    /// Opens the cache of key `key` under `root`. A missing or unreadable cache file is
+    /// an empty cache.
+    pub fn open(root: &Path, key: u128) -> Cache {
+        let file = root.join(DIR).join(format!("{key:032x}.json"));
+        let old = std::fs::read(&file)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Stored>(&bytes).ok())
+            .map(|s| s.entries)
+            .unwrap_or_default();
+        Cache { file, old }
+    }
+
+    /// The stored entry of `rel_path`, if its text still hashes to `hash` and, when it
+    /// depended on the repository's file list, that list is still `file_list`.
+    pub fn get(&self, rel_path: &str, hash: &str, file_list: &str) -> Option<&Entry> {
+        self.old
+            .get(rel_path)
+            .filter(|e| e.hash == hash && e.file_list.as_deref().is_none_or(|l| l == file_list))
+    }
+
+    /// How many entries were read.
+    pub fn len(&self) -> usize {
+        self.old.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.old.is_empty()
+    }
+
+    /// Writes the entries of this run. A run over the whole project replaces the old
+    /// ones (a file no longer in the tree drops out); a run over some paths keeps the
+    /// entries of the others. Any failure (a read-only tree) leaves the cache as it
+    /// was, silently.
+    pub fn save(mut self, new: Vec<(String, Entry)>, whole_project: bool) {
+        if whole_project {
+            self.old.clear();
+        }
+        self.old.extend(new);
+        let Some(dir) = self.file.parent() else {
+            return;
+        };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        let ignore = dir.join(".gitignore");
+        if !ignore.exists() {
+            let _ = std::fs::write(
+                &ignore,
+                "# Created by readylint: its cache, never committed.\n*\n",
+            );
+        }
+        let Ok(bytes) = serde_json::to_vec(&Stored { entries: self.old }) else {
+            return;
+        };
+        // Write beside, then rename: a concurrent run reads the old or the new file,
+        // never half of one.
+        let tmp = self
+            .file
+            .with_extension(format!("tmp{}", std::process::id()));
+        if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &self.file).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        prune(dir);
+    }
+}
+
+/// Removes all but the [`KEEP`] most recently written cache files.
+fn prune(dir: &Path) {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut files: Vec<(std::time::SystemTime, PathBuf)> = read
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    if files.len() <= KEEP {
+        return;
+    }
+    files.sort();
+    for (_, path) in &files[..files.len() - KEEP] {
+        let _ = std::fs::remove_file(path);
+    }
+}

@@ -1,0 +1,185 @@
+//! The cache of per-file results: after every change to a tree (an edit, a new file
+//! that another file's rules look for, a rename, a deletion, another configuration), a
+//! run with the cache reports exactly what a run without it reports, and a run over an
+//! unchanged tree checks nothing again.
+
+use std::path::Path;
+
+use readylint::{Report, RunOptions, run};
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+fn check(root: &Path, cache: bool) -> Report {
+    run(&RunOptions {
+        paths: vec![root.to_path_buf()],
+        root: Some(root.to_path_buf()),
+        cache,
+        ..RunOptions::default()
+    })
+    .expect("run succeeds")
+}
+
+/// Everything a finding says, in order.
+fn rendered(report: &Report) -> Vec<String> {
+    report
+        .findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{}:{}-{}:{} {} {:?} {} | {} | {}",
+                f.path,
+                f.line,
+                f.column,
+                f.end_line,
+                f.end_column,
+                f.rule,
+                f.severity,
+                f.message,
+                f.help,
+                f.fingerprint
+            )
+        })
+        .collect()
+}
+
+/// Runs with the cache and without, and checks they agree; returns the cached run.
+fn same_as_without_cache(root: &Path) -> Report {
+    let cached = check(root, true);
+    let fresh = check(root, false);
+    assert_eq!(rendered(&cached), rendered(&fresh));
+    assert_eq!(cached.suppressed, fresh.suppressed);
+    assert_eq!(cached.files_scanned, fresh.files_scanned);
+    assert_eq!(cached.errors, fresh.errors);
+    cached
+}
+
+fn has(report: &Report, path: &str, rule: &str) -> bool {
+    report
+        .findings
+        .iter()
+        .any(|f| f.path == path && f.rule == rule)
+}
+
+const SERVICE: &str = "\
+import requests
+
+
+def fetch(url):
+    try:
+        return requests.get(url)
+    except:
+        pass
+";
+
+const DOCKERFILE: &str =
+    "FROM python:3.12-slim\nCOPY . /app\nUSER app\nCMD [\"python\", \"/app/main.py\"]\n";
+
+#[test]
+fn results_match_a_run_without_cache_through_edits_renames_and_deletions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(root, "app/service.py", SERVICE);
+    write(
+        root,
+        "app/quiet.py",
+        "def f():\n    try:\n        g()\n    except Exception:  # readylint: ignore[EXC002] -- best effort\n        pass\n",
+    );
+    write(root, "app/broken.py", "def f(:\n");
+    write(root, "Dockerfile", DOCKERFILE);
+    write(root, "requirements.txt", "flask\n");
+    write(
+        root,
+        ".github/workflows/ci.yml",
+        "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: pytest\n",
+    );
+
+    let first = same_as_without_cache(root);
+    assert_eq!(first.cached, 0);
+    assert!(has(&first, "app/service.py", "EXC001"));
+    assert!(has(&first, "app/service.py", "NET001"));
+    assert!(has(&first, "app/broken.py", "RDY001"));
+    assert!(root.join(".readylint_cache/.gitignore").is_file());
+
+    // Unchanged: nothing is checked again.
+    let second = same_as_without_cache(root);
+    assert_eq!(
+        second.cached,
+        first.files_scanned - 1,
+        "all but the manifest"
+    );
+
+    // An edit: that file is checked again, the others come from the cache.
+    write(
+        root,
+        "app/service.py",
+        &SERVICE.replace("requests.get(url)", "requests.get(url, timeout=5)"),
+    );
+    let edited = same_as_without_cache(root);
+    assert!(!has(&edited, "app/service.py", "NET001"));
+    assert!(has(&edited, "app/service.py", "EXC001"));
+    assert_eq!(edited.cached, second.cached - 1);
+
+    // A new file that the Dockerfile's rules look for: the Dockerfile is checked again.
+    assert!(has(&edited, "Dockerfile", "DKR007"));
+    write(root, ".dockerignore", ".git\n");
+    let ignored = same_as_without_cache(root);
+    assert!(!has(&ignored, "Dockerfile", "DKR007"));
+
+    // A rename: the findings follow the file.
+    std::fs::rename(root.join("app/service.py"), root.join("app/client.py")).expect("rename");
+    let renamed = same_as_without_cache(root);
+    assert!(has(&renamed, "app/client.py", "EXC001"));
+    assert!(!has(&renamed, "app/service.py", "EXC001"));
+
+    // A deletion: its findings are gone.
+    std::fs::remove_file(root.join("app/broken.py")).expect("delete");
+    let deleted = same_as_without_cache(root);
+    assert!(!deleted.findings.iter().any(|f| f.path == "app/broken.py"));
+
+    // Another configuration: everything is checked again under it.
+    write(root, "readylint.toml", "ignore = [\"EXC001\"]\n");
+    let configured = same_as_without_cache(root);
+    assert_eq!(configured.cached, 0);
+    assert!(!has(&configured, "app/client.py", "EXC001"));
+
+    // A suppression that stops matching is reported as unused from cached results too.
+    write(
+        root,
+        "app/quiet.py",
+        "def f():\n    try:\n        g()\n    except Exception:  # readylint: ignore[EXC002] -- best effort\n        raise\n",
+    );
+    same_as_without_cache(root);
+}
+
+#[test]
+fn a_read_only_tree_is_checked_without_cache() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(root, "app/service.py", SERVICE);
+    // The cache directory cannot be created: a file stands in its way.
+    write(root, ".readylint_cache", "not a directory");
+    let report = same_as_without_cache(root);
+    assert!(has(&report, "app/service.py", "EXC001"));
+    assert_eq!(check(root, true).cached, 0);
+}
+
+#[test]
+fn a_corrupt_cache_is_ignored() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(root, "app/service.py", SERVICE);
+    same_as_without_cache(root);
+    for entry in std::fs::read_dir(root.join(".readylint_cache")).expect("cache dir") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "json") {
+            std::fs::write(&path, "{ not json").expect("corrupt");
+        }
+    }
+    let report = same_as_without_cache(root);
+    assert_eq!(report.cached, 0);
+    assert!(has(&report, "app/service.py", "EXC001"));
+}
