@@ -4,6 +4,8 @@
 //! end or a garbled message fails a test. Update with `INSTA_UPDATE=always cargo test
 //! --test snapshots` (or `cargo insta review`) and read the diff before committing.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -11,21 +13,36 @@ use readylint::config::CliOverrides;
 use readylint::{RunOptions, run};
 
 fn render(root: &Path) -> BTreeMap<String, String> {
-    let report = run(&RunOptions {
-        paths: vec![root.to_path_buf()],
-        root: Some(root.to_path_buf()),
-        // Every rule, opt-in ones included: each has fixtures.
-        overrides: CliOverrides {
-            no_config: true,
-            select: Some(vec!["all".into()]),
-            ..CliOverrides::default()
-        },
-        ..RunOptions::default()
-    })
-    .expect("the fixture run succeeds");
+    // The repositories inside the tree are scanned as roots of their own; their
+    // findings' paths are written from the tree's root.
+    let nested = common::nested_repositories(root);
+    let scan = |dir: &Path, exclude: Vec<String>| {
+        run(&RunOptions {
+            paths: vec![dir.to_path_buf()],
+            root: Some(dir.to_path_buf()),
+            // Every rule, opt-in ones included: each has fixtures.
+            overrides: CliOverrides {
+                no_config: true,
+                select: Some(vec!["all".into()]),
+                exclude,
+                ..CliOverrides::default()
+            },
+            ..RunOptions::default()
+        })
+        .expect("the fixture run succeeds")
+        .findings
+    };
+    let mut findings = scan(root, nested.clone());
+    for n in &nested {
+        findings.extend(scan(&root.join(n), Vec::new()).into_iter().map(|mut f| {
+            f.path = format!("{n}/{}", f.path);
+            f
+        }));
+    }
+    findings.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     // One snapshot per top-level folder of the tree (per rule group), so diffs stay small.
     let mut out: BTreeMap<String, String> = BTreeMap::new();
-    for f in &report.findings {
+    for f in &findings {
         let mut parts = f.path.split('/');
         let group = match (parts.next(), parts.next()) {
             (Some(a), Some(b)) if !b.contains('.') => format!("{a}-{b}"),

@@ -354,10 +354,7 @@ mod path_tests {
     fn ci_names() {
         for (path, kind) in [
             (".github/workflows/ci.yml", FileKind::GithubWorkflow),
-            (
-                "fixtures/x/.github/workflows/t.yaml",
-                FileKind::GithubWorkflow,
-            ),
+            ("fixtures/x/.github/workflows/t.yaml", FileKind::Yaml),
             (".github/actions/setup/action.yml", FileKind::GithubAction),
             (".gitlab-ci.yml", FileKind::GitlabCi),
             ("ci/test.gitlab-ci.yml", FileKind::GitlabCi),

@@ -209,3 +209,36 @@ pub fn dkr_hits(report: &Value) -> BTreeSet<(String, String, u64)> {
         .filter(|(r, _, _)| r.starts_with("DKR"))
         .collect()
 }
+
+/// The repositories inside a fixture tree (`fixtures/rules/`): folders holding a
+/// `.github/workflows` folder, as paths relative to `tree`, outermost only. GitHub runs
+/// only the workflows at a repository's root, so each of these is scanned as a root of
+/// its own, and the scan of the whole tree leaves them out (`exclude`). A tree that is a
+/// repository itself has none: what lies below its root is its data.
+pub fn nested_repositories(tree: &Path) -> Vec<String> {
+    if tree.join(".github/workflows").is_dir() {
+        return Vec::new();
+    }
+    fn walk(tree: &Path, dir: &Path, out: &mut Vec<String>) {
+        if dir != tree && dir.join(".github/workflows").is_dir() {
+            let rel = dir.strip_prefix(tree).expect("under the tree");
+            out.push(rel.to_string_lossy().replace('\\', "/"));
+            return;
+        }
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut dirs: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect();
+        dirs.sort();
+        for d in dirs {
+            walk(tree, &d, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(tree, tree, &mut out);
+    out
+}

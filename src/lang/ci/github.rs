@@ -142,6 +142,17 @@ pub fn events(file: &CiFile) -> Vec<String> {
         .collect()
 }
 
+/// Whether a workflow runs on changes: pushes, pull requests, the merge queue, or as a
+/// reusable workflow (`workflow_call`, a part of its caller's run).
+pub fn runs_on_changes(file: &CiFile) -> bool {
+    events(file).iter().any(|e| {
+        matches!(
+            e.as_str(),
+            "push" | "pull_request" | "pull_request_target" | "merge_group" | "workflow_call"
+        )
+    })
+}
+
 /// `with:` inputs of wrapper actions that hold a command to run (`run`, `command`,
 /// `script`), as a script; `actions-rs/cargo`'s `command` and `args` become
 /// `cargo <command> <args>`.
@@ -183,13 +194,7 @@ pub(super) fn facts(source: &SourceFile, file: &CiFile, facts: &mut CiFacts) {
         .and_then(|d| d.get("run"))
         .and_then(|r| r.get("working-directory"))
         .and_then(Node::as_str);
-    let evs = events(file);
-    facts.runs_on_changes = evs.iter().any(|e| {
-        matches!(
-            e.as_str(),
-            "push" | "pull_request" | "pull_request_target" | "merge_group" | "workflow_call"
-        )
-    });
+    facts.runs_on_changes = runs_on_changes(file);
     facts.anchor = root
         .and_then(|r| r.entry("jobs").or_else(|| r.entry("runs")))
         .map(|e| e.key.span.clone());

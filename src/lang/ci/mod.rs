@@ -17,7 +17,7 @@ use crate::source::{file_name, parent_dir};
 /// Which CI configuration a YAML file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Flavor {
-    /// `.github/workflows/*.yml`
+    /// `.github/workflows/*.yml` at the project's root: the only workflows GitHub runs.
     GithubWorkflow,
     /// `action.yml` / `action.yaml` (a JavaScript, Docker or composite action)
     GithubAction,
@@ -197,13 +197,17 @@ impl FrontEnd for CiFrontEnd {
 }
 
 impl Flavor {
-    /// The CI configuration a path is, by its name and directory.
+    /// The CI configuration a path (relative to the project's root) is, by its name and
+    /// directory. GitHub runs only the workflows in the root's `.github/workflows`: one
+    /// further down (`tests/fixtures/repo/.github/workflows/ci.yml`, a vendored or
+    /// templated project, a sub-project of a monorepo) is data, read as plain YAML.
+    /// Actions (`action.yml`) are used from any folder and are claimed wherever they are.
     pub fn of_path(rel_path: &str) -> Option<Flavor> {
         let name = file_name(rel_path);
         let dir = parent_dir(rel_path);
         let lower = name.to_ascii_lowercase();
         let yaml = crate::lang::yaml::is_yaml_name(name);
-        if yaml && (dir == ".github/workflows" || dir.ends_with("/.github/workflows")) {
+        if yaml && dir == ".github/workflows" {
             return Some(Flavor::GithubWorkflow);
         }
         if lower == "action.yml" || lower == "action.yaml" {
@@ -248,5 +252,40 @@ mod tests {
         );
         let odd = substitute_variables("x${{ fromJSON(a) }}y é");
         assert!(odd.ends_with("y é"));
+    }
+
+    #[test]
+    fn only_the_root_workflows_are_workflows() {
+        assert_eq!(
+            Flavor::of_path(".github/workflows/ci.yml"),
+            Some(Flavor::GithubWorkflow)
+        );
+        assert_eq!(
+            Flavor::of_path(".github/workflows/release.yaml"),
+            Some(Flavor::GithubWorkflow)
+        );
+        for data in [
+            "tests/fixtures/repo/.github/workflows/ci.yml",
+            "testdata/x/.github/workflows/a.yml",
+            "services/api/.github/workflows/deploy.yml",
+            "vendor/lib/.github/workflows/rust.yml",
+            "{{cookiecutter.project_slug}}/.github/workflows/ci.yml",
+            ".github/workflows/nested/ci.yml",
+            ".github/workflows/README.md",
+        ] {
+            assert_eq!(Flavor::of_path(data), None, "{data}");
+        }
+        // Actions are used from wherever they are.
+        for action in [
+            "action.yml",
+            ".github/actions/setup/action.yaml",
+            "tests/fixtures/repo/action.yml",
+        ] {
+            assert_eq!(
+                Flavor::of_path(action),
+                Some(Flavor::GithubAction),
+                "{action}"
+            );
+        }
     }
 }

@@ -113,6 +113,12 @@ fn makefile(text: &str) -> Tasks {
             continue;
         }
         let rest = rest.trim_start_matches(':');
+        // `#` starts a comment (`test: ## run the tests`, a help text), unless a `;`
+        // came first: after it is a recipe, where `#` is the shell's.
+        let rest = match (rest.find('#'), rest.find(';')) {
+            (Some(h), semi) if semi.is_none_or(|s| h < s) => &rest[..h],
+            _ => rest,
+        };
         let (prereqs, inline) = match rest.split_once(';') {
             Some((p, r)) => (p, Some(r.trim())),
             None => (rest, None),
@@ -394,6 +400,16 @@ mod tests {
         assert_eq!(t.tasks["lint"], ["ruff check ."]);
         assert_eq!(t.tasks["all"], ["echo hi"]);
         assert!(!t.tasks.contains_key("PY"));
+    }
+
+    #[test]
+    fn makefile_help_comments_are_not_prerequisites() {
+        let text = "help: ## show this help\n\t@grep -E '^[a-z]+:.*##' Makefile\ntest: lint ## run the tests\n\tpytest\nlint:## check style\n\truff check .\nci: ; echo go # the shell's comment\n";
+        let t = parse(Runner::Make, text);
+        assert!(t.tasks["help"].iter().all(|l| !l.starts_with("make ")));
+        assert_eq!(t.tasks["test"], ["make lint", "pytest"]);
+        assert_eq!(t.tasks["lint"], ["ruff check ."]);
+        assert_eq!(t.tasks["ci"], ["echo go # the shell's comment"]);
     }
 
     #[test]

@@ -34,7 +34,10 @@ declare_rule! {
     /// ## Known limits
     /// A step whose `outcome` a later step of the same job reads is not flagged; a
     /// value set from an expression (`${{ matrix.experimental }}`) is a note. GitLab's
-    /// `allow_failure: {exit_codes: …}` names the failures it allows and is fine. Steps
+    /// `allow_failure: {exit_codes: …}` names the failures it allows and is fine. In a
+    /// workflow that never runs on changes (no `push`, `pull_request`,
+    /// `pull_request_target`, `merge_group` or `workflow_call`: a nightly, a manual
+    /// release) nothing gets merged on its green check, and the finding is a note. Steps
     /// that run commands through a remote action are judged by a list of known lint
     /// and test actions.
     pub CiFailureIgnored,
@@ -52,6 +55,9 @@ impl Rule for CiFailureIgnored {
 
 impl CiFailureIgnored {
     fn github(&self, file: &CiFile, cx: &mut Context<'_>) {
+        // A workflow no change goes through (scheduled, dispatched by hand) gates no merge.
+        let severity = (file.flavor == Flavor::GithubWorkflow && !github::runs_on_changes(file))
+            .then_some(Severity::Note);
         for job in github::jobs(file) {
             let steps = job.steps();
             let job_gates = steps
@@ -70,14 +76,20 @@ impl CiFailureIgnored {
                 .entry("continue-on-error")
                 .filter(|_| !declared_optional(&label))
             {
-                self.report(cx, e, job_gates, &format!("job `{}`", job.id()));
+                self.report(cx, e, job_gates, &format!("job `{}`", job.id()), severity);
             }
-            self.steps(file, Some(job), cx);
+            self.steps(file, Some(job), severity, cx);
         }
-        self.steps(file, None, cx);
+        self.steps(file, None, severity, cx);
     }
 
-    fn steps(&self, file: &CiFile, job: Option<Job<'_>>, cx: &mut Context<'_>) {
+    fn steps(
+        &self,
+        file: &CiFile,
+        job: Option<Job<'_>>,
+        severity: Option<Severity>,
+        cx: &mut Context<'_>,
+    ) {
         let steps = match job {
             Some(j) => j.steps(),
             None => github::action_steps(file),
@@ -115,17 +127,24 @@ impl CiFailureIgnored {
                 Some(n) => format!("step `{n}`"),
                 None => format!("step {}", step.index + 1),
             };
-            self.report(cx, e, step_gates(step), &what);
+            self.report(cx, e, step_gates(step), &what, severity);
         }
     }
 
-    fn report(&self, cx: &mut Context<'_>, e: &Entry, gates: Gates, what: &str) {
+    fn report(
+        &self,
+        cx: &mut Context<'_>,
+        e: &Entry,
+        gates: Gates,
+        what: &str,
+        severity: Option<Severity>,
+    ) {
         if !gates.any() {
             return;
         }
         let span = entry_span(&e.key, &e.value);
         if e.value.as_bool() == Some(true) {
-            cx.report(
+            let f = cx.report(
                 &Self::META,
                 span,
                 format!(
@@ -134,6 +153,9 @@ impl CiFailureIgnored {
                 ),
                 "remove it; if the failure is expected, give the step an `id` and check `steps.<id>.outcome` in a later step",
             );
+            if let Some(s) = severity {
+                f.severity(s);
+            }
         } else if e.value.is_expression() {
             cx.report(
                 &Self::META,

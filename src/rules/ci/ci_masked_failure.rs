@@ -38,6 +38,9 @@ declare_rule! {
     /// a function or a sourced file is not seen, and `if pytest; then …` is not judged.
     /// `; true` alone is harmless under the default `bash -e` and is only flagged after
     /// `set +e`. GitLab scripts run with `pipefail` and their pipes are not flagged.
+    /// A masked command that a later step of the same GitHub job runs again unmasked
+    /// (the same program and subcommand: `cargo clippy || true` for the annotations,
+    /// then `cargo clippy -- -D warnings`) is not flagged: that later step fails.
     pub CiMaskedFailure,
     code = "CI004", name = "ci-masked-failure", category = Ci, severity = Warning,
 }
@@ -52,8 +55,18 @@ impl Rule for CiMaskedFailure {
                     .and_then(|d| d.get("run"))
                     .and_then(|r| r.get("shell"))
                     .and_then(Node::as_str);
-                for (job, step) in github::all_steps(file) {
+                let steps = github::all_steps(file);
+                for (i, (job, step)) in steps.iter().enumerate() {
                     let Some(run) = step.run() else { continue };
+                    // Commands a later step of the same job runs unmasked.
+                    let rerun: Vec<CommandKey> = steps[i + 1..]
+                        .iter()
+                        .filter(|(j, _)| {
+                            j.map(|j| j.key.span.clone()) == job.map(|j| j.key.span.clone())
+                        })
+                        .filter_map(|(_, s)| s.run().and_then(Node::scalar_text))
+                        .flat_map(|t| unmasked_commands(&t))
+                        .collect();
                     let shell = step
                         .shell()
                         .or_else(|| {
@@ -76,7 +89,7 @@ impl Rule for CiMaskedFailure {
                     }
                     // Without `shell:`, steps run `bash -e {0}`: no pipefail.
                     let pipefail = shell.is_some_and(|s| s == "bash" || s.contains("pipefail"));
-                    self.script(run, pipefail, cx);
+                    self.script(run, pipefail, &rerun, cx);
                 }
             }
             Flavor::Gitlab => {
@@ -92,7 +105,7 @@ impl Rule for CiMaskedFailure {
                                 continue;
                             }
                             seen.push(line.node.span.clone());
-                            self.script(line.node, true, cx);
+                            self.script(line.node, true, &[], cx);
                         }
                     }
                 }
@@ -102,7 +115,7 @@ impl Rule for CiMaskedFailure {
 }
 
 impl CiMaskedFailure {
-    fn script(&self, node: &Node, pipefail: bool, cx: &mut Context<'_>) {
+    fn script(&self, node: &Node, pipefail: bool, rerun: &[CommandKey], cx: &mut Context<'_>) {
         let Some(text) = node.scalar_text() else {
             return;
         };
@@ -139,7 +152,7 @@ impl CiMaskedFailure {
             if fixes {
                 g.lint = false;
             }
-            if !g.any() {
+            if !g.any() || rerun.contains(&command_key(cmd)) {
                 continue;
             }
             let name = cmd.program_name().unwrap_or("").to_string();
@@ -208,6 +221,48 @@ impl CiMaskedFailure {
             }
         }
     }
+}
+
+/// A command by its program and subcommand (its first word after the program that is
+/// not an option or a `+toolchain`): `cargo +nightly clippy --all` → (`cargo`, `clippy`).
+type CommandKey = (String, String);
+
+fn command_key(cmd: &SimpleCommand) -> CommandKey {
+    let words = cmd.program();
+    let program = cmd.program_name().unwrap_or("").to_string();
+    let sub = words
+        .iter()
+        .skip(1)
+        .map(|w| w.value.as_str())
+        .find(|w| !w.starts_with('-') && !w.starts_with('+'))
+        .unwrap_or("")
+        .to_string();
+    (program, sub)
+}
+
+/// The commands of a script whose failure fails it: not before `||` or a pipe, not
+/// after `||`, not under `set +e`.
+fn unmasked_commands(script: &str) -> Vec<CommandKey> {
+    let cmds = shell::split(&substitute_variables(script));
+    let mut errexit = true;
+    let mut out = Vec::new();
+    for (i, cmd) in cmds.iter().enumerate() {
+        if let Some(flags) = set_flags(cmd) {
+            errexit = if flags.contains("+e") {
+                false
+            } else {
+                errexit || flags.contains("-e")
+            };
+            continue;
+        }
+        let after_or = i
+            .checked_sub(1)
+            .is_some_and(|p| matches!(cmds[p].op, Some(Op::Or)));
+        if errexit && !matches!(cmd.op, Some(Op::Or | Op::Pipe)) && !after_or {
+            out.push(command_key(cmd));
+        }
+    }
+    out
 }
 
 /// The flags of a `set` command (`set +e` → "+e", `set -euo pipefail` → "-e -u -o").

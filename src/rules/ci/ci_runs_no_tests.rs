@@ -14,7 +14,10 @@ declare_rule! {
     /// `${{ env.CARGO }} test`), and behind task runners: `make ci` is followed into the
     /// `Makefile` target and its prerequisites, likewise `just`, `tox -e`, `nox -s` and
     /// `npm run` into `justfile`, `tox.ini`, `noxfile.py` and `package.json`. A task
-    /// that cannot be followed is judged by its name (`test`, `check`, `ci`).
+    /// that cannot be followed is judged by its name (`test`, `check`, `ci`). Known
+    /// test actions (`cypress-io/github-action`, `pavelzw/pytest-action`,
+    /// `php-actions/phpunit`, …) count, and so does `uses: ./` in a repository that is
+    /// an action (`action.yml` at its root): running the action is how it is tested.
     ///
     /// ## Why it matters in production
     /// A pipeline that builds but never tests turns green on a change that breaks

@@ -67,14 +67,25 @@ impl Gates {
 #[derive(Debug, Default)]
 pub struct TaskFiles<'a> {
     pub by_dir: BTreeMap<(String, RunnerKey), &'a Tasks>,
-    /// What each task was found to do, once per (directory, runner, task): targets that
-    /// depend on each other are followed in time linear in the file, not exponential.
-    /// A task being followed counts as doing nothing until it is done (a cycle).
-    memo: std::cell::RefCell<BTreeMap<(String, RunnerKey, String), Gates>>,
+    /// What each task was found to do, per (directory, runner, task), with the depth it
+    /// was followed from: targets that depend on each other are followed in time linear
+    /// in the file, not exponential. Following stops [`MAX_DEPTH`] wrappers deep, so a
+    /// task first reached deep down may have been cut short: it is followed again when
+    /// reached from higher up, at most once per depth. A task being followed counts as
+    /// doing nothing until it is done (a cycle, which Make drops too).
+    memo: std::cell::RefCell<BTreeMap<TaskKey, (Gates, usize)>>,
+    /// How many times a task was followed (for tests: bounded by the memo).
+    followed: std::cell::Cell<usize>,
 }
+
+/// How many wrappers deep a command is followed.
+const MAX_DEPTH: usize = 8;
 
 /// [`Runner`] as a map key.
 pub type RunnerKey = u8;
+
+/// A task: its directory, runner and name.
+type TaskKey = (String, RunnerKey, String);
 
 pub fn runner_key(r: Runner) -> RunnerKey {
     match r {
@@ -335,7 +346,7 @@ fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usi
         Some(i) => &words[i..],
         None => return Gates::default(),
     };
-    if depth > 8 || words.is_empty() {
+    if depth > MAX_DEPTH || words.is_empty() {
         return Gates::default();
     }
     if let Some(skip) = launcher(words) {
@@ -693,17 +704,21 @@ fn run_tasks(
     for name in &names {
         let memo_key = (dir.to_string(), runner_key(runner), name.clone());
         if let Some(t) = tasks {
-            if let Some(known) = t.memo.borrow().get(&memo_key) {
+            // Known from as high up or higher: as complete as following it again.
+            if let Some((known, at)) = t.memo.borrow().get(&memo_key)
+                && *at <= depth
+            {
                 g = g.or(*known);
                 continue;
             }
             t.memo
                 .borrow_mut()
-                .insert(memo_key.clone(), Gates::default());
+                .insert(memo_key.clone(), (Gates::default(), depth));
+            t.followed.set(t.followed.get() + 1);
         }
         let task = task_gates(runner, dir, name, file, tasks, depth);
         if let Some(t) = tasks {
-            t.memo.borrow_mut().insert(memo_key, task);
+            t.memo.borrow_mut().insert(memo_key, (task, depth));
         }
         g = g.or(task);
     }
@@ -918,5 +933,43 @@ mod tests {
         assert_eq!(script("npm test", "web", t), Gates::default());
         assert_eq!(script("npm run verify", "web", t), Gates::TEST);
         assert_eq!(script("npm --prefix web run verify", "", t), Gates::TEST);
+    }
+
+    /// Forty targets, each depending on every later one, and only the last runs the
+    /// tests: followed naively that is 2^39 paths. Every target must still be found to
+    /// run the tests, whichever is asked first and however deep it was first reached,
+    /// and each is followed a bounded number of times.
+    #[test]
+    fn a_dense_makefile_is_followed_once_per_target_and_correctly() {
+        let n = 40;
+        let mut text = String::new();
+        for i in 0..n {
+            let later: Vec<String> = (i + 1..n).map(|j| format!("t{j}")).collect();
+            text.push_str(&format!(
+                "t{i}: {}
+",
+                later.join(" ")
+            ));
+        }
+        text.push_str(&format!(
+            "t{}:
+	pytest -q
+",
+            n - 1
+        ));
+        let make = tasks::parse(Runner::Make, &text);
+        let mut files = TaskFiles::default();
+        files.insert("", &make);
+        let t = Some(&files);
+        assert_eq!(script("make t0", "", t), Gates::TEST);
+        for i in [20, 10, 5, 1] {
+            assert_eq!(script(&format!("make t{i}"), "", t), Gates::TEST, "t{i}");
+        }
+        assert_eq!(files.memo.borrow().len(), n);
+        assert!(
+            files.followed.get() <= n * 10,
+            "{} targets followed",
+            files.followed.get()
+        );
     }
 }

@@ -89,6 +89,9 @@ pub struct Overview<'a> {
     /// A root workflow file that exists but could not be parsed (or was not read).
     pub unreadable: bool,
     pub tasks: TaskFiles<'a>,
+    /// The repository is an action (`action.yml` at its root): a workflow step
+    /// `uses: ./` runs it, which is how an action is tested.
+    pub root_action: bool,
 }
 
 impl<'a> Overview<'a> {
@@ -99,6 +102,7 @@ impl<'a> Overview<'a> {
             other: None,
             unreadable: false,
             tasks: TaskFiles::default(),
+            root_action: repo.contains("action.yml") || repo.contains("action.yaml"),
         };
         for (src, facts) in repo.parsed() {
             let Some(ci) = &facts.ci else { continue };
@@ -156,6 +160,9 @@ impl<'a> Overview<'a> {
             }
             for u in &f.uses {
                 g = g.or(action_gates(u));
+                if self.root_action && is_root_action(u) {
+                    g = g.or(Gates::TEST);
+                }
             }
         }
         g
@@ -179,6 +186,11 @@ impl<'a> Overview<'a> {
         let best = self.pipelines.iter().min_by_key(|p| score(p))?;
         Some((best.0, best.1.anchor.clone().unwrap_or(0..0)))
     }
+}
+
+/// `uses: ./` (or `.`): the action at the repository's root.
+fn is_root_action(uses: &str) -> bool {
+    matches!(uses.trim(), "./" | "." | "./.")
 }
 
 fn is_root_workflow(path: &str) -> bool {
@@ -227,12 +239,28 @@ pub fn action_gates(uses: &str) -> Gates {
         "returntocorp/semgrep-action",
         "qodana",
         "dtolnay/rust-toolchain@clippy",
+        "embarkstudios/cargo-deny-action",
+        "rustsec/audit-check",
+        "actions-rs/audit-check",
+        "actions-rust-lang/audit",
+        "jakebailey/pyright-action",
+        "isort/isort-action",
+        "pypa/gh-action-pip-audit",
+        "davidanson/markdownlint-cli2-action",
+        "editorconfig-checker/action-editorconfig-checker",
+        "streetsidesoftware/cspell-action",
+        "bridgecrewio/checkov-action",
+        "dprint/check",
     ];
     const TEST: &[&str] = &[
         "cypress-io/github-action",
         "coactions/setup-xvfb",
         "mattnotmitt/doxygen-action",
         "nextest-rs/",
+        "pavelzw/pytest-action",
+        "php-actions/phpunit",
+        "actions-rs/tarpaulin",
+        "julia-actions/julia-runtest",
     ];
     let mut g = Gates::default();
     if LINT
@@ -307,4 +335,52 @@ pub fn first_line_span(repo: &RepoIndex, path: &str) -> Span {
 /// The span of a whole `key: value` entry (from the key to the end of the value).
 pub fn entry_span(key: &Node, value: &Node) -> Span {
     key.span.start..value.span.end.max(key.span.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_actions_are_gates() {
+        for lint in [
+            "EmbarkStudios/cargo-deny-action@v2",
+            "astral-sh/ruff-action@v3",
+            "chartboost/ruff-action@v1",
+            "pre-commit/action@v3.0.1",
+            "golangci/golangci-lint-action@v6",
+            "actions-rs/clippy-check@v1",
+            "super-linter/super-linter@v7",
+            "reviewdog/action-eslint@v1",
+            "rustsec/audit-check@v2",
+            "jakebailey/pyright-action@v2",
+        ] {
+            assert_eq!(action_gates(lint), Gates::LINT, "{lint}");
+        }
+        for test in [
+            "pavelzw/pytest-action@v2",
+            "php-actions/phpunit@v4",
+            "actions-rs/tarpaulin@v0.1",
+            "julia-actions/julia-runtest@v1",
+        ] {
+            assert_eq!(action_gates(test), Gates::TEST, "{test}");
+        }
+        for neither in [
+            "actions/checkout@v4",
+            "codecov/codecov-action@v5",
+            "dtolnay/rust-toolchain@stable",
+            "./",
+            "reviewdogs/other@v1",
+        ] {
+            assert_eq!(action_gates(neither), Gates::default(), "{neither}");
+        }
+    }
+
+    #[test]
+    fn the_root_action_is_named_by_dot_slash() {
+        assert!(is_root_action("./"));
+        assert!(is_root_action(" . "));
+        assert!(!is_root_action("./.github/actions/setup"));
+        assert!(!is_root_action("owner/repo@v1"));
+    }
 }

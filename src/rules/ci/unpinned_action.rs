@@ -32,30 +32,37 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
-    /// Without the network, a ref is told apart by its shape: version-like refs are
-    /// taken for tags, well-known branch names and refs with a `/` for branches; the refs
-    /// of actions published only as branches (`dtolnay/rust-toolchain@1.80`) are
-    /// branches whatever their name.
-    /// The `allow` option lists actions that may be pinned by tag. Its default, as zizmor's,
-    /// trusts the actions GitHub itself publishes (`actions/*`, `github/*`): their tags
-    /// are moved only by GitHub, which also runs the workflow. Set `allow = []` to
-    /// require SHAs everywhere. A branch or a missing ref is reported whatever `allow`
-    /// says.
+    /// Without the network, a ref is told apart by its shape. One that reads as a version
+    /// is taken for a tag: `v4`, `1.2`, `v1.2.3-rc.1`, or a version after a name and a
+    /// `-` (`release-1.2`, `cli-v2.0.1`). Any other word is taken for a branch: `@main`,
+    /// `@stable`, `@nightly`, `@clippy`, `@miri`, and refs with a `/`
+    /// (`@release/v1`). The refs of actions published only as branches
+    /// (`dtolnay/rust-toolchain@1.80`) are branches whatever their name.
+    ///
+    /// ## Policy, and how it differs from zizmor's
+    /// The `allow` option lists actions that may be pinned by tag, as `owner/repo` or
+    /// `owner/*`; a branch or a missing ref is reported whatever `allow` says. Its
+    /// default trusts the actions GitHub itself publishes (`actions/*`, `github/*`,
+    /// `dependabot/*`): their tags are moved only by GitHub, which runs the workflow
+    /// anyway. This is the default of zizmor's `unpinned-uses` audit up to v1.19
+    /// (`ref-pin` for those three owners, `hash-pin` for the rest). Since v1.20 zizmor
+    /// requires a SHA for every action by default; readylint keeps the first-party
+    /// exemption so that DEP008 does not fire on nearly every repository for
+    /// `actions/checkout@v4` and bury the third-party tags that can be moved by someone
+    /// else. Set `allow = []` for zizmor's current default. Two more differences:
+    /// zizmor's `ref-pin` also accepts a branch, where readylint reports a branch as an
+    /// error for every action; and zizmor gives every unpinned `uses:` one severity,
+    /// where readylint makes a tag a warning and a branch or missing ref an error.
     pub UnpinnedAction,
     code = "DEP008", name = "unpinned-action", category = Dependencies, severity = Warning,
     security = true,
     options = [OptionMeta {
         name: "allow",
         kind: OptionKind::StringList,
-        default: "[\"actions/*\", \"github/*\"]",
+        default: "[\"actions/*\", \"github/*\", \"dependabot/*\"]",
         doc: "actions that may be pinned by tag: `owner/repo` or `owner/*`",
     }],
 }
-
-const BRANCHES: &[&str] = &[
-    "main", "master", "develop", "dev", "trunk", "next", "canary", "stable", "nightly", "beta",
-    "latest", "release", "head", "default", "edge", "unstable",
-];
 
 /// Actions published only as branches.
 const BRANCH_ONLY_ACTIONS: &[&str] = &["dtolnay/rust-toolchain"];
@@ -105,24 +112,35 @@ pub fn classify(uses: &str) -> Pin {
     if BRANCH_ONLY_ACTIONS.contains(&name.as_str()) {
         return Pin::Branch;
     }
-    let lower = r.to_ascii_lowercase();
-    let version = lower
-        .trim_start_matches('v')
-        .split(['.', '-', '+'])
-        .next()
-        .is_some_and(|m| !m.is_empty() && m.chars().all(|c| c.is_ascii_digit()));
-    if version {
+    if !r.contains('/') && is_version(r) {
         return Pin::Tag;
     }
-    if r.is_empty() || BRANCHES.contains(&lower.as_str()) || r.contains('/') {
-        return Pin::Branch;
-    }
-    Pin::Tag
+    // Anything else is a word: `@main`, `@stable`, `@clippy`, `@miri`, `@release/v1`.
+    Pin::Branch
+}
+
+/// Whether a ref reads as a version, which is how tags are named: `v4`, `1.2`,
+/// `v1.2.3-rc.1`, `2024-05-01`, or such a version after a name and a `-`/`_`
+/// (`release-1.2`, `cli-v2.0.1`, `v1.x`).
+fn is_version(r: &str) -> bool {
+    let starts_as_version = |s: &str| {
+        let s = s.strip_prefix(['v', 'V']).unwrap_or(s);
+        s.split(['.', '-', '+', '_'])
+            .next()
+            .is_some_and(|m| !m.is_empty() && m.chars().all(|c| c.is_ascii_digit()))
+    };
+    starts_as_version(r)
+        || r.match_indices(['-', '_'])
+            .any(|(i, _)| i > 0 && starts_as_version(&r[i + 1..]))
 }
 
 impl Rule for UnpinnedAction {
     fn check_ci(&self, file: &CiFile, cx: &mut Context<'_>) {
-        let allow = cx.option_strings_or(&Self::META, "allow", &["actions/*", "github/*"]);
+        let allow = cx.option_strings_or(
+            &Self::META,
+            "allow",
+            &["actions/*", "github/*", "dependabot/*"],
+        );
         let mut refs: Vec<&Node> = Vec::new();
         refs.extend(github::jobs(file).iter().filter_map(|j| j.uses()));
         refs.extend(github::all_steps(file).iter().filter_map(|(_, s)| s.uses()));
@@ -216,5 +234,36 @@ mod tests {
         assert_eq!(classify("org/repo@release/v2"), Pin::Branch);
         assert_eq!(classify("actions/checkout@a81bbbf"), Pin::ShortSha);
         assert_eq!(classify("actions/checkout"), Pin::Missing);
+    }
+
+    #[test]
+    fn versions_are_tags_and_words_are_branches() {
+        for tag in [
+            "a/b@v1",
+            "a/b@V2",
+            "a/b@1.2",
+            "a/b@v1.2.3-rc.1",
+            "a/b@1.0.0+build.5",
+            "a/b@v1.x",
+            "a/b@release-1.2",
+            "a/b@cli-v2.0.1",
+            "a/b@2024-05-01",
+        ] {
+            assert_eq!(classify(tag), Pin::Tag, "{tag}");
+        }
+        for branch in [
+            "a/b@main",
+            "a/b@stable",
+            "a/b@clippy",
+            "a/b@miri",
+            "a/b@nightly",
+            "a/b@latest",
+            "a/b@fix-2fa",
+            "a/b@v",
+            "a/b@release/v1",
+            "a/b@",
+        ] {
+            assert_eq!(classify(branch), Pin::Branch, "{branch}");
+        }
     }
 }
