@@ -1534,3 +1534,26 @@ fn kind_reads_a_named_file_whatever_its_name() {
         .code(2)
         .stderr(predicate::str::contains("`deploy` is a directory"));
 }
+
+#[test]
+fn a_link_to_a_directory_named_on_the_command_line_is_followed() {
+    let repo = service_repo();
+    let parent = tempfile::tempdir().unwrap();
+    let link = parent.path().join("link");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(repo.path(), &link).unwrap();
+    #[cfg(not(unix))]
+    return;
+    let out = readylint()
+        .current_dir(parent.path())
+        .args(["check", "--format", "json", "link"])
+        .output()
+        .unwrap();
+    let found = hits(&parse_json(&out));
+    assert!(
+        found
+            .iter()
+            .any(|(rule, path, _)| rule == "DKR005" && path == "Dockerfile"),
+        "{found:?}"
+    );
+}

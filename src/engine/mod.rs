@@ -249,7 +249,19 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
     }
     let cwd = std::env::current_dir()
         .map_err(|e| config::UsageError(format!("cannot read the current directory: {e}")))?;
-    let paths: Vec<PathBuf> = paths.iter().map(|p| discover::absolute(&cwd, p)).collect();
+    // A link to a directory named on the command line is followed, as ripgrep does:
+    // the user asked for what it points to (links met during the walk are not).
+    let paths: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| {
+            let link_to_dir = std::fs::symlink_metadata(p).is_ok_and(|m| m.is_symlink())
+                && std::fs::metadata(p).is_ok_and(|m| m.is_dir());
+            match p.canonicalize() {
+                Ok(target) if link_to_dir => target,
+                _ => discover::absolute(&cwd, p),
+            }
+        })
+        .collect();
     let start = scan_root(&cwd, &paths);
     let settings = config::load(&start, &opts.overrides)?;
     let settings = Settings {

@@ -1257,6 +1257,9 @@ impl FrontEnd for DockerfileFrontEnd {
         sink: &mut (dyn Sink + Send),
         out: &mut Output,
     ) {
+        if is_template(&source.text) {
+            return;
+        }
         let df = Dockerfile::parse(source);
         for e in &df.errors {
             out.error(
@@ -1270,6 +1273,17 @@ impl FrontEnd for DockerfileFrontEnd {
         out.comments = comments(source, &df);
         out.facts.docker = Some(DockerFacts::of(&df));
     }
+}
+
+/// Whether a Dockerfile is a template that is rendered before Docker reads it: a line
+/// that starts with a Go or Jinja template tag (`{{ if .alpine }}`, `{% for … %}`), as in
+/// the official images' `Dockerfile.template` files. Like templated paths (see
+/// `roles`), it is not checked: its instructions are not yet what will be built.
+pub fn is_template(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim_start();
+        l.starts_with("{{") || l.starts_with("{%")
+    })
 }
 
 /// Comments of a Dockerfile: whole-line comments, and a trailing `# readylint:` on a

@@ -29,7 +29,8 @@ declare_rule! {
     ///
     /// ## Known limits
     /// A shell form whose last command starts with `exec` is fine (`CMD cd /app && exec
-    /// ./server`): the shell replaces itself with the application. The exec form
+    /// ./server`): the shell replaces itself with the application. So is a script that
+    /// traps SIGTERM itself (`trap 'kill $pid' TERM; … & wait`). The exec form
     /// `["sh", "-c", "…"]` is the shell form spelled out and is checked the same way.
     /// Only the instructions in force in the final image are checked (a `CMD` is ignored
     /// when the `ENTRYPOINT` is shell form, so only the `ENTRYPOINT` is reported then).
@@ -67,6 +68,17 @@ enum ExecsLast {
 /// simple command that the shell execs itself.
 fn app_is_pid_1(script: &str, execs_last: ExecsLast) -> bool {
     let cmds = shell::split(script);
+    // `trap 'kill $pid' TERM; app & wait`: the shell handles SIGTERM itself.
+    let traps_term = cmds.iter().any(|c| {
+        c.program_name() == Some("trap")
+            && c.program()[1..]
+                .iter()
+                .skip(1)
+                .any(|w| matches!(w.value.as_str(), "TERM" | "SIGTERM" | "15"))
+    });
+    if traps_term {
+        return true;
+    }
     match cmds.last() {
         None => true,
         Some(last) => {

@@ -64,11 +64,19 @@ fn unpinned(cmd: &SimpleCommand) -> Option<(&'static str, Vec<&ShellWord>)> {
             break;
         }
     }
-    let sub = sub?;
+    let mut sub = sub?;
+    // `dnf module install nodejs:20`: a module stream is the version.
+    let module = matches!(name, "dnf" | "yum" | "microdnf")
+        && words[sub].value == "module"
+        && words.get(sub + 1).is_some_and(|w| w.value == "install");
+    if module {
+        sub += 1;
+    }
     let subcommand = words[sub].value.as_str();
     let rest = &words[sub + 1..];
     let (label, value_options, pinned): (&str, &[&str], fn(&str) -> bool) = match (name, subcommand)
     {
+        _ if module => ("dnf module install", &[], |v| v.contains(':')),
         ("apt-get" | "apt", "install") => (
             "apt-get install",
             &["-o", "-t", "--target-release", "-c", "--option"],

@@ -38,8 +38,9 @@ declare_rule! {
     /// without package names (they read `package.json` and the lockfile). Upgrading the
     /// installer itself (`pip install -U pip setuptools wheel`) is not flagged, nor is
     /// `pip install --no-index --find-links DIR` (the local wheelhouse pins what can be
-    /// installed). `go install pkg` without `@version` takes its version from the
-    /// module's `go.mod`: only `@latest` or a branch is flagged. npm dependencies from
+    /// installed). `go install pkg` and `go run pkg` without `@version` take their
+    /// version from the module's `go.mod`: only `@latest` or a branch is flagged (and
+    /// `go get pkg` without a version, which fetches the latest release). npm dependencies from
     /// git (`git+https://…`, `github:owner/repo`) must name a commit or a version tag
     /// after `#`. Words after `--` are not packages.
     ///
@@ -374,7 +375,8 @@ pub fn unpinned(cmd: &SimpleCommand) -> Option<(String, Vec<&ShellWord>)> {
             .filter(|w| !w.value.contains('$') && !w.value.contains(':') && !is_path(&w.value))
             .collect();
         return Some(("gem install".into(), found));
-    } else if name == "go" && arg(1) == Some("install") {
+    } else if name == "go" && matches!(arg(1), Some("install" | "run" | "get")) {
+        let sub = arg(1).unwrap_or_default();
         let found = operands(
             &words[2..],
             &[
@@ -387,15 +389,19 @@ pub fn unpinned(cmd: &SimpleCommand) -> Option<(String, Vec<&ShellWord>)> {
             !v.contains('$')
                 && !v.starts_with('.')
                 && !v.starts_with('/')
-                // Without `@version`, `go install` takes the version from the
-                // enclosing module's `go.mod` (and refuses to run outside a module).
-                && v.rsplit_once('@').is_some_and(|(_, ver)| {
-                    let hex = ver.len() >= 12 && ver.bytes().all(|b| b.is_ascii_hexdigit());
-                    !(hex || is_version_ref(ver))
-                })
+                && match v.rsplit_once('@') {
+                    Some((_, ver)) => {
+                        let hex = ver.len() >= 12 && ver.bytes().all(|b| b.is_ascii_hexdigit());
+                        !(hex || is_version_ref(ver))
+                    }
+                    // Without `@version`, `go install` and `go run` take the version
+                    // from the enclosing module's `go.mod`; `go get` fetches the
+                    // latest release and writes it there.
+                    None => sub == "get" && v.split('/').next().is_some_and(|h| h.contains('.')),
+                }
         })
         .collect();
-        return Some(("go install".into(), found));
+        return Some((format!("go {sub}"), found));
     } else if name == "cargo" && arg(1) == Some("install") {
         let rest = &words[2..];
         if has_option(rest, &["--version", "--vers", "--path", "--rev", "--tag"]) {
