@@ -315,7 +315,17 @@ impl Matcher {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for inst in df.instructions.iter().filter(|i| i.keyword == *keyword) {
+        // `RUN` also matches the `RUN`s under `ONBUILD`, and not those of PowerShell stages.
+        let instructions: Vec<&crate::lang::dockerfile::Instruction> =
+            if *keyword == crate::lang::dockerfile::Keyword::Run {
+                crate::rules::docker::runs(df).map(|(_, i)| i).collect()
+            } else {
+                df.instructions
+                    .iter()
+                    .filter(|i| i.keyword == *keyword)
+                    .collect()
+            };
+        for inst in instructions {
             let (joined, map) =
                 joined_arguments(source, inst.keyword_span.end, inst.span.end, df.escape);
             if unless.as_ref().is_some_and(|u| u.is_match(&joined)) {

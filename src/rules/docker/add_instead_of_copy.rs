@@ -29,12 +29,15 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
-    /// Dockerfiles that build no production image are skipped: development
-    /// environments (`.devcontainer/`, `.codesandbox/`, `.gitpod*`) and anything under
-    /// a `test`, `tests`, `testdata`, `fixtures`, `e2e`, `examples` or `docs` directory.
+    /// Dockerfiles that build no production image are skipped (see below).
     /// Local tar archives (`.tar`, `.tar.gz`, `.tgz`, `.tar.bz2`, `.tar.xz`, `.tar.zst`, …)
     /// are fine: unpacking them is what `ADD` is for. Git sources (`….git`, `git@…`) and
     /// sources built from variables are not flagged.
+    ///
+    /// Unlike hadolint's DL3020, a compressed file that is not a tar archive (`file.gz`,
+    /// `file.xz`) is flagged: `ADD` copies it as it is, exactly as `COPY` would; and a
+    /// URL without `--checksum` is flagged, since its content can change under the same
+    /// name.
     pub AddInsteadOfCopy,
     code = "DKR002", name = "add-instead-of-copy", category = Container, severity = Warning,
     security = true,

@@ -31,9 +31,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
-    /// Dockerfiles that build no production image are skipped: development
-    /// environments (`.devcontainer/`, `.codesandbox/`, `.gitpod*`) and anything under
-    /// a `test`, `tests`, `testdata`, `fixtures`, `e2e`, `examples` or `docs` directory.
+    /// Dockerfiles that build no production image are skipped (see below).
     /// The build context is not known from the Dockerfile alone; the Dockerfile's
     /// directory and its parents up to the repository root are searched. `COPY --from`
     /// copies from another stage or image and is never flagged.

@@ -35,9 +35,7 @@ declare_rule! {
     /// name contains `server`) or binds an address (`--port`, `--bind`, `0.0.0.0`). Command-line tools, base runtimes (`CMD ["python3"]`) and one-shot
     /// jobs are not. A `HEALTHCHECK` defined in an external base image, or in an image
     /// built from another Dockerfile of the repository, is not seen. Kubernetes ignores `HEALTHCHECK`; there the
-    /// finding is a reminder to define probes. Dockerfiles that build no production image are skipped: development
-    /// environments (`.devcontainer/`, `.codesandbox/`, `.gitpod*`) and anything under
-    /// a `test`, `tests`, `testdata`, `fixtures`, `e2e`, `examples` or `docs` directory.
+    /// finding is a reminder to define probes. Dockerfiles that build no production image are skipped (see below).
     pub MissingHealthcheck,
     code = "DKR003", name = "missing-healthcheck", category = Container, severity = Note,
     skips = crate::roles::Role::NOT_PRODUCTION,

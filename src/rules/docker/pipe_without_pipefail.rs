@@ -29,9 +29,7 @@ declare_rule! {
     /// or start the command with `set -o pipefail &&` where the shell supports it.
     ///
     /// ## Known limits
-    /// Dockerfiles that build no production image are skipped: development
-    /// environments (`.devcontainer/`, `.codesandbox/`, `.gitpod*`) and anything under
-    /// a `test`, `tests`, `testdata`, `fixtures`, `e2e`, `examples` or `docs` directory.
+    /// Dockerfiles that build no production image are skipped (see below).
     /// A `SHELL` with `-o pipefail` in the stage (or a stage it is built from) and a
     /// `set -o pipefail` earlier in the same command are recognised. Pipelines fed only
     /// by `echo` or `printf`, which cannot fail, are not flagged. Pipes inside a command
@@ -40,6 +38,11 @@ declare_rule! {
     /// its status is discarded anyway. `case` patterns (`amd64|x86_64)`) are not pipes.
     /// Stages with a non-POSIX `SHELL` (PowerShell, `cmd`) are skipped. On Alpine
     /// bases the suggested `SHELL` is busybox `ash`, which has no `bash`.
+    ///
+    /// Unlike hadolint's DL4006, `SHELL ["/bin/sh", "-o", "pipefail", "-c"]` is taken
+    /// at its word (busybox `ash` and recent dash have `pipefail`; a shell without it
+    /// fails every `RUN` at once, which no one misses), and echo-fed pipes are not
+    /// flagged.
     pub PipeWithoutPipefail,
     code = "DKR008", name = "pipe-without-pipefail", category = Container, severity = Warning,
     skips = crate::roles::Role::NOT_PRODUCTION,

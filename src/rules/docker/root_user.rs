@@ -44,9 +44,7 @@ declare_rule! {
     /// itself (`postgres`, `redis`, `mysql`, `mongo`, `rabbitmq`, …) when the Dockerfile
     /// keeps their `ENTRYPOINT`. A final stage that installs `gosu`, `su-exec`,
     /// `setpriv`, `s6-setuidgid`, `chpst` or `runuser` is assumed to drop privileges in
-    /// its entrypoint. `USER $VAR` is trusted. Dockerfiles that build no production image are skipped: development
-    /// environments (`.devcontainer/`, `.codesandbox/`, `.gitpod*`) and anything under
-    /// a `test`, `tests`, `testdata`, `fixtures`, `e2e`, `examples` or `docs` directory.
+    /// its entrypoint. `USER $VAR` is trusted. Dockerfiles that build no production image are skipped (see below).
     /// Images built from another Dockerfile of the same repository are not followed.
     pub RootUser,
     code = "DKR001", name = "root-user", category = Container, severity = Warning,

@@ -29,9 +29,7 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
-    /// Dockerfiles that build no production image are skipped: development
-    /// environments (`.devcontainer/`, `.codesandbox/`, `.gitpod*`) and anything under
-    /// a `test`, `tests`, `testdata`, `fixtures`, `e2e`, `examples` or `docs` directory.
+    /// Dockerfiles that build no production image are skipped (see below).
     /// Names are matched by whole parts (`TOKENIZERS_PARALLELISM` is not a token).
     /// Values that are empty, a variable reference (`$TOKEN`, `${TOKEN}`), a boolean or
     /// a number are fine; `${TOKEN:-literal}` is not, since its default is baked in.
@@ -40,6 +38,10 @@ declare_rule! {
     /// switches (`ENABLE_*`, `DISABLE_*`, `NO_*`) are skipped. Names to skip can be
     /// listed in the `allow-names` option. Credentials inside URLs
     /// (`PIP_INDEX_URL=https://user:pass@…`) are not detected.
+    /// Unlike hadolint's DL3064, an `ARG` with a secret's name and no default is not
+    /// flagged (nothing is baked into the Dockerfile; whether a build passes one with
+    /// `--build-arg` is not seen here), nor is `AWS_ACCESS_KEY_ID` (an identifier, like
+    /// every `*_ID`: the secret is `AWS_SECRET_ACCESS_KEY`).
     pub SecretInImage,
     code = "DKR005", name = "secret-in-image", category = Container, severity = Error,
     security = true,

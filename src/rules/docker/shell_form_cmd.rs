@@ -44,9 +44,11 @@ declare_rule! {
     /// `SHELL` in force and from the base image's name (`alpine`, `busybox`); an image
     /// whose name does not say is taken to have dash.
     /// Images with a PowerShell or `cmd` `SHELL` are skipped, and so are Dockerfiles
-    /// that build no production image: development environments (`.devcontainer/`,
-    /// `.codesandbox/`, `.gitpod*`) and anything under a `test`, `tests`, `testdata`,
-    /// `fixtures`, `e2e`, `examples` or `docs` directory.
+    /// that build no production image (see below).
+    ///
+    /// Unlike hadolint's DL3025, a shell-form `HEALTHCHECK CMD` is not flagged (the
+    /// probe is a short-lived child, not PID 1), and `["/bin/sh", "-c", "a && b"]` is
+    /// (it is the shell form spelled out).
     pub ShellFormCmd,
     code = "DKR004", name = "shell-form-cmd", category = Container, severity = Warning,
     skips = crate::roles::Role::NOT_PRODUCTION,

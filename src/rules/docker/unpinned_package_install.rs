@@ -44,6 +44,10 @@ declare_rule! {
     /// git (`git+https://…`, `github:owner/repo`) must name a commit or a version tag
     /// after `#`. Words after `--` are not packages.
     ///
+    /// Unlike hadolint (DL3013, DL3062), `pipenv install black` is flagged (it resolves
+    /// the latest `black` and writes it to the `Pipfile`), and `go install`/`go run`
+    /// without `@version` are not (the module's `go.mod` pins them).
+    ///
     /// An unquoted comparison is a shell redirection, not a version:
     /// `pip install flask>=2.0` installs the latest `flask` and writes pip's output to
     /// a file named `=2.0`. It is flagged with a message that says so; quote it
@@ -372,7 +376,14 @@ pub fn unpinned(cmd: &SimpleCommand) -> Option<(String, Vec<&ShellWord>)> {
         ];
         let found = operands(rest, &value_options)
             .into_iter()
-            .filter(|w| !w.value.contains('$') && !w.value.contains(':') && !is_path(&w.value))
+            .filter(|w| {
+                let v = w.value.as_str();
+                // `true`/`false` are the values of options this list does not know.
+                !v.contains('$')
+                    && !v.contains(':')
+                    && !is_path(v)
+                    && !matches!(v, "true" | "false")
+            })
             .collect();
         return Some(("gem install".into(), found));
     } else if name == "go" && matches!(arg(1), Some("install" | "run" | "get")) {
