@@ -72,7 +72,12 @@ impl crate::rule::RuleInfo for EngineRule {
     }
 }
 
-impl Rule for EngineRule {}
+impl Rule for EngineRule {
+    /// The engine reports them from what the other rules' runs found: they read nothing.
+    fn reads(&self, _kind: crate::lang::FileKind) -> bool {
+        false
+    }
+}
 
 /// The rules of one run: the built-in ones, the embedded packs of `rules/`, and the
 /// user's packs from `rule-dirs`. Codes are unique across all of them.

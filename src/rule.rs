@@ -180,6 +180,10 @@ pub struct RuleMeta {
     /// In the default selection: rules measured precise on real services are; the rest
     /// run only when selected by code, prefix, category or `all`.
     pub default: bool,
+    /// The kinds of file the rule reads: parses, or takes facts or anchors findings
+    /// from. A run parses a file only when an enabled rule reads its kind. `None`: every
+    /// kind that is not optional (see [`FileKind::is_optional`]).
+    pub reads: Option<&'static [FileKind]>,
 }
 
 impl RuleMeta {
@@ -237,6 +241,7 @@ macro_rules! declare_rule {
         $(, skips = $skips:expr)?
         $(, default = $default:literal)?
         $(, options = [$($opt:expr),* $(,)?])?
+        $(, reads = [$($kind:expr),* $(,)?])?
         $(,)?
     ) => {
         #[derive(Debug, Default, Clone, Copy)]
@@ -253,6 +258,7 @@ macro_rules! declare_rule {
                 security: $crate::declare_rule!(@security $($sec)?),
                 skips: $crate::declare_rule!(@skips $($skips)?),
                 default: $crate::declare_rule!(@default $($default)?),
+                reads: $crate::declare_rule!(@reads $([$($kind),*])?),
             };
         }
 
@@ -268,6 +274,8 @@ macro_rules! declare_rule {
     (@skips) => { &[] };
     (@default $default:literal) => { $default };
     (@default) => { true };
+    (@reads [$($kind:expr),*]) => { Some(&[$($kind),*]) };
+    (@reads) => { None };
 }
 
 /// What a rule is: [`declare_rule!`] implements it from the rule's declaration.
@@ -296,10 +304,13 @@ pub trait Rule: RuleInfo + Send + Sync {
     /// that read lines of text (declarative regex rules).
     fn check_text(&self, _kind: FileKind, _cx: &mut Context<'_>) {}
 
-    /// Whether the rule reads files of an optional kind (generic TOML files are read
-    /// and parsed only when an enabled rule asks for them).
-    fn reads(&self, _kind: FileKind) -> bool {
-        false
+    /// Whether the rule reads files of this kind ([`RuleMeta::reads`]): a file is
+    /// parsed only when an enabled rule reads its kind.
+    fn reads(&self, kind: FileKind) -> bool {
+        match self.meta().reads {
+            Some(kinds) => kinds.contains(&kind),
+            None => !kind.is_optional(),
+        }
     }
 
     /// Whether the rule wants to read `rel_path` although no front end claims it

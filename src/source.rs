@@ -22,26 +22,34 @@ pub struct SourceFile {
     /// Path on disk.
     pub abs_path: PathBuf,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Byte offset of each line's start, built on first use (a file whose results come
+    /// from the cache may never need it).
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     pub fn new(rel_path: impl Into<String>, abs_path: impl Into<PathBuf>, text: String) -> Self {
-        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
-        line_starts.push(0);
-        line_starts.extend(memchr_newlines(&text));
         Self {
             rel_path: rel_path.into(),
             abs_path: abs_path.into(),
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = Vec::with_capacity(self.text.len() / 32 + 1);
+            starts.push(0);
+            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+            starts
+        })
     }
 
     /// Number of lines (a trailing newline does not start a new line).
     pub fn line_count(&self) -> usize {
-        let n = self.line_starts.len();
-        if n > 1 && self.line_starts[n - 1] == self.text.len() {
+        let n = self.line_starts().len();
+        if n > 1 && self.line_starts()[n - 1] == self.text.len() {
             n - 1
         } else {
             n
@@ -51,7 +59,7 @@ impl SourceFile {
     /// The 1-based line holding byte `offset` (clamped to the text).
     pub fn line_of(&self, offset: usize) -> usize {
         let offset = offset.min(self.text.len());
-        match self.line_starts.binary_search(&offset) {
+        match self.line_starts().binary_search(&offset) {
             Ok(i) => i + 1,
             Err(i) => i,
         }
@@ -64,19 +72,19 @@ impl SourceFile {
             offset -= 1;
         }
         let line = self.line_of(offset);
-        let start = self.line_starts[line - 1];
+        let start = self.line_starts()[line - 1];
         let column = self.text[start..offset].chars().count() + 1;
         Position { line, column }
     }
 
     /// Byte range of 1-based `line`, without its line terminator.
     pub fn line_span(&self, line: usize) -> Span {
-        if line == 0 || line > self.line_starts.len() {
+        if line == 0 || line > self.line_starts().len() {
             return self.text.len()..self.text.len();
         }
-        let start = self.line_starts[line - 1];
+        let start = self.line_starts()[line - 1];
         let mut end = self
-            .line_starts
+            .line_starts()
             .get(line)
             .map_or(self.text.len(), |next| next - 1);
         if end > start && self.text.as_bytes()[end - 1] == b'\r' {
@@ -104,13 +112,6 @@ pub fn parent_dir(rel_path: &str) -> &str {
 /// The file name of a repository-relative path.
 pub fn file_name(rel_path: &str) -> &str {
     rel_path.rsplit_once('/').map_or(rel_path, |(_, f)| f)
-}
-
-fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes()
-        .enumerate()
-        .filter(|&(_, b)| b == b'\n')
-        .map(|(i, _)| i + 1)
 }
 
 #[cfg(test)]

@@ -224,6 +224,9 @@ fn base_images_are_judged_on_partial_scans_too() {
     );
 }
 
+/// A run parses only the kinds its rules read (work proportional to the selection):
+/// a parse error is reported for every file a selected rule reads, whatever else is
+/// selected or ignored, and `RDY001` is turned off only by its code or name.
 #[test]
 fn parse_errors_are_reported_whatever_the_selection() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -249,11 +252,15 @@ fn parse_errors_are_reported_whatever_the_selection() {
             .map(|f| f.path.clone())
             .collect::<Vec<_>>()
     };
-    assert_eq!(select(&["LOG"], &[]), ["Dockerfile", "broken.py"]);
+    assert_eq!(select(&["LOG", "DKR"], &[]), ["Dockerfile", "broken.py"]);
+    assert_eq!(select(&["all"], &[]), ["Dockerfile", "broken.py"]);
+    // Python rules alone do not parse the Dockerfile.
+    assert_eq!(select(&["LOG"], &[]), ["broken.py"]);
+    assert_eq!(select(&["DKR001"], &[]), ["Dockerfile"]);
     // A category or prefix does not turn them off; the code (or name) does.
-    assert_eq!(select(&["LOG"], &["readylint"]).len(), 2);
-    assert!(select(&["LOG"], &["RDY001"]).is_empty());
-    assert!(select(&["LOG"], &["parse-error"]).is_empty());
+    assert_eq!(select(&["LOG", "DKR"], &["readylint"]).len(), 2);
+    assert!(select(&["LOG", "DKR"], &["RDY001"]).is_empty());
+    assert!(select(&["LOG", "DKR"], &["parse-error"]).is_empty());
 }
 
 #[test]
@@ -338,4 +345,38 @@ fn the_fuzzing_entry_point_checks_one_file_with_the_given_rules() {
     );
     // Any path is accepted, claimed or not.
     assert!(readylint::engine::check_one_for_fuzzing("notes.bin", "\u{0}", &settings).is_empty());
+}
+
+/// Work proportional to the selection: a CI rule alone reads workflows (and what CI
+/// calls), not Python; a Python rule alone does not read workflows.
+#[test]
+fn a_run_reads_only_the_kinds_its_rules_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(root, "app/broken.py", "def f(:\n");
+    write(root, "app/ok.py", "import os\n");
+    write(
+        root,
+        ".github/workflows/ci.yml",
+        "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n",
+    );
+    let scan = |select: &str| {
+        run(&RunOptions {
+            paths: vec![root.to_path_buf()],
+            root: Some(root.to_path_buf()),
+            overrides: readylint::config::CliOverrides {
+                select: Some(vec![select.to_string()]),
+                ..readylint::config::CliOverrides::default()
+            },
+            ..RunOptions::default()
+        })
+        .expect("run succeeds")
+    };
+    let ci = scan("CI005");
+    assert_eq!(ci.files_scanned, 1);
+    assert_eq!(found(&ci, ".github/workflows/ci.yml", "CI005"), [3]);
+    assert!(found(&ci, "app/broken.py", "RDY001").is_empty());
+    let python = scan("EXC");
+    assert_eq!(python.files_scanned, 2);
+    assert_eq!(found(&python, "app/broken.py", "RDY001"), [1]);
 }

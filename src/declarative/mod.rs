@@ -193,8 +193,12 @@ impl crate::rule::RuleInfo for PackRule {
 }
 
 impl Rule for PackRule {
+    /// The kinds `files.kinds` names; `text` (or no kinds) reads every kind that is not
+    /// optional, as [`PackRule::applies`] looks at them.
     fn reads(&self, kind: FileKind) -> bool {
         self.kinds.contains(&kind)
+            || (!kind.is_optional()
+                && (self.kinds.is_empty() || self.kinds.contains(&FileKind::Text)))
     }
 
     fn wants_file(&self, rel_path: &str) -> bool {
@@ -536,6 +540,8 @@ fn build_rule(ctx: &Ctx<'_>, r: RawRule, check_examples: bool) -> miette::Result
         security: r.security,
         skips: Vec::leak(skips),
         default: true,
+        // `PackRule::reads` says which, from the pack's `kinds`.
+        reads: None,
     };
     let rule = PackRule {
         meta,

@@ -261,6 +261,16 @@ impl Sink for RuleSink<'_, '_> {
     }
 }
 
+/// Whether some enabled rule reads files of `kind` (a Compose file is also handed over
+/// as YAML): a front end reads a file only then.
+pub(super) fn kind_needed(kind: FileKind, rules: &[&dyn Rule]) -> bool {
+    let wanted = |k: FileKind| rules.iter().any(|r| r.reads(k));
+    match kind {
+        FileKind::Compose => wanted(FileKind::Compose) || wanted(FileKind::Yaml),
+        k => wanted(k),
+    }
+}
+
 /// Phase 1 for one readable file: every front end that claims it, then the text rules.
 fn check_source(
     source: &SourceFile,
@@ -270,6 +280,13 @@ fn check_source(
     rules: &[&dyn Rule],
 ) -> FileOutcome {
     let roles = crate::roles::Roles::of_path(&source.rel_path);
+    // Which front ends run depends on the run's rules, not on this path's: the facts a
+    // file gives serve repository rules that may report elsewhere.
+    let needed: Vec<FileKind> = kinds
+        .iter()
+        .copied()
+        .filter(|k| kind_needed(*k, rules))
+        .collect();
     let rules: Vec<&dyn Rule> = rules
         .iter()
         .copied()
@@ -287,7 +304,7 @@ fn check_source(
                 .collect(),
             cx: &mut cx,
         };
-        for kind in kinds {
+        for kind in &needed {
             lang::front_end(*kind).read(source, *kind, &mut sink, &mut out);
         }
     }

@@ -301,14 +301,8 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
     let mut repo =
         RepoIndex::new(walk.all_files.iter().cloned()).with_project_type(settings.project_type);
 
-    // Phase 1: every file, in parallel. Optional kinds only when a rule reads them.
-    let read_kind = |kind: &crate::lang::FileKind| {
-        !kind.is_optional()
-            || kind
-                .read_as()
-                .iter()
-                .any(|k| rules.iter().any(|r| r.reads(*k)))
-    };
+    // Phase 1: every file, in parallel: the kinds some enabled rule reads, only.
+    let read_kind = |kind: &crate::lang::FileKind| file::kind_needed(*kind, &rules);
     let cache = opts
         .cache
         .then(|| cache::Cache::open(&root, cache_key(opts, &settings)));

@@ -1,6 +1,7 @@
 //! CI006 ci-broad-permissions.
 
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::ci::{CiFile, Flavor, github};
 use crate::lang::yaml::Node;
 use crate::rule::{Context, Rule, Severity};
@@ -38,6 +39,7 @@ declare_rule! {
     pub CiBroadPermissions,
     code = "CI006", name = "ci-broad-permissions", category = Ci, severity = Warning,
     security = true,
+    reads = [FileKind::GithubWorkflow, FileKind::GithubAction, FileKind::GitlabCi],
 }
 
 impl Rule for CiBroadPermissions {

@@ -2,6 +2,7 @@
 
 use super::{entry_span, step_gates};
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::ci::github::{self, Job};
 use crate::lang::ci::{CiFile, Flavor, gitlab};
 use crate::lang::yaml::{Entry, Node, Value};
@@ -42,6 +43,7 @@ declare_rule! {
     /// and test actions.
     pub CiFailureIgnored,
     code = "CI003", name = "ci-failure-ignored", category = Ci, severity = Warning,
+    reads = [FileKind::GithubWorkflow, FileKind::GithubAction, FileKind::GitlabCi],
 }
 
 impl Rule for CiFailureIgnored {

@@ -1,6 +1,7 @@
 //! CI005 ci-job-without-timeout.
 
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::ci::{CiFile, github};
 use crate::rule::{Context, Rule};
 
@@ -42,6 +43,7 @@ declare_rule! {
     /// build or test can hang too; only the image builders above are known.
     pub CiJobWithoutTimeout,
     code = "CI005", name = "ci-job-without-timeout", category = Ci, severity = Note,
+    reads = [FileKind::GithubWorkflow, FileKind::GithubAction, FileKind::GitlabCi],
 }
 
 impl Rule for CiJobWithoutTimeout {

@@ -2,6 +2,7 @@
 
 use super::gates;
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::ci::github;
 use crate::lang::ci::{CiFile, Flavor, gitlab, substitute_variables};
 use crate::lang::shell::{self, Op, SimpleCommand};
@@ -43,6 +44,7 @@ declare_rule! {
     /// then `cargo clippy -- -D warnings`) is not flagged: that later step fails.
     pub CiMaskedFailure,
     code = "CI004", name = "ci-masked-failure", category = Ci, severity = Warning,
+    reads = [FileKind::GithubWorkflow, FileKind::GithubAction, FileKind::GitlabCi],
 }
 
 impl Rule for CiMaskedFailure {

@@ -1,6 +1,7 @@
 //! DEP008 unpinned-action.
 
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::ci::{CiFile, github};
 use crate::lang::yaml::Node;
 use crate::rule::{Context, OptionKind, OptionMeta, Rule, Severity};
@@ -62,6 +63,7 @@ declare_rule! {
         default: "[\"actions/*\", \"github/*\", \"dependabot/*\"]",
         doc: "actions that may be pinned by tag: `owner/repo` or `owner/*`",
     }],
+    reads = [FileKind::GithubWorkflow, FileKind::GithubAction, FileKind::GitlabCi],
 }
 
 /// Actions published only as branches.

@@ -1,6 +1,8 @@
 //! DEP004 missing-lockfile.
 
 use crate::declare_rule;
+use crate::lang::FileKind;
+use crate::lang::manifest::ManifestKind;
 use crate::lang::manifest::json::JsonDoc;
 use crate::lang::manifest::{CARGO_LOCKS, Manifest, NPM_LOCKS};
 use crate::lang::toml::{TomlDoc, Value};
@@ -51,6 +53,7 @@ declare_rule! {
     /// does not count.
     pub MissingLockfile,
     code = "DEP004", name = "missing-lockfile", category = Dependencies, severity = Warning,
+    reads = [FileKind::Manifest(ManifestKind::Cargo), FileKind::Manifest(ManifestKind::Pyproject), FileKind::Manifest(ManifestKind::Pipfile), FileKind::Manifest(ManifestKind::PackageJson), FileKind::Manifest(ManifestKind::Requirements)],
 }
 
 impl Rule for MissingLockfile {

@@ -1,5 +1,7 @@
 //! DEP002 unpinned-cargo-dependency.
 
+use crate::lang::FileKind;
+use crate::lang::manifest::ManifestKind;
 use crate::lang::manifest::{CARGO_LOCKS, Manifest, is_fixed_ref};
 
 use crate::declare_rule;
@@ -47,6 +49,7 @@ declare_rule! {
     /// taken as fixed.
     pub UnpinnedCargoDependency,
     code = "DEP002", name = "unpinned-cargo-dependency", category = Dependencies, severity = Warning,
+    reads = [FileKind::Manifest(ManifestKind::Cargo)],
 }
 
 const TABLES: [&str; 5] = [

@@ -1,6 +1,8 @@
 //! DEP003 unpinned-npm-dependency.
 
 use crate::declare_rule;
+use crate::lang::FileKind;
+use crate::lang::manifest::ManifestKind;
 use crate::lang::manifest::json::JsonMember;
 use crate::lang::manifest::{Manifest, NPM_LOCKS, is_fixed_ref};
 use crate::repo::find_lock;
@@ -40,6 +42,7 @@ declare_rule! {
     /// are not checked. `file:`, `link:`, `workspace:` and tarball URLs are fine.
     pub UnpinnedNpmDependency,
     code = "DEP003", name = "unpinned-npm-dependency", category = Dependencies, severity = Warning,
+    reads = [FileKind::Manifest(ManifestKind::PackageJson)],
 }
 
 const TABLES: [&str; 3] = ["dependencies", "devDependencies", "optionalDependencies"];

@@ -1,5 +1,7 @@
 //! DEP001 unpinned-python-requirement.
 
+use crate::lang::FileKind;
+use crate::lang::manifest::ManifestKind;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::declare_rule;
@@ -55,6 +57,7 @@ declare_rule! {
     /// beside it is pinned by that.
     pub UnpinnedPythonRequirement,
     code = "DEP001", name = "unpinned-python-requirement", category = Dependencies, severity = Warning,
+    reads = [FileKind::Manifest(ManifestKind::Cargo), FileKind::Manifest(ManifestKind::Pyproject), FileKind::Manifest(ManifestKind::Pipfile), FileKind::Manifest(ManifestKind::PackageJson), FileKind::Manifest(ManifestKind::Requirements)],
 }
 
 /// Joins an include path to the directory of the file that names it.

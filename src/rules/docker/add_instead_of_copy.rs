@@ -1,6 +1,7 @@
 //! DKR002 add-instead-of-copy.
 
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::dockerfile::{Args, Dockerfile, Keyword};
 use crate::rule::{Context, Rule};
 
@@ -42,6 +43,7 @@ declare_rule! {
     code = "DKR002", name = "add-instead-of-copy", category = Container, severity = Warning,
     security = true,
     skips = crate::roles::Role::NOT_PRODUCTION,
+    reads = [FileKind::Dockerfile],
 }
 
 const ARCHIVES: [&str; 14] = [

@@ -1,6 +1,7 @@
 //! DKR007 missing-dockerignore.
 
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::dockerfile::{Args, Dockerfile, Keyword};
 use crate::rule::{Context, Rule};
 use crate::source::{file_name, parent_dir};
@@ -38,6 +39,7 @@ declare_rule! {
     pub MissingDockerignore,
     code = "DKR007", name = "missing-dockerignore", category = Container, severity = Note,
     skips = crate::roles::Role::NOT_PRODUCTION,
+    reads = [FileKind::Dockerfile],
 }
 
 impl Rule for MissingDockerignore {

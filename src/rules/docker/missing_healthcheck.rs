@@ -2,6 +2,7 @@
 
 use super::{final_chain, is_service, last_in_chain};
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::dockerfile::{Dockerfile, Keyword};
 use crate::rule::{Context, Rule};
 
@@ -40,6 +41,7 @@ declare_rule! {
     code = "DKR003", name = "missing-healthcheck", category = Container, severity = Note,
     skips = crate::roles::Role::NOT_PRODUCTION,
     default = false,
+    reads = [FileKind::Dockerfile],
 }
 
 impl Rule for MissingHealthcheck {

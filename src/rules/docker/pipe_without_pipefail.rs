@@ -2,6 +2,7 @@
 
 use super::{run_scripts, runs};
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::dockerfile::{Args, Dockerfile};
 use crate::lang::shell::{self, Op, SimpleCommand, sets_pipefail};
 use crate::rule::{Context, Rule};
@@ -46,6 +47,7 @@ declare_rule! {
     pub PipeWithoutPipefail,
     code = "DKR008", name = "pipe-without-pipefail", category = Container, severity = Warning,
     skips = crate::roles::Role::NOT_PRODUCTION,
+    reads = [FileKind::Dockerfile],
 }
 
 impl Rule for PipeWithoutPipefail {

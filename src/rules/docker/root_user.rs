@@ -2,6 +2,7 @@
 
 use super::{base_image, final_chain, is_runnable, is_windows_image, last_in_chain, resolve_image};
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::dockerfile::{Dockerfile, Keyword, Stage};
 use crate::rule::{Context, Rule};
 
@@ -50,6 +51,7 @@ declare_rule! {
     code = "DKR001", name = "root-user", category = Container, severity = Warning,
     security = true,
     skips = crate::roles::Role::NOT_PRODUCTION,
+    reads = [FileKind::Dockerfile],
 }
 
 impl Rule for RootUser {

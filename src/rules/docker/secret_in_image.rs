@@ -1,6 +1,7 @@
 //! DKR005 secret-in-image.
 
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::dockerfile::{Dockerfile, Keyword, parse_key_values};
 use crate::rule::{Context, OptionKind, OptionMeta, Rule};
 
@@ -52,6 +53,7 @@ declare_rule! {
         default: "[]",
         doc: "ENV/ARG names never reported, e.g. [\"DEMO_PASSWORD\"]",
     }],
+    reads = [FileKind::Dockerfile],
 }
 
 /// Values that are flags or numbers, not secrets.

@@ -2,6 +2,7 @@
 
 use super::{base_image, final_chain, last_in_chain, resolve_image};
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::dockerfile::{Command, Dockerfile, Keyword};
 use crate::lang::shell;
 use crate::rule::{Context, Rule};
@@ -52,6 +53,7 @@ declare_rule! {
     pub ShellFormCmd,
     code = "DKR004", name = "shell-form-cmd", category = Container, severity = Warning,
     skips = crate::roles::Role::NOT_PRODUCTION,
+    reads = [FileKind::Dockerfile],
 }
 
 /// Whether a shell replaces itself with the last simple command of `sh -c`.

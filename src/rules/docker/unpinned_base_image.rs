@@ -1,5 +1,6 @@
 //! DEP005 unpinned-base-image.
 
+use crate::lang::manifest::ManifestKind;
 use std::collections::BTreeSet;
 
 use crate::declare_rule;
@@ -43,14 +44,11 @@ declare_rule! {
     pub UnpinnedBaseImage,
     code = "DEP005", name = "unpinned-base-image", category = Dependencies, severity = Warning,
     skips = crate::roles::Role::NOT_PRODUCTION,
+    reads = [FileKind::Dockerfile, FileKind::Compose, FileKind::GithubWorkflow, FileKind::GithubAction, FileKind::GitlabCi, FileKind::TaskFile, FileKind::Manifest(ManifestKind::PackageJson)],
 }
 
 impl Rule for UnpinnedBaseImage {
     /// Compose files tell which images the repository builds itself.
-    fn reads(&self, kind: FileKind) -> bool {
-        kind == FileKind::Compose
-    }
-
     /// It judges each Dockerfile on its own: a partial scan (a pre-commit hook's files)
     /// is checked too, against the images the scanned files build.
     fn needs_whole_project(&self) -> bool {

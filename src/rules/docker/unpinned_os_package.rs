@@ -1,6 +1,7 @@
 //! DEP007 unpinned-os-package.
 
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::dockerfile::Dockerfile;
 use crate::lang::shell::{ShellWord, SimpleCommand};
 use crate::rule::{Context, Rule};
@@ -40,6 +41,7 @@ declare_rule! {
     code = "DEP007", name = "unpinned-os-package", category = Dependencies, severity = Note,
     skips = crate::roles::Role::NOT_PRODUCTION,
     default = false,
+    reads = [FileKind::Dockerfile],
 }
 
 /// The unpinned packages an OS package install names, with the command's label.

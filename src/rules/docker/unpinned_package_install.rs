@@ -1,6 +1,7 @@
 //! DEP006 unpinned-package-install.
 
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::dockerfile::Dockerfile;
 use crate::lang::manifest::requirements::{Entry, parse_requirement, url_pinned};
 use crate::lang::shell::{ShellWord, SimpleCommand};
@@ -55,6 +56,7 @@ declare_rule! {
     pub UnpinnedPackageInstall,
     code = "DEP006", name = "unpinned-package-install", category = Dependencies, severity = Warning,
     skips = crate::roles::Role::NOT_PRODUCTION,
+    reads = [FileKind::Dockerfile],
 }
 
 /// Option words that take the next word as their value, and the package arguments of

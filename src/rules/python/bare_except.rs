@@ -1,6 +1,7 @@
 //! EXC001 bare-except.
 
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::python::PythonFile;
 use crate::rule::{Context, Rule};
 
@@ -39,6 +40,7 @@ declare_rule! {
     pub BareExcept,
     code = "EXC001", name = "bare-except", category = Errors, severity = Warning,
     skips = crate::roles::Role::NOT_SERVICE_CODE,
+    reads = [FileKind::Python],
 }
 
 impl Rule for BareExcept {

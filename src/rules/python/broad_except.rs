@@ -2,6 +2,7 @@
 
 use super::{broad_type, handler_records_traceback, hands_off, propagates, raises_without_cause};
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::python::PythonFile;
 use crate::rule::{Context, Rule};
 
@@ -55,6 +56,7 @@ declare_rule! {
     code = "EXC002", name = "broad-except", category = Errors, severity = Warning,
     skips = crate::roles::Role::NOT_SERVICE_CODE,
     default = false,
+    reads = [FileKind::Python],
 }
 
 impl Rule for BroadExcept {

@@ -2,6 +2,7 @@
 
 use super::SettingsIndex;
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::python::{Call, PythonFile, Value, ValueKind};
 use crate::repo::RepoIndex;
 use crate::rule::{Context, RepoContext, Rule};
@@ -45,6 +46,7 @@ declare_rule! {
     code = "CFG001", name = "debug-enabled", category = Config, severity = Error,
     security = true,
     skips = crate::roles::Role::NOT_PRODUCTION,
+    reads = [FileKind::Python],
 }
 
 fn is_app(file: &PythonFile, v: &Value, origin: Option<&str>) -> bool {

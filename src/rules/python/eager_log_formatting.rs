@@ -2,6 +2,7 @@
 
 use super::{LogLibrary, log_library, log_message, log_method};
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::python::{BinOp, PythonFile, Value, ValueKind};
 use crate::rule::{Context, Rule};
 
@@ -38,6 +39,7 @@ declare_rule! {
     code = "LOG002", name = "eager-log-formatting", category = Logging, severity = Warning,
     skips = crate::roles::Role::NOT_SERVICE_CODE,
     default = false,
+    reads = [FileKind::Python],
 }
 
 /// How a message is formatted eagerly, if it is.

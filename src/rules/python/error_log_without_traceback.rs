@@ -2,6 +2,7 @@
 
 use super::{broad_type, handler_records_traceback, hands_off, log_method, propagates};
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::python::PythonFile;
 use crate::rule::{Context, Rule};
 
@@ -44,6 +45,7 @@ declare_rule! {
     pub ErrorLogWithoutTraceback,
     code = "LOG003", name = "error-log-without-traceback", category = Logging, severity = Warning,
     skips = crate::roles::Role::NOT_SERVICE_CODE,
+    reads = [FileKind::Python],
 }
 
 impl Rule for ErrorLogWithoutTraceback {

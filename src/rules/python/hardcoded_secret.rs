@@ -2,6 +2,7 @@
 
 use super::{is_placeholder, is_secret_assignment, words};
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::python::{PythonFile, Value, ValueKind};
 use crate::rule::{Context, Rule};
 
@@ -40,6 +41,7 @@ declare_rule! {
     code = "CFG002", name = "hardcoded-secret", category = Config, severity = Error,
     security = true,
     skips = crate::roles::Role::NOT_PRODUCTION,
+    reads = [FileKind::Python],
 }
 
 fn literal(v: &Value) -> Option<&str> {

@@ -1,6 +1,7 @@
 //! NET001 http-call-without-timeout.
 
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::python::{Call, PythonFile};
 use crate::rule::{Context, Rule};
 
@@ -48,6 +49,7 @@ declare_rule! {
     pub HttpCallWithoutTimeout,
     code = "NET001", name = "http-call-without-timeout", category = Timeouts, severity = Warning,
     skips = crate::roles::Role::NOT_SERVICE_CODE,
+    reads = [FileKind::Python],
 }
 
 const REQUESTS_METHODS: [&str; 8] = [

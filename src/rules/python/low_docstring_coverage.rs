@@ -2,6 +2,8 @@
 
 use super::DocFacts;
 use crate::declare_rule;
+use crate::lang::FileKind;
+use crate::lang::manifest::ManifestKind;
 use crate::repo::RepoIndex;
 use crate::rule::{OptionKind, OptionMeta, RepoContext, Rule};
 
@@ -44,6 +46,7 @@ declare_rule! {
         default: "50",
         doc: "percentage of documented public modules, classes and functions below which the rule reports",
     }],
+    reads = [FileKind::Python, FileKind::Manifest(ManifestKind::Pyproject)],
 }
 
 impl Rule for LowDocstringCoverage {

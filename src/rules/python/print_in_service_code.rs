@@ -1,6 +1,7 @@
 //! LOG001 print-in-service-code.
 
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::python::{Call, DefKind, PythonFile, ValueKind};
 use crate::rule::{Context, Rule};
 
@@ -44,6 +45,7 @@ declare_rule! {
     code = "LOG001", name = "print-in-service-code", category = Logging, severity = Warning,
     skips = crate::roles::Role::NOT_SERVICE_CODE,
     default = false,
+    reads = [FileKind::Python],
 }
 
 impl Rule for PrintInServiceCode {

@@ -2,6 +2,7 @@
 
 use super::{is_secret_name, log_method};
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::python::{PythonFile, Value, ValueKind};
 use crate::rule::{Context, Rule};
 
@@ -37,6 +38,7 @@ declare_rule! {
     code = "LOG004", name = "sensitive-data-logged", category = Logging, severity = Warning,
     security = true,
     skips = crate::roles::Role::NOT_PRODUCTION,
+    reads = [FileKind::Python],
 }
 
 /// The first secret-looking name in `v`, with its span.

@@ -1,6 +1,7 @@
 //! NET002 subprocess-without-timeout.
 
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::python::PythonFile;
 use crate::rule::{Context, Rule};
 
@@ -34,6 +35,7 @@ declare_rule! {
     code = "NET002", name = "subprocess-without-timeout", category = Timeouts, severity = Note,
     skips = crate::roles::Role::NOT_SERVICE_CODE,
     default = false,
+    reads = [FileKind::Python],
 }
 
 impl Rule for SubprocessWithoutTimeout {

@@ -2,6 +2,7 @@
 
 use super::broad_type;
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::python::{PythonFile, Trivial};
 use crate::rule::{Context, OptionKind, OptionMeta, Rule};
 
@@ -47,6 +48,7 @@ declare_rule! {
         default: "false",
         doc: "also flag handlers of specific exception types (`except KeyError: pass`)",
     }],
+    reads = [FileKind::Python],
 }
 
 impl Rule for SwallowedException {

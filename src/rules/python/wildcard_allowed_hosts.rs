@@ -2,6 +2,7 @@
 
 use super::SettingsIndex;
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::repo::RepoIndex;
 use crate::rule::{RepoContext, Rule};
 
@@ -31,6 +32,7 @@ declare_rule! {
     pub WildcardAllowedHosts,
     code = "CFG003", name = "wildcard-allowed-hosts", category = Config, severity = Warning,
     security = true,
+    reads = [FileKind::Python],
 }
 
 impl Rule for WildcardAllowedHosts {

@@ -1,5 +1,6 @@
 //! EXC101 catch-unwind.
 
+use crate::lang::FileKind;
 use quote::ToTokens;
 
 use super::mentions_ident;
@@ -43,6 +44,7 @@ declare_rule! {
     pub CatchUnwind,
     code = "EXC101", name = "catch-unwind", category = Errors, severity = Warning,
     default = false,
+    reads = [FileKind::Rust],
 }
 
 impl Rule for CatchUnwind {

@@ -1,5 +1,7 @@
 //! DOC003 low-rustdoc-coverage.
 
+use crate::lang::FileKind;
+use crate::lang::manifest::ManifestKind;
 use std::collections::BTreeMap;
 
 use crate::declare_rule;
@@ -53,6 +55,7 @@ declare_rule! {
         default: "50",
         doc: "lowest acceptable share of documented public items, in percent",
     }],
+    reads = [FileKind::Rust, FileKind::Manifest(ManifestKind::Cargo)],
 }
 
 #[derive(Default)]

@@ -1,5 +1,7 @@
 //! LOG101 print-macro-in-library.
 
+use crate::lang::FileKind;
+use crate::lang::manifest::ManifestKind;
 use std::collections::BTreeMap;
 
 use crate::declare_rule;
@@ -57,6 +59,7 @@ declare_rule! {
     pub PrintMacroInLibrary,
     code = "LOG101", name = "print-macro-in-library", category = Logging, severity = Warning,
     default = false,
+    reads = [FileKind::Rust, FileKind::Manifest(ManifestKind::Cargo)],
 }
 
 impl Rule for PrintMacroInLibrary {

@@ -2,6 +2,7 @@
 
 use super::{Chain, as_local, chain, local_uses};
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::rust::{Imports, Node, RustFile, Scope};
 use crate::rule::{Context, Rule};
 
@@ -52,6 +53,7 @@ declare_rule! {
     pub RustClientWithoutTimeout,
     code = "NET003", name = "rust-client-without-timeout", category = Timeouts, severity = Warning,
     skips = crate::roles::Role::NOT_SERVICE_CODE,
+    reads = [FileKind::Rust],
 }
 
 const REQWEST_BUILDERS: &[&str] = &[

@@ -2,6 +2,7 @@
 
 use super::is_empty_body;
 use crate::declare_rule;
+use crate::lang::FileKind;
 use crate::lang::rust::{Node, RustFile, Scope};
 use crate::rule::{Context, Rule};
 
@@ -48,6 +49,7 @@ declare_rule! {
     pub SwallowedError,
     code = "EXC102", name = "swallowed-error", category = Errors, severity = Warning,
     default = false,
+    reads = [FileKind::Rust],
 }
 
 /// `Err(_)`, `Err(..)`, `Err(e)`, `Err(_err)` (or `Result::Err(..)`): every error.
