@@ -104,7 +104,7 @@ impl Role {
                 "scripts and maintainer tooling: `scripts/`, `script/`, `tools/`, `dev/`, `hack/`, `bin/` (not `src/bin/`), `xtask/`, Cargo's `build.rs`"
             }
             Role::DevEnvironment => {
-                "development environments: `.devcontainer/`, `.codesandbox/`, `.gitpod*`, `compose/local/`, `development/`, `Dockerfile.dev`, `dev.Dockerfile`, `Dockerfile.local`"
+                "development environments: `.devcontainer/`, `.codesandbox/`, `.gitpod*`, `compose/local/`, `development/`, Dockerfiles named for development (`Dockerfile.dev`, `Dockerfile-dev`, `Dockerfile.api.dev`, `dev.Dockerfile`, `app.dev.Dockerfile`, `Dockerfile.local`, `Dockerfile.development`)"
             }
             Role::Docs => "documentation: `docs/`, `doc/`",
             Role::Vendored => {
@@ -234,7 +234,7 @@ impl Roles {
         );
         r.set(
             Role::DevEnvironment,
-            in_dir(&|d| matches!(d, ".devcontainer" | ".codesandbox"))
+            in_dir(&|d| matches!(d, ".devcontainer" | ".codesandbox" | "development"))
                 || lower_name.starts_with(".gitpod")
                 || dirs_lower
                     .windows(2)
@@ -364,6 +364,11 @@ mod tests {
         assert!(has("compose/local/django/Dockerfile", Role::DevEnvironment));
         assert!(has("Dockerfile.dev", Role::DevEnvironment));
         assert!(has("docker/dev.Dockerfile", Role::DevEnvironment));
+        assert!(has(
+            "extras/docker/development/Dockerfile",
+            Role::DevEnvironment
+        ));
+        assert!(has("Dockerfile.api.dev", Role::DevEnvironment));
         assert!(!has("Dockerfile.prod", Role::DevEnvironment));
         assert!(!has("Dockerfile.devtools", Role::DevEnvironment));
         assert!(has("examples/basic/main.rs", Role::Example));

@@ -331,6 +331,7 @@ mod path_tests {
             "docker/Dockerfile-dev",
             "Dockerfile_prod",
             "Dockerfile-cuda.arm64",
+            "Dockerfile.nix",
         ] {
             assert_eq!(primary(yes), Some(FileKind::Dockerfile), "{yes}");
         }

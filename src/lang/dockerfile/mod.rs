@@ -1147,7 +1147,6 @@ const NOT_DOCKERFILE_EXTENSIONS: &[&str] = &[
     "ps1",
     "bat",
     "cmd",
-    "nix",
     "bzl",
     "star",
     "hcl",

@@ -35,7 +35,8 @@ declare_rule! {
     /// This is a note: pinned distribution packages disappear from mirrors when they
     /// are superseded, so many teams pin the base image by digest instead and accept
     /// the mirror's security updates. Packages in variables, local package files and
-    /// package groups (`@group`) are fine. Dockerfiles of development environments (`.devcontainer/`,
+    /// package groups (`@group`) are fine: a version in a variable (`git-core-${version}`)
+    /// is trusted, whatever the variable holds. Dockerfiles of development environments (`.devcontainer/`,
     /// `.codesandbox/`, `.gitpod*`) are not checked. `dnf`/`yum` versions are recognised by `name-1.2` or `name = 1.2`.
     pub UnpinnedOsPackage,
     code = "DEP007", name = "unpinned-os-package", category = Dependencies, severity = Note,
@@ -45,7 +46,7 @@ declare_rule! {
 }
 
 /// The unpinned packages an OS package install names, with the command's label.
-fn unpinned(cmd: &SimpleCommand) -> Option<(&'static str, Vec<&ShellWord>)> {
+fn unpinned(cmd: &SimpleCommand) -> Option<(String, Vec<&ShellWord>)> {
     let words = cmd.program();
     let name = cmd.program_name()?;
     // Global options may stand before the subcommand (`zypper -n install`,
@@ -144,6 +145,11 @@ fn unpinned(cmd: &SimpleCommand) -> Option<(&'static str, Vec<&ShellWord>)> {
                 || pinned(v))
         })
         .collect();
+    // The command as written: `apt install`, `microdnf install`.
+    let label = match label.split_once(' ') {
+        Some((_, rest)) => format!("{name} {rest}"),
+        None => label.to_string(),
+    };
     Some((label, found))
 }
 
