@@ -175,8 +175,8 @@ fn a_corrupt_cache_is_ignored() {
     same_as_without_cache(root);
     for entry in std::fs::read_dir(root.join(".readylint_cache")).expect("cache dir") {
         let path = entry.expect("entry").path();
-        if path.extension().is_some_and(|e| e == "json") {
-            std::fs::write(&path, "{ not json").expect("corrupt");
+        if path.extension().is_some_and(|e| e == "bin") {
+            std::fs::write(&path, [0xff_u8; 7]).expect("corrupt");
         }
     }
     let report = same_as_without_cache(root);

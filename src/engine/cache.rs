@@ -83,10 +83,10 @@ pub struct Entry {
     pub error: Option<FileError>,
 }
 
-/// A [`Finding`] with the fields the JSON report leaves out.
+/// A [`Finding`] with the fields the JSON report leaves out (the cache's format has
+/// no field names: the finding is stored whole, then those fields).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CachedFinding {
-    #[serde(flatten)]
     pub finding: Finding,
     pub line_text: String,
     pub statement_line: usize,
@@ -124,28 +124,36 @@ struct Stored {
 /// One run's cache: the entries read at the start, and the file to write at the end.
 pub struct Cache {
     file: PathBuf,
-    old: HashMap<String, Entry>,
+    /// Each entry is taken by the one file it belongs to (no copy).
+    old: HashMap<String, std::sync::Mutex<Option<Entry>>>,
 }
 
 impl Cache {
     /// Opens the cache of key `key` under `root`. A missing or unreadable cache file is
     /// an empty cache.
     pub fn open(root: &Path, key: u128) -> Cache {
-        let file = root.join(DIR).join(format!("{key:032x}.json"));
+        let file = root.join(DIR).join(format!("{key:032x}.bin"));
         let old = std::fs::read(&file)
             .ok()
-            .and_then(|bytes| serde_json::from_slice::<Stored>(&bytes).ok())
-            .map(|s| s.entries)
+            .and_then(|bytes| postcard::from_bytes::<Stored>(&bytes).ok())
+            .map(|s| {
+                s.entries
+                    .into_iter()
+                    .map(|(k, v)| (k, std::sync::Mutex::new(Some(v))))
+                    .collect()
+            })
             .unwrap_or_default();
         Cache { file, old }
     }
 
     /// The stored entry of `rel_path`, if its text still hashes to `hash` and, when it
     /// depended on the repository's file list, that list is still `file_list`.
-    pub fn get(&self, rel_path: &str, hash: &str, file_list: &str) -> Option<&Entry> {
-        self.old
-            .get(rel_path)
-            .filter(|e| e.hash == hash && e.file_list.as_deref().is_none_or(|l| l == file_list))
+    pub fn take(&self, rel_path: &str, hash: &str, file_list: &str) -> Option<Entry> {
+        let mut slot = self.old.get(rel_path)?.lock().ok()?;
+        let fresh = slot.as_ref().is_some_and(|e| {
+            e.hash == hash && e.file_list.as_deref().is_none_or(|l| l == file_list)
+        });
+        if fresh { slot.take() } else { None }
     }
 
     /// How many entries were read.
@@ -161,11 +169,16 @@ impl Cache {
     /// ones (a file no longer in the tree drops out); a run over some paths keeps the
     /// entries of the others. Any failure (a read-only tree) leaves the cache as it
     /// was, silently.
-    pub fn save(mut self, new: Vec<(String, Entry)>, whole_project: bool) {
-        if whole_project {
-            self.old.clear();
-        }
-        self.old.extend(new);
+    pub fn save(self, new: Vec<(String, Entry)>, whole_project: bool) {
+        let mut entries: HashMap<String, Entry> = if whole_project {
+            HashMap::new()
+        } else {
+            self.old
+                .into_iter()
+                .filter_map(|(k, v)| Some((k, v.into_inner().ok()??)))
+                .collect()
+        };
+        entries.extend(new);
         let Some(dir) = self.file.parent() else {
             return;
         };
@@ -179,7 +192,7 @@ impl Cache {
                 "# Created by readylint: its cache, never committed.\n*\n",
             );
         }
-        let Ok(bytes) = serde_json::to_vec(&Stored { entries: self.old }) else {
+        let Ok(bytes) = postcard::to_stdvec(&Stored { entries }) else {
             return;
         };
         // Write beside, then rename: a concurrent run reads the old or the new file,
@@ -201,7 +214,7 @@ fn prune(dir: &Path) {
     };
     let mut files: Vec<(std::time::SystemTime, PathBuf)> = read
         .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .filter(|e| e.path().extension().is_some_and(|x| x == "bin"))
         .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
         .collect();
     if files.len() <= KEEP {

@@ -43,15 +43,15 @@ pub(super) fn check_entry(
                 let hash = cache.map(|_| super::cache::hash_text(&text));
                 let source = Arc::new(SourceFile::new(rel_path.clone(), abs_path.clone(), text));
                 if let (Some(c), Some(hash)) = (cache, &hash)
-                    && let Some(entry) = c.cache.get(rel_path, hash, c.file_list)
+                    && let Some(entry) = c.cache.take(rel_path, hash, c.file_list)
                 {
                     return FileOutcome {
                         path: rel_path.clone(),
                         source: Some(source),
-                        findings: entry.findings.iter().cloned().map(Into::into).collect(),
-                        directives: entry.directives.clone(),
-                        facts: entry.facts.clone(),
-                        error: entry.error.clone(),
+                        findings: entry.findings.into_iter().map(Into::into).collect(),
+                        directives: entry.directives,
+                        facts: entry.facts,
+                        error: entry.error,
                         scanned: true,
                         hash: Some(hash.clone()),
                         used_repo: entry.file_list.is_some(),
