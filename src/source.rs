@@ -21,7 +21,7 @@ pub struct SourceFile {
     pub rel_path: String,
     /// Path on disk.
     pub abs_path: PathBuf,
-    pub text: String,
+    pub text: std::sync::Arc<str>,
     /// Byte offset of each line's start, built on first use (a file whose results come
     /// from the cache may never need it).
     line_starts: std::sync::OnceLock<Vec<usize>>,
@@ -32,7 +32,7 @@ impl SourceFile {
         Self {
             rel_path: rel_path.into(),
             abs_path: abs_path.into(),
-            text,
+            text: text.into(),
             line_starts: std::sync::OnceLock::new(),
         }
     }

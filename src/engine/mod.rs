@@ -371,9 +371,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         if let Some(src) = &o.source
             && !o.findings.is_empty()
         {
-            report
-                .sources
-                .insert(o.path.clone(), Arc::from(src.text.as_str()));
+            report.sources.insert(o.path.clone(), Arc::clone(&src.text));
         }
         report.findings.extend(o.findings);
     }

@@ -203,7 +203,7 @@ impl<'s> RustFile<'s> {
         source: &'s SourceFile,
         comments: Vec<RawComment>,
     ) -> Result<RustFile<'s>, RustParseError> {
-        let text = source.text.as_str();
+        let text: &str = &source.text;
         let base = if text.starts_with('\u{feff}') { 3 } else { 0 };
         let body = &text[base..];
         // A shebang line is not Rust; blank it so that offsets stay the same.
