@@ -30,6 +30,12 @@ pub enum Command {
         /// Include the rules of these packs (a pack file or a directory); repeatable.
         #[arg(long = "rules", value_name = "DIR")]
         rule_dirs: Vec<PathBuf>,
+        /// Use this configuration file (for its `rule-dirs`) instead of discovering one.
+        #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+        config: Option<PathBuf>,
+        /// Ignore every configuration file (and the packs they name).
+        #[arg(long)]
+        no_config: bool,
     },
 }
 
@@ -169,8 +175,11 @@ pub struct RulesArgs {
     #[arg(long = "rules", value_name = "DIR", global = true)]
     pub rule_dirs: Vec<PathBuf>,
     /// Use this configuration file (for its `rule-dirs`) instead of discovering one.
-    #[arg(long, value_name = "FILE", global = true)]
+    #[arg(long, value_name = "FILE", global = true, conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
+    /// Ignore every configuration file (and the packs they name).
+    #[arg(long, global = true)]
+    pub no_config: bool,
 }
 
 #[derive(Debug, Subcommand)]

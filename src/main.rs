@@ -40,15 +40,105 @@ fn main() -> ExitCode {
     }
 }
 
-/// The registry for `rules` and `explain`: the configuration of the current directory
-/// (for its `rule-dirs`) plus `--rules`.
-fn registry(config: Option<PathBuf>, rule_dirs: Vec<PathBuf>) -> miette::Result<Registry> {
+/// The registry for `rules` and `explain`, loaded as `check` loads it: the configuration
+/// discovered from the current directory (or `--config`, or none with `--no-config`) for
+/// its `rule-dirs`, plus `--rules`.
+fn registry(
+    config: Option<PathBuf>,
+    no_config: bool,
+    rule_dirs: Vec<PathBuf>,
+) -> miette::Result<Registry> {
     let overrides = CliOverrides {
         config,
+        no_config,
         rule_dirs,
         ..CliOverrides::default()
     };
     Ok(config::load(Path::new("."), &overrides)?.registry)
+}
+
+/// The `rule-dirs` of the configuration `rules test` would use, read without loading
+/// the packs (whose examples are what is being tested).
+fn configured_rule_dirs(config: Option<PathBuf>, no_config: bool) -> Vec<PathBuf> {
+    if no_config {
+        return Vec::new();
+    }
+    let Some(path) = config.or_else(|| config::discover(Path::new("."))) else {
+        return Vec::new();
+    };
+    let Ok(table) = std::fs::read_to_string(&path)
+        .map_err(|_| ())
+        .and_then(|t| toml::from_str::<toml::Table>(&t).map_err(|_| ()))
+    else {
+        return Vec::new();
+    };
+    let table = if path.file_name().is_some_and(|n| n == "pyproject.toml") {
+        table
+            .get("tool")
+            .and_then(|t| t.get("readylint"))
+            .and_then(toml::Value::as_table)
+            .cloned()
+            .unwrap_or_default()
+    } else {
+        table
+    };
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    table
+        .get("rule-dirs")
+        .and_then(toml::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(toml::Value::as_str)
+        .map(|d| base.join(d))
+        .collect()
+}
+
+/// `readylint rules test`: loads every pack it can, runs the examples of all of them,
+/// and reports each pack that does not load; exit 1 if anything failed.
+fn rules_test(paths: &[PathBuf], embedded: bool) -> miette::Result<u8> {
+    let mut rules = if embedded {
+        declarative::embedded_pack_rules()?
+    } else {
+        Vec::new()
+    };
+    let mut broken: Vec<String> = Vec::new();
+    for path in paths {
+        let files = match declarative::pack_files(path) {
+            Ok(files) => files,
+            Err(e) => {
+                broken.push(format!("FAIL  {}: {e}", path.display()));
+                continue;
+            }
+        };
+        for file in files {
+            match declarative::load_file_with(&file, false) {
+                Ok(loaded) => rules.extend(loaded),
+                Err(e) => {
+                    let mut text = format!("FAIL  {}: the pack does not load\n", file.display());
+                    for line in format!("{e:?}").lines() {
+                        text.push_str("      ");
+                        text.push_str(line);
+                        text.push('\n');
+                    }
+                    broken.push(text.trim_end().to_string());
+                }
+            }
+        }
+    }
+    let (mut text, ok) = declarative::run_self_tests(&rules);
+    for b in &broken {
+        text.push_str(b);
+        text.push('\n');
+    }
+    if !broken.is_empty() {
+        let n = broken.len();
+        text.push_str(&format!(
+            "{n} pack{} did not load\n",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
+    print_out(&text)?;
+    Ok(if ok && broken.is_empty() { 0 } else { 1 })
 }
 
 fn dispatch(cli: Cli) -> miette::Result<u8> {
@@ -59,44 +149,28 @@ fn dispatch(cli: Cli) -> miette::Result<u8> {
                 Ok(0)
             }
             Some(RulesAction::Test { packs }) => {
-                let rules = if packs.is_empty() {
-                    let mut rules = declarative::embedded_pack_rules()?;
-                    let settings = config::load(
-                        Path::new("."),
-                        &CliOverrides {
-                            config: args.config,
-                            ..CliOverrides::default()
-                        },
-                    );
-                    // The configured packs, loaded without running their examples here.
-                    if let Ok(s) = settings {
-                        for dir in s.rule_dirs {
-                            rules.extend(declarative::load_path_with(&dir, false)?);
-                        }
-                    }
-                    for dir in &args.rule_dirs {
-                        rules.extend(declarative::load_path_with(dir, false)?);
-                    }
-                    rules
+                if packs.is_empty() {
+                    let mut dirs = configured_rule_dirs(args.config, args.no_config);
+                    dirs.extend(args.rule_dirs);
+                    rules_test(&dirs, true)
                 } else {
-                    let mut rules = Vec::new();
-                    for p in packs.iter().chain(&args.rule_dirs) {
-                        rules.extend(declarative::load_path_with(p, false)?);
-                    }
-                    rules
-                };
-                let (text, ok) = declarative::run_self_tests(&rules);
-                print_out(&text)?;
-                Ok(if ok { 0 } else { 1 })
+                    let all: Vec<PathBuf> = packs.into_iter().chain(args.rule_dirs).collect();
+                    rules_test(&all, false)
+                }
             }
             None => {
-                let registry = registry(args.config, args.rule_dirs)?;
+                let registry = registry(args.config, args.no_config, args.rule_dirs)?;
                 print_out(&catalogue::render_rules(&registry, args.format))?;
                 Ok(0)
             }
         },
-        Some(Command::Explain { rule, rule_dirs }) => {
-            let registry = registry(None, rule_dirs)?;
+        Some(Command::Explain {
+            rule,
+            rule_dirs,
+            config,
+            no_config,
+        }) => {
+            let registry = registry(config, no_config, rule_dirs)?;
             match catalogue::explain(&registry, &rule) {
                 Some(text) => {
                     print_out(&text)?;
