@@ -47,6 +47,24 @@ pub enum FailOnArg {
     Never,
 }
 
+/// A severity, for `--min-severity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Note,
+    Warning,
+    Error,
+}
+
+impl SeverityArg {
+    pub fn severity(self) -> crate::rule::Severity {
+        match self {
+            SeverityArg::Note => crate::rule::Severity::Note,
+            SeverityArg::Warning => crate::rule::Severity::Warning,
+            SeverityArg::Error => crate::rule::Severity::Error,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
     Auto,
@@ -102,7 +120,12 @@ pub struct CheckArgs {
     /// Only report findings on lines changed since this git revision (e.g. origin/main).
     #[arg(long, value_name = "GIT-REF")]
     pub since: Option<String>,
-    /// When to colour the output (NO_COLOR is honoured).
+    /// Leave findings below this severity out of the output (of every format); the exit
+    /// code still follows --fail-on.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<SeverityArg>,
+    /// When to colour the output. `auto`: on a terminal, unless NO_COLOR is set (not
+    /// empty); FORCE_COLOR (not empty, not 0) turns it on anywhere; NO_COLOR wins.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: Option<ColorArg>,
     /// Print only the findings, without the summary.

@@ -192,7 +192,7 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
     let color = match args.color.unwrap_or(ColorArg::Auto) {
         ColorArg::Always => true,
         ColorArg::Never => false,
-        ColorArg::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorArg::Auto => auto_color(to_terminal, |k| std::env::var(k).ok()),
     };
     let opts = RunOptions {
         root: None,
@@ -232,10 +232,21 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
             "readylint: warning: no file to check was found under the given path(s); nothing was checked"
         );
     }
+    // The exit code is the run's, before `--min-severity` hides anything.
+    let exit_code = report.exit_code();
+    let mut report = report;
+    let mut hidden = 0;
+    if let Some(min) = args.min_severity {
+        let before = report.findings.len();
+        report.findings.retain(|f| f.severity >= min.severity());
+        hidden = before - report.findings.len();
+    }
     let style = Style {
         color,
         quiet: args.quiet,
         statistics: args.statistics,
+        ascii: output::text::wants_ascii(|k| std::env::var(k).ok()),
+        hidden,
     };
     let text = output::render(&report, format, style);
     if format == Format::Sarif {
@@ -261,7 +272,21 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
             .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?,
         None => print_out(&text)?,
     }
-    Ok(report.exit_code())
+    Ok(exit_code)
+}
+
+/// `--color auto`: colour on a terminal, unless `NO_COLOR` is set and not empty
+/// (no-color.org); `FORCE_COLOR` set, not empty and not `0` or `false`, turns colour on
+/// whatever the output is (force-color.org). `NO_COLOR` wins when both are set; `--color
+/// always|never` overrides both.
+fn auto_color(to_terminal: bool, var: impl Fn(&str) -> Option<String>) -> bool {
+    if var("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        return false;
+    }
+    if var("FORCE_COLOR").is_some_and(|v| !v.is_empty() && v != "0" && v != "false") {
+        return true;
+    }
+    to_terminal
 }
 
 fn print_out(text: &str) -> miette::Result<()> {
