@@ -216,3 +216,71 @@ pub enum RulesAction {
         packs: Vec<PathBuf>,
     },
 }
+
+/// The names of the subcommands, for "did you mean" when a path argument that does not
+/// exist is one of them mistyped (`readylint chek`).
+pub const SUBCOMMANDS: [&str; 4] = ["check", "rules", "explain", "completions"];
+
+/// The candidate closest to `word` (case-insensitive optimal string alignment distance:
+/// edits and swaps of neighbours), if it is close enough to be a typo of it: at most one
+/// edit per three characters, and at least one.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let w: Vec<char> = word.to_lowercase().chars().collect();
+    let limit = (w.len() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| {
+            (
+                distance(&w, &c.to_lowercase().chars().collect::<Vec<_>>()),
+                c,
+            )
+        })
+        .filter(|(d, _)| *d > 0 && *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Optimal string alignment distance.
+fn distance(a: &[char], b: &[char]) -> usize {
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_are_close_or_nothing() {
+        assert_eq!(did_you_mean("chek", SUBCOMMANDS), Some("check"));
+        assert_eq!(did_you_mean("rulse", SUBCOMMANDS), Some("rules"));
+        assert_eq!(did_you_mean("src", SUBCOMMANDS), None);
+        assert_eq!(did_you_mean("check", SUBCOMMANDS), None, "not a typo");
+        assert_eq!(
+            did_you_mean("DRK001", ["DKR001", "DKR002", "root-user"]),
+            Some("DKR001")
+        );
+        assert_eq!(did_you_mean("xyz", ["DKR001"]), None);
+    }
+}

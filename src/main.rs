@@ -35,9 +35,47 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(report) => {
             eprintln!("{report:?}");
+            if let Some(hint) = unknown_rule_hint(&report.to_string(), Registry::standard()) {
+                eprintln!("{hint}");
+            }
             ExitCode::from(2)
         }
     }
+}
+
+/// For an error about a selector that names no rule (in `--select`, `--ignore`, the
+/// configuration, `explain`): the nearest code, name or category, if one is close.
+fn unknown_rule_hint(message: &str, registry: &Registry) -> Option<String> {
+    if message.contains("did you mean") {
+        return None;
+    }
+    let end = message.find("` names no rule")?;
+    let selector = &message[message[..end].rfind('`')? + 1..end];
+    let metas = registry.metas();
+    let candidates = metas
+        .iter()
+        .flat_map(|m| [m.code, m.name])
+        .chain(readylint::rule::Category::ALL.iter().map(|c| c.as_str()))
+        .chain(["all"]);
+    let best = readylint::cli::did_you_mean(selector, candidates)?;
+    Some(match metas.iter().find(|m| m.code == best) {
+        Some(m) => format!("  help: did you mean `{best}` ({})?", m.name),
+        None => format!("  help: did you mean `{best}`?"),
+    })
+}
+
+/// A path argument that does not exist and is a mistyped subcommand (`readylint chek`).
+fn mistyped_subcommand(paths: &[PathBuf]) -> Option<miette::Report> {
+    paths.iter().find_map(|p| {
+        let word = p.to_str()?;
+        if std::fs::symlink_metadata(p).is_ok() || word.contains(['/', '\\', '.']) {
+            return None;
+        }
+        let cmd = readylint::cli::did_you_mean(word, readylint::cli::SUBCOMMANDS)?;
+        Some(miette::miette!(
+            "path `{word}` does not exist; did you mean `readylint {cmd}`?"
+        ))
+    })
 }
 
 /// The registry for `rules` and `explain`, loaded as `check` loads it: the configuration
@@ -176,9 +214,15 @@ fn dispatch(cli: Cli) -> miette::Result<u8> {
                     print_out(&text)?;
                     Ok(0)
                 }
-                None => Err(miette::miette!(
-                    "`{rule}` names no rule; `readylint rules` lists them"
-                )),
+                None => {
+                    let mut message =
+                        format!("`{rule}` names no rule; `readylint rules` lists them");
+                    if let Some(hint) = unknown_rule_hint(&message, &registry) {
+                        message.push_str("; ");
+                        message.push_str(hint.trim_start().trim_start_matches("help: "));
+                    }
+                    Err(miette::miette!("{message}"))
+                }
             }
         }
         Some(Command::Check(args)) => check(*args),
@@ -187,6 +231,9 @@ fn dispatch(cli: Cli) -> miette::Result<u8> {
 }
 
 fn check(args: CheckArgs) -> miette::Result<u8> {
+    if let Some(e) = mistyped_subcommand(&args.paths) {
+        return Err(e);
+    }
     let format = args.format.unwrap_or(Format::Text);
     let to_terminal = args.output_file.is_none() && std::io::stdout().is_terminal();
     let color = match args.color.unwrap_or(ColorArg::Auto) {

@@ -1723,3 +1723,35 @@ fn statistics_in_json() {
     let (_, v) = json_run(repo.path(), &[]);
     assert!(v.get("statistics").is_none(), "only when asked");
 }
+
+#[test]
+fn did_you_mean_for_mistyped_subcommands_and_rules() {
+    let repo = service_repo();
+    let err = |args: &[&str]| {
+        let out = readylint()
+            .current_dir(repo.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(exit_code(&out), 2, "{args:?}");
+        stderr_of(&out)
+    };
+    assert!(
+        err(&["chek"]).contains("did you mean `readylint check`?"),
+        "{}",
+        err(&["chek"])
+    );
+    assert!(err(&["rulse"]).contains("did you mean `readylint rules`?"));
+    assert!(!err(&["no-such-dir"]).contains("did you mean"));
+    assert!(err(&["--select", "DRK001"]).contains("did you mean `DKR001` (root-user)?"));
+    assert!(err(&["--ignore", "root-usr"]).contains("did you mean `root-user`?"));
+    assert!(err(&["--select", "containr"]).contains("did you mean `container`?"));
+    assert!(err(&["explain", "DKR0001"]).contains("did you mean `DKR001`"));
+    assert!(!err(&["explain", "zzzz"]).contains("did you mean"));
+    write(repo.path(), "readylint.toml", "ignore = [\"DKR0001\"]\n");
+    let e = err(&[]);
+    assert!(
+        e.contains("readylint.toml") && e.contains("did you mean `DKR001` (root-user)?"),
+        "{e}"
+    );
+}
