@@ -37,6 +37,14 @@ pub enum Command {
         #[arg(long)]
         no_config: bool,
     },
+    /// Print a shell completion script: `readylint completions bash >
+    /// ~/.local/share/bash-completion/completions/readylint`, `… zsh > ~/.zfunc/_readylint`,
+    /// `… fish > ~/.config/fish/completions/readylint.fish`, `… powershell >> $PROFILE`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use readylint::cli::{CheckArgs, Cli, ColorArg, Command, FailOnArg, RulesAction};
 use readylint::config::{self, CliOverrides};
 use readylint::output::{self, Format, Style};
@@ -224,6 +224,12 @@ fn dispatch(cli: Cli) -> miette::Result<u8> {
                     Err(miette::miette!("{message}"))
                 }
             }
+        }
+        Some(Command::Completions { shell }) => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "readylint", &mut script);
+            print_out(&String::from_utf8_lossy(&script))?;
+            Ok(0)
         }
         Some(Command::Check(args)) => check(*args),
         None => check(cli.check),

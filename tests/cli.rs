@@ -1755,3 +1755,31 @@ fn did_you_mean_for_mistyped_subcommands_and_rules() {
         "{e}"
     );
 }
+
+#[test]
+fn completions_for_each_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = readylint().args(["completions", shell]).output().unwrap();
+        assert_eq!(exit_code(&out), 0, "{shell}");
+        let script = stdout_of(&out);
+        for word in ["readylint", "explain", "min-severity", "completions"] {
+            assert!(script.contains(word), "{shell}: no `{word}`");
+        }
+        if shell == "bash"
+            && let Ok(mut bash) = std::process::Command::new("bash")
+                .arg("-n")
+                .stdin(std::process::Stdio::piped())
+                .spawn()
+        {
+            use std::io::Write;
+            bash.stdin
+                .take()
+                .unwrap()
+                .write_all(script.as_bytes())
+                .unwrap();
+            assert!(bash.wait().unwrap().success(), "bash -n rejects the script");
+        }
+    }
+    let out = readylint().args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(exit_code(&out), 2);
+}
