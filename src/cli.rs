@@ -30,6 +30,20 @@ pub enum Command {
         /// Include the rules of these packs (a pack file or a directory); repeatable.
         #[arg(long = "rules", value_name = "DIR")]
         rule_dirs: Vec<PathBuf>,
+        /// Use this configuration file (for its `rule-dirs`) instead of discovering one.
+        #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+        config: Option<PathBuf>,
+        /// Ignore every configuration file (and the packs they name).
+        #[arg(long)]
+        no_config: bool,
+    },
+    /// Print a shell completion script: `readylint completions bash >
+    /// ~/.local/share/bash-completion/completions/readylint`, `… zsh > ~/.zfunc/_readylint`,
+    /// `… fish > ~/.config/fish/completions/readylint.fish`, `… powershell >> $PROFILE`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
 }
 
@@ -39,6 +53,24 @@ pub enum FailOnArg {
     Warning,
     Note,
     Never,
+}
+
+/// A severity, for `--min-severity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Note,
+    Warning,
+    Error,
+}
+
+impl SeverityArg {
+    pub fn severity(self) -> crate::rule::Severity {
+        match self {
+            SeverityArg::Note => crate::rule::Severity::Note,
+            SeverityArg::Warning => crate::rule::Severity::Warning,
+            SeverityArg::Error => crate::rule::Severity::Error,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -96,7 +128,12 @@ pub struct CheckArgs {
     /// Only report findings on lines changed since this git revision (e.g. origin/main).
     #[arg(long, value_name = "GIT-REF")]
     pub since: Option<String>,
-    /// When to colour the output (NO_COLOR is honoured).
+    /// Leave findings below this severity out of the output (of every format); the exit
+    /// code still follows --fail-on.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<SeverityArg>,
+    /// When to colour the output. `auto`: on a terminal, unless NO_COLOR is set (not
+    /// empty); FORCE_COLOR (not empty, not 0) turns it on anywhere; NO_COLOR wins.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: Option<ColorArg>,
     /// Print only the findings, without the summary.
@@ -169,8 +206,11 @@ pub struct RulesArgs {
     #[arg(long = "rules", value_name = "DIR", global = true)]
     pub rule_dirs: Vec<PathBuf>,
     /// Use this configuration file (for its `rule-dirs`) instead of discovering one.
-    #[arg(long, value_name = "FILE", global = true)]
+    #[arg(long, value_name = "FILE", global = true, conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
+    /// Ignore every configuration file (and the packs they name).
+    #[arg(long, global = true)]
+    pub no_config: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -183,4 +223,72 @@ pub enum RulesAction {
         /// Pack files or directories of packs.
         packs: Vec<PathBuf>,
     },
+}
+
+/// The names of the subcommands, for "did you mean" when a path argument that does not
+/// exist is one of them mistyped (`readylint chek`).
+pub const SUBCOMMANDS: [&str; 4] = ["check", "rules", "explain", "completions"];
+
+/// The candidate closest to `word` (case-insensitive optimal string alignment distance:
+/// edits and swaps of neighbours), if it is close enough to be a typo of it: at most one
+/// edit per three characters, and at least one.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let w: Vec<char> = word.to_lowercase().chars().collect();
+    let limit = (w.len() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| {
+            (
+                distance(&w, &c.to_lowercase().chars().collect::<Vec<_>>()),
+                c,
+            )
+        })
+        .filter(|(d, _)| *d > 0 && *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Optimal string alignment distance.
+fn distance(a: &[char], b: &[char]) -> usize {
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_are_close_or_nothing() {
+        assert_eq!(did_you_mean("chek", SUBCOMMANDS), Some("check"));
+        assert_eq!(did_you_mean("rulse", SUBCOMMANDS), Some("rules"));
+        assert_eq!(did_you_mean("src", SUBCOMMANDS), None);
+        assert_eq!(did_you_mean("check", SUBCOMMANDS), None, "not a typo");
+        assert_eq!(
+            did_you_mean("DRK001", ["DKR001", "DKR002", "root-user"]),
+            Some("DKR001")
+        );
+        assert_eq!(did_you_mean("xyz", ["DKR001"]), None);
+    }
 }

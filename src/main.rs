@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use readylint::cli::{CheckArgs, Cli, ColorArg, Command, FailOnArg, RulesAction};
 use readylint::config::{self, CliOverrides};
 use readylint::output::{self, Format, Style};
@@ -35,20 +35,148 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(report) => {
             eprintln!("{report:?}");
+            if let Some(hint) = unknown_rule_hint(&report.to_string(), Registry::standard()) {
+                eprintln!("{hint}");
+            }
             ExitCode::from(2)
         }
     }
 }
 
-/// The registry for `rules` and `explain`: the configuration of the current directory
-/// (for its `rule-dirs`) plus `--rules`.
-fn registry(config: Option<PathBuf>, rule_dirs: Vec<PathBuf>) -> miette::Result<Registry> {
+/// For an error about a selector that names no rule (in `--select`, `--ignore`, the
+/// configuration, `explain`): the nearest code, name or category, if one is close.
+fn unknown_rule_hint(message: &str, registry: &Registry) -> Option<String> {
+    if message.contains("did you mean") {
+        return None;
+    }
+    let end = message.find("` names no rule")?;
+    let selector = &message[message[..end].rfind('`')? + 1..end];
+    let metas = registry.metas();
+    let candidates = metas
+        .iter()
+        .flat_map(|m| [m.code, m.name])
+        .chain(readylint::rule::Category::ALL.iter().map(|c| c.as_str()))
+        .chain(["all"]);
+    let best = readylint::cli::did_you_mean(selector, candidates)?;
+    Some(match metas.iter().find(|m| m.code == best) {
+        Some(m) => format!("  help: did you mean `{best}` ({})?", m.name),
+        None => format!("  help: did you mean `{best}`?"),
+    })
+}
+
+/// A path argument that does not exist and is a mistyped subcommand (`readylint chek`).
+fn mistyped_subcommand(paths: &[PathBuf]) -> Option<miette::Report> {
+    paths.iter().find_map(|p| {
+        let word = p.to_str()?;
+        if std::fs::symlink_metadata(p).is_ok() || word.contains(['/', '\\', '.']) {
+            return None;
+        }
+        let cmd = readylint::cli::did_you_mean(word, readylint::cli::SUBCOMMANDS)?;
+        Some(miette::miette!(
+            "path `{word}` does not exist; did you mean `readylint {cmd}`?"
+        ))
+    })
+}
+
+/// The registry for `rules` and `explain`, loaded as `check` loads it: the configuration
+/// discovered from the current directory (or `--config`, or none with `--no-config`) for
+/// its `rule-dirs`, plus `--rules`.
+fn registry(
+    config: Option<PathBuf>,
+    no_config: bool,
+    rule_dirs: Vec<PathBuf>,
+) -> miette::Result<Registry> {
     let overrides = CliOverrides {
         config,
+        no_config,
         rule_dirs,
         ..CliOverrides::default()
     };
     Ok(config::load(Path::new("."), &overrides)?.registry)
+}
+
+/// The `rule-dirs` of the configuration `rules test` would use, read without loading
+/// the packs (whose examples are what is being tested).
+fn configured_rule_dirs(config: Option<PathBuf>, no_config: bool) -> Vec<PathBuf> {
+    if no_config {
+        return Vec::new();
+    }
+    let Some(path) = config.or_else(|| config::discover(Path::new("."))) else {
+        return Vec::new();
+    };
+    let Ok(table) = std::fs::read_to_string(&path)
+        .map_err(|_| ())
+        .and_then(|t| toml::from_str::<toml::Table>(&t).map_err(|_| ()))
+    else {
+        return Vec::new();
+    };
+    let table = if path.file_name().is_some_and(|n| n == "pyproject.toml") {
+        table
+            .get("tool")
+            .and_then(|t| t.get("readylint"))
+            .and_then(toml::Value::as_table)
+            .cloned()
+            .unwrap_or_default()
+    } else {
+        table
+    };
+    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    table
+        .get("rule-dirs")
+        .and_then(toml::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(toml::Value::as_str)
+        .map(|d| base.join(d))
+        .collect()
+}
+
+/// `readylint rules test`: loads every pack it can, runs the examples of all of them,
+/// and reports each pack that does not load; exit 1 if anything failed.
+fn rules_test(paths: &[PathBuf], embedded: bool) -> miette::Result<u8> {
+    let mut rules = if embedded {
+        declarative::embedded_pack_rules()?
+    } else {
+        Vec::new()
+    };
+    let mut broken: Vec<String> = Vec::new();
+    for path in paths {
+        let files = match declarative::pack_files(path) {
+            Ok(files) => files,
+            Err(e) => {
+                broken.push(format!("FAIL  {}: {e}", path.display()));
+                continue;
+            }
+        };
+        for file in files {
+            match declarative::load_file_with(&file, false) {
+                Ok(loaded) => rules.extend(loaded),
+                Err(e) => {
+                    let mut text = format!("FAIL  {}: the pack does not load\n", file.display());
+                    for line in format!("{e:?}").lines() {
+                        text.push_str("      ");
+                        text.push_str(line);
+                        text.push('\n');
+                    }
+                    broken.push(text.trim_end().to_string());
+                }
+            }
+        }
+    }
+    let (mut text, ok) = declarative::run_self_tests(&rules);
+    for b in &broken {
+        text.push_str(b);
+        text.push('\n');
+    }
+    if !broken.is_empty() {
+        let n = broken.len();
+        text.push_str(&format!(
+            "{n} pack{} did not load\n",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
+    print_out(&text)?;
+    Ok(if ok && broken.is_empty() { 0 } else { 1 })
 }
 
 fn dispatch(cli: Cli) -> miette::Result<u8> {
@@ -59,53 +187,49 @@ fn dispatch(cli: Cli) -> miette::Result<u8> {
                 Ok(0)
             }
             Some(RulesAction::Test { packs }) => {
-                let rules = if packs.is_empty() {
-                    let mut rules = declarative::embedded_pack_rules()?;
-                    let settings = config::load(
-                        Path::new("."),
-                        &CliOverrides {
-                            config: args.config,
-                            ..CliOverrides::default()
-                        },
-                    );
-                    // The configured packs, loaded without running their examples here.
-                    if let Ok(s) = settings {
-                        for dir in s.rule_dirs {
-                            rules.extend(declarative::load_path_with(&dir, false)?);
-                        }
-                    }
-                    for dir in &args.rule_dirs {
-                        rules.extend(declarative::load_path_with(dir, false)?);
-                    }
-                    rules
+                if packs.is_empty() {
+                    let mut dirs = configured_rule_dirs(args.config, args.no_config);
+                    dirs.extend(args.rule_dirs);
+                    rules_test(&dirs, true)
                 } else {
-                    let mut rules = Vec::new();
-                    for p in packs.iter().chain(&args.rule_dirs) {
-                        rules.extend(declarative::load_path_with(p, false)?);
-                    }
-                    rules
-                };
-                let (text, ok) = declarative::run_self_tests(&rules);
-                print_out(&text)?;
-                Ok(if ok { 0 } else { 1 })
+                    let all: Vec<PathBuf> = packs.into_iter().chain(args.rule_dirs).collect();
+                    rules_test(&all, false)
+                }
             }
             None => {
-                let registry = registry(args.config, args.rule_dirs)?;
+                let registry = registry(args.config, args.no_config, args.rule_dirs)?;
                 print_out(&catalogue::render_rules(&registry, args.format))?;
                 Ok(0)
             }
         },
-        Some(Command::Explain { rule, rule_dirs }) => {
-            let registry = registry(None, rule_dirs)?;
+        Some(Command::Explain {
+            rule,
+            rule_dirs,
+            config,
+            no_config,
+        }) => {
+            let registry = registry(config, no_config, rule_dirs)?;
             match catalogue::explain(&registry, &rule) {
                 Some(text) => {
                     print_out(&text)?;
                     Ok(0)
                 }
-                None => Err(miette::miette!(
-                    "`{rule}` names no rule; `readylint rules` lists them"
-                )),
+                None => {
+                    let mut message =
+                        format!("`{rule}` names no rule; `readylint rules` lists them");
+                    if let Some(hint) = unknown_rule_hint(&message, &registry) {
+                        message.push_str("; ");
+                        message.push_str(hint.trim_start().trim_start_matches("help: "));
+                    }
+                    Err(miette::miette!("{message}"))
+                }
             }
+        }
+        Some(Command::Completions { shell }) => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "readylint", &mut script);
+            print_out(&String::from_utf8_lossy(&script))?;
+            Ok(0)
         }
         Some(Command::Check(args)) => check(*args),
         None => check(cli.check),
@@ -113,12 +237,15 @@ fn dispatch(cli: Cli) -> miette::Result<u8> {
 }
 
 fn check(args: CheckArgs) -> miette::Result<u8> {
+    if let Some(e) = mistyped_subcommand(&args.paths) {
+        return Err(e);
+    }
     let format = args.format.unwrap_or(Format::Text);
     let to_terminal = args.output_file.is_none() && std::io::stdout().is_terminal();
     let color = match args.color.unwrap_or(ColorArg::Auto) {
         ColorArg::Always => true,
         ColorArg::Never => false,
-        ColorArg::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorArg::Auto => auto_color(to_terminal, |k| std::env::var(k).ok()),
     };
     let opts = RunOptions {
         root: None,
@@ -158,10 +285,21 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
             "readylint: warning: no file to check was found under the given path(s); nothing was checked"
         );
     }
+    // The exit code is the run's, before `--min-severity` hides anything.
+    let exit_code = report.exit_code();
+    let mut report = report;
+    let mut hidden = 0;
+    if let Some(min) = args.min_severity {
+        let before = report.findings.len();
+        report.findings.retain(|f| f.severity >= min.severity());
+        hidden = before - report.findings.len();
+    }
     let style = Style {
         color,
         quiet: args.quiet,
         statistics: args.statistics,
+        ascii: output::text::wants_ascii(|k| std::env::var(k).ok()),
+        hidden,
     };
     let text = output::render(&report, format, style);
     if format == Format::Sarif {
@@ -187,7 +325,21 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
             .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?,
         None => print_out(&text)?,
     }
-    Ok(report.exit_code())
+    Ok(exit_code)
+}
+
+/// `--color auto`: colour on a terminal, unless `NO_COLOR` is set and not empty
+/// (no-color.org); `FORCE_COLOR` set, not empty and not `0` or `false`, turns colour on
+/// whatever the output is (force-color.org). `NO_COLOR` wins when both are set; `--color
+/// always|never` overrides both.
+fn auto_color(to_terminal: bool, var: impl Fn(&str) -> Option<String>) -> bool {
+    if var("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        return false;
+    }
+    if var("FORCE_COLOR").is_some_and(|v| !v.is_empty() && v != "0" && v != "false") {
+        return true;
+    }
+    to_terminal
 }
 
 fn print_out(text: &str) -> miette::Result<()> {

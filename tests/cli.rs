@@ -1557,3 +1557,229 @@ fn a_link_to_a_directory_named_on_the_command_line_is_followed() {
         "{found:?}"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Readable output
+// ---------------------------------------------------------------------------------------
+
+/// The text report of the bad fixture plus a second Dockerfile, in a UTF-8 locale
+/// unless `env` says otherwise.
+fn text_of(env: &[(&str, &str)], args: &[&str]) -> String {
+    let repo = copy_fixture("bad-dockerfile");
+    write(
+        repo.path(),
+        "b/Dockerfile",
+        "FROM alpine:3.20\nRUN sudo true\n",
+    );
+    let mut cmd = readylint();
+    cmd.current_dir(repo.path())
+        .env_remove("LC_ALL")
+        .env_remove("LC_CTYPE")
+        .env("LANG", "C.UTF-8")
+        .env("TERM", "xterm-256color");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    stdout_of(&cmd.args(["--color", "never"]).args(args).output().unwrap())
+}
+
+#[test]
+fn text_groups_by_file_with_severity_words_and_the_code_once() {
+    let text = text_of(&[], &["--extend-select", "DKR003"]);
+    // One header per file, in path order, with its counts.
+    let first = text
+        .find("── Dockerfile ── 1 error, 9 warnings, 2 notes")
+        .expect(&text);
+    let second = text.find("── b/Dockerfile ── ").expect(&text);
+    assert!(first < second, "{text}");
+    assert_eq!(text.matches("── Dockerfile ──").count(), 1, "{text}");
+    // The severity as a glyph and a word, then the code and name once.
+    assert!(
+        text.contains("  × error DKR005 secret-in-image: `ARG NPM_TOKEN` bakes"),
+        "{text}"
+    );
+    assert!(text.contains("  ⚠ warning DKR001 root-user: "), "{text}");
+    assert!(
+        text.contains("  ☞ note DKR003 missing-healthcheck: "),
+        "{text}"
+    );
+    let block = &text[text.find("DKR005 secret-in-image:").unwrap()..];
+    let block = &block[..block.find("help:").unwrap()];
+    assert_eq!(block.matches("DKR005").count(), 1, "the code once: {block}");
+}
+
+#[test]
+fn text_falls_back_to_ascii_where_unicode_cannot_be_shown() {
+    for env in [
+        vec![("TERM", "dumb")],
+        vec![("LANG", "C")],
+        vec![("LC_ALL", "en_US.ISO-8859-1")],
+        vec![("LC_CTYPE", "POSIX")],
+    ] {
+        let text = text_of(&env, &[]);
+        assert!(
+            text.contains("  x error DKR005 secret-in-image: "),
+            "{env:?}: {text}"
+        );
+        assert!(text.contains("  ! warning DKR001 root-user: "), "{env:?}");
+        assert!(text.contains("-- Dockerfile -- "), "{env:?}");
+        // Box drawing and glyphs of the report itself are ASCII (messages may quote
+        // anything).
+        for c in ['×', '⚠', '☞', '╭', '│', '─'] {
+            assert!(!text.contains(c), "{env:?}: `{c}` in {text}");
+        }
+    }
+    // LC_ALL wins over LANG.
+    let text = text_of(&[("LANG", "C"), ("LC_ALL", "de_DE.utf8")], &[]);
+    assert!(text.contains("⚠ warning"), "{text}");
+}
+
+#[test]
+fn force_color_and_no_color_in_auto_mode() {
+    let repo = copy_fixture("bad-dockerfile");
+    let run = |env: &[(&str, &str)], args: &[&str]| {
+        let mut cmd = readylint();
+        cmd.current_dir(repo.path());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        stdout_of(&cmd.args(args).output().unwrap())
+    };
+    let coloured = |t: &str| t.contains('\u{1b}');
+    assert!(!coloured(&run(&[], &[])), "a pipe gets no colour");
+    assert!(coloured(&run(&[("FORCE_COLOR", "1")], &[])));
+    assert!(coloured(&run(&[("FORCE_COLOR", "yes")], &[])));
+    assert!(!coloured(&run(&[("FORCE_COLOR", "")], &[])));
+    assert!(!coloured(&run(&[("FORCE_COLOR", "0")], &[])));
+    assert!(
+        !coloured(&run(&[("FORCE_COLOR", "1"), ("NO_COLOR", "1")], &[])),
+        "NO_COLOR wins"
+    );
+    assert!(
+        !coloured(&run(&[("FORCE_COLOR", "1")], &["--color", "never"])),
+        "the flag overrides the environment"
+    );
+    assert!(coloured(&run(&[("NO_COLOR", "1")], &["--color", "always"])));
+}
+
+#[test]
+fn min_severity_hides_findings_but_not_the_exit_code() {
+    let repo = service_repo();
+    // DKR001 (warning), DKR003 (note), DKR005 ×2 (error).
+    let (code, v) = json_run(repo.path(), &["--min-severity", "error"]);
+    assert_eq!(code, 1);
+    assert_eq!(rules(&v), set(&["DKR005"]));
+    assert_eq!(v["summary"]["below_min_severity"], 2);
+    // A hidden warning still fails the run under the default fail-on.
+    write(
+        repo.path(),
+        "Dockerfile",
+        "FROM alpine:3.20\nEXPOSE 8080\nCMD [\"/srv/app\"]\n",
+    );
+    let out = readylint()
+        .current_dir(repo.path())
+        .args([
+            "--min-severity",
+            "error",
+            "--color",
+            "never",
+            "--extend-select",
+            "DKR003",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        exit_code(&out),
+        1,
+        "DKR001 is a warning: the gate still fails"
+    );
+    let text = stdout_of(&out);
+    assert!(!text.contains("DKR001 root-user:"), "{text}");
+    assert!(text.contains("2 below --min-severity not shown"), "{text}");
+    // And a note-only run shown at `note` keeps exit 0.
+    let (code, v) = json_run(
+        repo.path(),
+        &["--min-severity", "note", "--fail-on", "error"],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(rules(&v), set(&["DKR001", "DKR003"]));
+}
+
+#[test]
+fn statistics_in_json() {
+    let repo = service_repo();
+    let (_, v) = json_run(repo.path(), &["--statistics"]);
+    let stats = v["statistics"].as_array().expect("a statistics key");
+    assert_eq!(
+        stats[0],
+        serde_json::json!({"rule": "DKR005", "name": "secret-in-image", "severity": "error", "count": 2})
+    );
+    let total: u64 = stats.iter().map(|s| s["count"].as_u64().unwrap()).sum();
+    assert_eq!(
+        total as usize,
+        findings(&v).len(),
+        "the findings are still there"
+    );
+    let (_, v) = json_run(repo.path(), &[]);
+    assert!(v.get("statistics").is_none(), "only when asked");
+}
+
+#[test]
+fn did_you_mean_for_mistyped_subcommands_and_rules() {
+    let repo = service_repo();
+    let err = |args: &[&str]| {
+        let out = readylint()
+            .current_dir(repo.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(exit_code(&out), 2, "{args:?}");
+        stderr_of(&out)
+    };
+    assert!(
+        err(&["chek"]).contains("did you mean `readylint check`?"),
+        "{}",
+        err(&["chek"])
+    );
+    assert!(err(&["rulse"]).contains("did you mean `readylint rules`?"));
+    assert!(!err(&["no-such-dir"]).contains("did you mean"));
+    assert!(err(&["--select", "DRK001"]).contains("did you mean `DKR001` (root-user)?"));
+    assert!(err(&["--ignore", "root-usr"]).contains("did you mean `root-user`?"));
+    assert!(err(&["--select", "containr"]).contains("did you mean `container`?"));
+    assert!(err(&["explain", "DKR0001"]).contains("did you mean `DKR001`"));
+    assert!(!err(&["explain", "zzzz"]).contains("did you mean"));
+    write(repo.path(), "readylint.toml", "ignore = [\"DKR0001\"]\n");
+    let e = err(&[]);
+    assert!(
+        e.contains("readylint.toml") && e.contains("did you mean `DKR001` (root-user)?"),
+        "{e}"
+    );
+}
+
+#[test]
+fn completions_for_each_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = readylint().args(["completions", shell]).output().unwrap();
+        assert_eq!(exit_code(&out), 0, "{shell}");
+        let script = stdout_of(&out);
+        for word in ["readylint", "explain", "min-severity", "completions"] {
+            assert!(script.contains(word), "{shell}: no `{word}`");
+        }
+        if shell == "bash"
+            && let Ok(mut bash) = std::process::Command::new("bash")
+                .arg("-n")
+                .stdin(std::process::Stdio::piped())
+                .spawn()
+        {
+            use std::io::Write;
+            bash.stdin
+                .take()
+                .unwrap()
+                .write_all(script.as_bytes())
+                .unwrap();
+            assert!(bash.wait().unwrap().success(), "bash -n rejects the script");
+        }
+    }
+    let out = readylint().args(["completions", "tcsh"]).output().unwrap();
+    assert_eq!(exit_code(&out), 2);
+}

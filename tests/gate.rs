@@ -330,6 +330,73 @@ fn junit_is_well_formed_with_a_case_per_rule_and_file() {
     );
 }
 
+/// The failing cases of a JUnit report, and the cases that pass with findings in their
+/// `<system-out>`, as (classname, name) pairs; and the `failures` count of the root.
+fn junit_cases(text: &str) -> (Vec<String>, Vec<String>, String) {
+    let doc = roxmltree::Document::parse(text).expect("well-formed XML");
+    let mut failing = Vec::new();
+    let mut passing = Vec::new();
+    for case in doc.descendants().filter(|n| n.has_tag_name("testcase")) {
+        let id = format!(
+            "{} {}",
+            case.attribute("classname").unwrap_or_default(),
+            case.attribute("name").unwrap_or_default()
+        );
+        if case.children().any(|c| c.has_tag_name("failure")) {
+            failing.push(id);
+        } else if case.children().any(|c| c.has_tag_name("system-out")) {
+            passing.push(id);
+        }
+    }
+    let total = doc
+        .root_element()
+        .attribute("failures")
+        .unwrap_or_default()
+        .to_string();
+    (failing, passing, total)
+}
+
+#[test]
+fn junit_fails_only_the_findings_at_or_above_fail_on() {
+    let dir = repo();
+    write(dir.path(), "Dockerfile", LEGACY);
+    // A service image without HEALTHCHECK: DKR003, a note.
+    write(
+        dir.path(),
+        "svc/Dockerfile",
+        "FROM alpine:3.20\nUSER app\nEXPOSE 8080\nCMD [\"/srv/app\"]\n",
+    );
+    let run = |args: &[&str]| {
+        let out = readylint()
+            .current_dir(dir.path())
+            .args(["check", "--format", "junit"])
+            .args(args)
+            .output()
+            .expect("run");
+        (
+            out.status.code(),
+            String::from_utf8(out.stdout).expect("utf-8"),
+        )
+    };
+    let (code, text) = run(&[]);
+    assert_eq!(code, Some(1));
+    let (failing, passing, total) = junit_cases(&text);
+    assert_eq!(failing, ["readylint.DKR006 Dockerfile"], "{text}");
+    assert_eq!(passing, ["readylint.DKR003 svc/Dockerfile"], "{text}");
+    assert_eq!(total, "1");
+    assert!(text.contains("<property name=\"severity\" value=\"note\"/>"));
+    // Exit code 0: no failure at all, the findings still listed.
+    let (code, text) = run(&["--fail-on", "error"]);
+    assert_eq!(code, Some(0));
+    let (failing, passing, total) = junit_cases(&text);
+    assert!(failing.is_empty(), "{text}");
+    assert_eq!(passing.len(), 2);
+    assert_eq!(total, "0");
+    let (code, text) = run(&["--fail-on", "note"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(junit_cases(&text).0.len(), 2);
+}
+
 #[test]
 fn gitlab_code_quality_fields() {
     let dir = repo();
@@ -354,6 +421,62 @@ fn gitlab_code_quality_fields() {
         );
     }
     assert_ne!(issues[0]["fingerprint"], issues[1]["fingerprint"]);
+}
+
+#[test]
+fn gitlab_categories_follow_the_rule_category_and_security_flag() {
+    let dir = repo();
+    let p = dir.path();
+    write(
+        p,
+        "readylint.toml",
+        "select = [\"LOG004\", \"DKR003\", \"DKR006\", \"EXC001\", \"DEP005\", \"DOC001\"]\n",
+    );
+    write(
+        p,
+        "Dockerfile",
+        "FROM alpine\nRUN sudo true\nUSER app\nEXPOSE 8080\nCMD [\"/srv/app\"]\n",
+    );
+    write(
+        p,
+        "app.py",
+        "import logging\n\nlog = logging.getLogger(__name__)\n\n\ndef login(user, password):\n    log.info(\"login %s %s\", user, password)\n    try:\n        pass\n    except:\n        pass\n",
+    );
+    let out = readylint()
+        .current_dir(p)
+        .args(["check", "--format", "gitlab", "."])
+        .output()
+        .expect("run");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let got: std::collections::BTreeMap<String, String> = v
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|i| {
+            (
+                i["check_name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .split(' ')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+                i["categories"][0].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let want: std::collections::BTreeMap<String, String> = [
+        ("DEP005", "Compatibility"),
+        ("DKR003", "Bug Risk"),
+        ("DKR006", "Security"),
+        ("DOC001", "Clarity"),
+        ("EXC001", "Bug Risk"),
+        ("LOG004", "Security"),
+    ]
+    .into_iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(got, want, "{v:#}");
 }
 
 #[test]

@@ -398,3 +398,199 @@ fn yaml_and_python_matchers_fire_with_exact_positions() {
         "{v:#}"
     );
 }
+
+#[test]
+fn explain_and_rules_load_the_configuration_like_check() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("conf/packs")).expect("mkdir");
+    std::fs::create_dir_all(p.join("elsewhere")).expect("mkdir");
+    std::fs::create_dir_all(p.join("repo/sub")).expect("mkdir");
+    std::fs::write(p.join("conf/packs/team.toml"), TEAM_PACK).expect("write");
+    std::fs::write(p.join("conf/ci.toml"), "rule-dirs = [\"packs\"]\n").expect("write");
+    // `--config` names the file whose `rule-dirs` hold the pack.
+    readylint()
+        .current_dir(p.join("elsewhere"))
+        .args(["explain", "TEAM001", "--config", "../conf/ci.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Flags `time.sleep`"));
+    readylint()
+        .current_dir(p.join("elsewhere"))
+        .args(["rules", "--config", "../conf/ci.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("TEAM002"));
+    // A discovered configuration, from a subdirectory of the project.
+    std::fs::create_dir_all(p.join("repo/packs")).expect("mkdir");
+    std::fs::write(p.join("repo/packs/team.toml"), TEAM_PACK).expect("write");
+    std::fs::write(p.join("repo/readylint.toml"), "rule-dirs = [\"packs\"]\n").expect("write");
+    readylint()
+        .current_dir(p.join("repo/sub"))
+        .args(["explain", "no-latest-in-values"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Images tagged latest"));
+    // `--no-config` leaves it out, as for `check`.
+    readylint()
+        .current_dir(p.join("repo"))
+        .args(["explain", "TEAM001", "--no-config"])
+        .assert()
+        .code(2);
+    readylint()
+        .current_dir(p.join("repo"))
+        .args(["rules", "--no-config"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("TEAM001").not());
+}
+
+#[test]
+fn rules_test_tests_every_pack_and_reports_each_broken_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("packs")).expect("mkdir");
+    // Sorted first: a pack that does not load, and one whose example fails.
+    std::fs::write(
+        p.join("packs/a-broken.toml"),
+        TEAM_PACK.replace(r"time\.sleep\(", r"time\.sleep("),
+    )
+    .expect("write");
+    std::fs::write(
+        p.join("packs/b-failing.toml"),
+        TEAM_PACK
+            .replace("TEAM001", "TEAM101")
+            .replace("TEAM002", "TEAM102")
+            .replace(
+                "tests.invalid = [\"time.sleep(5)\"]",
+                "tests.invalid = [\"sleep(5)\"]",
+            ),
+    )
+    .expect("write");
+    std::fs::write(
+        p.join("packs/c-good.toml"),
+        TEAM_PACK
+            .replace("TEAM001", "TEAM201")
+            .replace("TEAM002", "TEAM202"),
+    )
+    .expect("write");
+    std::fs::write(p.join("d-unparsable.toml"), "[[rule]\n").expect("write");
+    readylint()
+        .current_dir(p)
+        .args([
+            "rules",
+            "test",
+            "packs",
+            "d-unparsable.toml",
+            "missing.toml",
+        ])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("a-broken.toml")
+                .and(predicate::str::contains("FAIL  TEAM101"))
+                .and(predicate::str::contains("ok    TEAM201"))
+                .and(predicate::str::contains("ok    TEAM202"))
+                .and(predicate::str::contains("d-unparsable.toml"))
+                .and(predicate::str::contains("missing.toml"))
+                .and(predicate::str::contains("3 packs did not load")),
+        );
+}
+
+#[test]
+fn a_double_star_key_path_is_an_error_naming_the_file_and_key() {
+    broken(
+        &TEAM_PACK.replace("toml = \"image.tag\"", "toml = \"**.tag\""),
+        &["TEAM002", "match", "**.tag", "`*`"],
+    );
+    broken(
+        &TEAM_PACK.replace(
+            "files = { kinds = [\"toml\"] }\nmatch = { toml = \"image.tag\", value = '^latest$' }",
+            "files = { kinds = [\"yaml\"] }\nmatch = { yaml = \"spec.**.image\", value = '^latest$' }",
+        ),
+        &["TEAM002", "match", "spec.**.image"],
+    );
+}
+
+const YAML_PACK: &str = r#"
+[[rule]]
+code = "TEAM020"
+name = "job-without-timeout"
+category = "ci"
+severity = "warning"
+message = "job without `timeout-minutes`"
+help = "add `timeout-minutes`"
+docs = "A hung job runs for six hours."
+files = { kinds = ["yaml"] }
+match = { yaml = "jobs.*", missing = "timeout-minutes" }
+tests.invalid = ["jobs:\n  test:\n    runs-on: x\n"]
+tests.valid = ["jobs:\n  test:\n    timeout-minutes: 5\n"]
+
+[[rule]]
+code = "TEAM021"
+name = "no-self-hosted"
+category = "ci"
+severity = "warning"
+message = "self-hosted runner"
+help = "use a hosted runner"
+docs = "Self-hosted runners are shared."
+files = { kinds = ["yaml"] }
+match = { regex = 'self-hosted' }
+tests.invalid = ["runs-on: self-hosted"]
+tests.valid = ["runs-on: ubuntu-latest"]
+"#;
+
+#[test]
+fn a_yaml_kind_rule_sees_ci_workflows_and_compose_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("packs")).expect("mkdir");
+    std::fs::create_dir_all(p.join(".github/workflows")).expect("mkdir");
+    std::fs::write(p.join("packs/yaml.toml"), YAML_PACK).expect("write");
+    std::fs::write(p.join("readylint.toml"), "rule-dirs = [\"packs\"]\n").expect("write");
+    std::fs::write(
+        p.join(".github/workflows/ci.yml"),
+        "on: push\njobs:\n  test:\n    runs-on: self-hosted\n    steps:\n      - run: make\n",
+    )
+    .expect("write");
+    std::fs::write(p.join("other.yaml"), "jobs:\n  a:\n    b: 1\n").expect("write");
+    std::fs::write(
+        p.join("compose.yaml"),
+        "services:\n  app:\n    image: app:1\n# self-hosted\n",
+    )
+    .expect("write");
+    for select in ["TEAM", "TEAM020,TEAM021,CI"] {
+        let v = json(p, &["--select", select]);
+        let got: Vec<(String, String, u64)> = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule"].as_str().is_some_and(|r| r.starts_with("TEAM")))
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap_or_default().to_string(),
+                    f["path"].as_str().unwrap_or_default().to_string(),
+                    f["line"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "TEAM020".to_string(),
+                    ".github/workflows/ci.yml".to_string(),
+                    3
+                ),
+                (
+                    "TEAM021".to_string(),
+                    ".github/workflows/ci.yml".to_string(),
+                    4
+                ),
+                ("TEAM021".to_string(), "compose.yaml".to_string(), 4),
+                ("TEAM020".to_string(), "other.yaml".to_string(), 2),
+            ],
+            "--select {select}: {v:#}"
+        );
+    }
+}

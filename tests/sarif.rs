@@ -265,6 +265,52 @@ fn results_match_the_json_findings() {
     );
 }
 
+/// Whether `text` is one sentence: a single line that ends with a full stop and has no
+/// other sentence end in it (". " before a capital letter).
+fn one_sentence(text: &str) -> bool {
+    let bytes: Vec<char> = text.chars().collect();
+    let inner_end = bytes
+        .windows(3)
+        .any(|w| w[0] == '.' && w[1] == ' ' && w[2].is_uppercase());
+    !text.contains('\n') && text.ends_with('.') && !inner_end
+}
+
+#[test]
+fn short_descriptions_are_one_sentence_and_the_rest_is_in_the_full_one() {
+    let repo = copy_fixture("bad-dockerfile");
+    let (_, log) = sarif_run(repo.path(), &[]);
+    for rule in driver_rules(&log) {
+        let id = rule["id"].as_str().expect("id");
+        let short = rule["shortDescription"]["text"].as_str().expect("short");
+        let full = rule["fullDescription"]["text"].as_str().expect("full");
+        assert!(one_sentence(short), "{id}: {short:?}");
+        assert!(
+            short.len() <= 300,
+            "{id}: {} characters: {short}",
+            short.len()
+        );
+        assert!(
+            full.starts_with(short.trim_end_matches('.')),
+            "{id}: the full description goes on from the short one: {full:?}"
+        );
+        assert!(full.len() > short.len(), "{id}: {full:?}");
+    }
+    // The rule the issue named: a paragraph with a list is cut before the list.
+    let cfg = driver_rules(&log)
+        .iter()
+        .find(|r| r["id"] == "CFG001")
+        .expect("CFG001");
+    assert_eq!(
+        cfg["shortDescription"]["text"],
+        "Flags debug mode switched on in code that is deployed."
+    );
+    assert!(
+        cfg["fullDescription"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("Flask"))
+    );
+}
+
 #[test]
 fn every_rule_has_full_metadata() {
     let repo = copy_fixture("bad-dockerfile");

@@ -113,6 +113,23 @@ fn opt(key: &str, pattern: &Option<String>, whole: bool) -> Result<Option<Regex>
         .transpose()
 }
 
+/// A key path is dotted keys, each a key or `*` (any one key or element); empty for the
+/// document itself. `**` (any depth) is not supported: it would silently match nothing,
+/// so it is an error.
+fn check_key_path(key: &str, path: &str) -> Result<(), String> {
+    if !path.is_empty() && path.split('.').any(str::is_empty) {
+        return Err(format!(
+            "`{key}`: `{path}` has an empty key; write dotted keys such as `image.tag`"
+        ));
+    }
+    if let Some(bad) = path.split('.').find(|k| k.contains('*') && *k != "*") {
+        return Err(format!(
+            "`{key}`: `{bad}` in `{path}` is not supported: `*` stands for exactly one key or element, and there is no `**`; write each level out (`*.*.image`), or use one rule per depth"
+        ));
+    }
+    Ok(())
+}
+
 impl Matcher {
     pub fn from_value(value: toml::Value) -> Result<Matcher, String> {
         let raw: RawMatcher = value
@@ -153,6 +170,10 @@ impl Matcher {
         }
         if python_keys {
             return Err("`missing-keyword` and `has-keyword` go with `python-call`".into());
+        }
+        if let Some(path) = raw.yaml.as_deref().or(raw.toml.as_deref()) {
+            let key = if raw.yaml.is_some() { "yaml" } else { "toml" };
+            check_key_path(key, path)?;
         }
         if let Some(path) = raw.yaml {
             if raw.regex.is_some() || raw.unless.is_some() || shell_keys {
@@ -551,6 +572,9 @@ mod tests {
             (r#"{ yaml = "a", toml = "b", value = 'x' }"#, "one of"),
             (r#"{ yaml = "a" }"#, "exactly one"),
             (r#"{ python-call = "time..sleep" }"#, "dotted name"),
+            (r#"{ yaml = "**.image", value = 'x' }"#, "no `**`"),
+            (r#"{ toml = "a.b*", missing = "x" }"#, "`b*`"),
+            (r#"{ toml = "a..b", missing = "x" }"#, "empty key"),
             (
                 r#"{ regex = 'x', missing-keyword = "t" }"#,
                 "go with `python-call`",

@@ -129,7 +129,8 @@ pub fn json_schema() -> String {
 }
 
 /// The file kinds a pack rule can select, by their name in `files.kinds`. `text` is any
-/// file (selected by `globs`, or every file the walk reads).
+/// file (selected by `globs`, or every file the walk reads); `yaml` is every YAML file,
+/// CI configuration and Compose files included.
 pub const KIND_NAMES: [(&str, FileKind); 9] = [
     ("dockerfile", FileKind::Dockerfile),
     ("toml", FileKind::Toml),
@@ -167,11 +168,24 @@ impl std::fmt::Debug for PackRule {
 impl PackRule {
     /// Whether the rule looks at a file of `kind` at `rel_path`.
     pub fn applies(&self, rel_path: &str, kind: FileKind) -> bool {
-        let kind_ok = self.kinds.is_empty()
-            || self.kinds.contains(&kind)
-            || self.kinds.contains(&FileKind::Text);
+        let kind_ok =
+            self.kinds.is_empty() || self.covers(kind) || self.kinds.contains(&FileKind::Text);
         let glob_ok = self.globs.as_ref().is_none_or(|g| g.is_match(rel_path));
         kind_ok && glob_ok
+    }
+
+    /// Whether `files.kinds` names `kind`: `yaml` also names the YAML files that have a
+    /// kind of their own (GitHub workflows and actions, GitLab CI, Compose files).
+    fn covers(&self, kind: FileKind) -> bool {
+        self.kinds.contains(&kind)
+            || (self.kinds.contains(&FileKind::Yaml)
+                && matches!(
+                    kind,
+                    FileKind::GithubWorkflow
+                        | FileKind::GithubAction
+                        | FileKind::GitlabCi
+                        | FileKind::Compose
+                ))
     }
 
     /// The globs of the rule, if it selects files by path.
@@ -196,7 +210,7 @@ impl Rule for PackRule {
     /// The kinds `files.kinds` names; `text` (or no kinds) reads every kind that is not
     /// optional, as [`PackRule::applies`] looks at them.
     fn reads(&self, kind: FileKind) -> bool {
-        self.kinds.contains(&kind)
+        self.covers(kind)
             || (!kind.is_optional()
                 && (self.kinds.is_empty() || self.kinds.contains(&FileKind::Text)))
     }
@@ -710,7 +724,17 @@ pub fn load_path(path: &Path) -> miette::Result<Vec<PackRule>> {
 
 /// [`load_path`], optionally without running the examples.
 pub fn load_path_with(path: &Path, check_examples: bool) -> miette::Result<Vec<PackRule>> {
-    let files: Vec<PathBuf> = if path.is_dir() {
+    let mut out = Vec::new();
+    for f in pack_files(path)? {
+        out.extend(load_file_with(&f, check_examples)?);
+    }
+    Ok(out)
+}
+
+/// The pack files a path names: the file itself, or every `*.toml` in a directory
+/// (sorted by name).
+pub fn pack_files(path: &Path) -> miette::Result<Vec<PathBuf>> {
+    if path.is_dir() {
         let mut v: Vec<PathBuf> = std::fs::read_dir(path)
             .map_err(|e| miette::miette!("cannot read rule directory {}: {e}", path.display()))?
             .flatten()
@@ -718,26 +742,22 @@ pub fn load_path_with(path: &Path, check_examples: bool) -> miette::Result<Vec<P
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
             .collect();
         v.sort();
-        v
+        Ok(v)
     } else if path.is_file() {
-        vec![path.to_path_buf()]
+        Ok(vec![path.to_path_buf()])
     } else {
-        return Err(miette::miette!(
+        Err(miette::miette!(
             "rule pack path {} does not exist",
             path.display()
-        ));
-    };
-    let mut out = Vec::new();
-    for f in files {
-        let text = std::fs::read_to_string(&f)
-            .map_err(|e| miette::miette!("cannot read rule pack {}: {e}", f.display()))?;
-        out.extend(parse_pack_with(
-            &f.display().to_string(),
-            &text,
-            check_examples,
-        )?);
+        ))
     }
-    Ok(out)
+}
+
+/// Loads one pack file, optionally without running the examples.
+pub fn load_file_with(file: &Path, check_examples: bool) -> miette::Result<Vec<PackRule>> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| miette::miette!("cannot read rule pack {}: {e}", file.display()))?;
+    parse_pack_with(&file.display().to_string(), &text, check_examples)
 }
 
 /// Leaks loaded pack rules into `'static` rules for a [`Registry`](crate::registry::Registry).

@@ -15,7 +15,7 @@ pub fn render(report: &Report, style: Style) -> String {
         );
     }
     if !style.quiet {
-        let _ = writeln!(out, "{}", super::text::one_line_summary(report));
+        let _ = writeln!(out, "{}", super::text::summary_line(report, style));
     }
     out
 }

@@ -14,17 +14,27 @@ fn severity(s: Severity) -> &'static str {
     }
 }
 
-/// GitLab's issue categories (from the Code Climate spec).
-fn categories(c: Category) -> Value {
-    let name = match c {
-        Category::Errors | Category::Timeouts => "Bug Risk",
-        Category::Container | Category::Config => "Security",
-        Category::Docs | Category::Logging => "Style",
-        Category::Dependencies | Category::Ci | Category::Observability | Category::Readylint => {
-            "Compatibility"
-        }
-    };
-    json!([name])
+/// The GitLab Code Quality category of a finding (one of Bug Risk, Clarity,
+/// Compatibility, Complexity, Duplication, Performance, Security, Style), from its rule:
+/// a rule that guards security is `Security` whatever its category; otherwise what goes
+/// wrong in production when the finding is ignored — a failure or a hang (errors,
+/// timeouts, containers, configuration, CI, observability) is a `Bug Risk`; an unpinned
+/// dependency breaks when upstream changes (`Compatibility`); logs, docs and readylint's
+/// own notes are about what a reader can tell (`Clarity`).
+pub fn category(c: Category, security: bool) -> &'static str {
+    if security {
+        return "Security";
+    }
+    match c {
+        Category::Errors
+        | Category::Timeouts
+        | Category::Container
+        | Category::Config
+        | Category::Ci
+        | Category::Observability => "Bug Risk",
+        Category::Dependencies => "Compatibility",
+        Category::Logging | Category::Docs | Category::Readylint => "Clarity",
+    }
 }
 
 pub fn render(report: &Report) -> String {
@@ -39,7 +49,10 @@ pub fn render(report: &Report) -> String {
                 "check_name": format!("{} {}", f.rule, f.name),
                 "fingerprint": f.fingerprint,
                 "severity": severity(f.severity),
-                "categories": categories(f.category),
+                "categories": [category(
+                    f.category,
+                    report.registry.find(&f.rule).is_some_and(|m| m.security),
+                )],
                 "location": {
                     "path": f.path,
                     "lines": {"begin": f.line, "end": f.end_line},

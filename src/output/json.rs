@@ -4,9 +4,12 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 
+use super::Style;
 use crate::Report;
 
-pub fn render(report: &Report) -> String {
+/// The report; with `--statistics`, also a `statistics` key: how often each rule fired,
+/// most frequent first, as the text format lists them.
+pub fn render(report: &Report, style: Style) -> String {
     let mut by_severity: BTreeMap<&str, usize> = [("error", 0), ("warning", 0), ("note", 0)]
         .into_iter()
         .collect();
@@ -15,7 +18,7 @@ pub fn render(report: &Report) -> String {
         *by_severity.entry(f.severity.as_str()).or_default() += 1;
         *by_category.entry(f.category.as_str()).or_default() += 1;
     }
-    let value = json!({
+    let mut value = json!({
         "version": 1,
         "tool": {"name": "readylint", "version": env!("CARGO_PKG_VERSION")},
         "findings": report.findings,
@@ -29,6 +32,17 @@ pub fn render(report: &Report) -> String {
             "unchanged": report.unchanged,
         },
     });
+    if style.hidden > 0 {
+        value["summary"]["below_min_severity"] = json!(style.hidden);
+    }
+    if style.statistics {
+        value["statistics"] = super::text::statistics_rows(report)
+            .into_iter()
+            .map(|(count, code, name, sev)| {
+                json!({"rule": code, "name": name, "severity": sev, "count": count})
+            })
+            .collect();
+    }
     let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
     s.push('\n');
     s

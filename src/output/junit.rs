@@ -1,11 +1,17 @@
 //! `junit`: JUnit XML for CI systems that show test reports. One test suite per rule
-//! that fired, one failing test case per rule and file (each finding a line of it), and
-//! a passing case when there is nothing to report, so the report is never empty.
+//! that fired, one test case per rule and file (each finding a line of it), and a
+//! passing case when there is nothing to report, so the report is never empty.
+//!
+//! A case fails only when one of its findings is at or above `fail-on`, so the test
+//! report agrees with the exit code. A case whose findings are all below it (notes,
+//! under the default `fail-on = "warning"`) passes; its findings are listed in the
+//! case's `<system-out>`, and its `severity` property says what they were.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::Report;
+use crate::config::FailOn;
 use crate::finding::Finding;
 
 /// Escapes text for XML attributes and character data.
@@ -26,6 +32,14 @@ fn xml(s: &str) -> String {
     out
 }
 
+/// Whether a finding fails the run (and so its test case).
+pub fn fails(f: &Finding, fail_on: FailOn) -> bool {
+    match fail_on {
+        FailOn::Never => false,
+        FailOn::At(level) => f.severity >= level,
+    }
+}
+
 pub fn render(report: &Report) -> String {
     let mut by_rule: BTreeMap<&str, BTreeMap<&str, Vec<&Finding>>> = BTreeMap::new();
     for f in &report.findings {
@@ -36,11 +50,17 @@ pub fn render(report: &Report) -> String {
             .or_default()
             .push(f);
     }
+    let failing = |findings: &[&Finding]| findings.iter().any(|f| fails(f, report.fail_on));
     let cases: usize = by_rule.values().map(BTreeMap::len).sum();
+    let failures: usize = by_rule
+        .values()
+        .flat_map(BTreeMap::values)
+        .filter(|v| failing(v))
+        .count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
-        "<testsuites name=\"readylint\" tests=\"{}\" failures=\"{cases}\">",
+        "<testsuites name=\"readylint\" tests=\"{}\" failures=\"{failures}\">",
         cases.max(1)
     );
     if by_rule.is_empty() {
@@ -61,10 +81,15 @@ pub fn render(report: &Report) -> String {
             xml(rule),
             xml(name),
             files.len(),
-            files.len()
+            files.values().filter(|v| failing(v)).count()
         );
         for (path, findings) in files {
             let first = findings[0];
+            let worst = findings
+                .iter()
+                .map(|f| f.severity)
+                .max()
+                .unwrap_or(first.severity);
             let _ = writeln!(
                 out,
                 "    <testcase name=\"{}\" classname=\"readylint.{}\" file=\"{}\" line=\"{}\">",
@@ -73,20 +98,15 @@ pub fn render(report: &Report) -> String {
                 xml(path),
                 first.line
             );
-            let message = if findings.len() == 1 {
-                first.message.clone()
-            } else {
-                format!("{} findings of {rule} in {path}", findings.len())
-            };
-            let _ = write!(
+            let _ = writeln!(
                 out,
-                "      <failure type=\"{}\" message=\"{}\">",
-                first.severity,
-                xml(&message)
+                "      <properties><property name=\"severity\" value=\"{worst}\"/><property name=\"findings\" value=\"{}\"/></properties>",
+                findings.len()
             );
+            let mut lines = String::new();
             for f in findings {
                 let _ = writeln!(
-                    out,
+                    lines,
                     "{}:{}:{}: {} [{}] {} (help: {})",
                     xml(&f.path),
                     f.line,
@@ -97,7 +117,21 @@ pub fn render(report: &Report) -> String {
                     xml(&f.help)
                 );
             }
-            out.push_str("</failure>\n    </testcase>\n");
+            if failing(findings) {
+                let message = if findings.len() == 1 {
+                    first.message.clone()
+                } else {
+                    format!("{} findings of {rule} in {path}", findings.len())
+                };
+                let _ = writeln!(
+                    out,
+                    "      <failure type=\"{worst}\" message=\"{}\">{lines}</failure>",
+                    xml(&message)
+                );
+            } else {
+                let _ = writeln!(out, "      <system-out>{lines}</system-out>");
+            }
+            out.push_str("    </testcase>\n");
         }
         out.push_str("  </testsuite>\n");
     }

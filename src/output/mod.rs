@@ -38,16 +38,21 @@ pub struct Style {
     pub color: bool,
     pub quiet: bool,
     pub statistics: bool,
+    /// ASCII instead of Unicode glyphs and box drawing (a terminal that cannot show
+    /// them: see [`text::wants_ascii`]).
+    pub ascii: bool,
+    /// Findings left out of the report by `--min-severity` (for the summary line).
+    pub hidden: usize,
 }
 
 pub fn render(report: &Report, format: Format, style: Style) -> String {
     if style.statistics && matches!(format, Format::Text | Format::Concise) {
-        return text::statistics(report);
+        return text::statistics(report, style);
     }
     match format {
         Format::Text => text::render(report, style),
         Format::Concise => concise::render(report, style),
-        Format::Json => json::render(report),
+        Format::Json => json::render(report, style),
         Format::Sarif => sarif::render(report),
         Format::Github => github::render(report),
         Format::Junit => junit::render(report),

@@ -38,9 +38,26 @@ fn level(s: Severity) -> &'static str {
 
 fn rule_descriptor(m: &RuleMeta, builtin: bool) -> Value {
     let docs = m.docs();
+    let mut what = m.summary();
+    if what.is_empty() {
+        // A pack rule's docs without sections: their first paragraph.
+        what = docs
+            .split("\n\n")
+            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+            .find(|p| !p.is_empty() && !p.starts_with('#'))
+            .unwrap_or_else(|| m.name.to_string());
+    }
     let why = m
         .section("Why it matters in production")
-        .unwrap_or_else(|| m.summary());
+        .map(|w| w.split_whitespace().collect::<Vec<_>>().join(" "))
+        .unwrap_or_default();
+    // The short description is one sentence; the full one is the whole of "What it
+    // does", then why it matters.
+    let full = if why.is_empty() || why == what {
+        what.clone()
+    } else {
+        format!("{what} {why}")
+    };
     let mut tags = vec![m.category.as_str().to_string()];
     let mut props = serde_json::Map::new();
     // Notes are heuristics about the whole image or repository; the rest are exact.
@@ -71,8 +88,8 @@ fn rule_descriptor(m: &RuleMeta, builtin: bool) -> Value {
     let mut rule = json!({
         "id": m.code,
         "name": m.name,
-        "shortDescription": {"text": m.summary()},
-        "fullDescription": {"text": why.split_whitespace().collect::<Vec<_>>().join(" ")},
+        "shortDescription": {"text": first_sentence(&what)},
+        "fullDescription": {"text": full},
         "help": {"text": docs, "markdown": docs},
         "defaultConfiguration": {"level": level(m.severity)},
         "properties": Value::Object(props),
@@ -81,6 +98,46 @@ fn rule_descriptor(m: &RuleMeta, builtin: bool) -> Value {
         rule["helpUri"] = json!(help_uri(m.code));
     }
     rule
+}
+
+/// The first sentence of a paragraph (on one line), ending with a full stop: up to the
+/// first `. ` before a capital letter or a code span (not after `e.g.`, `i.e.`, `etc.`,
+/// `vs.`), or up to a colon that introduces details or a list (`…deployed: - Django:
+/// …`), which becomes the full stop. Code spans are never cut.
+pub fn first_sentence(para: &str) -> String {
+    let text = para.trim();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut in_code = false;
+    let mut end = text.len();
+    for (i, &(at, c)) in chars.iter().enumerate() {
+        if c == '`' {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            continue;
+        }
+        let next = chars.get(i + 1).map(|x| x.1);
+        let after = chars.get(i + 2).map(|x| x.1);
+        if c == ':' && next == Some(' ') {
+            end = at;
+            break;
+        }
+        if c == '.' && next == Some(' ') && after.is_some_and(|a| a.is_uppercase() || a == '`') {
+            let word = text[..at].rsplit(' ').next().unwrap_or("");
+            if matches!(word, "e.g" | "i.e" | "etc" | "vs" | "cf") {
+                continue;
+            }
+            end = at;
+            break;
+        }
+    }
+    let mut s = text[..end]
+        .trim_end()
+        .trim_end_matches(['.', ':', ';', ','])
+        .to_string();
+    s.push('.');
+    s
 }
 
 /// Warnings about GitHub's limits, for the command line to print.

@@ -1,5 +1,8 @@
-//! `text`: miette diagnostics with source snippets, then the top risks by rule and
-//! severity. Plain (no colour) when not writing to a terminal or when `NO_COLOR` is set.
+//! `text`: miette diagnostics with source snippets, grouped by file, then the top risks
+//! by rule and severity. Each finding's header is its severity as a glyph and a word,
+//! then its rule code and name once (`⚠ warning DKR001 root-user: …`). Plain (no
+//! colour) when not writing to a terminal or when `NO_COLOR` is set; ASCII glyphs and
+//! boxes (`! warning`, `|`) where the terminal cannot show Unicode ([`wants_ascii`]).
 
 use std::collections::BTreeMap;
 use std::fmt::{self, Write};
@@ -7,6 +10,7 @@ use std::sync::Arc;
 
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+    ThemeCharacters, ThemeStyles,
 };
 
 use super::Style;
@@ -21,26 +25,24 @@ struct Shown<'a> {
 
 impl fmt::Debug for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        fmt::Display::fmt(self, f)
     }
 }
 
+/// The header after the severity: the rule code and name, once, then the message.
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        write!(
+            f,
+            "{} {}: {}",
+            self.finding.rule, self.finding.name, self.finding.message
+        )
     }
 }
 
 impl std::error::Error for Shown<'_> {}
 
 impl Diagnostic for Shown<'_> {
-    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(format!(
-            "{} {}",
-            self.finding.rule, self.finding.name
-        )))
-    }
-
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.finding.severity {
             Severity::Error => miette::Severity::Error,
@@ -60,18 +62,84 @@ impl Diagnostic for Shown<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source?;
         let (start, end) = self.finding.span;
-        let label = LabeledSpan::new(Some(self.finding.rule.clone()), start, end - start);
+        let label = LabeledSpan::new(None, start, end - start);
         Some(Box::new(std::iter::once(label)))
     }
 }
 
-pub fn render(report: &Report, style: Style) -> String {
-    let theme = if style.color {
-        GraphicalTheme::unicode()
+/// Whether the terminal cannot show Unicode glyphs and box drawing: `TERM=dumb`, or a
+/// locale whose character set is not UTF-8. The locale is the first non-empty of
+/// `LC_ALL`, `LC_CTYPE` and `LANG`; when none is set (Windows, many containers) the
+/// output is Unicode.
+pub fn wants_ascii(var: impl Fn(&str) -> Option<String>) -> bool {
+    if var("TERM").is_some_and(|t| t == "dumb") {
+        return true;
+    }
+    let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+        .into_iter()
+        .find_map(|k| var(k).filter(|v| !v.is_empty()));
+    locale.is_some_and(|l| {
+        let l = l.to_ascii_lowercase();
+        !(l.contains("utf-8") || l.contains("utf8"))
+    })
+}
+
+/// The severity as a glyph and a word.
+pub fn severity_label(s: Severity, ascii: bool) -> &'static str {
+    match (s, ascii) {
+        (Severity::Error, false) => "× error",
+        (Severity::Warning, false) => "⚠ warning",
+        (Severity::Note, false) => "☞ note",
+        (Severity::Error, true) => "x error",
+        (Severity::Warning, true) => "! warning",
+        (Severity::Note, true) => "* note",
+    }
+}
+
+fn theme(style: Style) -> GraphicalTheme {
+    let mut characters = if style.ascii {
+        ThemeCharacters::ascii()
     } else {
-        GraphicalTheme::unicode_nocolor()
+        ThemeCharacters::unicode()
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
+    characters.error = severity_label(Severity::Error, style.ascii).into();
+    characters.warning = severity_label(Severity::Warning, style.ascii).into();
+    characters.advice = severity_label(Severity::Note, style.ascii).into();
+    GraphicalTheme {
+        characters,
+        styles: if style.color {
+            ThemeStyles::ansi()
+        } else {
+            ThemeStyles::none()
+        },
+    }
+}
+
+/// The line above a file's findings: its path and how many there are.
+fn file_header(path: &str, findings: &[&Finding], style: Style) -> String {
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let mut parts = Vec::new();
+    for (s, word) in [
+        (Severity::Error, "error"),
+        (Severity::Warning, "warning"),
+        (Severity::Note, "note"),
+    ] {
+        let n = count(s);
+        if n > 0 {
+            parts.push(format!("{n} {word}{}", plural(n)));
+        }
+    }
+    let rule = if style.ascii { "--" } else { "──" };
+    let path = if style.color {
+        format!("\u{1b}[1m{path}\u{1b}[0m")
+    } else {
+        path.to_string()
+    };
+    format!("{rule} {path} {rule} {}\n\n", parts.join(", "))
+}
+
+pub fn render(report: &Report, style: Style) -> String {
+    let handler = GraphicalReportHandler::new_themed(theme(style))
         .with_context_lines(1)
         .with_links(false)
         .with_width(100);
@@ -80,28 +148,57 @@ pub fn render(report: &Report, style: Style) -> String {
         .iter()
         .map(|(p, t)| (p.as_str(), NamedSource::new(p, Arc::clone(t))))
         .collect();
-    let mut out = String::new();
+    // Findings come sorted by path, so each file's are together.
+    let mut by_file: Vec<(&str, Vec<&Finding>)> = Vec::new();
     for f in &report.findings {
-        let shown = Shown {
-            finding: f,
-            source: sources
-                .get(f.path.as_str())
-                .filter(|_| f.span.1 >= f.span.0),
-        };
-        let mut one = String::new();
-        if handler.render_report(&mut one, &shown).is_err() || shown.source.is_none() {
-            one = format!(
-                "{}:{}:{}: {} [{}] {}\n  help: {}\n",
-                f.path, f.line, f.column, f.rule, f.severity, f.message, f.help
-            );
+        match by_file.last_mut() {
+            Some((path, group)) if *path == f.path => group.push(f),
+            _ => by_file.push((&f.path, vec![f])),
         }
-        out.push_str(&one);
-        out.push('\n');
+    }
+    let mut out = String::new();
+    for (path, findings) in &by_file {
+        let shown_path = if path.is_empty() {
+            "(repository)"
+        } else {
+            path
+        };
+        out.push_str(&file_header(shown_path, findings, style));
+        for f in findings {
+            let shown = Shown {
+                finding: f,
+                source: sources
+                    .get(f.path.as_str())
+                    .filter(|_| f.span.1 >= f.span.0),
+            };
+            let mut one = String::new();
+            if handler.render_report(&mut one, &shown).is_err() || shown.source.is_none() {
+                one = format!(
+                    "  {} {}:{}:{}: {shown}\n  help: {}\n",
+                    severity_label(f.severity, style.ascii),
+                    f.path,
+                    f.line,
+                    f.column,
+                    f.help
+                );
+            }
+            out.push_str(&one);
+            out.push('\n');
+        }
     }
     if !style.quiet {
-        out.push_str(&summary_table(report));
+        out.push_str(&summary_table(report, style));
     }
     out
+}
+
+/// [`one_line_summary`] and the findings `--min-severity` left out.
+pub fn summary_line(report: &Report, style: Style) -> String {
+    let mut s = one_line_summary(report);
+    if style.hidden > 0 {
+        let _ = write!(s, "; {} below --min-severity not shown", style.hidden);
+    }
+    s
 }
 
 /// "3 findings (1 error, 2 warnings) in 12 files; 1 suppressed".
@@ -173,7 +270,7 @@ const TOP_RISKS: usize = 8;
 
 /// The summary after the diagnostics: the top risks first — by severity, then secrets
 /// and security, timeouts, error handling — then the one-line count.
-fn summary_table(report: &Report) -> String {
+fn summary_table(report: &Report, style: Style) -> String {
     let mut out = String::new();
     if !report.findings.is_empty() {
         let mut rows: BTreeMap<(&str, &str, Severity), RiskRow> = BTreeMap::new();
@@ -192,40 +289,53 @@ fn summary_table(report: &Report) -> String {
                 .then(b.0.cmp(&a.0))
                 .then(a_id.cmp(b_id))
         });
+        let (times, more) = if style.ascii {
+            ("x", "...")
+        } else {
+            ("×", "…")
+        };
         let _ = writeln!(out, "Top risks:");
         for ((code, name, _), (n, sev, cat, _)) in rows.iter().take(TOP_RISKS) {
             let _ = writeln!(
                 out,
-                "  {:<8} {n:>5} × {code:<7} {name} ({cat})",
+                "  {:<8} {n:>5} {times} {code:<7} {name} ({cat})",
                 sev.as_str()
             );
         }
         if rows.len() > TOP_RISKS {
             let _ = writeln!(
                 out,
-                "  … and {} more (`--statistics` lists every rule)",
+                "  {more} and {} more (`--statistics` lists every rule)",
                 rows.len() - TOP_RISKS
             );
         }
         out.push('\n');
     }
-    let _ = writeln!(out, "{}", one_line_summary(report));
+    let _ = writeln!(out, "{}", summary_line(report, style));
     out
 }
 
-/// `--statistics`: how often each rule fired.
-pub fn statistics(report: &Report) -> String {
+/// The rows of `--statistics`: (count, code, name, severity), most frequent first.
+pub fn statistics_rows(report: &Report) -> Vec<(usize, &str, &str, Severity)> {
     let mut counts: BTreeMap<(&str, &str), (usize, Severity)> = BTreeMap::new();
     for f in &report.findings {
         let e = counts.entry((&f.rule, &f.name)).or_insert((0, f.severity));
         e.0 += 1;
     }
-    let mut rows: Vec<_> = counts.into_iter().collect();
-    rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(&b.0)));
+    let mut rows: Vec<_> = counts
+        .into_iter()
+        .map(|((code, name), (n, sev))| (n, code, name, sev))
+        .collect();
+    rows.sort_by(|a, b| b.0.cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+    rows
+}
+
+/// `--statistics`: how often each rule fired.
+pub fn statistics(report: &Report, style: Style) -> String {
     let mut out = String::new();
-    for ((code, name), (n, sev)) in rows {
+    for (n, code, name, sev) in statistics_rows(report) {
         let _ = writeln!(out, "{n:>6}  {code:<7} {:<8} {name}", sev.as_str());
     }
-    let _ = writeln!(out, "{}", one_line_summary(report));
+    let _ = writeln!(out, "{}", summary_line(report, style));
     out
 }
