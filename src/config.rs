@@ -99,6 +99,10 @@ pub struct Settings {
     pub registry: Registry,
     /// The configuration file used, if any.
     pub config_path: Option<PathBuf>,
+    /// The directory of this configuration relative to the project root (`svc1` for
+    /// `svc1/readylint.toml`; empty for the project's own), which its `exclude` and
+    /// `per-path-ignores` globs are relative to.
+    pub base: String,
 }
 
 impl Settings {
@@ -112,6 +116,17 @@ impl Settings {
             .collect()
     }
 
+    /// A project-relative path made relative to this configuration's directory.
+    pub fn local<'p>(&self, rel_path: &'p str) -> &'p str {
+        if self.base.is_empty() {
+            return rel_path;
+        }
+        rel_path
+            .strip_prefix(self.base.as_str())
+            .and_then(|r| r.strip_prefix('/'))
+            .unwrap_or(rel_path)
+    }
+
     /// Whether `rule` is reported for the repository-relative `path`.
     pub fn is_enabled_for(&self, rule: &str, rel_path: &str) -> bool {
         self.is_enabled_with(rule, rel_path, crate::roles::Roles::of_path(rel_path))
@@ -120,11 +135,12 @@ impl Settings {
     /// [`Settings::is_enabled_for`] with the path's roles already known (the per-file
     /// phase computes them once per file).
     pub fn is_enabled_with(&self, rule: &str, rel_path: &str, roles: crate::roles::Roles) -> bool {
+        let local = self.local(rel_path);
         if !self.enabled.contains(rule)
             || self
                 .per_path_ignores
                 .iter()
-                .any(|(glob, codes)| codes.contains(rule) && glob.is_match(rel_path))
+                .any(|(glob, codes)| codes.contains(rule) && glob.is_match(local))
         {
             return false;
         }
@@ -142,7 +158,7 @@ impl Settings {
         if self.exclude.is_empty() {
             return false;
         }
-        let mut p = rel_path;
+        let mut p = self.local(rel_path);
         loop {
             if self.exclude.is_match(p) {
                 return true;
@@ -158,7 +174,13 @@ impl Settings {
 /// Finds the configuration file for a scan rooted at `root`.
 pub fn discover(root: &Path) -> Option<PathBuf> {
     let start = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    for dir in start.ancestors() {
+    start.ancestors().find_map(config_in)
+}
+
+/// The configuration file of directory `dir` itself, if it has one: `readylint.toml`,
+/// `.readylint.toml`, or a `pyproject.toml` with a `[tool.readylint]` table.
+pub fn config_in(dir: &Path) -> Option<PathBuf> {
+    {
         for name in ["readylint.toml", ".readylint.toml"] {
             let p = dir.join(name);
             if p.is_file() {
@@ -504,6 +526,7 @@ fn build(
         respect_foreign_suppressions: raw.respect_foreign_suppressions.unwrap_or(true),
         config_path: path,
         registry,
+        base: String::new(),
     })
 }
 

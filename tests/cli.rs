@@ -1783,3 +1783,89 @@ fn completions_for_each_shell() {
     let out = readylint().args(["completions", "tcsh"]).output().unwrap();
     assert_eq!(exit_code(&out), 2);
 }
+
+/// A repository with a configuration at its root and one in `svc1/`, CI and a README.
+fn nested_config_repo() -> tempfile::TempDir {
+    let repo = temp_repo();
+    std::fs::create_dir_all(repo.path().join(".git")).unwrap();
+    write(repo.path(), "readylint.toml", "ignore = [\"DKR005\"]\n");
+    write(repo.path(), "README.md", "A service.\n".repeat(40));
+    write(
+        repo.path(),
+        ".github/workflows/ci.yml",
+        "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: make test\n",
+    );
+    write(
+        repo.path(),
+        "svc1/readylint.toml",
+        "ignore = [\"DKR001\"]\n",
+    );
+    write(repo.path(), "svc1/Dockerfile", SERVICE);
+    write(repo.path(), "svc1/api.Dockerfile", SERVICE);
+    write(repo.path(), "Dockerfile", SERVICE);
+    repo
+}
+
+#[test]
+fn each_file_gets_its_nearest_configuration_however_many_paths_are_given() {
+    let repo = nested_config_repo();
+    let run = |args: &[&str]| {
+        let mut all = vec!["check", "--format", "json", "--fail-on", "never"];
+        all.extend_from_slice(args);
+        let out = readylint()
+            .current_dir(repo.path())
+            .args(&all)
+            .output()
+            .unwrap();
+        hits(&parse_json(&out))
+    };
+    let one = run(&["svc1/Dockerfile"]);
+    let two = run(&["svc1/Dockerfile", "svc1/api.Dockerfile"]);
+    // Paths are relative to the repository root, and svc1's configuration applies.
+    assert!(
+        one.iter().all(|(_, p, _)| p == "svc1/Dockerfile"),
+        "{one:?}"
+    );
+    assert_eq!(
+        one,
+        two.into_iter()
+            .filter(|(_, p, _)| p == "svc1/Dockerfile")
+            .collect()
+    );
+    assert!(one.iter().any(|(r, _, _)| r == "DKR005"), "{one:?}");
+    assert!(!one.iter().any(|(r, _, _)| r == "DKR001"), "{one:?}");
+    // The whole repository: the root's file gets the root's configuration.
+    let all = run(&[]);
+    assert!(
+        all.iter()
+            .any(|(r, p, _)| r == "DKR001" && p == "Dockerfile")
+    );
+    assert!(
+        !all.iter()
+            .any(|(r, p, _)| r == "DKR005" && p == "Dockerfile")
+    );
+    assert!(
+        !all.iter()
+            .any(|(r, p, _)| r == "DKR001" && p == "svc1/Dockerfile")
+    );
+}
+
+#[test]
+fn a_subdirectory_with_its_own_configuration_is_not_a_repository_of_its_own() {
+    let repo = nested_config_repo();
+    for args in [&["svc1"][..], &[][..]] {
+        let mut all = vec!["check", "--format", "json", "--fail-on", "never"];
+        all.extend_from_slice(args);
+        let out = readylint()
+            .current_dir(repo.path())
+            .args(&all)
+            .output()
+            .unwrap();
+        let found = hits(&parse_json(&out));
+        // The repository has CI and a README at its root.
+        assert!(
+            !found.iter().any(|(r, _, _)| r == "CI001" || r == "DOC001"),
+            "{args:?}: {found:?}"
+        );
+    }
+}

@@ -29,6 +29,7 @@ pub(super) fn check_entry(
     settings: &Settings,
     repo: &RepoIndex,
     rules: &[&dyn Rule],
+    run_rules: &[&dyn Rule],
     cache: Option<&CacheLookup<'_>>,
 ) -> FileOutcome {
     match entry {
@@ -60,7 +61,7 @@ pub(super) fn check_entry(
                 }
                 // readylint: ignore[EXC101] -- a panic on one file becomes its RDY001 finding (SPEC §8)
                 let checked = catch_unwind(AssertUnwindSafe(|| {
-                    check_source(&source, kinds, settings, repo, rules)
+                    check_source(&source, kinds, settings, repo, rules, run_rules)
                 }));
                 let outcome = checked.map(|o| FileOutcome {
                     // A parsed manifest is not cached (see `cache`).
@@ -193,7 +194,7 @@ pub fn check_one_for_fuzzing(
     let repo = RepoIndex::new([rel_path.to_string()]);
     let rules = settings.enabled_rules();
     let source = SourceFile::new(rel_path, rel_path, text.to_string());
-    let outcome = check_source(&source, &kinds, settings, &repo, &rules);
+    let outcome = check_source(&source, &kinds, settings, &repo, &rules, &rules);
     outcome.findings
 }
 
@@ -278,6 +279,7 @@ fn check_source(
     settings: &Settings,
     repo: &RepoIndex,
     rules: &[&dyn Rule],
+    run_rules: &[&dyn Rule],
 ) -> FileOutcome {
     let roles = crate::roles::Roles::of_path(&source.rel_path);
     // Which front ends run depends on the run's rules, not on this path's: the facts a
@@ -285,7 +287,7 @@ fn check_source(
     let needed: Vec<FileKind> = kinds
         .iter()
         .copied()
-        .filter(|k| kind_needed(*k, rules))
+        .filter(|k| kind_needed(*k, run_rules))
         .collect();
     let rules: Vec<&dyn Rule> = rules
         .iter()

@@ -114,28 +114,148 @@ pub fn scan_root(cwd: &Path, paths: &[PathBuf]) -> PathBuf {
     }
 }
 
-/// The root that reported paths are relative to, and that `exclude` and
-/// `per-path-ignores` globs match against: the directory of the configuration file, else
-/// the enclosing git repository, else where the scan started.
-fn project_root(settings: &Settings, start: &Path) -> PathBuf {
-    if let Some(dir) = settings.config_path.as_deref().and_then(Path::parent)
-        && start.starts_with(dir)
+/// The project root: what reported paths are relative to, what the repository rules
+/// (no CI, no README) look at, and where the cache lives. It does not depend on how
+/// many paths are given: the enclosing git repository of the paths; outside one, the
+/// outermost directory above them with a configuration file (or the one `--config`
+/// names); else a `.github`/`.gitlab` folder's project, a single directory argument,
+/// or the current directory.
+fn project_root(cwd: &Path, paths: &[PathBuf], cli: &config::CliOverrides) -> PathBuf {
+    let dirs: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| {
+            if p.is_dir() {
+                p.clone()
+            } else {
+                p.parent()
+                    .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf)
+            }
+        })
+        .collect();
+    let mut anchor = dirs.first().cloned().unwrap_or_else(|| cwd.to_path_buf());
+    for d in &dirs[1.min(dirs.len())..] {
+        while !d.starts_with(&anchor) {
+            if !anchor.pop() {
+                break;
+            }
+        }
+    }
+    if let Some(repo) = anchor.ancestors().find(|d| d.join(".git").exists()) {
+        return repo.to_path_buf();
+    }
+    if let Some(dir) = cli
+        .config
+        .as_deref()
+        .map(|c| discover::absolute(cwd, c))
+        .and_then(|c| c.parent().map(Path::to_path_buf))
+        .filter(|dir| anchor.starts_with(dir))
+    {
+        return dir;
+    }
+    if cli.config.is_none()
+        && !cli.no_config
+        && let Some(dir) = anchor
+            .ancestors()
+            .filter(|d| config::config_in(d).is_some())
+            .last()
     {
         return dir.to_path_buf();
     }
-    if let Some(repo) = start.ancestors().find(|d| d.join(".git").exists()) {
-        return repo.to_path_buf();
-    }
-    // Outside a repository, a path inside `.github/` or `.gitlab/` belongs to the project
-    // that holds that folder: `.github/workflows/ci.yml` is only a workflow from there.
-    start
+    // A path inside `.github/` or `.gitlab/` belongs to the project that holds that
+    // folder: `.github/workflows/ci.yml` is only a workflow from there.
+    if let Some(project) = anchor
         .ancestors()
         .find(|d| {
             d.file_name()
                 .is_some_and(|n| n == ".github" || n == ".gitlab")
         })
         .and_then(Path::parent)
-        .map_or_else(|| start.to_path_buf(), Path::to_path_buf)
+    {
+        return project.to_path_buf();
+    }
+    match paths {
+        [one] if one.is_dir() => one.clone(),
+        _ if anchor.starts_with(cwd) => cwd.to_path_buf(),
+        _ => anchor,
+    }
+}
+
+/// The configurations of a run: the project's, and those of subdirectories that have
+/// their own (each file is checked with the nearest one above it, as in Ruff).
+struct Configs {
+    root: Settings,
+    /// Deepest first.
+    local: Vec<Settings>,
+}
+
+impl Configs {
+    /// The configuration that applies to a project-relative path.
+    fn of(&self, rel_path: &str) -> &Settings {
+        self.local
+            .iter()
+            .find(|s| {
+                rel_path
+                    .strip_prefix(s.base.as_str())
+                    .is_some_and(|r| r.starts_with('/'))
+            })
+            .unwrap_or(&self.root)
+    }
+
+    fn all(&self) -> impl Iterator<Item = &Settings> {
+        std::iter::once(&self.root).chain(&self.local)
+    }
+
+    /// Loads the configuration files of subdirectories found by the walk (unless
+    /// `--config` or `--no-config` chose for every file).
+    fn load(
+        root: Settings,
+        project: &Path,
+        paths: &[PathBuf],
+        files: &[String],
+        cli: &config::CliOverrides,
+    ) -> miette::Result<Configs> {
+        let mut local = Vec::new();
+        if cli.config.is_none() && !cli.no_config {
+            // Directories between the project root and the scanned paths, and those the
+            // walk met, that hold a configuration file.
+            let mut dirs: std::collections::BTreeSet<String> = files
+                .iter()
+                .filter_map(|f| {
+                    let (dir, name) = f.rsplit_once('/')?;
+                    matches!(
+                        name,
+                        "readylint.toml" | ".readylint.toml" | "pyproject.toml"
+                    )
+                    .then(|| dir.to_string())
+                })
+                .collect();
+            for p in paths {
+                for d in p.ancestors().skip(1) {
+                    if d == project || !d.starts_with(project) {
+                        break;
+                    }
+                    dirs.insert(discover::rel_path(project, d));
+                }
+                if p.is_dir() && p != project && p.starts_with(project) {
+                    dirs.insert(discover::rel_path(project, p));
+                }
+            }
+            for dir in dirs {
+                let abs = project.join(&dir);
+                let Some(file) = config::config_in(&abs) else {
+                    continue;
+                };
+                if root.config_path.as_deref() == Some(file.as_path()) {
+                    continue;
+                }
+                let mut s = config::load(&abs, cli)?;
+                s.base = dir;
+                local.push(s);
+            }
+        }
+        local.sort_by_key(|s| std::cmp::Reverse(s.base.matches('/').count()));
+        Ok(Configs { root, local })
+    }
 }
 
 /// What phase 1 yields for one file.
@@ -158,10 +278,19 @@ struct FileOutcome {
 
 /// The key of the cache file for this run: what per-file results depend on besides
 /// each file's text and path and the repository's file list (see `cache`).
-fn cache_key(opts: &RunOptions, settings: &Settings) -> u128 {
+fn cache_key(opts: &RunOptions, configs: &Configs) -> u128 {
     let mut key = cache::KeyBuilder::new();
     key.add(&format!("{:?}", opts.overrides));
     key.add(&format!("{:?}", opts.kind));
+    for settings in configs.all() {
+        settings_key(&mut key, settings);
+    }
+    key.finish()
+}
+
+/// What one configuration adds to the cache key.
+fn settings_key(key: &mut cache::KeyBuilder, settings: &Settings) {
+    key.add(&settings.base);
     if let Some(path) = &settings.config_path {
         key.add(&path.to_string_lossy());
         key.add(&std::fs::read_to_string(path).unwrap_or_default());
@@ -188,7 +317,6 @@ fn cache_key(opts: &RunOptions, settings: &Settings) -> u128 {
         settings.project_type,
         settings.respect_foreign_suppressions
     ));
-    key.finish()
 }
 
 /// The hash of the repository's file list.
@@ -262,18 +390,17 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
             }
         })
         .collect();
-    let start = scan_root(&cwd, &paths);
-    let settings = config::load(&start, &opts.overrides)?;
+    let root = match &opts.root {
+        Some(r) => discover::absolute(&cwd, r),
+        None => project_root(&cwd, &paths, &opts.overrides),
+    };
+    let settings = config::load(&root, &opts.overrides)?;
     let settings = Settings {
         config_path: settings
             .config_path
             .as_deref()
             .map(|p| discover::absolute(&cwd, p)),
         ..settings
-    };
-    let root = match &opts.root {
-        Some(r) => discover::absolute(&cwd, r),
-        None => project_root(&settings, &start),
     };
     let threads = opts
         .threads
@@ -298,14 +425,40 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
             named_kinds: opts.kind.as_deref(),
         },
     );
+    let configs = Configs::load(settings, &root, &paths, &walk.all_files, &opts.overrides)?;
+    let settings = &configs.root;
+    let mut walk = walk;
+    if !configs.local.is_empty() {
+        // A subdirectory's own `exclude`.
+        walk.entries.retain(|e| match e {
+            Entry::File { rel_path, .. } => {
+                let s = configs.of(rel_path);
+                s.base.is_empty() || !s.is_excluded(rel_path)
+            }
+            Entry::Skipped { .. } => true,
+        });
+    }
+    let local_rules: Vec<Vec<&dyn Rule>> =
+        configs.local.iter().map(Settings::enabled_rules).collect();
+    let rules_of = |s: &Settings| -> &[&dyn Rule] {
+        match configs.local.iter().position(|l| std::ptr::eq(l, s)) {
+            Some(i) => &local_rules[i],
+            None => &rules,
+        }
+    };
+    let every_rule: Vec<&dyn Rule> = rules
+        .iter()
+        .chain(local_rules.iter().flatten())
+        .copied()
+        .collect();
     let mut repo =
         RepoIndex::new(walk.all_files.iter().cloned()).with_project_type(settings.project_type);
 
     // Phase 1: every file, in parallel: the kinds some enabled rule reads, only.
-    let read_kind = |kind: &crate::lang::FileKind| file::kind_needed(*kind, &rules);
+    let read_kind = |kind: &crate::lang::FileKind| file::kind_needed(*kind, &every_rule);
     let cache = opts
         .cache
-        .then(|| cache::Cache::open(&root, cache_key(opts, &settings)));
+        .then(|| cache::Cache::open(&root, cache_key(opts, &configs)));
     let file_list = file_list_hash(&walk.all_files);
     let lookup = cache.as_ref().map(|c| file::CacheLookup {
         cache: c,
@@ -318,7 +471,14 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
                 Entry::File { kinds, .. } => kinds.iter().any(read_kind),
                 Entry::Skipped { .. } => true,
             })
-            .map(|e| file::check_entry(e, &settings, &repo, &rules, lookup.as_ref()))
+            .map(|e| {
+                let s = match e {
+                    Entry::File { rel_path, .. } | Entry::Skipped { rel_path, .. } => {
+                        configs.of(rel_path)
+                    }
+                };
+                file::check_entry(e, s, &repo, rules_of(s), &every_rule, lookup.as_ref())
+            })
             .collect()
     });
     if let Some(cache) = cache {
@@ -340,7 +500,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         .copied()
         .filter(|r| whole_project || !r.needs_whole_project())
         .collect();
-    let (mut repo_findings, repo_errors) = repo::check(&repo, &repo_rules, &settings);
+    let (mut repo_findings, repo_errors) = repo::check(&repo, &repo_rules, settings);
 
     // Phase 3: suppressions, per file.
     let mut report = Report {
@@ -363,7 +523,8 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         if !opts.no_inline_ignores
             && let Some(src) = o.source.clone()
         {
-            report.suppressed += filter::apply_suppressions(&src, &mut o, &settings);
+            let s = configs.of(&src.rel_path);
+            report.suppressed += filter::apply_suppressions(&src, &mut o, s);
         }
         report.files_scanned += usize::from(o.scanned);
         report.not_checked += usize::from(!o.scanned && o.error.is_some());
@@ -383,7 +544,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
     for (path, message) in &walk.errors {
         report
             .findings
-            .extend(filter::unreadable(path, message, &settings));
+            .extend(filter::unreadable(path, message, settings));
     }
 
     // Adoption on legacy code: only changed lines, and not what the baseline knows.
