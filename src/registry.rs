@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use crate::rule::{Category, Rule, RuleMeta};
-use crate::rules::{ci, deps, docker, docs, python, readylint, rust};
+use crate::rules::{ci, deps, docker, docs, python, readylint, rust, security};
 
 /// Every built-in (Rust) rule. Declarative pack rules are added by [`Registry`].
 pub fn builtin() -> &'static [&'static dyn Rule] {
@@ -38,6 +38,7 @@ pub fn builtin() -> &'static [&'static dyn Rule] {
             &python::broad_except::BroadExcept,
             &python::swallowed_exception::SwallowedException,
             &python::http_call_without_timeout::HttpCallWithoutTimeout,
+            &security::tls_verification_disabled::TlsVerificationDisabled,
             &python::subprocess_without_timeout::SubprocessWithoutTimeout,
             &python::print_in_service_code::PrintInServiceCode,
             &python::eager_log_formatting::EagerLogFormatting,

@@ -8,6 +8,7 @@
 //! - `python`: Python source (EXC001–EXC003, LOG001–LOG004, NET001–NET002, CFG001–CFG003,
 //!   DOC002);
 //! - `rust`: Rust source and the crate model (EXC101–EXC102, LOG101, NET003, DOC003);
+//! - `security`: security properties checked across every input kind (NET004);
 //! - `readylint`: the engine's own findings (RDY001–RDY003).
 
 pub mod ci;
@@ -17,3 +18,4 @@ pub mod docs;
 pub mod python;
 pub mod readylint;
 pub mod rust;
+pub mod security;
