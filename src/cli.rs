@@ -148,6 +148,14 @@ pub struct CheckArgs {
     /// Number of threads [default: the number of CPUs].
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Print the files a run would look at (kind, roles, configuration, whether the
+    /// selected rules read it) and exit, checking nothing.
+    #[arg(long)]
+    pub show_files: bool,
+    /// Print the configuration that applies to FILE and where each value comes from,
+    /// and exit, checking nothing.
+    #[arg(long, value_name = "FILE")]
+    pub show_settings: Option<PathBuf>,
     /// Do not read or write the cache of per-file results (`.readylint_cache/` under
     /// the project root). Also set by `READYLINT_NO_CACHE=1`.
     #[arg(long)]

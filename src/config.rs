@@ -41,9 +41,12 @@ pub use crate::repo::ProjectType;
 /// `[rules.CODE]`: option name → value.
 type RawOptions = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
+    /// Another configuration file this one builds on (relative to this file): its
+    /// values apply where this file does not set the key.
+    extend: Option<Spanned<String>>,
     select: Option<Vec<Spanned<String>>>,
     ignore: Option<Vec<Spanned<String>>>,
     extend_select: Option<Vec<Spanned<String>>>,
@@ -260,6 +263,7 @@ pub fn load(root: &Path, cli: &CliOverrides) -> miette::Result<Settings> {
                 };
                 ctx.err(e.span(), msg, label, Some(KEYS_HELP))
             })?;
+            let raw = extend(raw, p, &text, &shown, cli, 0)?;
             (raw, text, shown)
         }
         None => (RawConfig::default(), String::new(), String::new()),
@@ -272,7 +276,103 @@ pub fn load(root: &Path, cli: &CliOverrides) -> miette::Result<Settings> {
     build(raw, &ctx, cli, path)
 }
 
-const KEYS_HELP: &str = "valid keys: select, ignore, extend-select, fail-on, exclude, rule-dirs, project-type, respect-foreign-suppressions, per-path-ignores, severity, rules";
+/// `raw` with the values of the configuration it `extend`s where it sets none. The
+/// extended file is loaded (and so checked) on its own first; its `rule-dirs` stay
+/// relative to it. A chain longer than 8 files, or a loop, is an error.
+fn extend(
+    mut raw: RawConfig,
+    path: &Path,
+    text: &str,
+    shown: &str,
+    cli: &CliOverrides,
+    depth: usize,
+) -> miette::Result<RawConfig> {
+    let Some(target) = raw.extend.take() else {
+        return Ok(raw);
+    };
+    let ctx = Ctx {
+        what: "invalid configuration in",
+        path: shown,
+        text,
+    };
+    let parent = path
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join(target.get_ref());
+    if depth >= 8 {
+        return Err(ctx
+            .err(
+                Some(target.span()),
+                "`extend` chain is longer than 8 files (is it a loop?)".to_string(),
+                "here",
+                None,
+            )
+            .into());
+    }
+    let Ok(parent_text) = std::fs::read_to_string(&parent) else {
+        return Err(ctx
+            .err(
+                Some(target.span()),
+                format!("`extend` names {}, which cannot be read", parent.display()),
+                "no such configuration file",
+                None,
+            )
+            .into());
+    };
+    let parent_shown = parent.display().to_string();
+    let parsed = if parent.file_name().is_some_and(|n| n == "pyproject.toml") {
+        toml::from_str::<Pyproject>(&parent_text)
+            .map(|p| p.tool.and_then(|t| t.readylint).unwrap_or_default())
+    } else {
+        toml::from_str::<RawConfig>(&parent_text)
+    };
+    let parent_ctx = Ctx {
+        what: "invalid configuration in",
+        path: &parent_shown,
+        text: &parent_text,
+    };
+    let base = parsed.map_err(|e| {
+        parent_ctx.err(
+            e.span(),
+            e.message().trim().to_string(),
+            "here",
+            Some(KEYS_HELP),
+        )
+    })?;
+    let base = extend(base, &parent, &parent_text, &parent_shown, cli, depth + 1)?;
+    // Checked on its own, against its own text, before its values are taken.
+    build(base.clone(), &parent_ctx, cli, Some(parent.clone()))?;
+    let parent_dir = parent.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let rule_dirs = base.rule_dirs.map(|dirs| {
+        dirs.into_iter()
+            .map(|d| {
+                let span = d.span();
+                Spanned::new(
+                    span,
+                    parent_dir.join(d.get_ref()).to_string_lossy().into_owned(),
+                )
+            })
+            .collect()
+    });
+    Ok(RawConfig {
+        extend: None,
+        select: raw.select.or(base.select),
+        ignore: raw.ignore.or(base.ignore),
+        extend_select: raw.extend_select.or(base.extend_select),
+        fail_on: raw.fail_on.or(base.fail_on),
+        exclude: raw.exclude.or(base.exclude),
+        rule_dirs: raw.rule_dirs.or(rule_dirs),
+        project_type: raw.project_type.or(base.project_type),
+        respect_foreign_suppressions: raw
+            .respect_foreign_suppressions
+            .or(base.respect_foreign_suppressions),
+        per_path_ignores: raw.per_path_ignores.or(base.per_path_ignores),
+        severity: raw.severity.or(base.severity),
+        rules: raw.rules.or(base.rules),
+    })
+}
+
+const KEYS_HELP: &str = "valid keys: extend, select, ignore, extend-select, fail-on, exclude, rule-dirs, project-type, respect-foreign-suppressions, per-path-ignores, severity, rules";
 
 fn resolve_spanned(
     registry: &Registry,

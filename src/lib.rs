@@ -34,4 +34,7 @@ pub mod secrets;
 pub mod source;
 pub mod suppress;
 
-pub use engine::{FileError, MAX_FILE_SIZE, Report, RunOptions, run, scan_root};
+pub use engine::{
+    FileError, ListedFile, MAX_FILE_SIZE, Report, RunOptions, list_files, run, scan_root,
+    show_settings,
+};

@@ -278,6 +278,39 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
         write_baseline: args.write_baseline,
         since: args.since,
     };
+    if let Some(file) = &args.show_settings {
+        print!("{}", readylint::show_settings(&opts, file)?);
+        return Ok(0);
+    }
+    if args.show_files {
+        let files = readylint::list_files(&opts)?;
+        if format == Format::Json {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&files).map_err(|e| miette::miette!("{e}"))?
+            );
+        } else {
+            for f in &files {
+                let what = match (&f.skipped, f.read) {
+                    (Some(why), _) => format!("not checked: {why}"),
+                    (None, true) => f.kinds.join("+"),
+                    (None, false) => format!("{} (no selected rule reads it)", f.kinds.join("+")),
+                };
+                let roles = if f.roles.is_empty() {
+                    String::new()
+                } else {
+                    format!("  roles: {}", f.roles.join(", "))
+                };
+                let config = f
+                    .config
+                    .as_deref()
+                    .map_or(String::new(), |c| format!("  config: {c}"));
+                println!("{}  {what}{roles}{config}", f.path);
+            }
+            eprintln!("{} files", files.len());
+        }
+        return Ok(0);
+    }
     let report = readylint::run(&opts)?;
     if report.files_scanned == 0 && report.not_checked == 0 {
         // As Ruff says "No Python files found": a gate that read nothing must say so.

@@ -1869,3 +1869,78 @@ fn a_subdirectory_with_its_own_configuration_is_not_a_repository_of_its_own() {
         );
     }
 }
+
+#[test]
+fn a_configuration_extends_another() {
+    let repo = service_repo();
+    write(
+        repo.path(),
+        "base.toml",
+        "ignore = [\"DKR001\"]\nfail-on = \"never\"\n",
+    );
+    write(
+        repo.path(),
+        "readylint.toml",
+        "extend = \"base.toml\"\nextend-select = [\"DKR003\"]\n",
+    );
+    let out = readylint()
+        .current_dir(repo.path())
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    // `fail-on` and `ignore` come from the extended file, `extend-select` from this one.
+    assert_eq!(exit_code(&out), 0);
+    let found: Vec<String> = hits(&parse_json(&out)).into_iter().map(|h| h.0).collect();
+    assert!(found.iter().any(|r| r == "DKR003"), "{found:?}");
+    assert!(!found.iter().any(|r| r == "DKR001"), "{found:?}");
+    // A file that does not exist, and a loop, are configuration errors naming the key.
+    write(repo.path(), "readylint.toml", "extend = \"missing.toml\"\n");
+    readylint()
+        .current_dir(repo.path())
+        .arg("check")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("missing.toml"));
+    write(repo.path(), "readylint.toml", "extend = \"base.toml\"\n");
+    write(repo.path(), "base.toml", "extend = \"readylint.toml\"\n");
+    readylint()
+        .current_dir(repo.path())
+        .arg("check")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("extend"));
+}
+
+#[test]
+fn show_files_and_show_settings_check_nothing() {
+    let repo = nested_config_repo();
+    let out = readylint()
+        .current_dir(repo.path())
+        .args(["check", "--show-files", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(exit_code(&out), 0);
+    let files = parse_json(&out);
+    let svc = files
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "svc1/Dockerfile")
+        .expect("svc1/Dockerfile listed");
+    assert_eq!(svc["config"], "svc1/readylint.toml");
+    assert_eq!(svc["kinds"][0], "Dockerfile");
+    assert_eq!(svc["read"], true);
+    let out = readylint()
+        .current_dir(repo.path())
+        .args(["check", "--show-settings", "svc1/Dockerfile"])
+        .output()
+        .unwrap();
+    assert_eq!(exit_code(&out), 0);
+    let text = stdout_of(&out);
+    assert!(
+        text.contains("configuration: svc1/readylint.toml"),
+        "{text}"
+    );
+    assert!(text.contains("DKR005 (secret-in-image)"), "{text}");
+    assert!(!text.contains("DKR001 (root-user)"), "{text}");
+}

@@ -354,8 +354,17 @@ fn save_cache(cache: cache::Cache, outcomes: &[FileOutcome], file_list: &str, wh
     cache.save(entries, whole_project);
 }
 
-/// Runs a check.
-pub fn run(opts: &RunOptions) -> miette::Result<Report> {
+/// What a run sets up before checking: the project root, the paths, the
+/// configurations, and the files the walk found (less the subdirectories' `exclude`).
+struct Prepared {
+    root: PathBuf,
+    paths: Vec<PathBuf>,
+    configs: Configs,
+    walk: discover::Walk,
+    threads: usize,
+}
+
+fn prepare(opts: &RunOptions) -> miette::Result<Prepared> {
     let paths = if opts.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -406,11 +415,6 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| config::UsageError(format!("cannot start {threads} threads: {e}")))?;
-
     let excluded = |rel: &str| settings.is_excluded(rel);
     let rules = settings.enabled_rules();
     let wanted = |rel: &str| rules.iter().any(|r| r.wants_file(rel));
@@ -426,7 +430,6 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         },
     );
     let configs = Configs::load(settings, &root, &paths, &walk.all_files, &opts.overrides)?;
-    let settings = &configs.root;
     let mut walk = walk;
     if !configs.local.is_empty() {
         // A subdirectory's own `exclude`.
@@ -438,6 +441,223 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
             Entry::Skipped { .. } => true,
         });
     }
+    Ok(Prepared {
+        root,
+        paths,
+        configs,
+        walk,
+        threads,
+    })
+}
+
+/// One file a run would look at, as `--show-files` lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListedFile {
+    pub path: String,
+    /// What it is read as (`Dockerfile`, `Python`, …); empty when it cannot be read.
+    pub kinds: Vec<String>,
+    /// Its roles (`test`, `script`, …): the rules that skip them do not check it.
+    pub roles: Vec<&'static str>,
+    /// The configuration file that applies to it, relative to the project root.
+    pub config: Option<String>,
+    /// Whether the selected rules read it (a run parses only those).
+    pub read: bool,
+    /// Why it cannot be checked, for a file that cannot.
+    pub skipped: Option<String>,
+}
+
+/// The files a run with `opts` would look at, without checking them.
+pub fn list_files(opts: &RunOptions) -> miette::Result<Vec<ListedFile>> {
+    let Prepared {
+        root,
+        configs,
+        walk,
+        ..
+    } = prepare(opts)?;
+    let every_rule: Vec<&dyn Rule> = configs.all().flat_map(Settings::enabled_rules).collect();
+    let shown = |p: &Path| discover::rel_path(&root, p);
+    Ok(walk
+        .entries
+        .iter()
+        .map(|e| {
+            let (path, kinds, skipped) = match e {
+                Entry::File {
+                    rel_path, kinds, ..
+                } => (rel_path, kinds.clone(), None),
+                Entry::Skipped { rel_path, reason } => (rel_path, Vec::new(), Some(reason.clone())),
+            };
+            let roles = crate::roles::Roles::of_path(path);
+            ListedFile {
+                path: path.clone(),
+                read: kinds.iter().any(|k| file::kind_needed(*k, &every_rule)),
+                kinds: kinds.iter().map(|k| format!("{k:?}")).collect(),
+                roles: crate::roles::Role::ALL
+                    .iter()
+                    .filter(|r| roles.has(**r))
+                    .map(|r| r.name())
+                    .collect(),
+                config: configs.of(path).config_path.as_deref().map(shown),
+                skipped,
+            }
+        })
+        .collect())
+}
+
+/// The configuration that applies to `file` (`--show-settings`), and where each value
+/// comes from: the command line, the configuration file's key, or readylint's default.
+pub fn show_settings(opts: &RunOptions, file: &Path) -> miette::Result<String> {
+    use std::fmt::Write as _;
+    let Prepared { root, configs, .. } = prepare(opts)?;
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let rel = discover::rel_path(&root, &discover::absolute(&cwd, file));
+    let s = configs.of(&rel);
+    let config = s
+        .config_path
+        .as_deref()
+        .map(|p| discover::rel_path(&root, p));
+    // The keys the configuration file sets.
+    let keys: Vec<String> = s
+        .config_path
+        .as_deref()
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
+        .map(|doc| {
+            let table = match doc.get("tool").and_then(|t| t.get("readylint")) {
+                Some(toml::Value::Table(t)) => t.clone(),
+                _ => doc,
+            };
+            table.keys().cloned().collect()
+        })
+        .unwrap_or_default();
+    let cli = &opts.overrides;
+    let from = |key: &str, on_cli: bool| -> String {
+        if on_cli {
+            "command line".into()
+        } else if keys.iter().any(|k| k == key) {
+            format!("{}, `{key}`", config.as_deref().unwrap_or("configuration"))
+        } else {
+            "default".into()
+        }
+    };
+    let mut out = String::new();
+    let _ = writeln!(out, "file: {rel}");
+    let _ = writeln!(out, "project root: {}", root.display());
+    let _ = writeln!(
+        out,
+        "configuration: {}",
+        config.as_deref().unwrap_or("none (readylint's defaults)")
+    );
+    let roles = crate::roles::Roles::of_path(&rel);
+    let role_names: Vec<&str> = crate::roles::Role::ALL
+        .iter()
+        .filter(|r| roles.has(**r))
+        .map(|r| r.name())
+        .collect();
+    let _ = writeln!(
+        out,
+        "roles: {}",
+        if role_names.is_empty() {
+            "none".to_string()
+        } else {
+            role_names.join(", ")
+        }
+    );
+    let selection = from(
+        if keys.iter().any(|k| k == "select") {
+            "select"
+        } else {
+            "extend-select"
+        },
+        cli.select.is_some() || !cli.extend_select.is_empty(),
+    );
+    let rules: Vec<String> = s
+        .registry
+        .rules()
+        .iter()
+        .map(|r| r.meta())
+        .filter(|m| s.is_enabled_with(m.code, &rel, roles))
+        .map(|m| format!("{} ({})", m.code, m.name))
+        .collect();
+    let _ = writeln!(
+        out,
+        "rules checked on this file ({}), from {selection}; ignore from {}:",
+        rules.len(),
+        from("ignore", !cli.ignore.is_empty())
+    );
+    for r in rules {
+        let _ = writeln!(out, "  {r}");
+    }
+    // `fail-on` is the run's, from the project's configuration.
+    let fail_on = match configs.root.fail_on {
+        FailOn::Never => "never".to_string(),
+        FailOn::At(level) => format!("{level:?}").to_lowercase(),
+    };
+    let fail_on_from = if cli.fail_on.is_some() {
+        "command line".to_string()
+    } else if configs.root.config_path.is_some() && !std::ptr::eq(s, &configs.root) {
+        "the project's configuration, for the whole run".to_string()
+    } else {
+        from("fail-on", false)
+    };
+    let _ = writeln!(out, "fail-on: {fail_on} (from {fail_on_from})");
+    let _ = writeln!(
+        out,
+        "exclude: from {}",
+        from("exclude", !cli.exclude.is_empty())
+    );
+    let _ = writeln!(
+        out,
+        "per-path-ignores: from {}",
+        from("per-path-ignores", false)
+    );
+    for (code, sev) in &s.severity {
+        let sev = format!("{sev:?}").to_lowercase();
+        let _ = writeln!(
+            out,
+            "severity {code}: {sev} (from {})",
+            from("severity", false)
+        );
+    }
+    for (code, options) in &s.rule_options {
+        for (name, value) in options {
+            let _ = writeln!(
+                out,
+                "rules.{code}.{name} = {value} (from {})",
+                from("rules", false)
+            );
+        }
+    }
+    let project_type = format!("{:?}", s.project_type).to_lowercase();
+    let _ = writeln!(
+        out,
+        "project-type: {project_type} (from {})",
+        from("project-type", false)
+    );
+    let _ = writeln!(
+        out,
+        "respect-foreign-suppressions: {} (from {})",
+        s.respect_foreign_suppressions,
+        from("respect-foreign-suppressions", false)
+    );
+    Ok(out)
+}
+
+/// Runs a check.
+pub fn run(opts: &RunOptions) -> miette::Result<Report> {
+    let Prepared {
+        root,
+        paths,
+        configs,
+        walk,
+        threads,
+    } = prepare(opts)?;
+    let settings = &configs.root;
+    let rules = settings.enabled_rules();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| config::UsageError(format!("cannot start {threads} threads: {e}")))?;
+
     let local_rules: Vec<Vec<&dyn Rule>> =
         configs.local.iter().map(Settings::enabled_rules).collect();
     let rules_of = |s: &Settings| -> &[&dyn Rule] {
