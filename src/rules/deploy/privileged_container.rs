@@ -82,8 +82,7 @@ fn report(cx: &mut Context<'_>, span: Span, message: String, help: &str) {
 
 const PRIVILEGED_HELP: &str = "drop it; grant only the capability the process needs, or suppress with the reason for infrastructure that must own the node";
 const SOCKET_HELP: &str = "the runtime socket is root on the host; mount a socket proxy that allows only the calls needed, or drop the mount";
-const NAMESPACE_HELP: &str =
-    "use the pod's own namespace; publish ports instead of sharing the host's network";
+const NAMESPACE_HELP: &str = "drop it: keep the container in its own namespace (publish ports rather than sharing the host network)";
 const CAP_HELP: &str =
     "add only the narrow capability needed (`NET_BIND_SERVICE`, `CHOWN`), not this one";
 
