@@ -296,6 +296,9 @@ pub trait Rule: RuleInfo + Send + Sync {
     /// A Docker Compose file (also handed over as YAML).
     fn check_compose(&self, _file: &ComposeFile, _cx: &mut Context<'_>) {}
 
+    /// A YAML file holding Kubernetes manifests.
+    fn check_kubernetes(&self, _file: &crate::lang::kubernetes::KubeFile, _cx: &mut Context<'_>) {}
+
     /// Called for every dependency manifest (`Cargo.toml`, `pyproject.toml`, `Pipfile`,
     /// `package.json`, requirements files).
     fn check_manifest(&self, _file: &Manifest, _cx: &mut Context<'_>) {}

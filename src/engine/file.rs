@@ -232,6 +232,11 @@ impl Sink for RuleSink<'_, '_> {
             r.check_compose(file, self.cx);
         }
     }
+    fn kubernetes(&mut self, file: &lang::kubernetes::KubeFile) {
+        for r in self.rules {
+            r.check_kubernetes(file, self.cx);
+        }
+    }
     fn ci(&mut self, file: &lang::ci::CiFile) {
         for r in self.rules {
             r.check_ci(file, self.cx);

@@ -25,6 +25,7 @@
 pub mod ci;
 pub mod compose;
 pub mod dockerfile;
+pub mod kubernetes;
 pub mod manifest;
 pub mod python;
 pub mod rust;
@@ -45,6 +46,8 @@ pub enum FileKind {
     Yaml,
     /// A Docker Compose file (`compose.yml`, `docker-compose*.yml`), also read as YAML.
     Compose,
+    /// A generic YAML file read for Kubernetes manifests (the ones it holds, if any).
+    Kubernetes,
     /// A dependency manifest: `Cargo.toml`, `pyproject.toml`, `Pipfile`, `package.json`
     /// or a requirements file (TOML manifests are also handed over as TOML).
     Manifest(manifest::ManifestKind),
@@ -70,7 +73,10 @@ pub enum FileKind {
 impl FileKind {
     /// Kinds that are read only when an enabled rule asks for them.
     pub fn is_optional(self) -> bool {
-        matches!(self, FileKind::Toml | FileKind::Yaml | FileKind::Compose)
+        matches!(
+            self,
+            FileKind::Toml | FileKind::Yaml | FileKind::Compose | FileKind::Kubernetes
+        )
     }
 
     /// The kinds a rule may ask for to be handed files of this kind: a Compose file is
@@ -80,6 +86,7 @@ impl FileKind {
             FileKind::Compose => &[FileKind::Compose, FileKind::Yaml],
             FileKind::Toml => &[FileKind::Toml],
             FileKind::Yaml => &[FileKind::Yaml],
+            FileKind::Kubernetes => &[FileKind::Kubernetes],
             _ => &[],
         }
     }
@@ -113,6 +120,8 @@ pub struct FileFacts {
     pub docker: Option<dockerfile::DockerFacts>,
     /// A Compose file's services.
     pub compose: Option<compose::ComposeFacts>,
+    /// The images of a file of Kubernetes manifests.
+    pub kubernetes: Option<kubernetes::KubeFacts>,
 }
 
 /// What a front end yields for one file besides the model it hands the rules.
@@ -143,6 +152,7 @@ pub trait Sink {
     fn manifest(&mut self, _file: &manifest::Manifest) {}
     fn yaml(&mut self, _file: &yaml::Yaml) {}
     fn compose(&mut self, _file: &compose::ComposeFile) {}
+    fn kubernetes(&mut self, _file: &kubernetes::KubeFile) {}
     fn ci(&mut self, _file: &ci::CiFile) {}
     fn python(&mut self, _file: &python::PythonFile) {}
     /// Whether [`Sink::rust_node`] is wanted: the Rust front end walks each file once.
@@ -197,6 +207,7 @@ pub static FRONT_ENDS: &[(Claim, &dyn FrontEnd)] = &[
     (Claim::Primary, &toml::TomlFrontEnd),
     (Claim::Primary, &yaml::YamlFrontEnd),
     (Claim::Additive, &ci::tasks::TasksFrontEnd),
+    (Claim::Additive, &kubernetes::KubernetesFrontEnd),
     (Claim::Additive, &ReadmeFrontEnd),
 ];
 
@@ -282,7 +293,10 @@ mod tests {
             [FileKind::Compose]
         );
         assert_eq!(classify("compose.yaml"), [FileKind::Compose]);
-        assert_eq!(classify("values.yaml"), [FileKind::Yaml]);
+        assert_eq!(
+            classify("values.yaml"),
+            [FileKind::Yaml, FileKind::Kubernetes]
+        );
         assert_eq!(classify("pyproject.toml").len(), 1);
         assert_eq!(
             classify(".github/workflows/ci.yml"),
@@ -298,6 +312,7 @@ mod tests {
             FileKind::Toml,
             FileKind::Yaml,
             FileKind::Compose,
+            FileKind::Kubernetes,
             FileKind::Rust,
             FileKind::GithubWorkflow,
             FileKind::GithubAction,
@@ -373,5 +388,6 @@ mod path_tests {
             assert_eq!(primary(no), None, "{no}");
         }
         assert_eq!(primary(".github/dependabot.yml"), Some(FileKind::Yaml));
+        assert_eq!(classify(".gitlab-ci.yml"), [FileKind::GitlabCi]);
     }
 }

@@ -3,6 +3,7 @@
 //! - `ci`: GitHub workflows and actions, GitLab CI, the task runners they call (CI001–CI007,
 //!   DEP008);
 //! - `deps`: dependency manifests and lockfiles (DEP001–DEP004);
+//! - `deploy`: Docker Compose files and Kubernetes manifests (DPL004, CFG004, DEP009);
 //! - `docker`: Dockerfiles (DKR001–DKR009, DEP005–DEP007);
 //! - `docs`: the README (DOC001);
 //! - `python`: Python source (EXC001–EXC003, LOG001–LOG004, NET001–NET002, CFG001–CFG003,
@@ -12,6 +13,7 @@
 //! - `readylint`: the engine's own findings (RDY001–RDY003).
 
 pub mod ci;
+pub mod deploy;
 pub mod deps;
 pub mod docker;
 pub mod docs;

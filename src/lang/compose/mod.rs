@@ -1,9 +1,10 @@
 //! The Docker Compose front end: `compose.yaml`, `compose.*.yaml`,
 //! `docker-compose.yml`, `docker-compose.*.yml` (any `.yml`/`.yaml`). It parses with the
 //! YAML front end, merge keys resolved as Compose resolves them, and hands the file to
-//! the rules both as Compose and as YAML (so YAML rule packs still see it). Compose rules
-//! come with the deployment checks; until then the file is read only when an enabled
-//! rule asks for Compose or YAML.
+//! the rules both as Compose and as YAML (so YAML rule packs still see it). The file is
+//! read only when an enabled rule asks for Compose or YAML (the deployment rules DPL004,
+//! CFG004 and DEP009 do). Its facts are the images its services run and build, for
+//! DEP005 and DEP009; [`is_dev_compose`] says which files are development stacks.
 
 use crate::lang::yaml::{Node, Yaml, is_yaml_name, read_yaml};
 use crate::lang::{FileKind, FrontEnd, Output, Sink};
@@ -20,6 +21,82 @@ impl ComposeFile {
     pub fn services(&self) -> Option<&Node> {
         self.yaml.root().and_then(|r| r.get("services"))
     }
+
+    /// Each service's name and definition (merge keys applied).
+    pub fn service_list(&self) -> impl Iterator<Item = (&str, &Node)> {
+        self.services()
+            .map(Node::entries)
+            .unwrap_or_default()
+            .iter()
+            .filter(|e| e.value.is_map())
+            .map(|e| (e.key.as_str().unwrap_or("?"), &e.value))
+    }
+}
+
+/// Words in a Compose file's name that say it is not for production: a development,
+/// local, test or CI stack, or the `override` file Compose merges into every local
+/// `docker compose up` (`docker-compose.dev.yml`, `compose.override.yaml`,
+/// `docker-compose.ci-test.yml`, `docker-compose.devcontainer.yml`).
+const DEV_WORDS: [&str; 12] = [
+    "dev",
+    "development",
+    "devcontainer",
+    "local",
+    "override",
+    "test",
+    "tests",
+    "testing",
+    "ci",
+    "e2e",
+    "cypress",
+    "debug",
+];
+
+/// Whether a Compose file is for development, tests or CI: named so (see
+/// [`DEV_WORDS`]), in a directory named so (`dev/`, `local/`, `development/`,
+/// `.devcontainer/`, `compose/local/`), or saying so in the comment it opens with
+/// (`# This configuration file is for the development setup`).
+pub fn is_dev_compose(source: &SourceFile) -> bool {
+    let rel_path = source.rel_path.as_str();
+    let lower = file_name(rel_path).to_ascii_lowercase();
+    let stem = lower
+        .trim_end_matches(".yaml")
+        .trim_end_matches(".yml")
+        .trim_start_matches("docker-")
+        .trim_start_matches("compose");
+    let dirs = rel_path.to_ascii_lowercase();
+    let dirs: Vec<&str> = dirs.split('/').collect();
+    let in_dev_dir = dirs[..dirs.len() - 1]
+        .iter()
+        .any(|d| matches!(*d, "dev" | "local" | "development" | ".ci"));
+    stem.split(['.', '-', '_']).any(|w| DEV_WORDS.contains(&w))
+        || in_dev_dir
+        || crate::roles::Roles::of_path(rel_path).has(crate::roles::Role::DevEnvironment)
+        || says_development(&source.text)
+}
+
+/// Whether the comment a file opens with says it is not for production.
+fn says_development(text: &str) -> bool {
+    let header: String = text
+        .lines()
+        .take_while(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase();
+    [
+        "development",
+        "local dev",
+        "for testing",
+        "for local",
+        "not for production",
+        "not meant for production",
+        "not intended for production",
+        "not suitable for production",
+        "do not use in production",
+        "don't use in production",
+    ]
+    .iter()
+    .any(|p| header.contains(p))
 }
 
 /// What a Compose file tells the repository rules.
@@ -27,6 +104,10 @@ impl ComposeFile {
 pub struct ComposeFacts {
     /// Images its services build here (`build:` and `image:` together), without tags.
     pub built_images: Vec<String>,
+    /// Every service's `image:`, as written, with its span (`local` when the service
+    /// also has `build:`).
+    #[serde(default)]
+    pub images: Vec<crate::lang::kubernetes::DeployImage>,
 }
 
 impl ComposeFacts {
@@ -34,13 +115,23 @@ impl ComposeFacts {
         let mut facts = ComposeFacts::default();
         for entry in file.services().map(Node::entries).unwrap_or_default() {
             let service = &entry.value;
-            if service.get("build").is_some()
-                && let Some(image) = service.get("image").and_then(Node::as_str)
-            {
+            let Some(node) = service.get("image") else {
+                continue;
+            };
+            let Some(image) = node.scalar_text() else {
+                continue;
+            };
+            let built = service.get("build").is_some();
+            if built {
                 facts
                     .built_images
-                    .push(crate::lang::dockerfile::image_name(image));
+                    .push(crate::lang::dockerfile::image_name(&image));
             }
+            facts.images.push(crate::lang::kubernetes::DeployImage {
+                image,
+                span: node.span.clone(),
+                local: built,
+            });
         }
         facts
     }
@@ -106,6 +197,35 @@ mod tests {
         ] {
             assert!(!is_compose_name(no), "{no}");
         }
+    }
+
+    #[test]
+    fn dev_compose_files() {
+        let is_dev_compose =
+            |p: &str| is_dev_compose(&SourceFile::new(p, p, "services: {}\n".into()));
+        for yes in [
+            "docker-compose.dev.yml",
+            "compose.override.yaml",
+            "docker/compose/docker-compose.ci-test.yml",
+            ".devcontainer/docker-compose.yml",
+            "{{x}}/docker-compose.local.yml",
+            ".ci/compose.cypress.yaml",
+            "dev/docker/docker-compose.shared.yml",
+        ] {
+            assert!(is_dev_compose(yes), "{yes}");
+        }
+        for no in [
+            "docker-compose.yml",
+            "compose.yaml",
+            "compose.deploy.yml",
+            "docker-compose.production.yml",
+            "docker/compose/docker-compose.postgres.yml",
+        ] {
+            assert!(!is_dev_compose(no), "{no}");
+        }
+        let header = "# This configuration file is for the **development** setup.\nservices: {}\n";
+        let f = SourceFile::new("compose.yaml", "compose.yaml", header.into());
+        assert!(super::is_dev_compose(&f));
     }
 
     #[test]

@@ -98,7 +98,7 @@ impl Rule for UnpinnedBaseImage {
 }
 
 /// Whether `name` is among the built images, or ends as a `*/suffix` pattern says.
-fn is_built_here(built: &BTreeSet<String>, name: &str) -> bool {
+pub(crate) fn is_built_here(built: &BTreeSet<String>, name: &str) -> bool {
     built.contains(name)
         || built
             .iter()
@@ -109,7 +109,7 @@ fn is_built_here(built: &BTreeSet<String>, name: &str) -> bool {
 /// The images this repository builds: tagged by `docker build -t` (or `buildx build`,
 /// `podman build`) in CI scripts and task files, by a build action's `tags:`, or by a
 /// Compose service with both `build:` and `image:`. Names without tags.
-fn images_built_here(repo: &RepoIndex) -> BTreeSet<String> {
+pub(crate) fn images_built_here(repo: &RepoIndex) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for (_, facts) in repo.parsed() {
         if let Some(c) = &facts.compose {

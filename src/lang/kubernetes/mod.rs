@@ -1,0 +1,338 @@
+//! The Kubernetes front end: plain manifests (`kubectl apply -f`), in any `*.yml` /
+//! `*.yaml` file that is neither CI configuration nor a Compose file.
+//!
+//! No path says "Kubernetes", so this front end claims every such file *in addition to*
+//! the YAML front end ([`Claim::Additive`](crate::lang::Claim)), and decides by content
+//! when it reads one: a file is a manifest when some document has a string `apiVersion`
+//! and a string `kind` at its top level. Before parsing, a cheap sniff looks for both
+//! keys at the start of a line, so the YAML of a repository that is not Kubernetes costs
+//! one scan of its text. Like every optional kind, the files are read only when an
+//! enabled rule reads [`FileKind::Kubernetes`].
+//!
+//! What it does not read, silently (never a parse error):
+//! - Helm templates: a file with `{{` that does not parse as YAML is a template, not a
+//!   broken manifest; one that parses is read, and every value holding `{{` counts as
+//!   templated (rules judge no such value);
+//! - files that do not look like manifests (Helm `values.yaml`, Grafana provisioning,
+//!   `mkdocs.yml`).
+//!
+//! A `kustomization.yaml` is read but is not a workload: its `images:` overrides are
+//! recorded as facts (an image whose tag Kustomize sets is pinned there).
+
+use crate::lang::yaml::{Node, Yaml};
+use crate::lang::{FileKind, FrontEnd, Output, Sink};
+use crate::source::{SourceFile, Span, file_name};
+
+/// A parsed file holding Kubernetes manifests.
+#[derive(Debug, Clone)]
+pub struct KubeFile {
+    pub yaml: Yaml,
+}
+
+/// One Kubernetes object: a document (or an item of a `List`) with `apiVersion` and
+/// `kind`.
+#[derive(Debug, Clone, Copy)]
+pub struct Object<'a> {
+    pub node: &'a Node,
+    pub kind: &'a str,
+}
+
+/// A container of a pod template, with what kind of container it is.
+#[derive(Debug, Clone, Copy)]
+pub struct Container<'a> {
+    pub node: &'a Node,
+    /// `containers`, `initContainers` or `ephemeralContainers`.
+    pub list: &'static str,
+}
+
+impl Container<'_> {
+    /// The container's `name`, or `?`.
+    pub fn name(&self) -> &str {
+        self.node.get("name").and_then(Node::as_str).unwrap_or("?")
+    }
+}
+
+impl KubeFile {
+    /// Every object of the file, `List` items included.
+    pub fn objects(&self) -> Vec<Object<'_>> {
+        let mut out = Vec::new();
+        for doc in &self.yaml.docs {
+            if let Some(o) = Object::of(doc) {
+                if o.kind == "List" {
+                    out.extend(
+                        doc.get("items")
+                            .map(Node::items)
+                            .unwrap_or_default()
+                            .iter()
+                            .filter_map(Object::of),
+                    );
+                } else {
+                    out.push(o);
+                }
+            }
+        }
+        out
+    }
+}
+
+impl<'a> Object<'a> {
+    /// `node` as an object, if it has a string `apiVersion` and `kind`.
+    pub fn of(node: &'a Node) -> Option<Object<'a>> {
+        node.get("apiVersion").and_then(Node::as_str)?;
+        let kind = node.get("kind").and_then(Node::as_str)?;
+        Some(Object { node, kind })
+    }
+
+    /// `metadata.name`, or `?`.
+    pub fn name(&self) -> &'a str {
+        self.node
+            .get("metadata")
+            .and_then(|m| m.get("name"))
+            .and_then(Node::as_str)
+            .unwrap_or("?")
+    }
+
+    /// The pod spec this object runs: a `Pod`'s `spec`, a `CronJob`'s
+    /// `spec.jobTemplate.spec.template.spec`, and `spec.template.spec` of every other
+    /// kind that has one (Deployment, StatefulSet, DaemonSet, Job, ReplicaSet, and custom
+    /// resources shaped like them, such as Argo Rollouts); a `PodTemplate`'s
+    /// `template.spec`.
+    pub fn pod_spec(&self) -> Option<&'a Node> {
+        let spec = match self.kind {
+            "Pod" => self.node.get("spec"),
+            "PodTemplate" => self.node.get("template").and_then(|t| t.get("spec")),
+            "CronJob" => self
+                .node
+                .get("spec")
+                .and_then(|s| s.get("jobTemplate"))
+                .and_then(|j| j.get("spec"))
+                .and_then(|s| s.get("template"))
+                .and_then(|t| t.get("spec")),
+            _ => self
+                .node
+                .get("spec")
+                .and_then(|s| s.get("template"))
+                .and_then(|t| t.get("spec")),
+        }?;
+        spec.is_map().then_some(spec)
+    }
+
+    /// The containers of the pod spec: init and ephemeral containers included.
+    pub fn containers(&self) -> Vec<Container<'a>> {
+        let Some(spec) = self.pod_spec() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for list in ["initContainers", "containers", "ephemeralContainers"] {
+            for node in spec.get(list).map(Node::items).unwrap_or_default() {
+                if node.is_map() {
+                    out.push(Container { node, list });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Whether a value is templated (Helm `{{ }}`) or refers to another variable
+/// (`$(VAR)`, `${VAR}`): rules judge no such value.
+pub fn is_templated(text: &str) -> bool {
+    text.contains("{{") || text.contains("$(") || text.contains("${")
+}
+
+/// What a file of manifests tells the repository rules.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct KubeFacts {
+    /// Container images, as written, with the span of the `image:` value.
+    pub images: Vec<DeployImage>,
+    /// Image names whose tag a `kustomization.yaml` sets (`images: - name: app`).
+    pub kustomized_images: Vec<String>,
+}
+
+/// An image a deployment manifest runs.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct DeployImage {
+    /// As written.
+    pub image: String,
+    pub span: Span,
+    /// Built in this file too (a Compose service with `build:`), or never pulled
+    /// (`imagePullPolicy: Never`).
+    pub local: bool,
+}
+
+impl KubeFacts {
+    fn of(file: &KubeFile) -> KubeFacts {
+        let mut facts = KubeFacts::default();
+        for o in file.objects() {
+            if o.kind == "Kustomization" {
+                for i in o.node.get("images").map(Node::items).unwrap_or_default() {
+                    if let Some(name) = i.get("name").and_then(Node::as_str) {
+                        facts
+                            .kustomized_images
+                            .push(crate::lang::dockerfile::image_name(name));
+                    }
+                }
+                continue;
+            }
+            for c in o.containers() {
+                let Some(image) = c.node.get("image") else {
+                    continue;
+                };
+                let Some(text) = image.as_str() else { continue };
+                let never = c.node.get("imagePullPolicy").and_then(Node::as_str) == Some("Never");
+                facts.images.push(DeployImage {
+                    image: text.to_string(),
+                    span: image.span.clone(),
+                    local: never,
+                });
+            }
+        }
+        facts
+    }
+}
+
+/// Whether `text` may hold a manifest: some line starts with `apiVersion:` and some
+/// with `kind:` (top-level keys of a block mapping document).
+pub fn sniff(text: &str) -> bool {
+    let mut api = false;
+    let mut kind = false;
+    for line in text.lines() {
+        api |= line.starts_with("apiVersion:");
+        kind |= line.starts_with("kind:");
+        if api && kind {
+            return true;
+        }
+    }
+    false
+}
+
+/// The Kubernetes front end (additive: the YAML front end reads the same files).
+pub struct KubernetesFrontEnd;
+
+impl FrontEnd for KubernetesFrontEnd {
+    fn claim(&self, rel_path: &str) -> Option<FileKind> {
+        let name = file_name(rel_path);
+        let generic = crate::lang::yaml::is_yaml_name(name)
+            && !crate::lang::compose::is_compose_name(name)
+            && crate::lang::ci::CiFrontEnd.claim(rel_path).is_none();
+        generic.then_some(FileKind::Kubernetes)
+    }
+
+    fn handles(&self, kind: FileKind) -> bool {
+        kind == FileKind::Kubernetes
+    }
+
+    fn read(
+        &self,
+        source: &SourceFile,
+        _: FileKind,
+        sink: &mut (dyn Sink + Send),
+        out: &mut Output,
+    ) {
+        if !sniff(&source.text) {
+            return;
+        }
+        out.comments = crate::suppress::yaml_comments(source);
+        let yaml = match Yaml::parse(source, true) {
+            Ok(yaml) => yaml,
+            // A Helm template: not YAML until rendered.
+            Err(_) if source.text.contains("{{") => return,
+            Err(e) => {
+                out.error(
+                    e.offset..e.offset,
+                    "Kubernetes manifest",
+                    e.message,
+                    "fix the syntax; `kubectl apply` cannot read this file either",
+                );
+                return;
+            }
+        };
+        if !yaml.docs.iter().any(|d| Object::of(d).is_some()) {
+            return;
+        }
+        let file = KubeFile { yaml };
+        sink.kubernetes(&file);
+        out.facts.kubernetes = Some(KubeFacts::of(&file));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Seen(Vec<(String, Vec<String>)>);
+    impl Sink for Seen {
+        fn kubernetes(&mut self, f: &KubeFile) {
+            for o in f.objects() {
+                let names = o
+                    .containers()
+                    .iter()
+                    .map(|c| c.name().to_string())
+                    .collect();
+                self.0.push((o.kind.to_string(), names));
+            }
+        }
+    }
+
+    fn read(path: &str, text: &str) -> (Seen, Output) {
+        let src = SourceFile::new(path, path, text.to_string());
+        let mut seen = Seen(Vec::new());
+        let mut out = Output::default();
+        KubernetesFrontEnd.read(&src, FileKind::Kubernetes, &mut seen, &mut out);
+        (seen, out)
+    }
+
+    #[test]
+    fn claims_generic_yaml_only() {
+        let k = |p| KubernetesFrontEnd.claim(p);
+        assert_eq!(k("k8s/app.yaml"), Some(FileKind::Kubernetes));
+        assert_eq!(k("values.yml"), Some(FileKind::Kubernetes));
+        assert_eq!(k("docker-compose.yml"), None);
+        assert_eq!(k(".github/workflows/ci.yml"), None);
+        assert_eq!(k(".gitlab-ci.yml"), None);
+        assert_eq!(k("app.py"), None);
+    }
+
+    #[test]
+    fn multi_document_files_list_objects_and_containers() {
+        let text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n---\napiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      initContainers:\n        - name: migrate\n      containers:\n        - name: web\n---\napiVersion: batch/v1\nkind: CronJob\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers:\n            - name: job\n";
+        let (seen, out) = read("k8s/app.yaml", text);
+        assert!(out.errors.is_empty());
+        assert_eq!(
+            seen.0,
+            [
+                ("Service".to_string(), vec![]),
+                (
+                    "Deployment".to_string(),
+                    vec!["migrate".to_string(), "web".to_string()]
+                ),
+                ("CronJob".to_string(), vec!["job".to_string()]),
+            ]
+        );
+        let facts = out.facts.kubernetes.unwrap();
+        assert!(facts.images.is_empty());
+    }
+
+    #[test]
+    fn templates_and_other_yaml_are_skipped_silently() {
+        let helm = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n{{- if .Values.x }}\nspec: {}\n{{- end }}\n";
+        let (seen, out) = read("chart/templates/deploy.yaml", helm);
+        assert!(seen.0.is_empty() && out.errors.is_empty());
+        let (seen, out) = read("values.yaml", "image:\n  tag: latest\n");
+        assert!(seen.0.is_empty() && out.errors.is_empty() && out.facts.kubernetes.is_none());
+        // Grafana provisioning: an integer `apiVersion`, no `kind`.
+        let (seen, _) = read("grafana/ds.yml", "apiVersion: 1\ndatasources: []\n");
+        assert!(seen.0.is_empty());
+        // A broken manifest is an error.
+        let (_, out) = read("k8s/bad.yaml", "apiVersion: v1\nkind: Pod\nspec: [\n");
+        assert_eq!(out.errors.len(), 1);
+    }
+
+    #[test]
+    fn kustomize_images_are_facts() {
+        let text = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nimages:\n  - name: ghcr.io/org/app\n    newTag: 1.2.3\n";
+        let (_, out) = read("kustomization.yaml", text);
+        let facts = out.facts.kubernetes.unwrap();
+        assert_eq!(facts.kustomized_images, ["ghcr.io/org/app"]);
+    }
+}
