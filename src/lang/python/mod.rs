@@ -168,10 +168,35 @@ pub struct Keyword {
 impl Value {
     /// `a.b.c` for a chain of names and attributes.
     pub fn dotted(&self) -> Option<String> {
+        let mut out = String::new();
+        self.head_name()?;
+        self.push_attributes(&mut out, true);
+        Some(out)
+    }
+
+    /// The name at the start of a chain of names and attributes (`a` in `a.b.c`).
+    fn head_name(&self) -> Option<&str> {
+        let mut v = self;
+        loop {
+            match &v.kind {
+                ValueKind::Name(n) => return Some(n),
+                ValueKind::Attribute(inner, _) => v = inner,
+                _ => return None,
+            }
+        }
+    }
+
+    /// Appends `.b.c` of `a.b.c` to `out` (with `a` too when `head`), for a chain that
+    /// starts with a name.
+    fn push_attributes(&self, out: &mut String, head: bool) {
         match &self.kind {
-            ValueKind::Name(n) => Some(n.clone()),
-            ValueKind::Attribute(v, attr) => Some(format!("{}.{attr}", v.dotted()?)),
-            _ => None,
+            ValueKind::Name(n) if head => out.push_str(n),
+            ValueKind::Attribute(v, attr) => {
+                v.push_attributes(out, head);
+                out.push('.');
+                out.push_str(attr);
+            }
+            _ => {}
         }
     }
 
@@ -369,14 +394,10 @@ impl PythonFile {
 
     /// The qualified name of a name or attribute chain through the imports.
     pub fn resolve(&self, v: &Value) -> Option<String> {
-        let dotted = v.dotted()?;
-        let (head, rest) = dotted.split_once('.').unwrap_or((&dotted, ""));
-        let base = self.imported(head)?;
-        Some(if rest.is_empty() {
-            base.to_string()
-        } else {
-            format!("{base}.{rest}")
-        })
+        let base = self.imported(v.head_name()?)?;
+        let mut out = base.to_string();
+        v.push_attributes(&mut out, false);
+        Some(out)
     }
 }
 
