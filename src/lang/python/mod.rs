@@ -104,6 +104,72 @@ pub struct Ctx {
     pub statement: usize,
 }
 
+/// A name or a short text from the source: stored inline when short (most are) and
+/// shared when long, so taking one from the syntax tree copies no text.
+#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Ident(ruff_python_ast::name::Name);
+
+impl Ident {
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl std::ops::Deref for Ident {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl AsRef<str> for Ident {
+    fn as_ref(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl std::borrow::Borrow<str> for Ident {
+    fn borrow(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl From<&str> for Ident {
+    fn from(s: &str) -> Self {
+        Ident(ruff_python_ast::name::Name::new(s))
+    }
+}
+
+impl std::fmt::Debug for Ident {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for Ident {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<str> for Ident {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Ident {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for Ident {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
 /// An expression, summarised to the depth the rules need (see [`ValueKind::Deep`]).
 #[derive(Debug, Clone)]
 pub struct Value {
@@ -125,12 +191,12 @@ pub enum ValueKind {
     Bool(bool),
     Number,
     /// A string literal (implicitly concatenated parts joined).
-    Str(String),
+    Str(Ident),
     Bytes,
     /// An f-string and the expressions interpolated into it.
     FString(Vec<Value>),
-    Name(String),
-    Attribute(Box<Value>, String),
+    Name(Ident),
+    Attribute(Box<Value>, Ident),
     Subscript(Box<Value>, Box<Value>),
     Slice,
     Call(Box<CallValue>),
@@ -160,7 +226,7 @@ pub struct CallValue {
 /// A keyword argument; `name` is `None` for `**kwargs`.
 #[derive(Debug, Clone)]
 pub struct Keyword {
-    pub name: Option<String>,
+    pub name: Option<Ident>,
     pub value: Value,
     pub span: Span,
 }
@@ -168,10 +234,35 @@ pub struct Keyword {
 impl Value {
     /// `a.b.c` for a chain of names and attributes.
     pub fn dotted(&self) -> Option<String> {
+        let mut out = String::new();
+        self.head_name()?;
+        self.push_attributes(&mut out, true);
+        Some(out)
+    }
+
+    /// The name at the start of a chain of names and attributes (`a` in `a.b.c`).
+    fn head_name(&self) -> Option<&str> {
+        let mut v = self;
+        loop {
+            match &v.kind {
+                ValueKind::Name(n) => return Some(n),
+                ValueKind::Attribute(inner, _) => v = inner,
+                _ => return None,
+            }
+        }
+    }
+
+    /// Appends `.b.c` of `a.b.c` to `out` (with `a` too when `head`), for a chain that
+    /// starts with a name.
+    fn push_attributes(&self, out: &mut String, head: bool) {
         match &self.kind {
-            ValueKind::Name(n) => Some(n.clone()),
-            ValueKind::Attribute(v, attr) => Some(format!("{}.{attr}", v.dotted()?)),
-            _ => None,
+            ValueKind::Name(n) if head => out.push_str(n),
+            ValueKind::Attribute(v, attr) => {
+                v.push_attributes(out, head);
+                out.push('.');
+                out.push_str(attr);
+            }
+            _ => {}
         }
     }
 
@@ -369,14 +460,10 @@ impl PythonFile {
 
     /// The qualified name of a name or attribute chain through the imports.
     pub fn resolve(&self, v: &Value) -> Option<String> {
-        let dotted = v.dotted()?;
-        let (head, rest) = dotted.split_once('.').unwrap_or((&dotted, ""));
-        let base = self.imported(head)?;
-        Some(if rest.is_empty() {
-            base.to_string()
-        } else {
-            format!("{base}.{rest}")
-        })
+        let base = self.imported(v.head_name()?)?;
+        let mut out = base.to_string();
+        v.push_attributes(&mut out, false);
+        Some(out)
     }
 }
 

@@ -13,6 +13,38 @@
 /// Nesting the parser is allowed to meet.
 pub const MAX_NESTING: usize = 20_000;
 
+/// Byte classes for the scan.
+const OP: u8 = 1;
+const RESET: u8 = 2;
+const IDENT: u8 = 4;
+const BLANK: u8 = 8;
+/// Bytes that end the plain part of a string: a backslash, a newline or a quote.
+const STRING_STOP: u8 = 16;
+
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = match b {
+            b'+' | b'-' | b'*' | b'/' | b'%' | b'|' | b'&' | b'^' | b'@' | b'.' | b'<' | b'>' => OP,
+            b',' | b';' | b':' | b'=' | b'(' | b')' | b'[' | b']' | b'{' | b'}' => RESET,
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | 0x80..=0xff => IDENT,
+            b' ' | b'\t' | b'\r' | b'\x0c' => BLANK,
+            _ => 0,
+        };
+        if matches!(b, b'\\' | b'\n' | b'\'' | b'"') {
+            t[c] |= STRING_STOP;
+        }
+        c += 1;
+    }
+    t
+};
+
+fn class(c: u8) -> u8 {
+    CLASS[c as usize]
+}
+
 /// The offset where the estimate first exceeds [`MAX_NESTING`], if it does.
 pub fn too_deep(text: &str) -> Option<usize> {
     // Each part of the estimate grows by at most one per byte: a file no longer than
@@ -26,27 +58,53 @@ pub fn too_deep(text: &str) -> Option<usize> {
     let mut run = 0usize;
     let mut right = 0usize;
     let mut chain = 0usize;
+    let over =
+        |depth: usize, run: usize, right: usize| depth + run > MAX_NESTING || right > MAX_NESTING;
     while i < b.len() {
         let c = b[i];
-        if matches!(
-            c,
-            b'+' | b'-' | b'*' | b'/' | b'%' | b'|' | b'&' | b'^' | b'@' | b'.' | b'<' | b'>'
-        ) {
-            chain += 1;
-        } else if matches!(
-            c,
-            b',' | b';' | b':' | b'=' | b'(' | b')' | b'[' | b']' | b'{' | b'}'
-        ) {
-            chain = 0;
+        let k = class(c);
+        if k & IDENT != 0 {
+            // A name, keyword or number (the chain goes on through it).
+            let start = i;
+            i += 1;
+            while i < b.len() && class(b[i]) & IDENT != 0 {
+                i += 1;
+            }
+            match &b[start..i] {
+                b"not" | b"await" | b"lambda" => run += 1,
+                b"else" => {
+                    right += 1;
+                    run = 0;
+                }
+                _ => run = 0,
+            }
+            if over(depth, run, right) {
+                return Some(start);
+            }
+            continue;
         }
-        if chain > MAX_NESTING {
-            return Some(i);
+        if k & BLANK != 0 {
+            // Blanks change nothing: check once for the whole run.
+            if over(depth, run, right) {
+                return Some(i);
+            }
+            i += 1;
+            while i < b.len() && class(b[i]) & BLANK != 0 {
+                i += 1;
+            }
+            continue;
+        }
+        if k & OP != 0 {
+            chain += 1;
+            if chain > MAX_NESTING {
+                return Some(i);
+            }
+        } else if k & RESET != 0 {
+            chain = 0;
         }
         match c {
             b'#' => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
+                i += memchr::memchr(b'\n', &b[i..]).unwrap_or(b.len() - i);
                 continue;
             }
             b'\'' | b'"' => {
@@ -75,29 +133,10 @@ pub fn too_deep(text: &str) -> Option<usize> {
                 i += 2;
                 continue;
             }
-            b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b':' => {}
-            _ if c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80 => {
-                let start = i;
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] >= 0x80)
-                {
-                    i += 1;
-                }
-                match &b[start..i] {
-                    b"not" | b"await" | b"lambda" => run += 1,
-                    b"else" => {
-                        right += 1;
-                        run = 0;
-                    }
-                    _ => run = 0,
-                }
-                if depth + run > MAX_NESTING || right > MAX_NESTING {
-                    return Some(start);
-                }
-                continue;
-            }
+            b'\n' | b':' => {}
             _ => run = 0,
         }
-        if depth + run > MAX_NESTING || right > MAX_NESTING {
+        if over(depth, run, right) {
             return Some(i);
         }
         i += 1;
@@ -111,6 +150,10 @@ fn skip_string(b: &[u8], i: usize) -> usize {
     let triple = b.get(i + 1) == Some(&q) && b.get(i + 2) == Some(&q);
     let mut j = if triple { i + 3 } else { i + 1 };
     while j < b.len() {
+        if class(b[j]) & STRING_STOP == 0 {
+            j += 1;
+            continue;
+        }
         match b[j] {
             b'\\' => j += 2,
             b'\n' if !triple => return j,

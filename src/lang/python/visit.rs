@@ -10,7 +10,7 @@ use ruff_python_parser::parse_unchecked_source;
 use ruff_text_size::{Ranged, TextRange};
 
 use super::{
-    Assign, BinOp, Call, CallValue, Ctx, Def, DefKind, Handler, Import, Keyword, MAX_DEPTH,
+    Assign, BinOp, Call, CallValue, Ctx, Def, DefKind, Handler, Ident, Import, Keyword, MAX_DEPTH,
     PythonFile, Raise, SyntaxError, Trivial, Value, ValueKind,
 };
 use crate::source::Span;
@@ -229,9 +229,15 @@ impl<'o> Walker<'o> {
         value(e, SUMMARY_DEPTH)
     }
 
-    fn bind(&mut self, target: &Expr, origin: &Expr) {
+    /// Records `target = origin` when `origin` is a call; `summary` is the target's
+    /// summary when it is already made.
+    fn bind(&mut self, target: &Expr, summary: Option<&Value>, origin: &Expr) {
         let Expr::Call(call) = origin else { return };
-        let Some(name) = value(target, SUMMARY_DEPTH).dotted() else {
+        let name = match summary {
+            Some(v) => v.dotted(),
+            None => value(target, SUMMARY_DEPTH).dotted(),
+        };
+        let Some(name) = name else {
             return;
         };
         // `self.x = ...` in a method binds `self.x` for every method of the class.
@@ -458,7 +464,7 @@ impl<'o> Walker<'o> {
             Stmt::With(w) => {
                 for item in &w.items {
                     if let Some(target) = &item.optional_vars {
-                        self.bind(target, &item.context_expr);
+                        self.bind(target, None, &item.context_expr);
                     }
                 }
                 // `with redirect_stdout(buf):` — stdout is not the process's stdout.
@@ -489,12 +495,13 @@ impl<'o> Walker<'o> {
         if module_level && let Expr::Name(n) = target {
             self.defined.insert(n.id.to_string());
         }
+        let summary = self.value(target);
         if let (Some(v), false) = (value, augmented) {
-            self.bind(target, v);
+            self.bind(target, Some(&summary), v);
         }
         let a = Assign {
             span: span(stmt.range()),
-            target: self.value(target),
+            target: summary,
             value: value.map(|v| self.value(v)),
             augmented,
             annotated,
@@ -577,7 +584,7 @@ impl<'o> Walker<'o> {
                 return Some(q);
             }
             match &v.kind {
-                ValueKind::Name(n) if !defined.contains(n) => Some(n.clone()),
+                ValueKind::Name(n) if !defined.contains(n.as_str()) => Some(n.to_string()),
                 _ => None,
             }
         };
@@ -754,7 +761,7 @@ fn caught(e: &Expr) -> Option<(String, Span)> {
 
 fn keyword(k: &ast::Keyword, depth: usize) -> Keyword {
     Keyword {
-        name: k.arg.as_ref().map(|a| a.id.to_string()),
+        name: k.arg.as_ref().map(|a| Ident(a.id.clone())),
         value: value(&k.value, depth),
         span: span(k.range),
     }
@@ -778,7 +785,7 @@ fn value(e: &Expr, depth: usize) -> Value {
         Expr::NoneLiteral(_) => ValueKind::None,
         Expr::BooleanLiteral(b) => ValueKind::Bool(b.value),
         Expr::NumberLiteral(_) => ValueKind::Number,
-        Expr::StringLiteral(st) => ValueKind::Str(st.value.to_str().to_string()),
+        Expr::StringLiteral(st) => ValueKind::Str(Ident::from(st.value.to_str())),
         Expr::BytesLiteral(_) => ValueKind::Bytes,
         Expr::FString(f) => {
             let mut fields = Vec::new();
@@ -795,9 +802,9 @@ fn value(e: &Expr, depth: usize) -> Value {
             }
             ValueKind::FString(fields)
         }
-        Expr::Name(n) => ValueKind::Name(n.id.to_string()),
+        Expr::Name(n) => ValueKind::Name(Ident(n.id.clone())),
         Expr::Attribute(a) => {
-            ValueKind::Attribute(Box::new(value(&a.value, d)), a.attr.id.to_string())
+            ValueKind::Attribute(Box::new(value(&a.value, d)), Ident(a.attr.id.clone()))
         }
         Expr::Subscript(sub) => ValueKind::Subscript(
             Box::new(value(&sub.value, d)),

@@ -48,11 +48,14 @@ fn secret(v: &Value, depth: usize) -> Option<(String, std::ops::Range<usize>)> {
     }
     let d = depth + 1;
     match &v.kind {
-        ValueKind::Name(n) if is_secret_name(n) => Some((n.clone(), v.span.clone())),
+        ValueKind::Name(n) if is_secret_name(n) => Some((n.to_string(), v.span.clone())),
         ValueKind::Attribute(_, attr) => {
             // `order.token`, `checkout.token`: ORMs use a bare `token` as a public id.
             if is_secret_name(attr) && attr != "token" {
-                Some((v.dotted().unwrap_or_else(|| attr.clone()), v.span.clone()))
+                Some((
+                    v.dotted().unwrap_or_else(|| attr.to_string()),
+                    v.span.clone(),
+                ))
             } else {
                 None
             }

@@ -323,7 +323,7 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
         let ValueKind::Attribute(recv, attr) = &a.target.kind else {
             continue;
         };
-        let target = a.target.dotted().unwrap_or_else(|| attr.clone());
+        let target = a.target.dotted().unwrap_or_else(|| attr.to_string());
         let recv_name = recv.dotted();
         match attr.as_str() {
             "_create_default_https_context"
