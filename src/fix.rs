@@ -144,10 +144,18 @@ pub fn apply(text: &str, fixes: &[&Fix]) -> (String, usize) {
     order.sort_by_key(|f| (f.range().start, f.range().end));
     let mut taken: Vec<&Edit> = Vec::new();
     let mut applied = 0;
-    let mut last_end: Option<usize> = None;
+    // Where the last fix taken ends, and whether it inserts there (two insertions at
+    // one point, or an insertion and a replacement starting there, have no order).
+    let mut last_end: Option<(usize, bool)> = None;
     for f in order {
         let r = f.range();
-        if last_end.is_some_and(|end| r.start < end || (r.start == end && r.is_empty())) {
+        let starts_with_insert = f
+            .edits
+            .iter()
+            .any(|e| e.span.is_empty() && e.span.start == r.start);
+        if last_end.is_some_and(|(end, inserts)| {
+            r.start < end || (r.start == end && (inserts || starts_with_insert))
+        }) {
             continue;
         }
         let mut edits: Vec<&Edit> = f.edits.iter().collect();
@@ -156,7 +164,11 @@ pub fn apply(text: &str, fixes: &[&Fix]) -> (String, usize) {
             continue;
         }
         taken.extend(edits);
-        last_end = Some(r.end);
+        let inserts_at_end = f
+            .edits
+            .iter()
+            .any(|e| e.span.is_empty() && e.span.end == r.end);
+        last_end = Some((r.end, inserts_at_end));
         applied += 1;
     }
     let mut out = String::with_capacity(text.len());

@@ -62,6 +62,10 @@ fn each_fixture_is_fixed_as_pinned_and_then_checks_clean() {
         let before = std::fs::read_to_string(&path).expect("fixture");
         write(dir.path(), &rel, &before);
         let opts = options(dir.path(), &code);
+        let safe_changes = !fixes::fix(&opts, false)
+            .expect("the fix run succeeds")
+            .changed
+            .is_empty();
         let run = fixes::fix(&opts, true).expect("the fix run succeeds");
         assert!(
             run.unparsable.is_empty(),
@@ -101,7 +105,7 @@ fn each_fixture_is_fixed_as_pinned_and_then_checks_clean() {
         insta::assert_snapshot!(
             snap,
             format!(
-                "{}\n--- remaining {code} findings: {left:?}\n",
+                "--fix (safe fixes only) changes it: {safe_changes}\n{}\n--- remaining {code} findings: {left:?}\n",
                 fixes::unified_diff(&rel, &before, &after)
             )
         );
@@ -283,4 +287,77 @@ fn rules_and_explain_say_which_rules_fix() {
     };
     assert_eq!(fix_of("DKR002"), Some("safe".into()));
     assert_eq!(fix_of("DKR001"), Some("none".into()));
+}
+
+#[test]
+fn a_fix_that_breaks_the_parse_is_dropped() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    std::fs::create_dir(dir.path().join(".git")).expect(".git");
+    let text = "try:\n    run()\nexcept:\n    log()\n";
+    write(dir.path(), "app.py", text);
+    write(dir.path(), "other.py", text);
+    let opts = options(dir.path(), "EXC001");
+    // `except (:` does not parse; the other file gets the real fix.
+    let run = fixes::fix_with(&opts, true, &|f| {
+        let mut fix = f.fix.as_ref()?.to_fix();
+        if f.path == "app.py" {
+            fix.edits[0].content = " (".into();
+        }
+        Some(fix)
+    })
+    .expect("the fix run succeeds");
+    assert_eq!(run.unparsable, ["app.py"]);
+    let changed: Vec<&str> = run.changed.iter().map(|c| c.path.as_str()).collect();
+    assert_eq!(changed, ["other.py"]);
+    assert_eq!(run.fixed(), 1);
+    // What remains is the finding of the file left as it was, not a parse error.
+    let left: Vec<(&str, &str)> = run
+        .report
+        .findings
+        .iter()
+        .map(|f| (f.path.as_str(), f.rule.as_str()))
+        .collect();
+    assert_eq!(left, [("app.py", "EXC001")]);
+}
+
+#[test]
+fn an_overlapping_fix_waits_for_the_next_pass() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    std::fs::create_dir(dir.path().join(".git")).expect(".git");
+    let text = "try:\n    a()\nexcept:\n    b()\ntry:\n    c()\nexcept:\n    d()\n";
+    write(dir.path(), "app.py", text);
+    let opts = options(dir.path(), "EXC001");
+    // The second handler's fix also touches the first one's insertion point, so the
+    // first pass applies only the first fix, and the second pass the other.
+    let first_except_end = text.find("except").unwrap() + "except".len();
+    let run = fixes::fix_with(&opts, true, &|f| {
+        let mut fx = f.fix.as_ref()?.to_fix();
+        if f.line == 7 {
+            fx.edits
+                .push(readylint::fix::Edit::insert(first_except_end, ""));
+        }
+        Some(fx)
+    })
+    .expect("the fix run succeeds");
+    assert_eq!(run.fixed(), 2);
+    assert_eq!(
+        run.changed[0].after,
+        text.replace("except:", "except Exception:")
+    );
+    assert!(run.report.findings.is_empty());
+    // One pass only fixes the first handler: the pass after it is what fixes the other.
+    let first_pass = readylint::fix::apply(
+        text,
+        &[
+            &readylint::fix::Fix::unsafe_(vec![readylint::fix::Edit::insert(
+                first_except_end,
+                " Exception",
+            )]),
+            &readylint::fix::Fix::unsafe_(vec![
+                readylint::fix::Edit::insert(first_except_end, ""),
+                readylint::fix::Edit::insert(text.rfind("except").unwrap() + 6, " Exception"),
+            ]),
+        ],
+    );
+    assert_eq!(first_pass.1, 1);
 }

@@ -88,6 +88,19 @@ fn parse_errors(report: &Report) -> BTreeMap<String, usize> {
 /// the unsafe ones too) to the texts in memory, pass after pass, and returns what
 /// changed and what remains. Nothing is written ([`FixRun::write`] does that).
 pub fn fix(opts: &RunOptions, unsafe_fixes: bool) -> miette::Result<FixRun> {
+    fix_with(opts, unsafe_fixes, &|f| {
+        f.fix.as_ref().map(|fx| fx.to_fix())
+    })
+}
+
+/// [`fix`], with the fix of each finding given by `fix_of` (the tests give fixes that
+/// break the file, to see them dropped).
+#[doc(hidden)]
+pub fn fix_with(
+    opts: &RunOptions,
+    unsafe_fixes: bool,
+    fix_of: &dyn Fn(&crate::finding::Finding) -> Option<fix::Fix>,
+) -> miette::Result<FixRun> {
     let mut overlay: BTreeMap<String, String> = (*opts.overlay).clone();
     let mut originals: BTreeMap<String, String> = BTreeMap::new();
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
@@ -105,11 +118,11 @@ pub fn fix(opts: &RunOptions, unsafe_fixes: bool) -> miette::Result<FixRun> {
     for _ in 0..MAX_PASSES {
         let mut by_file: BTreeMap<&str, Vec<fix::Fix>> = BTreeMap::new();
         for f in &report.findings {
-            let Some(fx) = &f.fix else { continue };
+            let Some(fx) = fix_of(f) else { continue };
             if (fx.safety == Safety::Unsafe && !unsafe_fixes) || unparsable.contains(&f.path) {
                 continue;
             }
-            by_file.entry(&f.path).or_default().push(fx.to_fix());
+            by_file.entry(&f.path).or_default().push(fx);
         }
         let mut pass: BTreeMap<String, (String, usize)> = BTreeMap::new();
         for (path, fixes) in &by_file {
