@@ -34,7 +34,8 @@ declare_rule! {
     /// `VAR=value`, and not a shell builtin such as `cd`) to the exec form: a safe fix; a
     /// trailing `# comment` moves to a line of its own above. The same rewrite of an
     /// `ENTRYPOINT` is unsafe: the exec form appends the `CMD` and the arguments of
-    /// `docker run` to it, which the shell form ignored. Any other shell form gets an
+    /// `docker run` to it, which the shell form ignored; so is that of a `CMD` under an
+    /// exec-form `ENTRYPOINT` of the Dockerfile, whose arguments it is. Any other shell form gets an
     /// unsafe fix: `exec ` before its last simple command (unless that command runs in a
     /// pipeline or in the background, or starts with `VAR=value`), which changes what
     /// the shell does after the command ends (nothing, now).
@@ -192,7 +193,14 @@ impl Rule for ShellFormCmd {
             return;
         }
         if let Some(c) = cmd.filter(|c| shell_form(c)) {
-            let fix = shell_fix(&cx.source.text, c, Safety::Safe);
+            // Under an `ENTRYPOINT`, the `CMD` is its arguments: `["sh", "-c", "…"]` then,
+            // the words themselves after the rewrite.
+            let safety = if entry.is_some() {
+                Safety::Unsafe
+            } else {
+                Safety::Safe
+            };
+            let fix = shell_fix(&cx.source.text, c, safety);
             let finding = cx.report(
                 &Self::META,
                 c.span.clone(),
