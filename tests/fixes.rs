@@ -361,3 +361,32 @@ fn an_overlapping_fix_waits_for_the_next_pass() {
     );
     assert_eq!(first_pass.1, 1);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_link_named_on_the_command_line_stays_a_link_to_the_fixed_file() {
+    let dir = repo();
+    std::os::unix::fs::symlink("Dockerfile", dir.path().join("app.Dockerfile")).unwrap();
+    let out = readylint()
+        .current_dir(dir.path())
+        .args(["check", "--select", "DKR002", "--fix", "app.Dockerfile"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        exit_code(&out),
+        1,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let link = dir.path().join("app.Dockerfile");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap(),
+        DOCKERFILE_FIXED
+    );
+}

@@ -184,10 +184,13 @@ pub fn fix_with(
     })
 }
 
-/// Replaces `path`'s content: written to a temporary file in the same directory with
-/// the file's permissions, then renamed over it.
+/// Replaces `path`'s content (a link's target's): written to a temporary file in the
+/// same directory with the file's permissions, then renamed over it.
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
+    // A link named on the command line: its target is what was checked and is fixed.
+    let target = path.canonicalize()?;
+    let path = target.as_path();
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
         .file_name()
