@@ -17,12 +17,16 @@ pub fn render_rules(registry: &Registry, format: RulesFormat) -> String {
             for m in metas {
                 let _ = writeln!(
                     out,
-                    "{:<7} {:<28} {:<14} {:<8} {:<7} {}",
+                    "{:<7} {:<28} {:<14} {:<8} {:<7} {:<9} {}",
                     m.code,
                     m.name,
                     m.category.as_str(),
                     m.severity.as_str(),
                     if m.default { "default" } else { "opt-in" },
+                    match m.fix {
+                        crate::fix::FixAvailability::None => "-",
+                        f => f.as_str(),
+                    },
                     m.summary()
                 );
             }
@@ -38,6 +42,7 @@ pub fn render_rules(registry: &Registry, format: RulesFormat) -> String {
                         "category": m.category,
                         "severity": m.severity,
                         "default": m.default,
+                        "fix": m.fix.as_str(),
                         "summary": m.summary(),
                         "docs": m.docs(),
                         "options": m.options.iter().map(|o| json!({
@@ -57,17 +62,21 @@ pub fn render_rules(registry: &Registry, format: RulesFormat) -> String {
 
 fn markdown_table(metas: &[&RuleMeta]) -> String {
     let mut out = String::from(
-        "| code | name | category | severity | on by default | what it does |\n|---|---|---|---|---|---|\n",
+        "| code | name | category | severity | on by default | fix | what it does |\n|---|---|---|---|---|---|---|\n",
     );
     for m in metas {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} |",
             m.code,
             m.name,
             m.category.as_str(),
             m.severity.as_str(),
             if m.default { "yes" } else { "opt-in" },
+            match m.fix {
+                crate::fix::FixAvailability::None => "",
+                f => f.as_str(),
+            },
             m.summary().replace('|', "\\|")
         );
     }
@@ -89,6 +98,9 @@ pub fn explain(registry: &Registry, rule: &str) -> Option<String> {
             "opt-in: select it by code, prefix, category or `all`"
         }
     );
+    if let Some(fix) = m.fix.describe() {
+        let _ = writeln!(out, "fix: {fix}\n");
+    }
     out.push_str(&m.docs());
     if !m.options.is_empty() {
         out.push_str("\n## Options\n");

@@ -123,7 +123,7 @@ pub struct CheckArgs {
     pub baseline: Option<PathBuf>,
     /// Write this run's findings as a baseline (dropping fixed entries), then report
     /// nothing it holds.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["fix", "diff"])]
     pub write_baseline: Option<PathBuf>,
     /// Only report findings on lines changed since this git revision (e.g. origin/main).
     #[arg(long, value_name = "GIT-REF")]
@@ -160,6 +160,17 @@ pub struct CheckArgs {
     /// the project root). Also set by `READYLINT_NO_CACHE=1`.
     #[arg(long)]
     pub no_cache: bool,
+    /// Apply the safe fixes, then report what remains (and how many were fixed).
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff: the unsafe fixes too (they may change behaviour; review
+    /// them).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the unified diff of what --fix would change, and write nothing; exit 1 if
+    /// anything would change.
+    #[arg(long)]
+    pub diff: bool,
     /// Read the files named on the command line as this kind, whatever their names
     /// (`--kind dockerfile deploy/app.df`). Directories are still walked by name.
     #[arg(long, value_enum, value_name = "KIND")]

@@ -32,6 +32,57 @@ pub struct Finding {
     /// Byte range in the file, for snippets.
     #[serde(skip)]
     pub span: (usize, usize),
+    /// The fix the rule offers, if any (the JSON and SARIF outputs render it).
+    #[serde(skip)]
+    pub fix: Option<FindingFix>,
+}
+
+/// A line and a column (1-based; the column counts characters).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, serde::Deserialize)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// One edit of a finding's fix: a byte range of the file, where it is, and what
+/// replaces it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, serde::Deserialize)]
+pub struct FindingEdit {
+    pub span: (usize, usize),
+    pub start: LineCol,
+    pub end: LineCol,
+    pub content: String,
+}
+
+/// A finding's fix, positioned in its file.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, serde::Deserialize)]
+pub struct FindingFix {
+    pub safety: crate::fix::Safety,
+    pub edits: Vec<FindingEdit>,
+}
+
+impl FindingFix {
+    /// The fix as byte edits, to apply.
+    pub fn to_fix(&self) -> crate::fix::Fix {
+        crate::fix::Fix {
+            safety: self.safety,
+            edits: self
+                .edits
+                .iter()
+                .map(|e| crate::fix::Edit::replace(e.span.0..e.span.1, e.content.clone()))
+                .collect(),
+        }
+    }
+
+    /// The JSON of the report: safety, and each edit's start, end and content.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "safety": self.safety,
+            "edits": self.edits.iter().map(|e| serde_json::json!({
+                "start": e.start, "end": e.end, "content": e.content,
+            })).collect::<Vec<_>>(),
+        })
+    }
 }
 
 impl Finding {
@@ -102,6 +153,7 @@ mod tests {
             line_text: text.into(),
             statement_line: line,
             span: (0, 0),
+            fix: None,
         }
     }
 

@@ -23,6 +23,7 @@ pub mod diag;
 pub mod discover;
 pub mod engine;
 pub mod finding;
+pub mod fix;
 pub mod lang;
 pub mod output;
 pub mod registry;

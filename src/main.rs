@@ -277,7 +277,14 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
         baseline: args.baseline,
         write_baseline: args.write_baseline,
         since: args.since,
+        overlay: Default::default(),
     };
+    if args.unsafe_fixes && !args.fix && !args.diff {
+        return Err(config::UsageError(
+            "`--unsafe-fixes` applies with `--fix` or `--diff`".to_string(),
+        )
+        .into());
+    }
     if let Some(file) = &args.show_settings {
         print!("{}", readylint::show_settings(&opts, file)?);
         return Ok(0);
@@ -311,7 +318,35 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
         }
         return Ok(0);
     }
-    let report = readylint::run(&opts)?;
+    let report = if args.fix || args.diff {
+        let fixes = readylint::engine::fixes::fix(&opts, args.unsafe_fixes)?;
+        for path in &fixes.unparsable {
+            eprintln!(
+                "readylint: warning: the fixes of {path} were not applied: the fixed file would not parse"
+            );
+        }
+        let (n, files) = (fixes.fixed(), fixes.changed.len());
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        if args.diff {
+            print_out(&fixes.diff())?;
+            eprintln!(
+                "readylint: would fix {} in {}",
+                plural(n, "finding"),
+                plural(files, "file")
+            );
+            return Ok(u8::from(files > 0));
+        }
+        fixes.write()?;
+        eprintln!(
+            "readylint: fixed {} in {}; {} remaining",
+            plural(n, "finding"),
+            plural(files, "file"),
+            fixes.report.findings.len()
+        );
+        fixes.report
+    } else {
+        readylint::run(&opts)?
+    };
     if report.files_scanned == 0 && report.not_checked == 0 {
         // As Ruff says "No Python files found": a gate that read nothing must say so.
         eprintln!(

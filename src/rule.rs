@@ -184,6 +184,8 @@ pub struct RuleMeta {
     /// from. A run parses a file only when an enabled rule reads its kind. `None`: every
     /// kind that is not optional (see [`FileKind::is_optional`]).
     pub reads: Option<&'static [FileKind]>,
+    /// Whether its findings carry fixes, and how safe they are.
+    pub fix: crate::fix::FixAvailability,
 }
 
 impl RuleMeta {
@@ -242,6 +244,7 @@ macro_rules! declare_rule {
         $(, default = $default:literal)?
         $(, options = [$($opt:expr),* $(,)?])?
         $(, reads = [$($kind:expr),* $(,)?])?
+        $(, fix = $fix:ident)?
         $(,)?
     ) => {
         #[derive(Debug, Default, Clone, Copy)]
@@ -259,6 +262,7 @@ macro_rules! declare_rule {
                 skips: $crate::declare_rule!(@skips $($skips)?),
                 default: $crate::declare_rule!(@default $($default)?),
                 reads: $crate::declare_rule!(@reads $([$($kind),*])?),
+                fix: $crate::declare_rule!(@fix $($fix)?),
             };
         }
 
@@ -276,6 +280,8 @@ macro_rules! declare_rule {
     (@default) => { true };
     (@reads [$($kind:expr),*]) => { Some(&[$($kind),*]) };
     (@reads) => { None };
+    (@fix $fix:ident) => { $crate::fix::FixAvailability::$fix };
+    (@fix) => { $crate::fix::FixAvailability::None };
 }
 
 /// What a rule is: [`declare_rule!`] implements it from the rule's declaration.
@@ -378,6 +384,8 @@ pub struct RawFinding {
     /// The `except` handler the finding is about: of the findings about one handler,
     /// only the most specific is reported (EXC001, EXC003, LOG003, then EXC002).
     pub handler: Option<usize>,
+    /// The edits that would fix it, if the rule knows them.
+    pub fix: Option<crate::fix::Fix>,
 }
 
 /// What a rule sees while it checks one file, and where it reports.
@@ -434,6 +442,7 @@ impl<'a> Context<'a> {
             statement_start: None,
             severity: None,
             handler: None,
+            fix: None,
         });
         let last = self.findings.len() - 1;
         &mut self.findings[last]
@@ -519,6 +528,7 @@ impl<'a> RepoContext<'a> {
                 statement_start: None,
                 severity: None,
                 handler: None,
+                fix: None,
             },
         ));
         let last = self.findings.len() - 1;
@@ -554,6 +564,12 @@ impl RawFinding {
     /// Marks the finding as one about the `except` handler starting at `start`.
     pub fn handler(&mut self, start: usize) -> &mut Self {
         self.handler = Some(start);
+        self
+    }
+
+    /// Attaches a fix to the finding.
+    pub fn fix(&mut self, fix: crate::fix::Fix) -> &mut Self {
+        self.fix = Some(fix);
         self
     }
 }

@@ -406,3 +406,23 @@ fn every_rule_has_a_help_uri() {
         assert!(rule["helpUri"].as_str().is_some(), "{}", rule["id"]);
     }
 }
+
+#[test]
+fn a_fixable_finding_carries_a_sarif_fix() {
+    let repo = repo_with_findings();
+    let (_, log) = sarif_run(repo.path(), &[]);
+    assert_valid(&log);
+    let add = results(&log)
+        .iter()
+        .find(|r| r["ruleId"] == "DKR002" && r.get("fixes").is_some())
+        .expect("the local `ADD` of the bad fixture has a fix");
+    let change = &add["fixes"][0]["artifactChanges"][0];
+    assert_eq!(change["artifactLocation"]["uri"], "Dockerfile");
+    assert_eq!(
+        change["replacements"][0],
+        serde_json::json!({
+            "deletedRegion": {"startLine": 6, "startColumn": 1, "endLine": 6, "endColumn": 4},
+            "insertedContent": {"text": "COPY"},
+        })
+    );
+}

@@ -556,6 +556,7 @@ fn build_rule(ctx: &Ctx<'_>, r: RawRule, check_examples: bool) -> miette::Result
         default: true,
         // `PackRule::reads` says which, from the pack's `kinds`.
         reads: None,
+        fix: crate::fix::FixAvailability::None,
     };
     let rule = PackRule {
         meta,

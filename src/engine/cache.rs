@@ -91,6 +91,7 @@ pub struct CachedFinding {
     pub line_text: String,
     pub statement_line: usize,
     pub span: (usize, usize),
+    pub fix: Option<crate::finding::FindingFix>,
 }
 
 impl From<&Finding> for CachedFinding {
@@ -100,6 +101,7 @@ impl From<&Finding> for CachedFinding {
             line_text: f.line_text.clone(),
             statement_line: f.statement_line,
             span: f.span,
+            fix: f.fix.clone(),
         }
     }
 }
@@ -110,6 +112,7 @@ impl From<CachedFinding> for Finding {
             line_text: c.line_text,
             statement_line: c.statement_line,
             span: c.span,
+            fix: c.fix,
             ..c.finding
         }
     }

@@ -31,6 +31,7 @@ pub(super) fn check_entry(
     rules: &[&dyn Rule],
     run_rules: &[&dyn Rule],
     cache: Option<&CacheLookup<'_>>,
+    overlay: &std::collections::BTreeMap<String, String>,
 ) -> FileOutcome {
     match entry {
         Entry::Skipped { rel_path, reason } => skipped(rel_path, reason, settings),
@@ -38,7 +39,10 @@ pub(super) fn check_entry(
             rel_path,
             abs_path,
             kinds,
-        } => match read(abs_path) {
+        } => match overlay
+            .get(rel_path)
+            .map_or_else(|| read(abs_path), |t| Ok(t.clone()))
+        {
             Err(reason) => skipped(rel_path, &reason, settings),
             Ok(text) => {
                 let hash = cache.map(|_| super::cache::hash_text(&text));
@@ -86,6 +90,7 @@ pub(super) fn check_entry(
                         statement_start: None,
                         severity: None,
                         handler: None,
+                        fix: None,
                     };
                     if settings.is_enabled_for(raw.code, rel_path) {
                         o.findings
@@ -171,6 +176,7 @@ fn skipped(rel_path: &str, reason: &str, settings: &Settings) -> FileOutcome {
             statement_start: None,
             severity: unreadable.then_some(crate::rule::Severity::Warning),
             handler: None,
+            fix: None,
         };
         o.findings
             .push(to_finding(&empty, &SkippedFile::META, raw, settings));

@@ -84,6 +84,7 @@ fn unused_suppressions(
                 statement_start: None,
                 severity: None,
                 handler: None,
+                fix: None,
             };
             to_finding(source, meta, raw, settings)
         })
@@ -135,6 +136,7 @@ fn malformed_suppressions(
                 statement_start: None,
                 severity: None,
                 handler: None,
+                fix: None,
             };
             Some(to_finding(source, meta, raw, settings))
         })
@@ -157,6 +159,7 @@ pub(super) fn unreadable(path: &str, message: &str, settings: &Settings) -> Opti
         statement_start: None,
         severity: Some(Severity::Warning),
         handler: None,
+        fix: None,
     };
     Some(to_finding(&empty, &SkippedFile::META, raw, settings))
 }
@@ -169,6 +172,28 @@ pub(super) fn to_finding(
 ) -> Finding {
     let start = source.position(raw.span.start);
     let end = source.position(raw.span.end.max(raw.span.start));
+    let fix = raw.fix.as_ref().map(|fix| crate::finding::FindingFix {
+        safety: fix.safety,
+        edits: fix
+            .edits
+            .iter()
+            .map(|e| {
+                let at = |offset: usize| {
+                    let p = source.position(offset);
+                    crate::finding::LineCol {
+                        line: p.line,
+                        column: p.column,
+                    }
+                };
+                crate::finding::FindingEdit {
+                    span: (e.span.start, e.span.end),
+                    start: at(e.span.start),
+                    end: at(e.span.end),
+                    content: e.content.clone(),
+                }
+            })
+            .collect(),
+    });
     let statement_line = raw
         .statement_start
         .map_or(start.line, |s| source.line_of(s));
@@ -188,6 +213,7 @@ pub(super) fn to_finding(
         line_text: source.line_text(start.line).trim().to_string(),
         statement_line,
         span: (raw.span.start, raw.span.end.max(raw.span.start)),
+        fix,
     }
 }
 

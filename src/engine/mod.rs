@@ -13,6 +13,7 @@
 pub mod cache;
 mod file;
 mod filter;
+pub mod fixes;
 mod repo;
 
 #[doc(hidden)]
@@ -58,6 +59,9 @@ pub struct RunOptions {
     pub kind: Option<Vec<crate::lang::FileKind>>,
     /// Keep per-file results in `.readylint_cache/` under the root, and reuse them.
     pub cache: bool,
+    /// Texts to check instead of what is on disk, by project-relative path (the passes
+    /// of `--fix` and `--diff` check the fixed texts before anything is written).
+    pub overlay: Arc<BTreeMap<String, String>>,
 }
 
 /// A file that could not be read or parsed.
@@ -697,7 +701,15 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
                         configs.of(rel_path)
                     }
                 };
-                file::check_entry(e, s, &repo, rules_of(s), &every_rule, lookup.as_ref())
+                file::check_entry(
+                    e,
+                    s,
+                    &repo,
+                    rules_of(s),
+                    &every_rule,
+                    lookup.as_ref(),
+                    &opts.overlay,
+                )
             })
             .collect()
     });

@@ -18,10 +18,22 @@ pub fn render(report: &Report, style: Style) -> String {
         *by_severity.entry(f.severity.as_str()).or_default() += 1;
         *by_category.entry(f.category.as_str()).or_default() += 1;
     }
+    // A finding with a fix has a `fix` key: its safety and its edits.
+    let findings: Vec<serde_json::Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let mut v = serde_json::to_value(f).unwrap_or_default();
+            if let Some(fix) = &f.fix {
+                v["fix"] = fix.to_json();
+            }
+            v
+        })
+        .collect();
     let mut value = json!({
         "version": 1,
         "tool": {"name": "readylint", "version": env!("CARGO_PKG_VERSION")},
-        "findings": report.findings,
+        "findings": findings,
         "errors": report.errors,
         "summary": {
             "files_scanned": report.files_scanned,

@@ -209,7 +209,7 @@ pub fn render(report: &Report) -> String {
             {
                 fingerprints["primaryLocationLineHash"] = json!(h);
             }
-            json!({
+            let mut result = json!({
                 "ruleId": f.rule,
                 "ruleIndex": index,
                 "level": level(f.severity),
@@ -226,7 +226,11 @@ pub fn render(report: &Report) -> String {
                     }
                 }],
                 "partialFingerprints": fingerprints,
-            })
+            });
+            if let Some(fix) = &f.fix {
+                result["fixes"] = json!([sarif_fix(&f.path, fix)]);
+            }
+            result
         })
         .collect();
     let mut notifications: Vec<Value> = report
@@ -273,6 +277,32 @@ pub fn render(report: &Report) -> String {
     let mut s = serde_json::to_string_pretty(&sarif).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// A SARIF `fix`: one artifact change of the finding's file, a replacement per edit.
+fn sarif_fix(path: &str, fix: &crate::finding::FindingFix) -> Value {
+    let replacements: Vec<Value> = fix
+        .edits
+        .iter()
+        .map(|e| {
+            json!({
+                "deletedRegion": {
+                    "startLine": e.start.line,
+                    "startColumn": e.start.column,
+                    "endLine": e.end.line,
+                    "endColumn": e.end.column,
+                },
+                "insertedContent": {"text": e.content},
+            })
+        })
+        .collect();
+    json!({
+        "description": {"text": format!("{} fix (`readylint check --fix{}`)", fix.safety, if fix.safety == crate::fix::Safety::Unsafe { " --unsafe-fixes" } else { "" })},
+        "artifactChanges": [{
+            "artifactLocation": {"uri": uri(path), "uriBaseId": "%SRCROOT%"},
+            "replacements": replacements,
+        }],
+    })
 }
 
 /// A relative URI reference for a repository-relative path (percent-encoding what a

@@ -1,6 +1,7 @@
 //! CI005 ci-job-without-timeout.
 
 use crate::declare_rule;
+use crate::fix::{Edit, Fix};
 use crate::lang::FileKind;
 use crate::lang::ci::{CiFile, github};
 use crate::rule::{Context, Rule};
@@ -34,6 +35,11 @@ declare_rule! {
     ///     timeout-minutes: 20
     /// ```
     ///
+    /// `readylint check --fix --unsafe-fixes` adds `timeout-minutes: 30` on the line after
+    /// the job's `runs-on:` (at its indentation; the rest of the file is left as written):
+    /// unsafe, since a job that takes longer than 30 minutes now fails. Not offered for a
+    /// job written in flow style (`{runs-on: …}`) or whose `runs-on` comes from an alias.
+    ///
     /// ## Known limits
     /// Jobs that call a reusable workflow (`uses:`) cannot set a timeout and are not
     /// flagged; step-level `timeout-minutes` does not count for the job. Jobs made only
@@ -44,6 +50,7 @@ declare_rule! {
     pub CiJobWithoutTimeout,
     code = "CI005", name = "ci-job-without-timeout", category = Ci, severity = Note,
     reads = [FileKind::GithubWorkflow, FileKind::GithubAction, FileKind::GitlabCi],
+    fix = Unsafe,
 }
 
 impl Rule for CiJobWithoutTimeout {
@@ -53,7 +60,8 @@ impl Rule for CiJobWithoutTimeout {
             {
                 continue;
             }
-            cx.report(
+            let fix = timeout_fix(&cx.source.text, &job);
+            let finding = cx.report(
                 &Self::META,
                 job.key.span.clone(),
                 format!(
@@ -62,8 +70,42 @@ impl Rule for CiJobWithoutTimeout {
                 ),
                 "set `timeout-minutes:` on the job to a few times its usual duration",
             );
+            if let Some(fix) = fix {
+                finding.fix(fix);
+            }
         }
     }
+}
+
+/// `timeout-minutes: 30` inserted on the line after the job's `runs-on:` (its value,
+/// and a comment after it, included), at the indentation of `runs-on`.
+fn timeout_fix(text: &str, job: &github::Job<'_>) -> Option<Fix> {
+    let entry = job.node.entry("runs-on")?;
+    let key = &entry.key.span;
+    // The entry is the job's own (not from an alias elsewhere), in block style.
+    if key.start < job.key.span.end || key.end > job.node.span.end.max(entry.value.span.end) {
+        return None;
+    }
+    let line_start = text[..key.start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &text[line_start..key.start];
+    let job_line = text[..job.key.span.start].rfind('\n').map_or(0, |i| i + 1);
+    let job_indent = &text[job_line..job.key.span.start];
+    if !indent.chars().all(|c| c == ' ') || indent.len() <= job_indent.len() {
+        return None;
+    }
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    // A block value's span runs to the next token: back to the end of its last line.
+    let end = text[..entry.value.span.end.max(key.end)].trim_end().len();
+    let at = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+    let lead = if at == text.len() && !text.ends_with('\n') {
+        newline
+    } else {
+        ""
+    };
+    Some(Fix::unsafe_(vec![Edit::insert(
+        at,
+        format!("{lead}{indent}timeout-minutes: 30{newline}"),
+    )]))
 }
 
 /// Commands that only move data around the runner, talk to the GitHub API, or check

@@ -1,6 +1,7 @@
 //! DKR002 add-instead-of-copy.
 
 use crate::declare_rule;
+use crate::fix::{Edit, Fix};
 use crate::lang::FileKind;
 use crate::lang::dockerfile::{Args, Dockerfile, Keyword};
 use crate::rule::{Context, Rule};
@@ -29,6 +30,11 @@ declare_rule! {
     ///     https://example.com/tool.tar.gz /opt/
     /// ```
     ///
+    /// `readylint check --fix` rewrites the keyword `ADD` of local plain files (and of
+    /// here-documents) to `COPY`, keeping the flags and the paths: a safe fix. It is not
+    /// offered when a source is a URL, an archive, a git source or a variable, nor when
+    /// the instruction has a flag `COPY` does not take (`--checksum`, `--keep-git-dir`).
+    ///
     /// ## Known limits
     /// Dockerfiles that build no production image are skipped (see below).
     /// Local tar archives (`.tar`, `.tar.gz`, `.tgz`, `.tar.bz2`, `.tar.xz`, `.tar.zst`, …)
@@ -44,6 +50,7 @@ declare_rule! {
     security = true,
     skips = crate::roles::Role::NOT_PRODUCTION,
     reads = [FileKind::Dockerfile],
+    fix = Safe,
 }
 
 const ARCHIVES: [&str; 14] = [
@@ -75,6 +82,25 @@ impl Rule for AddInsteadOfCopy {
                 continue;
             };
             let has_checksum = inst.flag("checksum").is_some();
+            // `COPY` does the same when every source is a plain local file and no flag is
+            // one only `ADD` takes.
+            let copy_fix = (sources.iter().all(|src| {
+                let lower = src.value.to_ascii_lowercase();
+                !is_git(&lower)
+                    && !src.value.contains('$')
+                    && !lower.contains("://")
+                    && !ARCHIVES.iter().any(|ext| lower.ends_with(ext))
+            }) && inst.flags.iter().all(|f| {
+                !matches!(
+                    f.name.to_ascii_lowercase().as_str(),
+                    "checksum" | "keep-git-dir"
+                )
+            }))
+            .then(|| {
+                let keyword = &cx.source.text[inst.keyword_span.clone()];
+                let copy = if keyword == "add" { "copy" } else { "COPY" };
+                Fix::safe(vec![Edit::replace(inst.keyword_span.clone(), copy)])
+            });
             let mut reported = false;
             for src in sources {
                 let v = src.value.as_str();
@@ -93,22 +119,28 @@ impl Rule for AddInsteadOfCopy {
                         reported = true;
                     }
                 } else if !ARCHIVES.iter().any(|ext| lower.ends_with(ext)) && !reported {
-                    cx.report(
+                    let finding = cx.report(
                         &Self::META,
                         inst.keyword_span.start..src.span.end,
                         format!("`ADD` of local file `{v}`; `COPY` does the same without hidden behaviour"),
                         "use `COPY`; keep `ADD` only to unpack a local archive or fetch a URL with `--checksum`",
                     );
+                    if let Some(fix) = &copy_fix {
+                        finding.fix(fix.clone());
+                    }
                     reported = true;
                 }
             }
             if !reported && sources.is_empty() && !here_doc_sources.is_empty() {
-                cx.report(
+                let finding = cx.report(
                     &Self::META,
                     inst.keyword_span.clone(),
                     "`ADD` of a here-document; `COPY` does the same without hidden behaviour",
                     "use `COPY <<EOF …`",
                 );
+                if let Some(fix) = &copy_fix {
+                    finding.fix(fix.clone());
+                }
             }
         }
     }

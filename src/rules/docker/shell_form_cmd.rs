@@ -2,9 +2,10 @@
 
 use super::{base_image, final_chain, last_in_chain, resolve_image};
 use crate::declare_rule;
+use crate::fix::{Edit, Fix, Safety};
 use crate::lang::FileKind;
 use crate::lang::dockerfile::{Command, Dockerfile, Keyword};
-use crate::lang::shell;
+use crate::lang::shell::{self, Op};
 use crate::rule::{Context, Rule};
 
 declare_rule! {
@@ -27,6 +28,17 @@ declare_rule! {
     /// CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
     /// ```
     /// or, where shell expansion is needed, `CMD exec gunicorn --bind "0.0.0.0:$PORT" app:app`.
+    ///
+    /// `readylint check --fix` rewrites a shell-form `CMD` whose command is plain words
+    /// (no `$`, quotes, escapes, globs, `~`, operators, redirections or a leading
+    /// `VAR=value`, and not a shell builtin such as `cd`) to the exec form: a safe fix; a
+    /// trailing `# comment` moves to a line of its own above. The same rewrite of an
+    /// `ENTRYPOINT` is unsafe: the exec form appends the `CMD` and the arguments of
+    /// `docker run` to it, which the shell form ignored; so is that of a `CMD` under an
+    /// exec-form `ENTRYPOINT` of the Dockerfile, whose arguments it is. Any other shell form gets an
+    /// unsafe fix: `exec ` before its last simple command (unless that command runs in a
+    /// pipeline or in the background, or starts with `VAR=value`), which changes what
+    /// the shell does after the command ends (nothing, now).
     ///
     /// ## Known limits
     /// A shell form whose last command starts with `exec` is fine (`CMD cd /app && exec
@@ -54,6 +66,7 @@ declare_rule! {
     code = "DKR004", name = "shell-form-cmd", category = Container, severity = Warning,
     skips = crate::roles::Role::NOT_PRODUCTION,
     reads = [FileKind::Dockerfile],
+    fix = Sometimes,
 }
 
 /// Whether a shell replaces itself with the last simple command of `sh -c`.
@@ -167,21 +180,140 @@ impl Rule for ShellFormCmd {
             None => false,
         };
         if let Some(e) = entry.filter(|e| shell_form(e)) {
-            cx.report(
+            let fix = shell_fix(&cx.source.text, e, Safety::Unsafe);
+            let finding = cx.report(
                 &Self::META,
                 e.span.clone(),
                 "shell-form `ENTRYPOINT` runs the app under `/bin/sh -c`, which does not forward SIGTERM",
                 "use the exec form, e.g. `ENTRYPOINT [\"/app/server\"]`, or start the command with `exec`",
             );
+            if let Some(fix) = fix {
+                finding.fix(fix);
+            }
             return;
         }
         if let Some(c) = cmd.filter(|c| shell_form(c)) {
-            cx.report(
+            // Under an `ENTRYPOINT`, the `CMD` is its arguments: `["sh", "-c", "…"]` then,
+            // the words themselves after the rewrite.
+            let safety = if entry.is_some() {
+                Safety::Unsafe
+            } else {
+                Safety::Safe
+            };
+            let fix = shell_fix(&cx.source.text, c, safety);
+            let finding = cx.report(
                 &Self::META,
                 c.span.clone(),
                 "shell-form `CMD` runs the app under `/bin/sh -c`, which does not forward SIGTERM",
                 "use the exec form, e.g. `CMD [\"gunicorn\", \"app:app\"]`, or start the command with `exec`",
             );
+            if let Some(fix) = fix {
+                finding.fix(fix);
+            }
         }
     }
+}
+
+/// Shell builtins and keywords: a command starting with one needs the shell.
+const SHELL_WORDS: [&str; 24] = [
+    "cd", "export", "source", ".", "set", "unset", "ulimit", "umask", "eval", "alias", "if", "for",
+    "while", "until", "case", "{", "!", "trap", "wait", "read", "exec", "shift", "local",
+    "readonly",
+];
+
+/// The fix of a shell-form instruction: the exec form when the command is plain words
+/// (`exec_form` says how safe that is), else `exec ` before the last simple command
+/// (unsafe). `None` when neither applies.
+fn shell_fix(
+    text: &str,
+    inst: &crate::lang::dockerfile::Instruction,
+    exec_form: Safety,
+) -> Option<Fix> {
+    let Some(Command::Shell(w)) = inst.command() else {
+        return None;
+    };
+    let raw = text.get(w.span.clone())?;
+    if raw.trim_start().starts_with("<<") {
+        return None; // a here-document
+    }
+    if let Some(fix) = exec_form_fix(text, inst, w.span.start, raw, exec_form) {
+        return Some(fix);
+    }
+    exec_prefix_fix(w.span.start, raw)
+}
+
+/// `CMD a b  # why` → `# why` on the line above, `CMD ["a", "b"]`.
+fn exec_form_fix(
+    text: &str,
+    inst: &crate::lang::dockerfile::Instruction,
+    start: usize,
+    raw: &str,
+    safety: Safety,
+) -> Option<Fix> {
+    let continued = raw.contains("\\\n") || raw.contains("\\\r\n");
+    let joined = raw.replace("\\\r\n", " ").replace("\\\n", " ");
+    if joined.contains(['\n', '\r', '\\']) {
+        return None;
+    }
+    let (command, comment) = match joined.find(" #").or(joined.starts_with('#').then_some(0)) {
+        // A comment eats the rest of the joined command: only on a single line.
+        Some(at) if !continued => (&joined[..at], Some(joined[at..].trim())),
+        Some(_) => return None,
+        None => (joined.as_str(), None),
+    };
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let plain = |w: &str| {
+        w.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, '_' | '@' | '%' | '+' | '=' | ':' | ',' | '.' | '/' | '-')
+        })
+    };
+    let first = words.first()?;
+    if !words.iter().all(|w| plain(w)) || first.contains('=') || SHELL_WORDS.contains(first) {
+        return None;
+    }
+    let list: Vec<String> = words
+        .iter()
+        .map(|w| serde_json::to_string(w).unwrap_or_default())
+        .collect();
+    let exec = format!("[{}]", list.join(", "));
+    let mut edits = vec![Edit::replace(start..start + raw.len(), exec)];
+    if let Some(comment) = comment {
+        let line_start = text[..inst.keyword_span.start]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let indent = &text[line_start..inst.keyword_span.start];
+        if !indent.trim().is_empty() {
+            return None;
+        }
+        edits.insert(0, Edit::insert(line_start, format!("{indent}{comment}\n")));
+    }
+    Some(Fix { safety, edits })
+}
+
+/// `CMD cd /app && ./server` → `CMD cd /app && exec ./server` (unsafe).
+fn exec_prefix_fix(start: usize, raw: &str) -> Option<Fix> {
+    let cmds = shell::split(raw);
+    let last = cmds.last()?;
+    if last.op.is_some_and(|op| op != Op::Seq) {
+        return None;
+    }
+    if cmds.len() >= 2 && cmds[cmds.len() - 2].op == Some(Op::Pipe) {
+        return None;
+    }
+    let first = last.words.first()?;
+    if first.value.contains('=')
+        || SHELL_WORDS.contains(&first.value.as_str())
+        || matches!(
+            first.value.as_str(),
+            "done" | "fi" | "esac" | "}" | ")" | "then" | "do"
+        )
+        || raw[first.span.clone()].starts_with('(')
+    {
+        return None;
+    }
+    Some(Fix::unsafe_(vec![Edit::insert(
+        start + first.span.start,
+        "exec ",
+    )]))
 }

@@ -1,6 +1,7 @@
 //! EXC001 bare-except.
 
 use crate::declare_rule;
+use crate::fix::{Edit, Fix};
 use crate::lang::FileKind;
 use crate::lang::python::PythonFile;
 use crate::rule::{Context, Rule};
@@ -31,6 +32,11 @@ declare_rule! {
     ///     retry_later()
     /// ```
     ///
+    /// `readylint check --fix --unsafe-fixes` rewrites `except:` to `except Exception:`:
+    /// an unsafe fix, since `KeyboardInterrupt`, `SystemExit` and `GeneratorExit` are
+    /// no longer caught (which is the point, but changes behaviour); narrow it further
+    /// by hand.
+    ///
     /// ## Known limits
     /// Code that does not run in the service is not checked (see "Files it skips").
     /// A handler that cleans up and re-raises with a bare `raise` anywhere in its body
@@ -41,6 +47,7 @@ declare_rule! {
     code = "EXC001", name = "bare-except", category = Errors, severity = Warning,
     skips = crate::roles::Role::NOT_SERVICE_CODE,
     reads = [FileKind::Python],
+    fix = Unsafe,
 }
 
 impl Rule for BareExcept {
@@ -49,13 +56,15 @@ impl Rule for BareExcept {
             if h.type_.is_some() || h.raises.iter().any(|r| r.exc.is_none()) {
                 continue;
             }
+            let fix = Fix::unsafe_(vec![Edit::insert(h.keyword_span.end, " Exception")]);
             cx.report(
                 &Self::META,
                 h.keyword_span.clone(),
                 "bare `except:` catches every exception, including `KeyboardInterrupt` and `SystemExit`",
                 "catch the exceptions you expect; if you must catch all, use `except Exception:` and log with `logger.exception(...)`",
             )
-            .handler(h.span.start);
+            .handler(h.span.start)
+            .fix(fix);
         }
     }
 }
