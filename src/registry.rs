@@ -17,6 +17,7 @@ pub fn builtin() -> &'static [&'static dyn Rule] {
             &docker::add_instead_of_copy::AddInsteadOfCopy,
             &docker::missing_healthcheck::MissingHealthcheck,
             &docker::shell_form_cmd::ShellFormCmd,
+            &docker::dev_server::DevServer,
             &docker::secret_in_image::SecretInImage,
             &docker::missing_dockerignore::MissingDockerignore,
             &docker::pipe_without_pipefail::PipeWithoutPipefail,
