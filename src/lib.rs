@@ -36,6 +36,5 @@ pub mod source;
 pub mod suppress;
 
 pub use engine::{
-    FileError, ListedFile, MAX_FILE_SIZE, Report, RunOptions, list_files, run, scan_root,
-    show_settings,
+    FileError, ListedFile, MAX_FILE_SIZE, Report, RunOptions, list_files, run, show_settings,
 };

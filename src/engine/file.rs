@@ -29,7 +29,7 @@ pub(super) fn check_entry(
     settings: &Settings,
     repo: &RepoIndex,
     rules: &[&dyn Rule],
-    run_rules: &[&dyn Rule],
+    needed: &std::collections::HashSet<FileKind>,
     cache: Option<&CacheLookup<'_>>,
     overlay: &std::collections::BTreeMap<String, String>,
 ) -> FileOutcome {
@@ -65,7 +65,7 @@ pub(super) fn check_entry(
                 }
                 // readylint: ignore[EXC101] -- a panic on one file becomes its RDY001 finding (SPEC §8)
                 let checked = catch_unwind(AssertUnwindSafe(|| {
-                    check_source(&source, kinds, settings, repo, rules, run_rules)
+                    check_source(&source, kinds, settings, repo, rules, needed)
                 }));
                 let outcome = checked.map(|o| FileOutcome {
                     // A parsed manifest is not cached (see `cache`).
@@ -200,7 +200,12 @@ pub fn check_one_for_fuzzing(
     let repo = RepoIndex::new([rel_path.to_string()]);
     let rules = settings.enabled_rules();
     let source = SourceFile::new(rel_path, rel_path, text.to_string());
-    let outcome = check_source(&source, &kinds, settings, &repo, &rules, &rules);
+    let needed = kinds
+        .iter()
+        .copied()
+        .filter(|k| kind_needed(*k, &rules))
+        .collect();
+    let outcome = check_source(&source, &kinds, settings, &repo, &rules, &needed);
     outcome.findings
 }
 
@@ -290,7 +295,7 @@ fn check_source(
     settings: &Settings,
     repo: &RepoIndex,
     rules: &[&dyn Rule],
-    run_rules: &[&dyn Rule],
+    needed: &std::collections::HashSet<FileKind>,
 ) -> FileOutcome {
     let roles = crate::roles::Roles::of_path(&source.rel_path);
     // Which front ends run depends on the run's rules, not on this path's: the facts a
@@ -298,7 +303,7 @@ fn check_source(
     let needed: Vec<FileKind> = kinds
         .iter()
         .copied()
-        .filter(|k| kind_needed(*k, run_rules))
+        .filter(|k| needed.contains(k))
         .collect();
     let rules: Vec<&dyn Rule> = rules
         .iter()

@@ -105,19 +105,6 @@ impl Report {
     }
 }
 
-/// Where configuration discovery starts: a single directory argument, the directory of
-/// a single file argument, or the current directory.
-pub fn scan_root(cwd: &Path, paths: &[PathBuf]) -> PathBuf {
-    match paths {
-        [one] if one.is_dir() => one.clone(),
-        [one] => one
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf),
-        _ => cwd.to_path_buf(),
-    }
-}
-
 /// The project root: what reported paths are relative to, what the repository rules
 /// (no CI, no README) look at, and where the cache lives. It does not depend on how
 /// many paths are given: the enclosing git repository of the paths; outside one, the
@@ -190,19 +177,60 @@ struct Configs {
     root: Settings,
     /// Deepest first.
     local: Vec<Settings>,
+    /// The enabled rules of each configuration: the root's first, then `local`'s.
+    rules: Vec<Vec<&'static dyn Rule>>,
+    /// The rules enabled by any configuration: which kinds of file the run reads.
+    every_rule: Vec<&'static dyn Rule>,
 }
 
 impl Configs {
-    /// The configuration that applies to a project-relative path.
-    fn of(&self, rel_path: &str) -> &Settings {
+    fn new(root: Settings, local: Vec<Settings>) -> Configs {
+        let rules: Vec<Vec<&'static dyn Rule>> = std::iter::once(&root)
+            .chain(&local)
+            .map(Settings::enabled_rules)
+            .collect();
+        let every_rule = rules.iter().flatten().copied().collect();
+        Configs {
+            root,
+            local,
+            rules,
+            every_rule,
+        }
+    }
+
+    /// Which configuration applies to a project-relative path: 0 for the root's,
+    /// `i + 1` for `local[i]`.
+    fn index(&self, rel_path: &str) -> usize {
         self.local
             .iter()
-            .find(|s| {
+            .position(|s| {
                 rel_path
                     .strip_prefix(s.base.as_str())
                     .is_some_and(|r| r.starts_with('/'))
             })
-            .unwrap_or(&self.root)
+            .map_or(0, |i| i + 1)
+    }
+
+    /// The configuration that applies to a project-relative path.
+    fn of(&self, rel_path: &str) -> &Settings {
+        match self.index(rel_path) {
+            0 => &self.root,
+            i => &self.local[i - 1],
+        }
+    }
+
+    /// The kinds of file the run reads, of those the walk found.
+    fn needed_kinds(&self, entries: &[Entry]) -> std::collections::HashSet<crate::lang::FileKind> {
+        entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::File { kinds, .. } => Some(kinds),
+                Entry::Skipped { .. } => None,
+            })
+            .flatten()
+            .copied()
+            .filter(|k| file::kind_needed(*k, &self.every_rule))
+            .collect()
     }
 
     fn all(&self) -> impl Iterator<Item = &Settings> {
@@ -258,7 +286,7 @@ impl Configs {
             }
         }
         local.sort_by_key(|s| std::cmp::Reverse(s.base.matches('/').count()));
-        Ok(Configs { root, local })
+        Ok(Configs::new(root, local))
     }
 }
 
@@ -478,7 +506,7 @@ pub fn list_files(opts: &RunOptions) -> miette::Result<Vec<ListedFile>> {
         walk,
         ..
     } = prepare(opts)?;
-    let every_rule: Vec<&dyn Rule> = configs.all().flat_map(Settings::enabled_rules).collect();
+    let needed = configs.needed_kinds(&walk.entries);
     let shown = |p: &Path| discover::rel_path(&root, p);
     Ok(walk
         .entries
@@ -493,7 +521,7 @@ pub fn list_files(opts: &RunOptions) -> miette::Result<Vec<ListedFile>> {
             let roles = crate::roles::Roles::of_path(path);
             ListedFile {
                 path: path.clone(),
-                read: kinds.iter().any(|k| file::kind_needed(*k, &every_rule)),
+                read: kinds.iter().any(|k| needed.contains(k)),
                 kinds: kinds.iter().map(|k| format!("{k:?}")).collect(),
                 roles: crate::roles::Role::ALL
                     .iter()
@@ -656,30 +684,17 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         threads,
     } = prepare(opts)?;
     let settings = &configs.root;
-    let rules = settings.enabled_rules();
+    let rules = &configs.rules[0];
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|e| config::UsageError(format!("cannot start {threads} threads: {e}")))?;
 
-    let local_rules: Vec<Vec<&dyn Rule>> =
-        configs.local.iter().map(Settings::enabled_rules).collect();
-    let rules_of = |s: &Settings| -> &[&dyn Rule] {
-        match configs.local.iter().position(|l| std::ptr::eq(l, s)) {
-            Some(i) => &local_rules[i],
-            None => &rules,
-        }
-    };
-    let every_rule: Vec<&dyn Rule> = rules
-        .iter()
-        .chain(local_rules.iter().flatten())
-        .copied()
-        .collect();
     let mut repo =
         RepoIndex::new(walk.all_files.iter().cloned()).with_project_type(settings.project_type);
 
     // Phase 1: every file, in parallel: the kinds some enabled rule reads, only.
-    let read_kind = |kind: &crate::lang::FileKind| file::kind_needed(*kind, &every_rule);
+    let needed = configs.needed_kinds(&walk.entries);
     let cache = opts
         .cache
         .then(|| cache::Cache::open(&root, cache_key(opts, &configs)));
@@ -692,21 +707,26 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         walk.entries
             .par_iter()
             .filter(|e| match e {
-                Entry::File { kinds, .. } => kinds.iter().any(read_kind),
+                Entry::File { kinds, .. } => kinds.iter().any(|k| needed.contains(k)),
                 Entry::Skipped { .. } => true,
             })
             .map(|e| {
-                let s = match e {
+                let i = match e {
                     Entry::File { rel_path, .. } | Entry::Skipped { rel_path, .. } => {
-                        configs.of(rel_path)
+                        configs.index(rel_path)
                     }
+                };
+                let s = if i == 0 {
+                    &configs.root
+                } else {
+                    &configs.local[i - 1]
                 };
                 file::check_entry(
                     e,
                     s,
                     &repo,
-                    rules_of(s),
-                    &every_rule,
+                    &configs.rules[i],
+                    &needed,
                     lookup.as_ref(),
                     &opts.overlay,
                 )

@@ -121,6 +121,28 @@ pub fn run_scripts<'a>(source: &SourceFile, inst: &'a Instruction) -> Vec<Script
 
 const SHELLS: [&str; 6] = ["sh", "bash", "dash", "ash", "zsh", "ksh"];
 
+/// The shell form spelled out in exec form, `["sh", "-c", "…"]`: the shell's name and
+/// its script.
+pub fn sh_c(args: &[super::Word]) -> Option<(&str, &str)> {
+    let program = args.first()?.value.rsplit('/').next().unwrap_or("");
+    (SHELLS.contains(&program) && args.get(1).is_some_and(|a| a.value == "-c"))
+        .then(|| args.get(2).map(|script| (program, script.value.as_str())))
+        .flatten()
+}
+
+/// Every shell script the `RUN`s of a Dockerfile execute (see [`runs`] and
+/// [`run_scripts`]), with the instruction each belongs to.
+pub fn all_run_scripts<'a>(
+    df: &'a Dockerfile,
+    source: &'a SourceFile,
+) -> impl Iterator<Item = (&'a Instruction, Script<'a>)> {
+    runs(df).flat_map(move |(_, inst)| {
+        run_scripts(source, inst)
+            .into_iter()
+            .map(move |script| (inst, script))
+    })
+}
+
 /// For each here-document opened in the commands, in order, the program that reads it
 /// ("" when the here-document is the whole command, as in `RUN <<EOF`).
 fn here_doc_readers(commands: &[SimpleCommand]) -> Vec<String> {

@@ -1,6 +1,6 @@
 //! RUN001 dev-server-in-production.
 
-use super::{final_chain, last_in_chain};
+use super::{final_chain, last_in_chain, sh_c};
 use crate::declare_rule;
 use crate::lang::FileKind;
 use crate::lang::dockerfile::{Args, Command, Dockerfile, Instruction, Keyword};
@@ -92,20 +92,10 @@ fn dev_server(words: &[&str]) -> Option<&'static str> {
 fn command_words(inst: &Instruction) -> Vec<String> {
     match inst.command() {
         Some(Command::Shell(w)) => split_words(&w.value),
-        Some(Command::Exec { args, .. }) => {
-            let program = args
-                .first()
-                .map_or("", |a| a.value.rsplit('/').next().unwrap_or(""));
-            if matches!(program, "sh" | "bash" | "dash" | "ash" | "zsh")
-                && args.get(1).is_some_and(|a| a.value == "-c")
-            {
-                args.get(2)
-                    .map(|a| split_words(&a.value))
-                    .unwrap_or_default()
-            } else {
-                args.iter().map(|a| a.value.clone()).collect()
-            }
-        }
+        Some(Command::Exec { args, .. }) => match sh_c(args) {
+            Some((_, script)) => split_words(script),
+            None => args.iter().map(|a| a.value.clone()).collect(),
+        },
         None => Vec::new(),
     }
 }

@@ -1,6 +1,6 @@
 //! DKR004 shell-form-cmd.
 
-use super::{base_image, final_chain, last_in_chain, resolve_image};
+use super::{base_image, final_chain, last_in_chain, resolve_image, sh_c};
 use crate::declare_rule;
 use crate::fix::{Edit, Fix, Safety};
 use crate::lang::FileKind;
@@ -167,16 +167,9 @@ impl Rule for ShellFormCmd {
                 execs_last_command(&shell_program, base.as_deref()),
             ),
             // `["sh", "-c", "…"]` is the shell form spelled out.
-            Some(Command::Exec { args, .. }) => {
-                let program = args
-                    .first()
-                    .map_or("", |a| a.value.rsplit('/').next().unwrap_or(""));
-                matches!(program, "sh" | "bash" | "dash" | "ash" | "zsh")
-                    && args.get(1).is_some_and(|a| a.value == "-c")
-                    && args.get(2).is_some_and(|a| {
-                        !app_is_pid_1(&a.value, execs_last_command(program, base.as_deref()))
-                    })
-            }
+            Some(Command::Exec { args, .. }) => sh_c(args).is_some_and(|(program, script)| {
+                !app_is_pid_1(script, execs_last_command(program, base.as_deref()))
+            }),
             None => false,
         };
         if let Some(e) = entry.filter(|e| shell_form(e)) {

@@ -5,7 +5,7 @@ use crate::lang::FileKind;
 use crate::lang::dockerfile::Dockerfile;
 use crate::lang::shell::{ShellWord, SimpleCommand};
 use crate::rule::{Context, Rule};
-use crate::rules::docker::{run_scripts, runs};
+use crate::rules::docker::all_run_scripts;
 
 use super::unpinned_package_install::operands;
 
@@ -77,58 +77,60 @@ fn unpinned(cmd: &SimpleCommand) -> Option<(String, Vec<&ShellWord>)> {
     }
     let subcommand = words[sub].value.as_str();
     let rest = &words[sub + 1..];
-    let (label, value_options, pinned): (&str, &[&str], fn(&str) -> bool) = match (name, subcommand)
-    {
-        _ if module => ("dnf module install", &[], |v| v.contains(':')),
-        ("apt-get" | "apt", "install") => (
-            "apt-get install",
-            &["-o", "-t", "--target-release", "-c", "--option"],
-            |v| v.contains('='),
-        ),
-        ("apk", "add") => (
-            "apk add",
-            &[
-                "-t",
-                "--virtual",
-                "-X",
-                "--repository",
-                "--repositories-file",
-                "-p",
-                "--root",
-                "--arch",
-                "--keys-dir",
-                "--cache-dir",
-            ],
-            |v| v.contains(['=', '~', '<', '>']),
-        ),
-        ("dnf" | "yum" | "microdnf" | "tdnf", "install") => (
-            "dnf install",
-            &[
-                "-x",
-                "--exclude",
-                "--installroot",
-                "--releasever",
-                "-c",
-                "--config",
-                "--repo",
-                "--enablerepo",
-                "--disablerepo",
-                "--setopt",
-            ],
-            |v| {
-                v.contains(['=', '<', '>'])
-                    || v.char_indices().any(|(i, c)| {
-                        c == '-' && v[i + 1..].starts_with(|d: char| d.is_ascii_digit())
-                    })
-            },
-        ),
-        ("zypper", "install" | "in") => (
-            "zypper install",
-            &["-t", "--type", "-r", "--repo", "--from"],
-            |v| v.contains(['=', '<', '>']),
-        ),
-        _ => return None,
-    };
+    // The label is the command as written (`apt install`, `microdnf install`), with the
+    // subcommand spelled out.
+    let (sub_label, value_options, pinned): (&str, &[&str], fn(&str) -> bool) =
+        match (name, subcommand) {
+            _ if module => ("module install", &[], |v| v.contains(':')),
+            ("apt-get" | "apt", "install") => (
+                "install",
+                &["-o", "-t", "--target-release", "-c", "--option"],
+                |v| v.contains('='),
+            ),
+            ("apk", "add") => (
+                "add",
+                &[
+                    "-t",
+                    "--virtual",
+                    "-X",
+                    "--repository",
+                    "--repositories-file",
+                    "-p",
+                    "--root",
+                    "--arch",
+                    "--keys-dir",
+                    "--cache-dir",
+                ],
+                |v| v.contains(['=', '~', '<', '>']),
+            ),
+            ("dnf" | "yum" | "microdnf" | "tdnf", "install") => (
+                "install",
+                &[
+                    "-x",
+                    "--exclude",
+                    "--installroot",
+                    "--releasever",
+                    "-c",
+                    "--config",
+                    "--repo",
+                    "--enablerepo",
+                    "--disablerepo",
+                    "--setopt",
+                ],
+                |v| {
+                    v.contains(['=', '<', '>'])
+                        || v.char_indices().any(|(i, c)| {
+                            c == '-' && v[i + 1..].starts_with(|d: char| d.is_ascii_digit())
+                        })
+                },
+            ),
+            ("zypper", "install" | "in") => (
+                "install",
+                &["-t", "--type", "-r", "--repo", "--from"],
+                |v| v.contains(['=', '<', '>']),
+            ),
+            _ => return None,
+        };
     let found = operands(rest, value_options)
         .into_iter()
         .filter(|w| {
@@ -145,40 +147,33 @@ fn unpinned(cmd: &SimpleCommand) -> Option<(String, Vec<&ShellWord>)> {
                 || pinned(v))
         })
         .collect();
-    // The command as written: `apt install`, `microdnf install`.
-    let label = match label.split_once(' ') {
-        Some((_, rest)) => format!("{name} {rest}"),
-        None => label.to_string(),
-    };
-    Some((label, found))
+    Some((format!("{name} {sub_label}"), found))
 }
 
 impl Rule for UnpinnedOsPackage {
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
-        for (_, inst) in runs(df) {
-            for script in run_scripts(cx.source, inst) {
-                for cmd in script.commands() {
-                    let Some((label, words)) = unpinned(cmd) else {
-                        continue;
-                    };
-                    let Some(first) = words.first() else {
-                        continue;
-                    };
-                    let names: Vec<&str> = words.iter().take(3).map(|w| w.value.as_str()).collect();
-                    let more = if words.len() > 3 {
-                        format!(" and {} more", words.len() - 3)
-                    } else {
-                        String::new()
-                    };
-                    let span = script.file_span(first.span.clone(), inst.keyword_span.clone());
-                    cx.report(
+        for (inst, script) in all_run_scripts(df, cx.source) {
+            for cmd in script.commands() {
+                let Some((label, words)) = unpinned(cmd) else {
+                    continue;
+                };
+                let Some(first) = words.first() else {
+                    continue;
+                };
+                let names: Vec<&str> = words.iter().take(3).map(|w| w.value.as_str()).collect();
+                let more = if words.len() > 3 {
+                    format!(" and {} more", words.len() - 3)
+                } else {
+                    String::new()
+                };
+                let span = script.file_span(first.span.clone(), inst.keyword_span.clone());
+                cx.report(
                         &Self::META,
                         span,
                         format!("`{label}` of {} without versions", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ") + &more),
                         "pin each package (`curl=7.88.1-10+deb12u5`, `curl=8.5.0-r0`), or pin the base image by digest and accept the mirror's updates",
                     )
                     .statement(inst.span.start);
-                }
             }
         }
     }

@@ -6,7 +6,7 @@ use crate::lang::dockerfile::Dockerfile;
 use crate::lang::manifest::requirements::{Entry, parse_requirement, url_pinned};
 use crate::lang::shell::{ShellWord, SimpleCommand};
 use crate::rule::{Context, Rule};
-use crate::rules::docker::{run_scripts, runs};
+use crate::rules::docker::all_run_scripts;
 
 declare_rule! {
     /// ## What it does
@@ -464,20 +464,20 @@ pub fn unpinned(cmd: &SimpleCommand) -> Option<(String, Vec<&ShellWord>)> {
 
 impl Rule for UnpinnedPackageInstall {
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
-        for (_, inst) in runs(df) {
-            for script in run_scripts(cx.source, inst) {
-                for cmd in script.commands() {
-                    let Some((label, words)) = unpinned(cmd) else {
-                        continue;
-                    };
-                    for w in words {
-                        let span = script.file_span(w.span.clone(), inst.keyword_span.clone());
-                        // `pip install flask>=2.0` unquoted: the shell reads `>=2.0` as
-                        // a redirection, installs `flask` unpinned and writes `=2.0`.
-                        let redirect = cmd.words.iter().find(|r| {
-                            r.span.start == w.span.end && r.value.starts_with(['<', '>'])
-                        });
-                        let (message, fix) = match redirect {
+        for (inst, script) in all_run_scripts(df, cx.source) {
+            for cmd in script.commands() {
+                let Some((label, words)) = unpinned(cmd) else {
+                    continue;
+                };
+                for w in words {
+                    let span = script.file_span(w.span.clone(), inst.keyword_span.clone());
+                    // `pip install flask>=2.0` unquoted: the shell reads `>=2.0` as
+                    // a redirection, installs `flask` unpinned and writes `=2.0`.
+                    let redirect = cmd
+                        .words
+                        .iter()
+                        .find(|r| r.span.start == w.span.end && r.value.starts_with(['<', '>']));
+                    let (message, fix) = match redirect {
                             Some(r) => (
                                 format!(
                                     "`{label}` of `{}` without a version: the unquoted `{}` is a shell redirection, so `{}` installs unpinned and its output goes to a file named `{}`",
@@ -493,9 +493,8 @@ impl Rule for UnpinnedPackageInstall {
                                 "pin it (`name==1.2.3`, `name@1.2.3`, `-v 1.2.3`), or install from a pinned requirements or lock file".to_string(),
                             ),
                         };
-                        cx.report(&Self::META, span, message, fix)
-                            .statement(inst.span.start);
-                    }
+                    cx.report(&Self::META, span, message, fix)
+                        .statement(inst.span.start);
                 }
             }
         }

@@ -12,7 +12,7 @@ use crate::lang::shell::{self, ShellWord, SimpleCommand};
 use crate::lang::yaml;
 use crate::roles::{Role, Roles};
 use crate::rule::{Context, Rule, Severity};
-use crate::rules::docker::{run_scripts, runs};
+use crate::rules::docker::all_run_scripts;
 use crate::source::Span;
 
 declare_rule! {
@@ -696,16 +696,14 @@ fn shell_findings(commands: &[SimpleCommand]) -> Vec<ShellFinding> {
 }
 
 fn check_dockerfile(df: &Dockerfile, cx: &mut Context<'_>) {
-    for (_, inst) in runs(df) {
-        for script in run_scripts(cx.source, inst) {
-            for f in shell_findings(script.commands()) {
-                let span = script.file_span(f.span, inst.keyword_span.clone());
-                let script_note = in_script(cx);
-                let r = cx.report(&TlsVerificationDisabled::META, span, f.message, HELP_SHELL);
-                r.statement(inst.span.start);
-                if script_note {
-                    r.severity(Severity::Note);
-                }
+    for (inst, script) in all_run_scripts(df, cx.source) {
+        for f in shell_findings(script.commands()) {
+            let span = script.file_span(f.span, inst.keyword_span.clone());
+            let script_note = in_script(cx);
+            let r = cx.report(&TlsVerificationDisabled::META, span, f.message, HELP_SHELL);
+            r.statement(inst.span.start);
+            if script_note {
+                r.severity(Severity::Note);
             }
         }
     }
