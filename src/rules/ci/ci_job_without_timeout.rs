@@ -11,7 +11,9 @@ declare_rule! {
     /// Flags a GitHub Actions job without `timeout-minutes` whose hang would cost: one with
     /// service containers or a job container; one with a step (without its own
     /// `timeout-minutes`) that runs the tests (as CI002 recognises them: `pytest`,
-    /// `cargo test`, `make test`, …) or builds an image (`docker/build-push-action`); or,
+    /// `cargo test`, `make test`, …), builds an image (`docker/build-push-action`), or
+    /// drives containers or a cloud (`docker compose up`, `docker buildx imagetools`,
+    /// `aws`, `gcloud`, `az`, `kubectl`, `helm`, `terraform`, `flyctl`); or,
     /// on a paid or self-hosted runner, one that runs any command other than bookkeeping
     /// (`echo`, `git`, `gh`, `jq`, linters and formatters, `npm ci`, `uv lock`).
     ///
@@ -248,9 +250,42 @@ fn paid_runner(job: &github::Job<'_>) -> bool {
     })
 }
 
+/// Commands that drive containers or a cloud: a `docker compose up`, an image build or
+/// push, a deploy. They wait on registries, daemons and remote APIs, and a hung deploy
+/// blocks the next one.
+const HEAVY_COMMANDS: &[&str] = &[
+    "docker",
+    "docker-compose",
+    "podman",
+    "buildah",
+    "aws",
+    "gcloud",
+    "az",
+    "kubectl",
+    "helm",
+    "terraform",
+    "flyctl",
+];
+
+/// Docker subcommands that only talk to the local daemon or the registry's login.
+const DOCKER_BOOKKEEPING: &[&str] = &["login", "logout", "version", "info", "tag", "images"];
+
+/// Whether one shell command drives containers or a cloud ([`HEAVY_COMMANDS`]).
+fn command_is_heavy(c: &crate::lang::shell::SimpleCommand) -> bool {
+    let Some(p) = c.program_name() else {
+        return false;
+    };
+    if !HEAVY_COMMANDS.contains(&p) {
+        return false;
+    }
+    let sub = c.program().get(1).map(|w| w.value.as_str()).unwrap_or("");
+    !(matches!(p, "docker" | "podman") && DOCKER_BOOKKEEPING.contains(&sub))
+}
+
 /// Whether a job runs something whose hang costs: service containers or a job
-/// container; a step without its own `timeout-minutes` that runs tests or builds an
-/// image; or, on a paid or self-hosted runner, any command that is not bookkeeping.
+/// container; a step without its own `timeout-minutes` that runs tests, builds an
+/// image or drives containers or a cloud; or, on a paid or self-hosted runner, any
+/// command that is not bookkeeping.
 fn can_hang(job: &github::Job<'_>) -> bool {
     if job.node.get("services").is_some() || job.node.get("container").is_some() {
         return true;
@@ -264,13 +299,10 @@ fn can_hang(job: &github::Job<'_>) -> bool {
             let name = u.split('@').next().unwrap_or(u);
             HEAVY_ACTIONS.contains(&name)
         });
-        let commands = || {
-            s.run().and_then(|r| r.as_str()).is_some_and(|script| {
-                crate::lang::shell::split(script)
-                    .iter()
-                    .any(command_can_hang)
-            })
-        };
-        heavy_action || super::step_gates(s).test || (paid && commands())
+        let commands = crate::lang::shell::split(s.run().and_then(|r| r.as_str()).unwrap_or(""));
+        heavy_action
+            || super::step_gates(s).test
+            || commands.iter().any(command_is_heavy)
+            || (paid && commands.iter().any(command_can_hang))
     })
 }
