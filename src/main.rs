@@ -337,6 +337,8 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
             return Ok(u8::from(files > 0));
         }
         fixes.write()?;
+        let mut fixes = fixes;
+        fixes.report.fixed = Some(n);
         eprintln!(
             "readylint: fixed {} in {}; {} remaining",
             plural(n, "finding"),

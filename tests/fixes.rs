@@ -183,6 +183,7 @@ fn fix_writes_the_safe_fixes_and_reports_what_remains() {
     assert_eq!(findings.len(), 1, "{findings:?}");
     assert_eq!(findings[0]["line"], 3);
     assert!(findings[0].get("fix").is_none());
+    assert_eq!(json["summary"]["fixed"], 1);
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("fixed 1 finding in 1 file; 1 remaining")
     );
@@ -222,6 +223,10 @@ fn the_json_finding_carries_its_fix() {
         }]})
     );
     assert!(findings[1].get("fix").is_none(), "a URL is not fixed");
+    assert!(
+        json["summary"].get("fixed").is_none(),
+        "nothing is fixed without --fix"
+    );
 }
 
 #[test]
@@ -389,4 +394,51 @@ fn a_link_named_on_the_command_line_stays_a_link_to_the_fixed_file() {
         std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap(),
         DOCKERFILE_FIXED
     );
+}
+
+/// CI006 adds read-only permissions only when no job looks like it writes.
+#[test]
+fn read_only_permissions_are_not_offered_to_a_workflow_that_writes() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    std::fs::create_dir(dir.path().join(".git")).expect(".git");
+    let job = |steps: &str| {
+        format!("on: push\njobs:\n  job:\n    runs-on: ubuntu-latest\n    steps:\n{steps}")
+    };
+    let cases = [
+        ("gh.yml", job("      - run: gh release create v1\n"), false),
+        (
+            "push.yml",
+            job("      - run: git push origin HEAD\n"),
+            false,
+        ),
+        (
+            "token.yml",
+            job(
+                "      - run: ./publish\n        env:\n          TOKEN: ${{ secrets.GITHUB_TOKEN }}\n",
+            ),
+            false,
+        ),
+        (
+            "action.yml",
+            job("      - uses: softprops/action-gh-release@v2\n"),
+            false,
+        ),
+        (
+            "read.yml",
+            job("      - uses: actions/checkout@v4\n      - run: make test\n"),
+            true,
+        ),
+    ];
+    for (name, text, _) in &cases {
+        write(dir.path(), &format!(".github/workflows/{name}"), text);
+    }
+    let report = readylint::run(&options(dir.path(), "CI006")).expect("the check runs");
+    for (name, _, fixable) in cases {
+        let finding = report
+            .findings
+            .iter()
+            .find(|f| f.path.ends_with(name))
+            .unwrap_or_else(|| panic!("{name}: no CI006 finding"));
+        assert_eq!(finding.fix.is_some(), fixable, "{name}");
+    }
 }

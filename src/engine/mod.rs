@@ -87,6 +87,8 @@ pub struct Report {
     pub unchanged: usize,
     /// Files whose results were taken from the cache instead of being checked again.
     pub cached: usize,
+    /// Fixes that `--fix` applied before this report was made (`None` without `--fix`).
+    pub fixed: Option<usize>,
     /// Texts of the files with findings, for snippets.
     pub sources: BTreeMap<String, Arc<str>>,
     pub root: PathBuf,
@@ -764,6 +766,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         baselined: 0,
         unchanged: 0,
         cached: outcomes.iter().filter(|o| o.from_cache).count(),
+        fixed: None,
         sources: BTreeMap::new(),
         root,
         fail_on: settings.fail_on,

@@ -47,6 +47,9 @@ pub fn render(report: &Report, style: Style) -> String {
     if style.hidden > 0 {
         value["summary"]["below_min_severity"] = json!(style.hidden);
     }
+    if let Some(n) = report.fixed {
+        value["summary"]["fixed"] = json!(n);
+    }
     if style.statistics {
         value["statistics"] = super::text::statistics_rows(report)
             .into_iter()

@@ -1,6 +1,7 @@
 //! CI006 ci-broad-permissions.
 
 use crate::declare_rule;
+use crate::fix::{Edit, Fix};
 use crate::lang::FileKind;
 use crate::lang::ci::{CiFile, Flavor, github};
 use crate::lang::yaml::Node;
@@ -36,10 +37,81 @@ declare_rule! {
     /// ## Known limits
     /// Individual write scopes (`contents: write`) are not judged: whether a job needs
     /// them depends on what it does.
+    ///
+    /// For a workflow without `permissions`, `readylint check --fix --unsafe-fixes` adds
+    /// `permissions: {contents: read}` (in block style) above `jobs:` when no job
+    /// without its own `permissions` looks like it writes: each of its steps uses only
+    /// actions known to need no write scope (`actions/checkout`, `actions/setup-*`,
+    /// `actions/cache`, the artifact actions, toolchain installers), runs no `gh` and no
+    /// `git push`, and the job does not name the token (`GITHUB_TOKEN`,
+    /// `github.token`). Unsafe: a step can still need a scope it never names.
     pub CiBroadPermissions,
     code = "CI006", name = "ci-broad-permissions", category = Ci, severity = Warning,
     security = true,
     reads = [FileKind::GithubWorkflow, FileKind::GithubAction, FileKind::GitlabCi],
+    fix = Unsafe,
+}
+
+/// Actions that need no write scope of the token.
+const READ_ONLY_ACTIONS: &[&str] = &[
+    "actions/checkout",
+    "actions/setup-",
+    "actions/cache",
+    "actions/upload-artifact",
+    "actions/download-artifact",
+    "astral-sh/setup-uv",
+    "astral-sh/ruff-action",
+    "dtolnay/rust-toolchain",
+    "actions-rs/toolchain",
+    "swatinem/rust-cache",
+    "taiki-e/install-action",
+    "pnpm/action-setup",
+    "snok/install-poetry",
+    "docker/setup-buildx-action",
+    "docker/setup-qemu-action",
+    "pre-commit/action",
+    "extractions/setup-just",
+];
+
+/// Whether a job may use a write scope of the token: an action not known to be
+/// read-only, a reusable workflow, `gh` or `git push`, or the token named outright.
+fn job_may_write(text: &str, job: &github::Job<'_>) -> bool {
+    if job.uses().is_some() {
+        return true;
+    }
+    let own = &text[job.node.span.clone()];
+    if own.contains("GITHUB_TOKEN") || own.contains("github.token") {
+        return true;
+    }
+    job.steps().iter().any(|s| {
+        if let Some(uses) = s.uses() {
+            let name = uses.as_str().unwrap_or("").to_ascii_lowercase();
+            return !READ_ONLY_ACTIONS.iter().any(|a| name.starts_with(a));
+        }
+        let script = s.run().and_then(|r| r.as_str()).unwrap_or("");
+        crate::lang::shell::split(script).iter().any(|c| {
+            let words = c.program();
+            match c.program_name() {
+                Some("gh") => true,
+                Some("git") => words.get(1).is_some_and(|w| w.value == "push"),
+                _ => false,
+            }
+        })
+    })
+}
+
+/// `permissions:` with `contents: read`, inserted on the line of the top-level `jobs:`
+/// key (block style only).
+fn read_only_fix(text: &str, jobs_key: &Node) -> Option<Fix> {
+    let at = jobs_key.span.start;
+    if at != 0 && text.as_bytes().get(at - 1) != Some(&b'\n') {
+        return None;
+    }
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    Some(Fix::unsafe_(vec![Edit::insert(
+        at,
+        format!("permissions:{newline}  contents: read{newline}"),
+    )]))
 }
 
 impl Rule for CiBroadPermissions {
@@ -85,7 +157,17 @@ impl Rule for CiBroadPermissions {
             .entry("on")
             .or_else(|| root.entry("jobs"))
             .map_or(0..0, |e| e.key.span.clone());
-        cx.report(
+        let text = &cx.source.text;
+        let fix = root
+            .entry("jobs")
+            .filter(|_| {
+                !jobs
+                    .iter()
+                    .filter(|j| j.node.get("permissions").is_none())
+                    .any(|j| job_may_write(text, j))
+            })
+            .and_then(|e| read_only_fix(text, &e.key));
+        let finding = cx.report(
             &Self::META,
             span,
             format!(
@@ -95,7 +177,10 @@ impl Rule for CiBroadPermissions {
                 if bare.len() == 1 { "s" } else { "" },
             ),
             "add `permissions: {contents: read}` at the top of the workflow and widen it per job where needed",
-        )
-        .severity(Severity::Note);
+        );
+        finding.severity(Severity::Note);
+        if let Some(fix) = fix {
+            finding.fix(fix);
+        }
     }
 }

@@ -1,9 +1,13 @@
 //! LOG002 eager-log-formatting.
 
 use super::{LogLibrary, log_library, log_message, log_method};
+use ruff_python_ast::{self as ast, ConversionFlag, Expr, InterpolatedStringElement};
+use ruff_text_size::{Ranged, TextRange};
+
 use crate::declare_rule;
+use crate::fix::{Edit, Fix};
 use crate::lang::FileKind;
-use crate::lang::python::{BinOp, PythonFile, Value, ValueKind};
+use crate::lang::python::{BinOp, Call, PythonFile, Value, ValueKind};
 use crate::rule::{Context, Rule};
 
 declare_rule! {
@@ -35,11 +39,129 @@ declare_rule! {
     /// `self.logger`, `app.logger`), including loggers imported from another module.
     /// Unlike Ruff's G001–G004, an f-string without fields and `+` between two string
     /// literals are not flagged (nothing is formatted eagerly).
+    ///
+    /// `readylint check --fix` rewrites the message of a standard-library logger into
+    /// arguments when the message is the call's last positional argument:
+    /// `"retry %d" % (attempt,)` becomes `"retry %d", attempt` (safe: the same `%`
+    /// formatting, done lazily; unsafe when the right of `%` is a single name, which
+    /// formats differently if it holds a tuple); `f"user {uid!r}"` becomes
+    /// `"user %r", uid` (safe for `!s`, `!r` and `!a` fields; a plain `{uid}` becomes
+    /// `%s`, which calls `str()` where the f-string called `format()`: the same for
+    /// every built-in type but not for a class whose `__format__` differs, so that fix is
+    /// unsafe). No fix is offered for a field with a format spec (`{x:.2f}`) or `=`, for
+    /// `.format()` or `+`, for an implicitly concatenated message, nor for loguru or
+    /// structlog, whose placeholders differ.
     pub EagerLogFormatting,
     code = "LOG002", name = "eager-log-formatting", category = Logging, severity = Warning,
     skips = crate::roles::Role::NOT_SERVICE_CODE,
     default = false,
     reads = [FileKind::Python],
+    fix = Sometimes,
+}
+
+/// The byte range of `r` in `src`.
+fn slice(src: &str, r: TextRange) -> &str {
+    &src[r.start().to_usize()..r.end().to_usize()]
+}
+
+/// The message and arguments of a lazy call equivalent to the eager message `src`
+/// (the source of one expression), and whether the rewrite is exact; `None` when no
+/// exact-enough rewrite is known.
+fn lazy_message(src: &str) -> Option<(String, Vec<String>, bool)> {
+    let parsed = ruff_python_parser::parse_expression(src).ok()?;
+    match &*parsed.syntax().body {
+        Expr::FString(f) => {
+            let [ast::FStringPart::FString(part)] = f.value.as_slice() else {
+                return None;
+            };
+            // The prefix without `f` (`rf"…"` stays raw) and the opening quote.
+            let text = slice(src, part.range());
+            let quote_at = text.find(['"', '\'']).unwrap_or(0);
+            let (prefix, rest) = text.split_at(quote_at);
+            let quote = if rest.starts_with("\"\"\"") || rest.starts_with("'''") {
+                &rest[..3]
+            } else {
+                &rest[..1]
+            };
+            let mut body = String::new();
+            let mut args = Vec::new();
+            let mut exact = true;
+            for el in part.elements.iter() {
+                match el {
+                    InterpolatedStringElement::Literal(l) => {
+                        let raw = slice(src, l.range);
+                        body.push_str(
+                            &raw.replace("{{", "{").replace("}}", "}").replace('%', "%%"),
+                        );
+                    }
+                    InterpolatedStringElement::Interpolation(i) => {
+                        if i.format_spec.is_some() || i.debug_text.is_some() {
+                            return None;
+                        }
+                        body.push_str(match i.conversion {
+                            ConversionFlag::None => {
+                                exact = false;
+                                "%s"
+                            }
+                            ConversionFlag::Str => "%s",
+                            ConversionFlag::Repr => "%r",
+                            ConversionFlag::Ascii => "%a",
+                        });
+                        args.push(slice(src, i.expression.range()).to_string());
+                    }
+                }
+            }
+            let prefix: String = prefix.chars().filter(|c| !matches!(c, 'f' | 'F')).collect();
+            Some((format!("{prefix}{quote}{body}{quote}"), args, exact))
+        }
+        Expr::BinOp(b) if b.op == ast::Operator::Mod => {
+            let Expr::StringLiteral(lit) = &*b.left else {
+                return None;
+            };
+            if lit.value.is_implicit_concatenated() {
+                return None;
+            }
+            let message = slice(src, lit.range()).to_string();
+            match &*b.right {
+                Expr::Tuple(t) if !t.elts.iter().any(Expr::is_starred_expr) => Some((
+                    message,
+                    t.elts
+                        .iter()
+                        .map(|e| slice(src, e.range()).to_string())
+                        .collect(),
+                    true,
+                )),
+                // A single value: a literal or a mapping formats the same either way; a
+                // name may hold a tuple, which `%` spreads and logging does not.
+                right => {
+                    let exact = matches!(
+                        right,
+                        Expr::StringLiteral(_) | Expr::NumberLiteral(_) | Expr::Dict(_)
+                    );
+                    Some((message, vec![slice(src, right.range()).to_string()], exact))
+                }
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The fix that passes `msg`'s values as arguments, when `msg` is the call's last
+/// positional argument.
+fn lazy_fix(text: &str, call: &Call, msg: &Value) -> Option<Fix> {
+    if call.star_args || call.args.last().map(|a| &a.span) != Some(&msg.span) {
+        return None;
+    }
+    let (message, args, exact) = lazy_message(&text[msg.span.clone()])?;
+    if args.is_empty() {
+        return None;
+    }
+    let edit = Edit::replace(msg.span.clone(), format!("{message}, {}", args.join(", ")));
+    Some(if exact {
+        Fix::safe(vec![edit])
+    } else {
+        Fix::unsafe_(vec![edit])
+    })
 }
 
 /// How a message is formatted eagerly, if it is.
@@ -91,7 +213,8 @@ impl Rule for EagerLogFormatting {
                 continue;
             };
             let Some(how) = eager(msg) else { continue };
-            let help = match log_library(file, call) {
+            let library = log_library(file, call);
+            let help = match library {
                 LogLibrary::Stdlib => {
                     "pass the values as arguments (`logger.info(\"user %s\", user_id)`): formatting is then lazy and the message groups in log tools"
                 }
@@ -102,12 +225,19 @@ impl Rule for EagerLogFormatting {
                     "log an event with key-value pairs (`log.info(\"user_logged_in\", user_id=user_id)`): structlog renders them as fields"
                 }
             };
-            cx.report(
+            let fix = match library {
+                LogLibrary::Stdlib => lazy_fix(&cx.source.text, call, msg),
+                LogLibrary::Loguru | LogLibrary::Structlog => None,
+            };
+            let finding = cx.report(
                 &Self::META,
                 msg.span.clone(),
                 format!("log message built with {how} before the call"),
                 help,
             );
+            if let Some(fix) = fix {
+                finding.fix(fix);
+            }
         }
     }
 }

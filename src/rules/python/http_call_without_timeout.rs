@@ -1,9 +1,10 @@
 //! NET001 http-call-without-timeout.
 
 use crate::declare_rule;
+use crate::fix::{Edit, Fix};
 use crate::lang::FileKind;
 use crate::lang::python::{Call, PythonFile};
-use crate::rule::{Context, Rule};
+use crate::rule::{Context, OptionKind, OptionMeta, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -46,10 +47,62 @@ declare_rule! {
     /// in the class); a session passed in as a parameter is not. Compared with Ruff's
     /// S113, which covers the `requests` and `httpx` module functions, this rule also
     /// covers sessions and the standard-library clients.
+    ///
+    /// `readylint check --fix --unsafe-fixes` passes `timeout=10` (the option
+    /// `fix-timeout`), or replaces `timeout=None` with it: unsafe, since a call that
+    /// legitimately takes longer now fails, and the right value is the caller's to choose.
     pub HttpCallWithoutTimeout,
     code = "NET001", name = "http-call-without-timeout", category = Timeouts, severity = Warning,
     skips = crate::roles::Role::NOT_SERVICE_CODE,
+    options = [OptionMeta {
+        name: "fix-timeout",
+        kind: OptionKind::Integer,
+        default: "10",
+        doc: "the timeout, in seconds, that the fix passes",
+    }],
     reads = [FileKind::Python],
+    fix = Unsafe,
+}
+
+/// The edit that passes `timeout=seconds`: the value of `timeout=None` replaced, or the
+/// keyword added after the last argument (before the closing parenthesis of a call
+/// without arguments).
+fn timeout_fix(text: &str, call: &Call, seconds: i64) -> Option<Fix> {
+    if let Some(k) = call.keyword("timeout") {
+        return Some(Fix::unsafe_(vec![Edit::replace(
+            k.value.span.clone(),
+            seconds.to_string(),
+        )]));
+    }
+    let last = call
+        .args
+        .iter()
+        .map(|a| a.span.end)
+        .chain(call.keywords.iter().map(|k| k.span.end))
+        .max();
+    let edit = match last {
+        // One argument per line with a trailing comma: one more line like it.
+        Some(end)
+            if text[end..]
+                .trim_start_matches([' ', '\t'])
+                .starts_with(",\n") =>
+        {
+            let comma = end + text[end..].find(',')?;
+            let line = text[..end].rfind('\n').map_or(0, |i| i + 1);
+            let indent: String = text[line..]
+                .chars()
+                .take_while(|c| *c == ' ' || *c == '\t')
+                .collect();
+            Edit::insert(comma + 1, format!("\n{indent}timeout={seconds},"))
+        }
+        Some(end) => Edit::insert(end, format!(", timeout={seconds}")),
+        None => {
+            let close = call.span.end.checked_sub(1)?;
+            (text.as_bytes().get(close) == Some(&b')'))
+                .then(|| Edit::insert(close, format!("timeout={seconds}")))?
+        }
+    };
+    Some(Fix::unsafe_(vec![edit]))
 }
 
 const REQUESTS_METHODS: [&str; 8] = [
@@ -127,6 +180,7 @@ fn kind(call: &Call) -> Option<(Kind, String)> {
 
 impl Rule for HttpCallWithoutTimeout {
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
+        let seconds = cx.option_int(&Self::META, "fix-timeout", 10).max(1);
         for call in &file.calls {
             if call.star_kwargs {
                 continue;
@@ -146,12 +200,16 @@ impl Rule for HttpCallWithoutTimeout {
                 }
                 (_, Timeout::Missing) => format!("`{name}` call without `timeout`"),
             };
-            cx.report(
+            let fix = timeout_fix(&cx.source.text, call, seconds);
+            let finding = cx.report(
                 &Self::META,
                 call.callee_span(),
                 message,
                 "pass `timeout=` in seconds (e.g. `timeout=10`, or `(3.05, 27)` for connect and read with requests)",
             );
+            if let Some(fix) = fix {
+                finding.fix(fix);
+            }
         }
     }
 }
