@@ -442,3 +442,49 @@ fn read_only_permissions_are_not_offered_to_a_workflow_that_writes() {
         assert_eq!(finding.fix.is_some(), fixable, "{name}");
     }
 }
+
+/// DEP001 pins a requirements line to the version the lockfile above it pins, when that
+/// version satisfies the line.
+#[test]
+fn requirements_are_pinned_from_the_lockfile() {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    std::fs::create_dir(dir.path().join(".git")).expect(".git");
+    write(
+        dir.path(),
+        "uv.lock",
+        "version = 1\n[[package]]\nname = \"flask\"\nversion = \"3.0.3\"\n\n[[package]]\nname = \"Django\"\nversion = \"5.1.2\"\n\n[[package]]\nname = \"gunicorn\"\nversion = \"23.0.0\"\n",
+    );
+    let before = "flask[async]>=2 ; python_version >= \"3.8\"\ndjango<5\ngunicorn\nredis>=5\n";
+    write(dir.path(), "deploy/requirements.txt", before);
+    let opts = options(dir.path(), "DEP001");
+    let run = fixes::fix(&opts, false).expect("the fix run succeeds");
+    let after = &run.changed.first().expect("a fix").after;
+    assert_eq!(
+        after,
+        "flask[async]==3.0.3 ; python_version >= \"3.8\"\ndjango<5\ngunicorn==23.0.0\nredis>=5\n",
+        "django's lock does not satisfy `<5`; redis is not locked"
+    );
+    let left: Vec<String> = run
+        .report
+        .findings
+        .iter()
+        .map(|f| format!("{}:{}", f.path, f.line))
+        .collect();
+    assert_eq!(
+        left,
+        ["deploy/requirements.txt:2", "deploy/requirements.txt:4"]
+    );
+    // A broken lockfile is a finding of its own (RDY001), not a silent loss of pins.
+    write(dir.path(), "uv.lock", "[[package]]\nname = \n");
+    let mut opts = opts;
+    opts.overrides.select = Some(vec!["DEP001".into(), "RDY001".into()]);
+    let report = readylint::run(&opts).expect("the check runs");
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.rule == "RDY001" && f.path == "uv.lock"),
+        "{:?}",
+        report.findings
+    );
+}

@@ -26,6 +26,7 @@ pub mod ci;
 pub mod compose;
 pub mod dockerfile;
 pub mod kubernetes;
+pub mod lockfile;
 pub mod manifest;
 pub mod python;
 pub mod rust;
@@ -68,6 +69,9 @@ pub enum FileKind {
     Readme,
     /// `*.py` and `*.pyi`.
     Python,
+    /// A Python lockfile (`uv.lock`, `poetry.lock`, `pdm.lock`, `pylock.toml`,
+    /// `Pipfile.lock`), read for the versions it pins.
+    Lockfile,
 }
 
 impl FileKind {
@@ -75,7 +79,11 @@ impl FileKind {
     pub fn is_optional(self) -> bool {
         matches!(
             self,
-            FileKind::Toml | FileKind::Yaml | FileKind::Compose | FileKind::Kubernetes
+            FileKind::Toml
+                | FileKind::Yaml
+                | FileKind::Compose
+                | FileKind::Kubernetes
+                | FileKind::Lockfile
         )
     }
 
@@ -87,6 +95,7 @@ impl FileKind {
             FileKind::Toml => &[FileKind::Toml],
             FileKind::Yaml => &[FileKind::Yaml],
             FileKind::Kubernetes => &[FileKind::Kubernetes],
+            FileKind::Lockfile => &[FileKind::Lockfile],
             _ => &[],
         }
     }
@@ -122,6 +131,8 @@ pub struct FileFacts {
     pub compose: Option<compose::ComposeFacts>,
     /// The images of a file of Kubernetes manifests.
     pub kubernetes: Option<kubernetes::KubeFacts>,
+    /// The versions a Python lockfile pins.
+    pub lock: Option<lockfile::LockFacts>,
 }
 
 /// What a front end yields for one file besides the model it hands the rules.
@@ -208,6 +219,7 @@ pub static FRONT_ENDS: &[(Claim, &dyn FrontEnd)] = &[
     (Claim::Primary, &yaml::YamlFrontEnd),
     (Claim::Additive, &ci::tasks::TasksFrontEnd),
     (Claim::Additive, &kubernetes::KubernetesFrontEnd),
+    (Claim::Additive, &lockfile::LockfileFrontEnd),
     (Claim::Additive, &ReadmeFrontEnd),
 ];
 
@@ -313,6 +325,7 @@ mod tests {
             FileKind::Yaml,
             FileKind::Compose,
             FileKind::Kubernetes,
+            FileKind::Lockfile,
             FileKind::Rust,
             FileKind::GithubWorkflow,
             FileKind::GithubAction,

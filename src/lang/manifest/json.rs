@@ -104,7 +104,7 @@ impl JsonDoc {
 }
 
 /// Byte offset of a 1-based line and column (in characters, as serde_json counts).
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
+pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let mut start = 0;
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line {

@@ -38,6 +38,8 @@ pub struct Requirement {
     pub specifier: String,
     /// From the name to the end of the specifier (or of the marker).
     pub span: Span,
+    /// The specifier's own span (empty, where one would go, when there is none).
+    pub specifier_span: Span,
     /// `==x` (without a wildcard) or `===x`.
     pub pinned: bool,
     pub has_hash: bool,
@@ -323,7 +325,10 @@ pub fn parse_requirement(text: &str, span: Span, has_hash: bool) -> Entry {
             span,
         };
     }
-    let specifier = rest.split(';').next().unwrap_or("").trim().to_string();
+    let raw = rest.split(';').next().unwrap_or("");
+    let specifier = raw.trim().to_string();
+    let spec_start = span.start + (text.len() - rest.len());
+    let specifier_span = spec_start..spec_start + raw.trim_end().len();
     let pinned = specifier.split(',').any(|s| {
         let s = s.trim();
         s.starts_with("===") || s.starts_with("==") && !s.trim_end().ends_with(".*")
@@ -333,6 +338,7 @@ pub fn parse_requirement(text: &str, span: Span, has_hash: bool) -> Entry {
         name,
         specifier,
         span,
+        specifier_span,
         pinned,
         has_hash,
     })

@@ -5,6 +5,8 @@ use crate::lang::manifest::ManifestKind;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::declare_rule;
+use crate::fix::{Edit, Fix};
+use crate::lang::lockfile::LockFacts;
 use crate::lang::manifest::Manifest;
 use crate::lang::manifest::requirements::{Entry, RequirementsFile};
 use crate::repo::RepoIndex;
@@ -55,9 +57,102 @@ declare_rule! {
     /// purpose and are not asked to pin; an application with `poetry.lock`, `uv.lock`,
     /// `pdm.lock`, `Pipfile.lock`, `pylock.toml` or a fully pinned requirements file
     /// beside it is pinned by that.
+    ///
+    /// `readylint check --fix` pins a requirements line to the version that a Python
+    /// lockfile in its directory or above (`uv.lock`, `poetry.lock`, `pdm.lock`,
+    /// `pylock.toml`, `Pipfile.lock`) pins: `flask>=2` becomes `flask==3.0.3`, extras
+    /// and markers kept. Safe: that is the version the project runs. Offered only when the
+    /// locked version satisfies the line's own specifier (a line asking for `<2` is left
+    /// to the user) and is a plain release.
     pub UnpinnedPythonRequirement,
     code = "DEP001", name = "unpinned-python-requirement", category = Dependencies, severity = Warning,
-    reads = [FileKind::Manifest(ManifestKind::Cargo), FileKind::Manifest(ManifestKind::Pyproject), FileKind::Manifest(ManifestKind::Pipfile), FileKind::Manifest(ManifestKind::PackageJson), FileKind::Manifest(ManifestKind::Requirements)],
+    reads = [FileKind::Manifest(ManifestKind::Cargo), FileKind::Manifest(ManifestKind::Pyproject), FileKind::Manifest(ManifestKind::Pipfile), FileKind::Manifest(ManifestKind::PackageJson), FileKind::Manifest(ManifestKind::Requirements), FileKind::Lockfile],
+    fix = Safe,
+}
+
+/// A release version (`3.0.3`) as numbers; `None` for pre-, post- and dev releases,
+/// local versions and epochs, which the fix leaves alone.
+fn release(v: &str) -> Option<Vec<u64>> {
+    v.trim()
+        .split('.')
+        .map(|p| p.parse::<u64>().ok())
+        .collect::<Option<Vec<u64>>>()
+        .filter(|r| !r.is_empty())
+}
+
+fn compare(a: &[u64], b: &[u64]) -> std::cmp::Ordering {
+    let n = a.len().max(b.len());
+    (0..n)
+        .map(|i| a.get(i).unwrap_or(&0).cmp(b.get(i).unwrap_or(&0)))
+        .find(|o| o.is_ne())
+        .unwrap_or(std::cmp::Ordering::Equal)
+}
+
+/// Whether `version` satisfies every clause of `specifier` (PEP 440 comparison of
+/// release versions); `None` when a clause is not understood.
+fn satisfies(version: &str, specifier: &str) -> Option<bool> {
+    use std::cmp::Ordering::*;
+    let v = release(version)?;
+    for clause in specifier
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        let op_len = clause
+            .find(|c: char| c.is_ascii_digit() || c.is_whitespace())
+            .unwrap_or(clause.len());
+        let (op, rest) = clause.split_at(op_len);
+        let rest = rest.trim();
+        let ok = if let Some(prefix) = rest.strip_suffix(".*") {
+            let p = release(prefix)?;
+            let matches = v.len() >= p.len() && v[..p.len()] == p[..];
+            match op {
+                "==" => matches,
+                "!=" => !matches,
+                _ => return None,
+            }
+        } else {
+            let b = release(rest)?;
+            let o = compare(&v, &b);
+            match op {
+                "==" | "===" => o == Equal,
+                "!=" => o != Equal,
+                ">=" => o != Less,
+                ">" => o == Greater,
+                "<=" => o != Greater,
+                "<" => o == Less,
+                // `~=1.4.2`: `>=1.4.2, ==1.4.*`.
+                "~=" if b.len() >= 2 => {
+                    o != Less && v.len() >= b.len() - 1 && v[..b.len() - 1] == b[..b.len() - 1]
+                }
+                _ => return None,
+            }
+        };
+        if !ok {
+            return Some(false);
+        }
+    }
+    Some(true)
+}
+
+/// The fix that pins `r` to the version the lockfile pins, when that version satisfies
+/// what the line asks for and the line is written as parsed.
+fn lock_fix(
+    text: &str,
+    r: &crate::lang::manifest::requirements::Requirement,
+    lock: &LockFacts,
+) -> Option<Fix> {
+    let version = lock.versions.get(&r.key)?;
+    if !satisfies(version, &r.specifier)? {
+        return None;
+    }
+    if text.get(r.specifier_span.clone())?.trim() != r.specifier {
+        return None;
+    }
+    Some(Fix::safe(vec![Edit::replace(
+        r.specifier_span.clone(),
+        format!("=={version}"),
+    )]))
 }
 
 /// Joins an include path to the directory of the file that names it.
@@ -200,6 +295,10 @@ impl<'a> Graph<'a> {
 impl Rule for UnpinnedPythonRequirement {
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let graph = Graph::new(repo);
+        let locks: BTreeMap<&str, &LockFacts> = repo
+            .parsed()
+            .filter_map(|(src, facts)| Some((src.rel_path.as_str(), facts.lock.as_ref()?)))
+            .collect();
         for (path, file) in &graph.files {
             if file_name(path)
                 .to_ascii_lowercase()
@@ -212,6 +311,10 @@ impl Rule for UnpinnedPythonRequirement {
                 continue;
             }
             let mut pins = graph.constraint_pins(repo, path);
+            let lock =
+                crate::repo::find_lock(repo, parent_dir(path), crate::lang::manifest::PYTHON_LOCKS)
+                    .and_then(|l| locks.get(l.as_str()).copied());
+            let text = repo.source(path).map(|s| &*s.text);
             // A fully pinned requirements file beside this one is its lock (netbox's
             // `requirements.txt` beside `base_requirements.txt`).
             for (other, f) in &graph.files {
@@ -236,13 +339,17 @@ impl Rule for UnpinnedPythonRequirement {
                                 r.name, r.specifier
                             )
                         };
-                        cx.report(
+                        let fix = lock.zip(text).and_then(|(l, t)| lock_fix(t, r, l));
+                        let finding = cx.report(
                             &Self::META,
                             path,
                             r.span.clone(),
                             message,
                             "pin with `==x.y.z` (pip-compile or `uv pip compile` writes them all), or constrain it with a pinned `-c constraints.txt`",
                         );
+                        if let Some(fix) = fix {
+                            finding.fix(fix);
+                        }
                     }
                     Entry::Url {
                         pinned: false,
@@ -343,9 +450,7 @@ fn is_dev_requirements(path: &str) -> bool {
 }
 
 /// A distribution name as PEP 503 compares them.
-fn normalise(name: &str) -> String {
-    name.to_ascii_lowercase().replace(['_', '.'], "-")
-}
+use crate::lang::manifest::requirements::normalise;
 
 #[cfg(test)]
 mod tests {
@@ -367,5 +472,23 @@ mod tests {
         );
         assert_eq!(resolve("requirements.txt", "../x.txt"), None);
         assert_eq!(resolve("r.txt", "https://x/y.txt"), None);
+    }
+}
+
+#[cfg(test)]
+mod fix_tests {
+    use super::satisfies;
+
+    #[test]
+    fn versions_are_compared_as_pep_440_releases() {
+        assert_eq!(satisfies("3.0.3", ""), Some(true));
+        assert_eq!(satisfies("3.0.3", ">=2"), Some(true));
+        assert_eq!(satisfies("3.0.3", ">=2, <3"), Some(false));
+        assert_eq!(satisfies("3.0.3", "~=3.0.1"), Some(true));
+        assert_eq!(satisfies("3.1.0", "~=3.0.1"), Some(false));
+        assert_eq!(satisfies("3.0.3", "==3.0.*"), Some(true));
+        assert_eq!(satisfies("3.10", ">3.9"), Some(true));
+        assert_eq!(satisfies("3.0.0rc1", ">=2"), None);
+        assert_eq!(satisfies("3.0.3", "@ weird"), None);
     }
 }
