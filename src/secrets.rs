@@ -153,7 +153,15 @@ pub fn is_secret_name(name: &str) -> bool {
         return false;
     }
     let pairs = w.windows(2).any(|p| is_key_pair(&p[0], &p[1]));
-    pairs || w.iter().any(|x| SECRET_WORDS.contains(&x.as_str()))
+    if pairs {
+        return true;
+    }
+    // A secret word that the word before it makes a description: `collection_by_token`
+    // (a lookup), `sync_token` (a WebDAV/CalDAV or API sync state, not a credential).
+    w.iter().enumerate().any(|(i, x)| {
+        SECRET_WORDS.contains(&x.as_str())
+            && !(i > 0 && matches!(w[i - 1].as_str(), "by" | "sync") && x == "token")
+    })
 }
 
 /// Two words that name a secret key together: `API_KEY`, `PRIVATE_KEY`, `MASTER_KEY`.
@@ -228,6 +236,7 @@ mod tests {
             "refresh_token",
             "user.password",
             "credentials",
+            "sync_password",
         ] {
             assert!(is_secret_name(yes), "{yes}");
         }
@@ -243,6 +252,9 @@ mod tests {
             "PASSWORD_RESET_TIMEOUT",
             "token_type",
             "num_tokens",
+            "sharing_collection_by_token",
+            "old_sync_token",
+            "syncToken",
         ] {
             assert!(!is_secret_name(no), "{no}");
         }
