@@ -380,6 +380,9 @@ pub struct Handler {
     pub trivial: Option<Trivial>,
     /// `raise` statements whose innermost handler this is (outside nested functions).
     pub raises: Vec<Raise>,
+    /// The only call of a `try` body of one statement (index into
+    /// [`PythonFile::calls`]): `try: os.remove(path)`.
+    pub guards: Option<usize>,
     pub ctx: Ctx,
 }
 

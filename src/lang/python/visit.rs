@@ -427,11 +427,14 @@ impl<'o> Walker<'o> {
             }
             Stmt::Try(t) => {
                 self.try_depth += 1;
+                let first = self.out.calls.len();
                 self.visit_body(&t.body);
                 self.try_depth -= 1;
+                let guards =
+                    (t.body.len() == 1 && self.out.calls.len() == first + 1).then_some(first);
                 for h in &t.handlers {
                     let ExceptHandler::ExceptHandler(h) = h;
-                    self.handler(h);
+                    self.handler(h, guards);
                 }
                 self.visit_body(&t.orelse);
                 self.visit_body(&t.finalbody);
@@ -511,7 +514,7 @@ impl<'o> Walker<'o> {
         self.out.assigns.push(a);
     }
 
-    fn handler(&mut self, h: &ast::ExceptHandlerExceptHandler) {
+    fn handler(&mut self, h: &ast::ExceptHandlerExceptHandler, guards: Option<usize>) {
         let type_ = h.type_.as_deref().map(|t| self.value(t));
         let caught = match h.type_.as_deref() {
             None => Vec::new(),
@@ -528,6 +531,7 @@ impl<'o> Walker<'o> {
             name: h.name.as_ref().map(|n| n.id.to_string()),
             trivial: trivial(&h.body),
             raises: Vec::new(),
+            guards,
             ctx: self.ctx(),
         });
         if let Some(t) = &h.type_ {

@@ -3,7 +3,7 @@
 use super::{broad_type, handler_records_traceback, hands_off, log_method, propagates};
 use crate::declare_rule;
 use crate::lang::FileKind;
-use crate::lang::python::PythonFile;
+use crate::lang::python::{Call, Handler, PythonFile, Value, ValueKind};
 use crate::rule::{Context, Rule};
 
 declare_rule! {
@@ -40,12 +40,93 @@ declare_rule! {
     /// report to the person running them, are not checked; `critical`/`fatal` are
     /// covered as well as `error`. An explicit `exc_info=` (even `False`: a choice was
     /// made) or `**kwargs` is not flagged. Only the innermost handler counts, and code in
-    /// a function defined inside the handler is not inside it. Of the findings about one
+    /// a function defined inside the handler is not inside it. A handler around one
+    /// statement that makes one call to a standard-library function whose errors explain
+    /// themselves (`os.mkdir`, `os.remove`, `int()`, `json.loads`, `subprocess.Popen`, …)
+    /// is not flagged when the message carries the exception (`logger.error("cannot
+    /// create %s: %r", path, e)`): the message says what failed and why, and the traceback
+    /// would add one frame. Of the findings about one
     /// handler only one is reported: EXC001, then EXC003, then this rule, then EXC002.
     pub ErrorLogWithoutTraceback,
     code = "LOG003", name = "error-log-without-traceback", category = Logging, severity = Warning,
     skips = crate::roles::Role::NOT_SERVICE_CODE,
     reads = [FileKind::Python],
+}
+
+/// Standard-library and built-in functions whose failures are few and named by their
+/// message (`[Errno 13] Permission denied: '/data'`, `invalid literal for int()`).
+const SELF_EXPLAINING: &[&str] = &[
+    "int",
+    "float",
+    "complex",
+    "open",
+    "json.loads",
+    "json.load",
+    "os.mkdir",
+    "os.makedirs",
+    "os.remove",
+    "os.unlink",
+    "os.rmdir",
+    "os.rename",
+    "os.replace",
+    "os.stat",
+    "os.chmod",
+    "os.chown",
+    "os.kill",
+    "os.listdir",
+    "os.symlink",
+    "os.link",
+    "shutil.copy",
+    "shutil.copy2",
+    "shutil.copyfile",
+    "shutil.copytree",
+    "shutil.move",
+    "shutil.rmtree",
+    "subprocess.Popen",
+    "subprocess.run",
+    "subprocess.check_call",
+    "subprocess.check_output",
+    "uuid.UUID",
+    "base64.b64decode",
+    "ipaddress.ip_address",
+    "ipaddress.ip_network",
+    "datetime.datetime.strptime",
+    "datetime.datetime.fromisoformat",
+    "datetime.date.fromisoformat",
+];
+
+/// Whether `v` uses the name `name` (`e`, `str(e)`, `f"failed: {e!r}"`).
+fn mentions(v: &Value, name: &str) -> bool {
+    match &v.kind {
+        ValueKind::Name(n) => n == name,
+        ValueKind::Attribute(inner, _) | ValueKind::Starred(inner) => mentions(inner, name),
+        ValueKind::Subscript(a, b) | ValueKind::BinOp(_, a, b) | ValueKind::Equals(a, b) => {
+            mentions(a, name) || mentions(b, name)
+        }
+        ValueKind::FString(fields)
+        | ValueKind::List(fields)
+        | ValueKind::Tuple(fields)
+        | ValueKind::Set(fields) => fields.iter().any(|f| mentions(f, name)),
+        ValueKind::Call(c) => {
+            c.args.iter().any(|a| mentions(a, name))
+                || c.keywords.iter().any(|k| mentions(&k.value, name))
+                || mentions(&c.func, name)
+        }
+        _ => false,
+    }
+}
+
+/// A broad handler around a single call to a function of [`SELF_EXPLAINING`], whose
+/// log message carries the exception: the message already says what failed and why.
+fn explained(file: &PythonFile, handler: &Handler, log: &Call) -> bool {
+    let (Some(i), Some(name)) = (handler.guards, handler.name.as_deref()) else {
+        return false;
+    };
+    let guarded = file.calls.get(i).and_then(|c| c.qualified.as_deref());
+    let qualified = guarded.map(|q| q.strip_prefix("builtins.").unwrap_or(q));
+    qualified.is_some_and(|q| SELF_EXPLAINING.contains(&q))
+        && (log.args.iter().any(|a| mentions(a, name))
+            || log.keywords.iter().any(|k| mentions(&k.value, name)))
 }
 
 impl Rule for ErrorLogWithoutTraceback {
@@ -75,6 +156,7 @@ impl Rule for ErrorLogWithoutTraceback {
                 || hands_off(file, h, handler)
                 || handler_records_traceback(file, h)
                 || (handler.type_.is_some() && broad_type(handler).is_none())
+                || explained(file, handler, call)
             {
                 continue;
             }
