@@ -121,8 +121,11 @@ pub fn walk(root: &Path, paths: &[PathBuf], opts: &WalkOptions<'_>) -> Walk {
         let is_dir = meta.as_ref().is_ok_and(|m| m.is_dir());
         if !is_dir {
             index_context(root, path, &out);
-            if meta.is_err() && (opts.in_memory)(&rel_path(root, path)) {
-                push_file(&out, &rel_path(root, path), path, opts);
+            let rel = rel_path(root, path);
+            if meta.is_err() && (opts.in_memory)(&rel) {
+                if !(opts.is_excluded)(&rel) {
+                    push_file(&out, &rel, path, opts);
+                }
                 continue;
             }
             if let Some(kinds) = opts.named_kinds {

@@ -32,6 +32,7 @@ pub mod roles;
 pub mod rule;
 pub mod rules;
 pub mod secrets;
+pub mod server;
 pub mod source;
 pub mod suppress;
 
