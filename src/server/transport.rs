@@ -134,7 +134,7 @@ mod tests {
     fn malformed_frames_are_skipped_and_reading_goes_on() {
         let ok = r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#;
         let input = format!(
-            "Content-Length: 5\r\n\r\n{{bad}}X-Other: 1\r\n\r\nContent-Length: {}\r\n\r\n{ok}Content-Length: 3\r\n\r\n{{}}",
+            "Content-Length: 5\r\n\r\n{{bad}}X-Other: 1\r\n\r\nContent-Length: {}\r\n\r\n{ok}Content-Length: 2\r\n\r\n{{}}",
             ok.len()
         );
         let mut input = std::io::Cursor::new(input.into_bytes());
