@@ -324,8 +324,15 @@ fn repository_rules_are_refreshed_on_save_not_on_change() {
         json!({"processId": null, "workspaceFolders": [{"uri": format!("file://{}", root.display()), "name": "svc"}], "capabilities": {}}),
     );
     client.notify("initialized", json!({}));
+    // The first document opened in the project runs it whole.
+    let docker = uri(root, "Dockerfile");
+    assert_eq!(
+        client.open(&docker, "FROM python:3.12-slim\nUSER app\n"),
+        Vec::<Value>::new()
+    );
     let toml = uri(root, "pyproject.toml");
-    // No README, no CI, no lockfile: repository findings anchored in the manifest.
+    // No README, no CI, no lockfile: repository findings anchored in the manifest, from
+    // that run.
     let diagnostics = client.open(&toml, manifest);
     assert_eq!(codes(&diagnostics), ["CI001", "DEP004", "DOC001"]);
 
@@ -346,6 +353,36 @@ fn repository_rules_are_refreshed_on_save_not_on_change() {
         json!({"textDocument": {"uri": toml}}),
     );
     assert_eq!(codes(&client.diagnostics(&toml)), ["CI001", "DEP004"]);
+    assert_eq!(client.stop().code(), Some(0));
+}
+
+#[test]
+fn a_suppression_of_a_repository_finding_is_not_unused_between_saves() {
+    let dir = project();
+    let root = dir.path();
+    let manifest = "# readylint: ignore[DOC001] -- the docs live in the wiki\n[project]\nname = \"svc\"\nversion = \"1\"\ndependencies = [\"flask==3.0.0\"]\n";
+    common::write(root, "pyproject.toml", manifest);
+    let mut client = Client::start(root);
+    client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": format!("file://{}", root.display()), "capabilities": {}}),
+    );
+    client.notify("initialized", json!({}));
+    let toml = uri(root, "pyproject.toml");
+    assert_eq!(codes(&client.open(&toml, manifest)), ["CI001", "DEP004"]);
+    // A run over the file alone does not have DOC001, whose suppression it would call
+    // unused (RDY002); the whole run said it is used.
+    let edited = format!("{manifest}# edited\n");
+    assert_eq!(
+        codes(&client.change(&toml, 2, &edited)),
+        ["CI001", "DEP004"]
+    );
+    // A suppression that is unused indeed is reported as you type.
+    let unused = format!("{edited}# readylint: ignore[DEP003]\nx = 1\n");
+    assert_eq!(
+        codes(&client.change(&toml, 3, &unused)),
+        ["CI001", "DEP004", "RDY002"]
+    );
     assert_eq!(client.stop().code(), Some(0));
 }
 

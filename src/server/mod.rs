@@ -35,6 +35,7 @@ use serde_json::Value;
 
 use self::diagnostics::{Entry, LineIndex};
 use crate::engine::RunOptions;
+use crate::finding::Finding;
 use crate::lang::FileKind;
 use crate::registry::Registry;
 
@@ -101,7 +102,9 @@ impl Document {
     fn entries(&self) -> impl Iterator<Item = &Entry> {
         self.file
             .iter()
-            .filter(|e| e.finding.rule != "RDY002" || !self.partial_only.contains(&key(&e.finding)))
+            .filter(|e| {
+                e.finding.rule != "RDY002" || !self.partial_only.contains(&key_of(&e.finding))
+            })
             .chain(&self.repository)
     }
 
@@ -114,7 +117,7 @@ impl Document {
     }
 }
 
-fn key(f: &crate::finding::Finding) -> (String, String) {
+fn key_of(f: &Finding) -> (String, String) {
     (f.message.clone(), f.line_text.clone())
 }
 
@@ -126,8 +129,9 @@ struct Server {
     workspace: Vec<PathBuf>,
     /// Open documents, by URI.
     documents: BTreeMap<String, Document>,
-    /// Projects whose whole run has been done once.
-    projects: BTreeSet<PathBuf>,
+    /// The findings of the last whole run of each project, by path: a document opened
+    /// later takes its repository findings from there until the next save.
+    projects: BTreeMap<PathBuf, BTreeMap<String, Vec<Finding>>>,
     /// The last error of a run per project, shown once until it changes.
     errors: BTreeMap<PathBuf, String>,
 }
@@ -302,10 +306,11 @@ impl Server {
             },
         );
         let mut out = self.check_file(&key);
-        if self.projects.insert(root.clone()) {
-            out.extend(self.check_project(&root));
-        } else {
+        if self.projects.contains_key(&root) {
+            self.take_whole_run(&key);
             out.extend(self.publish(&key));
+        } else {
+            out.extend(self.check_project(&root));
         }
         out
     }
@@ -455,41 +460,52 @@ impl Server {
             };
             let (report, errors) = self.run(root, &opts);
             out = errors;
-            if let Some(report) = report {
-                for k in &keys {
-                    let Some(doc) = self.documents.get_mut(k) else {
-                        continue;
-                    };
-                    let here: Vec<&crate::finding::Finding> = report
-                        .findings
-                        .iter()
-                        .filter(|f| f.path == doc.rel_path)
-                        .collect();
-                    doc.repository = here
-                        .iter()
-                        .filter(|f| f.repository)
-                        .map(|f| diagnostics::entry(f, &doc.text, &doc.uri, doc.kind))
-                        .collect();
-                    doc.repository_version = doc.version;
-                    let whole: BTreeSet<(String, String)> = here.iter().map(|f| key(f)).collect();
-                    doc.partial_only = doc
-                        .file
-                        .iter()
-                        .map(|e| key(&e.finding))
-                        .filter(|k| !whole.contains(k))
-                        .collect();
-                }
+            let mut by_path: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
+            for f in report.map(|r| r.findings).unwrap_or_default() {
+                by_path.entry(f.path.clone()).or_default().push(f);
             }
+            self.projects.insert(root.to_path_buf(), by_path);
         } else {
             log(&format!(
                 "{} is not a project (no workspace folder, git repository or configuration): repository rules are not run",
                 root.display()
             ));
+            self.projects.insert(root.to_path_buf(), BTreeMap::new());
+        }
+        for k in &keys {
+            self.take_whole_run(k);
         }
         for k in &keys {
             out.extend(self.publish(k));
         }
         out
+    }
+
+    /// Takes an open document's repository findings from its project's last whole run,
+    /// and notes the unused-suppression findings that only the runs over the file alone
+    /// have.
+    fn take_whole_run(&mut self, key: &str) {
+        let Some(doc) = self.documents.get_mut(key) else {
+            return;
+        };
+        let whole = self
+            .projects
+            .get(&doc.root)
+            .and_then(|p| p.get(&doc.rel_path))
+            .map_or(&[][..], Vec::as_slice);
+        doc.repository = whole
+            .iter()
+            .filter(|f| f.repository)
+            .map(|f| diagnostics::entry(f, &doc.text, &doc.uri, doc.kind))
+            .collect();
+        doc.repository_version = doc.version;
+        let whole: BTreeSet<(String, String)> = whole.iter().map(key_of).collect();
+        doc.partial_only = doc
+            .file
+            .iter()
+            .map(|e| key_of(&e.finding))
+            .filter(|k| !whole.contains(k))
+            .collect();
     }
 
     fn publish(&self, key: &str) -> Vec<Notification> {
