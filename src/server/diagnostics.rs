@@ -110,10 +110,9 @@ pub fn comment_marker(kind: Option<FileKind>) -> Option<&'static str> {
     }
 }
 
-/// The diagnostic and the code actions of `finding`, found in `text` (the document at
-/// `uri`, read as `kind`).
-pub fn entry(finding: &Finding, text: &str, uri: &Uri, kind: Option<FileKind>) -> Entry {
-    let index = LineIndex::new(text);
+/// The diagnostic and the code actions of `finding`, found in the text of `index` (the
+/// document at `uri`, read as `kind`).
+pub fn entry(finding: &Finding, index: &LineIndex<'_>, uri: &Uri, kind: Option<FileKind>) -> Entry {
     let mut message = finding.message.clone();
     if !finding.help.is_empty() {
         message.push_str("\nhelp: ");
@@ -168,7 +167,7 @@ pub fn entry(finding: &Finding, text: &str, uri: &Uri, kind: Option<FileKind>) -
     // line, which no directive reaches.
     let about_a_comment = matches!(finding.rule.as_str(), "RDY002" | "RDY004");
     if let Some(marker) = comment_marker(kind).filter(|_| !about_a_comment) {
-        let edit = suppression(&index, finding.statement_line, &finding.rule, marker);
+        let edit = suppression(index, finding.statement_line, &finding.rule, marker);
         actions.push(action(
             format!("Suppress {} on this line", finding.rule),
             vec![edit],

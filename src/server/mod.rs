@@ -27,9 +27,10 @@ use lsp_types::{
     CodeActionOrCommand, CodeActionParams, CodeActionProviderCapability,
     DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
     DidSaveTextDocumentParams, Hover, HoverContents, HoverParams, HoverProviderCapability,
-    InitializeParams, MarkupContent, MarkupKind, Position, PublishDiagnosticsParams, Range,
-    SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    InitializeParams, MarkupContent, MarkupKind, MessageType, Position, PublishDiagnosticsParams,
+    Range, SaveOptions, ServerCapabilities, ServerInfo, ShowMessageParams,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, Uri,
 };
 use serde_json::Value;
 
@@ -345,12 +346,7 @@ impl Server {
         };
         // A saved configuration file changes what every open file of the project gets.
         let mut out = Vec::new();
-        let keys: Vec<String> = self
-            .documents
-            .iter()
-            .filter(|(_, d)| d.root == root)
-            .map(|(k, _)| k.clone())
-            .collect();
+        let keys = self.open_in(&root);
         for k in &keys {
             out.extend(self.check_file(k));
         }
@@ -364,6 +360,15 @@ impl Server {
             Some(doc) => vec![publish(doc.uri, Vec::new(), None)],
             None => Vec::new(),
         }
+    }
+
+    /// The keys of the open documents of the project at `root`.
+    fn open_in(&self, root: &Path) -> Vec<String> {
+        self.documents
+            .iter()
+            .filter(|(_, d)| d.root == root)
+            .map(|(k, _)| k.clone())
+            .collect()
     }
 
     /// The open documents of the project at `root`, by their paths there.
@@ -398,7 +403,10 @@ impl Server {
                 self.errors.insert(root.to_path_buf(), message.clone());
                 let show = Notification::new(
                     "window/showMessage".to_string(),
-                    serde_json::json!({ "type": 1, "message": message }),
+                    ShowMessageParams {
+                        typ: MessageType::ERROR,
+                        message,
+                    },
                 );
                 (None, vec![show])
             }
@@ -421,11 +429,12 @@ impl Server {
         if let Some(doc) = self.documents.get_mut(key) {
             match report {
                 Some(report) => {
+                    let index = LineIndex::new(&doc.text);
                     doc.file = report
                         .findings
                         .iter()
                         .filter(|f| f.path == doc.rel_path)
-                        .map(|f| diagnostics::entry(f, &doc.text, &doc.uri, doc.kind))
+                        .map(|f| diagnostics::entry(f, &index, &doc.uri, doc.kind))
                         .collect();
                     doc.registry = report.registry;
                 }
@@ -438,12 +447,7 @@ impl Server {
     /// Checks the whole project at `root` with its open documents, and publishes the
     /// diagnostics of each of them.
     fn check_project(&mut self, root: &Path) -> Vec<Notification> {
-        let keys: Vec<String> = self
-            .documents
-            .iter()
-            .filter(|(_, d)| d.root == root)
-            .map(|(k, _)| k.clone())
-            .collect();
+        let keys = self.open_in(root);
         // Only a real project is walked whole: one in the workspace, a git repository,
         // or a directory with a configuration file (never `/` or a home directory that
         // a loose file happens to be in).
@@ -493,10 +497,11 @@ impl Server {
             .get(&doc.root)
             .and_then(|p| p.get(&doc.rel_path))
             .map_or(&[][..], Vec::as_slice);
+        let index = LineIndex::new(&doc.text);
         doc.repository = whole
             .iter()
             .filter(|f| f.repository)
-            .map(|f| diagnostics::entry(f, &doc.text, &doc.uri, doc.kind))
+            .map(|f| diagnostics::entry(f, &index, &doc.uri, doc.kind))
             .collect();
         doc.repository_version = doc.version;
         let whole: BTreeSet<(String, String)> = whole.iter().map(key_of).collect();
