@@ -212,6 +212,17 @@ fn project() -> tempfile::TempDir {
 fn diagnostics_fixes_suppressions_and_hover() {
     let dir = project();
     let root = dir.path();
+    // A README and CI, so that the repository rules have nothing to say.
+    common::write(
+        root,
+        "README.md",
+        "# svc\n\nThe service answers requests about the weather in several cities.\n",
+    );
+    common::write(
+        root,
+        ".github/workflows/ci.yml",
+        "name: ci\non: push\npermissions: {}\njobs:\n  test:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: ruff check . && pytest\n",
+    );
     let mut client = Client::start(root);
     let init = client.request(
         "initialize",
@@ -353,6 +364,82 @@ fn repository_rules_are_refreshed_on_save_not_on_change() {
         json!({"textDocument": {"uri": toml}}),
     );
     assert_eq!(codes(&client.diagnostics(&toml)), ["CI001", "DEP004"]);
+    assert_eq!(client.stop().code(), Some(0));
+}
+
+/// `text` with one insertion at an LSP position (the texts here are ASCII).
+fn insert(text: &str, edit: &Value) -> String {
+    let at = &edit["range"]["start"];
+    let (line, character) = (
+        at["line"].as_u64().unwrap_or(0),
+        at["character"].as_u64().unwrap_or(0),
+    );
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(usize::try_from(line).unwrap_or(0))
+        .map(str::len)
+        .sum();
+    let offset = start + usize::try_from(character).unwrap_or(0);
+    let new = edit["newText"].as_str().expect("newText");
+    format!("{}{new}{}", &text[..offset], &text[offset..])
+}
+
+#[test]
+fn each_kind_gets_the_suppression_comment_the_engine_honours() {
+    let dir = project();
+    let root = dir.path();
+    let mut client = Client::start(root);
+    client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": format!("file://{}", root.display()), "capabilities": {}}),
+    );
+    client.notify("initialized", json!({}));
+    let files = [
+        (
+            "src/main.rs",
+            "fn main() {\n    let c = reqwest::Client::new();\n}\n",
+            "NET003",
+        ),
+        (
+            ".github/workflows/ci.yml",
+            "name: ci\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - run: cargo test\n",
+            "CI006",
+        ),
+        (
+            "Cargo.toml",
+            "[package]\nname = \"svc\"\nversion = \"0.1.0\"\n\n[dependencies]\nserde = \"*\"\n",
+            "DEP002",
+        ),
+        // A repository rule's finding: it and its suppression are seen again on save.
+        ("requirements.txt", "flask\n", "DEP001"),
+    ];
+    for (path, text, _) in files {
+        common::write(root, path, text);
+    }
+    for (path, text, code) in files {
+        let file = uri(root, path);
+        let diagnostics = client.open(&file, text);
+        let d = diagnostics
+            .iter()
+            .find(|d| d["code"] == code)
+            .unwrap_or_else(|| panic!("no {code} in {path}: {diagnostics:#?}"));
+        let actions = client.code_actions(&file, &d["range"]);
+        let edit = &edits(&actions, &format!("Suppress {code} on this line"), &file)[0];
+        let suppressed = insert(text, edit);
+        let mut after = client.change(&file, 2, &suppressed);
+        if code == "DEP001" {
+            client.notify(
+                "textDocument/didSave",
+                json!({"textDocument": {"uri": file}}),
+            );
+            after = client.diagnostics(&file);
+        }
+        let left = codes(&after);
+        assert!(
+            !left.iter().any(|c| *c == code || c.starts_with("RDY")),
+            "{path}:\n{suppressed}\n{left:?}"
+        );
+    }
     assert_eq!(client.stop().code(), Some(0));
 }
 

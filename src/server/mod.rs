@@ -456,8 +456,15 @@ impl Server {
             || crate::config::config_in(root).is_some();
         let mut out = Vec::new();
         if is_project {
+            // The walk finds what is on disk; open documents that are not (yet) are
+            // named besides.
+            let unsaved = keys
+                .iter()
+                .filter_map(|k| self.documents.get(k))
+                .map(|d| d.path.clone())
+                .filter(|p| std::fs::symlink_metadata(p).is_err());
             let opts = RunOptions {
-                paths: vec![root.to_path_buf()],
+                paths: std::iter::once(root.to_path_buf()).chain(unsaved).collect(),
                 root: Some(root.to_path_buf()),
                 overlay: self.overlay(root),
                 ..RunOptions::default()
