@@ -99,21 +99,23 @@ struct Document {
 }
 
 impl Document {
-    /// What the editor shows: this file's findings and the repository's.
-    fn entries(&self) -> impl Iterator<Item = &Entry> {
-        self.file
-            .iter()
-            .filter(|e| {
-                e.finding.rule != "RDY002" || !self.partial_only.contains(&key_of(&e.finding))
-            })
-            .chain(&self.repository)
+    /// This file's findings, less the unused suppressions of repository findings.
+    fn file_entries(&self) -> impl Iterator<Item = &Entry> {
+        self.file.iter().filter(|e| {
+            e.finding.rule != "RDY002" || !self.partial_only.contains(&key_of(&e.finding))
+        })
     }
 
-    /// The entries whose positions are those of the current text.
+    /// What the editor shows: this file's findings and the repository's.
+    fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.file_entries().chain(&self.repository)
+    }
+
+    /// The entries whose positions are those of the current text, for code actions
+    /// and hover.
     fn current_entries(&self) -> impl Iterator<Item = &Entry> {
         let repository_current = self.repository_version == self.version;
-        self.file
-            .iter()
+        self.file_entries()
             .chain(self.repository.iter().filter(move |_| repository_current))
     }
 }
