@@ -264,6 +264,13 @@ fn stdin_input(args: &CheckArgs) -> miette::Result<Option<(PathBuf, String)>> {
         )
         .into());
     }
+    if name.is_dir() {
+        return Err(config::UsageError(format!(
+            "`--stdin-filename` names the file standard input is checked as, and `{}` is a directory",
+            name.display()
+        ))
+        .into());
+    }
     let mut text = String::new();
     std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
         .map_err(|e| miette::miette!("cannot read standard input as UTF-8 text: {e}"))?;

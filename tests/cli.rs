@@ -2049,4 +2049,12 @@ fn dash_without_stdin_filename_is_a_usage_error() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--stdin-filename"));
+    std::fs::create_dir(repo.path().join("src")).expect("src");
+    readylint()
+        .current_dir(repo.path())
+        .args(["check", "--stdin-filename", "src"])
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a directory"));
 }
