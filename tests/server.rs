@@ -8,6 +8,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -17,6 +18,8 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 /// A running server and the messages it sent.
 struct Client {
     child: Child,
+    /// What the server wrote on standard error.
+    log: Arc<Mutex<String>>,
     stdin: ChildStdin,
     messages: Receiver<Value>,
     next_id: i64,
@@ -29,9 +32,22 @@ impl Client {
             .current_dir(root)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("start readylint server");
+        // The server's log, kept, and through the test's own output (shown when it
+        // fails).
+        let stderr = child.stderr.take().expect("stderr");
+        let log = Arc::new(Mutex::new(String::new()));
+        let kept = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                eprintln!("{line}");
+                let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
+                kept.push_str(&line);
+                kept.push('\n');
+            }
+        });
         let stdin = child.stdin.take().expect("stdin");
         let stdout = child.stdout.take().expect("stdout");
         let (tx, messages) = channel();
@@ -64,6 +80,7 @@ impl Client {
         });
         Client {
             child,
+            log,
             stdin,
             messages,
             next_id: 1,
@@ -147,6 +164,11 @@ impl Client {
         let r = self.request("shutdown", Value::Null);
         assert_eq!(r["result"], Value::Null, "{r}");
         self.notify("exit", Value::Null);
+        self.exit_status()
+    }
+
+    /// The exit status, once the server has exited.
+    fn exit_status(&mut self) -> std::process::ExitStatus {
         let deadline = Instant::now() + TIMEOUT;
         loop {
             if let Some(status) = self.child.try_wait().expect("wait") {
@@ -510,7 +532,31 @@ fn bad_input_is_logged_and_the_server_goes_on() {
         codes(&client.open(&py, "try:\n    pass\nexcept:\n    pass\n")),
         ["EXC001"]
     );
+    let log = Arc::clone(&client.log);
     assert_eq!(client.stop().code(), Some(0));
+    // Each was logged (the log is read on a thread of its own: wait for it).
+    let said = [
+        "skipped a message: not a JSON-RPC message (key must be a string",
+        "skipped a message: not a JSON-RPC message (data did not match",
+        "skipped a message: no Content-Length header",
+        "textDocument/codeAction: invalid parameters",
+        "unknown request `readylint/nothing`",
+        "not a file, not checked: untitled:Untitled-1",
+        "change of a document that is not open: file:///nowhere/x.py",
+    ];
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let text = log.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let missing: Vec<&str> = said.iter().copied().filter(|s| !text.contains(s)).collect();
+        if missing.is_empty() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{missing:?} not in the log:\n{text}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 #[test]
@@ -522,13 +568,5 @@ fn exit_without_shutdown_is_status_1() {
         json!({"processId": null, "rootUri": null, "capabilities": {}}),
     );
     client.notify("exit", Value::Null);
-    let deadline = Instant::now() + TIMEOUT;
-    let status = loop {
-        if let Some(status) = client.child.try_wait().expect("wait") {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "the server did not exit");
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    assert_eq!(status.code(), Some(1));
+    assert_eq!(client.exit_status().code(), Some(1));
 }
