@@ -129,7 +129,7 @@ pub fn walk(root: &Path, paths: &[PathBuf], opts: &WalkOptions<'_>) -> Walk {
                 continue;
             }
             if let Some(kinds) = opts.named_kinds {
-                let mut rel = rel_path(root, path);
+                let mut rel = rel;
                 if rel.is_empty() {
                     rel = path
                         .file_name()

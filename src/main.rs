@@ -289,7 +289,7 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
         ColorArg::Never => false,
         ColorArg::Auto => auto_color(to_terminal, |k| std::env::var(k).ok()),
     };
-    let opts = RunOptions {
+    let mut opts = RunOptions {
         root: None,
         paths: args.paths,
         overrides: CliOverrides {
@@ -321,7 +321,6 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
         since: args.since,
         overlay: Default::default(),
     };
-    let mut opts = opts;
     if let Some((name, text)) = &stdin {
         opts.paths = vec![name.clone()];
         opts.cache = false;
