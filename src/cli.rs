@@ -21,6 +21,9 @@ pub struct Cli {
 pub enum Command {
     /// Check files and directories (the default command).
     Check(Box<CheckArgs>),
+    /// Run a language server on standard input and output, for editors: diagnostics as
+    /// you type, quick fixes, suppressions and rule docs on hover.
+    Server,
     /// List the rules.
     Rules(RulesArgs),
     /// Explain a rule: what it does, why it matters, an example, the fix.
@@ -175,6 +178,12 @@ pub struct CheckArgs {
     /// (`--kind dockerfile deploy/app.df`). Directories are still walked by name.
     #[arg(long, value_enum, value_name = "KIND")]
     pub kind: Option<KindArg>,
+    /// Check the text on standard input as the file PATH: its kind from PATH's name,
+    /// the configuration that applies to PATH (which need not exist). The only path, if
+    /// any, is `-`. With --fix, the fixed text goes to standard output and the report
+    /// to standard error.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
 }
 
 /// The kinds a file named on the command line can be read as.
@@ -246,7 +255,7 @@ pub enum RulesAction {
 
 /// The names of the subcommands, for "did you mean" when a path argument that does not
 /// exist is one of them mistyped (`readylint chek`).
-pub const SUBCOMMANDS: [&str; 4] = ["check", "rules", "explain", "completions"];
+pub const SUBCOMMANDS: [&str; 5] = ["check", "rules", "explain", "completions", "server"];
 
 /// The candidate closest to `word` (case-insensitive optimal string alignment distance:
 /// edits and swaps of neighbours), if it is close enough to be a typo of it: at most one

@@ -47,6 +47,9 @@ pub struct WalkOptions<'a> {
     pub is_excluded: &'a (dyn Fn(&str) -> bool + Sync),
     /// The kinds every file named in `paths` is read as, whatever its name (`--kind`).
     pub named_kinds: Option<&'a [FileKind]>,
+    /// Whether a project-relative path has a text in memory (the run's overlay): a
+    /// file named in `paths` that is not on disk is then checked all the same.
+    pub in_memory: &'a (dyn Fn(&str) -> bool + Sync),
 }
 
 /// Repository-relative path with `/` separators; a path outside the root is kept as
@@ -114,11 +117,19 @@ pub fn walk(root: &Path, paths: &[PathBuf], opts: &WalkOptions<'_>) -> Walk {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let out = Mutex::new(Walk::default());
     for path in paths {
-        let is_dir = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+        let meta = std::fs::symlink_metadata(path);
+        let is_dir = meta.as_ref().is_ok_and(|m| m.is_dir());
         if !is_dir {
             index_context(root, path, &out);
+            let rel = rel_path(root, path);
+            if meta.is_err() && (opts.in_memory)(&rel) {
+                if !(opts.is_excluded)(&rel) {
+                    push_file(&out, &rel, path, opts);
+                }
+                continue;
+            }
             if let Some(kinds) = opts.named_kinds {
-                let mut rel = rel_path(root, path);
+                let mut rel = rel;
                 if rel.is_empty() {
                     rel = path
                         .file_name()

@@ -35,6 +35,11 @@ pub struct Finding {
     /// The fix the rule offers, if any (the JSON and SARIF outputs render it).
     #[serde(skip)]
     pub fix: Option<FindingFix>,
+    /// Reported by a repository rule (phase 2, over the whole repository index): such a
+    /// finding changes with other files, and only a scan of the whole project has all of
+    /// them (the language server refreshes them on save).
+    #[serde(skip)]
+    pub repository: bool,
 }
 
 /// A line and a column (1-based; the column counts characters).
@@ -154,6 +159,7 @@ mod tests {
             statement_line: line,
             span: (0, 0),
             fix: None,
+            repository: false,
         }
     }
 

@@ -32,9 +32,11 @@ pub mod roles;
 pub mod rule;
 pub mod rules;
 pub mod secrets;
+pub mod server;
 pub mod source;
 pub mod suppress;
 
 pub use engine::{
-    FileError, ListedFile, MAX_FILE_SIZE, Report, RunOptions, list_files, run, show_settings,
+    FileError, ListedFile, MAX_FILE_SIZE, Report, RunOptions, list_files, project_root_for, run,
+    show_settings,
 };

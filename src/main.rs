@@ -232,14 +232,56 @@ fn dispatch(cli: Cli) -> miette::Result<u8> {
             Ok(0)
         }
         Some(Command::Check(args)) => check(*args),
+        Some(Command::Server) => readylint::server::run(),
         None => check(cli.check),
     }
+}
+
+/// The text of standard input and the file it is checked as, for `--stdin-filename`
+/// (with `-` or no path, as Ruff: another path is left aside with a warning); `-`
+/// alone must say which file it is.
+fn stdin_input(args: &CheckArgs) -> miette::Result<Option<(PathBuf, String)>> {
+    let dash = Path::new("-");
+    let Some(name) = &args.stdin_filename else {
+        if args.paths.iter().any(|p| p == dash) {
+            return Err(config::UsageError(
+                "`-` reads standard input, which needs `--stdin-filename PATH` to say which file it is"
+                    .to_string(),
+            )
+            .into());
+        }
+        return Ok(None);
+    };
+    for p in args.paths.iter().filter(|p| *p != dash) {
+        eprintln!(
+            "readylint: warning: ignoring `{}` in favour of standard input (--stdin-filename)",
+            p.display()
+        );
+    }
+    if args.fix && args.diff {
+        return Err(config::UsageError(
+            "`--fix` and `--diff` cannot both apply to standard input".to_string(),
+        )
+        .into());
+    }
+    if name.is_dir() {
+        return Err(config::UsageError(format!(
+            "`--stdin-filename` names the file standard input is checked as, and `{}` is a directory",
+            name.display()
+        ))
+        .into());
+    }
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+        .map_err(|e| miette::miette!("cannot read standard input as UTF-8 text: {e}"))?;
+    Ok(Some((name.clone(), text)))
 }
 
 fn check(args: CheckArgs) -> miette::Result<u8> {
     if let Some(e) = mistyped_subcommand(&args.paths) {
         return Err(e);
     }
+    let stdin = stdin_input(&args)?;
     let format = args.format.unwrap_or(Format::Text);
     let to_terminal = args.output_file.is_none() && std::io::stdout().is_terminal();
     let color = match args.color.unwrap_or(ColorArg::Auto) {
@@ -247,7 +289,7 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
         ColorArg::Never => false,
         ColorArg::Auto => auto_color(to_terminal, |k| std::env::var(k).ok()),
     };
-    let opts = RunOptions {
+    let mut opts = RunOptions {
         root: None,
         paths: args.paths,
         overrides: CliOverrides {
@@ -279,6 +321,14 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
         since: args.since,
         overlay: Default::default(),
     };
+    if let Some((name, text)) = &stdin {
+        opts.paths = vec![name.clone()];
+        opts.cache = false;
+        let root = readylint::project_root_for(&opts)?;
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let rel = readylint::discover::rel_path(&root, &readylint::discover::absolute(&cwd, name));
+        opts.overlay = std::sync::Arc::new([(rel, text.clone())].into());
+    }
     if args.unsafe_fixes && !args.fix && !args.diff {
         return Err(config::UsageError(
             "`--unsafe-fixes` applies with `--fix` or `--diff`".to_string(),
@@ -335,6 +385,20 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
                 plural(files, "file")
             );
             return Ok(u8::from(files > 0));
+        }
+        if let Some((_, text)) = &stdin {
+            // As Ruff: the fixed text on standard output, the report on standard error.
+            let fixed = fixes.changed.first().map_or(text.as_str(), |c| &c.after);
+            print_out(fixed)?;
+            let style = Style {
+                color: false,
+                quiet: args.quiet,
+                statistics: args.statistics,
+                ascii: output::text::wants_ascii(|k| std::env::var(k).ok()),
+                hidden: 0,
+            };
+            eprint!("{}", output::render(&fixes.report, format, style));
+            return Ok(fixes.report.exit_code());
         }
         fixes.write()?;
         let mut fixes = fixes;

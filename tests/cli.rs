@@ -1944,3 +1944,117 @@ fn show_files_and_show_settings_check_nothing() {
     assert!(text.contains("DKR005 (secret-in-image)"), "{text}");
     assert!(!text.contains("DKR001 (root-user)"), "{text}");
 }
+
+// ---------------------------------------------------------------------------------------
+// --stdin-filename
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn stdin_is_checked_as_the_named_file_with_its_configuration() {
+    let repo = temp_repo();
+    std::fs::create_dir(repo.path().join(".git")).expect(".git");
+    // The file on disk is clean, and `svc/` ignores NET001: what is checked is standard
+    // input, as `svc/app.py`, with the configuration of `svc/`.
+    write(repo.path(), "svc/app.py", "x = 1\n");
+    write(repo.path(), "svc/readylint.toml", "ignore = [\"NET001\"]\n");
+    let text = "import requests\n\ntry:\n    requests.get(URL)\nexcept:\n    pass\n";
+    let out = readylint()
+        .current_dir(repo.path())
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--stdin-filename",
+            "svc/app.py",
+            "-",
+        ])
+        .write_stdin(text)
+        .output()
+        .expect("run");
+    assert_eq!(exit_code(&out), 1, "{}", stderr_of(&out));
+    let report = parse_json(&out);
+    let found: Vec<(String, String, u64)> = findings(&report)
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["path"].as_str().unwrap_or("").to_string(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(found, [("EXC001".to_string(), "svc/app.py".to_string(), 5)]);
+    // Without `-`, and for a file that does not exist: its kind is its name's.
+    readylint()
+        .current_dir(repo.path())
+        .args([
+            "check",
+            "--format",
+            "concise",
+            "--stdin-filename",
+            "deploy/Dockerfile",
+        ])
+        .write_stdin("FROM alpine:3.20\nADD app.txt /app\nUSER app\n")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("deploy/Dockerfile:2:1: DKR002"));
+    assert!(!repo.path().join("deploy").exists());
+}
+
+#[test]
+fn stdin_fixes_go_to_standard_output() {
+    let repo = temp_repo();
+    std::fs::create_dir(repo.path().join(".git")).expect(".git");
+    let out = readylint()
+        .current_dir(repo.path())
+        .args([
+            "check",
+            "--fix",
+            "--format",
+            "concise",
+            "--stdin-filename",
+            "Dockerfile",
+        ])
+        .write_stdin("FROM alpine:3.20\nADD app.txt /app\nUSER app\n")
+        .output()
+        .expect("run");
+    assert_eq!(exit_code(&out), 0, "{}", stderr_of(&out));
+    assert_eq!(
+        stdout_of(&out),
+        "FROM alpine:3.20\nCOPY app.txt /app\nUSER app\n"
+    );
+    assert!(
+        !repo.path().join("Dockerfile").exists(),
+        "nothing is written"
+    );
+    // `--diff` prints the diff of the named file.
+    readylint()
+        .current_dir(repo.path())
+        .args(["check", "--diff", "--stdin-filename", "Dockerfile", "-"])
+        .write_stdin("FROM alpine:3.20\nADD app.txt /app\nUSER app\n")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "-ADD app.txt /app\n+COPY app.txt /app",
+        ));
+}
+
+#[test]
+fn dash_without_stdin_filename_is_a_usage_error() {
+    let repo = temp_repo();
+    readylint()
+        .current_dir(repo.path())
+        .args(["check", "-"])
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--stdin-filename"));
+    std::fs::create_dir(repo.path().join("src")).expect("src");
+    readylint()
+        .current_dir(repo.path())
+        .args(["check", "--stdin-filename", "src"])
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a directory"));
+}

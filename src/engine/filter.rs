@@ -214,6 +214,7 @@ pub(super) fn to_finding(
         statement_line,
         span: (raw.span.start, raw.span.end.max(raw.span.start)),
         fix,
+        repository: false,
     }
 }
 

@@ -398,31 +398,19 @@ struct Prepared {
     threads: usize,
 }
 
-fn prepare(opts: &RunOptions) -> miette::Result<Prepared> {
+/// The paths of a run (`.` when none is given), as given and absolute, and its project
+/// root: `opts.root`, else the one found from the paths (see [`project_root`]).
+fn locate(opts: &RunOptions) -> miette::Result<(Vec<PathBuf>, Vec<PathBuf>, PathBuf)> {
     let paths = if opts.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         opts.paths.clone()
     };
-    for p in &paths {
-        let Ok(meta) = std::fs::symlink_metadata(p) else {
-            return Err(
-                config::UsageError(format!("path `{}` does not exist", p.display())).into(),
-            );
-        };
-        if opts.kind.is_some() && meta.is_dir() {
-            return Err(config::UsageError(format!(
-                "`--kind` reads the files named on the command line, and `{}` is a directory",
-                p.display()
-            ))
-            .into());
-        }
-    }
     let cwd = std::env::current_dir()
         .map_err(|e| config::UsageError(format!("cannot read the current directory: {e}")))?;
     // A link to a directory named on the command line is followed, as ripgrep does:
     // the user asked for what it points to (links met during the walk are not).
-    let paths: Vec<PathBuf> = paths
+    let absolute: Vec<PathBuf> = paths
         .iter()
         .map(|p| {
             let link_to_dir = std::fs::symlink_metadata(p).is_ok_and(|m| m.is_symlink())
@@ -435,8 +423,45 @@ fn prepare(opts: &RunOptions) -> miette::Result<Prepared> {
         .collect();
     let root = match &opts.root {
         Some(r) => discover::absolute(&cwd, r),
-        None => project_root(&cwd, &paths, &opts.overrides),
+        None => project_root(&cwd, &absolute, &opts.overrides),
     };
+    Ok((paths, absolute, root))
+}
+
+/// The project root a run with `opts` would have, which the keys of
+/// [`RunOptions::overlay`] are relative to.
+pub fn project_root_for(opts: &RunOptions) -> miette::Result<PathBuf> {
+    locate(opts).map(|(_, _, root)| root)
+}
+
+/// The absolute paths of a run and its project root, once each path was found to exist
+/// (on disk, or in the overlay).
+fn resolve(opts: &RunOptions) -> miette::Result<(Vec<PathBuf>, PathBuf)> {
+    let (paths, absolute, root) = locate(opts)?;
+    for (p, abs) in paths.iter().zip(&absolute) {
+        let meta = std::fs::symlink_metadata(p).ok();
+        // A file that exists only in the overlay (an editor's unsaved buffer, standard
+        // input checked as a named file) is checked as if it were on disk.
+        if meta.is_none() && !opts.overlay.contains_key(&discover::rel_path(&root, abs)) {
+            return Err(
+                config::UsageError(format!("path `{}` does not exist", p.display())).into(),
+            );
+        }
+        if opts.kind.is_some() && meta.is_some_and(|m| m.is_dir()) {
+            return Err(config::UsageError(format!(
+                "`--kind` reads the files named on the command line, and `{}` is a directory",
+                p.display()
+            ))
+            .into());
+        }
+    }
+    Ok((absolute, root))
+}
+
+fn prepare(opts: &RunOptions) -> miette::Result<Prepared> {
+    let (paths, root) = resolve(opts)?;
+    let cwd = std::env::current_dir()
+        .map_err(|e| config::UsageError(format!("cannot read the current directory: {e}")))?;
     let settings = config::load(&root, &opts.overrides)?;
     let settings = Settings {
         config_path: settings
@@ -461,6 +486,7 @@ fn prepare(opts: &RunOptions) -> miette::Result<Prepared> {
             is_excluded: &excluded,
             also_read: &wanted,
             named_kinds: opts.kind.as_deref(),
+            in_memory: &|rel: &str| opts.overlay.contains_key(rel),
         },
     );
     let configs = Configs::load(settings, &root, &paths, &walk.all_files, &opts.overrides)?;

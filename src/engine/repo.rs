@@ -50,7 +50,10 @@ pub(super) fn check(
                     to_finding(&empty, meta, raw, settings)
                 }
             };
-            findings.entry(path).or_default().push(f);
+            findings.entry(path).or_default().push(Finding {
+                repository: true,
+                ..f
+            });
         }
     }
     (findings, errors)
