@@ -198,7 +198,8 @@ pub struct Workload {
     pub name: String,
     pub namespace: Option<String>,
     pub replicas: Replicas,
-    /// `strategy.type: Recreate`: never two pods at once, by design.
+    /// `strategy.type: Recreate`, or a `persistentVolumeClaim` volume (most claims
+    /// are `ReadWriteOnce`): one pod at a time, by design.
     pub recreate: bool,
     /// The labels of its pod template.
     pub labels: Vec<(String, String)>,
@@ -411,11 +412,19 @@ impl KubeFacts {
                 let span = replicas_entry
                     .or_else(|| o.node.entry("kind"))
                     .map_or(o.node.span.clone(), |e| e.key.span.start..e.value.span.end);
-                let recreate = spec
-                    .and_then(|s| s.get("strategy"))
-                    .and_then(|s| s.get("type"))
-                    .and_then(Node::as_str)
-                    == Some("Recreate");
+                let claims = o
+                    .pod_spec()
+                    .and_then(|p| p.get("volumes"))
+                    .map(Node::items)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|v| v.get("persistentVolumeClaim").is_some());
+                let recreate = claims
+                    || spec
+                        .and_then(|s| s.get("strategy"))
+                        .and_then(|s| s.get("type"))
+                        .and_then(Node::as_str)
+                        == Some("Recreate");
                 let patch = o.node.get("$patch").is_some()
                     || !o.containers().iter().any(|c| c.node.get("image").is_some());
                 self.workloads.push(Workload {

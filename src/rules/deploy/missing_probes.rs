@@ -55,10 +55,10 @@ declare_rule! {
     /// Init containers, Jobs, CronJobs and bare Pods are not checked: they run to
     /// completion; nor are containers without an `image` (Kustomize patches). In a pod
     /// where one container has a readiness probe, the others are taken for sidecars and
-    /// not checked; so are well-known sidecar images (Cloud SQL proxy, Istio and Linkerd
-    /// proxies, log shippers). A container that neither declares
-    /// ports nor is selected by a `Service` of its own file is a worker: only a missing
-    /// liveness probe is noted. Services defined in another file are not matched.
+    /// not checked; nor are well-known sidecar images (metrics exporters, Cloud SQL
+    /// proxy, Istio and Linkerd proxies, log shippers) next to another container. A
+    /// container that neither declares ports nor is selected by a `Service` of its own
+    /// file is a worker: only a missing liveness probe is noted. Services defined in another file are not matched.
     /// In Compose, a service that builds a Dockerfile of the repository with a
     /// `HEALTHCHECK`, or whose Dockerfile is not found, is fine, and so is one that
     /// `extends` another or is given a `healthcheck` by another Compose file of the same
@@ -75,7 +75,8 @@ declare_rule! {
 }
 
 /// Images that run next to the application as helpers, not as what serves it.
-const SIDECARS: [&str; 9] = [
+const SIDECARS: [&str; 10] = [
+    "exporter",
     "cloud-sql-proxy",
     "cloudsql-proxy",
     "gce-proxy",
@@ -136,7 +137,7 @@ impl Rule for MissingProbes {
             });
             let one_ready = containers.iter().any(|c| c.has_probe("readinessProbe"));
             for c in &containers {
-                if is_sidecar(c) {
+                if containers.len() > 1 && is_sidecar(c) {
                     continue;
                 }
                 let ready = c.has_probe("readinessProbe");

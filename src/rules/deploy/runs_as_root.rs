@@ -50,7 +50,8 @@ declare_rule! {
     /// to drop privileges in their entrypoint (the official `postgres`, `redis`, `mysql`,
     /// … images) are not flagged either; other images are judged by their name only.
     /// Init containers are flagged only for an explicit `runAsUser: 0` (often on
-    /// purpose: a `chown` of a volume), and ephemeral containers not at all. Values from
+    /// purpose: a `chown` of a volume), and ephemeral containers and containers without
+    /// an `image` (Kustomize patches) not at all. Values from
     /// templates or variables are not judged. Pod Security admission and policies set by
     /// the cluster are not consulted. Compose files named for development, tests or CI
     /// are not checked, and a Compose service without `user:` is left to DKR001.
@@ -71,7 +72,8 @@ fn is_root_user(user: &str) -> bool {
 /// Why a container runs as root, if it does.
 fn root_reason(c: &ContainerFacts, builds: &Builds) -> Option<String> {
     let r = &c.run_as;
-    if r.templated || c.list == "ephemeralContainers" {
+    // No image: a Kustomize patch of a container defined elsewhere.
+    if r.templated || c.list == "ephemeralContainers" || c.image.is_none() {
         return None;
     }
     if r.user == Some(0) {

@@ -40,8 +40,8 @@ declare_rule! {
     /// The whole repository is read: a Kustomize patch or overlay that sets more
     /// replicas for the same Deployment name, an autoscaler or a budget anywhere in it
     /// counts (namespaces are compared when both sides set one). Deployments with
-    /// `strategy.type: Recreate` are single on purpose (a volume only one pod may
-    /// mount) and are not flagged. StatefulSets, DaemonSets and Argo Rollouts are not
+    /// `strategy.type: Recreate`, or that mount a `persistentVolumeClaim` (most are
+    /// `ReadWriteOnce`: one pod at a time), are single on purpose and are not flagged. StatefulSets, DaemonSets and Argo Rollouts are not
     /// checked, nor are Kustomize patches (`$patch:`, or no container with an
     /// `image`). Budgets selecting with `matchExpressions` are not read. Replicas set
     /// from a template, or later by `kubectl scale` or a GitOps controller, are not
