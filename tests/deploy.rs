@@ -1,5 +1,5 @@
 //! Deployment rules beyond what the fixture annotations can say: the severity of each
-//! DPL001 finding (a missing readiness probe is a warning, a missing liveness probe a
+//! DPL001 finding (a missing readiness probe is a warning, a worker without probes a
 //! note), and `--kind kubernetes` for a manifest whose name says nothing.
 
 mod common;
@@ -12,7 +12,7 @@ use readylint::rule::Severity;
 use readylint::{RunOptions, run};
 
 #[test]
-fn a_missing_readiness_probe_is_a_warning_and_a_missing_liveness_probe_a_note() {
+fn a_missing_readiness_probe_is_a_warning_and_a_worker_without_probes_a_note() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/deploy/missing-probes");
     let report = run(&RunOptions {
         paths: vec![root.clone()],
@@ -41,10 +41,6 @@ fn a_missing_readiness_probe_is_a_warning_and_a_missing_liveness_probe_a_note() 
     assert_eq!(
         severity("`queue` of `Deployment/probes-queue`"),
         Severity::Warning
-    );
-    assert_eq!(
-        severity("`admin` of `Deployment/probes-admin`"),
-        Severity::Note
     );
     assert_eq!(
         severity("`worker` of `Deployment/probes-worker`"),
