@@ -23,15 +23,15 @@ use crate::source::{file_name, parent_dir};
 /// What the repository builds, and how its deployments name what they run: an image
 /// is matched to a Dockerfile through a Compose service that builds it (`build:` with
 /// `image:`), or by the Dockerfile's directory (`image: ghcr.io/acme/api:1.2`,
-/// `acme/shop_api` or `ghcr.io/acme/shop:1.2-api`, and `api/Dockerfile`, as Skaffold
-/// and most monorepos lay it out).
+/// `acme/shop_api` or `ghcr.io/acme/shop:1.2-api`, and `api/Dockerfile` or
+/// `api/src/Dockerfile`, as Skaffold and most monorepos lay it out).
 pub struct Builds {
     /// Image names (no tag) tagged by builds of this repository (CI, task files,
     /// Compose).
     built: BTreeSet<String>,
     /// Dockerfile path → image names a Compose service builds from it.
     by_dockerfile: BTreeMap<String, BTreeSet<String>>,
-    /// The directory names that hold a Dockerfile.
+    /// The names of the directories a Dockerfile is in (at any depth).
     dockerfile_dirs: BTreeSet<String>,
 }
 
@@ -65,9 +65,10 @@ fn named_for(image: &str, dir: &str) -> bool {
     ends(&short_name(image)) || tag.is_some_and(ends)
 }
 
-/// The name of the directory a Dockerfile is in ("" at the root).
-fn dir_name(dockerfile: &str) -> &str {
-    file_name(parent_dir(dockerfile))
+/// The names of the directories a Dockerfile is in, nearest last (none at the root):
+/// `cart` and `src` for `cart/src/Dockerfile`.
+fn dir_names(dockerfile: &str) -> impl Iterator<Item = &str> {
+    parent_dir(dockerfile).split('/').filter(|d| !d.is_empty())
 }
 
 impl Builds {
@@ -86,8 +87,7 @@ impl Builds {
         let dockerfile_dirs = repo
             .files()
             .filter(|f| is_dockerfile_name(file_name(f)))
-            .map(dir_name)
-            .filter(|d| !d.is_empty())
+            .flat_map(dir_names)
             .map(str::to_string)
             .collect();
         Builds {
@@ -114,7 +114,7 @@ impl Builds {
         self.by_dockerfile
             .get(dockerfile)
             .is_some_and(|s| s.contains(&name))
-            || named_for(image, dir_name(dockerfile))
+            || dir_names(dockerfile).any(|d| named_for(image, d))
     }
 }
 
