@@ -312,6 +312,40 @@ mod tests {
     }
 
     #[test]
+    fn build_names_a_dockerfile_of_the_repository() {
+        let src = SourceFile::new(
+            "deploy/compose.yaml",
+            "deploy/compose.yaml",
+            "services:\n  a:\n    build: ../api\n  b:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.web\n  c:\n    build: https://github.com/acme/x.git\n  d:\n    build: ${CTX}\n  e:\n    image: redis:7\n    healthcheck:\n      disable: true\n    depends_on:\n      a:\n        condition: service_healthy\n      b:\n        condition: service_started\n".into(),
+        );
+        struct Nothing;
+        impl Sink for Nothing {}
+        let mut out = Output::default();
+        ComposeFrontEnd.read(&src, FileKind::Compose, &mut Nothing, &mut out);
+        let services = out.facts.compose.unwrap().services;
+        let dockerfiles: Vec<Option<&str>> =
+            services.iter().map(|s| s.dockerfile.as_deref()).collect();
+        assert_eq!(
+            dockerfiles,
+            [
+                Some("api/Dockerfile"),
+                Some("deploy/docker/Dockerfile.web"),
+                None,
+                None,
+                None
+            ]
+        );
+        assert!(services[3].builds && !services[4].builds);
+        assert_eq!(services[4].healthcheck, Some(false));
+        let waits: Vec<&str> = services[4]
+            .waits_healthy
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect();
+        assert_eq!(waits, ["a"]);
+    }
+
+    #[test]
     fn a_compose_file_parses_and_lists_services() {
         let src = SourceFile::new(
             "compose.yaml",
