@@ -251,8 +251,8 @@ pub fn same_namespace(a: Option<&str>, b: Option<&str>) -> bool {
     }
 }
 
-/// The string pairs of a mapping (`matchLabels`, `labels`).
-fn string_pairs(node: Option<&Node>) -> Vec<(String, String)> {
+/// The string pairs of a mapping (`matchLabels`, `labels`, a Service's `selector`).
+pub fn string_pairs(node: Option<&Node>) -> Vec<(String, String)> {
     node.map(Node::entries)
         .unwrap_or_default()
         .iter()

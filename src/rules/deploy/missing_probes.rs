@@ -3,7 +3,7 @@
 use crate::declare_rule;
 use crate::lang::FileKind;
 use crate::lang::compose::{ServiceFacts, is_dev_compose};
-use crate::lang::kubernetes::{Container, KubeFile, LabelSelector, Object};
+use crate::lang::kubernetes::{Container, KubeFile, LabelSelector, Object, string_pairs};
 use crate::lang::yaml::Node;
 use crate::repo::RepoIndex;
 use crate::rule::{Context, RepoContext, Rule, Severity};
@@ -104,15 +104,7 @@ fn service_selectors(objects: &[Object<'_>]) -> Vec<LabelSelector> {
         .filter(|o| o.kind == "Service")
         .map(|o| LabelSelector {
             namespace: o.namespace().map(str::to_string),
-            match_labels: o
-                .node
-                .get("spec")
-                .and_then(|s| s.get("selector"))
-                .map(Node::entries)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|e| Some((e.key.scalar_text()?, e.value.scalar_text()?)))
-                .collect(),
+            match_labels: string_pairs(o.node.get("spec").and_then(|s| s.get("selector"))),
         })
         .collect()
 }
