@@ -193,6 +193,8 @@ pub enum KindArg {
     Python,
     Rust,
     Compose,
+    /// Kubernetes manifests (a file holding no manifest is not checked).
+    Kubernetes,
     GithubWorkflow,
     GithubAction,
     GitlabCi,
@@ -208,6 +210,7 @@ impl KindArg {
             KindArg::Python => "main.py",
             KindArg::Rust => "main.rs",
             KindArg::Compose => "compose.yaml",
+            KindArg::Kubernetes => "manifest.yaml",
             KindArg::GithubWorkflow => ".github/workflows/ci.yml",
             KindArg::GithubAction => "action.yml",
             KindArg::GitlabCi => ".gitlab-ci.yml",

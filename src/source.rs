@@ -109,6 +109,26 @@ pub fn parent_dir(rel_path: &str) -> &str {
     rel_path.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
+/// `rel` (`./x`, `../y/z`, `a/b`) taken from the directory `dir` of the repository
+/// ("" is the root), `.` and `..` resolved: a repository-relative path.
+pub fn join_path(dir: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = if dir.is_empty() {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
+}
+
 /// The file name of a repository-relative path.
 pub fn file_name(rel_path: &str) -> &str {
     rel_path.rsplit_once('/').map_or(rel_path, |(_, f)| f)

@@ -8,7 +8,7 @@ use crate::lang::rust::PathRole;
 use crate::lang::rust::cargo::CargoManifest;
 use crate::lang::rust::crates::{ModDecl, RustFacts, SourceFacts};
 use crate::repo::RepoIndex;
-use crate::source::{Span, file_name, parent_dir};
+use crate::source::{Span, file_name, join_path as join, parent_dir};
 
 /// The roles a file plays in its crate.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -75,24 +75,6 @@ pub struct CrateModel {
     pub crates: Vec<Crate>,
     /// Rust files without a package manifest above them, with roles from their path.
     pub loose: BTreeMap<String, Roles>,
-}
-
-fn join(dir: &str, rel: &str) -> String {
-    let mut parts: Vec<&str> = if dir.is_empty() {
-        Vec::new()
-    } else {
-        dir.split('/').collect()
-    };
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    parts.join("/")
 }
 
 impl CrateModel {

@@ -3,7 +3,8 @@
 //! - `ci`: GitHub workflows and actions, GitLab CI, the task runners they call (CI001–CI007,
 //!   DEP008);
 //! - `deps`: dependency manifests and lockfiles (DEP001–DEP004);
-//! - `deploy`: Docker Compose files and Kubernetes manifests (DPL004, CFG004, DEP009);
+//! - `deploy`: Docker Compose files and Kubernetes manifests (DPL001–DPL005, CFG004,
+//!   DEP009);
 //! - `docker`: Dockerfiles (DKR001–DKR009, DEP005–DEP007);
 //! - `docs`: the README (DOC001);
 //! - `python`: Python source (EXC001–EXC003, LOG001–LOG004, NET001–NET002, CFG001–CFG003,

@@ -106,7 +106,7 @@ pub fn comment_marker(kind: Option<FileKind>) -> Option<&'static str> {
         | FileKind::GithubAction
         | FileKind::GitlabCi
         | FileKind::TaskFile => Some("#"),
-        FileKind::Text | FileKind::Readme => None,
+        FileKind::Text | FileKind::Readme | FileKind::Lockfile => None,
     }
 }
 

@@ -251,6 +251,29 @@ pub(super) fn facts(source: &SourceFile, file: &CiFile, facts: &mut CiFacts) {
                         .filter_map(built_image_name),
                 );
             }
+            // The images `docker/metadata-action` computes the tags of, for a build step
+            // that follows (`tags: ${{ steps.meta.outputs.tags }}`): one per line, plain
+            // or as `name=ghcr.io/org/app,enable=…`.
+            if action == "docker/metadata-action"
+                && let Some(images) = step
+                    .node
+                    .get("with")
+                    .and_then(|w| w.get("images"))
+                    .and_then(Node::as_str)
+            {
+                facts.built_images.extend(
+                    images
+                        .lines()
+                        .map(|l| {
+                            let l = l.trim();
+                            l.split(',')
+                                .find_map(|p| p.trim().strip_prefix("name="))
+                                .unwrap_or(l)
+                        })
+                        .filter(|t| !t.is_empty())
+                        .filter_map(built_image_name),
+                );
+            }
         }
         for (node, script) in with_scripts(&step) {
             facts.scripts.push(CiScript {

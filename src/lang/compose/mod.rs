@@ -108,11 +108,94 @@ pub struct ComposeFacts {
     /// also has `build:`).
     #[serde(default)]
     pub images: Vec<crate::lang::kubernetes::DeployImage>,
+    /// Every service, with what the deployment rules ask of it.
+    #[serde(default)]
+    pub services: Vec<ServiceFacts>,
+}
+
+/// A Compose service as the repository rules see it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ServiceFacts {
+    pub name: String,
+    /// `healthcheck:` — `Some(false)` when it says `disable: true`.
+    pub healthcheck: Option<bool>,
+    /// The Dockerfile `build:` names (repository path), when it is in this repository.
+    pub dockerfile: Option<String>,
+    /// `build:` is there, whatever it names.
+    pub builds: bool,
+    /// `image:`, as written.
+    pub image: Option<String>,
+    /// `extends:` another service: what it holds is not all here.
+    pub extends: bool,
+    /// The services it waits for with `condition: service_healthy`, with the span of
+    /// each name.
+    pub waits_healthy: Vec<(String, crate::source::Span)>,
+}
+
+impl ServiceFacts {
+    fn of(name: &str, service: &Node, dir: &str) -> ServiceFacts {
+        let healthcheck = service.get("healthcheck").map(|h| {
+            let disabled = h.get("disable").and_then(Node::as_bool) == Some(true)
+                || h.get("test")
+                    .and_then(|t| t.items().first().or(Some(t)))
+                    .and_then(Node::as_str)
+                    == Some("NONE");
+            !disabled
+        });
+        let build = service.get("build");
+        let waits_healthy = service
+            .get("depends_on")
+            .map(Node::entries)
+            .unwrap_or_default()
+            .iter()
+            .filter(|e| e.value.get("condition").and_then(Node::as_str) == Some("service_healthy"))
+            .filter_map(|e| Some((e.key.as_str()?.to_string(), e.key.span.clone())))
+            .collect();
+        ServiceFacts {
+            name: name.to_string(),
+            healthcheck,
+            dockerfile: build.and_then(|b| build_dockerfile(b, dir)),
+            builds: build.is_some(),
+            image: service.get("image").and_then(Node::scalar_text),
+            extends: service.get("extends").is_some(),
+            waits_healthy,
+        }
+    }
+}
+
+/// The repository path of the Dockerfile a `build:` names, from the Compose file's
+/// directory `dir`: `build: ./api` is `api/Dockerfile`; `context` and `dockerfile`
+/// are read from the long form. `None` for a remote context, an inline Dockerfile or a
+/// path with variables.
+fn build_dockerfile(build: &Node, dir: &str) -> Option<String> {
+    let (context, dockerfile) = match build.as_str() {
+        Some(context) => (context, "Dockerfile"),
+        None if build.get("dockerfile_inline").is_some() => return None,
+        None => (
+            build.get("context").and_then(Node::as_str).unwrap_or("."),
+            build
+                .get("dockerfile")
+                .and_then(Node::as_str)
+                .unwrap_or("Dockerfile"),
+        ),
+    };
+    if context.contains("://") || context.starts_with("git@") || context.contains('$') {
+        return None;
+    }
+    if dockerfile.contains('$') || dockerfile.starts_with('/') {
+        return None;
+    }
+    let context = crate::source::join_path(dir, context);
+    Some(crate::source::join_path(&context, dockerfile))
 }
 
 impl ComposeFacts {
-    fn of(file: &ComposeFile) -> ComposeFacts {
+    fn of(file: &ComposeFile, rel_path: &str) -> ComposeFacts {
         let mut facts = ComposeFacts::default();
+        let dir = crate::source::parent_dir(rel_path);
+        for (name, service) in file.service_list() {
+            facts.services.push(ServiceFacts::of(name, service, dir));
+        }
         for entry in file.services().map(Node::entries).unwrap_or_default() {
             let service = &entry.value;
             let Some(node) = service.get("image") else {
@@ -167,7 +250,7 @@ impl FrontEnd for ComposeFrontEnd {
             let file = ComposeFile { yaml };
             sink.compose(&file);
             sink.yaml(&file.yaml);
-            out.facts.compose = Some(ComposeFacts::of(&file));
+            out.facts.compose = Some(ComposeFacts::of(&file, &source.rel_path));
         }
     }
 }
@@ -226,6 +309,40 @@ mod tests {
         let header = "# This configuration file is for the **development** setup.\nservices: {}\n";
         let f = SourceFile::new("compose.yaml", "compose.yaml", header.into());
         assert!(super::is_dev_compose(&f));
+    }
+
+    #[test]
+    fn build_names_a_dockerfile_of_the_repository() {
+        let src = SourceFile::new(
+            "deploy/compose.yaml",
+            "deploy/compose.yaml",
+            "services:\n  a:\n    build: ../api\n  b:\n    build:\n      context: .\n      dockerfile: docker/Dockerfile.web\n  c:\n    build: https://github.com/acme/x.git\n  d:\n    build: ${CTX}\n  e:\n    image: redis:7\n    healthcheck:\n      disable: true\n    depends_on:\n      a:\n        condition: service_healthy\n      b:\n        condition: service_started\n".into(),
+        );
+        struct Nothing;
+        impl Sink for Nothing {}
+        let mut out = Output::default();
+        ComposeFrontEnd.read(&src, FileKind::Compose, &mut Nothing, &mut out);
+        let services = out.facts.compose.unwrap().services;
+        let dockerfiles: Vec<Option<&str>> =
+            services.iter().map(|s| s.dockerfile.as_deref()).collect();
+        assert_eq!(
+            dockerfiles,
+            [
+                Some("api/Dockerfile"),
+                Some("deploy/docker/Dockerfile.web"),
+                None,
+                None,
+                None
+            ]
+        );
+        assert!(services[3].builds && !services[4].builds);
+        assert_eq!(services[4].healthcheck, Some(false));
+        let waits: Vec<&str> = services[4]
+            .waits_healthy
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect();
+        assert_eq!(waits, ["a"]);
     }
 
     #[test]

@@ -1213,11 +1213,34 @@ pub struct BaseImage {
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct DockerFacts {
     pub base_images: Vec<BaseImage>,
+    /// The image the file builds (its final stage), if it has stages.
+    #[serde(default)]
+    pub final_stage: Option<FinalStage>,
+}
+
+/// What the image a Dockerfile builds is, for rules that judge it together with the
+/// deployments that run it (DKR003).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct FinalStage {
+    /// The final stage's `FROM` instruction.
+    pub from: Span,
+    /// It looks like a long-running service ([`stages::is_service`]).
+    pub service: bool,
+    /// A `HEALTHCHECK` (`NONE` included) along its chain of stages.
+    pub healthcheck: bool,
 }
 
 impl DockerFacts {
     fn of(df: &Dockerfile) -> DockerFacts {
         let mut facts = DockerFacts::default();
+        let chain = stages::final_chain(df);
+        if let Some(stage) = chain.first() {
+            facts.final_stage = Some(FinalStage {
+                from: df.from_instruction(stage).span.clone(),
+                service: stages::is_service(df, &chain),
+                healthcheck: stages::last_in_chain(df, &chain, Keyword::Healthcheck).is_some(),
+            });
+        }
         for (index, inst) in df.instructions.iter().enumerate() {
             let Args::From { image, .. } = &inst.args else {
                 continue;

@@ -147,6 +147,177 @@ pub struct KubeFacts {
     pub images: Vec<DeployImage>,
     /// Image names whose tag a `kustomization.yaml` sets (`images: - name: app`).
     pub kustomized_images: Vec<String>,
+    /// Every container of a pod template (init containers included), with what the
+    /// deployment rules ask of it.
+    #[serde(default)]
+    pub containers: Vec<ContainerFacts>,
+    /// Deployments, StatefulSets and the like: their replicas and pod labels.
+    #[serde(default)]
+    pub workloads: Vec<Workload>,
+    /// What autoscalers (`HorizontalPodAutoscaler`, KEDA `ScaledObject`) scale.
+    #[serde(default)]
+    pub scale_targets: Vec<ObjectRef>,
+    /// The pod selectors of `PodDisruptionBudget`s.
+    #[serde(default)]
+    pub disruption_budgets: Vec<LabelSelector>,
+}
+
+/// A container as the repository rules see it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ContainerFacts {
+    /// `Deployment/web`.
+    pub workload: String,
+    pub name: String,
+    /// `containers`, `initContainers` or `ephemeralContainers`.
+    pub list: String,
+    /// The image, as written, with its span.
+    pub image: Option<(String, Span)>,
+    /// Where a finding about the whole container goes: its `name:` (or first) entry.
+    pub span: Span,
+    /// Whether it has a readiness or liveness probe.
+    pub probed: bool,
+    /// `runAsNonRoot` and `runAsUser`, the container's own over the pod's.
+    pub run_as: RunAs,
+}
+
+/// Who a container runs as, as far as its manifest says.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RunAs {
+    /// `runAsNonRoot`, when written as a boolean.
+    pub non_root: Option<bool>,
+    /// `runAsUser`, when written as a number.
+    pub user: Option<i64>,
+    /// Either comes from a template or a variable: nothing can be said.
+    pub templated: bool,
+}
+
+/// A workload object and what DPL005 asks of it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Workload {
+    pub kind: String,
+    pub name: String,
+    pub namespace: Option<String>,
+    pub replicas: Replicas,
+    /// `strategy.type: Recreate`, or a `persistentVolumeClaim` volume (most claims
+    /// are `ReadWriteOnce`): one pod at a time, by design.
+    pub recreate: bool,
+    /// The labels of its pod template.
+    pub labels: Vec<(String, String)>,
+    /// `replicas:` if written, else `kind:`.
+    pub span: Span,
+    /// A Kustomize patch of a workload defined elsewhere: `$patch:`, or no container
+    /// with an `image`.
+    #[serde(default)]
+    pub patch: bool,
+}
+
+/// `spec.replicas` as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Replicas {
+    Unset,
+    Count(i64),
+    /// A template or anything not a number.
+    Unknown,
+}
+
+/// A reference to an object by kind and name (`scaleTargetRef`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ObjectRef {
+    pub namespace: Option<String>,
+    pub kind: String,
+    pub name: String,
+}
+
+/// A `matchLabels` selector (`matchExpressions` are not read).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LabelSelector {
+    pub namespace: Option<String>,
+    pub match_labels: Vec<(String, String)>,
+}
+
+impl LabelSelector {
+    /// Whether the selector picks pods with `labels` (an empty selector picks none
+    /// here: it is a mistake, or matches on expressions this does not read).
+    pub fn selects(&self, labels: &[(String, String)]) -> bool {
+        !self.match_labels.is_empty() && self.match_labels.iter().all(|l| labels.contains(l))
+    }
+}
+
+/// Whether two namespaces may be the same one: unset means "wherever it is applied".
+pub fn same_namespace(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    }
+}
+
+/// The string pairs of a mapping (`matchLabels`, `labels`, a Service's `selector`).
+pub fn string_pairs(node: Option<&Node>) -> Vec<(String, String)> {
+    node.map(Node::entries)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| Some((e.key.scalar_text()?, e.value.scalar_text()?)))
+        .collect()
+}
+
+impl<'a> Object<'a> {
+    /// `metadata.namespace`.
+    pub fn namespace(&self) -> Option<&'a str> {
+        self.node
+            .get("metadata")
+            .and_then(|m| m.get("namespace"))
+            .and_then(Node::as_str)
+    }
+
+    /// `spec.template.metadata.labels` (the pods' labels).
+    pub fn pod_labels(&self) -> Vec<(String, String)> {
+        string_pairs(
+            self.node
+                .get("spec")
+                .and_then(|s| s.get("template"))
+                .and_then(|t| t.get("metadata"))
+                .and_then(|m| m.get("labels")),
+        )
+    }
+}
+
+impl Container<'_> {
+    /// Where a finding about the whole container goes: its `name:` entry, or its first.
+    pub fn span(&self) -> Span {
+        self.node
+            .entry("name")
+            .or_else(|| self.node.entries().first())
+            .map_or(self.node.span.clone(), |e| {
+                e.key.span.start..e.value.span.end
+            })
+    }
+
+    /// Whether it has a probe among `probes` (`readinessProbe`, `livenessProbe`,
+    /// `startupProbe`).
+    pub fn has_probe(&self, probe: &str) -> bool {
+        self.node
+            .get(probe)
+            .is_some_and(|p| !matches!(p.value, crate::lang::yaml::Value::Null))
+    }
+}
+
+/// `runAsNonRoot` / `runAsUser` of a `securityContext`, over `outer`.
+fn run_as(context: Option<&Node>, outer: RunAs) -> RunAs {
+    let Some(sc) = context else { return outer };
+    let mut r = outer;
+    if let Some(v) = sc.get("runAsNonRoot") {
+        match v.as_bool() {
+            Some(b) => r.non_root = Some(b),
+            None => r.templated = true,
+        }
+    }
+    if let Some(v) = sc.get("runAsUser") {
+        match v.value {
+            crate::lang::yaml::Value::Int(i) => r.user = Some(i),
+            _ => r.templated = true,
+        }
+    }
+    r
 }
 
 /// An image a deployment manifest runs.
@@ -174,20 +345,101 @@ impl KubeFacts {
                 }
                 continue;
             }
+            facts.record_object(&o);
+            let pod_run_as = run_as(
+                o.pod_spec().and_then(|s| s.get("securityContext")),
+                RunAs::default(),
+            );
             for c in o.containers() {
-                let Some(image) = c.node.get("image") else {
-                    continue;
-                };
-                let Some(text) = image.as_str() else { continue };
+                let image = c
+                    .node
+                    .get("image")
+                    .and_then(|i| Some((i.as_str()?.to_string(), i.span.clone())));
+                facts.containers.push(ContainerFacts {
+                    workload: format!("{}/{}", o.kind, o.name()),
+                    name: c.name().to_string(),
+                    list: c.list.to_string(),
+                    image: image.clone(),
+                    span: c.span(),
+                    probed: c.has_probe("readinessProbe") || c.has_probe("livenessProbe"),
+                    run_as: run_as(c.node.get("securityContext"), pod_run_as.clone()),
+                });
+                let Some((text, span)) = image else { continue };
                 let never = c.node.get("imagePullPolicy").and_then(Node::as_str) == Some("Never");
                 facts.images.push(DeployImage {
-                    image: text.to_string(),
-                    span: image.span.clone(),
+                    image: text,
+                    span,
                     local: never,
                 });
             }
         }
         facts
+    }
+
+    /// What a workload, an autoscaler or a disruption budget tells DPL005.
+    fn record_object(&mut self, o: &Object<'_>) {
+        let spec = o.node.get("spec");
+        let namespace = o.namespace().map(str::to_string);
+        match o.kind {
+            "HorizontalPodAutoscaler" | "ScaledObject" => {
+                let target = spec.and_then(|s| s.get("scaleTargetRef"));
+                if let Some(name) = target.and_then(|t| t.get("name")).and_then(Node::as_str) {
+                    let kind = target
+                        .and_then(|t| t.get("kind"))
+                        .and_then(Node::as_str)
+                        .unwrap_or("Deployment");
+                    self.scale_targets.push(ObjectRef {
+                        namespace,
+                        kind: kind.to_string(),
+                        name: name.to_string(),
+                    });
+                }
+            }
+            "PodDisruptionBudget" => self.disruption_budgets.push(LabelSelector {
+                namespace,
+                match_labels: string_pairs(
+                    spec.and_then(|s| s.get("selector"))
+                        .and_then(|s| s.get("matchLabels")),
+                ),
+            }),
+            "Deployment" | "StatefulSet" | "ReplicaSet" | "Rollout" => {
+                let replicas_entry = spec.and_then(|s| s.entry("replicas"));
+                let replicas = match replicas_entry.map(|e| &e.value.value) {
+                    None | Some(crate::lang::yaml::Value::Null) => Replicas::Unset,
+                    Some(crate::lang::yaml::Value::Int(n)) => Replicas::Count(*n),
+                    Some(_) => Replicas::Unknown,
+                };
+                let span = replicas_entry
+                    .or_else(|| o.node.entry("kind"))
+                    .map_or(o.node.span.clone(), |e| e.key.span.start..e.value.span.end);
+                let claims = o
+                    .pod_spec()
+                    .and_then(|p| p.get("volumes"))
+                    .map(Node::items)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|v| v.get("persistentVolumeClaim").is_some());
+                let recreate = claims
+                    || spec
+                        .and_then(|s| s.get("strategy"))
+                        .and_then(|s| s.get("type"))
+                        .and_then(Node::as_str)
+                        == Some("Recreate");
+                let patch = o.node.get("$patch").is_some()
+                    || !o.containers().iter().any(|c| c.node.get("image").is_some());
+                self.workloads.push(Workload {
+                    patch,
+                    kind: o.kind.to_string(),
+                    name: o.name().to_string(),
+                    namespace,
+                    replicas,
+                    recreate,
+                    labels: o.pod_labels(),
+                    span,
+                });
+            }
+            _ => {}
+        }
     }
 }
 

@@ -1,10 +1,10 @@
 //! DKR003 missing-healthcheck.
 
-use super::{final_chain, is_service, last_in_chain};
 use crate::declare_rule;
 use crate::lang::FileKind;
-use crate::lang::dockerfile::{Dockerfile, Keyword};
-use crate::rule::{Context, Rule};
+use crate::repo::RepoIndex;
+use crate::rule::{RepoContext, Rule};
+use crate::rules::deploy::probed_dockerfiles;
 
 declare_rule! {
     /// ## What it does
@@ -35,31 +35,43 @@ declare_rule! {
     /// or worker (gunicorn, uvicorn, nginx, node, java, celery, …, or a program whose
     /// name contains `server`) or binds an address (`--port`, `--bind`, `0.0.0.0`). Command-line tools, base runtimes (`CMD ["python3"]`) and one-shot
     /// jobs are not. A `HEALTHCHECK` defined in an external base image, or in an image
-    /// built from another Dockerfile of the repository, is not seen. Kubernetes ignores `HEALTHCHECK`; there the
-    /// finding is a reminder to define probes. Dockerfiles that build no production image are skipped (see below).
+    /// built from another Dockerfile of the repository, is not seen. Kubernetes ignores
+    /// `HEALTHCHECK`, so an image whose deployment in this repository checks its health
+    /// is not flagged: a Kubernetes container with a readiness or liveness probe runs
+    /// it, or a Compose service with a `healthcheck` (in a file that is not a development
+    /// stack) builds it or runs it. Images are matched to Dockerfiles through Compose
+    /// `build:` (with `image:`), or by the Dockerfile's directory name
+    /// (`ghcr.io/acme/api:1.2` and `api/Dockerfile`). Dockerfiles that build no
+    /// production image are skipped (see below).
     pub MissingHealthcheck,
     code = "DKR003", name = "missing-healthcheck", category = Container, severity = Note,
     skips = crate::roles::Role::NOT_PRODUCTION,
     default = false,
-    reads = [FileKind::Dockerfile],
+    reads = [FileKind::Dockerfile, FileKind::Compose, FileKind::Kubernetes, FileKind::GithubWorkflow, FileKind::GithubAction, FileKind::GitlabCi, FileKind::TaskFile],
 }
 
 impl Rule for MissingHealthcheck {
-    fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
-        let chain = final_chain(df);
-        let Some(stage) = chain.first() else { return };
-        if last_in_chain(df, &chain, Keyword::Healthcheck).is_some() {
-            return;
+    /// Each Dockerfile is judged against the deployments among the scanned files.
+    fn needs_whole_project(&self) -> bool {
+        false
+    }
+
+    fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
+        let probed = probed_dockerfiles(repo);
+        for (src, facts) in repo.parsed() {
+            let Some(stage) = facts.docker.as_ref().and_then(|d| d.final_stage.as_ref()) else {
+                continue;
+            };
+            if stage.healthcheck || !stage.service || probed.contains(&src.rel_path) {
+                continue;
+            }
+            cx.report(
+                &Self::META,
+                &src.rel_path,
+                stage.from.clone(),
+                "the final stage has no `HEALTHCHECK`",
+                "add `HEALTHCHECK CMD …` that probes the service, or `HEALTHCHECK NONE` if the orchestrator probes it",
+            );
         }
-        if !is_service(df, &chain) {
-            return;
-        }
-        let from = df.from_instruction(stage);
-        cx.report(
-            &Self::META,
-            from.span.clone(),
-            "the final stage has no `HEALTHCHECK`",
-            "add `HEALTHCHECK CMD …` that probes the service, or `HEALTHCHECK NONE` if the orchestrator probes it",
-        );
     }
 }

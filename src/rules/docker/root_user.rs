@@ -125,7 +125,7 @@ fn name_and_tag(image: &str) -> (String, String) {
 
 /// Base images whose default user is not root, or that never run as root (AWS Lambda
 /// runs every image as an unprivileged user).
-fn non_root_base(image: &str) -> bool {
+pub(crate) fn non_root_base(image: &str) -> bool {
     let (name, tag) = name_and_tag(image);
     let name = name.strip_prefix("docker.io/").unwrap_or(&name);
     tag.contains("nonroot")
@@ -143,7 +143,7 @@ fn non_root_base(image: &str) -> bool {
 
 /// Official images whose entrypoint starts the server as an unprivileged user (with
 /// `gosu` or the server's own `user` setting), as long as the Dockerfile keeps it.
-fn drops_privileges_itself(image: &str) -> bool {
+pub(crate) fn drops_privileges_itself(image: &str) -> bool {
     const OFFICIAL: [&str; 16] = [
         "postgres",
         "redis",
