@@ -23,6 +23,8 @@ pub fn builtin() -> &'static [&'static dyn Rule] {
             &docker::pipe_without_pipefail::PipeWithoutPipefail,
             &rust::catch_unwind::CatchUnwind,
             &rust::swallowed_error::SwallowedError,
+            &rust::panic_in_request_handler::PanicInRequestHandler,
+            &rust::no_graceful_shutdown::NoGracefulShutdown,
             &rust::rust_client_without_timeout::RustClientWithoutTimeout,
             &rust::print_macro_in_library::PrintMacroInLibrary,
             &rust::low_rustdoc_coverage::LowRustdocCoverage,

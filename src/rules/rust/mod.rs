@@ -3,6 +3,8 @@
 
 pub mod catch_unwind;
 pub mod low_rustdoc_coverage;
+pub mod no_graceful_shutdown;
+pub mod panic_in_request_handler;
 pub mod print_macro_in_library;
 pub mod rust_client_without_timeout;
 pub mod swallowed_error;

@@ -1,0 +1,460 @@
+//! EXC103 panic-in-request-handler.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use quote::ToTokens;
+use syn::visit::{self, Visit};
+
+use super::{chain, mentions_ident};
+use crate::declare_rule;
+use crate::lang::FileKind;
+use crate::lang::rust::{RustFile, is_test_attr};
+use crate::rule::{Context, Rule, Severity};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `.unwrap()`, `.expect(..)`, `panic!`, `unreachable!`, `todo!` and
+    /// `unimplemented!` in a function that serves HTTP requests, and in the functions
+    /// of the same file that it calls (three calls deep). A function serves requests
+    /// when the file registers it as a route handler:
+    /// - axum: `.route("/x", get(handler))`, `get(a).post(b)`, `on(filter, handler)`,
+    ///   `any(handler)`, and `.fallback(handler)`;
+    /// - actix-web: `#[get("/x")]` (and `post`, `put`, `delete`, `patch`, `head`,
+    ///   `route`) or `web::get().to(handler)` (any `.to(handler)` on an `actix_web`
+    ///   route or resource);
+    /// - rocket: `#[get("/x")]` and its siblings;
+    /// - poem: `#[handler]`.
+    ///
+    /// `lock().unwrap()`, `read().unwrap()` and `write().unwrap()` on a lock are not
+    /// flagged: a poisoned lock means another request already panicked holding it, and
+    /// propagating that panic is the accepted idiom. An `unwrap()` whose receiver is
+    /// built from literals only (`"127.0.0.1".parse().unwrap()`,
+    /// `Regex::new("^a+$").unwrap()`, `HeaderValue::from_str("json").unwrap()`: a
+    /// constructor or parser — `new`, `parse`, `from_str`, `from_static`, `try_from`,
+    /// `from`, `compile` — given literals) cannot fail at run time and is not flagged
+    /// either.
+    ///
+    /// A file that installs tower-http's `CatchPanicLayer`, and rocket handlers (rocket
+    /// turns a panicking handler into a 500), get a note instead of a warning.
+    ///
+    /// ## Why it matters in production
+    /// A panic in a handler is not an error response. Under axum (hyper on tokio), the
+    /// task serving the connection dies: the client sees the connection reset, not a
+    /// 500, the error goes to stderr with no request context, and every request
+    /// pipelined on that connection is lost; with `panic = "abort"` in the release
+    /// profile the whole service goes down. Under actix-web the panic takes the worker
+    /// thread with it, and every connection that worker was serving; actix-server then
+    /// starts a new worker. One malformed request that reaches an `unwrap()` is enough,
+    /// and an attacker can repeat it.
+    ///
+    /// ## Example
+    /// ```rust
+    /// async fn get_user(Path(id): Path<String>, State(db): State<Db>) -> Json<User> {
+    ///     let id: u64 = id.parse().unwrap();
+    ///     Json(db.user(id).await.expect("user exists"))
+    /// }
+    /// ```
+    ///
+    /// ## Fix
+    /// Return a `Result` whose error type implements `IntoResponse` (or actix's
+    /// `ResponseError`), and map each failure to a status:
+    /// ```rust
+    /// async fn get_user(Path(id): Path<String>, State(db): State<Db>) -> Result<Json<User>, ApiError> {
+    ///     let id: u64 = id.parse().map_err(|_| ApiError::BadRequest("id"))?;
+    ///     Ok(Json(db.user(id).await?.ok_or(ApiError::NotFound)?))
+    /// }
+    /// ```
+    /// Where a panic cannot be ruled out, add `tower_http::catch_panic::CatchPanicLayer`
+    /// to the router so that it becomes a 500.
+    ///
+    /// ## Known limits
+    /// Handlers and callees are matched by name within one file: a handler registered
+    /// in another file (`.route("/", get(users::list))` with `list` in `users.rs`) is
+    /// not followed, nor are methods (`self.x()`) or closures passed as handlers. A
+    /// `CatchPanicLayer` installed in another file than the panic is not seen. Tests,
+    /// benchmarks and examples are skipped.
+    pub PanicInRequestHandler,
+    code = "EXC103", name = "panic-in-request-handler", category = Errors, severity = Warning,
+    skips = crate::roles::Role::NOT_SERVICE_CODE,
+    default = false,
+    reads = [FileKind::Rust],
+}
+
+/// axum's method routers (`axum::routing::get`, …), by their last name.
+const AXUM_ROUTERS: &[&str] = &[
+    "get", "post", "put", "delete", "patch", "head", "options", "trace", "any", "on",
+];
+/// Route attributes of actix-web and rocket.
+const ROUTE_ATTRS: &[&str] = &[
+    "get", "post", "put", "delete", "patch", "head", "options", "route", "catch",
+];
+/// Macros that panic.
+const PANIC_MACROS: &[&str] = &["panic", "unreachable", "todo", "unimplemented"];
+/// How many calls deep a handler's callees in the same file are followed.
+const MAX_CALL_DEPTH: usize = 3;
+
+/// Why a function serves requests.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Framework {
+    Axum,
+    Actix,
+    Rocket,
+    Poem,
+}
+
+impl Framework {
+    fn name(self) -> &'static str {
+        match self {
+            Framework::Axum => "axum",
+            Framework::Actix => "actix-web",
+            Framework::Rocket => "rocket",
+            Framework::Poem => "poem",
+        }
+    }
+}
+
+impl Rule for PanicInRequestHandler {
+    fn check_rust(&self, file: &RustFile<'_>, cx: &mut Context<'_>) {
+        if file.role.not_production() {
+            return;
+        }
+        let fns = functions(&file.ast.items);
+        if fns.is_empty() {
+            return;
+        }
+        let mut handlers: BTreeMap<String, Framework> = BTreeMap::new();
+        for (name, f) in &fns {
+            if let Some(fw) = attr_framework(file, &f.attrs) {
+                handlers.insert(name.clone(), fw);
+            }
+        }
+        let mut reg = Registrations {
+            file,
+            out: BTreeMap::new(),
+        };
+        reg.visit_file(&file.ast);
+        for (name, fw) in reg.out {
+            handlers.entry(name).or_insert(fw);
+        }
+        if handlers.is_empty() {
+            return;
+        }
+        let caught = mentions_ident(file.ast.to_token_stream(), "CatchPanicLayer");
+        // Each panicking site once, for the first handler (by name) that reaches it.
+        let mut seen: BTreeSet<usize> = BTreeSet::new();
+        for (handler, fw) in &handlers {
+            let Some(f) = fns.get(handler) else { continue };
+            if is_test_attr(&f.attrs) {
+                continue;
+            }
+            let mut visited = BTreeSet::from([handler.clone()]);
+            let mut frontier = vec![(handler.clone(), *f, 0usize)];
+            while let Some((name, f, depth)) = frontier.pop() {
+                let mut v = Panics {
+                    sites: Vec::new(),
+                    calls: Vec::new(),
+                };
+                v.visit_block(&f.block);
+                for site in v.sites {
+                    let span = file.span(&site.at);
+                    if !seen.insert(span.start) {
+                        continue;
+                    }
+                    let fw = fw.name();
+                    let place = if name == *handler {
+                        format!("{fw} handler `{handler}`")
+                    } else {
+                        format!("`{name}`, called by {fw} handler `{handler}`")
+                    };
+                    let finding = cx.report(
+                        &Self::META,
+                        span,
+                        format!("{} in {place} can panic while serving a request", site.what),
+                        "return an error that maps to an HTTP status (`Result<_, E>` where `E: IntoResponse` or `ResponseError`) instead of panicking",
+                    );
+                    if caught || fw == Framework::Rocket.name() {
+                        finding.severity(Severity::Note);
+                    }
+                }
+                if depth >= MAX_CALL_DEPTH {
+                    continue;
+                }
+                for callee in v.calls {
+                    if let Some(g) = fns.get(&callee)
+                        && !is_test_attr(&g.attrs)
+                        && visited.insert(callee.clone())
+                    {
+                        frontier.push((callee, *g, depth + 1));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The free functions of a file (inline modules included, test modules not), by name.
+/// A name defined twice (in two modules) is left out: calls to it cannot be told apart.
+fn functions(items: &[syn::Item]) -> BTreeMap<String, &syn::ItemFn> {
+    fn collect<'a>(items: &'a [syn::Item], out: &mut Vec<(String, &'a syn::ItemFn)>) {
+        for item in items {
+            match item {
+                syn::Item::Fn(f) => out.push((f.sig.ident.to_string(), f)),
+                syn::Item::Mod(m) if !is_test_attr(&m.attrs) => {
+                    if let Some((_, inner)) = &m.content {
+                        collect(inner, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut all = Vec::new();
+    collect(items, &mut all);
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for (n, _) in &all {
+        *counts.entry(n.as_str()).or_default() += 1;
+    }
+    let dup: BTreeSet<String> = counts
+        .into_iter()
+        .filter(|(_, c)| *c > 1)
+        .map(|(n, _)| n.to_string())
+        .collect();
+    all.into_iter().filter(|(n, _)| !dup.contains(n)).collect()
+}
+
+/// The framework whose route attribute marks a function as a handler.
+fn attr_framework(file: &RustFile<'_>, attrs: &[syn::Attribute]) -> Option<Framework> {
+    let uses = |krate: &str| {
+        file.imports
+            .aliases
+            .values()
+            .chain(&file.imports.globs)
+            .any(|p| p == krate || p.starts_with(&format!("{krate}::")))
+    };
+    for a in attrs {
+        let segs: Vec<String> = a
+            .path()
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        let Some(last) = segs.last() else { continue };
+        let first = segs.first().map(String::as_str).unwrap_or_default();
+        if last == "handler" && (first == "poem" || uses("poem")) {
+            return Some(Framework::Poem);
+        }
+        // `#[get("/x")]`: a list with the route's path first.
+        if !ROUTE_ATTRS.contains(&last.as_str()) || !matches!(a.meta, syn::Meta::List(_)) {
+            continue;
+        }
+        if first == "rocket" || (segs.len() == 1 && uses("rocket")) {
+            return Some(Framework::Rocket);
+        }
+        if first == "actix_web" || (segs.len() == 1 && uses("actix_web")) {
+            return Some(Framework::Actix);
+        }
+    }
+    None
+}
+
+/// Handlers registered in code: axum routes and actix `.to(handler)`.
+struct Registrations<'f, 's> {
+    file: &'f RustFile<'s>,
+    out: BTreeMap<String, Framework>,
+}
+
+/// The function a handler argument names, if it is a plain path (`handler`,
+/// `routes::handler`): its last segment.
+fn named_fn(e: &syn::Expr) -> Option<String> {
+    match e {
+        syn::Expr::Path(p) if p.qself.is_none() => {
+            p.path.segments.last().map(|s| s.ident.to_string())
+        }
+        _ => None,
+    }
+}
+
+impl Registrations<'_, '_> {
+    /// `get(h).post(h2)`, `axum::routing::on(filter, h)`: the handlers of a method router.
+    fn method_router(&mut self, e: &syn::Expr) {
+        let c = chain(e);
+        for m in &c.methods {
+            if AXUM_ROUTERS.contains(&m.method.to_string().as_str())
+                && let Some(h) = m.args.last().and_then(named_fn)
+            {
+                self.out.insert(h, Framework::Axum);
+            }
+        }
+        if let syn::Expr::Call(call) = c.root
+            && let syn::Expr::Path(p) = &*call.func
+            && let Some(last) = p.path.segments.last()
+            && AXUM_ROUTERS.contains(&last.ident.to_string().as_str())
+        {
+            let full = self.file.imports.resolve(&p.path);
+            let axum = full.starts_with("axum::") || p.path.segments.len() == 1;
+            if axum && let Some(h) = call.args.last().and_then(named_fn) {
+                self.out.insert(h, Framework::Axum);
+            }
+        }
+    }
+}
+
+impl<'a> Visit<'a> for Registrations<'_, '_> {
+    fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+        let method = m.method.to_string();
+        match method.as_str() {
+            "route" if m.args.len() == 2 => {
+                let router = &m.args[1];
+                // actix: `.route("/", web::get().to(h))` — `.to` is seen on its own.
+                self.method_router(router);
+            }
+            "fallback" if m.args.len() == 1 => {
+                if let Some(h) = named_fn(&m.args[0]) {
+                    self.out.insert(h, Framework::Axum);
+                }
+            }
+            "to" if m.args.len() == 1 => {
+                let c = chain(&m.receiver);
+                let actix = match c.root {
+                    syn::Expr::Call(call) => match &*call.func {
+                        syn::Expr::Path(p) => {
+                            let full = self.file.imports.resolve(&p.path);
+                            full.starts_with("actix_web::") || full.starts_with("web::")
+                        }
+                        _ => false,
+                    },
+                    _ => false,
+                };
+                if actix && let Some(h) = named_fn(&m.args[0]) {
+                    self.out.insert(h, Framework::Actix);
+                }
+            }
+            _ => {}
+        }
+        visit::visit_expr_method_call(self, m);
+    }
+
+    fn visit_item_fn(&mut self, f: &'a syn::ItemFn) {
+        if !is_test_attr(&f.attrs) {
+            visit::visit_item_fn(self, f);
+        }
+    }
+
+    fn visit_item_mod(&mut self, m: &'a syn::ItemMod) {
+        if !is_test_attr(&m.attrs) {
+            visit::visit_item_mod(self, m);
+        }
+    }
+}
+
+/// A place that panics.
+struct Site {
+    what: String,
+    at: proc_macro2::Span,
+}
+
+/// The panicking sites of a function body, and the plain function calls it makes.
+struct Panics {
+    sites: Vec<Site>,
+    calls: Vec<String>,
+}
+
+/// `lock()`, `read()`, `write()`: a poisoned lock's `unwrap()`.
+fn is_lock(e: &syn::Expr) -> bool {
+    matches!(e, syn::Expr::MethodCall(m)
+        if m.args.is_empty() && matches!(m.method.to_string().as_str(), "lock" | "read" | "write"))
+}
+
+/// Constructors and parsers that depend on their arguments only (no I/O, no
+/// environment): given literals, they succeed or fail the same way every time.
+const PURE_CONSTRUCTORS: &[&str] = &[
+    "new",
+    "parse",
+    "parse_str",
+    "from_str",
+    "from_static",
+    "try_from",
+    "from",
+    "compile",
+    "to_str",
+];
+
+/// An expression built from literals only: `"a".parse()`, `Regex::new("x")`,
+/// `HeaderValue::from_static("x").to_str()`, `Uri::from_str("/")`.
+fn from_literals(e: &syn::Expr) -> bool {
+    match e {
+        syn::Expr::Lit(_) => true,
+        syn::Expr::Reference(r) => from_literals(&r.expr),
+        syn::Expr::Paren(p) => from_literals(&p.expr),
+        syn::Expr::MethodCall(m) => {
+            PURE_CONSTRUCTORS.contains(&m.method.to_string().as_str())
+                && from_literals(&m.receiver)
+                && m.args.iter().all(from_literals)
+        }
+        syn::Expr::Call(c) => {
+            matches!(&*c.func, syn::Expr::Path(p)
+                if p.path.segments.last().is_some_and(|s| PURE_CONSTRUCTORS.contains(&s.ident.to_string().as_str())))
+                && !c.args.is_empty()
+                && c.args.iter().all(from_literals)
+        }
+        _ => false,
+    }
+}
+
+impl<'a> Visit<'a> for Panics {
+    fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
+        let method = m.method.to_string();
+        let panics = match method.as_str() {
+            "unwrap" => m.args.is_empty(),
+            "expect" => m.args.len() == 1,
+            _ => false,
+        };
+        if panics && !is_lock(&m.receiver) && !from_literals(&m.receiver) {
+            self.sites.push(Site {
+                what: format!("`.{method}()`"),
+                at: m.method.span(),
+            });
+        }
+        visit::visit_expr_method_call(self, m);
+    }
+
+    fn visit_expr_call(&mut self, c: &'a syn::ExprCall) {
+        if let syn::Expr::Path(p) = &*c.func
+            && p.qself.is_none()
+            && p.path.segments.len() == 1
+        {
+            self.calls.push(p.path.segments[0].ident.to_string());
+        }
+        visit::visit_expr_call(self, c);
+    }
+
+    fn visit_macro(&mut self, m: &'a syn::Macro) {
+        let name = m
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        if PANIC_MACROS.contains(&name.as_str()) {
+            self.sites.push(Site {
+                what: format!("`{name}!`"),
+                at: m
+                    .path
+                    .segments
+                    .last()
+                    .map_or_else(proc_macro2::Span::call_site, |s| s.ident.span()),
+            });
+        }
+        // Bodies of other macros (`format!`, `json!`, `println!`) hold expressions.
+        if let Ok(list) = m.parse_body_with(
+            syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
+        ) {
+            for e in &list {
+                self.visit_expr(e);
+            }
+        }
+    }
+
+    // A nested function or test module is not part of the handler's run.
+    fn visit_item_fn(&mut self, _: &'a syn::ItemFn) {}
+}
