@@ -43,6 +43,7 @@ pub fn builtin() -> &'static [&'static dyn Rule] {
             &python::http_call_without_timeout::HttpCallWithoutTimeout,
             &security::tls_verification_disabled::TlsVerificationDisabled,
             &python::subprocess_without_timeout::SubprocessWithoutTimeout,
+            &python::blocking_wait_without_timeout::BlockingWaitWithoutTimeout,
             &python::print_in_service_code::PrintInServiceCode,
             &python::eager_log_formatting::EagerLogFormatting,
             &python::error_log_without_traceback::ErrorLogWithoutTraceback,
