@@ -20,9 +20,11 @@ declare_rule! {
     /// - actix-web: `HttpServer::new(..)...disable_signals()`. actix-web stops
     ///   gracefully on SIGTERM and SIGINT by default, so a plain `HttpServer` is fine.
     ///
-    /// A server whose function also waits for a signal itself (`ctrl_c`,
-    /// `SignalKind`, `signal_hook`) is taken to handle shutdown and is not flagged, nor
-    /// is a server held in a variable that later gets `.with_graceful_shutdown(..)`.
+    /// A server in a file that also waits for a signal itself (`ctrl_c`, `SignalKind`,
+    /// `signal_hook`, a `shutdown_signal` function) is taken to handle shutdown and is
+    /// not flagged, nor is a server held in a variable that later gets
+    /// `.with_graceful_shutdown(..)`, nor an actix server with signals disabled whose
+    /// function stops it or hands out its `handle()`.
     ///
     /// ## Why it matters in production
     /// Every deploy, scale-in and node drain sends SIGTERM and waits. A tokio program
@@ -48,10 +50,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
-    /// A server built in one function and awaited in another, or a shutdown signal
-    /// handled in another function than the one starting the server (a signal task
-    /// spawned in `main` that calls `std::process::exit`), is judged by the function
-    /// that starts it. Python services are not checked yet: their shutdown depends on
+    /// A shutdown signal handled in another file than the one starting the server (a
+    /// signal task spawned in `main.rs` that calls `std::process::exit`) is not seen,
+    /// and the server is flagged. Python services are not checked yet: their shutdown depends on
     /// the shell script a Dockerfile runs (a wrapper that starts gunicorn without
     /// `exec`), and readylint does not read shell scripts. Tests, benchmarks and
     /// examples are skipped.
@@ -83,13 +84,15 @@ fn call_path(e: &syn::Expr) -> Option<&syn::Path> {
 }
 
 impl NoGracefulShutdown {
-    /// Whether the function around the server handles shutdown one way or another.
-    fn handled(scope: &Scope<'_>) -> bool {
-        let Some(body) = scope.fn_body else {
+    /// Whether the file around the server handles shutdown one way or another: a
+    /// shutdown future, a signal listener (often in a function of its own that the
+    /// server's function calls or hands a handle to).
+    fn handled(file: &RustFile<'_>, scope: &Scope<'_>) -> bool {
+        if scope.fn_body.is_none() {
             // Inside a macro body: the function cannot be seen, so nothing is said.
             return true;
-        };
-        let tokens = body.to_token_stream();
+        }
+        let tokens = file.ast.to_token_stream();
         SIGNAL_HANDLING
             .iter()
             .any(|i| mentions_ident(tokens.clone(), i))
@@ -116,7 +119,7 @@ impl Rule for NoGracefulShutdown {
         // `axum::serve(listener, app)`, `warp::serve(routes)...run(addr)`.
         if let Some(path) = call_path(expr) {
             if imports.names(path, "axum::serve") {
-                if Self::handled(scope) {
+                if Self::handled(file, scope) {
                     return;
                 }
                 cx.report(
@@ -181,13 +184,15 @@ impl Rule for NoGracefulShutdown {
         };
         if method == "disable_signals" {
             // A server that is stopped by hand: `handle().stop(true)`.
-            let stopped = scope
-                .fn_body
-                .is_none_or(|b| mentions_ident(b.to_token_stream(), "stop"));
-            if stopped || Self::handled(scope) {
+            // Stopped by hand here, or its handle handed out to be stopped.
+            let stopped = scope.fn_body.is_none_or(|b| {
+                let tokens = b.to_token_stream();
+                mentions_ident(tokens.clone(), "stop") || mentions_ident(tokens, "handle")
+            });
+            if stopped || Self::handled(file, scope) {
                 return;
             }
-        } else if Self::handled(scope) {
+        } else if Self::handled(file, scope) {
             return;
         }
         cx.report(&Self::META, file.span(&m.method), msg, help);

@@ -5,16 +5,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use quote::ToTokens;
 use syn::visit::{self, Visit};
 
-use super::{chain, mentions_ident};
+use super::{chain, local_uses, mentions_ident};
 use crate::declare_rule;
 use crate::lang::FileKind;
 use crate::lang::rust::{RustFile, is_test_attr};
 use crate::rule::{Context, Rule, Severity};
+use crate::source::Span;
 
 declare_rule! {
     /// ## What it does
-    /// Flags `.unwrap()`, `.expect(..)`, `panic!`, `unreachable!`, `todo!` and
-    /// `unimplemented!` in a function that serves HTTP requests, and in the functions
+    /// Flags `.unwrap()`, `.expect(..)`, `panic!`, `todo!` and `unimplemented!` in a
+    /// function that serves HTTP requests, and in the functions
     /// of the same file that it calls (three calls deep). A function serves requests
     /// when the file registers it as a route handler:
     /// - axum: `.route("/x", get(handler))`, `get(a).post(b)`, `on(filter, handler)`,
@@ -23,7 +24,10 @@ declare_rule! {
     ///   `route`) or `web::get().to(handler)` (any `.to(handler)` on an `actix_web`
     ///   route or resource);
     /// - rocket: `#[get("/x")]` and its siblings;
-    /// - poem: `#[handler]`.
+    /// - poem: `#[handler]`;
+    /// - wherever it is routed: an `async fn` that takes an axum or actix-web request
+    ///   extractor (`Path<..>`, `State<..>`, `Query<..>`, `Json<..>`, `web::Data<..>`,
+    ///   `HttpRequest`, …, resolved through the file's `use` declarations).
     ///
     /// `lock().unwrap()`, `read().unwrap()` and `write().unwrap()` on a lock are not
     /// flagged: a poisoned lock means another request already panicked holding it, and
@@ -32,7 +36,16 @@ declare_rule! {
     /// `Regex::new("^a+$").unwrap()`, `HeaderValue::from_str("json").unwrap()`: a
     /// constructor or parser — `new`, `parse`, `from_str`, `from_static`, `try_from`,
     /// `from`, `compile` — given literals) cannot fail at run time and is not flagged
-    /// either.
+    /// either, nor is one on a constant (`VERSION.parse().unwrap()`) or on a local
+    /// variable bound to literals. `unreachable!` states an invariant the author
+    /// checked and is not flagged; nor is an `unwrap()` or `expect()` the author
+    /// explained in a comment on its line or just above its statement (`// unwrap: the
+    /// id was validated above`, a comment that says `safety`, `invariant`, `always`,
+    /// `never`, `cannot`, `must`, `checked`, …), unless it says `TODO` or `FIXME`.
+    ///
+    /// `spawn_blocking(f).await.unwrap()` (a `JoinError` is a panic carried on) and
+    /// `Args::default()...build().unwrap()` (a generated builder that fails only when
+    /// a required field is missing, on every call) are not flagged.
     ///
     /// A file that installs tower-http's `CatchPanicLayer`, and rocket handlers (rocket
     /// turns a panicking handler into a 500), get a note instead of a warning.
@@ -68,9 +81,10 @@ declare_rule! {
     /// to the router so that it becomes a 500.
     ///
     /// ## Known limits
-    /// Handlers and callees are matched by name within one file: a handler registered
-    /// in another file (`.route("/", get(users::list))` with `list` in `users.rs`) is
-    /// not followed, nor are methods (`self.x()`) or closures passed as handlers. A
+    /// Callees are matched by name within one file: a handler registered in another
+    /// file (`.route("/", get(users::list))` with `list` in `users.rs`) is found only
+    /// if it takes an extractor, and the functions it calls in other files are not
+    /// followed, nor are methods (`self.x()`) or closures passed as handlers. A
     /// `CatchPanicLayer` installed in another file than the panic is not seen. Tests,
     /// benchmarks and examples are skipped.
     pub PanicInRequestHandler,
@@ -89,7 +103,9 @@ const ROUTE_ATTRS: &[&str] = &[
     "get", "post", "put", "delete", "patch", "head", "options", "route", "catch",
 ];
 /// Macros that panic.
-const PANIC_MACROS: &[&str] = &["panic", "unreachable", "todo", "unimplemented"];
+/// (`unreachable!` is left out: it states an invariant the author checked, as
+/// `assert!` does.)
+const PANIC_MACROS: &[&str] = &["panic", "todo", "unimplemented"];
 /// How many calls deep a handler's callees in the same file are followed.
 const MAX_CALL_DEPTH: usize = 3;
 
@@ -124,7 +140,9 @@ impl Rule for PanicInRequestHandler {
         }
         let mut handlers: BTreeMap<String, Framework> = BTreeMap::new();
         for (name, f) in &fns {
-            if let Some(fw) = attr_framework(file, &f.attrs) {
+            if let Some(fw) =
+                attr_framework(file, &f.attrs).or_else(|| extractor_framework(file, &f.sig))
+            {
                 handlers.insert(name.clone(), fw);
             }
         }
@@ -151,13 +169,18 @@ impl Rule for PanicInRequestHandler {
             let mut frontier = vec![(handler.clone(), *f, 0usize)];
             while let Some((name, f, depth)) = frontier.pop() {
                 let mut v = Panics {
+                    body: &f.block,
+                    statement: proc_macro2::Span::call_site(),
                     sites: Vec::new(),
                     calls: Vec::new(),
                 };
                 v.visit_block(&f.block);
                 for site in v.sites {
                     let span = file.span(&site.at);
-                    if !seen.insert(span.start) {
+                    if (site.explainable
+                        && explained(file, &span, file.pm_span(site.statement).start))
+                        || !seen.insert(span.start)
+                    {
                         continue;
                     }
                     let fw = fw.name();
@@ -257,6 +280,49 @@ fn attr_framework(file: &RustFile<'_>, attrs: &[syn::Attribute]) -> Option<Frame
     None
 }
 
+/// axum's and actix-web's request extractors, by the paths they resolve to.
+const EXTRACTORS: &[(&str, Framework)] = &[
+    ("axum::extract::", Framework::Axum),
+    ("axum_extra::extract::", Framework::Axum),
+    ("axum::Json", Framework::Axum),
+    ("axum::Form", Framework::Axum),
+    ("axum::Extension", Framework::Axum),
+    ("actix_web::web::Json", Framework::Actix),
+    ("actix_web::web::Path", Framework::Actix),
+    ("actix_web::web::Query", Framework::Actix),
+    ("actix_web::web::Form", Framework::Actix),
+    ("actix_web::web::Data", Framework::Actix),
+    ("actix_web::web::Payload", Framework::Actix),
+    ("actix_web::web::ReqData", Framework::Actix),
+    ("actix_web::HttpRequest", Framework::Actix),
+];
+
+/// The framework of an `async fn` that takes a request extractor (`Path<String>`,
+/// `State<App>`, `web::Json<Body>`, `HttpRequest`): a handler, wherever it is routed.
+fn extractor_framework(file: &RustFile<'_>, sig: &syn::Signature) -> Option<Framework> {
+    sig.asyncness.as_ref()?;
+    sig.inputs.iter().find_map(|arg| {
+        let syn::FnArg::Typed(t) = arg else {
+            return None;
+        };
+        let syn::Type::Path(tp) = &*t.ty else {
+            return None;
+        };
+        if tp.qself.is_some() {
+            return None;
+        }
+        let full = file.imports.resolve(&tp.path);
+        EXTRACTORS.iter().find_map(|(prefix, fw)| {
+            let hit = if prefix.ends_with("::") {
+                full.starts_with(prefix)
+            } else {
+                full == *prefix
+            };
+            hit.then_some(*fw)
+        })
+    })
+}
+
 /// Handlers registered in code: axum routes and actix `.to(handler)`.
 struct Registrations<'f, 's> {
     file: &'f RustFile<'s>,
@@ -351,10 +417,16 @@ impl<'a> Visit<'a> for Registrations<'_, '_> {
 struct Site {
     what: String,
     at: proc_macro2::Span,
+    /// Where the statement holding it starts.
+    statement: proc_macro2::Span,
+    /// An `unwrap()` or `expect()`, which a comment may explain (a `panic!` is meant).
+    explainable: bool,
 }
 
 /// The panicking sites of a function body, and the plain function calls it makes.
-struct Panics {
+struct Panics<'a> {
+    body: &'a syn::Block,
+    statement: proc_macro2::Span,
     sites: Vec<Site>,
     calls: Vec<String>,
 }
@@ -363,6 +435,25 @@ struct Panics {
 fn is_lock(e: &syn::Expr) -> bool {
     matches!(e, syn::Expr::MethodCall(m)
         if m.args.is_empty() && matches!(m.method.to_string().as_str(), "lock" | "read" | "write"))
+}
+
+/// `spawn_blocking(f).await`: a `JoinError` means the task panicked (or was cancelled),
+/// and unwrapping it carries the panic on, as a poisoned lock's does.
+fn is_join(e: &syn::Expr) -> bool {
+    let syn::Expr::Await(a) = e else { return false };
+    let c = chain(&a.base);
+    c.methods.is_empty()
+        && matches!(c.root, syn::Expr::Call(call) if matches!(&*call.func, syn::Expr::Path(p)
+            if p.path.segments.last().is_some_and(|s| matches!(s.ident.to_string().as_str(), "spawn" | "spawn_blocking" | "spawn_local"))))
+}
+
+/// `Args::default().a(x).build()`: a generated builder started from its defaults,
+/// which fails only when the code forgot a required field — every time, in tests too.
+fn is_default_builder(e: &syn::Expr) -> bool {
+    let c = chain(e);
+    c.methods.first().is_some_and(|m| m.method == "build")
+        && matches!(c.root, syn::Expr::Call(call) if call.args.is_empty() && matches!(&*call.func, syn::Expr::Path(p)
+            if p.path.segments.last().is_some_and(|s| s.ident == "default")))
 }
 
 /// Constructors and parsers that depend on their arguments only (no I/O, no
@@ -380,28 +471,116 @@ const PURE_CONSTRUCTORS: &[&str] = &[
 ];
 
 /// An expression built from literals only: `"a".parse()`, `Regex::new("x")`,
-/// `HeaderValue::from_static("x").to_str()`, `Uri::from_str("/")`.
-fn from_literals(e: &syn::Expr) -> bool {
+/// `HeaderValue::from_static("x").to_str()`, a constant (`VERSION.parse()`), or a
+/// local variable of `body` bound to one of those.
+fn from_literals(body: &syn::Block, e: &syn::Expr, depth: usize) -> bool {
+    let lit = |e: &syn::Expr| from_literals(body, e, depth);
     match e {
         syn::Expr::Lit(_) => true,
-        syn::Expr::Reference(r) => from_literals(&r.expr),
-        syn::Expr::Paren(p) => from_literals(&p.expr),
+        syn::Expr::Reference(r) => lit(&r.expr),
+        syn::Expr::Paren(p) => lit(&p.expr),
+        syn::Expr::Path(p) if p.qself.is_none() => {
+            let Some(last) = p.path.segments.last().map(|s| s.ident.to_string()) else {
+                return false;
+            };
+            // `VERSION`, `config::LIMIT`: a constant.
+            if last.len() > 1 && !last.chars().any(|c| c.is_ascii_lowercase()) {
+                return true;
+            }
+            // `let value = "x";` earlier in the function.
+            if depth < 2 && p.path.segments.len() == 1 {
+                let uses = local_uses(body, &last);
+                return !uses.values.is_empty()
+                    && uses
+                        .values
+                        .iter()
+                        .all(|v| from_literals(body, v, depth + 1));
+            }
+            false
+        }
         syn::Expr::MethodCall(m) => {
             PURE_CONSTRUCTORS.contains(&m.method.to_string().as_str())
-                && from_literals(&m.receiver)
-                && m.args.iter().all(from_literals)
+                && lit(&m.receiver)
+                && m.args.iter().all(lit)
         }
         syn::Expr::Call(c) => {
             matches!(&*c.func, syn::Expr::Path(p)
                 if p.path.segments.last().is_some_and(|s| PURE_CONSTRUCTORS.contains(&s.ident.to_string().as_str())))
                 && !c.args.is_empty()
-                && c.args.iter().all(from_literals)
+                && c.args.iter().all(lit)
         }
         _ => false,
     }
 }
 
-impl<'a> Visit<'a> for Panics {
+/// Words of a comment that says why a panic cannot happen.
+const EXPLANATIONS: &[&str] = &[
+    "unwrap",
+    "safety",
+    "invariant",
+    "always",
+    "never",
+    "cannot",
+    "can't",
+    "can not",
+    "must",
+    "guarantee",
+    "exactly",
+    "infallible",
+    "impossible",
+    "checked",
+    "validated",
+];
+
+/// Whether the author explained the panic in a comment: on the line of `span`, or on
+/// the lines just above it or above the statement holding it (`// unwrap: the id was
+/// validated above`). A comment that says it is still to do (`TODO`, `FIXME`) explains
+/// nothing.
+fn explained(file: &RustFile<'_>, span: &Span, statement: usize) -> bool {
+    let src = file.source;
+    let line = src.line_of(span.start);
+    let first = src.line_of(statement.min(span.start));
+    // Lines taken by comments of their own: a block of them above a line is one.
+    let comment_lines: BTreeSet<usize> = file
+        .comments
+        .iter()
+        .filter(|c| c.own_line)
+        .flat_map(|c| src.line_of(c.span.start)..=src.line_of(c.span.end.saturating_sub(1)))
+        .collect();
+    let block_above = |end: usize, below: usize| {
+        end < below && (end + 1..below).all(|l| comment_lines.contains(&l))
+    };
+    file.comments.iter().any(|c| {
+        let text = &src.text[c.span.clone()];
+        if ["TODO", "FIXME", "XXX", "HACK"]
+            .iter()
+            .any(|t| text.contains(t))
+        {
+            return false;
+        }
+        let lower = text.to_lowercase();
+        if !EXPLANATIONS.iter().any(|w| lower.contains(w)) {
+            return false;
+        }
+        let end = src.line_of(c.span.end.saturating_sub(1));
+        let start = src.line_of(c.span.start);
+        let above = c.own_line
+            && (block_above(end, line)
+                || block_above(end, first)
+                || (start >= first && end < line));
+        let trailing = !c.own_line && start == line;
+        above || trailing
+    })
+}
+
+impl<'a> Visit<'a> for Panics<'_> {
+    fn visit_stmt(&mut self, st: &'a syn::Stmt) {
+        let saved = self.statement;
+        self.statement = syn::spanned::Spanned::span(st);
+        visit::visit_stmt(self, st);
+        self.statement = saved;
+    }
+
     fn visit_expr_method_call(&mut self, m: &'a syn::ExprMethodCall) {
         let method = m.method.to_string();
         let panics = match method.as_str() {
@@ -409,10 +588,17 @@ impl<'a> Visit<'a> for Panics {
             "expect" => m.args.len() == 1,
             _ => false,
         };
-        if panics && !is_lock(&m.receiver) && !from_literals(&m.receiver) {
+        if panics
+            && !is_lock(&m.receiver)
+            && !is_join(&m.receiver)
+            && !is_default_builder(&m.receiver)
+            && !from_literals(self.body, &m.receiver, 0)
+        {
             self.sites.push(Site {
                 what: format!("`.{method}()`"),
                 at: m.method.span(),
+                statement: self.statement,
+                explainable: true,
             });
         }
         visit::visit_expr_method_call(self, m);
@@ -443,6 +629,8 @@ impl<'a> Visit<'a> for Panics {
                     .segments
                     .last()
                     .map_or_else(proc_macro2::Span::call_site, |s| s.ident.span()),
+                statement: self.statement,
+                explainable: false,
             });
         }
         // Bodies of other macros (`format!`, `json!`, `println!`) hold expressions.
