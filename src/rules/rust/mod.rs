@@ -1,5 +1,5 @@
-//! Rust rules (EXC101, EXC102, NET003, LOG101, DOC003), and the helpers they share:
-//! method-call chains, empty bodies, and where a local variable got its value.
+//! Rust rules (EXC101–EXC103, NET003, RUN002, LOG101, DOC003), and the helpers they
+//! share: method-call chains, empty bodies, and where a local variable got its value.
 
 pub mod catch_unwind;
 pub mod low_rustdoc_coverage;
