@@ -43,22 +43,25 @@ declare_rule! {
     /// id was validated above`, a comment that says `safety`, `invariant`, `always`,
     /// `never`, `cannot`, `must`, `checked`, …), unless it says `TODO` or `FIXME`.
     ///
-    /// `spawn_blocking(f).await.unwrap()` (a `JoinError` is a panic carried on) and
+    /// `spawn_blocking(f).await.unwrap()` and `task.await.unwrap()` (a `JoinError` is a
+    /// panic carried on; a local is taken for a join handle by its name) and
     /// `Args::default()...build().unwrap()` (a generated builder that fails only when
     /// a required field is missing, on every call) are not flagged.
     ///
-    /// A file that installs tower-http's `CatchPanicLayer`, and rocket handlers (rocket
-    /// turns a panicking handler into a 500), get a note instead of a warning.
+    /// A file that installs tower-http's `CatchPanicLayer` or actix-web-lab's
+    /// `CatchPanic` middleware, and rocket handlers (rocket turns a panicking handler
+    /// into a 500), get a note instead of a warning.
     ///
     /// ## Why it matters in production
     /// A panic in a handler is not an error response. Under axum (hyper on tokio), the
     /// task serving the connection dies: the client sees the connection reset, not a
     /// 500, the error goes to stderr with no request context, and every request
     /// pipelined on that connection is lost; with `panic = "abort"` in the release
-    /// profile the whole service goes down. Under actix-web the panic takes the worker
-    /// thread with it, and every connection that worker was serving; actix-server then
-    /// starts a new worker. One malformed request that reaches an `unwrap()` is enough,
-    /// and an attacker can repeat it.
+    /// profile the whole service goes down. actix-web 4 does not catch handler panics
+    /// either (actix/actix-web#1501): the connection is dropped without a response, and
+    /// the worker carries on with whatever state the handler left half-updated. One
+    /// malformed request that reaches an `unwrap()` is enough, and an attacker can
+    /// repeat it.
     ///
     /// ## Example
     /// ```rust
@@ -78,7 +81,8 @@ declare_rule! {
     /// }
     /// ```
     /// Where a panic cannot be ruled out, add `tower_http::catch_panic::CatchPanicLayer`
-    /// to the router so that it becomes a 500.
+    /// to an axum router, or `actix_web_lab::middleware::CatchPanic` to an actix-web
+    /// app, so that it becomes a 500.
     ///
     /// ## Known limits
     /// Callees are matched by name within one file: a handler registered in another
@@ -157,7 +161,9 @@ impl Rule for PanicInRequestHandler {
         if handlers.is_empty() {
             return;
         }
-        let caught = mentions_ident(file.ast.to_token_stream(), "CatchPanicLayer");
+        let tokens = file.ast.to_token_stream();
+        let caught = mentions_ident(tokens.clone(), "CatchPanicLayer")
+            || mentions_ident(tokens, "CatchPanic");
         // Each panicking site once, for the first handler (by name) that reaches it.
         let mut seen: BTreeSet<usize> = BTreeSet::new();
         for (handler, fw) in &handlers {
@@ -437,10 +443,20 @@ fn is_lock(e: &syn::Expr) -> bool {
         if m.args.is_empty() && matches!(m.method.to_string().as_str(), "lock" | "read" | "write"))
 }
 
-/// `spawn_blocking(f).await`: a `JoinError` means the task panicked (or was cancelled),
-/// and unwrapping it carries the panic on, as a poisoned lock's does.
+/// `spawn_blocking(f).await`, `task.await`, `handle.await`: a `JoinError` means the
+/// task panicked (or was cancelled), and unwrapping it carries the panic on, as a
+/// poisoned lock's does. A local is taken for a join handle by its name (`task`,
+/// `handle`, `*_task`, `*_handle`, `join_*`).
 fn is_join(e: &syn::Expr) -> bool {
     let syn::Expr::Await(a) = e else { return false };
+    if let Some(name) = super::as_local(&a.base) {
+        let joinish = name == "task"
+            || name == "handle"
+            || name.ends_with("_task")
+            || name.ends_with("_handle")
+            || name.starts_with("join");
+        return joinish;
+    }
     let c = chain(&a.base);
     c.methods.is_empty()
         && matches!(c.root, syn::Expr::Call(call) if matches!(&*call.func, syn::Expr::Path(p)
