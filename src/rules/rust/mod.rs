@@ -46,6 +46,17 @@ pub fn chain(mut expr: &syn::Expr) -> Chain<'_> {
     }
 }
 
+/// The path of a plain function call `a::b(..)`.
+pub fn call_path(e: &syn::Expr) -> Option<&syn::Path> {
+    match e {
+        syn::Expr::Call(c) => match &*c.func {
+            syn::Expr::Path(p) if p.qself.is_none() => Some(&p.path),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// `{}` or `()`.
 pub fn is_empty_body(e: &syn::Expr) -> bool {
     match e {

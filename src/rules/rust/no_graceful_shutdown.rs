@@ -2,7 +2,7 @@
 
 use quote::ToTokens;
 
-use super::{as_local, chain, local_uses, mentions_ident};
+use super::{as_local, call_path, chain, local_uses, mentions_ident};
 use crate::declare_rule;
 use crate::lang::FileKind;
 use crate::lang::rust::{Node, RustFile, Scope};
@@ -72,16 +72,6 @@ const SIGNAL_HANDLING: &[&str] = &[
     "Signals",
     "shutdown_signal",
 ];
-
-fn call_path(e: &syn::Expr) -> Option<&syn::Path> {
-    match e {
-        syn::Expr::Call(c) => match &*c.func {
-            syn::Expr::Path(p) if p.qself.is_none() => Some(&p.path),
-            _ => None,
-        },
-        _ => None,
-    }
-}
 
 impl NoGracefulShutdown {
     /// Whether the file around the server handles shutdown one way or another: a

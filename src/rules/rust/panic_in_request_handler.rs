@@ -8,7 +8,7 @@ use syn::visit::{self, Visit};
 use super::{chain, local_uses, mentions_ident};
 use crate::declare_rule;
 use crate::lang::FileKind;
-use crate::lang::rust::{RustFile, is_test_attr};
+use crate::lang::rust::{RustFile, is_test_attr, macro_name};
 use crate::rule::{Context, Rule, Severity};
 use crate::source::Span;
 
@@ -89,8 +89,10 @@ declare_rule! {
     /// file (`.route("/", get(users::list))` with `list` in `users.rs`) is found only
     /// if it takes an extractor, and the functions it calls in other files are not
     /// followed, nor are methods (`self.x()`) or closures passed as handlers. A
-    /// `CatchPanicLayer` installed in another file than the panic is not seen. Tests,
-    /// benchmarks and examples are skipped.
+    /// `CatchPanicLayer` installed in another file than the panic is not seen. Macro
+    /// arguments are not parsed again for this rule, so an `unwrap()` inside
+    /// `format!(..)` or `json!(..)` is not seen (a `panic!` is). Tests, benchmarks and
+    /// examples are skipped.
     pub PanicInRequestHandler,
     code = "EXC103", name = "panic-in-request-handler", category = Errors, severity = Warning,
     skips = crate::roles::Role::NOT_SERVICE_CODE,
@@ -631,12 +633,7 @@ impl<'a> Visit<'a> for Panics<'_> {
     }
 
     fn visit_macro(&mut self, m: &'a syn::Macro) {
-        let name = m
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default();
+        let name = macro_name(m);
         if PANIC_MACROS.contains(&name.as_str()) {
             self.sites.push(Site {
                 what: format!("`{name}!`"),
@@ -648,14 +645,6 @@ impl<'a> Visit<'a> for Panics<'_> {
                 statement: self.statement,
                 explainable: false,
             });
-        }
-        // Bodies of other macros (`format!`, `json!`, `println!`) hold expressions.
-        if let Ok(list) = m.parse_body_with(
-            syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
-        ) {
-            for e in &list {
-                self.visit_expr(e);
-            }
         }
     }
 
