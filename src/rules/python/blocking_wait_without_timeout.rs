@@ -8,8 +8,10 @@ use crate::source::Span;
 
 declare_rule! {
     /// ## What it does
-    /// Flags waits on another thread or process that pass no timeout, when the object
-    /// waited on is known to be one:
+    /// Flags waits on a future, queue, thread, process or pipe that pass no timeout,
+    /// when the object waited on is known to be one.
+    ///
+    /// The waits:
     /// - `.result()` on a future from `executor.submit(..)` of a `ThreadPoolExecutor`
     ///   or `ProcessPoolExecutor` (and `concurrent.futures.wait(fs)` and
     ///   `as_completed(fs)` without `timeout`);

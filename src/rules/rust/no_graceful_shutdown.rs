@@ -10,7 +10,10 @@ use crate::rule::{Context, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags an HTTP server started without graceful shutdown:
+    /// Flags an HTTP server started without graceful shutdown, which cuts the requests
+    /// in flight when the service is stopped.
+    ///
+    /// The servers:
     /// - axum: `axum::serve(listener, app)` not followed by
     ///   `.with_graceful_shutdown(..)`;
     /// - hyper 0.14 and axum 0.6: `Server::bind(..).serve(..)` (and `Server::from_tcp`,

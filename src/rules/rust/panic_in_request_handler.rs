@@ -15,9 +15,10 @@ use crate::source::Span;
 declare_rule! {
     /// ## What it does
     /// Flags `.unwrap()`, `.expect(..)`, `panic!`, `todo!` and `unimplemented!` in a
-    /// function that serves HTTP requests, and in the functions
-    /// of the same file that it calls (three calls deep). A function serves requests
-    /// when the file registers it as a route handler:
+    /// function that serves HTTP requests, and in the functions of the same file that
+    /// it calls (three calls deep).
+    ///
+    /// A function serves requests when the file registers it as a route handler:
     /// - axum: `.route("/x", get(handler))`, `get(a).post(b)`, `on(filter, handler)`,
     ///   `any(handler)`, and `.fallback(handler)`;
     /// - actix-web: `#[get("/x")]` (and `post`, `put`, `delete`, `patch`, `head`,
