@@ -31,6 +31,7 @@ pub mod repo;
 pub mod roles;
 pub mod rule;
 pub mod rules;
+pub mod score;
 pub mod secrets;
 pub mod server;
 pub mod source;

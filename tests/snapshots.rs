@@ -100,3 +100,43 @@ fn repository_fixtures_render_as_pinned() {
         }
     }
 }
+
+/// The readiness score as each format renders it: the text summary, the JSON report's
+/// `summary` and the SARIF run's `properties`, for a repository with findings and one
+/// without, with the default rules.
+#[test]
+fn readiness_score_renders_as_pinned() {
+    use readylint::output::{Format, Style, render as render_as};
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/repos");
+    for name in ["bad-dockerfile", "clean"] {
+        let root = base.join(name);
+        let report = run(&RunOptions {
+            paths: vec![root.clone()],
+            root: Some(root),
+            overrides: CliOverrides {
+                no_config: true,
+                ..CliOverrides::default()
+            },
+            ..RunOptions::default()
+        })
+        .expect("the fixture run succeeds");
+        let text = render_as(&report, Format::Text, Style::default());
+        let summary = text
+            .find("Top risks:")
+            .or_else(|| text.find("Readiness"))
+            .map_or(text.as_str(), |i| &text[i..]);
+        let json: serde_json::Value =
+            serde_json::from_str(&render_as(&report, Format::Json, Style::default()))
+                .expect("JSON");
+        let sarif: serde_json::Value =
+            serde_json::from_str(&render_as(&report, Format::Sarif, Style::default()))
+                .expect("SARIF");
+        let out = format!(
+            "text:\n{summary}\njson summary:\n{}\n\nsarif run properties:\n{}\n",
+            serde_json::to_string_pretty(&json["summary"]).unwrap_or_default(),
+            serde_json::to_string_pretty(&sarif["runs"][0]["properties"]).unwrap_or_default(),
+        );
+        assert!(out.contains("\"overall\""), "{out}");
+        insta::assert_snapshot!(format!("score_{name}").replace('-', "_"), out);
+    }
+}

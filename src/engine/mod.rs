@@ -95,6 +95,9 @@ pub struct Report {
     pub fail_on: FailOn,
     /// The rules of the run (for the rule metadata of SARIF).
     pub registry: Registry,
+    /// The categories of the enabled rules that read a file of the run: the ones the
+    /// readiness score applies to ([`crate::score`]).
+    pub applicable: std::collections::BTreeSet<crate::rule::Category>,
 }
 
 impl Report {
@@ -104,6 +107,11 @@ impl Report {
             FailOn::Never => 0,
             FailOn::At(level) => u8::from(self.findings.iter().any(|f| f.severity >= level)),
         }
+    }
+
+    /// The readiness score of the findings shown ([`crate::score`]).
+    pub fn score(&self) -> crate::score::Score {
+        crate::score::Score::compute(&self.findings, &self.applicable)
     }
 }
 
@@ -797,6 +805,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         root,
         fail_on: settings.fail_on,
         registry: settings.registry.clone(),
+        applicable: crate::score::applicable(&configs.every_rule, &needed),
     };
     for mut o in outcomes {
         o.findings

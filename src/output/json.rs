@@ -7,7 +7,8 @@ use serde_json::json;
 use super::Style;
 use crate::Report;
 
-/// The report; with `--statistics`, also a `statistics` key: how often each rule fired,
+/// The report, with the readiness score in `summary.score` ([`crate::score`]); with
+/// `--statistics`, also a `statistics` key: how often each rule fired,
 /// most frequent first, as the text format lists them.
 pub fn render(report: &Report, style: Style) -> String {
     let mut by_severity: BTreeMap<&str, usize> = [("error", 0), ("warning", 0), ("note", 0)]
@@ -42,6 +43,7 @@ pub fn render(report: &Report, style: Style) -> String {
             "suppressed": report.suppressed,
             "baselined": report.baselined,
             "unchanged": report.unchanged,
+            "score": report.score().to_json(),
         },
     });
     if style.hidden > 0 {

@@ -272,6 +272,8 @@ pub fn render(report: &Report) -> String {
                 "toolExecutionNotifications": notifications,
             }],
             "results": results,
+            // The readiness score (`crate::score`), as in the JSON report's summary.
+            "properties": {"readiness": report.score().to_json()},
         }],
     });
     let mut s = serde_json::to_string_pretty(&sarif).unwrap_or_default();

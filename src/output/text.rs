@@ -269,7 +269,8 @@ type RiskRow = (usize, Severity, Category, bool);
 const TOP_RISKS: usize = 8;
 
 /// The summary after the diagnostics: the top risks first — by severity, then secrets
-/// and security, timeouts, error handling — then the one-line count.
+/// and security, timeouts, error handling — then the readiness score and the one-line
+/// count.
 fn summary_table(report: &Report, style: Style) -> String {
     let mut out = String::new();
     if !report.findings.is_empty() {
@@ -311,6 +312,7 @@ fn summary_table(report: &Report, style: Style) -> String {
         }
         out.push('\n');
     }
+    let _ = writeln!(out, "{}", report.score().line());
     let _ = writeln!(out, "{}", summary_line(report, style));
     out
 }

@@ -7,9 +7,10 @@
 //!   DEP009);
 //! - `docker`: Dockerfiles (DKR001–DKR009, DEP005–DEP007);
 //! - `docs`: the README (DOC001);
-//! - `python`: Python source (EXC001–EXC003, LOG001–LOG004, NET001–NET002, CFG001–CFG003,
-//!   DOC002);
-//! - `rust`: Rust source and the crate model (EXC101–EXC102, LOG101, NET003, DOC003);
+//! - `python`: Python source (EXC001–EXC003, LOG001–LOG004, NET001–NET002, NET005,
+//!   CFG001–CFG003, DOC002);
+//! - `rust`: Rust source and the crate model (EXC101–EXC103, LOG101, NET003, RUN002,
+//!   DOC003);
 //! - `security`: security properties checked across every input kind (NET004);
 //! - `readylint`: the engine's own findings (RDY001–RDY003).
 

@@ -27,7 +27,7 @@ use crate::lang::{FileKind, FrontEnd, Output, Sink};
 use crate::source::{SourceFile, Span};
 use crate::suppress::Comment;
 pub use lexer::RawComment;
-pub use walk::{Node, Scope};
+pub use walk::{Node, Scope, is_test_attr, macro_name};
 
 /// Deepest bracket nesting a file may have before it is reported instead of parsed.
 pub const MAX_DEPTH: usize = 1_000;

@@ -71,6 +71,15 @@ const TEMPLATE_MACROS: &[&str] = &[
     "macro_rules",
 ];
 
+/// The last segment of a macro's path: `panic` for `std::panic!(..)`.
+pub fn macro_name(m: &syn::Macro) -> String {
+    m.path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default()
+}
+
 /// How deeply macro bodies inside macro bodies are walked.
 const MAX_MACRO_NESTING: usize = 8;
 
@@ -209,12 +218,7 @@ impl<'a> Visit<'a> for Walker<'a, '_> {
 
     fn visit_macro(&mut self, m: &'a syn::Macro) {
         (self.cb)(Node::Macro(m), &self.scope);
-        let name = m
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default();
+        let name = macro_name(m);
         if self.macro_depth >= MAX_MACRO_NESTING || TEMPLATE_MACROS.contains(&name.as_str()) {
             return;
         }

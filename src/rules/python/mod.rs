@@ -4,6 +4,7 @@
 //! counts).
 
 pub mod bare_except;
+pub mod blocking_wait_without_timeout;
 pub mod broad_except;
 pub mod debug_enabled;
 pub mod eager_log_formatting;

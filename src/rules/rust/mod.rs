@@ -1,8 +1,10 @@
-//! Rust rules (EXC101, EXC102, NET003, LOG101, DOC003), and the helpers they share:
-//! method-call chains, empty bodies, and where a local variable got its value.
+//! Rust rules (EXC101–EXC103, NET003, RUN002, LOG101, DOC003), and the helpers they
+//! share: method-call chains, empty bodies, and where a local variable got its value.
 
 pub mod catch_unwind;
 pub mod low_rustdoc_coverage;
+pub mod no_graceful_shutdown;
+pub mod panic_in_request_handler;
 pub mod print_macro_in_library;
 pub mod rust_client_without_timeout;
 pub mod swallowed_error;
@@ -41,6 +43,17 @@ pub fn chain(mut expr: &syn::Expr) -> Chain<'_> {
     Chain {
         methods,
         root: expr,
+    }
+}
+
+/// The path of a plain function call `a::b(..)`.
+pub fn call_path(e: &syn::Expr) -> Option<&syn::Path> {
+    match e {
+        syn::Expr::Call(c) => match &*c.func {
+            syn::Expr::Path(p) if p.qself.is_none() => Some(&p.path),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

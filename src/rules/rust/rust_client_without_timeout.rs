@@ -1,6 +1,6 @@
 //! NET003 rust-client-without-timeout.
 
-use super::{Chain, as_local, chain, local_uses};
+use super::{Chain, as_local, call_path, chain, local_uses};
 use crate::declare_rule;
 use crate::lang::FileKind;
 use crate::lang::rust::{Imports, Node, RustFile, Scope};
@@ -111,16 +111,6 @@ fn names_any(imports: &Imports, path: &syn::Path, targets: &[&str]) -> Option<St
         .iter()
         .find(|t| imports.names(path, t))
         .map(|t| t.to_string())
-}
-
-fn call_path(e: &syn::Expr) -> Option<&syn::Path> {
-    match e {
-        syn::Expr::Call(c) => match &*c.func {
-            syn::Expr::Path(p) if p.qself.is_none() => Some(&p.path),
-            _ => None,
-        },
-        _ => None,
-    }
 }
 
 /// What the chain of a value amounts to: which builder (or request) it starts from,
