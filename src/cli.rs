@@ -163,6 +163,10 @@ pub struct CheckArgs {
     /// the project root). Also set by `READYLINT_NO_CACHE=1`.
     #[arg(long)]
     pub no_cache: bool,
+    /// Keep the cache in DIR instead of `.readylint_cache/` under the project root (for a
+    /// tree that must not be written to). Also set by `READYLINT_CACHE_DIR`.
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
     /// Apply the safe fixes, then report what remains (and how many were fixed).
     #[arg(long)]
     pub fix: bool,

@@ -316,6 +316,11 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
         kind: args.kind.map(|k| k.file_kinds()),
         cache: !args.no_cache
             && std::env::var_os("READYLINT_NO_CACHE").is_none_or(|v| v.is_empty() || v == "0"),
+        cache_dir: args
+            .cache_dir
+            .or_else(|| std::env::var_os("READYLINT_CACHE_DIR").map(PathBuf::from))
+            .filter(|d| !d.as_os_str().is_empty())
+            .map(|d| std::path::absolute(&d).unwrap_or(d)),
         baseline: args.baseline,
         write_baseline: args.write_baseline,
         since: args.since,

@@ -183,3 +183,35 @@ fn a_corrupt_cache_is_ignored() {
     assert_eq!(report.cached, 0);
     assert!(has(&report, "app/service.py", "EXC001"));
 }
+
+/// `--cache-dir`: the cache is kept outside the scanned tree, which is left as it was,
+/// and projects sharing the directory keep their own entries.
+#[test]
+fn a_cache_dir_keeps_the_tree_untouched() {
+    let cache = tempfile::tempdir().expect("tempdir");
+    let trees = [
+        tempfile::tempdir().expect("tempdir"),
+        tempfile::tempdir().expect("tempdir"),
+    ];
+    let opts = |root: &Path| RunOptions {
+        paths: vec![root.to_path_buf()],
+        root: Some(root.to_path_buf()),
+        cache: true,
+        cache_dir: Some(cache.path().to_path_buf()),
+        ..RunOptions::default()
+    };
+    for t in &trees {
+        write(t.path(), "app/service.py", SERVICE);
+    }
+    for t in &trees {
+        assert_eq!(run(&opts(t.path())).expect("run").cached, 0);
+    }
+    for t in &trees {
+        let warm = run(&opts(t.path())).expect("run");
+        assert_eq!(warm.cached, 1, "each project finds its own entries");
+        assert!(has(&warm, "app/service.py", "EXC001"));
+        assert!(!t.path().join(".readylint_cache").exists());
+    }
+    let folders = std::fs::read_dir(cache.path()).expect("cache dir").count();
+    assert_eq!(folders, 2);
+}

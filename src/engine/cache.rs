@@ -12,7 +12,8 @@
 //! added, renamed or deleted uses another cache file, and so re-checks everything.
 //!
 //! The cache lives in `.readylint_cache/` under the project root, with a `.gitignore`
-//! that ignores it. A cache that cannot be read is ignored; one that cannot be written
+//! that ignores it, or under `--cache-dir` (`READYLINT_CACHE_DIR`) when the tree must
+//! not be written to. A cache that cannot be read is ignored; one that cannot be written
 //! (a read-only tree) is skipped silently. Files whose facts hold a parsed manifest are
 //! not cached: there are few of them, and they are cheap to parse.
 
@@ -134,8 +135,18 @@ pub struct Cache {
 impl Cache {
     /// Opens the cache of key `key` under `root`. A missing or unreadable cache file is
     /// an empty cache.
-    pub fn open(root: &Path, key: u128) -> Cache {
-        let file = root.join(DIR).join(format!("{key:032x}.bin"));
+    /// The cache of the project at `root`: in `.readylint_cache/` under it, or, with
+    /// `dir` (`--cache-dir`, `READYLINT_CACHE_DIR`), in a folder of `dir` named for the
+    /// root's path, so that projects sharing `dir` keep their own entries.
+    pub fn open(root: &Path, dir: Option<&Path>, key: u128) -> Cache {
+        let folder = match dir {
+            Some(d) => d.join(format!(
+                "{:016x}",
+                xxhash_rust::xxh3::xxh3_64(root.as_os_str().as_encoded_bytes())
+            )),
+            None => root.join(DIR),
+        };
+        let file = folder.join(format!("{key:032x}.bin"));
         let old = std::fs::read(&file)
             .ok()
             .and_then(|bytes| postcard::from_bytes::<Stored>(&bytes).ok())

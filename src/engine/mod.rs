@@ -59,6 +59,8 @@ pub struct RunOptions {
     pub kind: Option<Vec<crate::lang::FileKind>>,
     /// Keep per-file results in `.readylint_cache/` under the root, and reuse them.
     pub cache: bool,
+    /// Keep them in this directory instead (`--cache-dir`), outside the scanned tree.
+    pub cache_dir: Option<PathBuf>,
     /// Texts to check instead of what is on disk, by project-relative path (the passes
     /// of `--fix` and `--diff` check the fixed texts before anything is written).
     pub overlay: Arc<BTreeMap<String, String>>,
@@ -733,7 +735,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
     let needed = configs.needed_kinds(&walk.entries);
     let cache = opts
         .cache
-        .then(|| cache::Cache::open(&root, cache_key(opts, &configs)));
+        .then(|| cache::Cache::open(&root, opts.cache_dir.as_deref(), cache_key(opts, &configs)));
     let file_list = file_list_hash(&walk.all_files);
     let lookup = cache.as_ref().map(|c| file::CacheLookup {
         cache: c,
