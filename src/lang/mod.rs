@@ -29,6 +29,7 @@ pub mod kubernetes;
 pub mod manifest;
 pub mod python;
 pub mod rust;
+pub mod service;
 pub mod shell;
 pub mod toml;
 pub mod yaml;
@@ -122,6 +123,9 @@ pub struct FileFacts {
     pub compose: Option<compose::ComposeFacts>,
     /// The images of a file of Kubernetes manifests.
     pub kubernetes: Option<kubernetes::KubeFacts>,
+    /// A Python or Rust source file's web applications, routes and observability
+    /// libraries.
+    pub service: Option<service::ServiceFacts>,
 }
 
 /// What a front end yields for one file besides the model it hands the rules.

@@ -6,6 +6,8 @@
 //! - `deploy`: Docker Compose files and Kubernetes manifests (DPL004, CFG004, DEP009);
 //! - `docker`: Dockerfiles (DKR001–DKR009, DEP005–DEP007);
 //! - `docs`: the README (DOC001);
+//! - `observability`: the repository's web service, from every source file's service
+//!   facts and the dependency manifests (OBS001–OBS003, LOG005);
 //! - `python`: Python source (EXC001–EXC003, LOG001–LOG004, NET001–NET002, CFG001–CFG003,
 //!   DOC002);
 //! - `rust`: Rust source and the crate model (EXC101–EXC102, LOG101, NET003, DOC003);
@@ -17,6 +19,7 @@ pub mod deploy;
 pub mod deps;
 pub mod docker;
 pub mod docs;
+pub mod observability;
 pub mod python;
 pub mod readylint;
 pub mod rust;

@@ -1,0 +1,85 @@
+//! OBS001 no-health-endpoint.
+
+use crate::declare_rule;
+use crate::lang::FileKind;
+use crate::lang::manifest::ManifestKind;
+use crate::lang::service::Capability;
+use crate::repo::RepoIndex;
+use crate::rule::{RepoContext, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a web service (Flask, Django, FastAPI, Starlette, Falcon, Pyramid, aiohttp,
+    /// Sanic, Tornado, Litestar; axum, actix-web, rocket, warp, poem, hyper) that
+    /// declares no health, readiness or liveness route and uses no health-check library
+    /// (`django-health-check`, `django-alive`, `django-watchman`, `flask-healthz`,
+    /// `fastapi-health`, `py-healthcheck`, c2cwsgiutils' `health_check`).
+    ///
+    /// A route counts when its last literal segment is `health`, `healthz`,
+    /// `healthcheck`, `health-check`, `healthy`, `_health`, `ready`, `readyz`,
+    /// `readiness`, `live`, `livez`, `liveness`, `alive`, `ping`, `heartbeat`, `status`
+    /// or `ht`, or when a segment starts with `health` (`/health/db`). Only the route's
+    /// own path is known, not the prefix of the blueprint or router it hangs on, so a
+    /// health route behind a prefix (`/api/v1` + `/health`) counts too. Routes are read
+    /// from decorators (`@app.get("/health")`, `@bp.route`), `add_url_rule`,
+    /// `add_route`, Django `path()`/`re_path()`/`url()`, Starlette `Route`, axum and
+    /// actix `.route("/health", …)`, poem `.at(…)`, actix `web::resource`, warp
+    /// `warp::path`, and `#[get("/health")]`-style attributes.
+    ///
+    /// ## Why it matters in production
+    /// Load balancers and orchestrators decide from a health route whether to send
+    /// traffic to an instance and whether to restart it. Without one, a hung worker
+    /// keeps receiving requests, and a deploy is "healthy" the moment the process
+    /// starts, before it can serve anything.
+    ///
+    /// ## Example
+    /// ```python
+    /// app = Flask(__name__)
+    ///
+    /// @app.route("/")
+    /// def index(): ...
+    /// ```
+    ///
+    /// ## Fix
+    /// ```python
+    /// @app.get("/healthz")
+    /// def healthz():
+    ///     return {"status": "ok"}
+    /// ```
+    ///
+    /// ## Known limits
+    /// Routes built from variables, loaded from configuration or declared by a library
+    /// not listed above are not seen; a health check served by a sidecar or a proxy
+    /// cannot be. The finding is anchored at the server, Django settings
+    /// (`ROOT_URLCONF`) or application object the service is built from.
+    pub NoHealthEndpoint,
+    code = "OBS001", name = "no-health-endpoint", category = Observability, severity = Note,
+    default = false,
+    reads = [
+        FileKind::Python,
+        FileKind::Rust,
+        FileKind::Manifest(ManifestKind::Cargo),
+        FileKind::Manifest(ManifestKind::Pyproject),
+        FileKind::Manifest(ManifestKind::Pipfile),
+        FileKind::Manifest(ManifestKind::Requirements),
+    ],
+}
+
+impl Rule for NoHealthEndpoint {
+    fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
+        let model = repo.service_model();
+        let routes = model.routes.len();
+        super::report_missing(
+            &Self::META,
+            model,
+            Capability::Health,
+            model.health_route().is_some(),
+            &format!(
+                "this {{}} service has no health or readiness route (none among its {routes} route{})",
+                if routes == 1 { "" } else { "s" }
+            ),
+            "add a cheap /healthz route that answers 200 (and a /readyz that checks the database), and point the load balancer or orchestrator probe at it",
+            cx,
+        );
+    }
+}
