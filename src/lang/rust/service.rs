@@ -130,7 +130,10 @@ impl<'f, 's> ServiceBuilder<'f, 's> {
                 let method = m.method.to_string();
                 match method.as_str() {
                     "route" | "at" | "route_service" => self.route(m.args.first()),
-                    "json" if self.subscriber && m.args.is_empty() => {
+                    "json"
+                        if m.args.is_empty()
+                            && (self.subscriber || self.subscriber_chain(&m.receiver)) =>
+                    {
                         self.facts.evidence(
                             Capability::StructuredLogging,
                             "tracing-subscriber json",
@@ -172,6 +175,21 @@ impl<'f, 's> ServiceBuilder<'f, 's> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Whether a method chain starts at a `tracing_subscriber` call
+    /// (`tracing_subscriber::fmt().with_target(false)`).
+    fn subscriber_chain(&self, mut e: &syn::Expr) -> bool {
+        loop {
+            match e {
+                syn::Expr::MethodCall(m) => e = &m.receiver,
+                syn::Expr::Call(c) => {
+                    return matches!(&*c.func, syn::Expr::Path(p)
+                        if self.file.imports.resolve(&p.path).starts_with("tracing_subscriber"));
+                }
+                _ => return false,
+            }
         }
     }
 
