@@ -244,9 +244,9 @@ fn route_path(call: &Call) -> Option<Route> {
             })
         })
     };
-    let found = if ROUTE_FUNCTIONS.iter().any(|f| *f == q) {
-        first_str(&call.args[..call.args.len().min(1)]).or_else(keyword)
-    } else if call.decorator && method.is_some_and(|m| DECORATOR_METHODS.contains(&m)) {
+    let found = if ROUTE_FUNCTIONS.contains(&q)
+        || (call.decorator && method.is_some_and(|m| DECORATOR_METHODS.contains(&m)))
+    {
         first_str(&call.args[..call.args.len().min(1)]).or_else(keyword)
     } else if method.is_some_and(|m| ROUTE_METHODS.contains(&m)) {
         // Pyramid's `add_route(name, pattern)` names the route first: take the first
