@@ -185,6 +185,8 @@ const RUST_CRATES: &[(&str, Capability)] = &[
     ("autometrics", Capability::Metrics),
     ("cadence", Capability::Metrics),
     ("actix-request-identifier", Capability::RequestId),
+    // Its `TracingLogger` gives every request's root span a `request_id`.
+    ("tracing-actix-web", Capability::RequestId),
     ("tower-request-id", Capability::RequestId),
     ("axum-request-id", Capability::RequestId),
     ("slog-json", Capability::StructuredLogging),

@@ -13,7 +13,8 @@ declare_rule! {
     /// repository: no library for it (`django-guid`, `asgi-correlation-id`,
     /// `flask-request-id`, `django-log-request-id`, Starlette-context's request-ID
     /// plugins; tower-http's `SetRequestIdLayer`/`PropagateRequestIdLayer`,
-    /// `actix-request-identifier`, `tower-request-id`), no middleware or function named
+    /// `actix-request-identifier`, `tower-request-id`, `tracing-actix-web`, whose
+    /// `TracingLogger` gives each request's span a `request_id`), no middleware or function named
     /// for request IDs, and no `X-Request-ID`/`X-Correlation-ID` header name in the
     /// code.
     ///
