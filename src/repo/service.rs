@@ -65,14 +65,7 @@ impl ServiceModel {
             if let Some(manifest) = &facts.manifest {
                 let names: Vec<String> = match manifest.as_ref() {
                     Manifest::Requirements(r) => r.requirements().map(|r| r.key.clone()).collect(),
-                    Manifest::Pyproject(doc) => crate::rules::deps::python_deps(doc, false)
-                        .into_iter()
-                        .map(|d| d.name)
-                        .collect(),
-                    Manifest::Pipfile(doc) => crate::rules::deps::python_deps(doc, true)
-                        .into_iter()
-                        .map(|d| d.name)
-                        .collect(),
+                    Manifest::Pyproject(doc) | Manifest::Pipfile(doc) => toml_dependencies(doc),
                     _ => Vec::new(),
                 };
                 for name in names {
@@ -154,4 +147,37 @@ impl ServiceModel {
         names.dedup();
         names.join(", ")
     }
+}
+
+/// The dependency names a `pyproject.toml` (PEP 621, PEP 735 groups, Poetry) or a
+/// `Pipfile` declares.
+fn toml_dependencies(doc: &crate::lang::toml::TomlDoc) -> Vec<String> {
+    use crate::lang::manifest::requirements::{Entry, parse_requirement};
+    let mut names = Vec::new();
+    for path in [
+        "project.dependencies.*",
+        "project.optional-dependencies.*.*",
+        "dependency-groups.*.*",
+    ] {
+        for (_, node) in doc.select(path) {
+            if let Some(text) = node.as_str()
+                && let Entry::Requirement(r) =
+                    parse_requirement(text.trim(), node.span.clone(), false)
+            {
+                names.push(r.name);
+            }
+        }
+    }
+    for path in [
+        "tool.poetry.dependencies.*",
+        "tool.poetry.group.*.dependencies.*",
+        "packages.*",
+    ] {
+        names.extend(
+            doc.select(path)
+                .into_iter()
+                .filter_map(|(k, _)| k.map(|k| k.name.clone())),
+        );
+    }
+    names
 }
