@@ -9,8 +9,10 @@ use crate::rule::{Context, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags an image whose final stage starts a development server: `manage.py
-    /// runserver` (Django), `flask run`, `uvicorn --reload` (or `--reload` on
+    /// Flags a container image, Compose service or `Procfile` web process that starts
+    /// a development server.
+    ///
+    /// The servers: `manage.py runserver` (Django), `flask run`, `uvicorn --reload` (or `--reload` on
     /// `gunicorn`, `hypercorn`, `granian`), `fastapi dev`, `npm run dev` / `yarn dev` /
     /// `pnpm dev`, `next dev`, `vite` without `build`/`preview`, `nodemon`, and
     /// `cargo run` (which compiles at every start). The command is read from the

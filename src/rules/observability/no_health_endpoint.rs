@@ -9,11 +9,13 @@ use crate::rule::{RepoContext, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a web service (Flask, Django, FastAPI, Starlette, Falcon, Pyramid, aiohttp,
-    /// Sanic, Tornado, Litestar; axum, actix-web, rocket, warp, poem, hyper) that
-    /// declares no health, readiness or liveness route and uses no health-check library
-    /// (`django-health-check`, `django-alive`, `django-watchman`, `flask-healthz`,
-    /// `fastapi-health`, `py-healthcheck`, c2cwsgiutils' `health_check`).
+    /// Flags a web service that declares no health, readiness or liveness route and
+    /// uses no health-check library.
+    ///
+    /// A web service is an application or server of Flask, Django, FastAPI, Starlette,
+    /// Falcon, Pyramid, aiohttp, Sanic, Tornado, Litestar, axum, actix-web, rocket,
+    /// warp, poem or hyper. The health-check libraries: `django-health-check`, `django-alive`, `django-watchman`, `flask-healthz`,
+    /// `fastapi-health`, `py-healthcheck`, c2cwsgiutils' `health_check`.
     ///
     /// A route counts when its last literal segment is `health`, `healthz`,
     /// `healthcheck`, `health-check`, `healthy`, `_health`, `ready`, `readyz`,
@@ -74,10 +76,14 @@ impl Rule for NoHealthEndpoint {
             model,
             Capability::Health,
             model.health_route().is_some(),
-            &format!(
-                "this {{}} service has no health or readiness route (none among its {routes} route{})",
-                if routes == 1 { "" } else { "s" }
-            ),
+            &if routes == 0 {
+                "this {} service has no health or readiness route".to_string()
+            } else {
+                format!(
+                    "this {{}} service has no health or readiness route (none among its {routes} route{})",
+                    if routes == 1 { "" } else { "s" }
+                )
+            },
             "add a cheap /healthz route that answers 200 (and a /readyz that checks the database), and point the load balancer or orchestrator probe at it",
             cx,
         );

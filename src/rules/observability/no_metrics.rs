@@ -9,14 +9,16 @@ use crate::rule::{RepoContext, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a web service (Flask, Django, FastAPI, Starlette, Falcon, Pyramid, aiohttp,
-    /// Sanic, Tornado, Litestar; axum, actix-web, rocket, warp, poem, hyper) with no
-    /// metrics anywhere in the repository: no metrics library imported or declared as a
-    /// dependency (`prometheus_client`, `django_prometheus`, `starlette_exporter`,
+    /// Flags a web service with no metrics anywhere in the repository: no metrics
+    /// library and no `/metrics` route.
+    ///
+    /// A web service is an application or server of Flask, Django, FastAPI, Starlette,
+    /// Falcon, Pyramid, aiohttp, Sanic, Tornado, Litestar, axum, actix-web, rocket,
+    /// warp, poem or hyper. A metrics library counts when it is imported or declared as
+    /// a dependency: `prometheus_client`, `django_prometheus`, `starlette_exporter`,
     /// `prometheus_fastapi_instrumentator`, OpenTelemetry, StatsD, Datadog, New Relic,
     /// Elastic APM; Rust `prometheus`, `metrics`, `metrics-exporter-prometheus`,
-    /// `opentelemetry`, `actix-web-prom`, `axum-prometheus`, `autometrics`) and no
-    /// `/metrics` route.
+    /// `opentelemetry`, `actix-web-prom`, `axum-prometheus`, `autometrics`.
     ///
     /// ## Why it matters in production
     /// Without request rates, latencies and error counts nobody sees a service degrade

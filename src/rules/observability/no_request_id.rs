@@ -10,13 +10,15 @@ use crate::rule::{RepoContext, Rule};
 declare_rule! {
     /// ## What it does
     /// Flags a web service with no request or correlation ID handling anywhere in the
-    /// repository: no library for it (`django-guid`, `asgi-correlation-id`,
+    /// repository.
+    ///
+    /// What counts: a library for it (`django-guid`, `asgi-correlation-id`,
     /// `flask-request-id`, `django-log-request-id`, Starlette-context's request-ID
-    /// plugins; tower-http's `SetRequestIdLayer`/`PropagateRequestIdLayer`,
+    /// plugins, tower-http's `SetRequestIdLayer`/`PropagateRequestIdLayer`,
     /// `actix-request-identifier`, `tower-request-id`, `tracing-actix-web`, whose
-    /// `TracingLogger` gives each request's span a `request_id`), no middleware or function named
-    /// for request IDs, and no `X-Request-ID`/`X-Correlation-ID` header name in the
-    /// code.
+    /// `TracingLogger` gives each request's span a `request_id`), a middleware or
+    /// function named for request IDs, or an `X-Request-ID`/`X-Correlation-ID` header
+    /// name in the code.
     ///
     /// ## Why it matters in production
     /// A request ID ties together the log lines of one request, across workers and

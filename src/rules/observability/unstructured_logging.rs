@@ -9,12 +9,14 @@ use crate::rule::{RepoContext, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a web service that logs (Python `logging` or `loguru`; Rust `log`,
-    /// `tracing` or `slog`) with no structured logging configured anywhere in the
-    /// repository: no `structlog`, `python-json-logger`, `json-log-formatter`,
-    /// `ecs-logging`, loguru `serialize=True`, JSON formatter class (a class named
+    /// Flags a web service that logs with no structured (JSON) logging configured
+    /// anywhere in the repository.
+    ///
+    /// Logging is Python `logging` or `loguru`, Rust `log`, `tracing` or `slog`.
+    /// Structured logging is `structlog`, `python-json-logger`, `json-log-formatter`,
+    /// `ecs-logging`, loguru `serialize=True`, a JSON formatter class (a class named
     /// `*Json*Formatter`, or one a `LOGGING` / `dictConfig` configuration names); in
-    /// Rust no `tracing-subscriber` `.json()`, `slog-json`, `tracing-bunyan-formatter`.
+    /// Rust `tracing-subscriber`'s `.json()`, `slog-json`, `tracing-bunyan-formatter`.
     ///
     /// ## Why it matters in production
     /// Log platforms index fields. Plain text lines have to be parsed back with regular
