@@ -112,10 +112,13 @@ const PYTHON_MODULES: &[(&str, Capability)] = &[
     ("prometheus_flask_exporter", Capability::Metrics),
     ("aioprometheus", Capability::Metrics),
     ("opentelemetry", Capability::Metrics),
+    // Every request traced: its trace ID correlates its log lines.
+    ("opentelemetry.instrumentation", Capability::RequestId),
     ("statsd", Capability::Metrics),
     ("django_statsd", Capability::Metrics),
     ("datadog", Capability::Metrics),
     ("ddtrace", Capability::Metrics),
+    ("ddtrace", Capability::RequestId),
     ("newrelic", Capability::Metrics),
     ("elasticapm", Capability::Metrics),
     ("django_guid", Capability::RequestId),
@@ -150,10 +153,13 @@ const PYTHON_DISTRIBUTIONS: &[(&str, Capability)] = &[
     ("prometheus-flask-exporter", Capability::Metrics),
     ("aioprometheus", Capability::Metrics),
     ("opentelemetry-", Capability::Metrics),
+    ("opentelemetry-distro", Capability::RequestId),
+    ("opentelemetry-instrumentation-", Capability::RequestId),
     ("statsd", Capability::Metrics),
     ("django-statsd", Capability::Metrics),
     ("datadog", Capability::Metrics),
     ("ddtrace", Capability::Metrics),
+    ("ddtrace", Capability::RequestId),
     ("newrelic", Capability::Metrics),
     ("elastic-apm", Capability::Metrics),
     ("django-guid", Capability::RequestId),
@@ -195,35 +201,39 @@ const RUST_CRATES: &[(&str, Capability)] = &[
     ("json-subscriber", Capability::StructuredLogging),
 ];
 
-fn lookup(table: &[(&str, Capability)], name: &str) -> Option<Capability> {
-    table.iter().find_map(|(n, c)| {
-        let hit = match n.strip_suffix('-') {
-            Some(prefix) => name.starts_with(n) && name.len() > prefix.len() + 1,
+fn lookup(table: &[(&str, Capability)], name: &str) -> Vec<Capability> {
+    table
+        .iter()
+        .filter(|(n, _)| match n.strip_suffix('-') {
+            Some(_) => name.starts_with(n) && name.len() > n.len(),
             None => name == *n,
-        };
-        hit.then_some(*c)
-    })
+        })
+        .map(|(_, c)| *c)
+        .collect()
 }
 
 /// What an imported Python module (or a name from it) provides: `prometheus_client`,
 /// `django_guid.middleware`, `health_check.db`.
-pub fn python_module(qualified: &str) -> Option<(Capability, &'static str)> {
-    PYTHON_MODULES.iter().find_map(|(m, c)| {
-        (qualified == *m
-            || qualified
-                .strip_prefix(m)
-                .is_some_and(|rest| rest.starts_with('.')))
-        .then_some((*c, *m))
-    })
+pub fn python_module(qualified: &str) -> Vec<(Capability, &'static str)> {
+    PYTHON_MODULES
+        .iter()
+        .filter(|(m, _)| {
+            qualified == *m
+                || qualified
+                    .strip_prefix(m)
+                    .is_some_and(|rest| rest.starts_with('.'))
+        })
+        .map(|(m, c)| (*c, *m))
+        .collect()
 }
 
 /// What a Python distribution (its PEP 503 name) provides.
-pub fn python_distribution(key: &str) -> Option<Capability> {
+pub fn python_distribution(key: &str) -> Vec<Capability> {
     lookup(PYTHON_DISTRIBUTIONS, key)
 }
 
 /// What a Rust crate provides (`_` and `-` alike).
-pub fn rust_crate(name: &str) -> Option<Capability> {
+pub fn rust_crate(name: &str) -> Vec<Capability> {
     lookup(RUST_CRATES, &name.replace('_', "-"))
 }
 
@@ -266,6 +276,14 @@ pub const HEALTH_WORDS: &[&str] = &[
     "status",
     "ht",
 ];
+
+/// Whether a function's name says it answers health checks (`healthz`,
+/// `health_check`, `readiness`): the service serves health somewhere, even when the
+/// route it hangs on is built in a way not read here.
+pub fn is_health_handler(name: &str) -> bool {
+    let l = name.to_ascii_lowercase();
+    l.starts_with("health") || matches!(l.as_str(), "readyz" | "livez" | "readiness" | "liveness")
+}
 
 /// The literal segments of a route path, with regex and converter syntax removed:
 /// `^api/(?P<id>\d+)/health/?$` → `["api", "health"]`.
@@ -346,22 +364,29 @@ mod tests {
     #[test]
     fn libraries() {
         assert_eq!(
-            python_module("django_prometheus.middleware").map(|m| m.0),
-            Some(Capability::Metrics)
+            python_module("django_prometheus.middleware"),
+            [(Capability::Metrics, "django_prometheus")]
         );
-        assert_eq!(python_module("statsdx"), None);
-        assert_eq!(python_module("sentry_sdk"), None);
+        assert_eq!(
+            python_module("opentelemetry.instrumentation.django"),
+            [
+                (Capability::Metrics, "opentelemetry"),
+                (Capability::RequestId, "opentelemetry.instrumentation")
+            ]
+        );
+        assert!(python_module("statsdx").is_empty());
+        assert!(python_module("sentry_sdk").is_empty());
         assert_eq!(
             python_distribution("opentelemetry-sdk"),
-            Some(Capability::Metrics)
+            [Capability::Metrics]
         );
-        assert_eq!(python_distribution("opentelemetry"), None);
+        assert!(python_distribution("opentelemetry").is_empty());
         assert_eq!(
             rust_crate("metrics_exporter_prometheus"),
-            Some(Capability::Metrics)
+            [Capability::Metrics]
         );
-        assert_eq!(rust_crate("opentelemetry-otlp"), Some(Capability::Metrics));
-        assert_eq!(rust_crate("metricsx"), None);
+        assert_eq!(rust_crate("opentelemetry-otlp"), [Capability::Metrics]);
+        assert!(rust_crate("metricsx").is_empty());
         assert!(is_request_id_name("X-Request-ID"));
         assert!(is_request_id_name("HTTP_X_REQUEST_ID"));
         assert!(!is_request_id_name("request"));

@@ -56,7 +56,7 @@ impl ServiceModel {
             }
             if let Some(RustFacts::Manifest(cargo)) = &facts.rust {
                 for dep in &cargo.dependencies {
-                    if let Some(cap) = rust_crate(dep) {
+                    for cap in rust_crate(dep) {
                         m.add_dependency(path, cap, dep);
                     }
                     m.logs |= matches!(dep.as_str(), "log" | "tracing" | "slog");
@@ -70,7 +70,7 @@ impl ServiceModel {
                 };
                 for name in names {
                     let key = name.to_ascii_lowercase().replace(['_', '.'], "-");
-                    if let Some(cap) = python_distribution(&key) {
+                    for cap in python_distribution(&key) {
                         m.add_dependency(path, cap, &key);
                     }
                 }

@@ -6,7 +6,8 @@
 
 use super::{Call, DefKind, PythonFile, Value, ValueKind};
 use crate::lang::service::{
-    AppKind, AppSite, Capability, Route, ServiceFacts, is_request_id_name, python_module,
+    AppKind, AppSite, Capability, Route, ServiceFacts, is_health_handler, is_request_id_name,
+    python_module,
 };
 use crate::roles::{Role as PathRole, Roles};
 use crate::source::SourceFile;
@@ -95,7 +96,7 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<ServiceFacts> {
     let mut s = ServiceFacts::default();
     let scripted = Roles::of_path(&source.rel_path).has(PathRole::Script);
     for i in &file.imports {
-        if let Some((cap, module)) = python_module(&i.qualified) {
+        for (cap, module) in python_module(&i.qualified) {
             s.evidence(cap, module, i.span.clone());
         }
         let q = i.qualified.as_str();
@@ -103,7 +104,10 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<ServiceFacts> {
         {
             s.logs = true;
         }
-        if python_module(q).is_some_and(|(c, _)| c == Capability::StructuredLogging) {
+        if python_module(q)
+            .iter()
+            .any(|(c, _)| *c == Capability::StructuredLogging)
+        {
             s.logs = true;
         }
         let last = q.rsplit('.').next().unwrap_or(q);
@@ -184,7 +188,7 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<ServiceFacts> {
             }
             "INSTALLED_APPS" | "MIDDLEWARE" | "MIDDLEWARE_CLASSES" => {
                 for_strings(v, &mut |text, span| {
-                    if let Some((cap, module)) = python_module(text) {
+                    for (cap, module) in python_module(text) {
                         s.evidence(cap, module, span.clone());
                     }
                     let last = text.rsplit('.').next().unwrap_or(text).to_ascii_lowercase();
@@ -215,6 +219,9 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<ServiceFacts> {
                 d.name.clone(),
                 d.name_span.clone(),
             );
+        }
+        if d.kind == DefKind::Function && is_health_handler(&d.name) {
+            s.evidence(Capability::Health, d.name.clone(), d.name_span.clone());
         }
         if lower.contains("request_id")
             || lower.contains("correlation_id")

@@ -10,7 +10,8 @@ use syn::spanned::Spanned;
 
 use super::{Node, RustFile, Scope};
 use crate::lang::service::{
-    AppKind, AppSite, Capability, Route, ServiceFacts, is_request_id_name, rust_crate,
+    AppKind, AppSite, Capability, Route, ServiceFacts, is_health_handler, is_request_id_name,
+    rust_crate,
 };
 
 /// Calls (resolved path) that build an application, router or server.
@@ -70,7 +71,7 @@ impl<'f, 's> ServiceBuilder<'f, 's> {
         if !file.role.not_production() {
             for full in file.imports.aliases.values().chain(&file.imports.globs) {
                 let krate = full.split("::").next().unwrap_or(full);
-                if let Some(cap) = rust_crate(krate) {
+                for cap in rust_crate(krate) {
                     facts.evidence(cap, krate, 0..0);
                 }
                 facts.logs |= matches!(krate, "log" | "tracing" | "slog");
@@ -129,7 +130,10 @@ impl<'f, 's> ServiceBuilder<'f, 's> {
             Node::Expr(syn::Expr::MethodCall(m)) => {
                 let method = m.method.to_string();
                 match method.as_str() {
-                    "route" | "at" | "route_service" => self.route(m.args.first()),
+                    "at" => self.route(m.args.first()),
+                    // axum's `route`, `route_service`, and helpers named after them
+                    // (`route_with_tsr`).
+                    name if name.starts_with("route") => self.route(m.args.first()),
                     "json"
                         if m.args.is_empty()
                             && (self.subscriber || self.subscriber_chain(&m.receiver)) =>
@@ -147,6 +151,16 @@ impl<'f, 's> ServiceBuilder<'f, 's> {
             Node::Expr(syn::Expr::Path(p)) => {
                 let resolved = self.file.imports.resolve(&p.path);
                 self.crate_path(&resolved, p);
+            }
+            Node::Item(syn::Item::Fn(f)) if is_health_handler(&f.sig.ident.to_string()) => {
+                self.facts.evidence(
+                    Capability::Health,
+                    f.sig.ident.to_string(),
+                    self.file.span(&f.sig.ident),
+                );
+                for a in &f.attrs {
+                    self.route_attr(a);
+                }
             }
             Node::Item(
                 syn::Item::Fn(syn::ItemFn { attrs, .. })
@@ -199,7 +213,7 @@ impl<'f, 's> ServiceBuilder<'f, 's> {
         let Some((krate, _)) = resolved.split_once("::") else {
             return;
         };
-        if let Some(cap) = rust_crate(krate) {
+        for cap in rust_crate(krate) {
             self.facts.evidence(cap, krate, self.file.span(node));
         }
         if krate == "tower_http" && resolved.contains("request_id") {

@@ -17,8 +17,10 @@ declare_rule! {
     /// plugins, tower-http's `SetRequestIdLayer`/`PropagateRequestIdLayer`,
     /// `actix-request-identifier`, `tower-request-id`, `tracing-actix-web`, whose
     /// `TracingLogger` gives each request's span a `request_id`), a middleware or
-    /// function named for request IDs, or an `X-Request-ID`/`X-Correlation-ID` header
-    /// name in the code.
+    /// function named for request IDs, an `X-Request-ID`/`X-Correlation-ID` header
+    /// name in the code, or tracing of every request, whose trace ID correlates the
+    /// request's log lines (OpenTelemetry instrumentation or `opentelemetry-distro`,
+    /// Datadog's `ddtrace`).
     ///
     /// ## Why it matters in production
     /// A request ID ties together the log lines of one request, across workers and
@@ -40,9 +42,9 @@ declare_rule! {
     ///
     /// ## Known limits
     /// A request ID set by a proxy or a service mesh and never read by the service
-    /// cannot be seen; nor can tracing (OpenTelemetry spans carry trace IDs) stand in
-    /// for it here. Silence the rule in the configuration when a gateway owns request
-    /// IDs. The finding is anchored at the server, Django settings or application
+    /// cannot be seen, nor can OpenTelemetry set up by hand without its
+    /// instrumentation packages. Silence the rule in the configuration when a gateway
+    /// owns request IDs. The finding is anchored at the server, Django settings or application
     /// object the service is built from.
     pub NoRequestId,
     code = "OBS003", name = "no-request-id", category = Observability, severity = Note,
