@@ -45,6 +45,36 @@ impl ServiceFacts {
     }
 }
 
+/// An HTTP health probe that a deployment points at the service: a Dockerfile
+/// `HEALTHCHECK` (`curl`/`wget` of a URL), a Compose `healthcheck.test` of a service
+/// built here, a Kubernetes `httpGet` probe.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Probe {
+    /// The path it asks for (`/healthz`; `/` for a bare host).
+    pub path: String,
+    pub span: Span,
+}
+
+/// The path of the first `http://` or `https://` URL in a command line
+/// (`curl -f http://localhost:8000/healthz || exit 1` → `/healthz`).
+pub fn url_path(command: &str) -> Option<String> {
+    let at = command
+        .find("http://")
+        .or_else(|| command.find("https://"))?;
+    let rest = &command[at..];
+    let rest = &rest[rest.find("//")? + 2..];
+    let end = rest
+        .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ';' | '|' | '&' | ')'))
+        .unwrap_or(rest.len());
+    let url = &rest[..end];
+    let path = match url.find('/') {
+        Some(i) => &url[i..],
+        None => "/",
+    };
+    let path = path.split(['?', '#']).next().unwrap_or(path);
+    Some(path.to_string())
+}
+
 /// How sure a site is to be the service's entry point, weakest first.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
@@ -80,7 +110,11 @@ pub struct Route {
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
 )]
 pub enum Capability {
+    /// A health-check library.
     Health,
+    /// A function named for health checks (its route may be built where it is not
+    /// read).
+    HealthHandler,
     Metrics,
     RequestId,
     StructuredLogging,
@@ -359,6 +393,23 @@ mod tests {
         assert!(is_metrics_path("/metrics"));
         assert!(is_metrics_path("/-/metrics/"));
         assert!(!is_metrics_path("/api/metric-types"));
+    }
+
+    #[test]
+    fn probe_urls() {
+        assert_eq!(
+            url_path("curl -fsS http://localhost:8000/api/health/ || exit 1").as_deref(),
+            Some("/api/health/")
+        );
+        assert_eq!(
+            url_path("wget -qO- http://127.0.0.1:80").as_deref(),
+            Some("/")
+        );
+        assert_eq!(
+            url_path("curl 'https://x/readyz?full=1'").as_deref(),
+            Some("/readyz")
+        );
+        assert_eq!(url_path("pg_isready -U postgres"), None);
     }
 
     #[test]

@@ -12,8 +12,8 @@
 use crate::lang::manifest::Manifest;
 use crate::lang::rust::crates::RustFacts;
 use crate::lang::service::{
-    AppKind, AppSite, Capability, Evidence, Route, is_health_path, is_metrics_path,
-    python_distribution, rust_crate,
+    AppKind, AppSite, Capability, Evidence, Probe, Route, is_health_path, is_metrics_path,
+    last_segment, python_distribution, rust_crate,
 };
 use crate::roles::{Role, Roles};
 
@@ -35,6 +35,9 @@ pub struct ServiceModel {
     pub evidence: Vec<(String, Evidence)>,
     /// Some production file logs.
     pub logs: bool,
+    /// HTTP probes of the deployment (Dockerfile `HEALTHCHECK`, Compose
+    /// `healthcheck`, Kubernetes `httpGet`), with their files.
+    pub probes: Vec<(String, Probe)>,
 }
 
 impl ServiceModel {
@@ -44,6 +47,20 @@ impl ServiceModel {
             let path = &source.rel_path;
             if Roles::of_path(path).any(Role::NOT_PRODUCTION) {
                 continue;
+            }
+            let dev_compose =
+                facts.compose.is_some() && crate::lang::compose::is_dev_compose(source);
+            let probes = [
+                facts.docker.as_ref().map(|d| &d.probes),
+                facts
+                    .compose
+                    .as_ref()
+                    .map(|c| &c.probes)
+                    .filter(|_| !dev_compose),
+                facts.kubernetes.as_ref().map(|k| &k.probes),
+            ];
+            for p in probes.into_iter().flatten().flatten() {
+                m.probes.push((path.clone(), p.clone()));
             }
             if let Some(s) = &facts.service {
                 m.apps
@@ -134,6 +151,38 @@ impl ServiceModel {
             .iter()
             .find(|(_, r)| is_metrics_path(&r.path))
             .map(|(p, r)| (p.as_str(), r))
+    }
+
+    /// Whether some route serves `path`, judged by its last literal segment (the
+    /// prefixes of blueprints and routers are not known): `/api/v1/healthz` is served
+    /// by a `/healthz` route on a router mounted at `/api/v1`. A path without a
+    /// literal segment (`/`) is served when some route is.
+    pub fn serves(&self, path: &str) -> bool {
+        match last_segment(path) {
+            None => !self.routes.is_empty(),
+            Some(seg) => self
+                .routes
+                .iter()
+                .any(|(_, r)| last_segment(&r.path).as_deref() == Some(seg.as_str())),
+        }
+    }
+
+    /// Route paths for a message: the first `max`, and how many more.
+    pub fn route_list(&self, max: usize) -> String {
+        let mut paths: Vec<&str> = self.routes.iter().map(|(_, r)| r.path.as_str()).collect();
+        paths.sort_unstable();
+        paths.dedup();
+        let more = paths.len().saturating_sub(max);
+        let mut out = paths
+            .iter()
+            .take(max)
+            .map(|p| format!("`{p}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if more > 0 {
+            out.push_str(&format!(" and {more} more"));
+        }
+        out
     }
 
     /// The frameworks of the service's applications, for messages (`Flask`, `axum`).

@@ -108,6 +108,9 @@ pub struct ComposeFacts {
     /// also has `build:`).
     #[serde(default)]
     pub images: Vec<crate::lang::kubernetes::DeployImage>,
+    /// The URLs the `healthcheck.test` of services built here ask for.
+    #[serde(default)]
+    pub probes: Vec<crate::lang::service::Probe>,
 }
 
 impl ComposeFacts {
@@ -115,6 +118,24 @@ impl ComposeFacts {
         let mut facts = ComposeFacts::default();
         for entry in file.services().map(Node::entries).unwrap_or_default() {
             let service = &entry.value;
+            if service.get("build").is_some()
+                && let Some(test) = service.get("healthcheck").and_then(|h| h.get("test"))
+            {
+                let text = match &test.value {
+                    crate::lang::yaml::Value::Seq(items) => items
+                        .iter()
+                        .filter_map(Node::scalar_text)
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    _ => test.scalar_text().unwrap_or_default(),
+                };
+                if let Some(path) = crate::lang::service::url_path(&text) {
+                    facts.probes.push(crate::lang::service::Probe {
+                        path,
+                        span: test.span.clone(),
+                    });
+                }
+            }
             let Some(node) = service.get("image") else {
                 continue;
             };

@@ -1213,12 +1213,31 @@ pub struct BaseImage {
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct DockerFacts {
     pub base_images: Vec<BaseImage>,
+    /// The URLs its `HEALTHCHECK`s ask for.
+    #[serde(default)]
+    pub probes: Vec<crate::lang::service::Probe>,
 }
 
 impl DockerFacts {
     fn of(df: &Dockerfile) -> DockerFacts {
         let mut facts = DockerFacts::default();
         for (index, inst) in df.instructions.iter().enumerate() {
+            if let Args::Healthcheck(Some(command)) = &inst.args {
+                let text = match command {
+                    Command::Shell(w) => w.value.clone(),
+                    Command::Exec { args, .. } => args
+                        .iter()
+                        .map(|a| a.value.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                };
+                if let Some(path) = crate::lang::service::url_path(&text) {
+                    facts.probes.push(crate::lang::service::Probe {
+                        path,
+                        span: inst.span.clone(),
+                    });
+                }
+            }
             let Args::From { image, .. } = &inst.args else {
                 continue;
             };

@@ -147,6 +147,9 @@ pub struct KubeFacts {
     pub images: Vec<DeployImage>,
     /// Image names whose tag a `kustomization.yaml` sets (`images: - name: app`).
     pub kustomized_images: Vec<String>,
+    /// The paths of containers' `httpGet` probes.
+    #[serde(default)]
+    pub probes: Vec<crate::lang::service::Probe>,
 }
 
 /// An image a deployment manifest runs.
@@ -175,6 +178,20 @@ impl KubeFacts {
                 continue;
             }
             for c in o.containers() {
+                for probe in ["readinessProbe", "livenessProbe", "startupProbe"] {
+                    if let Some(path) = c
+                        .node
+                        .get(probe)
+                        .and_then(|p| p.get("httpGet"))
+                        .and_then(|h| h.get("path"))
+                        && let Some(text) = path.as_str()
+                    {
+                        facts.probes.push(crate::lang::service::Probe {
+                            path: text.to_string(),
+                            span: path.span.clone(),
+                        });
+                    }
+                }
                 let Some(image) = c.node.get("image") else {
                     continue;
                 };

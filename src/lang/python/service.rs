@@ -221,7 +221,11 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<ServiceFacts> {
             );
         }
         if d.kind == DefKind::Function && is_health_handler(&d.name) {
-            s.evidence(Capability::Health, d.name.clone(), d.name_span.clone());
+            s.evidence(
+                Capability::HealthHandler,
+                d.name.clone(),
+                d.name_span.clone(),
+            );
         }
         if lower.contains("request_id")
             || lower.contains("correlation_id")

@@ -154,7 +154,7 @@ impl<'f, 's> ServiceBuilder<'f, 's> {
             }
             Node::Item(syn::Item::Fn(f)) if is_health_handler(&f.sig.ident.to_string()) => {
                 self.facts.evidence(
-                    Capability::Health,
+                    Capability::HealthHandler,
                     f.sig.ident.to_string(),
                     self.file.span(&f.sig.ident),
                 );

@@ -3,7 +3,7 @@
 use crate::declare_rule;
 use crate::lang::FileKind;
 use crate::lang::manifest::ManifestKind;
-use crate::lang::service::Capability;
+use crate::lang::service::{Capability, last_segment};
 use crate::repo::RepoIndex;
 use crate::rule::{RepoContext, Rule};
 
@@ -15,7 +15,9 @@ declare_rule! {
     /// A web service is an application or server of Flask, Django, FastAPI, Starlette,
     /// Falcon, Pyramid, aiohttp, Sanic, Tornado, Litestar, axum, actix-web, rocket,
     /// warp, poem or hyper. The health-check libraries: `django-health-check`, `django-alive`, `django-watchman`, `flask-healthz`,
-    /// `fastapi-health`, `py-healthcheck`, c2cwsgiutils' `health_check`.
+    /// `fastapi-health`, `py-healthcheck`, c2cwsgiutils' `health_check`. A function
+    /// named for health checks (`health*`, `readyz`, `livez`, `readiness`,
+    /// `liveness`) counts too: its route may be built where it is not read.
     ///
     /// A route counts when its last literal segment is `health`, `healthz`,
     /// `healthcheck`, `health-check`, `healthy`, `_health`, `ready`, `readyz`,
@@ -27,6 +29,12 @@ declare_rule! {
     /// `add_route`, Django `path()`/`re_path()`/`url()`, Starlette `Route`, axum and
     /// actix `.route("/health", …)`, poem `.at(…)`, actix `web::resource`, warp
     /// `warp::path`, and `#[get("/health")]`-style attributes.
+    ///
+    /// A probe of the deployment — a Dockerfile `HEALTHCHECK` that fetches a URL, the
+    /// `healthcheck.test` of a Compose service built here, a Kubernetes `httpGet`
+    /// probe — that asks for a path none of the service's routes ends with is reported
+    /// at the probe, with the routes that are known. A probe that asks for a path the
+    /// service serves (`/api/app/about`) is taken as the team's health check.
     ///
     /// ## Why it matters in production
     /// Load balancers and orchestrators decide from a health route whether to send
@@ -58,6 +66,9 @@ declare_rule! {
     code = "OBS001", name = "no-health-endpoint", category = Observability, severity = Note,
     default = false,
     reads = [
+        FileKind::Dockerfile,
+        FileKind::Compose,
+        FileKind::Kubernetes,
         FileKind::Python,
         FileKind::Rust,
         FileKind::Manifest(ManifestKind::Cargo),
@@ -70,12 +81,44 @@ declare_rule! {
 impl Rule for NoHealthEndpoint {
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let model = repo.service_model();
+        if model.entry().is_none() || model.evidence_of(Capability::Health).is_some() {
+            return;
+        }
+        // A probe that asks for a path no route serves fails on every deploy.
+        let mut probed = false;
+        for (path, probe) in &model.probes {
+            if model.routes.is_empty() {
+                break;
+            }
+            // The root page as a probe says nothing either way.
+            if last_segment(&probe.path).is_none() {
+                continue;
+            }
+            if model.serves(&probe.path) {
+                probed = true;
+                continue;
+            }
+            cx.report(
+                &Self::META,
+                path,
+                probe.span.clone(),
+                format!(
+                    "this probe asks for `{}`, which the {} service does not serve (its routes: {})",
+                    probe.path,
+                    model.frameworks(),
+                    model.route_list(8)
+                ),
+                "point the probe at the service's health route, or add that route",
+            );
+            probed = true;
+        }
         let routes = model.routes.len();
+        let handler = model.evidence_of(Capability::HealthHandler).is_some();
         super::report_missing(
             &Self::META,
             model,
             Capability::Health,
-            model.health_route().is_some(),
+            probed || handler || model.health_route().is_some(),
             &if routes == 0 {
                 "this {} service has no health or readiness route".to_string()
             } else {
