@@ -148,6 +148,22 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<ServiceFacts> {
         if let Some(path) = route_path(call) {
             s.routes.push(path);
         }
+        // Tornado's route table: `Application([(r"/health", HealthHandler), ...])`.
+        if q == "tornado.web.Application"
+            && let Some(ValueKind::List(items)) = call.args.first().map(|a| &a.kind)
+        {
+            for item in items {
+                if let ValueKind::Tuple(parts) = &item.kind
+                    && let Some(first) = parts.first()
+                    && let Some(path) = first.as_str()
+                {
+                    s.routes.push(Route {
+                        path: path.to_string(),
+                        span: first.span.clone(),
+                    });
+                }
+            }
+        }
         // loguru's `logger.add(sink, serialize=True)` writes JSON lines.
         if call.method() == Some("add")
             && call.keyword("serialize").is_some_and(|k| k.value.is_true())

@@ -148,7 +148,9 @@ impl<'f, 's> ServiceBuilder<'f, 's> {
                 }
                 self.header_names(m.args.iter());
             }
-            Node::Expr(syn::Expr::Path(p)) => {
+            // A one-segment path is a local name: the crates it may name were seen in
+            // the file's `use` declarations already.
+            Node::Expr(syn::Expr::Path(p)) if p.path.segments.len() > 1 => {
                 let resolved = self.file.imports.resolve(&p.path);
                 self.crate_path(&resolved, p);
             }

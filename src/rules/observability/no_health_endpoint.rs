@@ -26,7 +26,8 @@ declare_rule! {
     /// own path is known, not the prefix of the blueprint or router it hangs on, so a
     /// health route behind a prefix (`/api/v1` + `/health`) counts too. Routes are read
     /// from decorators (`@app.get("/health")`, `@bp.route`), `add_url_rule`,
-    /// `add_route`, Django `path()`/`re_path()`/`url()`, Starlette `Route`, axum and
+    /// `add_route`, Django `path()`/`re_path()`/`url()`, Starlette `Route`, Tornado's
+    /// route tables, axum and
     /// actix `.route("/health", …)`, poem `.at(…)`, actix `web::resource`, warp
     /// `warp::path`, and `#[get("/health")]`-style attributes.
     ///
