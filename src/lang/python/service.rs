@@ -339,3 +339,109 @@ fn request_id_literal<'v>(values: impl Iterator<Item = &'v Value>, s: &mut Servi
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(path: &str, text: &str) -> ServiceFacts {
+        let source = SourceFile::new(path, path, text.to_string());
+        let file = PythonFile::parse(&source);
+        of(&source, &file).unwrap_or_default()
+    }
+
+    fn routes(text: &str) -> Vec<String> {
+        facts("svc/app.py", text)
+            .routes
+            .into_iter()
+            .map(|r| r.path)
+            .collect()
+    }
+
+    #[test]
+    fn routes_are_read_from_every_framework() {
+        let text = r#"
+from flask import Flask
+from django.urls import path, re_path
+from starlette.routing import Route
+app = Flask(__name__)
+@app.route("/a")
+def a(): ...
+@bp.get("/b")
+def b(): ...
+app.add_url_rule("/c", view_func=a)
+config.add_route("health", "/d")
+app.router.add_get("/e", handler)
+urlpatterns = [path("f/", v), re_path(r"^g/$", v)]
+routes = [Route("/h", endpoint=v)]
+falcon_app.add_route("/i", Resource())
+"#;
+        assert_eq!(
+            routes(text),
+            ["/a", "/b", "/c", "/d", "/e", "f/", "^g/$", "/h", "/i"]
+        );
+    }
+
+    #[test]
+    fn client_calls_are_not_routes() {
+        let text = "import requests\nrequests.get('/health')\nclient.post('/x')\n";
+        assert!(routes(text).is_empty());
+    }
+
+    #[test]
+    fn apps_subclasses_settings_and_tests() {
+        let f = facts(
+            "redash/app.py",
+            "from flask import Flask\nclass Redash(Flask):\n    pass\napp = Redash()\n",
+        );
+        assert_eq!(f.apps.len(), 1);
+        assert_eq!(f.apps[0].framework, "Flask");
+        let s = facts("mysite/settings.py", "ROOT_URLCONF = 'mysite.urls'\n");
+        assert_eq!(s.apps[0].kind, AppKind::Server);
+        assert!(
+            facts("mysite/dev_settings.py", "ROOT_URLCONF = 'x'\n")
+                .apps
+                .is_empty()
+        );
+        assert!(
+            facts(
+                "tests/test_app.py",
+                "from flask import Flask\napp = Flask(__name__)\n"
+            )
+            .apps
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn evidence_from_settings_logging_and_headers() {
+        let f = facts(
+            "mysite/settings.py",
+            r#"
+MIDDLEWARE = ["django_guid.middleware.guid_middleware"]
+INSTALLED_APPS = ["health_check", "django_prometheus"]
+LOGGING = {"formatters": {"j": {"()": "pythonjsonlogger.json.JsonFormatter"}}}
+"#,
+        );
+        let caps: Vec<Capability> = f.evidence.iter().map(|e| e.capability).collect();
+        for c in [
+            Capability::RequestId,
+            Capability::Health,
+            Capability::Metrics,
+            Capability::StructuredLogging,
+        ] {
+            assert!(caps.contains(&c), "{c:?}: {caps:?}");
+        }
+        let h = facts(
+            "svc/mw.py",
+            "def mw(request):\n    return request.headers.get('X-Request-ID')\n",
+        );
+        assert_eq!(h.evidence[0].capability, Capability::RequestId);
+        let l = facts(
+            "svc/log.py",
+            "from loguru import logger\nlogger.add(sink, serialize=True)\n",
+        );
+        assert!(l.logs);
+        assert_eq!(l.evidence[0].capability, Capability::StructuredLogging);
+    }
+}

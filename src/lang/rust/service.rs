@@ -305,3 +305,68 @@ impl<'f, 's> ServiceBuilder<'f, 's> {
         (!self.facts.is_empty()).then_some(self.facts)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    fn facts(path: &str, text: &str) -> ServiceFacts {
+        let source = SourceFile::new(path, path, text.to_string());
+        let file = RustFile::parse(&source, Vec::new()).expect("parses");
+        let mut b = ServiceBuilder::new(&file);
+        file.walk(&mut |node, scope| b.node(node, scope));
+        b.finish().unwrap_or_default()
+    }
+
+    #[test]
+    fn routes_in_calls_and_attributes() {
+        let f = facts(
+            "src/routes.rs",
+            r#"
+use actix_web::{get, web};
+#[get("/a")]
+async fn a() {}
+#[utoipa::path(get, path = "/b")]
+async fn b() {}
+#[routes::routes(routes("/c" => get(c), "/d" => sub(D)))]
+pub struct Api;
+fn config(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/e"));
+    router.route("/f", get(f)).route_with_tsr("/g/", get(g));
+}
+"#,
+        );
+        let mut paths: Vec<&str> = f.routes.iter().map(|r| r.path.as_str()).collect();
+        paths.sort_unstable();
+        assert_eq!(paths, ["/a", "/b", "/c", "/d", "/e", "/f", "/g/"]);
+    }
+
+    #[test]
+    fn servers_evidence_and_test_code() {
+        let f = facts(
+            "src/main.rs",
+            r#"
+use axum::Router;
+fn main() {
+    tracing_subscriber::fmt().with_target(false).json().init();
+    let app = Router::new();
+    axum::serve(listener, app);
+    metrics::counter!("x").increment(1);
+    tracing::info!("up");
+}
+#[cfg(test)]
+mod tests {
+    fn t() { let _ = actix_web::HttpServer::new(|| ()); }
+}
+"#,
+        );
+        let kinds: Vec<AppKind> = f.apps.iter().map(|a| a.kind).collect();
+        assert_eq!(kinds, [AppKind::Router, AppKind::Server]);
+        let caps: Vec<Capability> = f.evidence.iter().map(|e| e.capability).collect();
+        assert!(caps.contains(&Capability::StructuredLogging), "{caps:?}");
+        assert!(caps.contains(&Capability::Metrics), "{caps:?}");
+        assert!(f.logs);
+        assert!(facts("tests/it.rs", "fn main() { axum::serve(l, a); }").is_empty());
+    }
+}
