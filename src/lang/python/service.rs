@@ -131,11 +131,10 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<ServiceFacts> {
         .collect();
     for call in &file.calls {
         let q = call.qualified.as_deref().unwrap_or("");
-        let local = call.func.dotted();
         let app = APPS.iter().find(|(a, ..)| *a == q).or_else(|| {
             subclasses
                 .iter()
-                .find(|(name, _)| local.as_deref() == Some(*name))
+                .find(|(name, _)| matches!(&call.func.kind, ValueKind::Name(n) if n == name))
                 .map(|(_, app)| *app)
         });
         if !scripted && let Some((_, framework, kind)) = app {

@@ -48,6 +48,18 @@ const SITES: &[(&str, &str, AppKind)] = &[
     ),
 ];
 
+/// Bare function names that may be a server or route function brought in by `use`
+/// (`use axum::serve;`).
+const LOCAL_NAMES: &[&str] = &[
+    "serve",
+    "bind",
+    "bind_rustls",
+    "build",
+    "custom",
+    "resource",
+    "path",
+];
+
 /// Logging macros of `log` and `tracing`.
 const LOG_MACROS: &[&str] = &["trace", "debug", "info", "warn", "error", "event"];
 
@@ -101,6 +113,15 @@ impl<'f, 's> ServiceBuilder<'f, 's> {
                 let syn::Expr::Path(p) = &*c.func else {
                     return;
                 };
+                // A local function's call (`compute(x)`) names nothing here: resolve
+                // only paths and the bare names a `use` may have brought in.
+                if p.path.segments.len() == 1
+                    && let Some(only) = p.path.segments.first()
+                    && !LOCAL_NAMES.iter().any(|n| only.ident == n)
+                {
+                    self.header_names(c.args.iter());
+                    return;
+                }
                 let resolved = self.file.imports.resolve(&p.path);
                 if let Some((_, framework, kind)) = SITES.iter().find(|(s, ..)| *s == resolved) {
                     self.facts.apps.push(AppSite {
@@ -128,25 +149,31 @@ impl<'f, 's> ServiceBuilder<'f, 's> {
                 self.crate_path(&resolved, &c.func);
             }
             Node::Expr(syn::Expr::MethodCall(m)) => {
-                let method = m.method.to_string();
-                match method.as_str() {
-                    "at" => self.route(m.args.first()),
-                    // axum's `route`, `route_service`, and helpers named after them
-                    // (`route_with_tsr`).
-                    name if name.starts_with("route") => self.route(m.args.first()),
-                    "json"
-                        if m.args.is_empty()
-                            && (self.subscriber || self.subscriber_chain(&m.receiver)) =>
-                    {
-                        self.facts.evidence(
-                            Capability::StructuredLogging,
-                            "tracing-subscriber json",
-                            self.file.span(&m.method),
-                        );
-                    }
-                    _ => {}
+                if m.method == "json"
+                    && m.args.is_empty()
+                    && (self.subscriber || self.subscriber_chain(&m.receiver))
+                {
+                    self.facts.evidence(
+                        Capability::StructuredLogging,
+                        "tracing-subscriber json",
+                        self.file.span(&m.method),
+                    );
                 }
-                self.header_names(m.args.iter());
+                if let Some(
+                    first @ syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(_),
+                        ..
+                    }),
+                ) = m.args.first()
+                {
+                    // poem's `at`; axum's `route`, `route_service`, and helpers named
+                    // after them (`route_with_tsr`).
+                    let method = m.method.to_string();
+                    if method == "at" || method.starts_with("route") {
+                        self.route(Some(first));
+                    }
+                    self.header_names(m.args.iter());
+                }
             }
             // A one-segment path is a local name: the crates it may name were seen in
             // the file's `use` declarations already.
@@ -178,17 +205,15 @@ impl<'f, 's> ServiceBuilder<'f, 's> {
                 let Some(last) = m.path.segments.last() else {
                     return;
                 };
-                let name = last.ident.to_string();
+                let log_macro = LOG_MACROS.iter().any(|n| last.ident == n);
+                if m.path.segments.len() == 1 {
+                    self.facts.logs |= log_macro;
+                    return;
+                }
                 let resolved = self.file.imports.resolve(&m.path);
                 let krate = resolved.split("::").next().unwrap_or("");
-                if LOG_MACROS.contains(&name.as_str())
-                    && (m.path.segments.len() == 1 || matches!(krate, "log" | "tracing"))
-                {
-                    self.facts.logs = true;
-                }
-                if m.path.segments.len() > 1 {
-                    self.crate_path(&resolved, &m.path);
-                }
+                self.facts.logs |= log_macro && matches!(krate, "log" | "tracing");
+                self.crate_path(&resolved, &m.path);
             }
             _ => {}
         }
