@@ -274,17 +274,23 @@ pub fn rust_crate(name: &str) -> Vec<Capability> {
 /// Header and variable names of request IDs, lower case: code that reads or sets one
 /// of them propagates request IDs itself.
 pub fn is_request_id_name(s: &str) -> bool {
-    let l = s.to_ascii_lowercase().replace('_', "-");
-    matches!(
-        l.as_str(),
-        "x-request-id"
-            | "x-correlation-id"
-            | "request-id"
-            | "correlation-id"
-            | "x-requestid"
-            | "http-x-request-id"
-            | "http-x-correlation-id"
-    )
+    const NAMES: [&str; 7] = [
+        "x-request-id",
+        "x-correlation-id",
+        "request-id",
+        "correlation-id",
+        "x-requestid",
+        "http-x-request-id",
+        "http-x-correlation-id",
+    ];
+    // Compared byte by byte, `_` as `-` and in any case: this runs on every string
+    // literal passed to a call.
+    NAMES.iter().any(|n| {
+        n.len() == s.len()
+            && n.bytes()
+                .zip(s.bytes())
+                .all(|(a, b)| a == b.to_ascii_lowercase() || (a == b'-' && b == b'_'))
+    })
 }
 
 /// The words a health, readiness or liveness route is named by, as its last literal

@@ -192,8 +192,11 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<ServiceFacts> {
     }
     for a in &file.assigns {
         let Some(v) = &a.value else { continue };
-        let name = a.target.dotted().unwrap_or_default();
-        match name.as_str() {
+        let name = match &a.target.kind {
+            ValueKind::Name(n) => n.as_str(),
+            _ => "",
+        };
+        match name {
             "ROOT_URLCONF" if a.module_level && r.settings && !r.dev_settings => {
                 s.apps.push(AppSite {
                     framework: "Django".into(),
