@@ -6,7 +6,9 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use crate::rule::{Category, Rule, RuleMeta};
-use crate::rules::{ci, deploy, deps, docker, docs, python, readylint, rust, security};
+use crate::rules::{
+    ci, deploy, deps, docker, docs, observability, python, readylint, rust, security,
+};
 
 /// Every built-in (Rust) rule. Declarative pack rules are added by [`Registry`].
 pub fn builtin() -> &'static [&'static dyn Rule] {
@@ -66,6 +68,10 @@ pub fn builtin() -> &'static [&'static dyn Rule] {
             &deploy::single_replica::SingleReplica,
             &deploy::secret_in_deploy_config::SecretInDeployConfig,
             &deploy::unpinned_deploy_image::UnpinnedDeployImage,
+            &observability::no_health_endpoint::NoHealthEndpoint,
+            &observability::no_metrics::NoMetrics,
+            &observability::no_request_id::NoRequestId,
+            &observability::unstructured_logging::UnstructuredLogging,
             &EngineRule(readylint::ParseError::META),
             &EngineRule(readylint::UnusedSuppression::META),
             &EngineRule(readylint::SkippedFile::META),

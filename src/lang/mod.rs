@@ -30,6 +30,7 @@ pub mod lockfile;
 pub mod manifest;
 pub mod python;
 pub mod rust;
+pub mod service;
 pub mod shell;
 pub mod toml;
 pub mod yaml;
@@ -133,6 +134,9 @@ pub struct FileFacts {
     pub kubernetes: Option<kubernetes::KubeFacts>,
     /// The versions a Python lockfile pins.
     pub lock: Option<lockfile::LockFacts>,
+    /// A Python or Rust source file's web applications, routes and observability
+    /// libraries.
+    pub service: Option<service::ServiceFacts>,
 }
 
 /// What a front end yields for one file besides the model it hands the rules.

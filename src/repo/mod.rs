@@ -9,6 +9,7 @@ use std::sync::Arc;
 use crate::source::{SourceFile, parent_dir};
 
 pub mod crates;
+pub mod service;
 
 pub use crate::lang::FileFacts;
 
@@ -32,6 +33,8 @@ pub struct RepoIndex {
     project_type: ProjectType,
     /// The Rust crates of the repository, built once from the facts on first use.
     crate_model: std::sync::OnceLock<crates::CrateModel>,
+    /// The web service, built once from the facts on first use.
+    service_model: std::sync::OnceLock<service::ServiceModel>,
 }
 
 impl RepoIndex {
@@ -41,6 +44,7 @@ impl RepoIndex {
             sources: BTreeMap::new(),
             project_type: ProjectType::Auto,
             crate_model: std::sync::OnceLock::new(),
+            service_model: std::sync::OnceLock::new(),
         }
     }
 
@@ -59,6 +63,7 @@ impl RepoIndex {
         self.sources
             .insert(source.rel_path.clone(), (source, facts));
         self.crate_model = std::sync::OnceLock::new();
+        self.service_model = std::sync::OnceLock::new();
     }
 
     /// The Rust crates and their files' roles, built on first use and shared by the
@@ -66,6 +71,13 @@ impl RepoIndex {
     pub fn crate_model(&self) -> &crates::CrateModel {
         self.crate_model
             .get_or_init(|| crates::CrateModel::build(self))
+    }
+
+    /// The repository's web service, built on first use and shared by the
+    /// observability rules (OBS001–OBS003, LOG005).
+    pub fn service_model(&self) -> &service::ServiceModel {
+        self.service_model
+            .get_or_init(|| service::ServiceModel::build(self))
     }
 
     pub fn contains(&self, rel_path: &str) -> bool {

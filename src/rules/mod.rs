@@ -7,6 +7,8 @@
 //!   DEP009);
 //! - `docker`: Dockerfiles (DKR001–DKR009, DEP005–DEP007);
 //! - `docs`: the README (DOC001);
+//! - `observability`: the repository's web service, from every source file's service
+//!   facts and the dependency manifests (OBS001–OBS003, LOG005);
 //! - `python`: Python source (EXC001–EXC003, LOG001–LOG004, NET001–NET002, NET005,
 //!   CFG001–CFG003, DOC002);
 //! - `rust`: Rust source and the crate model (EXC101–EXC103, LOG101, NET003, RUN002,
@@ -19,6 +21,7 @@ pub mod deploy;
 pub mod deps;
 pub mod docker;
 pub mod docs;
+pub mod observability;
 pub mod python;
 pub mod readylint;
 pub mod rust;

@@ -111,6 +111,9 @@ pub struct ComposeFacts {
     /// Every service, with what the deployment rules ask of it.
     #[serde(default)]
     pub services: Vec<ServiceFacts>,
+    /// The URLs the `healthcheck.test` of services built here ask for.
+    #[serde(default)]
+    pub probes: Vec<crate::lang::service::Probe>,
 }
 
 /// A Compose service as the repository rules see it.
@@ -198,6 +201,24 @@ impl ComposeFacts {
         }
         for entry in file.services().map(Node::entries).unwrap_or_default() {
             let service = &entry.value;
+            if service.get("build").is_some()
+                && let Some(test) = service.get("healthcheck").and_then(|h| h.get("test"))
+            {
+                let text = match &test.value {
+                    crate::lang::yaml::Value::Seq(items) => items
+                        .iter()
+                        .filter_map(Node::scalar_text)
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    _ => test.scalar_text().unwrap_or_default(),
+                };
+                if let Some(path) = crate::lang::service::url_path(&text) {
+                    facts.probes.push(crate::lang::service::Probe {
+                        path,
+                        span: test.span.clone(),
+                    });
+                }
+            }
             let Some(node) = service.get("image") else {
                 continue;
             };

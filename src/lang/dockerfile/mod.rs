@@ -1216,6 +1216,9 @@ pub struct DockerFacts {
     /// The image the file builds (its final stage), if it has stages.
     #[serde(default)]
     pub final_stage: Option<FinalStage>,
+    /// The URLs its `HEALTHCHECK`s ask for.
+    #[serde(default)]
+    pub probes: Vec<crate::lang::service::Probe>,
 }
 
 /// What the image a Dockerfile builds is, for rules that judge it together with the
@@ -1242,6 +1245,22 @@ impl DockerFacts {
             });
         }
         for (index, inst) in df.instructions.iter().enumerate() {
+            if let Args::Healthcheck(Some(command)) = &inst.args {
+                let text = match command {
+                    Command::Shell(w) => w.value.clone(),
+                    Command::Exec { args, .. } => args
+                        .iter()
+                        .map(|a| a.value.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                };
+                if let Some(path) = crate::lang::service::url_path(&text) {
+                    facts.probes.push(crate::lang::service::Probe {
+                        path,
+                        span: inst.span.clone(),
+                    });
+                }
+            }
             let Args::From { image, .. } = &inst.args else {
                 continue;
             };

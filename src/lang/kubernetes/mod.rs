@@ -160,6 +160,9 @@ pub struct KubeFacts {
     /// The pod selectors of `PodDisruptionBudget`s.
     #[serde(default)]
     pub disruption_budgets: Vec<LabelSelector>,
+    /// The paths of containers' `httpGet` probes.
+    #[serde(default)]
+    pub probes: Vec<crate::lang::service::Probe>,
 }
 
 /// A container as the repository rules see it.
@@ -351,6 +354,20 @@ impl KubeFacts {
                 RunAs::default(),
             );
             for c in o.containers() {
+                for probe in ["readinessProbe", "livenessProbe", "startupProbe"] {
+                    if let Some(path) = c
+                        .node
+                        .get(probe)
+                        .and_then(|p| p.get("httpGet"))
+                        .and_then(|h| h.get("path"))
+                        && let Some(text) = path.as_str()
+                    {
+                        facts.probes.push(crate::lang::service::Probe {
+                            path: text.to_string(),
+                            span: path.span.clone(),
+                        });
+                    }
+                }
                 let image = c
                     .node
                     .get("image")

@@ -27,6 +27,7 @@
 pub mod facts;
 mod prescan;
 mod role;
+pub mod service;
 mod visit;
 
 pub use role::Role;
@@ -322,6 +323,8 @@ pub struct Call {
     /// For `x.method(...)`: the qualified name of the call that bound `x` in this scope
     /// (`requests.Session` after `x = requests.Session()`), or that `x` is.
     pub receiver_origin: Option<String>,
+    /// The call is a decorator's whole expression (`@app.get("/health")`).
+    pub decorator: bool,
     pub ctx: Ctx,
 }
 
@@ -428,6 +431,8 @@ pub struct Def {
     /// A function annotated `-> NoReturn`/`-> Never`, or whose body raises on every path.
     pub never_returns: bool,
     pub has_docstring: bool,
+    /// A class's bases, as written.
+    pub bases: Vec<Value>,
     /// Part of the public API: a public name at module level, or a public method or
     /// nested class of a public class (dunder methods and `@overload`s are not).
     pub public: bool,
@@ -520,6 +525,7 @@ impl FrontEnd for PythonFrontEnd {
             })
             .collect();
         out.facts.python = facts::of(source, &py);
+        out.facts.service = service::of(source, &py);
     }
 }
 

@@ -163,6 +163,8 @@ struct Walker<'o> {
     sites: Vec<CallSite>,
     /// Names defined in the file by `def`, `class` or a module-level assignment.
     defined: HashSet<String>,
+    /// Start of the decorator expression being visited.
+    decorator_at: Option<usize>,
 }
 
 impl<'o> Walker<'o> {
@@ -188,6 +190,7 @@ impl<'o> Walker<'o> {
             bindings: Vec::new(),
             sites: Vec::new(),
             defined: HashSet::new(),
+            decorator_at: None,
         }
     }
 
@@ -292,6 +295,7 @@ impl<'o> Walker<'o> {
             module_level: self.scope == 0,
             never_returns: false,
             has_docstring: has_docstring(body),
+            bases: Vec::new(),
             public,
         });
         public
@@ -351,6 +355,9 @@ impl<'o> Walker<'o> {
                     &c.decorator_list,
                     span(c.range),
                 );
+                if let (Some(args), Some(d)) = (&c.arguments, self.out.defs.last_mut()) {
+                    d.bases = args.args.iter().map(|b| value(b, 3)).collect();
+                }
                 let scope = self.push_scope(ScopeKind::Class, public);
                 let saved = (self.scope, self.method_class);
                 self.scope = scope;
@@ -565,6 +572,7 @@ impl<'o> Walker<'o> {
             star_kwargs,
             qualified: None,
             receiver_origin: None,
+            decorator: self.decorator_at == Some(c.start().to_usize()),
             ctx: self.ctx(),
         });
         self.sites.push(CallSite {
@@ -675,6 +683,13 @@ fn lookup<'b>(
 }
 
 impl<'a> Visitor<'a> for Walker<'_> {
+    fn visit_decorator(&mut self, decorator: &'a ast::Decorator) {
+        let saved = self.decorator_at;
+        self.decorator_at = Some(decorator.expression.start().to_usize());
+        visitor::walk_decorator(self, decorator);
+        self.decorator_at = saved;
+    }
+
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         if !self.enter(stmt.start().to_usize()) {
             return;

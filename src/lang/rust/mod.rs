@@ -15,6 +15,7 @@
 pub mod cargo;
 pub mod crates;
 pub mod lexer;
+pub mod service;
 mod walk;
 
 use std::collections::BTreeMap;
@@ -380,20 +381,25 @@ impl FrontEnd for RustFrontEnd {
                 Ok(file) => {
                     let nodes = sink.wants_rust_nodes();
                     let mut facts = file.facts_builder();
+                    let mut service = service::ServiceBuilder::new(&file);
                     file.walk(&mut |node, scope| {
                         if nodes {
                             sink.rust_node(&file, node, scope);
                         }
                         facts.node(node, scope);
+                        service.node(node, scope);
                     });
                     sink.rust(&file);
-                    Ok(facts.finish())
+                    Ok((facts.finish(), service.finish()))
                 }
                 Err(e) => Err((e.offset, e.message)),
             }),
         };
         match result {
-            Ok(facts) => out.facts.rust = Some(crates::RustFacts::Source(facts)),
+            Ok((facts, service)) => {
+                out.facts.rust = Some(crates::RustFacts::Source(facts));
+                out.facts.service = service;
+            }
             Err((at, why)) => out.error(
                 at..at,
                 "Rust file",

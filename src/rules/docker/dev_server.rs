@@ -9,13 +9,17 @@ use crate::rule::{Context, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags an image whose final stage starts a development server: `manage.py
-    /// runserver` (Django), `flask run`, `uvicorn --reload` (or `--reload` on
+    /// Flags a container image, Compose service or `Procfile` web process that starts
+    /// a development server.
+    ///
+    /// The servers: `manage.py runserver` (Django), `flask run`, `uvicorn --reload` (or `--reload` on
     /// `gunicorn`, `hypercorn`, `granian`), `fastapi dev`, `npm run dev` / `yarn dev` /
     /// `pnpm dev`, `next dev`, `vite` without `build`/`preview`, `nodemon`, and
     /// `cargo run` (which compiles at every start). The command is read from the
     /// `CMD` and `ENTRYPOINT` in force in the final stage, in exec form, in shell form,
-    /// and inside `sh -c "…"`.
+    /// and inside `sh -c "…"`; from the `command:` and `entrypoint:` of each service of
+    /// a Compose file that is not a development stack; and from the `web:` process of
+    /// a `Procfile` (Heroku, Dokku, Honcho, Foreman).
     ///
     /// ## Why it matters in production
     /// Development servers are single-process, reload on file changes, serve static
@@ -34,11 +38,15 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
-    /// Only Dockerfiles are read for now: a Procfile's or Compose service's command and
-    /// `python app.py` where `app.py` calls `app.run()` are not. A command behind an
-    /// entrypoint script (`CMD ["./start.sh"]`) is not followed. Dockerfiles of
+    /// `python app.py` where `app.py` calls `app.run()` is not seen. A command behind
+    /// an entrypoint script (`CMD ["./start.sh"]`) is not followed. Dockerfiles of
     /// development environments are skipped (see below), and so is a final stage
     /// named for development (`FROM … AS dev`, `AS dev-envs`, `AS development`).
+    /// Compose files for development, tests or CI (`docker-compose.dev.yml`,
+    /// `compose.override.yaml`, files under `dev/` or `local/`, or opening with a
+    /// comment that says so) are skipped, and so are `Procfile.dev` and other
+    /// `Procfile.*` variants named for development. A `Procfile` has no front end of
+    /// its own: the rule asks for it to be read as text, and reads its `web:` line.
     ///
     /// Opt-in for now: on the 16 services and 50 repositories measured it found
     /// nothing but sample development images, so its precision on services is not
@@ -47,7 +55,35 @@ declare_rule! {
     code = "RUN001", name = "dev-server-in-production", category = Config, severity = Error,
     skips = crate::roles::Role::NOT_PRODUCTION,
     default = false,
-    reads = [FileKind::Dockerfile],
+    reads = [FileKind::Dockerfile, FileKind::Compose, FileKind::Text],
+}
+
+/// Whether `rel_path` is a Procfile for production (`Procfile`, `Procfile.prod`; not
+/// `Procfile.dev`).
+fn is_procfile(rel_path: &str) -> bool {
+    let name = crate::source::file_name(rel_path);
+    name == "Procfile"
+        || name.strip_prefix("Procfile.").is_some_and(|rest| {
+            !rest
+                .to_ascii_lowercase()
+                .split(['.', '-', '_'])
+                .any(|w| matches!(w, "dev" | "development" | "local" | "test" | "debug"))
+        })
+}
+
+/// The words of a Compose `command:`/`entrypoint:` (a string or a list).
+fn compose_words(node: &crate::lang::yaml::Node) -> Vec<String> {
+    match &node.value {
+        crate::lang::yaml::Value::Seq(items) => {
+            let words: Vec<String> = items.iter().filter_map(|i| i.scalar_text()).collect();
+            let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+            match refs.as_slice() {
+                [shell, "-c", script, ..] if shell.ends_with("sh") => split_words(script),
+                _ => words,
+            }
+        }
+        _ => node.as_str().map(split_words).unwrap_or_default(),
+    }
 }
 
 /// The development server a command line starts, if it starts one.
@@ -112,7 +148,76 @@ fn split_words(script: &str) -> Vec<String> {
         .collect()
 }
 
+impl DevServer {
+    fn report(&self, cx: &mut Context<'_>, span: crate::source::Span, what: &str, server: &str) {
+        cx.report(
+            &Self::META,
+            span,
+            format!("{what} starts a development server ({server})"),
+            "run a production server: gunicorn or uvicorn workers without `--reload`, `node` on the built app, the compiled binary",
+        );
+    }
+}
+
 impl Rule for DevServer {
+    fn wants_file(&self, rel_path: &str) -> bool {
+        is_procfile(rel_path)
+    }
+
+    fn check_text(&self, kind: FileKind, cx: &mut Context<'_>) {
+        if kind != FileKind::Text || !is_procfile(&cx.source.rel_path) {
+            return;
+        }
+        let source = cx.source;
+        for line in 1..=source.line_count() {
+            let text = source.line_text(line);
+            let Some(command) = text.trim_start().strip_prefix("web:") else {
+                continue;
+            };
+            let words = split_words(command);
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            if let Some(server) = dev_server(&words) {
+                self.report(
+                    cx,
+                    source.line_span(line),
+                    "the Procfile's web process",
+                    server,
+                );
+            }
+        }
+    }
+
+    fn check_compose(&self, file: &crate::lang::compose::ComposeFile, cx: &mut Context<'_>) {
+        if crate::lang::compose::is_dev_compose(cx.source) {
+            return;
+        }
+        for (name, service) in file.service_list() {
+            let entry = service
+                .get("entrypoint")
+                .map(compose_words)
+                .unwrap_or_default();
+            for key in ["entrypoint", "command"] {
+                let Some(node) = service.get(key) else {
+                    continue;
+                };
+                let mut words = compose_words(node);
+                if key == "command" {
+                    words.splice(0..0, entry.iter().cloned());
+                }
+                let words: Vec<&str> = words.iter().map(String::as_str).collect();
+                if let Some(server) = dev_server(&words) {
+                    self.report(
+                        cx,
+                        node.span.clone(),
+                        &format!("the Compose service `{name}`"),
+                        server,
+                    );
+                    break;
+                }
+            }
+        }
+    }
+
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
         let chain = final_chain(df);
         // A final stage named for development (`AS dev`, `AS dev-envs`) is not a
@@ -150,12 +255,7 @@ impl Rule for DevServer {
         {
             let words: Vec<&str> = words.iter().map(String::as_str).collect();
             if let Some(server) = dev_server(&words) {
-                cx.report(
-                    &Self::META,
-                    inst.span.clone(),
-                    format!("the image starts a development server ({server})"),
-                    "run a production server: gunicorn or uvicorn workers without `--reload`, `node` on the built app, the compiled binary",
-                );
+                self.report(cx, inst.span.clone(), "the image", server);
                 return;
             }
         }
