@@ -356,6 +356,13 @@ pub trait Rule: RuleInfo + Send + Sync {
     /// Called once per run, after every file was checked, over the repository index.
     fn check_repo(&self, _repo: &RepoIndex, _cx: &mut RepoContext<'_>) {}
 
+    /// Whether the rule reads the service facts of source files (the web apps, routes
+    /// and observability libraries of [`crate::lang::FileFacts::service`]): the front
+    /// ends gather them only for a run with such a rule.
+    fn wants_service_facts(&self) -> bool {
+        false
+    }
+
     /// Whether [`Rule::check_repo`] concludes from what is absent (no CI, no README), and
     /// so runs only when the scan covers the whole project. A rule that judges each
     /// file's facts on their own says `false` and runs on partial scans too.

@@ -1945,6 +1945,34 @@ fn show_files_and_show_settings_check_nothing() {
     assert!(!text.contains("DKR001 (root-user)"), "{text}");
 }
 
+/// A lockfile is read for the versions that pin requirements files (DEP001's fix): a tree
+/// without a requirements file leaves it unread.
+#[test]
+fn lockfiles_are_read_only_beside_requirements_files() {
+    let repo = tempfile::TempDir::new().unwrap();
+    std::fs::create_dir(repo.path().join(".git")).unwrap();
+    write(repo.path(), "uv.lock", "version = 1\n");
+    write(repo.path(), "pyproject.toml", "[project]\nname = \"svc\"\n");
+    let read = |repo: &tempfile::TempDir| {
+        let out = readylint()
+            .current_dir(repo.path())
+            .args(["check", "--show-files", "--format", "json"])
+            .output()
+            .unwrap();
+        let files = parse_json(&out);
+        files
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == "uv.lock")
+            .expect("uv.lock listed")["read"]
+            .clone()
+    };
+    assert_eq!(read(&repo), false);
+    write(repo.path(), "requirements.txt", "flask\n");
+    assert_eq!(read(&repo), true);
+}
+
 // ---------------------------------------------------------------------------------------
 // --stdin-filename
 // ---------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ pub(super) fn check_entry(
     settings: &Settings,
     repo: &RepoIndex,
     rules: &[&dyn Rule],
-    needed: &std::collections::HashSet<FileKind>,
+    needed: &Needs,
     cache: Option<&CacheLookup<'_>>,
     overlay: &std::collections::BTreeMap<String, String>,
 ) -> FileOutcome {
@@ -200,11 +200,7 @@ pub fn check_one_for_fuzzing(
     let repo = RepoIndex::new([rel_path.to_string()]);
     let rules = settings.enabled_rules();
     let source = SourceFile::new(rel_path, rel_path, text.to_string());
-    let needed = kinds
-        .iter()
-        .copied()
-        .filter(|k| kind_needed(*k, &rules))
-        .collect();
+    let needed = Needs::of(kinds.iter().copied(), &rules);
     let outcome = check_source(&source, &kinds, settings, &repo, &rules, &needed);
     outcome.findings
 }
@@ -214,10 +210,16 @@ struct RuleSink<'r, 'c> {
     rules: &'r [&'r dyn Rule],
     /// The rules that visit every Rust node, found once per file.
     node_visitors: Vec<&'r dyn Rule>,
+    /// Some rule of the run reads the service facts.
+    service_facts: bool,
     cx: &'r mut Context<'c>,
 }
 
 impl Sink for RuleSink<'_, '_> {
+    fn wants_service_facts(&self) -> bool {
+        self.service_facts
+    }
+
     fn dockerfile(&mut self, file: &lang::dockerfile::Dockerfile) {
         for r in self.rules {
             r.check_dockerfile(file, self.cx);
@@ -278,6 +280,24 @@ impl Sink for RuleSink<'_, '_> {
     }
 }
 
+/// What the front ends of a run must yield: the kinds some enabled rule reads, and
+/// whether the service facts (web apps, routes, observability libraries) are wanted.
+#[derive(Debug, Default)]
+pub(crate) struct Needs {
+    pub kinds: std::collections::HashSet<FileKind>,
+    pub service_facts: bool,
+}
+
+impl Needs {
+    /// The needs of `rules` over files of `kinds`.
+    pub fn of(kinds: impl Iterator<Item = FileKind>, rules: &[&dyn Rule]) -> Needs {
+        Needs {
+            kinds: kinds.filter(|k| kind_needed(*k, rules)).collect(),
+            service_facts: rules.iter().any(|r| r.wants_service_facts()),
+        }
+    }
+}
+
 /// Whether some enabled rule reads files of `kind` (a Compose file is also handed over
 /// as YAML): a front end reads a file only then.
 pub(super) fn kind_needed(kind: FileKind, rules: &[&dyn Rule]) -> bool {
@@ -295,7 +315,7 @@ fn check_source(
     settings: &Settings,
     repo: &RepoIndex,
     rules: &[&dyn Rule],
-    needed: &std::collections::HashSet<FileKind>,
+    needs: &Needs,
 ) -> FileOutcome {
     let roles = crate::roles::Roles::of_path(&source.rel_path);
     // Which front ends run depends on the run's rules, not on this path's: the facts a
@@ -303,7 +323,7 @@ fn check_source(
     let needed: Vec<FileKind> = kinds
         .iter()
         .copied()
-        .filter(|k| needed.contains(k))
+        .filter(|k| needs.kinds.contains(k))
         .collect();
     let rules: Vec<&dyn Rule> = rules
         .iter()
@@ -320,6 +340,7 @@ fn check_source(
                 .copied()
                 .filter(|r| r.visits_rust_nodes())
                 .collect(),
+            service_facts: needs.service_facts,
             cx: &mut cx,
         };
         for kind in &needed {

@@ -232,17 +232,26 @@ impl Configs {
     }
 
     /// The kinds of file the run reads, of those the walk found.
-    fn needed_kinds(&self, entries: &[Entry]) -> std::collections::HashSet<crate::lang::FileKind> {
-        entries
+    fn needs(&self, entries: &[Entry]) -> file::Needs {
+        use crate::lang::{FileKind, manifest::ManifestKind};
+        let kinds = entries
             .iter()
             .filter_map(|e| match e {
                 Entry::File { kinds, .. } => Some(kinds),
                 Entry::Skipped { .. } => None,
             })
             .flatten()
-            .copied()
-            .filter(|k| file::kind_needed(*k, &self.every_rule))
-            .collect()
+            .copied();
+        let mut needs = file::Needs::of(kinds, &self.every_rule);
+        // Lockfiles are read for the versions that pin requirements files: a tree
+        // without one does not need them.
+        if !needs
+            .kinds
+            .contains(&FileKind::Manifest(ManifestKind::Requirements))
+        {
+            needs.kinds.remove(&FileKind::Lockfile);
+        }
+        needs
     }
 
     fn all(&self) -> impl Iterator<Item = &Settings> {
@@ -544,7 +553,7 @@ pub fn list_files(opts: &RunOptions) -> miette::Result<Vec<ListedFile>> {
         walk,
         ..
     } = prepare(opts)?;
-    let needed = configs.needed_kinds(&walk.entries);
+    let needed = configs.needs(&walk.entries);
     let shown = |p: &Path| discover::rel_path(&root, p);
     Ok(walk
         .entries
@@ -559,7 +568,7 @@ pub fn list_files(opts: &RunOptions) -> miette::Result<Vec<ListedFile>> {
             let roles = crate::roles::Roles::of_path(path);
             ListedFile {
                 path: path.clone(),
-                read: kinds.iter().any(|k| needed.contains(k)),
+                read: kinds.iter().any(|k| needed.kinds.contains(k)),
                 kinds: kinds.iter().map(|k| format!("{k:?}")).collect(),
                 roles: crate::roles::Role::ALL
                     .iter()
@@ -732,7 +741,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         RepoIndex::new(walk.all_files.iter().cloned()).with_project_type(settings.project_type);
 
     // Phase 1: every file, in parallel: the kinds some enabled rule reads, only.
-    let needed = configs.needed_kinds(&walk.entries);
+    let needed = configs.needs(&walk.entries);
     let cache = opts
         .cache
         .then(|| cache::Cache::open(&root, opts.cache_dir.as_deref(), cache_key(opts, &configs)));
@@ -745,7 +754,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         walk.entries
             .par_iter()
             .filter(|e| match e {
-                Entry::File { kinds, .. } => kinds.iter().any(|k| needed.contains(k)),
+                Entry::File { kinds, .. } => kinds.iter().any(|k| needed.kinds.contains(k)),
                 Entry::Skipped { .. } => true,
             })
             .map(|e| {
@@ -807,7 +816,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         root,
         fail_on: settings.fail_on,
         registry: settings.registry.clone(),
-        applicable: crate::score::applicable(&configs.every_rule, &needed),
+        applicable: crate::score::applicable(&configs.every_rule, &needed.kinds),
     };
     for mut o in outcomes {
         o.findings

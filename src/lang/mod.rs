@@ -170,6 +170,11 @@ pub trait Sink {
     fn kubernetes(&mut self, _file: &kubernetes::KubeFile) {}
     fn ci(&mut self, _file: &ci::CiFile) {}
     fn python(&mut self, _file: &python::PythonFile) {}
+    /// Whether the service facts ([`FileFacts::service`]) are wanted: only rules about
+    /// the web service read them, and gathering them costs a pass over each file.
+    fn wants_service_facts(&self) -> bool {
+        false
+    }
     /// Whether [`Sink::rust_node`] is wanted: the Rust front end walks each file once.
     fn wants_rust_nodes(&self) -> bool {
         false

@@ -525,7 +525,9 @@ impl FrontEnd for PythonFrontEnd {
             })
             .collect();
         out.facts.python = facts::of(source, &py);
-        out.facts.service = service::of(source, &py);
+        if sink.wants_service_facts() {
+            out.facts.service = service::of(source, &py);
+        }
     }
 }
 

@@ -381,16 +381,20 @@ impl FrontEnd for RustFrontEnd {
                 Ok(file) => {
                     let nodes = sink.wants_rust_nodes();
                     let mut facts = file.facts_builder();
-                    let mut service = service::ServiceBuilder::new(&file);
+                    let mut service = sink
+                        .wants_service_facts()
+                        .then(|| service::ServiceBuilder::new(&file));
                     file.walk(&mut |node, scope| {
                         if nodes {
                             sink.rust_node(&file, node, scope);
                         }
                         facts.node(node, scope);
-                        service.node(node, scope);
+                        if let Some(s) = service.as_mut() {
+                            s.node(node, scope);
+                        }
                     });
                     sink.rust(&file);
-                    Ok((facts.finish(), service.finish()))
+                    Ok((facts.finish(), service.and_then(|s| s.finish())))
                 }
                 Err(e) => Err((e.offset, e.message)),
             }),

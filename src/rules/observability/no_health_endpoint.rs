@@ -80,6 +80,10 @@ declare_rule! {
 }
 
 impl Rule for NoHealthEndpoint {
+    fn wants_service_facts(&self) -> bool {
+        true
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let model = repo.service_model();
         if model.entry().is_none() || model.evidence_of(Capability::Health).is_some() {

@@ -58,6 +58,10 @@ declare_rule! {
 }
 
 impl Rule for NoMetrics {
+    fn wants_service_facts(&self) -> bool {
+        true
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let model = repo.service_model();
         super::report_missing(

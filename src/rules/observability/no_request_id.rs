@@ -60,6 +60,10 @@ declare_rule! {
 }
 
 impl Rule for NoRequestId {
+    fn wants_service_facts(&self) -> bool {
+        true
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         super::report_missing(
             &Self::META,
