@@ -1219,6 +1219,98 @@ pub struct DockerFacts {
     /// The URLs its `HEALTHCHECK`s ask for.
     #[serde(default)]
     pub probes: Vec<crate::lang::service::Probe>,
+    /// The script of the repository that the image's `ENTRYPOINT` (or, without one,
+    /// `CMD`) runs, when it runs one.
+    #[serde(default)]
+    pub entry_script: Option<EntryScript>,
+}
+
+/// A shell script the image starts with (`CMD ["./start.sh"]` after a `COPY` of it).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct EntryScript {
+    /// Where it may be in the repository, most likely first: the build context is not
+    /// known, so the paths are tried from the Dockerfile's directory, then the root.
+    pub candidates: Vec<String>,
+    /// The `ENTRYPOINT` or `CMD` instruction.
+    pub span: Span,
+}
+
+impl EntryScript {
+    /// The script `df` (at `rel_path`) starts with, if its final stage's `ENTRYPOINT`
+    /// (or `CMD`) runs a `*.sh` file that a `COPY` or `ADD` of the build context puts
+    /// in the image.
+    fn of(df: &Dockerfile, rel_path: &str) -> Option<EntryScript> {
+        let chain = stages::final_chain(df);
+        let inst = stages::last_in_chain(df, &chain, Keyword::Entrypoint)
+            .or_else(|| stages::last_in_chain(df, &chain, Keyword::Cmd))?;
+        let words: Vec<String> = match inst.command()? {
+            Command::Exec { args, .. } => match stages::sh_c(args) {
+                Some((_, script)) => crate::lang::shell::split(script)
+                    .first()?
+                    .program()
+                    .iter()
+                    .map(|w| w.value.clone())
+                    .collect(),
+                None => args.iter().map(|a| a.value.clone()).collect(),
+            },
+            Command::Shell(w) => crate::lang::shell::split(&w.value)
+                .first()?
+                .program()
+                .iter()
+                .map(|w| w.value.clone())
+                .collect(),
+        };
+        // `sh start.sh`, `bash -e /start.sh`: the script is the first non-option word.
+        let mut rest = words.iter().map(String::as_str);
+        let mut script = rest.next()?;
+        if matches!(file_name(script), "sh" | "bash" | "dash" | "ash") {
+            script = rest.find(|w| !w.starts_with('-'))?;
+        }
+        if !script.ends_with(".sh") {
+            return None;
+        }
+        let name = file_name(script);
+        let relative = script.strip_prefix("./").unwrap_or(script);
+        let dir = crate::source::parent_dir(rel_path);
+        let mut candidates = Vec::new();
+        for i in chain.iter().flat_map(|s| s.body.clone()) {
+            let inst = &df.instructions[i];
+            if !matches!(inst.keyword, Keyword::Copy | Keyword::Add) || inst.flag("from").is_some()
+            {
+                continue;
+            }
+            let Args::Paths { sources, dest, .. } = &inst.args else {
+                continue;
+            };
+            let dest = dest.value.trim_end_matches('/');
+            for src in sources {
+                let src = src.value.trim_start_matches("./");
+                let whole_context = src == "." || src.is_empty();
+                let path = if file_name(src) == name {
+                    src.to_string()
+                } else if whole_context
+                    && let Some(under) = script.strip_prefix(&format!("{dest}/"))
+                {
+                    // `COPY . /app` and `CMD ["/app/bin/start.sh"]`.
+                    under.to_string()
+                } else if whole_context && !script.starts_with('/') {
+                    // `COPY . .` and `CMD ["./start.sh"]`, from the `WORKDIR`.
+                    relative.to_string()
+                } else {
+                    continue;
+                };
+                for c in [crate::source::join_path(dir, &path), path] {
+                    if !candidates.contains(&c) {
+                        candidates.push(c);
+                    }
+                }
+            }
+        }
+        (!candidates.is_empty()).then(|| EntryScript {
+            candidates,
+            span: inst.span.clone(),
+        })
+    }
 }
 
 /// What the image a Dockerfile builds is, for rules that judge it together with the
@@ -1234,8 +1326,11 @@ pub struct FinalStage {
 }
 
 impl DockerFacts {
-    fn of(df: &Dockerfile) -> DockerFacts {
-        let mut facts = DockerFacts::default();
+    fn of(df: &Dockerfile, rel_path: &str) -> DockerFacts {
+        let mut facts = DockerFacts {
+            entry_script: EntryScript::of(df, rel_path),
+            ..DockerFacts::default()
+        };
         let chain = stages::final_chain(df);
         if let Some(stage) = chain.first() {
             facts.final_stage = Some(FinalStage {
@@ -1312,7 +1407,7 @@ impl FrontEnd for DockerfileFrontEnd {
         }
         sink.dockerfile(&df);
         out.comments = comments(source, &df);
-        out.facts.docker = Some(DockerFacts::of(&df));
+        out.facts.docker = Some(DockerFacts::of(&df, &source.rel_path));
     }
 }
 

@@ -6,7 +6,8 @@ use super::{as_local, call_path, chain, local_uses, mentions_ident};
 use crate::declare_rule;
 use crate::lang::FileKind;
 use crate::lang::rust::{Node, RustFile, Scope};
-use crate::rule::{Context, Rule};
+use crate::repo::RepoIndex;
+use crate::rule::{Context, RepoContext, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -55,15 +56,98 @@ declare_rule! {
     /// ## Known limits
     /// A shutdown signal handled in another file than the one starting the server (a
     /// signal task spawned in `main.rs` that calls `std::process::exit`) is not seen,
-    /// and the server is flagged. Python services are not checked yet: their shutdown depends on
-    /// the shell script a Dockerfile runs (a wrapper that starts gunicorn without
-    /// `exec`), and readylint does not read shell scripts. Tests, benchmarks and
-    /// examples are skipped.
+    /// and the server is flagged. Tests, benchmarks and examples are skipped.
+    ///
+    /// For Python (and any) services, the image is checked: a Dockerfile whose
+    /// `ENTRYPOINT` (or `CMD`) runs a shell script of the repository (`./start.sh`,
+    /// `/entrypoint.sh` put there by a `COPY`) that starts gunicorn, uvicorn,
+    /// hypercorn, daphne, granian or waitress without `exec` is flagged: the shell stays
+    /// PID 1, does not pass SIGTERM on, and the server is killed at the end of the
+    /// grace period. A script that traps TERM is taken to forward it. Only `*.sh`
+    /// scripts found in the repository are read (where the build context puts them is
+    /// guessed: the Dockerfile's directory, then the root).
     pub NoGracefulShutdown,
     code = "RUN002", name = "no-graceful-shutdown", category = Config, severity = Warning,
     skips = crate::roles::Role::NOT_SERVICE_CODE,
     default = false,
-    reads = [FileKind::Rust],
+    reads = [FileKind::Rust, FileKind::Dockerfile, FileKind::Text],
+}
+
+/// Python application servers that stop gracefully on SIGTERM, if they get it.
+const PYTHON_SERVERS: &[&str] = &[
+    "gunicorn",
+    "uvicorn",
+    "hypercorn",
+    "daphne",
+    "granian",
+    "waitress-serve",
+];
+
+/// The first command of `script` that starts a Python application server without
+/// `exec` (and not in the background), unless the script traps TERM: the server and
+/// the byte offset of its command.
+fn server_without_exec(script: &str) -> Option<(String, usize)> {
+    let commands = crate::lang::shell::split(script);
+    let traps_term = commands.iter().any(|c| {
+        c.program_name() == Some("trap")
+            && c.words
+                .iter()
+                .skip(1)
+                .any(|w| matches!(w.value.as_str(), "TERM" | "SIGTERM" | "15" | "EXIT"))
+    });
+    if traps_term {
+        return None;
+    }
+    commands.iter().find_map(|c| {
+        let words = c.program();
+        let name = c.program_name()?;
+        let server = match name {
+            n if PYTHON_SERVERS.contains(&n) => n,
+            "python" | "python3" if words.get(1).is_some_and(|w| w.value == "-m") => {
+                let m = words.get(2)?.value.as_str();
+                PYTHON_SERVERS.iter().find(|s| **s == m)?
+            }
+            "poetry" | "uv" | "pipenv" | "pdm"
+                if words.get(1).is_some_and(|w| w.value == "run") =>
+            {
+                let m = words.get(2)?.value.as_str();
+                PYTHON_SERVERS.iter().find(|s| **s == m)?
+            }
+            _ => return None,
+        };
+        let execed = c.command_words().iter().any(|w| w.value == "exec");
+        let background = c.op == Some(crate::lang::shell::Op::Background);
+        let at = words.first()?.span.start;
+        (!execed && !background).then(|| (server.to_string(), at))
+    })
+}
+
+impl NoGracefulShutdown {
+    /// Dockerfiles whose entry script starts a Python server without `exec`.
+    fn check_entry_scripts(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
+        for (src, facts) in repo.parsed() {
+            let Some(entry) = facts.docker.as_ref().and_then(|d| d.entry_script.as_ref()) else {
+                continue;
+            };
+            let Some(script) = entry.candidates.iter().find_map(|c| repo.source(c)) else {
+                continue;
+            };
+            let Some((server, at)) = server_without_exec(&script.text) else {
+                continue;
+            };
+            cx.report(
+                &Self::META,
+                &src.rel_path,
+                entry.span.clone(),
+                format!(
+                    "the image starts `{}`, which runs `{server}` without `exec` (line {}): the shell stays PID 1 and SIGTERM never reaches the server",
+                    script.rel_path,
+                    script.line_of(at)
+                ),
+                "write `exec` before the server's command on the script's last line, so the server replaces the shell and gets the signals",
+            );
+        }
+    }
 }
 
 /// Idents that show the function handles termination signals itself.
@@ -95,6 +179,14 @@ impl NoGracefulShutdown {
 impl Rule for NoGracefulShutdown {
     fn visits_rust_nodes(&self) -> bool {
         true
+    }
+
+    fn wants_file(&self, rel_path: &str) -> bool {
+        rel_path.ends_with(".sh")
+    }
+
+    fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
+        self.check_entry_scripts(repo, cx);
     }
 
     fn check_rust_node(
