@@ -380,3 +380,48 @@ fn a_run_reads_only_the_kinds_its_rules_read() {
     assert_eq!(python.files_scanned, 2);
     assert_eq!(found(&python, "app/broken.py", "RDY001"), [1]);
 }
+
+/// A YAML file read both for a YAML pack rule and as Kubernetes manifests gives one
+/// parse error, counted once: both front ends meet the same error.
+#[test]
+fn one_syntax_error_seen_by_two_front_ends_is_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::create_dir(root.join(".git")).expect(".git");
+    std::fs::create_dir(root.join("packs")).expect("packs");
+    std::fs::write(
+        root.join("packs/team.toml"),
+        r#"
+[[rule]]
+code = "TEAM010"
+name = "no-latest-tag"
+category = "dependencies"
+severity = "warning"
+message = "image tag `latest`"
+help = "pin the tag"
+docs = "Latest deploys whatever was pushed last."
+files = { globs = ["**/*.yaml"] }
+match = { yaml = "image.tag", value = '^latest$' }
+"#,
+    )
+    .expect("pack");
+    std::fs::write(
+        root.join("readylint.toml"),
+        "rule-dirs = [\"packs\"]\nextend-select = [\"TEAM010\", \"DPL004\"]\n",
+    )
+    .expect("config");
+    std::fs::write(
+        root.join("pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: x\nspec:\n  containers: []\n",
+    )
+    .expect("pod");
+    let report = check(root);
+    let errors: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "RDY001")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(!errors[0].contains("more syntax error"), "{errors:?}");
+}

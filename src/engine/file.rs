@@ -410,7 +410,12 @@ fn report_parse_errors(
     cx: &mut Context<'_>,
 ) -> Option<FileError> {
     let first = errors.first()?;
-    let more = match errors.len() - 1 {
+    // Two front ends reading one file (YAML for a pack and Kubernetes manifests) meet
+    // the same error: it is one error.
+    let mut places: Vec<usize> = errors.iter().map(|e| e.span.start).collect();
+    places.sort_unstable();
+    places.dedup();
+    let more = match places.len() - 1 {
         0 => String::new(),
         1 => " (and 1 more syntax error)".to_string(),
         n => format!(" (and {n} more syntax errors)"),
