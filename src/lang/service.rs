@@ -21,11 +21,19 @@ pub struct ServiceFacts {
     /// The file logs (imports `logging`, `loguru`, `structlog`; Rust `log`/`tracing`
     /// macros).
     pub logs: bool,
+    /// Run as a script, it starts a framework's development server: `app.run()` of a
+    /// Flask or Quart app at module level or under `if __name__ == "__main__":`.
+    #[serde(default)]
+    pub dev_server: Option<AppSite>,
 }
 
 impl ServiceFacts {
     pub fn is_empty(&self) -> bool {
-        self.apps.is_empty() && self.routes.is_empty() && self.evidence.is_empty() && !self.logs
+        self.apps.is_empty()
+            && self.routes.is_empty()
+            && self.evidence.is_empty()
+            && !self.logs
+            && self.dev_server.is_none()
     }
 
     /// Records evidence of `capability`, once per library and file.

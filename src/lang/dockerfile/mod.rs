@@ -1225,7 +1225,8 @@ pub struct DockerFacts {
     pub entry_script: Option<EntryScript>,
 }
 
-/// A shell script the image starts with (`CMD ["./start.sh"]` after a `COPY` of it).
+/// A script the image starts with: a shell script (`CMD ["./start.sh"]` after a
+/// `COPY` of it) or a Python one (`CMD ["python", "app.py"]`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EntryScript {
     /// Where it may be in the repository, most likely first: the build context is not
@@ -1260,13 +1261,20 @@ impl EntryScript {
                 .map(|w| w.value.clone())
                 .collect(),
         };
-        // `sh start.sh`, `bash -e /start.sh`: the script is the first non-option word.
+        // `sh start.sh`, `bash -e /start.sh`, `python -u app.py`: the script is the
+        // first non-option word.
         let mut rest = words.iter().map(String::as_str);
         let mut script = rest.next()?;
-        if matches!(file_name(script), "sh" | "bash" | "dash" | "ash") {
+        let interpreter = file_name(script);
+        if matches!(interpreter, "sh" | "bash" | "dash" | "ash") {
             script = rest.find(|w| !w.starts_with('-'))?;
+        } else if interpreter.starts_with("python") {
+            script = rest.find(|w| !w.starts_with('-'))?;
+            if !script.ends_with(".py") {
+                return None;
+            }
         }
-        if !script.ends_with(".sh") {
+        if !script.ends_with(".sh") && !script.ends_with(".py") {
             return None;
         }
         let name = file_name(script);

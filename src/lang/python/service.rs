@@ -147,6 +147,22 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<ServiceFacts> {
         if let Some(path) = route_path(call) {
             s.routes.push(path);
         }
+        // `app.run()` of a Flask or Quart app, run when the file is run as a script.
+        if s.dev_server.is_none()
+            && (!call.ctx.in_function || call.ctx.in_main)
+            && matches!(&call.func.kind, ValueKind::Attribute(_, m) if m == "run")
+            && let Some(framework) = match call.receiver_origin.as_deref() {
+                Some("flask.Flask") => Some("Flask"),
+                Some("quart.Quart") => Some("Quart"),
+                _ => None,
+            }
+        {
+            s.dev_server = Some(AppSite {
+                framework: framework.to_string(),
+                kind: AppKind::App,
+                span: call.span.clone(),
+            });
+        }
         // Tornado's route table: `Application([(r"/health", HealthHandler), ...])`.
         if q == "tornado.web.Application"
             && let Some(ValueKind::List(items)) = call.args.first().map(|a| &a.kind)

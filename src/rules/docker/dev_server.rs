@@ -38,8 +38,11 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
-    /// `python app.py` where `app.py` calls `app.run()` is not seen. A command behind
-    /// an entrypoint script (`CMD ["./start.sh"]`) is not followed. Dockerfiles of
+    /// `python app.py` where `app.py` calls `app.run()` of a Flask or Quart app (at
+    /// module level or under `if __name__ == "__main__":`) is seen when `app.py` is in
+    /// the repository (found through the `COPY` that puts it in the image); a call of
+    /// `app.run()` inside a function is not. A command behind an entrypoint script
+    /// (`CMD ["./start.sh"]`) is not followed. Dockerfiles of
     /// development environments are skipped (see below), and so is a final stage
     /// named for development (`FROM … AS dev`, `AS dev-envs`, `AS development`).
     /// Compose files for development, tests or CI (`docker-compose.dev.yml`,
@@ -55,7 +58,7 @@ declare_rule! {
     code = "RUN001", name = "dev-server-in-production", category = Config, severity = Error,
     skips = crate::roles::Role::NOT_PRODUCTION,
     default = false,
-    reads = [FileKind::Dockerfile, FileKind::Compose, FileKind::Text],
+    reads = [FileKind::Dockerfile, FileKind::Compose, FileKind::Text, FileKind::Python],
 }
 
 /// Whether `rel_path` is a Procfile for production (`Procfile`, `Procfile.prod`; not
@@ -162,6 +165,42 @@ impl DevServer {
 impl Rule for DevServer {
     fn wants_file(&self, rel_path: &str) -> bool {
         is_procfile(rel_path)
+    }
+
+    fn wants_service_facts(&self) -> bool {
+        true
+    }
+
+    /// `CMD ["python", "app.py"]` where `app.py` runs Flask's development server.
+    fn check_repo(&self, repo: &crate::repo::RepoIndex, cx: &mut crate::rule::RepoContext<'_>) {
+        for (src, facts) in repo.parsed() {
+            let Some(entry) = facts.docker.as_ref().and_then(|d| d.entry_script.as_ref()) else {
+                continue;
+            };
+            let Some((script, site)) = entry
+                .candidates
+                .iter()
+                .filter(|c| c.ends_with(".py"))
+                .find_map(|c| {
+                    let (s, f) = repo.parsed().find(|(s, _)| &s.rel_path == c)?;
+                    Some((s, f.service.as_ref()?.dev_server.as_ref()?))
+                })
+            else {
+                continue;
+            };
+            cx.report(
+                &Self::META,
+                &src.rel_path,
+                entry.span.clone(),
+                format!(
+                    "the image runs `{}`, which starts {}'s development server (`app.run()`, line {})",
+                    script.rel_path,
+                    site.framework,
+                    script.line_of(site.span.start)
+                ),
+                "run a production server: gunicorn or uvicorn workers without `--reload`, `node` on the built app, the compiled binary",
+            );
+        }
     }
 
     fn check_text(&self, kind: FileKind, cx: &mut Context<'_>) {

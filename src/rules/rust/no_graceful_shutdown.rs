@@ -129,7 +129,12 @@ impl NoGracefulShutdown {
             let Some(entry) = facts.docker.as_ref().and_then(|d| d.entry_script.as_ref()) else {
                 continue;
             };
-            let Some(script) = entry.candidates.iter().find_map(|c| repo.source(c)) else {
+            let Some(script) = entry
+                .candidates
+                .iter()
+                .filter(|c| c.ends_with(".sh"))
+                .find_map(|c| repo.source(c))
+            else {
                 continue;
             };
             let Some((server, at)) = server_without_exec(&script.text) else {
