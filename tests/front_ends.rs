@@ -425,3 +425,42 @@ match = { yaml = "image.tag", value = '^latest$' }
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(!errors[0].contains("more syntax error"), "{errors:?}");
 }
+
+/// A Helm template is not YAML until rendered: with a Kubernetes rule selected it is a
+/// note that says so (RDY003), never a parse error; without one it is not read at all.
+#[test]
+fn a_helm_template_is_a_note_not_an_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::create_dir(root.join(".git")).expect(".git");
+    let template = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include \"x.fullname\" . }}\n  labels: {{- include \"x.labels\" . | nindent 4 }}\n";
+    std::fs::create_dir_all(root.join("chart/templates")).expect("chart");
+    std::fs::write(root.join("chart/templates/deployment.yaml"), template).expect("template");
+    let run_with = |select: &str| {
+        run(&RunOptions {
+            paths: vec![root.to_path_buf()],
+            root: Some(root.to_path_buf()),
+            overrides: readylint::config::CliOverrides {
+                no_config: true,
+                select: Some(vec![select.into(), "RDY".into()]),
+                ..Default::default()
+            },
+            ..RunOptions::default()
+        })
+        .expect("run succeeds")
+    };
+    let report = run_with("DPL001");
+    let codes: Vec<(&str, String)> = report
+        .findings
+        .iter()
+        .map(|f| (f.rule.as_str(), format!("{:?}", f.severity)))
+        .collect();
+    assert_eq!(
+        codes,
+        [("RDY003", "Note".to_string())],
+        "{:?}",
+        report.findings
+    );
+    assert!(report.findings[0].message.contains("template"));
+    assert!(run_with("EXC001").findings.is_empty());
+}

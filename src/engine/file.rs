@@ -352,6 +352,14 @@ fn check_source(
             r.check_text(*kind, &mut cx);
         }
     }
+    if let Some((reason, help)) = out.skipped {
+        cx.report(
+            &SkippedFile::META,
+            0..0,
+            format!("file not checked: {reason}"),
+            help,
+        );
+    }
     let error = report_parse_errors(source, &out.errors, &mut cx);
     let used_repo = cx.used_repo();
     let mut raw = cx.finish();

@@ -145,6 +145,9 @@ pub struct Output {
     pub errors: Vec<ParseError>,
     pub comments: Vec<Comment>,
     pub facts: FileFacts,
+    /// Why the front end left the file unchecked (a Helm template, not YAML until
+    /// rendered), and what to do: reported as a note (RDY003), never an error.
+    pub skipped: Option<(&'static str, &'static str)>,
 }
 
 impl Output {

@@ -57,7 +57,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a file that was not checked: binary content, text that is not UTF-8, a
     /// file over the size limit (10 MiB), something that is not a regular file (a FIFO,
-    /// a socket), or a symbolic link that is broken or points out of the repository.
+    /// a socket), or a symbolic link that is broken or points out of the repository; and,
+    /// when a Kubernetes rule is selected, a Helm (or other Go-templated) manifest that
+    /// is YAML only once rendered.
     ///
     /// ## Why it matters in production
     /// A skipped file is a blind spot: a Dockerfile saved as UTF-16, or a manifest that
