@@ -106,7 +106,14 @@ impl Finding {
 
 /// Collapses runs of whitespace so that re-indenting a line keeps its fingerprint.
 pub fn normalise_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// Sorts findings and gives each a fingerprint: a hash of rule, path, normalised line
@@ -119,12 +126,18 @@ pub fn finalise(findings: &mut Vec<Finding>) {
             .then(a.message.cmp(&b.message))
     });
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
-    let mut seen: HashMap<(String, String, String), usize> = HashMap::new();
+    // Occurrences of each (rule, path, normalised line), keyed by a hash of the three
+    // (one allocation per finding: the normalised line).
+    let mut seen: HashMap<u128, usize> = HashMap::with_capacity(findings.len());
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     for f in findings.iter_mut() {
         let norm = normalise_line(&f.line_text);
-        let n = seen
-            .entry((f.rule.clone(), f.path.clone(), norm.clone()))
-            .or_insert(0);
+        let mut key = xxhash_rust::xxh3::Xxh3::new();
+        for part in [f.rule.as_str(), f.path.as_str(), norm.as_str()] {
+            key.update(part.as_bytes());
+            key.update(&[0]);
+        }
+        let n = seen.entry(key.digest128()).or_insert(0);
         let mut h = Sha256::new();
         for part in [f.rule.as_str(), f.path.as_str(), norm.as_str()] {
             h.update(part.as_bytes());
@@ -133,7 +146,12 @@ pub fn finalise(findings: &mut Vec<Finding>) {
         h.update(n.to_string().as_bytes());
         *n += 1;
         let digest = h.finalize();
-        f.fingerprint = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+        let mut fingerprint = String::with_capacity(16);
+        for b in &digest[..8] {
+            fingerprint.push(HEX[usize::from(b >> 4)] as char);
+            fingerprint.push(HEX[usize::from(b & 0xf)] as char);
+        }
+        f.fingerprint = fingerprint;
     }
 }
 
