@@ -356,6 +356,13 @@ pub trait Rule: RuleInfo + Send + Sync {
     /// Called once per run, after every file was checked, over the repository index.
     fn check_repo(&self, _repo: &RepoIndex, _cx: &mut RepoContext<'_>) {}
 
+    /// Whether the rule has a [`Rule::check_repo`] (its findings may come from the
+    /// repository phase): a scan of some files, where such a rule does not run, cannot
+    /// tell that a suppression of it is unused.
+    fn has_repo_check(&self) -> bool {
+        false
+    }
+
     /// Whether the rule reads the service facts of source files (the web apps, routes
     /// and observability libraries of [`crate::lang::FileFacts::service`]): the front
     /// ends gather them only for a run with such a rule.

@@ -2086,3 +2086,47 @@ fn dash_without_stdin_filename_is_a_usage_error() {
         .code(2)
         .stderr(predicate::str::contains("is a directory"));
 }
+
+/// A scan of some files (what a pre-commit hook runs) does not run the repository
+/// rules, so it cannot tell that a suppression of one of them is unused: no RDY002
+/// there, while an unused suppression of a per-file rule is still reported.
+#[test]
+fn a_partial_scan_does_not_call_a_repository_rules_suppression_unused() {
+    let repo = tempfile::TempDir::new().unwrap();
+    std::fs::create_dir(repo.path().join(".git")).unwrap();
+    write(
+        repo.path(),
+        "requirements.txt",
+        "flask>=2  # readylint: ignore[DEP001] -- pinned by the image's constraints\n",
+    );
+    write(
+        repo.path(),
+        "app.py",
+        "import requests\n\nrequests.get(\"https://x\", timeout=5)  # readylint: ignore[NET001]\n",
+    );
+    let rdy002 = |args: &[&str]| {
+        let out = readylint()
+            .current_dir(repo.path())
+            .args([
+                "check",
+                "--select",
+                "DEP001,NET001,RDY002",
+                "--format",
+                "concise",
+            ])
+            .args(args)
+            .output()
+            .unwrap();
+        stdout_of(&out)
+            .lines()
+            .filter(|l| l.contains("RDY002"))
+            .map(|l| l.split(':').next().unwrap_or("").to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        rdy002(&["."]),
+        ["app.py"],
+        "whole project: the DEP001 one is used"
+    );
+    assert_eq!(rdy002(&["requirements.txt", "app.py"]), ["app.py"]);
+}

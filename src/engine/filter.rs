@@ -12,11 +12,13 @@ use crate::source::SourceFile;
 use crate::suppress::{Directive, Scope};
 
 /// Phase 3 for one file: drops suppressed findings, adds RDY002 for directives that
-/// silenced nothing, and returns how many findings were suppressed.
+/// silenced nothing (not for the rules in `not_run`, whose repository check did not run
+/// on this partial scan), and returns how many findings were suppressed.
 pub(super) fn apply_suppressions(
     source: &SourceFile,
     o: &mut FileOutcome,
     settings: &Settings,
+    not_run: &std::collections::BTreeSet<&str>,
 ) -> usize {
     let mut suppressed = 0;
     let directives = &mut o.directives;
@@ -28,7 +30,7 @@ pub(super) fn apply_suppressions(
         suppressed += usize::from(silenced);
         !silenced
     });
-    let unused = unused_suppressions(source, directives, settings);
+    let unused = unused_suppressions(source, directives, settings, not_run);
     o.findings.extend(unused);
     o.findings
         .extend(malformed_suppressions(source, directives, settings));
@@ -39,6 +41,7 @@ fn unused_suppressions(
     source: &SourceFile,
     directives: &[Directive],
     settings: &Settings,
+    not_run: &std::collections::BTreeSet<&str>,
 ) -> Vec<Finding> {
     let meta = &UnusedSuppression::META;
     if !settings.is_enabled_for(meta.code, &source.rel_path) {
@@ -66,6 +69,7 @@ fn unused_suppressions(
             }
             match settings.registry.find(rule) {
                 None => out.push((d.span.clone(), format!("`{scope}[{rule}]` names no rule"))),
+                Some(m) if not_run.contains(m.code) => {}
                 Some(m) if settings.is_enabled_for(m.code, &source.rel_path) => out.push((
                     d.span.clone(),
                     format!("`{scope}[{rule}]` silences nothing here"),

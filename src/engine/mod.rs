@@ -800,6 +800,13 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         .filter(|r| whole_project || !r.needs_whole_project())
         .collect();
     let (mut repo_findings, repo_errors) = repo::check(&repo, &repo_rules, settings);
+    // The rules whose repository check did not run: nothing can say that a suppression
+    // of one of them is unused.
+    let not_run: std::collections::BTreeSet<&str> = rules
+        .iter()
+        .filter(|r| r.has_repo_check() && !whole_project && r.needs_whole_project())
+        .map(|r| r.meta().code)
+        .collect();
 
     // Phase 3: suppressions, per file.
     let mut report = Report {
@@ -825,7 +832,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
             && let Some(src) = o.source.clone()
         {
             let s = configs.of(&src.rel_path);
-            report.suppressed += filter::apply_suppressions(&src, &mut o, s);
+            report.suppressed += filter::apply_suppressions(&src, &mut o, s, &not_run);
         }
         report.files_scanned += usize::from(o.scanned);
         report.not_checked += usize::from(!o.scanned && o.error.is_some());

@@ -47,6 +47,10 @@ declare_rule! {
 }
 
 impl Rule for CiRunsNoTests {
+    fn has_repo_check(&self) -> bool {
+        true
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let o = Overview::of(repo);
         if !o.fully_visible(repo) || o.gates().test {

@@ -46,6 +46,10 @@ declare_rule! {
 }
 
 impl Rule for NoCi {
+    fn has_repo_check(&self) -> bool {
+        true
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         if Overview::of(repo).has_ci() {
             return;

@@ -36,6 +36,10 @@ declare_rule! {
 }
 
 impl Rule for NoLintInCi {
+    fn has_repo_check(&self) -> bool {
+        true
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         if repo.contains(".pre-commit-config.yaml") || repo.contains(".pre-commit-config.yml") {
             return;

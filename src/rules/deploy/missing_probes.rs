@@ -161,6 +161,10 @@ impl Rule for MissingProbes {
         }
     }
 
+    fn has_repo_check(&self) -> bool {
+        true
+    }
+
     /// Compose: `condition: service_healthy` on a service without a health check.
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         // Dockerfile path → whether its image has a HEALTHCHECK.

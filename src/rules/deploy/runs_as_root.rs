@@ -120,6 +120,10 @@ impl Rule for RunsAsRoot {
         }
     }
 
+    fn has_repo_check(&self) -> bool {
+        true
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let builds = Builds::of(repo);
         for (src, facts) in repo.parsed() {

@@ -59,6 +59,10 @@ impl Rule for SingleReplica {
         true
     }
 
+    fn has_repo_check(&self) -> bool {
+        true
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let kube: Vec<_> = repo
             .parsed()

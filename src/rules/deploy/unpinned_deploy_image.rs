@@ -62,6 +62,10 @@ impl Rule for UnpinnedDeployImage {
         false
     }
 
+    fn has_repo_check(&self) -> bool {
+        true
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let mut built = images_built_here(repo);
         for (_, facts) in repo.parsed() {

@@ -57,6 +57,10 @@ declare_rule! {
 }
 
 impl Rule for MissingLockfile {
+    fn has_repo_check(&self) -> bool {
+        true
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         for (src, facts) in repo.parsed() {
             let path = src.rel_path.as_str();

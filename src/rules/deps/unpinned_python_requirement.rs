@@ -293,6 +293,10 @@ impl<'a> Graph<'a> {
 }
 
 impl Rule for UnpinnedPythonRequirement {
+    fn has_repo_check(&self) -> bool {
+        true
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let graph = Graph::new(repo);
         let locks: BTreeMap<&str, &LockFacts> = repo

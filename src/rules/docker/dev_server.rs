@@ -171,6 +171,10 @@ impl Rule for DevServer {
         true
     }
 
+    fn has_repo_check(&self) -> bool {
+        true
+    }
+
     /// `CMD ["python", "app.py"]` where `app.py` runs Flask's development server.
     fn check_repo(&self, repo: &crate::repo::RepoIndex, cx: &mut crate::rule::RepoContext<'_>) {
         for (src, facts) in repo.parsed() {

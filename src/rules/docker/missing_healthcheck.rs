@@ -56,6 +56,10 @@ impl Rule for MissingHealthcheck {
         false
     }
 
+    fn has_repo_check(&self) -> bool {
+        true
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let probed = probed_dockerfiles(repo);
         for (src, facts) in repo.parsed() {

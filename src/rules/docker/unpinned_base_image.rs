@@ -55,6 +55,10 @@ impl Rule for UnpinnedBaseImage {
         false
     }
 
+    fn has_repo_check(&self) -> bool {
+        true
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let built = images_built_here(repo);
         for (src, facts) in repo.parsed() {

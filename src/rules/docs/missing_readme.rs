@@ -36,6 +36,10 @@ declare_rule! {
 const MIN_WORDS: usize = 10;
 
 impl Rule for MissingReadme {
+    fn has_repo_check(&self) -> bool {
+        true
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let readme = repo.files().find(|f| {
             !f.contains('/') && {

@@ -84,6 +84,10 @@ impl Rule for NoHealthEndpoint {
         true
     }
 
+    fn has_repo_check(&self) -> bool {
+        true
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let model = repo.service_model();
         if model.entry().is_none() || model.evidence_of(Capability::Health).is_some() {

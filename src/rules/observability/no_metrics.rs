@@ -62,6 +62,10 @@ impl Rule for NoMetrics {
         true
     }
 
+    fn has_repo_check(&self) -> bool {
+        true
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let model = repo.service_model();
         super::report_missing(

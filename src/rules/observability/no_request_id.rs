@@ -64,6 +64,10 @@ impl Rule for NoRequestId {
         true
     }
 
+    fn has_repo_check(&self) -> bool {
+        true
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         super::report_missing(
             &Self::META,

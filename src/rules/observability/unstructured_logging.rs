@@ -60,6 +60,10 @@ impl Rule for UnstructuredLogging {
         true
     }
 
+    fn has_repo_check(&self) -> bool {
+        true
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let model = repo.service_model();
         super::report_missing(

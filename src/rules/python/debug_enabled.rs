@@ -113,6 +113,10 @@ impl Rule for DebugEnabled {
         }
     }
 
+    fn has_repo_check(&self) -> bool {
+        true
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let index = SettingsIndex::new(repo);
         for (path, s) in index.all() {

@@ -50,6 +50,10 @@ declare_rule! {
 }
 
 impl Rule for LowDocstringCoverage {
+    fn has_repo_check(&self) -> bool {
+        true
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         if !publishes_a_package(repo) {
             return;

@@ -36,6 +36,10 @@ declare_rule! {
 }
 
 impl Rule for WildcardAllowedHosts {
+    fn has_repo_check(&self) -> bool {
+        true
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let index = SettingsIndex::new(repo);
         for (path, s) in index.all() {

@@ -77,6 +77,10 @@ impl FileStat {
 }
 
 impl Rule for LowRustdocCoverage {
+    fn has_repo_check(&self) -> bool {
+        true
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let min = cx.option_int(&Self::META, "min-coverage", 50).clamp(0, 100) as usize;
         let model = repo.crate_model();

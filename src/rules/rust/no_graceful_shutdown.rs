@@ -190,6 +190,10 @@ impl Rule for NoGracefulShutdown {
         rel_path.ends_with(".sh")
     }
 
+    fn has_repo_check(&self) -> bool {
+        true
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         self.check_entry_scripts(repo, cx);
     }

@@ -63,6 +63,10 @@ declare_rule! {
 }
 
 impl Rule for PrintMacroInLibrary {
+    fn has_repo_check(&self) -> bool {
+        true
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let model = repo.crate_model();
         let facts: BTreeMap<&str, &SourceFacts> = repo
