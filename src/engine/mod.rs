@@ -233,7 +233,6 @@ impl Configs {
 
     /// The kinds of file the run reads, of those the walk found.
     fn needs(&self, entries: &[Entry]) -> file::Needs {
-        use crate::lang::{FileKind, manifest::ManifestKind};
         let kinds = entries
             .iter()
             .filter_map(|e| match e {
@@ -243,14 +242,12 @@ impl Configs {
             .flatten()
             .copied();
         let mut needs = file::Needs::of(kinds, &self.every_rule);
-        // Lockfiles are read for the versions that pin requirements files: a tree
-        // without one does not need them.
-        if !needs
+        // A kind read only for another (lockfiles for requirements files) is not read
+        // in a tree without that other kind.
+        let present = needs.kinds.clone();
+        needs
             .kinds
-            .contains(&FileKind::Manifest(ManifestKind::Requirements))
-        {
-            needs.kinds.remove(&FileKind::Lockfile);
-        }
+            .retain(|k| k.read_for().is_none_or(|other| present.contains(&other)));
         needs
     }
 

@@ -88,6 +88,16 @@ impl FileKind {
         )
     }
 
+    /// The kind this one is read for, when it is read only for the files of another
+    /// kind: a lockfile pins requirements files, so a tree without one does not need
+    /// its lockfiles read.
+    pub fn read_for(self) -> Option<FileKind> {
+        match self {
+            FileKind::Lockfile => Some(FileKind::Manifest(manifest::ManifestKind::Requirements)),
+            _ => None,
+        }
+    }
+
     /// The kinds a rule may ask for to be handed files of this kind: a Compose file is
     /// also YAML.
     pub fn read_as(self) -> &'static [FileKind] {

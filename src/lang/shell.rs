@@ -105,6 +105,18 @@ impl SimpleCommand {
     }
 }
 
+/// Whether a script sets a trap on SIGTERM (`trap 'kill $pid' TERM`): the shell then
+/// handles the signal itself (and passes it on, or not, as the trap says).
+pub fn traps_term(commands: &[SimpleCommand]) -> bool {
+    commands.iter().any(|c| {
+        c.program_name() == Some("trap")
+            && c.program()[1..]
+                .iter()
+                .skip(1)
+                .any(|w| matches!(w.value.as_str(), "TERM" | "SIGTERM" | "15"))
+    })
+}
+
 /// Reserved words after which a command starts (`then apt-get install …`). A word is
 /// reserved only unquoted, but a quoted `"then"` as a program is vanishingly rare.
 fn is_leading_reserved_word(word: &str) -> bool {

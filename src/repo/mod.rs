@@ -103,6 +103,31 @@ impl RepoIndex {
         self.sources.get(rel_path).map(|(s, _)| s.as_ref())
     }
 
+    /// The Dockerfiles whose image starts a script of the repository ending in `ext`
+    /// (`.sh`, `.py`), with that script as it was read: the Dockerfile, its
+    /// [`EntryScript`](crate::lang::dockerfile::EntryScript), the script and its facts.
+    pub fn entry_scripts<'a>(
+        &'a self,
+        ext: &'a str,
+    ) -> impl Iterator<
+        Item = (
+            &'a SourceFile,
+            &'a crate::lang::dockerfile::EntryScript,
+            &'a SourceFile,
+            &'a FileFacts,
+        ),
+    > {
+        self.parsed().filter_map(move |(dockerfile, facts)| {
+            let entry = facts.docker.as_ref()?.entry_script.as_ref()?;
+            let (script, script_facts) = entry
+                .candidates
+                .iter()
+                .filter(|c| c.ends_with(ext))
+                .find_map(|c| self.sources.get(c.as_str()))?;
+            Some((dockerfile, entry, script.as_ref(), script_facts))
+        })
+    }
+
     /// The parsed files with their facts, in path order.
     pub fn parsed(&self) -> impl Iterator<Item = (&SourceFile, &FileFacts)> {
         self.sources.values().map(|(s, f)| (s.as_ref(), f))

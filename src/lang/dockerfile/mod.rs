@@ -1240,27 +1240,10 @@ impl EntryScript {
     /// The script `df` (at `rel_path`) starts with, if its final stage's `ENTRYPOINT`
     /// (or `CMD`) runs a `*.sh` file that a `COPY` or `ADD` of the build context puts
     /// in the image.
-    fn of(df: &Dockerfile, rel_path: &str) -> Option<EntryScript> {
-        let chain = stages::final_chain(df);
-        let inst = stages::last_in_chain(df, &chain, Keyword::Entrypoint)
-            .or_else(|| stages::last_in_chain(df, &chain, Keyword::Cmd))?;
-        let words: Vec<String> = match inst.command()? {
-            Command::Exec { args, .. } => match stages::sh_c(args) {
-                Some((_, script)) => crate::lang::shell::split(script)
-                    .first()?
-                    .program()
-                    .iter()
-                    .map(|w| w.value.clone())
-                    .collect(),
-                None => args.iter().map(|a| a.value.clone()).collect(),
-            },
-            Command::Shell(w) => crate::lang::shell::split(&w.value)
-                .first()?
-                .program()
-                .iter()
-                .map(|w| w.value.clone())
-                .collect(),
-        };
+    fn of(df: &Dockerfile, chain: &[&Stage], rel_path: &str) -> Option<EntryScript> {
+        let inst = stages::last_in_chain(df, chain, Keyword::Entrypoint)
+            .or_else(|| stages::last_in_chain(df, chain, Keyword::Cmd))?;
+        let words = stages::command_programs(inst).into_iter().next()?;
         // `sh start.sh`, `bash -e /start.sh`, `python -u app.py`: the script is the
         // first non-option word.
         let mut rest = words.iter().map(String::as_str);
@@ -1335,11 +1318,11 @@ pub struct FinalStage {
 
 impl DockerFacts {
     fn of(df: &Dockerfile, rel_path: &str) -> DockerFacts {
+        let chain = stages::final_chain(df);
         let mut facts = DockerFacts {
-            entry_script: EntryScript::of(df, rel_path),
+            entry_script: EntryScript::of(df, &chain, rel_path),
             ..DockerFacts::default()
         };
-        let chain = stages::final_chain(df);
         if let Some(stage) = chain.first() {
             facts.final_stage = Some(FinalStage {
                 from: df.from_instruction(stage).span.clone(),

@@ -130,6 +130,26 @@ pub fn sh_c(args: &[super::Word]) -> Option<(&str, &str)> {
         .flatten()
 }
 
+/// The program words of each simple command a `CMD`, `ENTRYPOINT` or `RUN` runs: its
+/// shell form (or the script of `["sh", "-c", "…"]`) split into commands, each without
+/// leading assignments and wrappers; a plain exec form is one command, as written.
+pub fn command_programs(inst: &Instruction) -> Vec<Vec<String>> {
+    let programs = |script: &str| -> Vec<Vec<String>> {
+        shell::split(script)
+            .iter()
+            .map(|c| c.program().iter().map(|w| w.value.clone()).collect())
+            .collect()
+    };
+    match inst.command() {
+        Some(Command::Shell(w)) => programs(&w.value),
+        Some(Command::Exec { args, .. }) => match sh_c(args) {
+            Some((_, script)) => programs(script),
+            None => vec![args.iter().map(|a| a.value.clone()).collect()],
+        },
+        None => Vec::new(),
+    }
+}
+
 /// Every shell script the `RUN`s of a Dockerfile execute (see [`runs`] and
 /// [`run_scripts`]), with the instruction each belongs to.
 pub fn all_run_scripts<'a>(

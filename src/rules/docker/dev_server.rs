@@ -1,9 +1,9 @@
 //! RUN001 dev-server-in-production.
 
-use super::{final_chain, last_in_chain, sh_c};
+use super::{final_chain, last_in_chain};
 use crate::declare_rule;
 use crate::lang::FileKind;
-use crate::lang::dockerfile::{Args, Command, Dockerfile, Instruction, Keyword};
+use crate::lang::dockerfile::{Args, Dockerfile, Instruction, Keyword};
 use crate::lang::shell;
 use crate::rule::{Context, Rule};
 
@@ -129,25 +129,17 @@ fn dev_server(words: &[&str]) -> Option<&'static str> {
 
 /// The words of an instruction's command, with the script of `sh -c "…"` split.
 fn command_words(inst: &Instruction) -> Vec<String> {
-    match inst.command() {
-        Some(Command::Shell(w)) => split_words(&w.value),
-        Some(Command::Exec { args, .. }) => match sh_c(args) {
-            Some((_, script)) => split_words(script),
-            None => args.iter().map(|a| a.value.clone()).collect(),
-        },
-        None => Vec::new(),
-    }
+    crate::lang::dockerfile::stages::command_programs(inst)
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
+/// The program words of every simple command of a shell script, in a row.
 fn split_words(script: &str) -> Vec<String> {
     shell::split(script)
         .iter()
-        .flat_map(|c| {
-            c.program()
-                .iter()
-                .map(|w| w.value.clone())
-                .collect::<Vec<_>>()
-        })
+        .flat_map(|c| c.program().iter().map(|w| w.value.clone()))
         .collect()
 }
 
@@ -177,19 +169,8 @@ impl Rule for DevServer {
 
     /// `CMD ["python", "app.py"]` where `app.py` runs Flask's development server.
     fn check_repo(&self, repo: &crate::repo::RepoIndex, cx: &mut crate::rule::RepoContext<'_>) {
-        for (src, facts) in repo.parsed() {
-            let Some(entry) = facts.docker.as_ref().and_then(|d| d.entry_script.as_ref()) else {
-                continue;
-            };
-            let Some((script, site)) = entry
-                .candidates
-                .iter()
-                .filter(|c| c.ends_with(".py"))
-                .find_map(|c| {
-                    let (s, f) = repo.parsed().find(|(s, _)| &s.rel_path == c)?;
-                    Some((s, f.service.as_ref()?.dev_server.as_ref()?))
-                })
-            else {
+        for (src, entry, script, facts) in repo.entry_scripts(".py") {
+            let Some(site) = facts.service.as_ref().and_then(|s| s.dev_server.as_ref()) else {
                 continue;
             };
             cx.report(

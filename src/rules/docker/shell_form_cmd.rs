@@ -86,14 +86,7 @@ enum ExecsLast {
 fn app_is_pid_1(script: &str, execs_last: ExecsLast) -> bool {
     let cmds = shell::split(script);
     // `trap 'kill $pid' TERM; app & wait`: the shell handles SIGTERM itself.
-    let traps_term = cmds.iter().any(|c| {
-        c.program_name() == Some("trap")
-            && c.program()[1..]
-                .iter()
-                .skip(1)
-                .any(|w| matches!(w.value.as_str(), "TERM" | "SIGTERM" | "15"))
-    });
-    if traps_term {
+    if shell::traps_term(&cmds) {
         return true;
     }
     match cmds.last() {

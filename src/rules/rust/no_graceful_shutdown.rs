@@ -88,14 +88,7 @@ const PYTHON_SERVERS: &[&str] = &[
 /// the byte offset of its command.
 fn server_without_exec(script: &str) -> Option<(String, usize)> {
     let commands = crate::lang::shell::split(script);
-    let traps_term = commands.iter().any(|c| {
-        c.program_name() == Some("trap")
-            && c.words
-                .iter()
-                .skip(1)
-                .any(|w| matches!(w.value.as_str(), "TERM" | "SIGTERM" | "15" | "EXIT"))
-    });
-    if traps_term {
+    if crate::lang::shell::traps_term(&commands) {
         return None;
     }
     commands.iter().find_map(|c| {
@@ -125,18 +118,7 @@ fn server_without_exec(script: &str) -> Option<(String, usize)> {
 impl NoGracefulShutdown {
     /// Dockerfiles whose entry script starts a Python server without `exec`.
     fn check_entry_scripts(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
-        for (src, facts) in repo.parsed() {
-            let Some(entry) = facts.docker.as_ref().and_then(|d| d.entry_script.as_ref()) else {
-                continue;
-            };
-            let Some(script) = entry
-                .candidates
-                .iter()
-                .filter(|c| c.ends_with(".sh"))
-                .find_map(|c| repo.source(c))
-            else {
-                continue;
-            };
+        for (src, entry, script, _) in repo.entry_scripts(".sh") {
             let Some((server, at)) = server_without_exec(&script.text) else {
                 continue;
             };
