@@ -1,8 +1,14 @@
 //! Source files as the rules see them: the repository-relative path, the text read once
 //! from disk, and a line index that turns byte offsets into 1-based line and column.
+//!
+//! Once a file is checked, its text is let go unless the file has findings or
+//! suppression comments (see [`SourceFile::unloaded`]): the run's memory then grows with
+//! the files in flight, not with the tree. A repository rule or a report that needs the
+//! text of such a file later reads it again, once.
 
-use std::ops::Range;
+use std::ops::{Deref, Range};
 use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 
 /// A byte range into a [`SourceFile`]'s text.
 pub type Span = Range<usize>;
@@ -21,20 +27,89 @@ pub struct SourceFile {
     pub rel_path: String,
     /// Path on disk.
     pub abs_path: PathBuf,
-    pub text: std::sync::Arc<str>,
+    pub text: Text,
     /// Byte offset of each line's start, built on first use (a file whose results come
     /// from the cache may never need it).
-    line_starts: std::sync::OnceLock<Vec<usize>>,
+    line_starts: OnceLock<Vec<usize>>,
+}
+
+/// The text of a [`SourceFile`]: as read, or, for a file whose text was let go, read
+/// again from disk on first use. It dereferences to `str`.
+#[derive(Debug)]
+pub struct Text {
+    cell: OnceLock<Arc<str>>,
+    /// Where to read it again; `None` for a text that was never on disk.
+    path: Option<PathBuf>,
+}
+
+impl Text {
+    fn loaded(text: String, path: Option<PathBuf>) -> Text {
+        Text {
+            cell: OnceLock::from(Arc::<str>::from(text)),
+            path,
+        }
+    }
+
+    /// The text, shared.
+    pub fn shared(&self) -> Arc<str> {
+        Arc::clone(self.get())
+    }
+
+    fn get(&self) -> &Arc<str> {
+        self.cell.get_or_init(|| {
+            // The file was read once already, as UTF-8 text; one that changed since
+            // then reads as what it is now, or as nothing.
+            self.path
+                .as_deref()
+                .and_then(|p| std::fs::read_to_string(p).ok())
+                .unwrap_or_default()
+                .into()
+        })
+    }
+}
+
+impl Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.get()
+    }
 }
 
 impl SourceFile {
     pub fn new(rel_path: impl Into<String>, abs_path: impl Into<PathBuf>, text: String) -> Self {
+        let abs_path = abs_path.into();
         Self {
             rel_path: rel_path.into(),
-            abs_path: abs_path.into(),
-            text: text.into(),
-            line_starts: std::sync::OnceLock::new(),
+            text: Text::loaded(text, Some(abs_path.clone())),
+            abs_path,
+            line_starts: OnceLock::new(),
         }
+    }
+
+    /// A file whose text is read from `abs_path` only when something asks for it: one
+    /// whose results are known (from the cache), or whose text was let go after its
+    /// check.
+    pub fn unloaded(rel_path: impl Into<String>, abs_path: impl Into<PathBuf>) -> Self {
+        let abs_path: PathBuf = abs_path.into();
+        Self {
+            rel_path: rel_path.into(),
+            text: Text {
+                cell: OnceLock::new(),
+                path: Some(abs_path.clone()),
+            },
+            abs_path,
+            line_starts: OnceLock::new(),
+        }
+    }
+
+    /// This file without its text (read again if asked for): see [`Self::unloaded`].
+    pub fn without_text(&self) -> Self {
+        Self::unloaded(self.rel_path.clone(), self.abs_path.clone())
+    }
+
+    /// Whether the text is held in memory.
+    pub fn is_loaded(&self) -> bool {
+        self.text.cell.get().is_some()
     }
 
     fn line_starts(&self) -> &[usize] {

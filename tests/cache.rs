@@ -215,3 +215,73 @@ fn a_cache_dir_keeps_the_tree_untouched() {
     let folders = std::fs::read_dir(cache.path()).expect("cache dir").count();
     assert_eq!(folders, 2);
 }
+
+/// Sets a file's modification time to a moment of 2020 (`tick` seconds after its start).
+fn age(root: &Path, rel: &str, tick: u64) {
+    let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_577_836_800 + tick);
+    std::fs::File::options()
+        .write(true)
+        .open(root.join(rel))
+        .expect("open")
+        .set_modified(when)
+        .expect("set mtime");
+}
+
+/// A file whose size and modification time are as stored is taken as unchanged without
+/// being read, as ruff and git do; a new modification time makes it read again (and
+/// stored with that time when its text is unchanged); a file modified in the last two
+/// seconds is always read, since a coarse clock could hide a second edit.
+#[test]
+fn an_unchanged_size_and_modification_time_skip_the_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(root, "app/service.py", SERVICE);
+    write(
+        root,
+        "README.md",
+        "# Service\n\nIt serves things to people who ask for them.\n",
+    );
+    age(root, "app/service.py", 3600);
+    age(root, "README.md", 3600);
+    let first = same_as_without_cache(root);
+    assert!(has(&first, "app/service.py", "EXC001"));
+
+    // Same size, same time, other text: the stored results stand (the file is not read).
+    let quiet = SERVICE.replace("        pass", "       raise");
+    assert_eq!(quiet.len(), SERVICE.len());
+    write(root, "app/service.py", &quiet);
+    age(root, "app/service.py", 3600);
+    let stale = check(root, true);
+    assert!(
+        has(&stale, "app/service.py", "EXC001"),
+        "taken from the stored stamp"
+    );
+    // The text shown with a finding is read from the file as it is now.
+    assert_eq!(stale.cached, first.files_scanned);
+
+    // Another time: read and checked again.
+    age(root, "app/service.py", 1800);
+    let fresh = same_as_without_cache(root);
+    assert!(!has(&fresh, "app/service.py", "EXC001"));
+
+    // Touched, same text: taken by its hash, and stored with its new time, so that the
+    // next run does not read it (shown by a same-size edit going unseen again).
+    write(root, "app/service.py", SERVICE);
+    age(root, "app/service.py", 900);
+    let before_touch = same_as_without_cache(root);
+    assert!(has(&before_touch, "app/service.py", "EXC001"));
+    age(root, "app/service.py", 600);
+    let touched = check(root, true);
+    assert_eq!(touched.cached, touched.files_scanned);
+    write(root, "app/service.py", &quiet);
+    age(root, "app/service.py", 600);
+    assert!(has(&check(root, true), "app/service.py", "EXC001"));
+
+    // Just modified: read whatever its time says.
+    write(root, "app/service.py", SERVICE);
+    let now = same_as_without_cache(root);
+    assert!(has(&now, "app/service.py", "EXC001"));
+    write(root, "app/service.py", &quiet);
+    let recent = same_as_without_cache(root);
+    assert!(!has(&recent, "app/service.py", "EXC001"));
+}

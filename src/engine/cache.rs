@@ -70,11 +70,41 @@ impl KeyBuilder {
     }
 }
 
+/// A file's size and modification time: when both are as stored, the file is taken as
+/// unchanged without being read (as ruff and git do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    len: u64,
+    secs: u64,
+    nanos: u32,
+}
+
+impl Stamp {
+    /// The stamp of a file, if it can be trusted to change with the file: a file
+    /// modified less than two seconds before `now` may change again within the same
+    /// tick of a coarse clock, so it has none (its text is hashed on every run until
+    /// then, as it is without a stamp).
+    pub fn of(meta: &std::fs::Metadata, now: std::time::SystemTime) -> Option<Stamp> {
+        let modified = meta.modified().ok()?;
+        if now.duration_since(modified).ok()? < std::time::Duration::from_secs(2) {
+            return None;
+        }
+        let since = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
+        Some(Stamp {
+            len: meta.len(),
+            secs: since.as_secs(),
+            nanos: since.subsec_nanos(),
+        })
+    }
+}
+
 /// What the per-file phase yields for one file, as stored.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entry {
     /// [`hash_text`] of the file's text.
     pub hash: String,
+    /// The file's [`Stamp`] when it was read, if it had a trustworthy one.
+    pub stamp: Option<Stamp>,
     /// The hash of the repository's file list, when the file's rules looked at it
     /// (a Dockerfile's `.dockerignore`, a manifest's lockfile).
     pub file_list: Option<String>,
@@ -166,6 +196,16 @@ impl Cache {
         let mut slot = self.old.get(rel_path)?.lock().ok()?;
         let fresh = slot.as_ref().is_some_and(|e| {
             e.hash == hash && e.file_list.as_deref().is_none_or(|l| l == file_list)
+        });
+        if fresh { slot.take() } else { None }
+    }
+
+    /// The stored entry of `rel_path`, if the file's stamp is still `stamp`: its text
+    /// need not be read. Same conditions on the file list as [`Self::take`].
+    pub fn take_stamped(&self, rel_path: &str, stamp: Stamp, file_list: &str) -> Option<Entry> {
+        let mut slot = self.old.get(rel_path)?.lock().ok()?;
+        let fresh = slot.as_ref().is_some_and(|e| {
+            e.stamp == Some(stamp) && e.file_list.as_deref().is_none_or(|l| l == file_list)
         });
         if fresh { slot.take() } else { None }
     }

@@ -22,6 +22,8 @@ use crate::suppress;
 pub(super) struct CacheLookup<'a> {
     pub cache: &'a super::cache::Cache,
     pub file_list: &'a str,
+    /// When the run started (see [`super::cache::Stamp::of`]).
+    pub now: std::time::SystemTime,
 }
 
 pub(super) fn check_entry(
@@ -39,72 +41,125 @@ pub(super) fn check_entry(
             rel_path,
             abs_path,
             kinds,
-        } => match overlay
-            .get(rel_path)
-            .map_or_else(|| read(abs_path), |t| Ok(t.clone()))
-        {
-            Err(reason) => skipped(rel_path, &reason, settings),
-            Ok(text) => {
-                let hash = cache.map(|_| super::cache::hash_text(&text));
-                let source = Arc::new(SourceFile::new(rel_path.clone(), abs_path.clone(), text));
-                if let (Some(c), Some(hash)) = (cache, &hash)
-                    && let Some(entry) = c.cache.take(rel_path, hash, c.file_list)
-                {
-                    return FileOutcome {
-                        path: rel_path.clone(),
-                        source: Some(source),
-                        findings: entry.findings.into_iter().map(Into::into).collect(),
-                        directives: entry.directives,
-                        facts: entry.facts,
-                        error: entry.error,
-                        scanned: true,
-                        hash: Some(hash.clone()),
-                        used_repo: entry.file_list.is_some(),
-                        from_cache: true,
-                    };
-                }
-                // readylint: ignore[EXC101] -- a panic on one file becomes its RDY001 finding (SPEC §8)
-                let checked = catch_unwind(AssertUnwindSafe(|| {
-                    check_source(&source, kinds, settings, repo, rules, needed)
-                }));
-                let outcome = checked.map(|o| FileOutcome {
-                    // A parsed manifest is not cached (see `cache`).
-                    hash: hash.filter(|_| cacheable(&o.facts)),
-                    ..o
-                });
-                let mut outcome = outcome.unwrap_or_else(|_| {
-                    let message =
-                        "internal error while checking this file; please report it".to_string();
-                    let mut o = FileOutcome {
-                        error: Some(FileError {
-                            path: rel_path.clone(),
-                            message: message.clone(),
-                        }),
-                        ..FileOutcome::default()
-                    };
-                    let raw = RawFinding {
-                        code: ParseError::META.code,
-                        span: 0..0,
-                        message,
-                        help: "the rest of the repository was checked".into(),
-                        statement_start: None,
-                        severity: None,
-                        handler: None,
-                        fix: None,
-                    };
-                    if settings.is_enabled_for(raw.code, rel_path) {
-                        o.findings
-                            .push(to_finding(&source, &ParseError::META, raw, settings));
-                    }
-                    o
-                });
-                outcome.path = rel_path.clone();
-                outcome.scanned = true;
-                outcome.source = Some(source);
-                outcome
+        } => {
+            // An editor's unsaved buffer is checked as it is, never from the cache.
+            let buffer = overlay.get(rel_path);
+            // A file whose size and modification time are as stored is not read at all.
+            let stamp = match (cache, buffer) {
+                (Some(c), None) => std::fs::metadata(abs_path)
+                    .ok()
+                    .and_then(|m| super::cache::Stamp::of(&m, c.now)),
+                _ => None,
+            };
+            if let (Some(c), Some(stamp)) = (cache, stamp)
+                && let Some(entry) = c.cache.take_stamped(rel_path, stamp, c.file_list)
+            {
+                let source = SourceFile::unloaded(rel_path.clone(), abs_path.clone());
+                return from_cache(rel_path, source, entry, Some(stamp));
             }
-        },
+            let text = match buffer {
+                Some(t) => Ok(t.clone()),
+                None => read(abs_path),
+            };
+            let text = match text {
+                Ok(text) => text,
+                Err(reason) => return skipped(rel_path, &reason, settings),
+            };
+            let hash = cache.map(|_| super::cache::hash_text(&text));
+            let source = SourceFile::new(rel_path.clone(), abs_path.clone(), text);
+            if let (Some(c), Some(hash)) = (cache, &hash)
+                && let Some(entry) = c.cache.take(rel_path, hash, c.file_list)
+            {
+                let mut o = from_cache(rel_path, source, entry, stamp);
+                // Unchanged but touched (a checkout): store its new stamp.
+                o.restamped = stamp.is_some();
+                return o;
+            }
+            let source = Arc::new(source);
+            // readylint: ignore[EXC101] -- a panic on one file becomes its RDY001 finding (SPEC §8)
+            let checked = catch_unwind(AssertUnwindSafe(|| {
+                check_source(&source, kinds, settings, repo, rules, needed)
+            }));
+            let outcome = checked.map(|o| FileOutcome {
+                // A parsed manifest is not cached (see `cache`).
+                hash: hash.filter(|_| cacheable(&o.facts)),
+                stamp,
+                ..o
+            });
+            let mut outcome = outcome.unwrap_or_else(|_| {
+                let message =
+                    "internal error while checking this file; please report it".to_string();
+                let mut o = FileOutcome {
+                    error: Some(FileError {
+                        path: rel_path.clone(),
+                        message: message.clone(),
+                    }),
+                    ..FileOutcome::default()
+                };
+                let raw = RawFinding {
+                    code: ParseError::META.code,
+                    span: 0..0,
+                    message,
+                    help: "the rest of the repository was checked".into(),
+                    statement_start: None,
+                    severity: None,
+                    handler: None,
+                    fix: None,
+                };
+                if settings.is_enabled_for(raw.code, rel_path) {
+                    o.findings
+                        .push(to_finding(&source, &ParseError::META, raw, settings));
+                }
+                o
+            });
+            outcome.path = rel_path.clone();
+            outcome.scanned = true;
+            // The text of a file read from disk is let go unless phase 3 needs it (see
+            // `source`): memory grows with the files in flight, not with the tree.
+            let keep = buffer.is_some() || needs_text(&outcome);
+            outcome.source = Some(if keep {
+                source
+            } else {
+                Arc::new(source.without_text())
+            });
+            outcome
+        }
     }
+}
+
+/// Whether phase 3 reads the file's text: to place unused or malformed suppressions,
+/// and to show the findings' code.
+fn needs_text(o: &FileOutcome) -> bool {
+    !o.findings.is_empty() || !o.directives.is_empty()
+}
+
+/// The outcome of a file whose results are taken from the cache.
+fn from_cache(
+    rel_path: &str,
+    source: SourceFile,
+    entry: super::cache::Entry,
+    stamp: Option<super::cache::Stamp>,
+) -> FileOutcome {
+    let mut o = FileOutcome {
+        path: rel_path.to_string(),
+        source: None,
+        findings: entry.findings.into_iter().map(Into::into).collect(),
+        directives: entry.directives,
+        facts: entry.facts,
+        error: entry.error,
+        scanned: true,
+        hash: Some(entry.hash),
+        stamp,
+        used_repo: entry.file_list.is_some(),
+        from_cache: true,
+        restamped: false,
+    };
+    o.source = Some(Arc::new(if needs_text(&o) || !source.is_loaded() {
+        source
+    } else {
+        source.without_text()
+    }));
+    o
 }
 
 /// Whether a file's facts can be stored: all but parsed manifests.

@@ -320,10 +320,14 @@ struct FileOutcome {
     scanned: bool,
     /// The hash of the file's text, when this outcome may be cached.
     hash: Option<String>,
+    /// The file's size and modification time, when they can be trusted (see `cache`).
+    stamp: Option<cache::Stamp>,
     /// A rule looked at the repository's file list (see `Context::repo`).
     used_repo: bool,
     /// Taken from the cache rather than checked.
     from_cache: bool,
+    /// Taken from the cache by the hash of its text, its stamp having changed.
+    restamped: bool,
 }
 
 /// The key of the cache file for this run: what per-file results depend on besides
@@ -381,7 +385,8 @@ fn file_list_hash(files: &[String]) -> String {
 /// Stores this run's per-file results, unless nothing changed.
 fn save_cache(cache: cache::Cache, outcomes: &[FileOutcome], file_list: &str, whole_project: bool) {
     let cacheable: Vec<&FileOutcome> = outcomes.iter().filter(|o| o.hash.is_some()).collect();
-    if cacheable.iter().all(|o| o.from_cache) && (!whole_project || cacheable.len() == cache.len())
+    if cacheable.iter().all(|o| o.from_cache && !o.restamped)
+        && (!whole_project || cacheable.len() == cache.len())
     {
         return;
     }
@@ -392,6 +397,7 @@ fn save_cache(cache: cache::Cache, outcomes: &[FileOutcome], file_list: &str, wh
                 o.path.clone(),
                 cache::Entry {
                     hash: o.hash.clone().unwrap_or_default(),
+                    stamp: o.stamp,
                     file_list: o.used_repo.then(|| file_list.to_string()),
                     findings: o.findings.iter().map(Into::into).collect(),
                     directives: o.directives.clone(),
@@ -746,6 +752,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
     let lookup = cache.as_ref().map(|c| file::CacheLookup {
         cache: c,
         file_list: &file_list,
+        now: std::time::SystemTime::now(),
     });
     let mut outcomes: Vec<FileOutcome> = pool.install(|| {
         walk.entries
@@ -837,7 +844,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         if let Some(src) = &o.source
             && !o.findings.is_empty()
         {
-            report.sources.insert(o.path.clone(), Arc::clone(&src.text));
+            report.sources.insert(o.path.clone(), src.text.shared());
         }
         report.findings.extend(o.findings);
     }
