@@ -1,10 +1,10 @@
 //! Source files as the rules see them: the repository-relative path, the text read once
 //! from disk, and a line index that turns byte offsets into 1-based line and column.
 //!
-//! Once a file is checked, its text is let go unless the file has findings or
-//! suppression comments (see [`SourceFile::unloaded`]): the run's memory then grows with
-//! the files in flight, not with the tree. A repository rule or a report that needs the
-//! text of such a file later reads it again, once.
+//! Once a file is checked, its text is let go (see [`SourceFile::unloaded`]): the run's
+//! memory then grows with the files in flight, not with the tree. A repository rule, a
+//! suppression or an output that needs the text of such a file later reads it again,
+//! once.
 
 use std::ops::{Deref, Range};
 use std::path::PathBuf;
@@ -105,11 +105,6 @@ impl SourceFile {
     /// This file without its text (read again if asked for): see [`Self::unloaded`].
     pub fn without_text(&self) -> Self {
         Self::unloaded(self.rel_path.clone(), self.abs_path.clone())
-    }
-
-    /// Whether the text is held in memory.
-    pub fn is_loaded(&self) -> bool {
-        self.text.cell.get().is_some()
     }
 
     fn line_starts(&self) -> &[usize] {

@@ -55,7 +55,7 @@ pub(super) fn check_entry(
                 && let Some(entry) = c.cache.take_stamped(rel_path, stamp, c.file_list)
             {
                 let source = SourceFile::unloaded(rel_path.clone(), abs_path.clone());
-                return from_cache(rel_path, source, entry, Some(stamp));
+                return from_cache(rel_path, Arc::new(source), entry, Some(stamp));
             }
             let text = match buffer {
                 Some(t) => Ok(t.clone()),
@@ -70,7 +70,12 @@ pub(super) fn check_entry(
             if let (Some(c), Some(hash)) = (cache, &hash)
                 && let Some(entry) = c.cache.take(rel_path, hash, c.file_list)
             {
-                let mut o = from_cache(rel_path, source, entry, stamp);
+                let source = if buffer.is_some() {
+                    source
+                } else {
+                    source.without_text()
+                };
+                let mut o = from_cache(rel_path, Arc::new(source), entry, stamp);
                 // Unchanged but touched (a checkout): store its new stamp.
                 o.restamped = stamp.is_some();
                 return o;
@@ -114,10 +119,11 @@ pub(super) fn check_entry(
             });
             outcome.path = rel_path.clone();
             outcome.scanned = true;
-            // The text of a file read from disk is let go unless phase 3 needs it (see
-            // `source`): memory grows with the files in flight, not with the tree.
-            let keep = buffer.is_some() || needs_text(&outcome);
-            outcome.source = Some(if keep {
+            // The text of a file read from disk is let go, to be read again if a
+            // repository rule, a suppression or an output asks for it (see `source`):
+            // memory grows with the files in flight, not with the tree. An editor's
+            // buffer is kept: it is not on disk.
+            outcome.source = Some(if buffer.is_some() {
                 source
             } else {
                 Arc::new(source.without_text())
@@ -127,22 +133,16 @@ pub(super) fn check_entry(
     }
 }
 
-/// Whether phase 3 reads the file's text: to place unused or malformed suppressions,
-/// and to show the findings' code.
-fn needs_text(o: &FileOutcome) -> bool {
-    !o.findings.is_empty() || !o.directives.is_empty()
-}
-
 /// The outcome of a file whose results are taken from the cache.
 fn from_cache(
     rel_path: &str,
-    source: SourceFile,
+    source: Arc<SourceFile>,
     entry: super::cache::Entry,
     stamp: Option<super::cache::Stamp>,
 ) -> FileOutcome {
-    let mut o = FileOutcome {
+    FileOutcome {
         path: rel_path.to_string(),
-        source: None,
+        source: Some(source),
         findings: entry.findings.into_iter().map(Into::into).collect(),
         directives: entry.directives,
         facts: entry.facts,
@@ -153,13 +153,7 @@ fn from_cache(
         used_repo: entry.file_list.is_some(),
         from_cache: true,
         restamped: false,
-    };
-    o.source = Some(Arc::new(if needs_text(&o) || !source.is_loaded() {
-        source
-    } else {
-        source.without_text()
-    }));
-    o
+    }
 }
 
 /// Whether a file's facts can be stored: all but parsed manifests.

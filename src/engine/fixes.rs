@@ -126,12 +126,12 @@ pub fn fix_with(
         }
         let mut pass: BTreeMap<String, (String, usize)> = BTreeMap::new();
         for (path, fixes) in &by_file {
-            let Some(text) = report.sources.get(*path) else {
+            let Some(text) = report.sources.get(*path).map(|s| s.text.shared()) else {
                 continue;
             };
             let refs: Vec<&fix::Fix> = fixes.iter().collect();
-            let (new, n) = fix::apply(text, &refs);
-            if n == 0 || new.as_str() == &**text {
+            let (new, n) = fix::apply(&text, &refs);
+            if n == 0 || new.as_str() == &*text {
                 continue;
             }
             originals

@@ -91,8 +91,9 @@ pub struct Report {
     pub cached: usize,
     /// Fixes that `--fix` applied before this report was made (`None` without `--fix`).
     pub fixed: Option<usize>,
-    /// Texts of the files with findings, for snippets.
-    pub sources: BTreeMap<String, Arc<str>>,
+    /// The files with findings, for snippets and fixes: their texts are read again
+    /// from disk only when an output asks for them (see `source`).
+    pub sources: BTreeMap<String, Arc<SourceFile>>,
     pub root: PathBuf,
     pub fail_on: FailOn,
     /// The rules of the run (for the rule metadata of SARIF).
@@ -844,7 +845,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         if let Some(src) = &o.source
             && !o.findings.is_empty()
         {
-            report.sources.insert(o.path.clone(), src.text.shared());
+            report.sources.insert(o.path.clone(), Arc::clone(src));
         }
         report.findings.extend(o.findings);
     }

@@ -190,7 +190,7 @@ pub fn render(report: &Report) -> String {
         .map(|f| f.path.as_str())
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
-        .filter_map(|p| report.sources.get(p).map(|t| (p, line_hashes(t))))
+        .filter_map(|p| report.sources.get(p).map(|s| (p, line_hashes(&s.text))))
         .collect();
     let results: Vec<Value> = kept
         .iter()

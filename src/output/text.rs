@@ -143,11 +143,6 @@ pub fn render(report: &Report, style: Style) -> String {
         .with_context_lines(1)
         .with_links(false)
         .with_width(100);
-    let sources: BTreeMap<&str, NamedSource<Arc<str>>> = report
-        .sources
-        .iter()
-        .map(|(p, t)| (p.as_str(), NamedSource::new(p, Arc::clone(t))))
-        .collect();
     // Findings come sorted by path, so each file's are together.
     let mut by_file: Vec<(&str, Vec<&Finding>)> = Vec::new();
     for f in &report.findings {
@@ -164,12 +159,15 @@ pub fn render(report: &Report, style: Style) -> String {
             path
         };
         out.push_str(&file_header(shown_path, findings, style));
+        // One file's text at a time, read again from disk if it was let go.
+        let source = report
+            .sources
+            .get(*path)
+            .map(|s| NamedSource::new(*path, s.text.shared()));
         for f in findings {
             let shown = Shown {
                 finding: f,
-                source: sources
-                    .get(f.path.as_str())
-                    .filter(|_| f.span.1 >= f.span.0),
+                source: source.as_ref().filter(|_| f.span.1 >= f.span.0),
             };
             let mut one = String::new();
             if handler.render_report(&mut one, &shown).is_err() || shown.source.is_none() {
