@@ -3,7 +3,7 @@
 use crate::declare_rule;
 use crate::fix::{Edit, Fix};
 use crate::lang::FileKind;
-use crate::lang::python::PythonFile;
+use crate::lang::python::{Handler, PythonFile};
 use crate::rule::{Context, Rule};
 
 declare_rule! {
@@ -43,6 +43,13 @@ declare_rule! {
     /// (outside nested functions and inner handlers) is fine, as in Ruff's E722. When a
     /// bare `except:` also swallows (`except: pass`), only this rule reports it (EXC001
     /// wins over EXC003 and EXC002).
+    /// An import-time fallback is not reported: a bare `except:` at module level (outside
+    /// any function) whose handler only binds an alternative — imports another module or
+    /// assigns a fallback value (`try: from .dev import * except: from .prod import *`,
+    /// `except: SECRET_KEY = generate()`). It runs once, while the module is imported,
+    /// before any worker loop exists; the handler chooses a configuration and does not
+    /// hide a failure of running code. A module-level handler that does anything else
+    /// (logs, calls, `pass`) is still reported.
     pub BareExcept,
     code = "EXC001", name = "bare-except", category = Errors, severity = Warning,
     skips = crate::roles::Role::NOT_SERVICE_CODE,
@@ -52,8 +59,11 @@ declare_rule! {
 
 impl Rule for BareExcept {
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
-        for h in &file.handlers {
+        for (i, h) in file.handlers.iter().enumerate() {
             if h.type_.is_some() || h.raises.iter().any(|r| r.exc.is_none()) {
+                continue;
+            }
+            if import_time_fallback(file, &cx.source.text, i, h) {
                 continue;
             }
             let fix = Fix::unsafe_(vec![Edit::insert(h.keyword_span.end, " Exception")]);
@@ -67,4 +77,61 @@ impl Rule for BareExcept {
             .fix(fix);
         }
     }
+}
+
+/// Whether `h` is a module-level handler whose body only imports an alternative or
+/// assigns a fallback: every statement of its body is an `import`/`from` statement or
+/// an assignment (calls allowed only inside the assigned value), and nothing raises.
+fn import_time_fallback(file: &PythonFile, text: &str, index: usize, h: &Handler) -> bool {
+    if h.ctx.in_function || !h.raises.is_empty() || h.trivial.is_some() {
+        return false;
+    }
+    let assigns: Vec<usize> = file
+        .assigns
+        .iter()
+        .filter(|a| a.ctx.handler == Some(index))
+        .map(|a| a.ctx.statement)
+        .collect();
+    // A call that is not part of an assignment (`log(...)`, `setup()`) does more than bind.
+    if file
+        .calls
+        .iter()
+        .any(|c| c.ctx.handler == Some(index) && !assigns.contains(&c.ctx.statement))
+    {
+        return false;
+    }
+    let Some(clause) = text.get(h.span.clone()) else {
+        return false;
+    };
+    // The body: what follows the `except:` header's colon.
+    let Some(colon) = clause.find(':') else {
+        return false;
+    };
+    let body_start = h.span.start + colon + 1;
+    let body = &clause[colon + 1..];
+    let mut statements = 0;
+    let mut indent: Option<usize> = None;
+    let mut offset = body_start;
+    for line in body.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_start();
+        if trimmed.trim().is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let depth = line.len() - trimmed.len();
+        // Continuation lines of a statement are indented deeper than the body.
+        match indent {
+            Some(d) if depth > d => continue,
+            _ => indent = Some(depth),
+        }
+        let at = start + depth;
+        let binds =
+            trimmed.starts_with("import ") || trimmed.starts_with("from ") || assigns.contains(&at);
+        if !binds {
+            return false;
+        }
+        statements += 1;
+    }
+    statements > 0
 }

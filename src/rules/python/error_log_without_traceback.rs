@@ -1,9 +1,9 @@
 //! LOG003 error-log-without-traceback.
 
-use super::{broad_type, handler_records_traceback, hands_off, log_method, propagates};
+use super::{broad_type, handler_records_traceback, hands_off, log_method, propagates, words};
 use crate::declare_rule;
 use crate::lang::FileKind;
-use crate::lang::python::{Call, Handler, PythonFile, Value, ValueKind};
+use crate::lang::python::{Call, DefKind, Handler, PythonFile, Value, ValueKind};
 use crate::rule::{Context, Rule};
 
 declare_rule! {
@@ -45,7 +45,14 @@ declare_rule! {
     /// themselves (`os.mkdir`, `os.remove`, `int()`, `json.loads`, `subprocess.Popen`, …)
     /// is not flagged when the message carries the exception (`logger.error("cannot
     /// create %s: %r", path, e)`): the message says what failed and why, and the traceback
-    /// would add one frame. Of the findings about one
+    /// would add one frame. Three more kinds of handler are not flagged: one in a
+    /// function that tears down (`stop`, `close`, `shutdown`, `cleanup`, `teardown`,
+    /// `terminate`, `__exit__`, `__del__`), where cleanup is best effort and the process
+    /// or object is going away; one in a function that checks (`verify…`, `validate…`,
+    /// `check…`, `probe…`, `ping…`), whose failure is its answer and whose message says
+    /// what failed; and one inside another handler that raises, where the outer
+    /// exception carries the traceback and this one only collects extra diagnostics.
+    /// Of the findings about one
     /// handler only one is reported: EXC001, then EXC003, then this rule, then EXC002.
     pub ErrorLogWithoutTraceback,
     code = "LOG003", name = "error-log-without-traceback", category = Logging, severity = Warning,
@@ -94,6 +101,57 @@ const SELF_EXPLAINING: &[&str] = &[
     "datetime.datetime.fromisoformat",
     "datetime.date.fromisoformat",
 ];
+
+/// Names of functions that release what an object holds: cleanup there is best effort.
+const TEARDOWN: &[&str] = &[
+    "stop",
+    "close",
+    "aclose",
+    "shutdown",
+    "cleanup",
+    "teardown",
+    "terminate",
+    "dispose",
+    "__exit__",
+    "__aexit__",
+    "__del__",
+];
+
+/// First words of functions that check something: an exception is the answer.
+const CHECKING: &[&str] = &["verify", "validate", "check", "probe", "ping"];
+
+/// The name of the innermost function around `at`.
+fn enclosing_function(file: &PythonFile, at: usize) -> Option<&str> {
+    file.defs
+        .iter()
+        .filter(|d| d.kind == DefKind::Function && d.span.start <= at && at < d.span.end)
+        .max_by_key(|d| d.span.start)
+        .map(|d| d.name.as_str())
+}
+
+/// Whether the handler sits in a teardown function or a checking function.
+fn best_effort_context(file: &PythonFile, handler: &Handler) -> bool {
+    let Some(name) = enclosing_function(file, handler.span.start) else {
+        return false;
+    };
+    if TEARDOWN.contains(&name) || TEARDOWN.contains(&name.trim_start_matches('_')) {
+        return true;
+    }
+    let first = words(name.trim_start_matches('_'));
+    first
+        .first()
+        .is_some_and(|w| CHECKING.contains(&w.as_str()))
+}
+
+/// Whether the handler is inside the body of another handler that raises: the outer
+/// exception travels on with its traceback, this one only adds diagnostics.
+fn inside_raising_handler(file: &PythonFile, handler: &Handler) -> bool {
+    handler
+        .ctx
+        .handler
+        .and_then(|outer| file.handlers.get(outer))
+        .is_some_and(propagates)
+}
 
 /// Whether `v` uses the name `name` (`e`, `str(e)`, `f"failed: {e!r}"`).
 fn mentions(v: &Value, name: &str) -> bool {
@@ -157,6 +215,8 @@ impl Rule for ErrorLogWithoutTraceback {
                 || handler_records_traceback(file, h)
                 || (handler.type_.is_some() && broad_type(handler).is_none())
                 || explained(file, handler, call)
+                || best_effort_context(file, handler)
+                || inside_raising_handler(file, handler)
             {
                 continue;
             }

@@ -1,9 +1,9 @@
 //! LOG004 sensitive-data-logged.
 
-use super::{is_secret_name, log_method};
+use super::{is_secret_name, log_method, words};
 use crate::declare_rule;
 use crate::lang::FileKind;
-use crate::lang::python::{PythonFile, Value, ValueKind};
+use crate::lang::python::{Call, DefKind, PythonFile, Value, ValueKind};
 use crate::rule::{Context, Rule};
 
 declare_rule! {
@@ -33,12 +33,154 @@ declare_rule! {
     /// (`password_length`, `token_url`, `max_tokens`, `is_secret`), as are slices
     /// (`token[:4]`) and values passed through other calls (`mask(token)`). An attribute
     /// named just `token` (`checkout.token`) is skipped: ORMs use it for public ids.
+    /// A name is about a secret, not the secret, when a describing word follows the secret
+    /// word (`token_type_hint`, `token_scopes`, `token_obj`) or when it names access
+    /// rights (`default_permissions_create_token`, `discarded_token_scopes`). A variable
+    /// is not the secret when the function visibly redacts it before logging
+    /// (`log_token[key] = "REDACTED"`, `token = mask(token)`), or uses it as a database
+    /// object — sets one of its attributes (`orm_token.last_used = now`) or hands it to a
+    /// database session (`db.delete(token)`, `session.add(token)`) — as the log then
+    /// shows the object's repr, not the secret; so is a name marked as an ORM object
+    /// (`orm_token`).
     /// Tests are skipped. Only names are read: a secret in a variable called `value` is not found.
     pub SensitiveDataLogged,
     code = "LOG004", name = "sensitive-data-logged", category = Logging, severity = Warning,
     security = true,
     skips = crate::roles::Role::NOT_PRODUCTION,
     reads = [FileKind::Python],
+}
+
+/// Words that, after the secret word, say the name holds something about the secret
+/// or an object that carries it (`token_type_hint`, `token_scopes`, `token_obj`).
+const DESCRIBING_AFTER: &[&str] = &[
+    "type",
+    "types",
+    "kind",
+    "kinds",
+    "hint",
+    "scope",
+    "scopes",
+    "prefix",
+    "suffix",
+    "id",
+    "ids",
+    "count",
+    "expiry",
+    "expires",
+    "expiration",
+    "name",
+    "names",
+    "obj",
+    "object",
+    "objects",
+    "model",
+    "record",
+    "row",
+    "instance",
+    "entry",
+];
+
+/// Words that, anywhere in a name, say it is about access rights or an ORM object
+/// rather than a secret (`default_permissions_create_token`, `orm_token`).
+const DESCRIBING_ANYWHERE: &[&str] = &["scope", "scopes", "permission", "permissions", "orm"];
+
+/// The words that hold a secret on their own (see [`crate::secrets`]).
+const SECRET_WORD: &[&str] = &[
+    "password",
+    "passwd",
+    "passphrase",
+    "pwd",
+    "secret",
+    "token",
+    "apikey",
+    "credential",
+    "credentials",
+    "privatekey",
+    "key",
+];
+
+/// Whether a name holds a secret that a log call must not show: a secret name
+/// ([`is_secret_name`]) that is not about one ([`DESCRIBING_AFTER`],
+/// [`DESCRIBING_ANYWHERE`]).
+fn holds_secret(name: &str) -> bool {
+    if !is_secret_name(name) {
+        return false;
+    }
+    let w = words(name);
+    if w.iter().any(|x| DESCRIBING_ANYWHERE.contains(&x.as_str())) {
+        return false;
+    }
+    let Some(last_secret) = w.iter().rposition(|x| SECRET_WORD.contains(&x.as_str())) else {
+        return true;
+    };
+    !w[last_secret + 1..]
+        .iter()
+        .any(|x| DESCRIBING_AFTER.contains(&x.as_str()))
+}
+
+/// Methods of a database session that take a model instance.
+const SESSION_METHODS: &[&str] = &["add", "delete", "merge", "refresh", "expunge"];
+
+/// Whether the variable `name`, logged by `log`, is visibly not the secret in the
+/// function around the call: redacted before it (`log_token[key] = "REDACTED"`,
+/// `token = mask(token)`), or used as a database object (an attribute of it set, or
+/// passed to a session's `add`/`delete`/…).
+fn not_the_secret(file: &PythonFile, log: &Call, name: &str) -> bool {
+    let at = log.span.start;
+    let scope = file
+        .defs
+        .iter()
+        .filter(|d| d.kind == DefKind::Function && d.span.start <= at && at < d.span.end)
+        .max_by_key(|d| d.span.start)
+        .map_or(0..usize::MAX, |d| d.span.clone());
+    let is_name = |v: &Value| matches!(&v.kind, ValueKind::Name(n) if n == name);
+    let in_scope = |s: &std::ops::Range<usize>| scope.start <= s.start && s.end <= scope.end;
+    let assigned = file.assigns.iter().filter(|a| in_scope(&a.span)).any(|a| {
+        match &a.target.kind {
+            // `log_token[key] = "REDACTED"`, before the log call.
+            ValueKind::Subscript(base, _) => {
+                a.span.start < at
+                    && is_name(base)
+                    && a.value
+                        .as_ref()
+                        .is_some_and(|v| matches!(v.kind, ValueKind::Str(_)))
+            }
+            // `orm_token.last_activity = now`: a string has no attributes to set.
+            ValueKind::Attribute(base, _) => is_name(base),
+            // `token = mask(token)`, before the log call.
+            ValueKind::Name(n) if n == name && a.span.start < at => {
+                a.value.as_ref().is_some_and(|v| match &v.kind {
+                    ValueKind::Call(c) => c.func.last_name().is_some_and(|f| {
+                        let f = f.to_ascii_lowercase();
+                        [
+                            "mask",
+                            "redact",
+                            "obfuscate",
+                            "truncate",
+                            "hash",
+                            "censor",
+                            "scrub",
+                            "anonymi",
+                        ]
+                        .iter()
+                        .any(|w| f.contains(w))
+                    }),
+                    _ => false,
+                })
+            }
+            _ => false,
+        }
+    });
+    assigned
+        || file.calls.iter().filter(|c| in_scope(&c.span)).any(|c| {
+            c.method().is_some_and(|m| SESSION_METHODS.contains(&m))
+                && c.receiver().and_then(Value::last_name).is_some_and(|r| {
+                    let r = r.to_ascii_lowercase();
+                    r == "db" || r.ends_with("session")
+                })
+                && c.args.len() == 1
+                && is_name(&c.args[0])
+        })
 }
 
 /// The first secret-looking name in `v`, with its span.
@@ -48,10 +190,10 @@ fn secret(v: &Value, depth: usize) -> Option<(String, std::ops::Range<usize>)> {
     }
     let d = depth + 1;
     match &v.kind {
-        ValueKind::Name(n) if is_secret_name(n) => Some((n.to_string(), v.span.clone())),
+        ValueKind::Name(n) if holds_secret(n) => Some((n.to_string(), v.span.clone())),
         ValueKind::Attribute(_, attr) => {
             // `order.token`, `checkout.token`: ORMs use a bare `token` as a public id.
-            if is_secret_name(attr) && attr != "token" {
+            if holds_secret(attr) && attr != "token" {
                 Some((
                     v.dotted().unwrap_or_else(|| attr.to_string()),
                     v.span.clone(),
@@ -61,7 +203,7 @@ fn secret(v: &Value, depth: usize) -> Option<(String, std::ops::Range<usize>)> {
             }
         }
         ValueKind::Subscript(_, key) => match &key.kind {
-            ValueKind::Str(k) if is_secret_name(k) => Some((format!("[\"{k}\"]"), v.span.clone())),
+            ValueKind::Str(k) if holds_secret(k) => Some((format!("[\"{k}\"]"), v.span.clone())),
             _ => None,
         },
         ValueKind::FString(fields) => fields.iter().find_map(|f| secret(f, d)),
@@ -71,7 +213,7 @@ fn secret(v: &Value, depth: usize) -> Option<(String, std::ops::Range<usize>)> {
             entries
                 .iter()
                 .find_map(|(k, val)| match k.as_ref().and_then(Value::as_str) {
-                    Some(key) if is_secret_name(key) && !is_constant(val) => {
+                    Some(key) if holds_secret(key) && !is_constant(val) => {
                         Some((format!("\"{key}\""), val.span.clone()))
                     }
                     _ => secret(val, d),
@@ -111,7 +253,7 @@ impl Rule for SensitiveDataLogged {
             }
             let found = call.args.iter().find_map(|a| secret(a, 0)).or_else(|| {
                 call.keywords.iter().find_map(|k| match k.name.as_deref() {
-                    Some(n) if is_secret_name(n) && !is_constant(&k.value) => {
+                    Some(n) if holds_secret(n) && !is_constant(&k.value) => {
                         Some((n.to_string(), k.span.clone()))
                     }
                     Some("exc_info" | "stack_info" | "stacklevel") => None,
@@ -119,6 +261,9 @@ impl Rule for SensitiveDataLogged {
                 })
             });
             let Some((name, span)) = found else { continue };
+            if is_plain_name(&name) && not_the_secret(file, call, &name) {
+                continue;
+            }
             cx.report(
                 &Self::META,
                 span,
@@ -127,4 +272,9 @@ impl Rule for SensitiveDataLogged {
             );
         }
     }
+}
+
+/// Whether a reported name is a plain variable (`token`), not `user.password` or a key.
+fn is_plain_name(name: &str) -> bool {
+    name.chars().all(|c| c.is_alphanumeric() || c == '_')
 }
