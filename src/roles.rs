@@ -104,7 +104,7 @@ impl Role {
                 "scripts and maintainer tooling: `scripts/`, `script/`, `tools/`, `dev/`, `hack/`, `bin/` (not `src/bin/`), `xtask/`, Cargo's `build.rs`"
             }
             Role::DevEnvironment => {
-                "development environments: `.devcontainer/`, `.codesandbox/`, `.gitpod*`, `compose/local/`, `development/`, Dockerfiles named for development (`Dockerfile.dev`, `Dockerfile-dev`, `Dockerfile.api.dev`, `dev.Dockerfile`, `app.dev.Dockerfile`, `Dockerfile.local`, `Dockerfile.development`)"
+                "development and CI environments: `.devcontainer/`, `.codesandbox/`, `.gitpod*`, `compose/local/`, `development/`, Dockerfiles named for development (`Dockerfile.dev`, `Dockerfile-dev`, `Dockerfile.api.dev`, `dev.Dockerfile`, `app.dev.Dockerfile`, `Dockerfile.local`, `Dockerfile.development`), the images CI jobs run in (Dockerfiles under `.circleci/`, and Docker container actions under `.github/actions/`)"
             }
             Role::Docs => "documentation: `docs/`, `doc/`",
             Role::Vendored => {
@@ -239,7 +239,12 @@ impl Roles {
                 || dirs_lower
                     .windows(2)
                     .any(|w| w[0] == "compose" && w[1] == "local")
-                || is_dev_dockerfile(lower_name),
+                || is_dev_dockerfile(lower_name)
+                || ((in_dir(&|d| d == ".circleci")
+                    || dirs_lower
+                        .windows(2)
+                        .any(|w| w[0] == ".github" && w[1] == "actions"))
+                    && is_dockerfile(lower_name)),
         );
         r.set(Role::Docs, in_dir(&|d| matches!(d, "docs" | "doc")));
         r.set(
@@ -274,6 +279,14 @@ fn is_test_dir(d: &str) -> bool {
         || d.ends_with("-tests")
         || d.ends_with("_test")
         || d.ends_with("-test")
+}
+
+/// `Dockerfile`, `Containerfile`, `Dockerfile.x`, `x.Dockerfile`.
+fn is_dockerfile(lower_name: &str) -> bool {
+    lower_name.starts_with("dockerfile")
+        || lower_name.starts_with("containerfile")
+        || lower_name.ends_with(".dockerfile")
+        || lower_name.ends_with(".containerfile")
 }
 
 /// `Dockerfile.dev`, `Dockerfile-dev`, `dev.Dockerfile`, `Dockerfile.local`, `*.dev.Dockerfile`.
@@ -371,6 +384,14 @@ mod tests {
         assert!(has("Dockerfile.api.dev", Role::DevEnvironment));
         assert!(!has("Dockerfile.prod", Role::DevEnvironment));
         assert!(!has("Dockerfile.devtools", Role::DevEnvironment));
+        assert!(has(
+            ".circleci/images/buildenv/Dockerfile",
+            Role::DevEnvironment
+        ));
+        assert!(has(".github/actions/lint/Dockerfile", Role::DevEnvironment));
+        assert!(!has(".github/workflows/ci.yml", Role::DevEnvironment));
+        assert!(!has(".github/docker/Dockerfile", Role::DevEnvironment));
+        assert!(!has("docker/ci/Dockerfile", Role::DevEnvironment));
         assert!(has("examples/basic/main.rs", Role::Example));
         assert!(has("benches/scan.rs", Role::Benchmark));
         assert!(has("bench/load.py", Role::Benchmark));

@@ -189,7 +189,6 @@ pub fn bad_dockerfile_expected() -> BTreeSet<(String, String, u64)> {
         ("DKR002", "Dockerfile", 6),
         ("DKR006", "Dockerfile", 7),
         ("DKR009", "Dockerfile", 8),
-        ("DKR008", "Dockerfile", 8),
         ("DKR008", "Dockerfile", 9),
         ("DKR007", "Dockerfile", 10),
         ("DKR004", "Dockerfile", 12),

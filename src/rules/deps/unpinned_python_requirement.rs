@@ -51,7 +51,13 @@ declare_rule! {
     /// and are not checked. A fully pinned requirements file in the same directory
     /// counts as the lock of the others (an input such as `base_requirements.txt` beside
     /// the pinned `requirements.txt`). An included file whose name does not look like a
-    /// requirements file is not read. In a library (the nearest `pyproject.toml` is not
+    /// requirements file is not read. Requirements files named for development, tests,
+    /// docs, linting, typing, CI or the build (`requirements-dev.txt`,
+    /// `test-requirements.txt`, `requirements/docs.txt`, `build-requirements.txt`) are
+    /// not installed in what is deployed and are not checked, nor are files in the
+    /// folders listed below. An upper bound alone (`requests<2.32`) is still flagged in
+    /// a file that is checked: it keeps out one known break and installs every other
+    /// release below it. In a library (the nearest `pyproject.toml` is not
     /// an application, or only `setup.py` is there, or `project-type = "library"`),
     /// requirements files feed its tests and docs, not a deployment, and are not checked. Libraries declare ranges in `pyproject.toml` on
     /// purpose and are not asked to pin; an application with `poetry.lock`, `uv.lock`,
@@ -66,6 +72,7 @@ declare_rule! {
     /// to the user) and is a plain release.
     pub UnpinnedPythonRequirement,
     code = "DEP001", name = "unpinned-python-requirement", category = Dependencies, severity = Warning,
+    skips = crate::roles::Role::NOT_PRODUCTION,
     reads = [FileKind::Manifest(ManifestKind::Cargo), FileKind::Manifest(ManifestKind::Pyproject), FileKind::Manifest(ManifestKind::Pipfile), FileKind::Manifest(ManifestKind::PackageJson), FileKind::Manifest(ManifestKind::Requirements), FileKind::Lockfile],
     fix = Safe,
 }
@@ -429,11 +436,13 @@ impl Rule for UnpinnedPythonRequirement {
     }
 }
 
-/// A requirements file for development, tests, docs or linting
-/// (`requirements-dev.txt`, `requirements/test.txt`, `dev-requirements.txt`): installed
-/// on developer machines and CI runners, not in what is deployed.
+/// A requirements file for development, tests, docs, linting, CI or the build
+/// (`requirements-dev.txt`, `requirements/test.txt`, `dev-requirements.txt`,
+/// `build-requirements.txt`): installed on developer machines, CI runners and builder
+/// stages, not in what is deployed. (Files in test, docs or example folders are left by
+/// their roles.)
 fn is_dev_requirements(path: &str) -> bool {
-    const DEV: [&str; 10] = [
+    const DEV: [&str; 12] = [
         "dev",
         "develop",
         "development",
@@ -444,6 +453,8 @@ fn is_dev_requirements(path: &str) -> bool {
         "doc",
         "lint",
         "typing",
+        "build",
+        "ci",
     ];
     let name = file_name(path).to_ascii_lowercase();
     let stem = name.strip_suffix(".txt").unwrap_or(&name);

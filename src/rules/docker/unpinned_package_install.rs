@@ -38,6 +38,11 @@ declare_rule! {
     /// (`flask==$FLASK_VERSION`, `$PACKAGES`) are fine, as is `npm install`/`npm ci`
     /// without package names (they read `package.json` and the lockfile). Upgrading the
     /// installer itself (`pip install -U pip setuptools wheel`) is not flagged, nor is
+    /// the rest of the toolchain that runs a build without becoming part of it (`uv`,
+    /// `packaging`, `build`, `setuptools-scm`, `cmake`, `ninja`; `cargo install
+    /// cargo-chef`, `sccache`): a new release changes how the image is built, not what
+    /// it runs, and a breaking one fails the build. Code generators and headers whose
+    /// output ships (`Cython`, `pybind11`, `grpcio-tools`) are flagged. Nor is
     /// `pip install --no-index --find-links DIR` (the local wheelhouse pins what can be
     /// installed). `go install pkg` and `go run pkg` without `@version` take their
     /// version from the module's `go.mod`: only `@latest` or a branch is flagged (and
@@ -222,10 +227,7 @@ fn pip_unpinned(args: &[ShellWord]) -> Vec<&ShellWord> {
             continue;
         }
         match parse_requirement(v, 0..0, false) {
-            Entry::Requirement(r)
-                if r.specifier.is_empty()
-                    && !matches!(r.key.as_str(), "pip" | "setuptools" | "wheel" | "") =>
-            {
+            Entry::Requirement(r) if r.specifier.is_empty() && !is_build_tooling(&r.key) => {
                 out.push(w);
             }
             Entry::Url { pinned: false, .. } => out.push(w),
@@ -233,6 +235,33 @@ fn pip_unpinned(args: &[ShellWord]) -> Vec<&ShellWord> {
         }
     }
     out
+}
+
+/// Python packages that install or drive a build and are not part of what it builds
+/// (PEP 503 names): the installers (`pip`, `uv`), the packaging toolchain
+/// (`setuptools`, `wheel`, `packaging`, `build`, `setuptools-scm`) and native build
+/// drivers (`cmake`, `ninja`). A new release changes how the build runs, not the code
+/// it produces, and a breaking one fails the build. Code generators and headers that
+/// end up in the artefact (`cython`, `pybind11`, `grpcio-tools`) are not on the list.
+fn is_build_tooling(key: &str) -> bool {
+    matches!(
+        key,
+        "" | "pip"
+            | "uv"
+            | "setuptools"
+            | "wheel"
+            | "packaging"
+            | "build"
+            | "setuptools-scm"
+            | "cmake"
+            | "ninja"
+    )
+}
+
+/// Rust tools that only cache or prepare a build (`cargo-chef`, `sccache`): their
+/// version does not change the binary built.
+fn is_cargo_build_tooling(name: &str) -> bool {
+    matches!(name, "cargo-chef" | "sccache")
 }
 
 /// Packages an npm/yarn/pnpm/bun install names without a version (or with a dist-tag).
@@ -447,7 +476,11 @@ pub fn unpinned(cmd: &SimpleCommand) -> Option<(String, Vec<&ShellWord>)> {
         ];
         let found = operands(rest, &value_options)
             .into_iter()
-            .filter(|w| !w.value.contains('@') && !w.value.contains('$'))
+            .filter(|w| {
+                !w.value.contains('@')
+                    && !w.value.contains('$')
+                    && !is_cargo_build_tooling(&w.value)
+            })
             .collect();
         return Some(("cargo install".into(), found));
     } else {
