@@ -166,6 +166,63 @@ fn fixtures_match_their_annotations() {
     }
 }
 
+/// `fixtures/remote-owner/*`: repositories whose `origin` remote names their owner.
+/// Git cannot track a `.git/config`, so each keeps it as `git-config`, copied into
+/// place in a temporary directory; the annotations are checked there. Without the
+/// remote, the owner is unknown and its actions are third party like any other.
+#[test]
+fn fixtures_with_an_origin_remote() {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/remote-owner");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&base)
+        .expect("fixtures/remote-owner")
+        .flatten()
+    {
+        let src = entry.path();
+        if !src.is_dir() {
+            continue;
+        }
+        let dir = tempfile::TempDir::new().expect("temp dir");
+        let root = dir.path().join("repo");
+        copy_dir(&src, &root);
+        let config = root.join("git-config");
+        std::fs::create_dir(root.join(".git")).expect(".git");
+        std::fs::rename(&config, root.join(".git/config")).expect("git config");
+        let o = check_root(&root);
+        assert!(
+            o.failures.is_empty(),
+            "{}:\n{}",
+            src.display(),
+            o.failures.join("\n")
+        );
+        checked += o.checked;
+
+        // Without the remote, the `ok` lines of the owner's actions are reported.
+        std::fs::remove_file(root.join(".git/config")).expect("remove config");
+        let o = check_root(&root);
+        assert!(
+            o.failures
+                .iter()
+                .any(|f| f.contains("DEP008 reported on an `ok` line")),
+            "{}: the owner's actions pass without knowing the owner",
+            src.display()
+        );
+    }
+    assert!(checked > 0, "no fixture under fixtures/remote-owner");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
 fn check_root(root: &Path) -> Outcome {
     // The repositories inside this tree are checked as roots of their own.
     let nested = common::nested_repositories(root);

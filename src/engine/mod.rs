@@ -333,9 +333,11 @@ struct FileOutcome {
 
 /// The key of the cache file for this run: what per-file results depend on besides
 /// each file's text and path and the repository's file list (see `cache`).
-fn cache_key(opts: &RunOptions, configs: &Configs) -> u128 {
+fn cache_key(opts: &RunOptions, configs: &Configs, owner: Option<&str>) -> u128 {
     let mut key = cache::KeyBuilder::new();
     key.add(&format!("{:?}", opts.overrides));
+    // DEP008 treats the repository owner's actions as its own.
+    key.add(owner.unwrap_or(""));
     key.add(&format!("{:?}", opts.kind));
     for settings in configs.all() {
         settings_key(&mut key, settings);
@@ -741,14 +743,20 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         .build()
         .map_err(|e| config::UsageError(format!("cannot start {threads} threads: {e}")))?;
 
-    let mut repo =
-        RepoIndex::new(walk.all_files.iter().cloned()).with_project_type(settings.project_type);
+    let owner = crate::repo::owner::repository_owner(&root);
+    let mut repo = RepoIndex::new(walk.all_files.iter().cloned())
+        .with_project_type(settings.project_type)
+        .with_owner(owner.clone());
 
     // Phase 1: every file, in parallel: the kinds some enabled rule reads, only.
     let needed = configs.needs(&walk.entries);
-    let cache = opts
-        .cache
-        .then(|| cache::Cache::open(&root, opts.cache_dir.as_deref(), cache_key(opts, &configs)));
+    let cache = opts.cache.then(|| {
+        cache::Cache::open(
+            &root,
+            opts.cache_dir.as_deref(),
+            cache_key(opts, &configs, owner.as_deref()),
+        )
+    });
     let file_list = file_list_hash(&walk.all_files);
     let lookup = cache.as_ref().map(|c| file::CacheLookup {
         cache: c,

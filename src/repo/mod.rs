@@ -9,6 +9,7 @@ use std::sync::Arc;
 use crate::source::{SourceFile, parent_dir};
 
 pub mod crates;
+pub mod owner;
 pub mod service;
 
 pub use crate::lang::FileFacts;
@@ -31,6 +32,8 @@ pub struct RepoIndex {
     sources: BTreeMap<String, (Arc<SourceFile>, FileFacts)>,
     /// `project-type` from the configuration.
     project_type: ProjectType,
+    /// The repository's owner (see [`owner::repository_owner`]), lower-cased.
+    owner: Option<String>,
     /// The Rust crates of the repository, built once from the facts on first use.
     crate_model: std::sync::OnceLock<crates::CrateModel>,
     /// The web service, built once from the facts on first use.
@@ -43,6 +46,7 @@ impl RepoIndex {
             files: files.into_iter().collect(),
             sources: BTreeMap::new(),
             project_type: ProjectType::Auto,
+            owner: None,
             crate_model: std::sync::OnceLock::new(),
             service_model: std::sync::OnceLock::new(),
         }
@@ -52,6 +56,18 @@ impl RepoIndex {
     pub fn with_project_type(mut self, project_type: ProjectType) -> Self {
         self.project_type = project_type;
         self
+    }
+
+    /// The index with the repository's owner (lower-cased), when known.
+    pub fn with_owner(mut self, owner: Option<String>) -> Self {
+        self.owner = owner;
+        self
+    }
+
+    /// The owner of the repository (`acme` for `github.com/acme/api`), lower-cased:
+    /// from the `origin` remote, or `GITHUB_REPOSITORY` in Actions. `None` if unknown.
+    pub fn owner(&self) -> Option<&str> {
+        self.owner.as_deref()
     }
 
     /// `project-type` from the configuration (`auto` unless set).

@@ -9,13 +9,22 @@ use crate::rule::{Context, Rule};
 declare_rule! {
     /// ## What it does
     /// Flags a GitHub Actions job without `timeout-minutes` whose hang would cost: one with
-    /// service containers or a job container; one with a step (without its own
-    /// `timeout-minutes`) that runs the tests (as CI002 recognises them: `pytest`,
-    /// `cargo test`, `make test`, …), builds an image (`docker/build-push-action`), or
-    /// drives containers or a cloud (`docker compose up`, `docker buildx imagetools`,
-    /// `aws`, `gcloud`, `az`, `kubectl`, `helm`, `terraform`, `flyctl`); or,
-    /// on a paid or self-hosted runner, one that runs any command other than bookkeeping
-    /// (`echo`, `git`, `gh`, `jq`, linters and formatters, `npm ci`, `uv lock`).
+    /// service containers; one with a step (without its own `timeout-minutes`) that runs
+    /// the tests (as CI002 recognises them: `pytest`, `cargo test`, `make test`, …),
+    /// builds an image (`docker/build-push-action`), or drives containers or a cloud
+    /// (`docker compose up`, `docker buildx imagetools`, `aws`, `gcloud`, `az`,
+    /// `kubectl`, `helm`, `terraform`, `flyctl`); or, on a paid or self-hosted runner,
+    /// one that runs any command other than bookkeeping (`echo`, `git`, `gh`, `jq`,
+    /// linters and formatters, `npm ci`, `uv lock`). Paid or self-hosted runners are
+    /// `self-hosted` labels, known providers' runners (Depot, BuildJet, Namespace,
+    /// Blacksmith, WarpBuild, GitHub's larger runners), and any runner chosen by
+    /// `group:` or `labels:`.
+    ///
+    /// A workflow that only a person starts (`on: workflow_dispatch` and nothing else)
+    /// is flagged only on a paid or self-hosted runner: whoever started the run is
+    /// watching it. Tag pushes and releases are not taken for manual runs, since
+    /// scheduled jobs and release bots create them too. A job `container:` alone does
+    /// not make a job flagged: it is where the steps run, and the steps decide.
     ///
     /// ## Why it matters in production
     /// The default timeout is six hours. A hung test, a prompt waiting for input or a
@@ -57,9 +66,15 @@ declare_rule! {
 
 impl Rule for CiJobWithoutTimeout {
     fn check_ci(&self, file: &CiFile, cx: &mut Context<'_>) {
+        let by_hand = started_by_hand(file);
         for job in github::jobs(file) {
             if job.uses().is_some() || job.node.get("timeout-minutes").is_some() || !can_hang(&job)
             {
+                continue;
+            }
+            // Someone started the run and is watching it: a hang there is seen and
+            // cancelled, unless the runner bills (or is shared) while nobody looks.
+            if by_hand && !paid_runner(&job) {
                 continue;
             }
             let fix = timeout_fix(&cx.source.text, &job);
@@ -229,25 +244,36 @@ fn command_can_hang(c: &crate::lang::shell::SimpleCommand) -> bool {
     true
 }
 
-/// Runners someone pays for or maintains: a hung job there costs more than time.
+/// Whether the workflow runs only when a person starts it by hand
+/// (`on: workflow_dispatch`), and then watches it. Tag pushes and releases do not
+/// count: scheduled jobs and release bots create them with nobody watching.
+fn started_by_hand(file: &CiFile) -> bool {
+    let events = github::events(file);
+    !events.is_empty() && events.iter().all(|e| e == "workflow_dispatch")
+}
+
+/// Runners someone pays for or maintains: a hung job there costs more than time. A
+/// runner chosen by group or labels (`runs-on: {group: …}`) is one too: groups hold
+/// larger (billed) or self-hosted runners only.
 fn paid_runner(job: &github::Job<'_>) -> bool {
-    let runs_on = job
-        .node
-        .get("runs-on")
-        .map(|r| format!("{r:?}").to_ascii_lowercase());
-    runs_on.is_some_and(|r| {
-        [
-            "self-hosted",
-            "depot",
-            "buildjet",
-            "namespace",
-            "blacksmith",
-            "warp-",
-            "larger",
-        ]
-        .iter()
-        .any(|p| r.contains(p))
-    })
+    let Some(runs_on) = job.node.get("runs-on") else {
+        return false;
+    };
+    if runs_on.get("group").is_some() || runs_on.get("labels").is_some() {
+        return true;
+    }
+    let r = format!("{runs_on:?}").to_ascii_lowercase();
+    [
+        "self-hosted",
+        "depot",
+        "buildjet",
+        "namespace",
+        "blacksmith",
+        "warp-",
+        "larger",
+    ]
+    .iter()
+    .any(|p| r.contains(p))
 }
 
 /// Commands that drive containers or a cloud: a `docker compose up`, an image build or
@@ -282,12 +308,12 @@ fn command_is_heavy(c: &crate::lang::shell::SimpleCommand) -> bool {
     !(matches!(p, "docker" | "podman") && DOCKER_BOOKKEEPING.contains(&sub))
 }
 
-/// Whether a job runs something whose hang costs: service containers or a job
-/// container; a step without its own `timeout-minutes` that runs tests, builds an
-/// image or drives containers or a cloud; or, on a paid or self-hosted runner, any
-/// command that is not bookkeeping.
+/// Whether a job runs something whose hang costs: service containers; a step without
+/// its own `timeout-minutes` that runs tests, builds an image or drives containers or a
+/// cloud; or, on a paid or self-hosted runner, any command that is not bookkeeping. A
+/// job `container:` is only where the steps run: the steps decide.
 fn can_hang(job: &github::Job<'_>) -> bool {
-    if job.node.get("services").is_some() || job.node.get("container").is_some() {
+    if job.node.get("services").is_some() {
         return true;
     }
     let paid = paid_runner(job);

@@ -450,6 +450,9 @@ fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usi
             _ => Gates::default(),
         },
         "deno" | "bun" if sub == "test" => Gates::TEST,
+        // Browser end-to-end runners: `playwright test`, `cypress run`.
+        "playwright" if sub == "test" => Gates::TEST,
+        "cypress" if sub == "run" => Gates::TEST,
         "node" | "tsx" if args.contains(&"--test") => Gates::TEST,
         "npm-run-all" | "npm-run-all2" | "run-s" | "run-p" | "concurrently" => {
             // They run other npm scripts by name.
@@ -577,7 +580,7 @@ fn cargo(args: &[&str]) -> Gates {
     let has_check = args.contains(&"--check");
     match sub {
         "test" | "nextest" | "tarpaulin" | "llvm-cov" | "miri" | "careful" | "mutants"
-        | "insta" | "t" => Gates::TEST,
+        | "insta" | "flaky" | "t" => Gates::TEST,
         "clippy" | "deny" | "audit" | "machete" | "udeps" | "semver-checks" | "vet" | "geiger"
         | "shear" => Gates::LINT,
         "fmt" if has_check => Gates::LINT,
@@ -897,6 +900,9 @@ mod tests {
         assert_eq!(g("npm run lint"), Gates::LINT);
         assert_eq!(g("pre-commit run --all-files"), Gates::LINT);
         assert_eq!(g("timeout 600 cargo test"), Gates::TEST);
+        assert_eq!(g("pnpm exec playwright test --shard 1/2"), Gates::TEST);
+        assert_eq!(g("npx cypress run"), Gates::TEST);
+        assert_eq!(g("npx playwright install --with-deps"), Gates::default());
     }
 
     #[test]

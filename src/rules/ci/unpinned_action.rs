@@ -12,7 +12,12 @@ declare_rule! {
     /// steps, in jobs that call reusable workflows, and in the steps of composite
     /// actions (`action.yml`). A tag (`@v4`) is a warning; a branch (`@main`,
     /// `@master`, `@stable`) or no ref at all is an error. `docker://` images must be
-    /// pinned by digest (`@sha256:…`). Local actions (`uses: ./…`) are fine.
+    /// pinned by digest (`@sha256:…`). Local actions (`uses: ./…`) are fine, and so are
+    /// the actions and reusable workflows of the repository's own owner
+    /// (`acme/shared-workflows@main` in a repository of `acme`): the same organisation
+    /// changes both, so they are not third-party code. The owner is read from the
+    /// `origin` remote in `.git/config`, or in GitHub Actions from `GITHUB_REPOSITORY`;
+    /// when neither is there, every action is treated as third party.
     ///
     /// ## Why it matters in production
     /// Tags and branches can be moved to other code at any time: a compromised or
@@ -160,6 +165,17 @@ impl Rule for UnpinnedAction {
                 continue;
             }
             let name = uses.split('@').next().unwrap_or(uses);
+            // The repository owner's own actions and reusable workflows are changed by
+            // the same people as this repository: like local ones, not third party.
+            if !uses.starts_with("docker://")
+                && let Some(owner) = cx.repo().owner()
+                && name
+                    .split('/')
+                    .next()
+                    .is_some_and(|o| o.eq_ignore_ascii_case(owner))
+            {
+                continue;
+            }
             let allowed = allow.iter().any(|a| match a.strip_suffix("/*") {
                 Some(owner) => name.split('/').next() == Some(owner),
                 None => name.eq_ignore_ascii_case(a),

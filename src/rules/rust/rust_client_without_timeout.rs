@@ -9,25 +9,36 @@ use crate::rule::{Context, Rule};
 declare_rule! {
     /// ## What it does
     /// Flags HTTP clients and connections that can wait forever:
-    /// - `reqwest::get` and `reqwest::blocking::get` (no way to set a timeout);
-    /// - `reqwest::Client::new()` / `::default()` and their `blocking` twins;
+    /// - `reqwest::get` (no way to set a timeout);
+    /// - `reqwest::Client::new()` / `::default()`;
     /// - a `Client::builder()` (or `ClientBuilder::new()`) chain that reaches `.build()`
     ///   without `.timeout(..)` or `.read_timeout(..)` — `.connect_timeout(..)` alone
     ///   does not bound a stalled response. A builder held in a variable and extended
     ///   in later statements of the same function is followed;
+    /// - a `reqwest::blocking` client builder with `.timeout(None)`: blocking clients
+    ///   (`blocking::get`, `blocking::Client::new()`, a builder) otherwise time out
+    ///   after 30 seconds, reqwest's documented default, and are not flagged;
     /// - `ureq::agent()`, `ureq::Agent::new()`, `Agent::new_with_defaults()`, agent and
     ///   config builders without a `timeout*` setting, and `ureq::get(url)...call()`
     ///   without a `timeout*` on the request;
     /// - `std::net::TcpStream::connect` (use `connect_timeout`).
     ///
+    /// A reqwest client without a timeout is not flagged when every request made with
+    /// it sets its own: `Client::new().get(url).timeout(t)`, or a client bound to a
+    /// local (`let client = Client::new();`) that the function uses only to start
+    /// requests (`client.post(url)…`), each with `.timeout(..)` in its chain — a
+    /// request's timeout bounds that whole request. The client is flagged as soon as one
+    /// of its requests has no timeout, or it leaves the function (returned, passed to a
+    /// call, stored, cloned, named in a macro), where its other requests are out of sight.
+    ///
     /// Paths are followed through `use` declarations and renames. Tests, benchmarks
     /// and examples are not checked.
     ///
     /// ## Why it matters in production
-    /// reqwest and ureq have no overall timeout by default. A peer that accepts the
-    /// connection and never answers holds the request, its task and whatever it locked,
-    /// until the process is restarted; under load, such requests pile up and take the
-    /// service down with them.
+    /// reqwest's async client and ureq have no overall timeout by default. A peer that
+    /// accepts the connection and never answers holds the request, its task and whatever
+    /// it locked, until the process is restarted; under load, such requests pile up and
+    /// take the service down with them.
     ///
     /// ## Example
     /// ```rust
@@ -46,22 +57,22 @@ declare_rule! {
     ///
     /// ## Known limits
     /// A builder that is passed to or returned from another function is not followed,
-    /// and is not flagged. A `reqwest::Client::new()` used for one request in the same
-    /// chain that sets `.timeout(..)` on the request is fine; one kept in a variable
-    /// whose requests each set `.timeout(..)` is still flagged: set the timeout on the
-    /// client instead.
+    /// and is not flagged. Requests are followed within the function that builds the
+    /// client: a client kept in a struct field whose every request (in other methods)
+    /// sets `.timeout(..)` is still flagged; set the timeout on the client instead.
     pub RustClientWithoutTimeout,
     code = "NET003", name = "rust-client-without-timeout", category = Timeouts, severity = Warning,
     skips = crate::roles::Role::NOT_SERVICE_CODE,
     reads = [FileKind::Rust],
 }
 
-const REQWEST_BUILDERS: &[&str] = &[
-    "reqwest::Client::builder",
-    "reqwest::ClientBuilder::new",
+const REQWEST_BUILDERS: &[&str] = &["reqwest::Client::builder", "reqwest::ClientBuilder::new"];
+const BLOCKING_BUILDERS: &[&str] = &[
     "reqwest::blocking::Client::builder",
     "reqwest::blocking::ClientBuilder::new",
 ];
+/// The `reqwest` client methods that start a request (a `RequestBuilder`).
+const REQUEST_METHODS: &[&str] = &["get", "post", "put", "patch", "delete", "head", "request"];
 const UREQ_BUILDERS: &[&str] = &[
     "ureq::AgentBuilder::new",
     "ureq::builder",
@@ -94,6 +105,8 @@ const UREQ_SENDS: &[&str] = &[
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Reqwest,
+    /// `reqwest::blocking`: its clients time out after 30 s unless told otherwise.
+    ReqwestBlocking,
     Ureq,
 }
 
@@ -101,9 +114,18 @@ impl Kind {
     fn bounds(self, method: &str) -> bool {
         match self {
             Kind::Reqwest => method == "timeout" || method == "read_timeout",
+            // Bounded by default; `.timeout(None)` is looked for separately.
+            Kind::ReqwestBlocking => true,
             Kind::Ureq => method.starts_with("timeout"),
         }
     }
+}
+
+/// `.timeout(None)`: how a `reqwest::blocking` client turns its 30 s default off.
+fn disables_timeout(m: &syn::ExprMethodCall) -> bool {
+    m.method == "timeout"
+        && m.args.len() == 1
+        && matches!(&m.args[0], syn::Expr::Path(p) if p.path.is_ident("None"))
 }
 
 fn names_any(imports: &Imports, path: &syn::Path, targets: &[&str]) -> Option<String> {
@@ -116,6 +138,30 @@ fn names_any(imports: &Imports, path: &syn::Path, targets: &[&str]) -> Option<St
 /// What the chain of a value amounts to: which builder (or request) it starts from,
 /// and whether any step bounds time. `None` when the start cannot be followed.
 fn origin(
+    scope: &Scope<'_>,
+    c: &Chain<'_>,
+    starts: &dyn Fn(&syn::Path) -> Option<Kind>,
+    depth: usize,
+) -> Option<(Kind, bool)> {
+    let (kind, bounded) = origin_steps(scope, c, starts, depth)?;
+    if kind == Kind::ReqwestBlocking {
+        // Bounded unless a step turns the default off.
+        let name = as_local(c.root);
+        let disabled = c.methods.iter().any(|m| disables_timeout(m))
+            || name.zip(scope.fn_body).is_some_and(|(n, body)| {
+                let uses = local_uses(body, &n);
+                uses.calls.iter().any(|m| disables_timeout(m))
+                    || uses
+                        .values
+                        .iter()
+                        .any(|v| chain(v).methods.iter().any(|m| disables_timeout(m)))
+            });
+        return Some((kind, !disabled));
+    }
+    Some((kind, bounded))
+}
+
+fn origin_steps(
     scope: &Scope<'_>,
     c: &Chain<'_>,
     starts: &dyn Fn(&syn::Path) -> Option<Kind>,
@@ -140,7 +186,7 @@ fn origin(
             bounded |= vc.has_method(|m| Kind::Reqwest.bounds(m) || Kind::Ureq.bounds(m));
             continue;
         }
-        let (k, b) = origin(scope, &vc, starts, depth + 1)?;
+        let (k, b) = origin_steps(scope, &vc, starts, depth + 1)?;
         kind = Some(k);
         bounded |= b;
     }
@@ -169,6 +215,8 @@ impl Rule for RustClientWithoutTimeout {
         let builders = |p: &syn::Path| {
             if names_any(imports, p, REQWEST_BUILDERS).is_some() {
                 Some(Kind::Reqwest)
+            } else if names_any(imports, p, BLOCKING_BUILDERS).is_some() {
+                Some(Kind::ReqwestBlocking)
             } else if names_any(imports, p, UREQ_BUILDERS).is_some() {
                 Some(Kind::Ureq)
             } else {
@@ -182,22 +230,18 @@ impl Rule for RustClientWithoutTimeout {
         let Node::Expr(expr) = node else { return };
         if let Some(path) = call_path(expr) {
             let simple = |targets: &[&str]| names_any(imports, path, targets);
-            let (msg, help) = if let Some(t) = simple(&["reqwest::get", "reqwest::blocking::get"]) {
+            // `reqwest::blocking::get` and `blocking::Client::new()` time out after 30 s.
+            let (msg, help) = if let Some(t) = simple(&["reqwest::get"]) {
                 (
                     format!("`{t}` has no timeout and can wait forever"),
                     "build one `reqwest::Client` with `.timeout(..)` and reuse it for every request",
                 )
-            } else if let Some(t) = simple(&[
-                "reqwest::Client::new",
-                "reqwest::Client::default",
-                "reqwest::blocking::Client::new",
-                "reqwest::blocking::Client::default",
-            ]) {
-                // `Client::new().get(url).timeout(..).send()`: a client for one request
-                // that sets its own timeout.
+            } else if let Some(t) = simple(&["reqwest::Client::new", "reqwest::Client::default"]) {
+                // `Client::new().get(url).timeout(..).send()`, or a local client whose
+                // every request sets its own timeout.
                 if scope
                     .fn_body
-                    .is_some_and(|body| request_sets_timeout(body, expr))
+                    .is_some_and(|body| requests_set_timeouts(body, expr))
                 {
                     return;
                 }
@@ -232,21 +276,33 @@ impl Rule for RustClientWithoutTimeout {
         if method == "build" {
             let c = chain(&m.receiver);
             if let Some((kind, false)) = origin(scope, &c, &builders, 0) {
-                let what = if kind == Kind::Reqwest {
-                    "reqwest client"
-                } else {
-                    "ureq agent"
+                if kind != Kind::Ureq
+                    && scope
+                        .fn_body
+                        .is_some_and(|body| requests_set_timeouts(body, expr))
+                {
+                    return;
+                }
+                let (msg, help) = match kind {
+                    Kind::Reqwest => (
+                        "this reqwest client is built without a timeout",
+                        "add `.timeout(Duration::from_secs(..))` to the builder; `.connect_timeout` alone does not bound a stalled response",
+                    ),
+                    Kind::ReqwestBlocking => (
+                        "this blocking reqwest client is built with its timeout turned off (`.timeout(None)`)",
+                        "keep a bound: `.timeout(Duration::from_secs(..))` (the default is 30 s)",
+                    ),
+                    Kind::Ureq => (
+                        "this ureq agent is built without a timeout",
+                        "set a timeout on the builder (`timeout_global` in ureq 3, `timeout` in ureq 2)",
+                    ),
                 };
                 cx.report(
-                        &Self::META,
-                        file.span(&m.method).start..file.pm_span(m.paren_token.span.close()).end,
-                        format!("this {what} is built without a timeout"),
-                        if kind == Kind::Reqwest {
-                            "add `.timeout(Duration::from_secs(..))` to the builder; `.connect_timeout` alone does not bound a stalled response"
-                        } else {
-                            "set a timeout on the builder (`timeout_global` in ureq 3, `timeout` in ureq 2)"
-                        },
-                    );
+                    &Self::META,
+                    file.span(&m.method).start..file.pm_span(m.paren_token.span.close()).end,
+                    msg,
+                    help,
+                );
             }
         } else if UREQ_SENDS.contains(&method.as_str()) {
             let c = chain(&m.receiver);
@@ -263,29 +319,121 @@ impl Rule for RustClientWithoutTimeout {
     }
 }
 
-/// Whether `call` (a `Client::new()`) is the root of a method chain in `body` that sets
-/// a per-request `.timeout(..)`.
-fn request_sets_timeout(body: &syn::Block, call: &syn::Expr) -> bool {
-    struct Finder<'c> {
-        call: &'c syn::Expr,
-        found: bool,
+/// Whether every request made with the client `call` builds sets its own `.timeout(..)`,
+/// so that the client's lack of one does not matter: either `call` starts a request chain
+/// itself (`Client::new().get(url).timeout(t)`), or it is the value of a local
+/// (`let client = Client::new();`, `Client::builder()..build()?`, `.unwrap()`, a `match`)
+/// that the function only uses to start requests (`client.post(url)…`), each of which
+/// sets a timeout. A client that leaves the function (returned, passed, stored, cloned,
+/// named in a macro) has requests out of sight, and does not count as covered.
+fn requests_set_timeouts(body: &syn::Block, call: &syn::Expr) -> bool {
+    if let Some(covered) = request_chains(body, |root| std::ptr::eq(root, call)).first() {
+        return *covered;
     }
-    impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
-        fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-            if self.found {
-                return;
+    let Some(name) = bound_local(body, call) else {
+        return false;
+    };
+    let covered = request_chains(body, |root| {
+        as_local(root).as_deref() == Some(name.as_str())
+    });
+    !covered.is_empty() && covered.iter().all(|c| *c) && mentions(body, &name) == covered.len() + 1
+}
+
+/// For each longest method chain in `body` whose root matches: whether it is a request
+/// (its first method is one of [`REQUEST_METHODS`]) that sets `.timeout(..)`.
+fn request_chains(body: &syn::Block, root: impl Fn(&syn::Expr) -> bool) -> Vec<bool> {
+    struct Finder<'r, R> {
+        root: &'r R,
+        out: Vec<bool>,
+    }
+    impl<'ast, R: Fn(&syn::Expr) -> bool> syn::visit::Visit<'ast> for Finder<'_, R> {
+        fn visit_expr(&mut self, e: &'ast syn::Expr) {
+            if matches!(
+                e,
+                syn::Expr::MethodCall(_) | syn::Expr::Try(_) | syn::Expr::Await(_)
+            ) {
+                let c = chain(e);
+                if let Some(first) = c.methods.last()
+                    && (self.root)(c.root)
+                {
+                    let request = REQUEST_METHODS.contains(&first.method.to_string().as_str());
+                    self.out
+                        .push(request && c.methods.iter().any(|m| m.method == "timeout"));
+                    // The arguments along the chain may hold other chains.
+                    for m in &c.methods {
+                        for a in &m.args {
+                            self.visit_expr(a);
+                        }
+                    }
+                    return;
+                }
             }
-            let c = super::chain(&m.receiver);
-            if std::ptr::eq(c.root, self.call)
-                && (m.method == "timeout" || c.methods.iter().any(|x| x.method == "timeout"))
-            {
-                self.found = true;
-                return;
-            }
-            syn::visit::visit_expr_method_call(self, m);
+            syn::visit::visit_expr(self, e);
         }
     }
-    let mut f = Finder { call, found: false };
+    let mut f = Finder {
+        root: &root,
+        out: Vec::new(),
+    };
+    syn::visit::Visit::visit_block(&mut f, body);
+    f.out
+}
+
+/// The local a `let` binds to `call`, through `?`, `.await`, `.unwrap()`, `.expect(..)`
+/// and the scrutinee of a `match`.
+fn bound_local(body: &syn::Block, call: &syn::Expr) -> Option<String> {
+    struct Finder<'c> {
+        call: &'c syn::Expr,
+        found: Option<String>,
+    }
+    fn strip(mut e: &syn::Expr) -> &syn::Expr {
+        loop {
+            e = match e {
+                syn::Expr::Try(t) => &t.expr,
+                syn::Expr::Await(a) => &a.base,
+                syn::Expr::Paren(p) => &p.expr,
+                syn::Expr::Match(m) => &m.expr,
+                syn::Expr::MethodCall(m) if m.method == "unwrap" || m.method == "expect" => {
+                    &m.receiver
+                }
+                _ => return e,
+            }
+        }
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
+        fn visit_local(&mut self, l: &'ast syn::Local) {
+            let mut pat = &l.pat;
+            if let syn::Pat::Type(t) = pat {
+                pat = &t.pat;
+            }
+            if let (syn::Pat::Ident(i), Some(init)) = (pat, &l.init)
+                && init.diverge.is_none()
+                && std::ptr::eq(strip(&init.expr), self.call)
+            {
+                self.found = Some(i.ident.to_string());
+            }
+            syn::visit::visit_local(self, l);
+        }
+    }
+    let mut f = Finder { call, found: None };
     syn::visit::Visit::visit_block(&mut f, body);
     f.found
+}
+
+/// How many times `body` names the identifier `name` (its binding included; macro
+/// bodies count too).
+fn mentions(body: &syn::Block, name: &str) -> usize {
+    fn count(tokens: proc_macro2::TokenStream, name: &str) -> usize {
+        tokens
+            .into_iter()
+            .map(|t| match t {
+                proc_macro2::TokenTree::Ident(i) if i == name => 1,
+                proc_macro2::TokenTree::Group(g) => count(g.stream(), name),
+                _ => 0,
+            })
+            .sum()
+    }
+    let mut tokens = proc_macro2::TokenStream::new();
+    quote::ToTokens::to_tokens(body, &mut tokens);
+    count(tokens, name)
 }
