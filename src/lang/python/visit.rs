@@ -550,7 +550,7 @@ impl<'o> Walker<'o> {
     }
 
     fn call(&mut self, c: &ast::ExprCall) {
-        let mut args = Vec::new();
+        let mut args = Vec::with_capacity(c.arguments.args.len());
         let mut star_args = false;
         for a in c.arguments.args.iter() {
             star_args |= matches!(a, Expr::Starred(_));
@@ -842,7 +842,11 @@ fn mentions_debug(e: &Expr, depth: usize) -> bool {
     if depth > 8 {
         return false;
     }
-    let says = |s: &str| s.to_ascii_lowercase().contains("debug");
+    let says = |s: &str| {
+        s.as_bytes()
+            .windows(5)
+            .any(|w| w.eq_ignore_ascii_case(b"debug"))
+    };
     match e {
         Expr::Name(n) => says(n.id.as_str()),
         Expr::Attribute(a) => says(a.attr.as_str()) || mentions_debug(&a.value, depth + 1),
