@@ -144,6 +144,40 @@ impl Roles {
     /// The roles of a repository-relative path (a file, or a directory with a trailing
     /// name such as `crates/x/examples`).
     pub fn of_path(rel_path: &str) -> Roles {
+        // A file's roles are asked for several times while it is checked (by the engine,
+        // the front ends, the rules and the filters), on the thread that checks it: the
+        // last path's answer is kept.
+        thread_local! {
+            static LAST: std::cell::RefCell<Option<(String, Roles)>> =
+                const { std::cell::RefCell::new(None) };
+        }
+        let kept = LAST
+            .try_with(|last| match &*last.borrow() {
+                Some((path, roles)) if path == rel_path => Some(*roles),
+                _ => None,
+            })
+            .ok()
+            .flatten();
+        if let Some(roles) = kept {
+            return roles;
+        }
+        let roles = Self::compute(rel_path);
+        let _ = LAST.try_with(|last| {
+            let mut last = last.borrow_mut();
+            match &mut *last {
+                Some((path, kept)) => {
+                    path.clear();
+                    path.push_str(rel_path);
+                    *kept = roles;
+                }
+                None => *last = Some((rel_path.to_string(), roles)),
+            }
+        });
+        roles
+    }
+
+    /// [`Roles::of_path`], computed.
+    fn compute(rel_path: &str) -> Roles {
         // One lower-cased copy of the path, split into its parts.
         let lower = rel_path.to_ascii_lowercase();
         let lower_parts: Vec<&str> = lower.split('/').collect();

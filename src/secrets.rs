@@ -145,6 +145,9 @@ const META_FIRST: [&str; 20] = [
 /// `client_secret`), and not something about one (`password_length`, `token_url`,
 /// `max_tokens`, `is_secret`).
 pub fn is_secret_name(name: &str) -> bool {
+    if !may_name_secret(name) {
+        return false;
+    }
     let w = words(name);
     let (Some(first), Some(last)) = (w.first(), w.last()) else {
         return false;
@@ -164,6 +167,23 @@ pub fn is_secret_name(name: &str) -> bool {
     })
 }
 
+/// Whether `name` has in it, in any case, a part of every word that can make it a
+/// secret's name (`pass`word, `pwd`, `secret`, `token`, api`key`, `credential`): what
+/// [`is_secret_name`] and [`is_secret_assignment`] accept always does. A name with other
+/// than ASCII letters is always looked at in full (its lower case can differ).
+fn may_name_secret(name: &str) -> bool {
+    const PARTS: [&[u8]; 6] = [b"pass", b"pwd", b"secret", b"token", b"key", b"credential"];
+    if !name.is_ascii() {
+        return true;
+    }
+    let b = name.as_bytes();
+    (0..b.len()).any(|i| {
+        PARTS
+            .iter()
+            .any(|p| b.len() - i >= p.len() && b[i..i + p.len()].eq_ignore_ascii_case(p))
+    })
+}
+
 /// Two words that name a secret key together: `API_KEY`, `PRIVATE_KEY`, `MASTER_KEY`.
 fn is_key_pair(first: &str, second: &str) -> bool {
     second == "key"
@@ -176,6 +196,9 @@ fn is_key_pair(first: &str, second: &str) -> bool {
 /// Whether an assigned name ends in a secret: `SECRET_KEY`, `DB_PASSWORD`,
 /// `GITHUB_TOKEN`, `STRIPE_API_KEY`, `CLIENT_SECRET` (not `TOKEN_USER`, `SECRET_KEY_CHARSET`).
 pub fn is_secret_assignment(name: &str) -> bool {
+    if !may_name_secret(name) {
+        return false;
+    }
     let w = words(name);
     let Some(last) = w.last() else { return false };
     if w.first().is_some_and(|f| META_FIRST.contains(&f.as_str())) {

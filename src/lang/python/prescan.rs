@@ -53,6 +53,9 @@ pub fn too_deep(text: &str) -> Option<usize> {
         return None;
     }
     let b = text.as_bytes();
+    if within_bound(b) {
+        return None;
+    }
     let mut i = 0;
     let mut depth = 0usize;
     let mut run = 0usize;
@@ -144,6 +147,62 @@ pub fn too_deep(text: &str) -> Option<usize> {
     None
 }
 
+/// Bits of one count in [`WEIGHTS`]: a chunk of [`CHUNK`] bytes cannot overflow it.
+const FIELD: u32 = 21;
+const FIELD_MASK: u64 = (1 << FIELD) - 1;
+const CHUNK: usize = 1 << 20;
+
+/// Per byte, what it adds to three counts that bound the parts of the estimate, one
+/// count per [`FIELD`] bits:
+/// - bracket depth and prefix-operator runs: the opening brackets, `-`, `+`, `~`, and
+///   the `t` or `l` that each `not`, `await` and `lambda` has;
+/// - right-nesting operators: the `*`s of `**`, and the `l` of each `else`;
+/// - operator chains: the operator bytes and dots.
+static WEIGHTS: [u64; 256] = {
+    let mut t = [0u64; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        let run = matches!(b, b'(' | b'[' | b'{' | b'-' | b'+' | b'~' | b't' | b'l');
+        let right = matches!(b, b'*' | b'l');
+        let chain = CLASS[c] & OP != 0;
+        t[c] = run as u64 | (right as u64) << FIELD | (chain as u64) << (2 * FIELD);
+        c += 1;
+    }
+    t
+};
+
+/// Whether the bytes cannot make the estimate exceed [`MAX_NESTING`]: each part of it
+/// grows only at bytes that [`WEIGHTS`] counts, so when no count is over the limit
+/// (most files) the scan itself is not needed.
+fn within_bound(b: &[u8]) -> bool {
+    let (mut run, mut right, mut chain) = (0u64, 0u64, 0u64);
+    for chunk in b.chunks(CHUNK) {
+        // Four sums, so that the additions do not wait on each other.
+        let mut acc = [0u64; 4];
+        let mut quads = chunk.chunks_exact(4);
+        for q in &mut quads {
+            acc[0] += WEIGHTS[q[0] as usize];
+            acc[1] += WEIGHTS[q[1] as usize];
+            acc[2] += WEIGHTS[q[2] as usize];
+            acc[3] += WEIGHTS[q[3] as usize];
+        }
+        for &x in quads.remainder() {
+            acc[0] += WEIGHTS[x as usize];
+        }
+        for a in acc {
+            run += a & FIELD_MASK;
+            right += (a >> FIELD) & FIELD_MASK;
+            chain += a >> (2 * FIELD);
+        }
+        let max = MAX_NESTING as u64;
+        if run > max || right > max || chain > max {
+            return false;
+        }
+    }
+    true
+}
+
 /// The offset just past the string starting at `i` (a quote).
 fn skip_string(b: &[u8], i: usize) -> usize {
     let q = b[i];
@@ -183,6 +242,18 @@ mod tests {
         assert_eq!(too_deep(text), None);
         let data = format!("x = [{}]\n", "(-1, 2), ".repeat(100_000));
         assert_eq!(too_deep(&data), None);
+    }
+
+    #[test]
+    fn the_bound_lets_through_only_what_the_scan_would() {
+        // Long, but with few of the bytes that count: passed without the scan.
+        let plain = "x = name_of_a_value\n".repeat(5_000);
+        assert!(within_bound(plain.as_bytes()));
+        assert_eq!(too_deep(&plain), None);
+        // Many counted bytes that never nest: the scan decides, and lets it through.
+        let flat = "x = (-1, 2)\n".repeat(12_000);
+        assert!(!within_bound(flat.as_bytes()));
+        assert_eq!(too_deep(&flat), None);
     }
 
     #[test]

@@ -96,15 +96,16 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<ServiceFacts> {
     let mut s = ServiceFacts::default();
     let scripted = Roles::of_path(&source.rel_path).has(PathRole::Script);
     for i in &file.imports {
-        for (cap, module) in python_module(&i.qualified) {
-            s.evidence(cap, module, i.span.clone());
+        let modules = python_module(&i.qualified);
+        for (cap, module) in &modules {
+            s.evidence(*cap, *module, i.span.clone());
         }
         let q = i.qualified.as_str();
         if q == "logging" || q.starts_with("logging.") || q == "loguru" || q.starts_with("loguru.")
         {
             s.logs = true;
         }
-        if python_module(q)
+        if modules
             .iter()
             .any(|(c, _)| *c == Capability::StructuredLogging)
         {

@@ -1,7 +1,7 @@
 //! The one walk over Ruff's syntax tree that fills a [`PythonFile`]. Everything that
 //! touches Ruff's types is here.
 
-use std::collections::HashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use ruff_python_ast::token::TokenKind;
 use ruff_python_ast::visitor::{self, Visitor};
@@ -162,7 +162,7 @@ struct Walker<'o> {
     bindings: Vec<Binding>,
     sites: Vec<CallSite>,
     /// Names defined in the file by `def`, `class` or a module-level assignment.
-    defined: HashSet<String>,
+    defined: FxHashSet<String>,
     /// Start of the decorator expression being visited.
     decorator_at: Option<usize>,
 }
@@ -189,7 +189,7 @@ impl<'o> Walker<'o> {
             deepest: 0,
             bindings: Vec::new(),
             sites: Vec::new(),
-            defined: HashSet::new(),
+            defined: FxHashSet::default(),
             decorator_at: None,
         }
     }
@@ -550,7 +550,7 @@ impl<'o> Walker<'o> {
     }
 
     fn call(&mut self, c: &ast::ExprCall) {
-        let mut args = Vec::new();
+        let mut args = Vec::with_capacity(c.arguments.args.len());
         let mut star_args = false;
         for a in c.arguments.args.iter() {
             star_args |= matches!(a, Expr::Starred(_));
@@ -591,8 +591,22 @@ impl<'o> Walker<'o> {
             defined,
             ..
         } = self;
-        let qualify = |out: &PythonFile, v: &Value| -> Option<String> {
-            if let Some(q) = out.resolve(v) {
+        // Local name → qualified name; a later import of a name wins, as in
+        // [`PythonFile::imported`].
+        let mut imported: FxHashMap<&str, &str> =
+            FxHashMap::with_capacity_and_hasher(out.imports.len(), Default::default());
+        for i in &out.imports {
+            imported.insert(i.local.as_str(), i.qualified.as_str());
+        }
+        // [`PythonFile::resolve`] through the map.
+        let resolve = |v: &Value| -> Option<String> {
+            let base = imported.get(v.head_name()?)?;
+            let mut out = base.to_string();
+            v.push_attributes(&mut out, false);
+            Some(out)
+        };
+        let qualify = |v: &Value| -> Option<String> {
+            if let Some(q) = resolve(v) {
                 return Some(q);
             }
             match &v.kind {
@@ -600,41 +614,134 @@ impl<'o> Walker<'o> {
                 _ => None,
             }
         };
+        let index = BindingIndex::new(&bindings);
         let mut resolved = Vec::with_capacity(out.calls.len());
         for (call, site) in out.calls.iter().zip(&sites) {
-            let qualified = qualify(out, &call.func);
+            let qualified = qualify(&call.func);
             let origin = match call.receiver() {
                 None => None,
                 Some(recv) => match &recv.kind {
-                    ValueKind::Call(inner) => qualify(out, &inner.func),
+                    ValueKind::Call(inner) => qualify(&inner.func),
                     _ => recv.dotted().and_then(|name| {
-                        let bound = lookup(&scopes, &bindings, site, &name, call.span.start);
+                        let bound = index.lookup(&scopes, &bindings, site, &name, call.span.start);
                         match bound {
-                            Some(b) => qualify(out, &b.origin),
-                            None => out.resolve(recv),
+                            Some(b) => qualify(&b.origin),
+                            None => resolve(recv),
                         }
                     }),
                 },
             };
             resolved.push((qualified, origin));
         }
+        let mut caught = Vec::new();
+        for h in &out.handlers {
+            for (name, _) in &h.caught {
+                let (head, rest) = name.split_once('.').unwrap_or((name.as_str(), ""));
+                caught.push(imported.get(head).map(|q| {
+                    if rest.is_empty() {
+                        q.to_string()
+                    } else {
+                        format!("{q}.{rest}")
+                    }
+                }));
+            }
+        }
+        drop(imported);
         for (call, (q, o)) in out.calls.iter_mut().zip(resolved) {
             call.qualified = q;
             call.receiver_origin = o;
         }
+        let mut caught = caught.into_iter();
         for h in &mut out.handlers {
-            let imports = &out.imports;
             for (name, _) in &mut h.caught {
-                let (head, rest) = name.split_once('.').unwrap_or((name.as_str(), ""));
-                if let Some(i) = imports.iter().rev().find(|i| i.local == head) {
-                    *name = if rest.is_empty() {
-                        i.qualified.clone()
-                    } else {
-                        format!("{}.{rest}", i.qualified)
-                    };
+                if let Some(Some(q)) = caught.next() {
+                    *name = q;
                 }
             }
         }
+    }
+}
+
+/// The bindings of a file by name, with `self.` or `cls.` taken off (so that `self.x`,
+/// `cls.x` and `x` meet), each list in the order of the bindings.
+struct BindingIndex<'b> {
+    by_key: FxHashMap<&'b str, Vec<usize>>,
+}
+
+/// A binding's name without one leading `self.` or `cls.`.
+fn binding_key(name: &str) -> &str {
+    name.strip_prefix("self.")
+        .or_else(|| name.strip_prefix("cls."))
+        .unwrap_or(name)
+}
+
+impl<'b> BindingIndex<'b> {
+    fn new(bindings: &'b [Binding]) -> Self {
+        let mut by_key: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+        for (i, b) in bindings.iter().enumerate() {
+            by_key.entry(binding_key(&b.name)).or_default().push(i);
+        }
+        BindingIndex { by_key }
+    }
+
+    /// The bindings whose key is `key`, last first.
+    fn candidates<'s>(
+        &'s self,
+        bindings: &'b [Binding],
+        key: &str,
+    ) -> impl Iterator<Item = &'b Binding> + 's {
+        self.by_key
+            .get(key)
+            .into_iter()
+            .flat_map(|v| v.iter().rev())
+            .map(move |&i| &bindings[i])
+    }
+
+    /// [`lookup`], through the index.
+    fn lookup(
+        &self,
+        scopes: &[Scope],
+        bindings: &'b [Binding],
+        site: &CallSite,
+        name: &str,
+        offset: usize,
+    ) -> Option<&'b Binding> {
+        if let (Some(class), Some(attr)) = (
+            site.method_class,
+            name.strip_prefix("self.")
+                .or_else(|| name.strip_prefix("cls.")),
+        ) {
+            if binding_key(attr) != attr {
+                // `self.self.x`: a name the index keys differently; not worth a key.
+                return lookup(scopes, bindings, site, name, offset);
+            }
+            return self.candidates(bindings, attr).find(|b| {
+                b.scope == class
+                    && (b.name == name
+                        || b.name == attr
+                        || b.name.strip_prefix("cls.") == Some(attr)
+                        || b.name.strip_prefix("self.") == Some(attr))
+            });
+        }
+        let key = binding_key(name);
+        if let Some(b) = self
+            .candidates(bindings, key)
+            .find(|b| b.scope == site.scope && b.name == name && b.offset < offset)
+        {
+            return Some(b);
+        }
+        let mut scope = scopes.get(site.scope).and_then(|s| s.parent);
+        while let Some(s) = scope {
+            if scopes[s].kind != ScopeKind::Class
+                && let Some(b) = self
+                    .candidates(bindings, key)
+                    .find(|b| b.scope == s && b.name == name)
+            {
+                return Some(b);
+            }
+            scope = scopes[s].parent;
+        }
+        None
     }
 }
 
@@ -735,7 +842,11 @@ fn mentions_debug(e: &Expr, depth: usize) -> bool {
     if depth > 8 {
         return false;
     }
-    let says = |s: &str| s.to_ascii_lowercase().contains("debug");
+    let says = |s: &str| {
+        s.as_bytes()
+            .windows(5)
+            .any(|w| w.eq_ignore_ascii_case(b"debug"))
+    };
     match e {
         Expr::Name(n) => says(n.id.as_str()),
         Expr::Attribute(a) => says(a.attr.as_str()) || mentions_debug(&a.value, depth + 1),

@@ -209,10 +209,12 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
         let q = call.qualified.as_deref().unwrap_or_default();
         let origin = call.receiver_origin.as_deref().unwrap_or_default();
         let fam = family(q).or_else(|| family(origin));
-        let shown = call
-            .func
-            .dotted()
-            .unwrap_or_else(|| q.rsplit('.').next().unwrap_or(q).to_string());
+        // What the messages call the callee (made only for a finding).
+        let shown = || {
+            call.func
+                .dotted()
+                .unwrap_or_else(|| q.rsplit('.').next().unwrap_or(q).to_string())
+        };
         let local = call
             .args
             .first()
@@ -259,7 +261,8 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
                             cx,
                             span,
                             format!(
-                                "`cert_reqs: CERT_NONE` passed to `{shown}` accepts any certificate"
+                                "`cert_reqs: CERT_NONE` passed to `{}` accepts any certificate",
+                                shown()
                             ),
                             HELP_PY,
                         );
@@ -276,7 +279,7 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
                 .get(k.value.span.clone())
                 .unwrap_or("False")
                 .to_string();
-            let message = format!("`{name}={written}` in `{shown}` {effect}");
+            let message = format!("`{name}={written}` in `{}` {effect}", shown());
             report(cx, k.span.clone(), message, HELP_PY);
         }
         for a in &call.args {
@@ -284,7 +287,10 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
                 report(
                     cx,
                     span,
-                    format!("`cert_reqs: CERT_NONE` passed to `{shown}` accepts any certificate"),
+                    format!(
+                        "`cert_reqs: CERT_NONE` passed to `{}` accepts any certificate",
+                        shown()
+                    ),
                     HELP_PY,
                 );
             }
