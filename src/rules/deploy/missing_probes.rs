@@ -177,6 +177,7 @@ impl Rule for MissingProbes {
             .collect();
         let compose: Vec<(&str, &[ServiceFacts])> = repo
             .parsed()
+            .filter(|(_, f)| f.compose.is_some())
             .filter(|(src, _)| !is_dev_compose(src))
             .filter_map(|(src, f)| Some((src.rel_path.as_str(), &f.compose.as_ref()?.services[..])))
             .collect();
