@@ -99,6 +99,9 @@ pub struct Ctx {
     pub redirected: bool,
     /// Inside a function (at any depth).
     pub in_function: bool,
+    /// Inside the body of a `for`/`while` loop of the enclosing function (not its
+    /// `else`; a function defined in a loop is not in it).
+    pub in_loop: bool,
     /// Directly in a class body (not in its methods).
     pub in_class_body: bool,
     /// Start of the enclosing statement.

@@ -150,6 +150,8 @@ struct Walker<'o> {
     method_class: Option<usize>,
     handlers: Vec<usize>,
     try_depth: usize,
+    /// Loops of the enclosing function around the current node.
+    loop_depth: usize,
     in_main: bool,
     /// Inside `if <something about debug>:` (`if settings.DEBUG:`).
     in_debug_guard: bool,
@@ -180,6 +182,7 @@ impl<'o> Walker<'o> {
             method_class: None,
             handlers: Vec::new(),
             try_depth: 0,
+            loop_depth: 0,
             in_main: false,
             in_debug_guard: false,
             redirected: false,
@@ -202,6 +205,7 @@ impl<'o> Walker<'o> {
             in_debug_guard: self.in_debug_guard,
             redirected: self.redirected,
             in_function: self.function_depth > 0,
+            in_loop: self.loop_depth > 0,
             in_class_body: self.scopes[self.scope].kind == ScopeKind::Class,
             statement: self.statement,
         }
@@ -332,14 +336,22 @@ impl<'o> Walker<'o> {
                     self.method_class,
                     std::mem::take(&mut self.handlers),
                     self.try_depth,
+                    self.loop_depth,
                 );
                 self.scope = scope;
                 self.method_class = method_class.or(self.method_class);
                 self.try_depth = 0;
+                self.loop_depth = 0;
                 self.function_depth += 1;
                 self.visit_body(&f.body);
                 self.function_depth -= 1;
-                (self.scope, self.method_class, self.handlers, self.try_depth) = saved;
+                (
+                    self.scope,
+                    self.method_class,
+                    self.handlers,
+                    self.try_depth,
+                    self.loop_depth,
+                ) = saved;
             }
             Stmt::ClassDef(c) => {
                 for d in &c.decorator_list {
@@ -431,6 +443,21 @@ impl<'o> Walker<'o> {
                 for clause in &i.elif_else_clauses {
                     self.visit_elif_else_clause(clause);
                 }
+            }
+            Stmt::For(f) => {
+                self.visit_expr(&f.target);
+                self.visit_expr(&f.iter);
+                self.loop_depth += 1;
+                self.visit_body(&f.body);
+                self.loop_depth -= 1;
+                self.visit_body(&f.orelse);
+            }
+            Stmt::While(w) => {
+                self.visit_expr(&w.test);
+                self.loop_depth += 1;
+                self.visit_body(&w.body);
+                self.loop_depth -= 1;
+                self.visit_body(&w.orelse);
             }
             Stmt::Try(t) => {
                 self.try_depth += 1;

@@ -1,6 +1,9 @@
 //! LOG003 error-log-without-traceback.
 
-use super::{broad_type, handler_records_traceback, hands_off, log_method, propagates, words};
+use super::{
+    LogLibrary, broad_type, handler_records_traceback, hands_off, log_library, log_method,
+    propagates, words,
+};
 use crate::declare_rule;
 use crate::lang::FileKind;
 use crate::lang::python::{Call, DefKind, Handler, PythonFile, Value, ValueKind};
@@ -52,6 +55,12 @@ declare_rule! {
     /// `check…`, `probe…`, `ping…`), whose failure is its answer and whose message says
     /// what failed; and one inside another handler that raises, where the outer
     /// exception carries the traceback and this one only collects extra diagnostics.
+    /// A handler in a loop that logs the exception and then sleeps before the next
+    /// attempt (`logger.error(f"lost connection: {e}, retrying in 5 s")` then
+    /// `await asyncio.sleep(5)`) is a retry or reconnect loop and is not flagged: the
+    /// failures it expects are transient and named by the message. A handler that logs
+    /// without the exception, or that does not back off, is still flagged.
+    /// With loguru, the help suggests `logger.opt(exception=True)`, not `exc_info`.
     /// Of the findings about one
     /// handler only one is reported: EXC001, then EXC003, then this rule, then EXC002.
     pub ErrorLogWithoutTraceback,
@@ -174,17 +183,40 @@ fn mentions(v: &Value, name: &str) -> bool {
     }
 }
 
+/// Whether the log call's message or arguments carry the caught exception.
+fn carries_exception(handler: &Handler, log: &Call) -> bool {
+    handler.name.as_deref().is_some_and(|name| {
+        log.args.iter().any(|a| mentions(a, name))
+            || log.keywords.iter().any(|k| mentions(&k.value, name))
+    })
+}
+
+/// A handler in a loop that logs the exception and then waits before the next attempt
+/// (`await asyncio.sleep(5)`, `time.sleep(...)`): a retry or reconnect loop, whose
+/// failures are expected to be transient (a dropped connection, a peer restarting) and
+/// are named by the exception in the message.
+fn backs_off(file: &PythonFile, h: usize, handler: &Handler, log: &Call) -> bool {
+    handler.ctx.in_loop
+        && carries_exception(handler, log)
+        && file.calls.iter().any(|c| {
+            c.ctx.handler == Some(h)
+                && c.span.start > log.span.start
+                && (c.method() == Some("sleep")
+                    || c.qualified
+                        .as_deref()
+                        .is_some_and(|q| q.ends_with(".sleep")))
+        })
+}
+
 /// A broad handler around a single call to a function of [`SELF_EXPLAINING`], whose
 /// log message carries the exception: the message already says what failed and why.
 fn explained(file: &PythonFile, handler: &Handler, log: &Call) -> bool {
-    let (Some(i), Some(name)) = (handler.guards, handler.name.as_deref()) else {
+    let Some(i) = handler.guards else {
         return false;
     };
     let guarded = file.calls.get(i).and_then(|c| c.qualified.as_deref());
     let qualified = guarded.map(|q| q.strip_prefix("builtins.").unwrap_or(q));
-    qualified.is_some_and(|q| SELF_EXPLAINING.contains(&q))
-        && (log.args.iter().any(|a| mentions(a, name))
-            || log.keywords.iter().any(|k| mentions(&k.value, name)))
+    qualified.is_some_and(|q| SELF_EXPLAINING.contains(&q)) && carries_exception(handler, log)
 }
 
 impl Rule for ErrorLogWithoutTraceback {
@@ -215,17 +247,24 @@ impl Rule for ErrorLogWithoutTraceback {
                 || handler_records_traceback(file, h)
                 || (handler.type_.is_some() && broad_type(handler).is_none())
                 || explained(file, handler, call)
+                || backs_off(file, h, handler, call)
                 || best_effort_context(file, handler)
                 || inside_raising_handler(file, handler)
             {
                 continue;
             }
             reported.insert(h);
+            // loguru has no `exc_info`: the traceback is asked for with `opt`.
+            let help = if log_library(file, call) == LogLibrary::Loguru {
+                "use `logger.exception(...)`, or `logger.opt(exception=True).error(...)`"
+            } else {
+                "use `logger.exception(...)`, or pass `exc_info=True`"
+            };
             cx.report(
                 &Self::META,
                 call.callee_span(),
                 format!("`{method}` log in an `except` block drops the traceback"),
-                "use `logger.exception(...)`, or pass `exc_info=True`",
+                help,
             )
             .handler(handler.span.start);
         }

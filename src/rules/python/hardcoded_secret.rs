@@ -36,7 +36,10 @@ declare_rule! {
     /// as are values that contain the name (`CLIENT_SECRET = "app_client_secret"`, a
     /// label), redaction masks (`"****"`) and typed field defaults in a class body
     /// (`password: str = "dev"` in a pydantic `BaseSettings`), which the environment
-    /// overrides: measured on real services, those are development defaults.
+    /// overrides: measured on real services, those are development defaults. Values
+    /// shaped like configuration are not secrets: a dotted import path
+    /// (`"reset_password": "app.forms.ResetPasswordForm"`) or a rate limit
+    /// (`"change_password": "1/m/user"`).
     pub HardcodedSecret,
     code = "CFG002", name = "hardcoded-secret", category = Config, severity = Error,
     security = true,
@@ -68,11 +71,49 @@ fn secret_value<'v>(name: &str, v: &'v Value) -> Option<&'v str> {
     if s.starts_with('/') || (s.contains("://") && !s.contains('@')) {
         return None;
     }
+    // A dotted import path (`"app.forms.ResetPasswordForm"`) or a rate limit
+    // (`"1/m/user"`, `"5/h/ip,1/m/key"`) has the shape of configuration, not of a secret.
+    if is_import_path(s) || is_rate_spec(s) {
+        return None;
+    }
     let token = words(name).last().is_some_and(|w| w == "token");
     let identifier = s
         .chars()
         .all(|c| c.is_ascii_lowercase() || c == '_' || c == '-' || c == '.');
     (!(token && identifier)).then_some(s)
+}
+
+/// `package.module.Name`: identifiers joined by dots, three or more of them, or two
+/// ending in a class name.
+fn is_import_path(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('.').collect();
+    let identifier = |p: &&str| {
+        p.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    parts.len() >= 2
+        && parts.iter().all(identifier)
+        && (parts.len() >= 3
+            || parts
+                .last()
+                .is_some_and(|p| p.starts_with(|c: char| c.is_ascii_uppercase())))
+}
+
+/// A rate limit: `count/period[/scope]`, comma-separated (`"1/m/user"`, `"10/h"`).
+fn is_rate_spec(s: &str) -> bool {
+    s.split(',').all(|part| {
+        let mut fields = part.trim().split('/');
+        let count = fields.next().unwrap_or_default();
+        let rest: Vec<&str> = fields.collect();
+        !count.is_empty()
+            && count.chars().all(|c| c.is_ascii_digit())
+            && !rest.is_empty()
+            && rest
+                .iter()
+                .all(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_lowercase()))
+    })
 }
 
 /// Secret-keyed string entries of dict literals, at any depth of the summary.

@@ -42,6 +42,11 @@ declare_rule! {
     /// skips"): measured on real services, a missing timeout in a script someone runs by
     /// hand is not acted on. A cron job kept in `scripts/` is missed.
     /// A call that passes `**kwargs` is not flagged (the timeout may be in there).
+    /// An explicit `timeout=None` is not flagged on a streaming call inside a loop
+    /// (`client.stream(...)`, `stream=True`: a long-lived subscription the loop
+    /// reconnects, meant to wait for the next event), nor on a call passed to
+    /// `asyncio.wait_for(...)`, which bounds it; a one-shot call with `timeout=None` is
+    /// flagged. A bound set by the caller in another function is not seen.
     /// `httpx` without `timeout` is fine: it has a default of five seconds. Sessions
     /// are recognised when created in the same scope (or an enclosing one, or on `self`
     /// in the class); a session passed in as a parameter is not. Compared with Ruff's
@@ -178,6 +183,31 @@ fn kind(call: &Call) -> Option<(Kind, String)> {
     }
 }
 
+/// A streaming call (`client.stream(...)`, `httpx.stream`, `requests.get(..., stream=True)`)
+/// inside a loop: a long-lived subscription the loop reconnects, meant to wait for the
+/// next event however long that takes.
+fn stream_in_loop(call: &Call) -> bool {
+    let streaming = call.method() == Some("stream")
+        || call.qualified.as_deref() == Some("httpx.stream")
+        || call
+            .keyword("stream")
+            .is_some_and(|k| !k.value.is_falsy_constant());
+    streaming && call.ctx.in_loop
+}
+
+/// Whether the call is an argument of `asyncio.wait_for(...)`, which bounds it.
+fn bounded_by_wait_for(file: &PythonFile, call: &Call) -> bool {
+    file.calls.iter().any(|outer| {
+        matches!(
+            outer.qualified.as_deref(),
+            Some("asyncio.wait_for" | "asyncio.tasks.wait_for")
+        ) && outer
+            .args
+            .first()
+            .is_some_and(|a| a.span.start <= call.span.start && call.span.end <= a.span.end)
+    })
+}
+
 impl Rule for HttpCallWithoutTimeout {
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
         let seconds = cx.option_int(&Self::META, "fix-timeout", 10).max(1);
@@ -190,6 +220,13 @@ impl Rule for HttpCallWithoutTimeout {
             };
             let message = match (kind, timeout(call)) {
                 (_, Timeout::Set) => continue,
+                // An explicit `timeout=None` on a stream a loop reconnects, or on a call
+                // that `asyncio.wait_for` bounds, is the intended wait.
+                (_, Timeout::Disabled)
+                    if stream_in_loop(call) || bounded_by_wait_for(file, call) =>
+                {
+                    continue;
+                }
                 (Kind::Requests | Kind::Stdlib(_), Timeout::Disabled)
                 | (Kind::Httpx, Timeout::Disabled) => {
                     format!("`{name}` with `timeout=None` can wait forever")

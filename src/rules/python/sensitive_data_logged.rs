@@ -34,7 +34,8 @@ declare_rule! {
     /// (`token[:4]`) and values passed through other calls (`mask(token)`). An attribute
     /// named just `token` (`checkout.token`) is skipped: ORMs use it for public ids.
     /// A name is about a secret, not the secret, when a describing word follows the secret
-    /// word (`token_type_hint`, `token_scopes`, `token_obj`) or when it names access
+    /// word (`token_type_hint`, `token_scopes`, `token_obj`, and the public claims
+    /// `token__issuer`, `token_sub`, `jwt_audience`) or when it names access
     /// rights (`default_permissions_create_token`, `discarded_token_scopes`). A variable
     /// is not the secret when the function visibly redacts it before logging
     /// (`log_token[key] = "REDACTED"`, `token = mask(token)`), or uses it as a database
@@ -78,6 +79,14 @@ const DESCRIBING_AFTER: &[&str] = &[
     "row",
     "instance",
     "entry",
+    // Claims that name who issued a token and whom it is for (`token__issuer`,
+    // `token_sub`, `jwt_audience`): public parts of it, not the secret.
+    "issuer",
+    "iss",
+    "sub",
+    "subject",
+    "audience",
+    "aud",
 ];
 
 /// Words that, anywhere in a name, say it is about access rights or an ORM object
