@@ -82,7 +82,7 @@ impl Role {
     pub fn describe(self) -> &'static str {
         match self {
             Role::Test => {
-                "tests: `tests/`, `test/`, `testing/`, `e2e/`, `acceptance_tests/`, `*_tests/`, `*-tests/`, `test_*/`, `playwright/`, `cypress/`, `test_*.py`, `*_test.py`, `tests.py`, `conftest.py`, Rust `tests.rs`/`*_test.rs`"
+                "tests: `tests/`, `test/`, `testing/`, `e2e/`, `acceptance_tests/`, `*_tests/`, `*-tests/`, `test_*/`, test clients `*-tester/` and `*_tester/`, `playwright/`, `cypress/`, `test_*.py`, `*_test.py`, `tests.py`, `conftest.py`, Rust `tests.rs`/`*_test.rs`"
             }
             Role::Fixture => {
                 "test fixtures and data: `fixtures/`, `testdata/`, `test_data/`, `test-data/`, `__snapshots__/`, `.semgrep/`"
@@ -313,6 +313,9 @@ fn is_test_dir(d: &str) -> bool {
         || d.ends_with("-tests")
         || d.ends_with("_test")
         || d.ends_with("-test")
+        // Test clients and harnesses: `oauth2-tester/`, `api_tester/`.
+        || d.ends_with("-tester")
+        || d.ends_with("_tester")
 }
 
 /// `Dockerfile`, `Containerfile`, `Dockerfile.x`, `x.Dockerfile`.
@@ -374,6 +377,7 @@ mod tests {
             "src/foo_test.rs",
             "crates/x/tests/it.rs",
             "test_utils/helpers.py",
+            "tools/oauth2-tester/src/main.rs",
         ] {
             assert!(has(p, Role::Test), "{p}");
         }

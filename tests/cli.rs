@@ -654,7 +654,7 @@ fn ignore_by_name_trailing_comment_and_blanket() {
          USER root\n\
          RUN sudo apk add --no-cache curl=8.9.1-r0 # readylint: ignore[DKR006] -- legacy base\n\
          # readylint: ignore\n\
-         ADD app.tgz.part /srv/\n\
+         ADD https://example.com/app.tgz.part /srv/\n\
          HEALTHCHECK NONE\n\
          CMD [\"/srv/app-server\"]\n",
     );
@@ -2022,10 +2022,10 @@ fn stdin_is_checked_as_the_named_file_with_its_configuration() {
             "--stdin-filename",
             "deploy/Dockerfile",
         ])
-        .write_stdin("FROM alpine:3.20\nADD app.txt /app\nUSER app\n")
+        .write_stdin("FROM alpine:3.20\nADD https://example.com/app.txt /app\nUSER app\n")
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("deploy/Dockerfile:2:1: DKR002"));
+        .stdout(predicate::str::contains("deploy/Dockerfile:2:5: DKR002"));
     assert!(!repo.path().join("deploy").exists());
 }
 
@@ -2033,6 +2033,12 @@ fn stdin_is_checked_as_the_named_file_with_its_configuration() {
 fn stdin_fixes_go_to_standard_output() {
     let repo = temp_repo();
     std::fs::create_dir(repo.path().join(".git")).expect(".git");
+    // `ADD` of a local file is reported (and fixed) only with the option.
+    write(
+        repo.path(),
+        "readylint.toml",
+        "[rules.DKR002]\nlocal-files = true\n",
+    );
     let out = readylint()
         .current_dir(repo.path())
         .args([

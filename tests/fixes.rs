@@ -13,17 +13,28 @@ use readylint::config::CliOverrides;
 use readylint::engine::fixes;
 
 fn options(root: &Path, code: &str) -> RunOptions {
+    // A rule whose fixes need an option (DKR002's `local-files`) keeps it in
+    // `fixtures/fixes/<CODE>/readylint.toml`; the others run without configuration.
+    let config = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/fixes")
+        .join(code)
+        .join(CONFIG);
+    let config = config.is_file().then_some(config);
     RunOptions {
         paths: vec![root.to_path_buf()],
         root: Some(root.to_path_buf()),
         overrides: CliOverrides {
-            no_config: true,
+            no_config: config.is_none(),
+            config,
             select: Some(vec![code.into()]),
             ..CliOverrides::default()
         },
         ..RunOptions::default()
     }
 }
+
+/// A fixture rule's configuration, not a fixture.
+const CONFIG: &str = "readylint.toml";
 
 /// `fixtures/fixes/<CODE>/<path>`: the rule, and the fixture files under it.
 fn fixtures() -> Vec<(String, PathBuf, String)> {
@@ -37,6 +48,8 @@ fn fixtures() -> Vec<(String, PathBuf, String)> {
                 let p = e.path();
                 if p.is_dir() {
                     stack.push(p);
+                } else if dir == rule.path() && e.file_name() == CONFIG {
+                    continue;
                 } else {
                     let rel = p
                         .strip_prefix(rule.path())
@@ -121,6 +134,12 @@ fn repo() -> tempfile::TempDir {
         "Dockerfile",
         "FROM python:3.12-slim\nADD --chown=a:b x.txt /y\nADD https://example.com/a /b\nUSER app\n",
     );
+    // `ADD` of a local file is reported (and fixed) only with the option.
+    write(
+        dir.path(),
+        "readylint.toml",
+        "[rules.DKR002]\nlocal-files = true\n",
+    );
     dir
 }
 
@@ -198,7 +217,7 @@ fn fix_writes_the_safe_fixes_and_reports_what_remains() {
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().to_string())
-        .filter(|n| n != ".git" && n != ".readylint_cache")
+        .filter(|n| n != ".git" && n != ".readylint_cache" && n != "readylint.toml")
         .collect();
     assert_eq!(names, ["Dockerfile"]);
 }

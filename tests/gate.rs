@@ -145,7 +145,7 @@ fn writing_a_baseline_for_some_rules_or_paths_keeps_the_rest() {
     write(
         p,
         "svc/Dockerfile",
-        "FROM alpine:3.20\nADD app.py /app.py\nUSER app\n",
+        "FROM alpine:3.20\nADD https://example.com/app.py /app.py\nUSER app\n",
     );
     let (code, _) = json(p, &["--write-baseline", "baseline.json"]);
     assert_eq!(code, 0);

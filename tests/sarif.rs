@@ -410,18 +410,29 @@ fn every_rule_has_a_help_uri() {
 #[test]
 fn a_fixable_finding_carries_a_sarif_fix() {
     let repo = repo_with_findings();
+    // `ADD` of a local file is reported (and fixed) only with DKR002's option.
+    write(
+        repo.path(),
+        "readylint.toml",
+        "[rules.DKR002]\nlocal-files = true\n",
+    );
+    write(
+        repo.path(),
+        "deploy/app.Dockerfile",
+        "FROM alpine:3.20\nADD app.txt /app/\nUSER app\n",
+    );
     let (_, log) = sarif_run(repo.path(), &[]);
     assert_valid(&log);
     let add = results(&log)
         .iter()
         .find(|r| r["ruleId"] == "DKR002" && r.get("fixes").is_some())
-        .expect("the local `ADD` of the bad fixture has a fix");
+        .expect("the local `ADD` has a fix");
     let change = &add["fixes"][0]["artifactChanges"][0];
-    assert_eq!(change["artifactLocation"]["uri"], "Dockerfile");
+    assert_eq!(change["artifactLocation"]["uri"], "deploy/app.Dockerfile");
     assert_eq!(
         change["replacements"][0],
         serde_json::json!({
-            "deletedRegion": {"startLine": 6, "startColumn": 1, "endLine": 6, "endColumn": 4},
+            "deletedRegion": {"startLine": 2, "startColumn": 1, "endLine": 2, "endColumn": 4},
             "insertedContent": {"text": "COPY"},
         })
     );

@@ -227,6 +227,12 @@ fn project() -> tempfile::TempDir {
         "Dockerfile",
         "FROM python:3.12-slim\nUSER app\n",
     );
+    // `ADD` of a local file is reported (and fixed) only with DKR002's option.
+    common::write(
+        dir.path(),
+        "readylint.toml",
+        "[rules.DKR002]\nlocal-files = true\n",
+    );
     dir
 }
 

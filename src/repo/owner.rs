@@ -2,7 +2,9 @@
 //! `github.com/huggingface/text-generation-inference`), for rules that treat the
 //! repository's own organisation differently from third parties (DEP008). Read once per
 //! run by the engine: from the `origin` remote in `.git/config` (parsed, no git command),
-//! else from `GITHUB_REPOSITORY` when the root is the Actions workspace it describes.
+//! else from `GITHUB_REPOSITORY` when the root is the Actions workspace it describes,
+//! else from a workflow's remote reference to a path of this very repository
+//! (`uses: OWNER/REPO/.github/actions/x@ref` where `.github/actions/x` is here).
 
 use std::path::{Path, PathBuf};
 
@@ -31,11 +33,85 @@ fn owner_at(root: &Path, workspace: Option<&Path>, repository: Option<&str>) -> 
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     };
-    if !same(root, workspace?) {
+    if let Some(ws) = workspace
+        && same(root, ws)
+        && let Some((owner, name)) = repository.and_then(|r| r.split_once('/'))
+        && valid_owner(owner)
+        && !name.is_empty()
+    {
+        return Some(owner.to_ascii_lowercase());
+    }
+    self_reference_owner(root)
+}
+
+/// The owner named by a remote reference to a path of this very repository: a
+/// workflow's `uses: OWNER/REPO/PATH@ref` whose `PATH` is an action (`PATH/action.yml`)
+/// or a workflow file in this tree identifies the repository as `OWNER/REPO`. Read from
+/// `.github/workflows/` and the actions under `.github/actions/`; `None` when no such
+/// reference exists or two disagree.
+fn self_reference_owner(root: &Path) -> Option<String> {
+    let mut files: Vec<PathBuf> = Vec::new();
+    let yaml = |p: &Path| {
+        p.extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml"))
+    };
+    if let Ok(entries) = std::fs::read_dir(root.join(".github/workflows")) {
+        files.extend(entries.flatten().map(|e| e.path()).filter(|p| yaml(p)));
+    }
+    if let Ok(entries) = std::fs::read_dir(root.join(".github/actions")) {
+        for e in entries.flatten() {
+            for name in ["action.yml", "action.yaml"] {
+                files.push(e.path().join(name));
+            }
+        }
+    }
+    let mut found: Option<String> = None;
+    for f in files.iter().take(200) {
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        for line in text.lines() {
+            let Some(owner) = self_reference(root, line) else {
+                continue;
+            };
+            match &found {
+                Some(o) if *o != owner => return None,
+                _ => found = Some(owner),
+            }
+        }
+    }
+    found
+}
+
+/// The owner in one `uses: OWNER/REPO/PATH@ref` line when `PATH` exists under `root`
+/// as an action or a workflow file.
+fn self_reference(root: &Path, line: &str) -> Option<String> {
+    let value = line
+        .trim_start()
+        .trim_start_matches("- ")
+        .trim_start()
+        .strip_prefix("uses:")?
+        .split(" #")
+        .next()?
+        .trim()
+        .trim_matches(['"', '\'']);
+    let (target, _) = value.split_once('@')?;
+    let mut parts = target.splitn(3, '/');
+    let (owner, repo, path) = (parts.next()?, parts.next()?, parts.next()?);
+    if !valid_owner(owner)
+        || repo.is_empty()
+        || path.is_empty()
+        || path
+            .split('/')
+            .any(|s| s.is_empty() || s == ".." || s == ".")
+    {
         return None;
     }
-    let (owner, name) = repository?.split_once('/')?;
-    (valid_owner(owner) && !name.is_empty()).then(|| owner.to_ascii_lowercase())
+    let at = root.join(path);
+    let exists = at.join("action.yml").is_file()
+        || at.join("action.yaml").is_file()
+        || (path.starts_with(".github/workflows/") && at.is_file());
+    exists.then(|| owner.to_ascii_lowercase())
 }
 
 /// The text of the repository's git configuration: `.git/config`, or for a worktree
@@ -191,5 +267,31 @@ mod tests {
             owner_at(wt.path(), None, None).as_deref(),
             Some("huggingface")
         );
+    }
+
+    #[test]
+    fn a_remote_reference_to_a_path_of_this_repository_names_the_owner() {
+        let dir = tempfile::TempDir::new().expect("temp dir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join(".github/workflows")).expect("workflows");
+        let wf = root.join(".github/workflows/ci.yml");
+        std::fs::write(
+            &wf,
+            "jobs:\n  a:\n    steps:\n      - uses: Acme/api/.github/actions/prepare@main\n      - uses: other/tool/sub@v1\n",
+        )
+        .expect("workflow");
+        // The path is not in this tree: nothing is learnt.
+        assert_eq!(owner_at(root, None, None), None);
+        std::fs::create_dir_all(root.join(".github/actions/prepare")).expect("action dir");
+        std::fs::write(
+            root.join(".github/actions/prepare/action.yml"),
+            "runs: {}\n",
+        )
+        .expect("action");
+        assert_eq!(owner_at(root, None, None).as_deref(), Some("acme"));
+        // Another owner's action at a path that also exists here: they disagree.
+        std::fs::create_dir_all(root.join("sub")).expect("sub");
+        std::fs::write(root.join("sub/action.yml"), "runs: {}\n").expect("action");
+        assert_eq!(owner_at(root, None, None), None);
     }
 }

@@ -31,6 +31,7 @@ pub mod service;
 mod visit;
 
 pub use role::Role;
+pub use visit::is_verify_setting;
 
 use crate::lang::{FileKind, FrontEnd, Output, Sink};
 use crate::source::{SourceFile, Span};
@@ -95,6 +96,10 @@ pub struct Ctx {
     pub in_main: bool,
     /// Inside `if <something about debug>:` (`if settings.DEBUG:`, `if app.debug:`).
     pub in_debug_guard: bool,
+    /// In any branch of an `if` whose test names a TLS-verification setting
+    /// (`if not config.verify_ssl:`, `if insecure:`, the `else:` of `if verify_tls:`): code
+    /// that runs only as the setting says.
+    pub in_verify_guard: bool,
     /// Inside `with contextlib.redirect_stdout(...)` (or `redirect_stderr`).
     pub redirected: bool,
     /// Inside a function (at any depth).

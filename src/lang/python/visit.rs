@@ -155,6 +155,8 @@ struct Walker<'o> {
     in_main: bool,
     /// Inside `if <something about debug>:` (`if settings.DEBUG:`).
     in_debug_guard: bool,
+    /// In a branch of `if <a TLS-verification setting>:`.
+    in_verify_guard: bool,
     /// Inside `with contextlib.redirect_stdout(...)`.
     redirected: bool,
     function_depth: usize,
@@ -185,6 +187,7 @@ impl<'o> Walker<'o> {
             loop_depth: 0,
             in_main: false,
             in_debug_guard: false,
+            in_verify_guard: false,
             redirected: false,
             function_depth: 0,
             statement: 0,
@@ -203,6 +206,7 @@ impl<'o> Walker<'o> {
             in_try: self.try_depth > 0,
             in_main: self.in_main,
             in_debug_guard: self.in_debug_guard,
+            in_verify_guard: self.in_verify_guard,
             redirected: self.redirected,
             in_function: self.function_depth > 0,
             in_loop: self.loop_depth > 0,
@@ -433,6 +437,12 @@ impl<'o> Walker<'o> {
                 for clause in &i.elif_else_clauses {
                     self.visit_elif_else_clause(clause);
                 }
+            }
+            Stmt::If(i) if !self.in_verify_guard && mentions(&i.test, &is_verify_setting, 0) => {
+                // Every branch: `else:` of `if verify_tls:` is where it is off.
+                self.in_verify_guard = true;
+                self.stmt(stmt);
+                self.in_verify_guard = false;
             }
             Stmt::If(i) if is_main_test(&i.test) => {
                 self.visit_expr(&i.test);
@@ -866,34 +876,54 @@ fn is_main_test(test: &Expr) -> bool {
 /// Whether an `if` test is about a debug switch: a name, attribute or string that says
 /// `debug` (`settings.DEBUG`, `app.debug`, `os.environ.get("FLASK_DEBUG")`).
 fn mentions_debug(e: &Expr, depth: usize) -> bool {
+    // No lower-cased copy of each name: a window compared without case.
+    mentions(
+        e,
+        &|s| {
+            s.as_bytes()
+                .windows(5)
+                .any(|w| w.eq_ignore_ascii_case(b"debug"))
+        },
+        depth,
+    )
+}
+
+/// A name for a TLS-verification setting: `verify_ssl`, `verify_certificate`,
+/// `insecure`, `accept_invalid_certs`, `skip_tls_verify`, `check_hostname`. A setting
+/// about the client's own certificate (`verify_client_certificate`, mutual TLS) is not
+/// one: it says nothing about checking the server.
+pub fn is_verify_setting(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    if n.contains("client_cert") {
+        return false;
+    }
+    n.contains("verif")
+        || n.contains("insecure")
+        || n.contains("invalid_cert")
+        || n.contains("invalid_host")
+        || n.contains("check_hostname")
+        || n.contains("validate_cert")
+        || n.contains("check_cert")
+}
+
+/// Whether a name, attribute or string in `e` (through boolean operators, comparisons,
+/// calls, subscripts and lists) satisfies `says`.
+fn mentions(e: &Expr, says: &dyn Fn(&str) -> bool, depth: usize) -> bool {
     if depth > 8 {
         return false;
     }
-    let says = |s: &str| {
-        s.as_bytes()
-            .windows(5)
-            .any(|w| w.eq_ignore_ascii_case(b"debug"))
-    };
+    let m = |v: &Expr| mentions(v, says, depth + 1);
     match e {
         Expr::Name(n) => says(n.id.as_str()),
-        Expr::Attribute(a) => says(a.attr.as_str()) || mentions_debug(&a.value, depth + 1),
+        Expr::Attribute(a) => says(a.attr.as_str()) || m(&a.value),
         Expr::StringLiteral(s) => says(s.value.to_str()),
-        Expr::BoolOp(b) => b.values.iter().any(|v| mentions_debug(v, depth + 1)),
-        Expr::UnaryOp(u) => mentions_debug(&u.operand, depth + 1),
-        Expr::Compare(c) => {
-            mentions_debug(&c.left, depth + 1)
-                || c.comparators.iter().any(|v| mentions_debug(v, depth + 1))
-        }
-        Expr::Call(c) => {
-            mentions_debug(&c.func, depth + 1)
-                || c.arguments
-                    .args
-                    .iter()
-                    .any(|v| mentions_debug(v, depth + 1))
-        }
-        Expr::Subscript(s) => {
-            mentions_debug(&s.value, depth + 1) || mentions_debug(&s.slice, depth + 1)
-        }
+        Expr::BoolOp(b) => b.values.iter().any(m),
+        Expr::UnaryOp(u) => m(&u.operand),
+        Expr::Compare(c) => m(&c.left) || c.comparators.iter().any(m),
+        Expr::Call(c) => m(&c.func) || c.arguments.args.iter().any(m),
+        Expr::Subscript(s) => m(&s.value) || m(&s.slice),
+        Expr::List(l) => l.elts.iter().any(m),
+        Expr::Tuple(t) => t.elts.iter().any(m),
         _ => false,
     }
 }

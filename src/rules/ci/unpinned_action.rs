@@ -16,8 +16,11 @@ declare_rule! {
     /// the actions and reusable workflows of the repository's own owner
     /// (`acme/shared-workflows@main` in a repository of `acme`): the same organisation
     /// changes both, so they are not third-party code. The owner is read from the
-    /// `origin` remote in `.git/config`, or in GitHub Actions from `GITHUB_REPOSITORY`;
-    /// when neither is there, every action is treated as third party.
+    /// `origin` remote in `.git/config`, or in GitHub Actions from `GITHUB_REPOSITORY`,
+    /// or from a workflow's remote reference to a path of this very repository
+    /// (`uses: acme/api/.github/actions/prepare@main` where `.github/actions/prepare`
+    /// is in this tree names the repository `acme/api`); when none is there, every
+    /// action is treated as third party.
     ///
     /// ## Why it matters in production
     /// Tags and branches can be moved to other code at any time: a compromised or

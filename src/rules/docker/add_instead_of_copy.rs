@@ -4,23 +4,26 @@ use crate::declare_rule;
 use crate::fix::{Edit, Fix};
 use crate::lang::FileKind;
 use crate::lang::dockerfile::{Args, Dockerfile, Keyword};
-use crate::rule::{Context, Rule};
+use crate::rule::{Context, OptionKind, OptionMeta, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags `ADD` of local files that are not archives, where `COPY` does the same job,
-    /// and `ADD <url>` without `--checksum`.
+    /// Flags `ADD <url>` without `--checksum`. With the option `local-files = true`, also
+    /// flags `ADD` of local files that are not archives (and of here-documents), where
+    /// `COPY` does the same job.
     ///
     /// ## Why it matters in production
     /// `ADD` has hidden behaviour: it unpacks local archives and downloads URLs. A
     /// download without a checksum builds whatever the server returns today, so two
     /// builds of one commit can differ, and a compromised server ships straight into
-    /// the image. For plain files `COPY` says what it does and nothing more.
+    /// the image. For plain files `COPY` says what it does and nothing more, but `ADD`
+    /// of a local file or directory builds the same image as `COPY` would: a matter of
+    /// style, hence an option.
     ///
     /// ## Example
     /// ```dockerfile
-    /// ADD requirements.txt /app/
     /// ADD https://example.com/tool.tar.gz /opt/
+    /// ADD requirements.txt /app/   # with `local-files = true`
     /// ```
     ///
     /// ## Fix
@@ -30,8 +33,8 @@ declare_rule! {
     ///     https://example.com/tool.tar.gz /opt/
     /// ```
     ///
-    /// `readylint check --fix` rewrites the keyword `ADD` of local plain files (and of
-    /// here-documents) to `COPY`, keeping the flags and the paths: a safe fix. It is not
+    /// With `local-files = true`, `readylint check --fix` rewrites the keyword `ADD` of
+    /// local plain files (and of here-documents) to `COPY`, keeping the flags and the paths: a safe fix. It is not
     /// offered when a source is a URL, an archive, a git source or a variable, nor when
     /// the instruction has a flag `COPY` does not take (`--checksum`, `--keep-git-dir`).
     ///
@@ -41,14 +44,20 @@ declare_rule! {
     /// are fine: unpacking them is what `ADD` is for. Git sources (`….git`, `git@…`) and
     /// sources built from variables are not flagged.
     ///
-    /// Unlike hadolint's DL3020, a compressed file that is not a tar archive (`file.gz`,
-    /// `file.xz`) is flagged: `ADD` copies it as it is, exactly as `COPY` would; and a
-    /// URL without `--checksum` is flagged, since its content can change under the same
-    /// name.
+    /// Unlike hadolint's DL3020, local files are not flagged by default, and a URL
+    /// without `--checksum` is, since its content can change under the same name. With
+    /// `local-files = true`, a compressed file that is not a tar archive (`file.gz`,
+    /// `file.xz`) is flagged too: `ADD` copies it as it is, exactly as `COPY` would.
     pub AddInsteadOfCopy,
     code = "DKR002", name = "add-instead-of-copy", category = Container, severity = Warning,
     security = true,
     skips = crate::roles::Role::NOT_PRODUCTION,
+    options = [OptionMeta {
+        name: "local-files",
+        kind: OptionKind::Bool,
+        default: "false",
+        doc: "also flag `ADD` of local plain files and here-documents, which `COPY` does the same as (hadolint DL3020)",
+    }],
     reads = [FileKind::Dockerfile],
     fix = Safe,
 }
@@ -72,6 +81,7 @@ const ARCHIVES: [&str; 14] = [
 
 impl Rule for AddInsteadOfCopy {
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
+        let local_files = cx.option_bool(&Self::META, "local-files", false);
         for inst in df.instructions.iter().filter(|i| i.keyword == Keyword::Add) {
             let Args::Paths {
                 sources,
@@ -118,7 +128,10 @@ impl Rule for AddInsteadOfCopy {
                         );
                         reported = true;
                     }
-                } else if !ARCHIVES.iter().any(|ext| lower.ends_with(ext)) && !reported {
+                } else if local_files
+                    && !ARCHIVES.iter().any(|ext| lower.ends_with(ext))
+                    && !reported
+                {
                     let finding = cx.report(
                         &Self::META,
                         inst.keyword_span.start..src.span.end,
@@ -131,7 +144,7 @@ impl Rule for AddInsteadOfCopy {
                     reported = true;
                 }
             }
-            if !reported && sources.is_empty() && !here_doc_sources.is_empty() {
+            if local_files && !reported && sources.is_empty() && !here_doc_sources.is_empty() {
                 let finding = cx.report(
                     &Self::META,
                     inst.keyword_span.clone(),

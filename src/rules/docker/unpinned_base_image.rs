@@ -40,7 +40,12 @@ declare_rule! {
     /// `.gitpod*`) are not checked. A moving tag such as `3.12` is accepted: it is a version
     /// line. An image this repository builds itself (`docker build -t name` in CI or a
     /// task file, a build action's `tags:`, a Compose service with `build:` and `image:`)
-    /// may follow `latest`: it is built from the same commit's Dockerfile.
+    /// may follow `latest`: it is built from the same commit's Dockerfile. Images whose
+    /// vendor publishes no version tags cannot be pinned by tag and are not flagged:
+    /// rolling distributions (openSUSE Tumbleweed) and Chainguard's free images
+    /// (`cgr.dev/chainguard/*`, `latest` and `latest-dev` only); choosing one is choosing
+    /// to roll, and a digest (`@sha256:…`, kept fresh by Renovate or Dependabot) is the
+    /// only pin they take.
     pub UnpinnedBaseImage,
     code = "DEP005", name = "unpinned-base-image", category = Dependencies, severity = Warning,
     skips = crate::roles::Role::NOT_PRODUCTION,
@@ -73,6 +78,7 @@ impl Rule for UnpinnedBaseImage {
                     || resolved.contains('$')
                     || resolved.is_empty()
                     || is_built_here(&built, &image_name(resolved))
+                    || publishes_no_versions(&image_name(resolved))
                 {
                     continue;
                 }
@@ -99,6 +105,16 @@ impl Rule for UnpinnedBaseImage {
             }
         }
     }
+}
+
+/// An image whose vendor publishes no version tags, only a rolling one: a rolling
+/// distribution, or Chainguard's free tier. `name` is without tag or digest.
+fn publishes_no_versions(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    let n = n.strip_prefix("docker.io/").unwrap_or(&n);
+    let n = n.strip_prefix("registry.opensuse.org/").unwrap_or(n);
+    matches!(n, "opensuse/tumbleweed" | "library/opensuse/tumbleweed")
+        || n.starts_with("cgr.dev/chainguard/")
 }
 
 /// Whether `name` is among the built images, or ends as a `*/suffix` pattern says.

@@ -6,7 +6,7 @@ use crate::declare_rule;
 use crate::lang::FileKind;
 use crate::lang::ci::{CiFile, Flavor, github, gitlab, substitute_variables};
 use crate::lang::dockerfile::{Dockerfile, Keyword, parse_key_values};
-use crate::lang::python::{PythonFile, Value, ValueKind};
+use crate::lang::python::{PythonFile, Value, ValueKind, is_verify_setting};
 use crate::lang::rust::{Node, RustFile, Scope};
 use crate::lang::shell::{self, ShellWord, SimpleCommand};
 use crate::lang::yaml;
@@ -78,6 +78,12 @@ declare_rule! {
     /// ## Known limits
     /// Only literals count: `verify=settings.VERIFY_SSL`, `verify=not insecure`, a value
     /// read from a variable or a `**kwargs` dictionary is a choice left to the operator.
+    /// So is a literal in a branch that a verification setting selects: any branch of
+    /// an `if` (Python, Rust) or a `match` (Rust) whose condition names a setting about
+    /// verification (`verify_ssl`, `verify_certificate`, `insecure`,
+    /// `accept_invalid_certs`, `check_hostname`, …; not a setting about the client's own
+    /// certificate such as `verify_client_certificate`) — switched off when the user
+    /// asks, an option rather than a defect.
     /// An SSL context whose `check_hostname`/`verify_mode` is also set to another value
     /// in the same file (branches on a configured mode) is not flagged. Requests to a
     /// literal `localhost`, `127.0.0.1` or `::1` URL are not flagged. `verify=False`
@@ -206,6 +212,11 @@ fn family(name: &str) -> Option<&'static str> {
 
 fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
     for call in &file.calls {
+        // Under `if not config.verify_ssl:` (or the `else:` of `if verify_tls:`): the
+        // user's setting turns it off, not the code.
+        if call.ctx.in_verify_guard {
+            continue;
+        }
         let q = call.qualified.as_deref().unwrap_or_default();
         let origin = call.receiver_origin.as_deref().unwrap_or_default();
         let fam = family(q).or_else(|| family(origin));
@@ -299,7 +310,7 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
 
     for a in &file.assigns {
         let Some(value) = &a.value else { continue };
-        if a.augmented {
+        if a.augmented || a.ctx.in_verify_guard {
             continue;
         }
         // `CELERY_BROKER_USE_SSL = {"ssl_cert_reqs": ssl.CERT_NONE}`.
@@ -454,11 +465,68 @@ fn accepts_everything(body: &syn::Block) -> bool {
     }
 }
 
+/// Whether a token of `tokens` names a TLS-verification setting (`accept_invalid_certs`,
+/// `insecure`, `verify_tls`, `skip_hostname_verification`).
+fn names_verify_setting(tokens: proc_macro2::TokenStream) -> bool {
+    tokens.into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => is_verify_setting(&i.to_string()),
+        proc_macro2::TokenTree::Group(g) => names_verify_setting(g.stream()),
+        _ => false,
+    })
+}
+
+/// Whether `at` (a byte range) sits in a branch of an `if` or a `match` in `body` whose
+/// condition names a TLS-verification setting: `match self.accept_invalid_certs { true
+/// => builder.danger_accept_invalid_certs(true), .. }` runs only when the user asks.
+fn under_verify_setting(body: &syn::Block, at: std::ops::Range<usize>) -> bool {
+    use quote::ToTokens;
+    use syn::spanned::Spanned;
+    struct Finder {
+        at: std::ops::Range<usize>,
+        found: bool,
+    }
+    impl Finder {
+        fn inside(&self, s: proc_macro2::Span) -> bool {
+            let r = s.byte_range();
+            r.start <= self.at.start && self.at.end <= r.end
+        }
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_expr_if(&mut self, e: &'ast syn::ExprIf) {
+            if !self.found
+                && self.inside(e.span())
+                && !self.inside(e.cond.span())
+                && names_verify_setting(e.cond.to_token_stream())
+            {
+                self.found = true;
+            }
+            syn::visit::visit_expr_if(self, e);
+        }
+        fn visit_expr_match(&mut self, e: &'ast syn::ExprMatch) {
+            if !self.found
+                && self.inside(e.span())
+                && !self.inside(e.expr.span())
+                && names_verify_setting(e.expr.to_token_stream())
+            {
+                self.found = true;
+            }
+            syn::visit::visit_expr_match(self, e);
+        }
+    }
+    let mut f = Finder { at, found: false };
+    syn::visit::Visit::visit_block(&mut f, body);
+    f.found
+}
+
 fn check_rust_node(file: &RustFile<'_>, node: Node<'_>, scope: &Scope<'_>, cx: &mut Context<'_>) {
     if file.is_test_code(scope) {
         return;
     }
     match node {
+        Node::Expr(syn::Expr::MethodCall(m))
+            if scope
+                .fn_body
+                .is_some_and(|b| under_verify_setting(b, m.method.span().byte_range())) => {}
         Node::Expr(syn::Expr::MethodCall(m)) => {
             let method = m.method.to_string();
             let arg = m.args.first();
