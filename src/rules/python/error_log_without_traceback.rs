@@ -66,6 +66,7 @@ declare_rule! {
     pub ErrorLogWithoutTraceback,
     code = "LOG003", name = "error-log-without-traceback", category = Logging, severity = Warning,
     skips = crate::roles::Role::NOT_SERVICE_CODE,
+    default = false,
     reads = [FileKind::Python],
 }
 
