@@ -29,7 +29,8 @@ pub fn words(name: &str) -> Vec<String> {
     out
 }
 
-const SECRET_WORDS: [&str; 11] = [
+/// The words that make a name a secret's (`password`, `client_secret`, `authToken`).
+pub const SECRET_WORDS: [&str; 10] = [
     "password",
     "passwd",
     "passphrase",
@@ -40,7 +41,6 @@ const SECRET_WORDS: [&str; 11] = [
     "credential",
     "credentials",
     "privatekey",
-    "passphrase",
 ];
 
 /// Words that, last in a name, say it holds something about a secret rather than the

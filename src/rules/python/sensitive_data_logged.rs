@@ -93,20 +93,11 @@ const DESCRIBING_AFTER: &[&str] = &[
 /// rather than a secret (`default_permissions_create_token`, `orm_token`).
 const DESCRIBING_ANYWHERE: &[&str] = &["scope", "scopes", "permission", "permissions", "orm"];
 
-/// The words that hold a secret on their own (see [`crate::secrets`]).
-const SECRET_WORD: &[&str] = &[
-    "password",
-    "passwd",
-    "passphrase",
-    "pwd",
-    "secret",
-    "token",
-    "apikey",
-    "credential",
-    "credentials",
-    "privatekey",
-    "key",
-];
+/// Whether a word of a name holds a secret on its own: one of
+/// [`crate::secrets::SECRET_WORDS`], or `key` (`api_key`, `signing_key`).
+fn secret_word(w: &str) -> bool {
+    crate::secrets::SECRET_WORDS.contains(&w) || w == "key"
+}
 
 /// Whether a name holds a secret that a log call must not show: a secret name
 /// ([`is_secret_name`]) that is not about one ([`DESCRIBING_AFTER`],
@@ -119,7 +110,7 @@ fn holds_secret(name: &str) -> bool {
     if w.iter().any(|x| DESCRIBING_ANYWHERE.contains(&x.as_str())) {
         return false;
     }
-    let Some(last_secret) = w.iter().rposition(|x| SECRET_WORD.contains(&x.as_str())) else {
+    let Some(last_secret) = w.iter().rposition(|x| secret_word(x)) else {
         return true;
     };
     !w[last_secret + 1..]
