@@ -726,7 +726,7 @@ impl<'b> BindingIndex<'b> {
         &'s self,
         bindings: &'b [Binding],
         key: &str,
-    ) -> impl Iterator<Item = &'b Binding> + 's {
+    ) -> impl Iterator<Item = &'b Binding> + use<'s, 'b> {
         self.by_key
             .get(key)
             .into_iter()
@@ -734,7 +734,7 @@ impl<'b> BindingIndex<'b> {
             .map(move |&i| &bindings[i])
     }
 
-    /// [`lookup`], through the index.
+    /// [`lookup_with`] through the index: only the bindings of the name's key.
     fn lookup(
         &self,
         scopes: &[Scope],
@@ -743,60 +743,37 @@ impl<'b> BindingIndex<'b> {
         name: &str,
         offset: usize,
     ) -> Option<&'b Binding> {
-        if let (Some(class), Some(attr)) = (
-            site.method_class,
+        let attr = site.method_class.and(
             name.strip_prefix("self.")
                 .or_else(|| name.strip_prefix("cls.")),
-        ) {
-            if binding_key(attr) != attr {
-                // `self.self.x`: a name the index keys differently; not worth a key.
-                return lookup(scopes, bindings, site, name, offset);
-            }
-            return self.candidates(bindings, attr).find(|b| {
-                b.scope == class
-                    && (b.name == name
-                        || b.name == attr
-                        || b.name.strip_prefix("cls.") == Some(attr)
-                        || b.name.strip_prefix("self.") == Some(attr))
-            });
+        );
+        if attr.is_some_and(|a| binding_key(a) != a) {
+            // `self.self.x`: a name the index keys differently; every binding is a
+            // candidate.
+            return lookup_with(scopes, site, name, offset, |_| bindings.iter().rev());
         }
-        let key = binding_key(name);
-        if let Some(b) = self
-            .candidates(bindings, key)
-            .find(|b| b.scope == site.scope && b.name == name && b.offset < offset)
-        {
-            return Some(b);
-        }
-        let mut scope = scopes.get(site.scope).and_then(|s| s.parent);
-        while let Some(s) = scope {
-            if scopes[s].kind != ScopeKind::Class
-                && let Some(b) = self
-                    .candidates(bindings, key)
-                    .find(|b| b.scope == s && b.name == name)
-            {
-                return Some(b);
-            }
-            scope = scopes[s].parent;
-        }
-        None
+        lookup_with(scopes, site, name, offset, |key| {
+            self.candidates(bindings, key)
+        })
     }
 }
 
-/// The binding of `name` visible at a call: in the call's scope before the call, else
-/// in the enclosing function and module scopes; `self.x` in the method's class.
-fn lookup<'b>(
+/// The binding of `name` visible at a call, among `candidates(key)` (the bindings that
+/// may match a key, last first): in the call's scope before the call, else in the
+/// enclosing function and module scopes; `self.x` in the method's class.
+fn lookup_with<'b, I: Iterator<Item = &'b Binding>>(
     scopes: &[Scope],
-    bindings: &'b [Binding],
     site: &CallSite,
     name: &str,
     offset: usize,
+    candidates: impl Fn(&str) -> I,
 ) -> Option<&'b Binding> {
     if let (Some(class), Some(attr)) = (
         site.method_class,
         name.strip_prefix("self.")
             .or_else(|| name.strip_prefix("cls.")),
     ) {
-        return bindings.iter().rev().find(|b| {
+        return candidates(attr).find(|b| {
             b.scope == class
                 && (b.name == name
                     || b.name == attr
@@ -804,20 +781,16 @@ fn lookup<'b>(
                     || b.name.strip_prefix("self.") == Some(attr))
         });
     }
-    if let Some(b) = bindings
-        .iter()
-        .rev()
-        .find(|b| b.scope == site.scope && b.name == name && b.offset < offset)
+    let key = binding_key(name);
+    if let Some(b) =
+        candidates(key).find(|b| b.scope == site.scope && b.name == name && b.offset < offset)
     {
         return Some(b);
     }
     let mut scope = scopes.get(site.scope).and_then(|s| s.parent);
     while let Some(s) = scope {
         if scopes[s].kind != ScopeKind::Class
-            && let Some(b) = bindings
-                .iter()
-                .rev()
-                .find(|b| b.scope == s && b.name == name)
+            && let Some(b) = candidates(key).find(|b| b.scope == s && b.name == name)
         {
             return Some(b);
         }
