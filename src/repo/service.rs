@@ -48,8 +48,7 @@ impl ServiceModel {
             if Roles::of_path(path).any(Role::NOT_PRODUCTION) {
                 continue;
             }
-            let dev_compose =
-                facts.compose.is_some() && crate::lang::compose::is_dev_compose(source);
+            let dev_compose = facts.compose.as_ref().is_some_and(|c| c.dev);
             let probes = [
                 facts.docker.as_ref().map(|d| &d.probes),
                 facts

@@ -114,6 +114,10 @@ pub struct ComposeFacts {
     /// The URLs the `healthcheck.test` of services built here ask for.
     #[serde(default)]
     pub probes: Vec<crate::lang::service::Probe>,
+    /// A development stack ([`is_dev_compose`]), decided while its text is at hand, so
+    /// that no repository rule has to read the file again.
+    #[serde(default)]
+    pub dev: bool,
 }
 
 /// A Compose service as the repository rules see it.
@@ -271,7 +275,9 @@ impl FrontEnd for ComposeFrontEnd {
             let file = ComposeFile { yaml };
             sink.compose(&file);
             sink.yaml(&file.yaml);
-            out.facts.compose = Some(ComposeFacts::of(&file, &source.rel_path));
+            let mut facts = ComposeFacts::of(&file, &source.rel_path);
+            facts.dev = is_dev_compose(source);
+            out.facts.compose = Some(facts);
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::declare_rule;
 use crate::lang::FileKind;
-use crate::lang::compose::{ServiceFacts, is_dev_compose};
+use crate::lang::compose::ServiceFacts;
 use crate::lang::kubernetes::{Container, KubeFile, LabelSelector, Object, string_pairs};
 use crate::lang::yaml::Node;
 use crate::repo::RepoIndex;
@@ -177,9 +177,10 @@ impl Rule for MissingProbes {
             .collect();
         let compose: Vec<(&str, &[ServiceFacts])> = repo
             .parsed()
-            .filter(|(_, f)| f.compose.is_some())
-            .filter(|(src, _)| !is_dev_compose(src))
-            .filter_map(|(src, f)| Some((src.rel_path.as_str(), &f.compose.as_ref()?.services[..])))
+            .filter_map(|(src, f)| {
+                let c = f.compose.as_ref().filter(|c| !c.dev)?;
+                Some((src.rel_path.as_str(), &c.services[..]))
+            })
             .collect();
         for &(path, services) in &compose {
             for s in services {

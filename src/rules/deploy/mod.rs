@@ -14,7 +14,6 @@ pub mod unpinned_deploy_image;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::lang::compose::is_dev_compose;
 use crate::lang::dockerfile::{image_name, is_dockerfile_name};
 use crate::repo::RepoIndex;
 use crate::rules::docker::unpinned_base_image::{images_built_here, is_built_here};
@@ -126,9 +125,9 @@ pub fn probed_dockerfiles(repo: &RepoIndex) -> BTreeSet<String> {
     let builds = Builds::of(repo);
     let mut probed = BTreeSet::new();
     let mut probed_images = BTreeSet::new();
-    for (src, facts) in repo.parsed() {
+    for (_, facts) in repo.parsed() {
         if let Some(c) = &facts.compose
-            && !is_dev_compose(src)
+            && !c.dev
         {
             for s in c.services.iter().filter(|s| s.healthcheck == Some(true)) {
                 probed.extend(s.dockerfile.iter().cloned());

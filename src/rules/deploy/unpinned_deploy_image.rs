@@ -2,7 +2,6 @@
 
 use crate::declare_rule;
 use crate::lang::FileKind;
-use crate::lang::compose::is_dev_compose;
 use crate::lang::dockerfile::image_name;
 use crate::lang::kubernetes::DeployImage;
 use crate::lang::manifest::ManifestKind;
@@ -75,7 +74,7 @@ impl Rule for UnpinnedDeployImage {
         }
         for (src, facts) in repo.parsed() {
             let images: &[DeployImage] = match (&facts.compose, &facts.kubernetes) {
-                (Some(c), _) if !is_dev_compose(src) => &c.images,
+                (Some(c), _) if !c.dev => &c.images,
                 (_, Some(k)) => &k.images,
                 _ => continue,
             };
