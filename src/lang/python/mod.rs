@@ -447,6 +447,14 @@ pub struct Def {
 }
 
 impl PythonFile {
+    /// The innermost definition of `kind` (a function, a class) around byte `offset`.
+    pub fn enclosing_def(&self, kind: DefKind, offset: usize) -> Option<&Def> {
+        self.defs
+            .iter()
+            .filter(|d| d.kind == kind && d.span.start <= offset && offset < d.span.end)
+            .min_by_key(|d| d.span.end - d.span.start)
+    }
+
     /// Parses `source` once and builds the model.
     pub fn parse(source: &SourceFile) -> PythonFile {
         let stub = source.rel_path.ends_with(".pyi");

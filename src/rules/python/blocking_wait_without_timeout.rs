@@ -236,13 +236,9 @@ fn is_submit(file: &PythonFile, span: &Span) -> bool {
     })
 }
 
-/// The innermost definition of `kind` around `offset`.
+/// The span of the innermost definition of `kind` around `offset`.
 fn enclosing(file: &PythonFile, kind: DefKind, offset: usize) -> Option<&Span> {
-    file.defs
-        .iter()
-        .filter(|d| d.kind == kind && d.span.start <= offset && offset < d.span.end)
-        .map(|d| &d.span)
-        .min_by_key(|s| s.end - s.start)
+    file.enclosing_def(kind, offset).map(|d| &d.span)
 }
 
 /// The last assignment to `name` (or to a tuple holding it) that can reach `offset`:

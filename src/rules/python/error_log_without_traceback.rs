@@ -130,18 +130,12 @@ const TEARDOWN: &[&str] = &[
 /// First words of functions that check something: an exception is the answer.
 const CHECKING: &[&str] = &["verify", "validate", "check", "probe", "ping"];
 
-/// The name of the innermost function around `at`.
-fn enclosing_function(file: &PythonFile, at: usize) -> Option<&str> {
-    file.defs
-        .iter()
-        .filter(|d| d.kind == DefKind::Function && d.span.start <= at && at < d.span.end)
-        .max_by_key(|d| d.span.start)
-        .map(|d| d.name.as_str())
-}
-
 /// Whether the handler sits in a teardown function or a checking function.
 fn best_effort_context(file: &PythonFile, handler: &Handler) -> bool {
-    let Some(name) = enclosing_function(file, handler.span.start) else {
+    let Some(name) = file
+        .enclosing_def(DefKind::Function, handler.span.start)
+        .map(|d| d.name.as_str())
+    else {
         return false;
     };
     if TEARDOWN.contains(&name) || TEARDOWN.contains(&name.trim_start_matches('_')) {

@@ -128,10 +128,7 @@ const SESSION_METHODS: &[&str] = &["add", "delete", "merge", "refresh", "expunge
 fn not_the_secret(file: &PythonFile, log: &Call, name: &str) -> bool {
     let at = log.span.start;
     let scope = file
-        .defs
-        .iter()
-        .filter(|d| d.kind == DefKind::Function && d.span.start <= at && at < d.span.end)
-        .max_by_key(|d| d.span.start)
+        .enclosing_def(DefKind::Function, at)
         .map_or(0..usize::MAX, |d| d.span.clone());
     let is_name = |v: &Value| matches!(&v.kind, ValueKind::Name(n) if n == name);
     let in_scope = |s: &std::ops::Range<usize>| scope.start <= s.start && s.end <= scope.end;
