@@ -82,7 +82,7 @@ impl Role {
     pub fn describe(self) -> &'static str {
         match self {
             Role::Test => {
-                "tests: `tests/`, `test/`, `testing/`, `e2e/`, `acceptance_tests/`, `*_tests/`, `*-tests/`, `test_*/`, test clients `*-tester/` and `*_tester/`, `playwright/`, `cypress/`, `test_*.py`, `*_test.py`, `tests.py`, `conftest.py`, Rust `tests.rs`/`*_test.rs`"
+                "tests: `tests/`, `test/`, `testing/`, `e2e/`, `acceptance_tests/`, `*_tests/`, `*-tests/`, `test_*/`, test clients `*-tester/` and `*_tester/`, `playwright/`, `cypress/`, Dockerfiles named for tests (`Dockerfile.e2e`, `Dockerfile.playwright`, `test.Dockerfile`), `test_*.py`, `*_test.py`, `tests.py`, `conftest.py`, Rust `tests.rs`/`*_test.rs`"
             }
             Role::Fixture => {
                 "test fixtures and data: `fixtures/`, `testdata/`, `test_data/`, `test-data/`, `__snapshots__/`, `.semgrep/`"
@@ -201,7 +201,10 @@ impl Roles {
                 || (lower_name.ends_with(".py")
                     && stem
                         .split(['_', '-'])
-                        .any(|w| matches!(w, "test" | "tests" | "testing"))),
+                        .any(|w| matches!(w, "test" | "tests" | "testing")))
+                // Images that run tests: `Dockerfile.e2e`, `Dockerfile.playwright`,
+                // `test.Dockerfile`.
+                || dockerfile_name_has(lower_name, &TEST_WORDS),
         );
         r.set(
             Role::Fixture,
@@ -273,7 +276,7 @@ impl Roles {
                 || dirs_lower
                     .windows(2)
                     .any(|w| w[0] == "compose" && w[1] == "local")
-                || is_dev_dockerfile(lower_name)
+                || dockerfile_name_has(lower_name, &DEV_WORDS)
                 || ((in_dir(&|d| d == ".circleci")
                     || dirs_lower
                         .windows(2)
@@ -326,23 +329,20 @@ fn is_dockerfile(lower_name: &str) -> bool {
         || lower_name.ends_with(".containerfile")
 }
 
-/// `Dockerfile.dev`, `Dockerfile-dev`, `dev.Dockerfile`, `Dockerfile.local`, `*.dev.Dockerfile`.
-fn is_dev_dockerfile(lower_name: &str) -> bool {
-    const DEV: [&str; 4] = ["dev", "development", "local", "devcontainer"];
-    if let Some(rest) = lower_name
+/// The words of a Dockerfile's name besides `Dockerfile` itself that say what its
+/// image is for.
+const TEST_WORDS: [&str; 6] = ["test", "tests", "testing", "e2e", "playwright", "cypress"];
+const DEV_WORDS: [&str; 4] = ["dev", "development", "local", "devcontainer"];
+
+/// Whether a Dockerfile's name carries one of `words` besides `Dockerfile`:
+/// `Dockerfile.dev`, `Dockerfile-e2e`, `dev.Dockerfile`, `app.test.Containerfile`.
+fn dockerfile_name_has(lower_name: &str, words: &[&str]) -> bool {
+    let rest = lower_name
         .strip_prefix("dockerfile")
         .or_else(|| lower_name.strip_prefix("containerfile"))
-    {
-        let rest = rest.trim_start_matches(['.', '-', '_']);
-        return rest.split(['.', '-', '_']).any(|w| DEV.contains(&w));
-    }
-    if let Some(stem) = lower_name
-        .strip_suffix(".dockerfile")
-        .or_else(|| lower_name.strip_suffix(".containerfile"))
-    {
-        return stem.split(['.', '-', '_']).any(|w| DEV.contains(&w));
-    }
-    false
+        .or_else(|| lower_name.strip_suffix(".dockerfile"))
+        .or_else(|| lower_name.strip_suffix(".containerfile"));
+    rest.is_some_and(|rest| rest.split(['.', '-', '_']).any(|w| words.contains(&w)))
 }
 
 /// Documentation lines listing the roles a rule skips.
@@ -420,6 +420,11 @@ mod tests {
             Role::DevEnvironment
         ));
         assert!(has("Dockerfile.api.dev", Role::DevEnvironment));
+        assert!(has("frontend/Dockerfile.e2e", Role::Test));
+        assert!(has("Dockerfile.playwright", Role::Test));
+        assert!(has("docker/test.Dockerfile", Role::Test));
+        assert!(!has("Dockerfile.testnet", Role::Test));
+        assert!(!has("Dockerfile.contest", Role::Test));
         assert!(!has("Dockerfile.prod", Role::DevEnvironment));
         assert!(!has("Dockerfile.devtools", Role::DevEnvironment));
         assert!(has(

@@ -18,6 +18,11 @@ fn check(root: &Path, cache: bool) -> Report {
         paths: vec![root.to_path_buf()],
         root: Some(root.to_path_buf()),
         cache,
+        // The default set, and the opt-in EXC001 the Python file is written for.
+        overrides: readylint::config::CliOverrides {
+            extend_select: vec!["EXC001".into()],
+            ..Default::default()
+        },
         ..RunOptions::default()
     })
     .expect("run succeeds")
@@ -141,10 +146,10 @@ fn results_match_a_run_without_cache_through_edits_renames_and_deletions() {
     assert!(!deleted.findings.iter().any(|f| f.path == "app/broken.py"));
 
     // Another configuration: everything is checked again under it.
-    write(root, "readylint.toml", "ignore = [\"EXC001\"]\n");
+    write(root, "readylint.toml", "ignore = [\"NET001\"]\n");
     let configured = same_as_without_cache(root);
     assert_eq!(configured.cached, 0);
-    assert!(!has(&configured, "app/client.py", "EXC001"));
+    assert!(!has(&configured, "app/client.py", "NET001"));
 
     // A suppression that stops matching is reported as unused from cached results too.
     write(
@@ -198,6 +203,10 @@ fn a_cache_dir_keeps_the_tree_untouched() {
         root: Some(root.to_path_buf()),
         cache: true,
         cache_dir: Some(cache.path().to_path_buf()),
+        overrides: readylint::config::CliOverrides {
+            extend_select: vec!["EXC001".into()],
+            ..Default::default()
+        },
         ..RunOptions::default()
     };
     for t in &trees {

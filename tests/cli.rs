@@ -1984,7 +1984,11 @@ fn stdin_is_checked_as_the_named_file_with_its_configuration() {
     // The file on disk is clean, and `svc/` ignores NET001: what is checked is standard
     // input, as `svc/app.py`, with the configuration of `svc/`.
     write(repo.path(), "svc/app.py", "x = 1\n");
-    write(repo.path(), "svc/readylint.toml", "ignore = [\"NET001\"]\n");
+    write(
+        repo.path(),
+        "svc/readylint.toml",
+        "extend-select = [\"EXC001\"]\nignore = [\"NET001\"]\n",
+    );
     let text = "import requests\n\ntry:\n    requests.get(URL)\nexcept:\n    pass\n";
     let out = readylint()
         .current_dir(repo.path())

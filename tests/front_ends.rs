@@ -38,6 +38,7 @@ fn noxfile_is_python_and_a_task_file() {
         "noxfile.py",
         "import nox\n\n@nox.session\ndef tests(session):\n    try:\n        session.run(\"pytest\")\n    except:\n        pass\n",
     );
+    write(root, "readylint.toml", "extend-select = [\"EXC001\"]\n");
     write(
         root,
         ".github/workflows/ci.yml",
@@ -463,4 +464,44 @@ fn a_helm_template_is_a_note_not_an_error() {
     );
     assert!(report.findings[0].message.contains("template"));
     assert!(run_with("EXC001").findings.is_empty());
+}
+
+/// A Compose file that a setup tool renders with Jinja is not YAML until rendered: a
+/// note that says so (RDY003), not a parse error; a Compose file with a real syntax
+/// error, or a workflow using GitHub's `${{ }}` expressions, is still a parse error.
+#[test]
+fn a_jinja_compose_template_is_a_note_not_an_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::create_dir(root.join(".git")).expect(".git");
+    write(
+        root,
+        "setup/docker-compose.yml",
+        "{% set env='app.env' %}\nservices:\n  web:\n    image: app:{{ version }}\n    {% if tls %}ports: [\"443:443\"]{% endif %}\n",
+    );
+    write(root, "broken/docker-compose.yml", "services:\n  web: [\n");
+    // A project generator's template is one by its path: nothing is said about it.
+    write(
+        root,
+        "{{cookiecutter.slug}}/docker-compose.yml",
+        "services:\n  web:\n{% if cookiecutter.tls %}\n    ports: [\"443:443\"]\n{% endif %}\n",
+    );
+    write(
+        root,
+        ".github/workflows/ci.yml",
+        "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps: [\n      - run: echo ${{ github.sha }}\n",
+    );
+    let report = check(root);
+    let rule_of = |path: &str| -> Vec<&str> {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.path == path && f.rule.starts_with("RDY"))
+            .map(|f| f.rule.as_str())
+            .collect()
+    };
+    assert_eq!(rule_of("setup/docker-compose.yml"), ["RDY003"]);
+    assert_eq!(rule_of("broken/docker-compose.yml"), ["RDY001"]);
+    assert_eq!(rule_of(".github/workflows/ci.yml"), ["RDY001"]);
+    assert!(rule_of("{{cookiecutter.slug}}/docker-compose.yml").is_empty());
 }

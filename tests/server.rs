@@ -227,11 +227,12 @@ fn project() -> tempfile::TempDir {
         "Dockerfile",
         "FROM python:3.12-slim\nUSER app\n",
     );
-    // `ADD` of a local file is reported (and fixed) only with DKR002's option.
+    // EXC001 is opt-in, and `ADD` of a local file is reported (and fixed) only with
+    // DKR002's option.
     common::write(
         dir.path(),
         "readylint.toml",
-        "[rules.DKR002]\nlocal-files = true\n",
+        "extend-select = [\"EXC001\"]\n\n[rules.DKR002]\nlocal-files = true\n",
     );
     dir
 }
@@ -535,8 +536,8 @@ fn bad_input_is_logged_and_the_server_goes_on() {
     let elsewhere = common::temp_repo();
     let py = uri(elsewhere.path(), "x.py");
     assert_eq!(
-        codes(&client.open(&py, "try:\n    pass\nexcept:\n    pass\n")),
-        ["EXC001"]
+        codes(&client.open(&py, "import requests\n\nrequests.get(URL)\n")),
+        ["NET001"]
     );
     let log = Arc::clone(&client.log);
     assert_eq!(client.stop().code(), Some(0));

@@ -401,7 +401,11 @@ fn check_source(
             r.check_text(*kind, &mut cx);
         }
     }
-    if let Some((reason, help)) = out.skipped {
+    // A project generator's template (`{{cookiecutter.slug}}/compose.yml`) says it is
+    // one in its path: nothing to add. (A Helm chart's `templates/` gets the note.)
+    if let Some((reason, help)) = out.skipped
+        && !(source.rel_path.contains("{{") || source.rel_path.contains("{%"))
+    {
         cx.report(
             &SkippedFile::META,
             0..0,

@@ -647,9 +647,34 @@ pub fn read_yaml(
     out: &mut Output,
 ) -> Option<Yaml> {
     out.comments = crate::suppress::yaml_comments(source);
-    Yaml::parse(source, merge_keys)
-        .map_err(|e| out.error(e.offset..e.offset, what, e.message, help))
-        .ok()
+    match Yaml::parse(source, merge_keys) {
+        Ok(yaml) => Some(yaml),
+        // A template (a Compose file a setup tool renders with Jinja): YAML only once
+        // rendered, so not checked, and said so (RDY003).
+        Err(_) if has_template_tags(&source.text) => {
+            out.skipped = Some(TEMPLATE_SKIPPED);
+            None
+        }
+        Err(e) => {
+            out.error(e.offset..e.offset, what, e.message, help);
+            None
+        }
+    }
+}
+
+/// Why a templated YAML file is not checked, and what to do.
+pub const TEMPLATE_SKIPPED: (&str, &str) = (
+    "a template (Jinja or Go templating) that is YAML only once rendered",
+    "check the file rendered from it (`readylint check --kind compose rendered.yml`)",
+);
+
+/// Whether a text carries template tags (`{{ x }}`, `{% if %}`) besides GitHub's
+/// expressions (`${{ x }}`), which are part of a workflow's YAML.
+pub fn has_template_tags(text: &str) -> bool {
+    text.contains("{%")
+        || text
+            .match_indices("{{")
+            .any(|(at, _)| !text[..at].ends_with('$'))
 }
 
 /// `*.yml` / `*.yaml`, in any case.
@@ -666,6 +691,14 @@ mod tests {
         let f = SourceFile::new("x.yml", "x.yml", text.to_string());
         let y = Yaml::parse(&f, merge).expect("valid yaml");
         (f, y)
+    }
+
+    #[test]
+    fn template_tags() {
+        assert!(has_template_tags("{% set env='x' %}\nservices: {}\n"));
+        assert!(has_template_tags("image: {{ .Values.image }}\n"));
+        assert!(!has_template_tags("run: echo ${{ github.sha }}\n"));
+        assert!(!has_template_tags("services: {}\n"));
     }
 
     #[test]

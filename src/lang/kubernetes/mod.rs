@@ -505,7 +505,7 @@ impl FrontEnd for KubernetesFrontEnd {
         let yaml = match Yaml::parse(source, true) {
             Ok(yaml) => yaml,
             // A Helm template: not YAML until rendered.
-            Err(_) if source.text.contains("{{") => {
+            Err(_) if crate::lang::yaml::has_template_tags(&source.text) => {
                 out.skipped = Some((
                     "a template (Helm or Go templating) that is YAML only once rendered",
                     "check the rendered manifests: `helm template . > rendered.yaml`, then `readylint check --kind kubernetes rendered.yaml`",

@@ -42,8 +42,10 @@ const TOOLING: [&str; 6] = [
     "fabfile.py",
     "dodo.py",
 ];
-const DEV_WORDS: [&str; 9] = [
+const DEV_WORDS: [&str; 11] = [
     "dev",
+    "devel",
+    "develop",
     "development",
     "local",
     "test",

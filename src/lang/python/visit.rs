@@ -862,7 +862,8 @@ fn mentions_debug(e: &Expr, depth: usize) -> bool {
 }
 
 /// A name for a TLS-verification setting: `verify_ssl`, `verify_certificate`,
-/// `insecure`, `accept_invalid_certs`, `skip_tls_verify`, `check_hostname`. A setting
+/// `insecure`, `accept_invalid_certs`, `skip_tls_verify`, `check_hostname`,
+/// `disable_tls_validation`. A setting
 /// about the client's own certificate (`verify_client_certificate`, mutual TLS) is not
 /// one: it says nothing about checking the server.
 pub fn is_verify_setting(name: &str) -> bool {
@@ -877,6 +878,9 @@ pub fn is_verify_setting(name: &str) -> bool {
         || n.contains("check_hostname")
         || n.contains("validate_cert")
         || n.contains("check_cert")
+        || n.contains("tls_validation")
+        || n.contains("ssl_validation")
+        || n.contains("cert_validation")
 }
 
 /// Whether a name, attribute or string in `e` (through boolean operators, comparisons,

@@ -43,7 +43,9 @@ declare_rule! {
     /// Caret requirements (`"1.2"`) are what Cargo means by a version and are fine.
     /// In a binary crate with `Cargo.lock`, `"*"` is pinned by the lockfile and not
     /// flagged; a library (no binary target, or `project-type = "library"`) is not asked
-    /// about git branches, and `"*"` is fine in a `publish = false` library. Members that
+    /// about git branches, and `"*"` is fine in a `publish = false` library, and in
+    /// `[dev-dependencies]` under a `Cargo.lock` (they never reach a library's users, and
+    /// the lockfile pins them for the crate's own tests). Members that
     /// inherit with `dep.workspace = true` are checked at `[workspace.dependencies]`.
     /// `[patch]` and `[replace]` are temporary overrides and are not checked. A `tag` is
     /// taken as fixed.
@@ -78,19 +80,26 @@ impl Rule for UnpinnedCargoDependency {
         // "*" matters in an application without a lockfile, and in a library that
         // crates.io would be asked to publish.
         let flag_star = if app { !locked } else { publishable };
-        for (key, spec) in dependencies(doc) {
+        for (key, spec, dev) in dependencies(doc) {
+            // Development dependencies never reach a library's users: with a
+            // lockfile, `"*"` there is pinned like an application's.
+            let flag_star = if dev { !locked } else { flag_star };
             check_dep(cx, key, spec, flag_star, app);
         }
     }
 }
 
-/// Every dependency entry of every dependency table, with its key.
-fn dependencies(doc: &TomlDoc) -> Vec<(&Key, &Node)> {
+/// Every dependency entry of every dependency table, with its key and whether the
+/// table is `[dev-dependencies]`.
+fn dependencies(doc: &TomlDoc) -> Vec<(&Key, &Node, bool)> {
     let mut out = Vec::new();
-    let mut tables: Vec<&Node> = TABLES.iter().filter_map(|t| doc.root.get(t)).collect();
+    let mut tables: Vec<(&str, &Node)> = TABLES
+        .iter()
+        .filter_map(|t| Some((*t, doc.root.get(t)?)))
+        .collect();
     if let Some(Value::Table(targets)) = doc.root.get("target").map(|n| &n.value) {
         for (_, target) in targets {
-            tables.extend(TABLES.iter().filter_map(|t| target.get(t)));
+            tables.extend(TABLES.iter().filter_map(|t| Some((*t, target.get(t)?))));
         }
     }
     if let Some(ws) = doc
@@ -98,11 +107,12 @@ fn dependencies(doc: &TomlDoc) -> Vec<(&Key, &Node)> {
         .get("workspace")
         .and_then(|w| w.get("dependencies"))
     {
-        tables.push(ws);
+        tables.push(("dependencies", ws));
     }
-    for t in tables {
+    for (name, t) in tables {
         if let Value::Table(entries) = &t.value {
-            out.extend(entries.iter().map(|(k, v)| (k, v)));
+            let dev = name.starts_with("dev");
+            out.extend(entries.iter().map(|(k, v)| (k, v, dev)));
         }
     }
     out

@@ -53,7 +53,8 @@ declare_rule! {
     /// the pinned `requirements.txt`). An included file whose name does not look like a
     /// requirements file is not read. Requirements files named for development, tests,
     /// docs, linting, typing, CI or the build (`requirements-dev.txt`,
-    /// `test-requirements.txt`, `requirements/docs.txt`, `build-requirements.txt`) are
+    /// `test-requirements.txt`, `requirements/docs.txt`, `requirements/devel.txt`,
+    /// `requirements/readthedocs.txt`, `build-requirements.txt`) are
     /// not installed in what is deployed and are not checked, nor are files in the
     /// folders listed below. An upper bound alone (`requests<2.32`) is still flagged in
     /// a file that is checked: it keeps out one known break and installs every other
@@ -442,8 +443,9 @@ impl Rule for UnpinnedPythonRequirement {
 /// stages, not in what is deployed. (Files in test, docs or example folders are left by
 /// their roles.)
 fn is_dev_requirements(path: &str) -> bool {
-    const DEV: [&str; 12] = [
+    const DEV: [&str; 15] = [
         "dev",
+        "devel",
         "develop",
         "development",
         "test",
@@ -451,6 +453,8 @@ fn is_dev_requirements(path: &str) -> bool {
         "testing",
         "docs",
         "doc",
+        "readthedocs",
+        "rtd",
         "lint",
         "typing",
         "build",

@@ -46,7 +46,10 @@ declare_rule! {
     /// keeps their `ENTRYPOINT`. A final stage that installs `gosu`, `su-exec`,
     /// `setpriv`, `s6-setuidgid`, `chpst` or `runuser` is assumed to drop privileges in
     /// its entrypoint. `USER $VAR` is trusted. Dockerfiles that build no production image are skipped (see below).
-    /// Images built from another Dockerfile of the same repository are not followed.
+    /// Images built from another Dockerfile of the same repository are not followed; a
+    /// final stage built on a bare name that no registry serves (`FROM base`, not a
+    /// Docker Official Image: a `docker buildx bake` context or a local build) is not
+    /// checked, since its `USER` is set where this file does not show.
     pub RootUser,
     code = "DKR001", name = "root-user", category = Container, severity = Warning,
     security = true,
@@ -67,7 +70,9 @@ impl Rule for RootUser {
         let Some(base) = base_image(df, &chain).and_then(|b| resolve_image(df, b)) else {
             return;
         };
-        if is_windows_image(&base) {
+        // A base no registry serves (`FROM base`: a bake context, a local build) sets
+        // its own `USER` in files this one does not show.
+        if is_windows_image(&base) || crate::lang::dockerfile::is_local_image(&base) {
             return;
         }
         // The last USER along the chain, nearest stage first.

@@ -55,7 +55,9 @@ declare_rule! {
     /// (`CMD gunicorn app:app` on `python:3.12-alpine`, or under `SHELL ["/bin/bash",
     /// "-c"]`) is PID 1 and gets SIGTERM: it is not reported. The shell is told from the
     /// `SHELL` in force and from the base image's name (`alpine`, `busybox`); an image
-    /// whose name does not say is taken to have dash.
+    /// whose name does not say is taken to have dash, except a bare name that no
+    /// registry serves (`FROM base`, built beside this image from files it does not
+    /// show), whose single simple command is given the benefit of the doubt.
     /// Images with a PowerShell or `cmd` `SHELL` are skipped, and so are Dockerfiles
     /// that build no production image (see below).
     ///
@@ -124,6 +126,11 @@ fn execs_last_command(shell_program: &str, base_image: Option<&str>) -> ExecsLas
     match name {
         "bash" => ExecsLast::WithoutRedirections,
         "ash" | "busybox" => ExecsLast::Always,
+        // A base no registry serves (`FROM base`, built beside this image) may be
+        // Alpine: a single simple command gets the benefit of the doubt.
+        "sh" if base_image.is_some_and(crate::lang::dockerfile::is_local_image) => {
+            ExecsLast::Always
+        }
         "sh" if base_image.is_some_and(|image| {
             let image = image.to_ascii_lowercase();
             let name = crate::lang::dockerfile::image_name(&image);

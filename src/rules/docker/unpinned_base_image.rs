@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use crate::declare_rule;
 use crate::lang::FileKind;
-use crate::lang::dockerfile::image_name;
+use crate::lang::dockerfile::{image_name, is_local_image};
 use crate::lang::shell;
 use crate::repo::RepoIndex;
 use crate::rule::{RepoContext, Rule};
@@ -40,7 +40,9 @@ declare_rule! {
     /// `.gitpod*`) are not checked. A moving tag such as `3.12` is accepted: it is a version
     /// line. An image this repository builds itself (`docker build -t name` in CI or a
     /// task file, a build action's `tags:`, a Compose service with `build:` and `image:`)
-    /// may follow `latest`: it is built from the same commit's Dockerfile. Images whose
+    /// may follow `latest`: it is built from the same commit's Dockerfile. So may a bare
+    /// name that no registry serves (`FROM base`, not a Docker Official Image): a
+    /// `docker buildx bake` named context or an image built beside this one. Images whose
     /// vendor publishes no version tags cannot be pinned by tag and are not flagged:
     /// rolling distributions (openSUSE Tumbleweed) and Chainguard's free images
     /// (`cgr.dev/chainguard/*`, `latest` and `latest-dev` only); choosing one is choosing
@@ -78,6 +80,7 @@ impl Rule for UnpinnedBaseImage {
                     || resolved.contains('$')
                     || resolved.is_empty()
                     || is_built_here(&built, &image_name(resolved))
+                    || is_local_image(resolved)
                     || publishes_no_versions(&image_name(resolved))
                 {
                     continue;

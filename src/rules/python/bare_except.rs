@@ -50,9 +50,16 @@ declare_rule! {
     /// before any worker loop exists; the handler chooses a configuration and does not
     /// hide a failure of running code. A module-level handler that does anything else
     /// (logs, calls, `pass`) is still reported.
+    ///
+    /// Not in the default set (Ruff's E722, the same check, is in Ruff's): judged on real
+    /// services, 1 of 21 bare `except:` handlers was worth acting on. The others were
+    /// deliberate catch-alls around a parse or a best effort (an `ip_address()` probe, a
+    /// form field turned into a validation error, an unreadable image replaced by a
+    /// default), where catching `KeyboardInterrupt` changes nothing in a web worker.
     pub BareExcept,
     code = "EXC001", name = "bare-except", category = Errors, severity = Warning,
     skips = crate::roles::Role::NOT_SERVICE_CODE,
+    default = false,
     reads = [FileKind::Python],
     fix = Unsafe,
 }

@@ -466,10 +466,12 @@ fn accepts_everything(body: &syn::Block) -> bool {
 }
 
 /// Whether a token of `tokens` names a TLS-verification setting (`accept_invalid_certs`,
-/// `insecure`, `verify_tls`, `skip_hostname_verification`).
+/// `insecure`, `verify_tls`, `skip_hostname_verification`), as a name or as a string
+/// (the environment variable `env::var("APP_TLS_INSECURE_SKIP_VERIFY")` reads).
 fn names_verify_setting(tokens: proc_macro2::TokenStream) -> bool {
     tokens.into_iter().any(|t| match t {
         proc_macro2::TokenTree::Ident(i) => is_verify_setting(&i.to_string()),
+        proc_macro2::TokenTree::Literal(l) => is_verify_setting(&l.to_string()),
         proc_macro2::TokenTree::Group(g) => names_verify_setting(g.stream()),
         _ => false,
     })
