@@ -61,7 +61,7 @@ fn has(report: &Report, path: &str, rule: &str) -> bool {
     report
         .findings
         .iter()
-        .any(|f| f.path == path && f.rule == rule)
+        .any(|f| &*f.path == path && f.rule == rule)
 }
 
 const SERVICE: &str = "\
@@ -138,7 +138,7 @@ fn results_match_a_run_without_cache_through_edits_renames_and_deletions() {
     // A deletion: its findings are gone.
     std::fs::remove_file(root.join("app/broken.py")).expect("delete");
     let deleted = same_as_without_cache(root);
-    assert!(!deleted.findings.iter().any(|f| f.path == "app/broken.py"));
+    assert!(!deleted.findings.iter().any(|f| &*f.path == "app/broken.py"));
 
     // Another configuration: everything is checked again under it.
     write(root, "readylint.toml", "ignore = [\"EXC001\"]\n");
