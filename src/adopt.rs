@@ -49,7 +49,11 @@ fn line_hash(text: &str) -> String {
 }
 
 fn key(f: &Finding) -> Key {
-    (f.rule.clone(), f.path.clone(), line_hash(&f.line_text))
+    (
+        f.rule.to_string(),
+        f.path.to_string(),
+        line_hash(&f.line_text),
+    )
 }
 
 /// The current format.
@@ -239,7 +243,7 @@ impl Changes {
     /// dropped.
     pub fn filter(&self, findings: &mut Vec<Finding>) -> usize {
         let before = findings.len();
-        findings.retain(|f| match self.files.get(&f.path) {
+        findings.retain(|f| match self.files.get(&*f.path) {
             Some(None) => true,
             Some(Some(lines)) => lines
                 .range(f.line..=f.end_line.max(f.line))

@@ -2,26 +2,30 @@
 //! the deterministic order (path, line, column, rule).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::rule::{Category, Severity};
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, serde::Deserialize)]
+/// A finding. What many findings have in common is shared rather than copied: the
+/// rule's code and name are the rule's own, the path is its file's, and the help is
+/// shared by the findings of a rule wherever the cache could.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Finding {
-    pub rule: String,
-    pub name: String,
+    pub rule: &'static str,
+    pub name: &'static str,
     pub category: Category,
     pub severity: Severity,
     pub message: String,
-    pub path: String,
+    pub path: Arc<str>,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
     pub end_column: usize,
-    pub help: String,
-    pub fingerprint: String,
+    pub help: Arc<str>,
+    pub fingerprint: Fingerprint,
     /// The text of the flagged line, trimmed (for fingerprints, baselines and SARIF's
     /// line hash).
     #[serde(skip)]
@@ -66,6 +70,23 @@ pub struct FindingFix {
     pub edits: Vec<FindingEdit>,
 }
 
+/// A finding's fingerprint (see [`finalise`]): the first 8 bytes of a SHA-256, shown
+/// as 16 hexadecimal digits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Fingerprint(pub u64);
+
+impl std::fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
+impl Serialize for Fingerprint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 impl FindingFix {
     /// The fix as byte edits, to apply.
     pub fn to_fix(&self) -> crate::fix::Fix {
@@ -97,7 +118,7 @@ impl Finding {
             &self.path,
             self.line,
             self.column,
-            &self.rule,
+            self.rule,
             self.end_line,
             self.end_column,
         )
@@ -120,38 +141,39 @@ pub fn normalise_line(text: &str) -> String {
 /// text and the occurrence number of that triple, so unrelated edits above a finding
 /// leave it unchanged.
 pub fn finalise(findings: &mut Vec<Finding>) {
-    findings.sort_by(|a, b| {
+    // Sorted by index, then moved once into place: a finding is large to move.
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&findings[a], &findings[b]);
         a.sort_key()
             .cmp(&b.sort_key())
             .then(a.message.cmp(&b.message))
     });
+    let mut slots: Vec<Option<Finding>> = std::mem::take(findings).into_iter().map(Some).collect();
+    *findings = order.into_iter().filter_map(|i| slots[i].take()).collect();
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
     // Occurrences of each (rule, path, normalised line), keyed by a hash of the three
     // (one allocation per finding: the normalised line).
     let mut seen: HashMap<u128, usize> = HashMap::with_capacity(findings.len());
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     for f in findings.iter_mut() {
         let norm = normalise_line(&f.line_text);
         let mut key = xxhash_rust::xxh3::Xxh3::new();
-        for part in [f.rule.as_str(), f.path.as_str(), norm.as_str()] {
+        for part in [f.rule, &f.path, norm.as_str()] {
             key.update(part.as_bytes());
             key.update(&[0]);
         }
         let n = seen.entry(key.digest128()).or_insert(0);
         let mut h = Sha256::new();
-        for part in [f.rule.as_str(), f.path.as_str(), norm.as_str()] {
+        for part in [f.rule, &f.path, norm.as_str()] {
             h.update(part.as_bytes());
             h.update([0]);
         }
         h.update(n.to_string().as_bytes());
         *n += 1;
         let digest = h.finalize();
-        let mut fingerprint = String::with_capacity(16);
-        for b in &digest[..8] {
-            fingerprint.push(HEX[usize::from(b >> 4)] as char);
-            fingerprint.push(HEX[usize::from(b & 0xf)] as char);
-        }
-        f.fingerprint = fingerprint;
+        let mut first = [0; 8];
+        first.copy_from_slice(&digest[..8]);
+        f.fingerprint = Fingerprint(u64::from_be_bytes(first));
     }
 }
 
@@ -161,8 +183,8 @@ mod tests {
 
     fn finding(line: usize, text: &str) -> Finding {
         Finding {
-            rule: "DKR001".into(),
-            name: "root-user".into(),
+            rule: "DKR001",
+            name: "root-user",
             category: Category::Container,
             severity: Severity::Warning,
             message: "m".into(),
@@ -172,7 +194,7 @@ mod tests {
             end_line: line,
             end_column: 2,
             help: "h".into(),
-            fingerprint: String::new(),
+            fingerprint: Fingerprint::default(),
             line_text: text.into(),
             statement_line: line,
             span: (0, 0),
@@ -189,6 +211,6 @@ mod tests {
         finalise(&mut b);
         assert_eq!(a[0].fingerprint, b[0].fingerprint);
         assert_ne!(a[0].fingerprint, a[1].fingerprint);
-        assert_eq!(a[0].fingerprint.len(), 16);
+        assert_eq!(a[0].fingerprint.to_string().len(), 16);
     }
 }

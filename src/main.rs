@@ -440,9 +440,11 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
         ascii: output::text::wants_ascii(|k| std::env::var(k).ok()),
         hidden,
     };
-    let text = output::render(&report, format, style);
-    if format == Format::Sarif {
-        for w in output::sarif::limit_warnings(&report, &text) {
+    // The SARIF log is made whole first: GitHub's limits are checked on it. The other
+    // formats are written as they are made.
+    let sarif = (format == Format::Sarif).then(|| output::sarif::render(&report));
+    if let Some(text) = &sarif {
+        for w in output::sarif::limit_warnings(&report, text) {
             eprintln!("readylint: warning: {w}");
         }
     }
@@ -459,10 +461,19 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
             eprintln!("readylint: warning: cannot write the step summary: {e}");
         }
     }
+    let write = |out: &mut dyn Write| -> std::io::Result<()> {
+        let mut out = std::io::BufWriter::new(out);
+        match &sarif {
+            Some(text) => out.write_all(text.as_bytes())?,
+            None => output::write(&report, format, style, &mut out)?,
+        }
+        out.flush()
+    };
     match &args.output_file {
-        Some(path) => std::fs::write(path, text)
+        Some(path) => std::fs::File::create(path)
+            .and_then(|mut file| write(&mut file))
             .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?,
-        None => print_out(&text)?,
+        None => written(write(&mut std::io::stdout().lock()))?,
     }
     Ok(exit_code)
 }
@@ -483,7 +494,12 @@ fn auto_color(to_terminal: bool, var: impl Fn(&str) -> Option<String>) -> bool {
 
 fn print_out(text: &str) -> miette::Result<()> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    written(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
+}
+
+/// The outcome of writing to standard output.
+fn written(result: std::io::Result<()>) -> miette::Result<()> {
+    match result {
         Ok(()) => Ok(()),
         // A closed pipe (`readylint | head`) is not an error worth a message.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

@@ -101,7 +101,7 @@ impl Score {
             by_rule
                 .entry(f.category)
                 .or_default()
-                .entry(f.rule.as_str())
+                .entry(f.rule)
                 .or_default()
                 .push(f.severity);
         }
@@ -202,20 +202,20 @@ pub fn category_score(points: f64) -> u32 {
 mod tests {
     use super::*;
 
-    fn finding(rule: &str, category: Category, severity: Severity) -> Finding {
+    fn finding(rule: &'static str, category: Category, severity: Severity) -> Finding {
         Finding {
-            rule: rule.into(),
-            name: String::new(),
+            rule,
+            name: "",
             category,
             severity,
             message: String::new(),
-            path: String::new(),
+            path: "".into(),
             line: 1,
             column: 1,
             end_line: 1,
             end_column: 1,
-            help: String::new(),
-            fingerprint: String::new(),
+            help: "".into(),
+            fingerprint: Default::default(),
             line_text: String::new(),
             statement_line: 1,
             span: (0, 0),

@@ -23,8 +23,9 @@ pub struct Position {
 /// One file of the scanned repository, read once.
 #[derive(Debug)]
 pub struct SourceFile {
-    /// Path relative to the scan root, with `/` separators.
-    pub rel_path: String,
+    /// Path relative to the scan root, with `/` separators (shared by the file's
+    /// findings).
+    pub rel_path: Arc<str>,
     /// Path on disk.
     pub abs_path: PathBuf,
     pub text: Text,
@@ -76,7 +77,7 @@ impl Deref for Text {
 }
 
 impl SourceFile {
-    pub fn new(rel_path: impl Into<String>, abs_path: impl Into<PathBuf>, text: String) -> Self {
+    pub fn new(rel_path: impl Into<Arc<str>>, abs_path: impl Into<PathBuf>, text: String) -> Self {
         let abs_path = abs_path.into();
         Self {
             rel_path: rel_path.into(),
@@ -89,7 +90,7 @@ impl SourceFile {
     /// A file whose text is read from `abs_path` only when something asks for it: one
     /// whose results are known (from the cache), or whose text was let go after its
     /// check.
-    pub fn unloaded(rel_path: impl Into<String>, abs_path: impl Into<PathBuf>) -> Self {
+    pub fn unloaded(rel_path: impl Into<Arc<str>>, abs_path: impl Into<PathBuf>) -> Self {
         let abs_path: PathBuf = abs_path.into();
         Self {
             rel_path: rel_path.into(),
@@ -104,7 +105,7 @@ impl SourceFile {
 
     /// This file without its text (read again if asked for): see [`Self::unloaded`].
     pub fn without_text(&self) -> Self {
-        Self::unloaded(self.rel_path.clone(), self.abs_path.clone())
+        Self::unloaded(Arc::clone(&self.rel_path), self.abs_path.clone())
     }
 
     fn line_starts(&self) -> &[usize] {

@@ -66,7 +66,7 @@ fn has(report: &Report, path: &str, rule: &str) -> bool {
     report
         .findings
         .iter()
-        .any(|f| f.path == path && f.rule == rule)
+        .any(|f| &*f.path == path && f.rule == rule)
 }
 
 const SERVICE: &str = "\
@@ -143,7 +143,7 @@ fn results_match_a_run_without_cache_through_edits_renames_and_deletions() {
     // A deletion: its findings are gone.
     std::fs::remove_file(root.join("app/broken.py")).expect("delete");
     let deleted = same_as_without_cache(root);
-    assert!(!deleted.findings.iter().any(|f| f.path == "app/broken.py"));
+    assert!(!deleted.findings.iter().any(|f| &*f.path == "app/broken.py"));
 
     // Another configuration: everything is checked again under it.
     write(root, "readylint.toml", "ignore = [\"NET001\"]\n");

@@ -39,12 +39,12 @@ fn missing_readme_is_anchored_at_the_manifest() {
     let f = scan(&repo("no-readme"), true);
     let doc = only(&f, "DOC001");
     assert_eq!(doc.len(), 1, "{f:?}");
-    assert_eq!(doc[0].path, "Cargo.toml");
+    assert_eq!(&*doc[0].path, "Cargo.toml");
     assert_eq!(doc[0].line, 1);
     assert_eq!(doc[0].severity, Severity::Warning);
     let ci = only(&f, "CI001");
     assert_eq!(ci.len(), 1);
-    assert_eq!(ci[0].path, "Cargo.toml");
+    assert_eq!(&*ci[0].path, "Cargo.toml");
 }
 
 #[test]
@@ -62,7 +62,7 @@ fn ci_gates_are_anchored_at_the_workflow() {
     for rule in ["CI002", "CI007"] {
         let hits = only(&f, rule);
         assert_eq!(hits.len(), 1, "{rule}: {f:?}");
-        assert_eq!(hits[0].path, ".github/workflows/build.yml");
+        assert_eq!(&*hits[0].path, ".github/workflows/build.yml");
         assert_eq!(hits[0].line, 5);
     }
     assert_eq!(only(&f, "CI007")[0].severity, Severity::Note);

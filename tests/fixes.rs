@@ -88,7 +88,7 @@ fn each_fixture_is_fixed_as_pinned_and_then_checks_clean() {
         let after = run
             .changed
             .iter()
-            .find(|c| c.path == rel)
+            .find(|c| *c.path == rel)
             .map_or_else(|| before.clone(), |c| c.after.clone());
         assert_ne!(before, after, "{code} {rel}: nothing was fixed");
         // The fixed text, on disk, has no finding of the rule left that had a fix.
@@ -324,7 +324,7 @@ fn a_fix_that_breaks_the_parse_is_dropped() {
     // `except (:` does not parse; the other file gets the real fix.
     let run = fixes::fix_with(&opts, true, &|f| {
         let mut fix = f.fix.as_ref()?.to_fix();
-        if f.path == "app.py" {
+        if &*f.path == "app.py" {
             fix.edits[0].content = " (".into();
         }
         Some(fix)
@@ -339,7 +339,7 @@ fn a_fix_that_breaks_the_parse_is_dropped() {
         .report
         .findings
         .iter()
-        .map(|f| (f.path.as_str(), f.rule.as_str()))
+        .map(|f| (&*f.path, f.rule))
         .collect();
     assert_eq!(left, [("app.py", "EXC001")]);
 }
@@ -502,7 +502,7 @@ fn requirements_are_pinned_from_the_lockfile() {
         report
             .findings
             .iter()
-            .any(|f| f.rule == "RDY001" && f.path == "uv.lock"),
+            .any(|f| f.rule == "RDY001" && &*f.path == "uv.lock"),
         "{:?}",
         report.findings
     );

@@ -244,9 +244,9 @@ fn check_root(root: &Path) -> Outcome {
     let mut found: BTreeMap<(String, usize), BTreeSet<String>> = BTreeMap::new();
     for f in &report.findings {
         found
-            .entry((f.path.clone(), f.line))
+            .entry((f.path.to_string(), f.line))
             .or_default()
-            .insert(f.rule.clone());
+            .insert(f.rule.to_string());
     }
 
     let mut all = Vec::new();
@@ -306,7 +306,7 @@ fn check_root(root: &Path) -> Outcome {
                     let f = report
                         .findings
                         .iter()
-                        .find(|f| &f.path == p && f.line == *line && &f.rule == code)
+                        .find(|f| *f.path == **p && f.line == *line && f.rule == code)
                         .map(|f| f.message.clone())
                         .unwrap_or_default();
                     failures.push(format!("{rel}:{line}: unexpected {code}: {f}"));

@@ -24,7 +24,7 @@ fn found(report: &Report, path: &str, rule: &str) -> Vec<usize> {
     report
         .findings
         .iter()
-        .filter(|f| f.path == path && f.rule == rule)
+        .filter(|f| &*f.path == path && f.rule == rule)
         .map(|f| f.line)
         .collect()
 }
@@ -99,7 +99,7 @@ fn one_parse_error_finding_per_file() {
     let rdy: Vec<_> = report
         .findings
         .iter()
-        .filter(|f| f.rule == "RDY001" && f.path == "pyproject.toml")
+        .filter(|f| f.rule == "RDY001" && &*f.path == "pyproject.toml")
         .collect();
     assert_eq!(rdy.len(), 1, "{rdy:?}");
     assert!(
@@ -113,7 +113,7 @@ fn one_parse_error_finding_per_file() {
         report
             .errors
             .iter()
-            .filter(|e| e.path == "pyproject.toml")
+            .filter(|e| &*e.path == "pyproject.toml")
             .count(),
         1
     );
@@ -188,7 +188,7 @@ fn findings_in_scripts_are_notes_unless_they_guard_security() {
         report
             .findings
             .iter()
-            .find(|f| f.path == path && f.rule == rule)
+            .find(|f| &*f.path == path && f.rule == rule)
             .map(|f| f.severity)
     };
     use readylint::rule::Severity;
@@ -250,7 +250,7 @@ fn parse_errors_are_reported_whatever_the_selection() {
             .findings
             .iter()
             .filter(|f| f.rule == "RDY001")
-            .map(|f| f.path.clone())
+            .map(|f| f.path.to_string())
             .collect::<Vec<_>>()
     };
     assert_eq!(select(&["LOG", "DKR"], &[]), ["Dockerfile", "broken.py"]);
@@ -339,7 +339,7 @@ fn the_fuzzing_entry_point_checks_one_file_with_the_given_rules() {
         "FROM debian:12\nCMD run --it\n",
         &settings,
     );
-    let rules: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
+    let rules: Vec<&str> = findings.iter().map(|f| f.rule).collect();
     assert!(
         rules.contains(&"DKR001") && rules.contains(&"DKR004"),
         "{rules:?}"
@@ -454,7 +454,7 @@ fn a_helm_template_is_a_note_not_an_error() {
     let codes: Vec<(&str, String)> = report
         .findings
         .iter()
-        .map(|f| (f.rule.as_str(), format!("{:?}", f.severity)))
+        .map(|f| (f.rule, format!("{:?}", f.severity)))
         .collect();
     assert_eq!(
         codes,

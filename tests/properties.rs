@@ -31,10 +31,10 @@ fn keys(r: &Report) -> Vec<(String, usize, usize, String, String)> {
         .iter()
         .map(|f| {
             (
-                f.path.clone(),
+                f.path.to_string(),
                 f.line,
                 f.column,
-                f.rule.clone(),
+                f.rule.to_string(),
                 f.message.clone(),
             )
         })
@@ -78,7 +78,7 @@ fn a_suppression_removes_exactly_the_finding_it_names() {
             .findings
             .iter()
             .filter(|f| f.line == line)
-            .map(|f| f.rule.clone())
+            .map(|f| f.rule.to_string())
             .collect();
         v.sort();
         v

@@ -24,8 +24,8 @@ fn rules_at<'r>(report: &'r Report, path: &str) -> Vec<&'r str> {
     report
         .findings
         .iter()
-        .filter(|f| f.path == path)
-        .map(|f| f.rule.as_str())
+        .filter(|f| &*f.path == path)
+        .map(|f| f.rule)
         .collect()
 }
 
@@ -172,7 +172,7 @@ fn docstring_coverage_and_options_come_from_the_configuration() {
         .filter(|f| f.rule == "DOC002")
         .collect();
     assert_eq!(doc.len(), 1);
-    assert_eq!(doc[0].path, "app/bad.py");
+    assert_eq!(&*doc[0].path, "app/bad.py");
     assert_eq!(
         doc[0].line, 3,
         "anchored at the first undocumented function"
@@ -182,6 +182,6 @@ fn docstring_coverage_and_options_come_from_the_configuration() {
         report
             .findings
             .iter()
-            .any(|f| f.rule == "EXC003" && f.path == "app/bad.py")
+            .any(|f| f.rule == "EXC003" && &*f.path == "app/bad.py")
     );
 }

@@ -137,7 +137,7 @@ fn mutated_fixtures_never_make_a_rule_panic() {
         .findings
         .iter()
         .filter(|f| f.message.contains("internal error"))
-        .map(|f| f.path.clone())
+        .map(|f| f.path.to_string())
         .chain(
             report
                 .errors

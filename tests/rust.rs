@@ -56,7 +56,7 @@ fn deep_nesting_is_a_parse_error_not_a_crash() {
             report
                 .findings
                 .iter()
-                .any(|f| f.path == name && f.rule == "RDY001"),
+                .any(|f| &*f.path == name && f.rule == "RDY001"),
             "{name}: no RDY001"
         );
     }
@@ -64,7 +64,7 @@ fn deep_nesting_is_a_parse_error_not_a_crash() {
         report
             .findings
             .iter()
-            .any(|f| f.path == "fine.rs" && f.rule == "EXC101")
+            .any(|f| &*f.path == "fine.rs" && f.rule == "EXC101")
     );
 }
 
@@ -109,7 +109,7 @@ fn syntax_errors_carry_the_parser_message_and_position() {
     let e = report
         .findings
         .iter()
-        .find(|f| f.path == "broken.rs" && f.rule == "RDY001")
+        .find(|f| &*f.path == "broken.rs" && f.rule == "RDY001")
         .expect("RDY001");
     assert_eq!(e.line, 3);
     assert!(
@@ -120,7 +120,7 @@ fn syntax_errors_carry_the_parser_message_and_position() {
     let d = report
         .findings
         .iter()
-        .find(|f| f.path == "bom.rs" && f.rule == "LOG101")
+        .find(|f| &*f.path == "bom.rs" && f.rule == "LOG101")
         .expect("dbg! after a BOM and a shebang");
     assert_eq!((d.line, d.column), (2, 13));
 }

@@ -58,7 +58,10 @@ fn without(fixture_name: &str, remove: &[&str]) -> Vec<String> {
     for r in remove {
         std::fs::remove_file(dir.path().join(r)).expect("remove");
     }
-    let mut rules: Vec<String> = scan(dir.path()).into_iter().map(|f| f.rule).collect();
+    let mut rules: Vec<String> = scan(dir.path())
+        .into_iter()
+        .map(|f| f.rule.to_string())
+        .collect();
     rules.sort();
     rules
 }
@@ -77,7 +80,7 @@ fn bad_services_get_every_finding_at_their_entry() {
             let hits: Vec<&Finding> = found.iter().filter(|f| f.rule == rule).collect();
             assert_eq!(hits.len(), 1, "{name} {rule}: {found:?}");
             assert_eq!(
-                (hits[0].path.as_str(), hits[0].line),
+                (&*hits[0].path, hits[0].line),
                 (path, line),
                 "{name} {rule}"
             );

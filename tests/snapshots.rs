@@ -35,7 +35,7 @@ fn render(root: &Path) -> BTreeMap<String, String> {
     let mut findings = scan(root, nested.clone());
     for n in &nested {
         findings.extend(scan(&root.join(n), Vec::new()).into_iter().map(|mut f| {
-            f.path = format!("{n}/{}", f.path);
+            f.path = format!("{n}/{}", f.path).into();
             f
         }));
     }

@@ -17,16 +17,20 @@
 //! (a read-only tree) is skipped silently. Files whose facts hold a parsed manifest are
 //! not cached: there are few of them, and they are cheap to parse.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
 use super::FileError;
-use crate::finding::Finding;
+use crate::finding::{Finding, FindingFix, Fingerprint};
 use crate::lang::FileFacts;
+use crate::registry::Registry;
+use crate::rule::Severity;
 use crate::suppress::Directive;
 
 /// The cache directory's name, under the project root.
@@ -98,68 +102,79 @@ impl Stamp {
     }
 }
 
-/// What the per-file phase yields for one file, as stored.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Entry {
+/// What the per-file phase yields for one file, as stored. It borrows what it stores
+/// from the run (see [`Cache::save`]) and owns what it loads.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Entry<'a> {
     /// [`hash_text`] of the file's text.
-    pub hash: String,
+    pub hash: Cow<'a, str>,
     /// The file's [`Stamp`] when it was read, if it had a trustworthy one.
     pub stamp: Option<Stamp>,
     /// The hash of the repository's file list, when the file's rules looked at it
     /// (a Dockerfile's `.dockerignore`, a manifest's lockfile).
-    pub file_list: Option<String>,
-    pub findings: Vec<CachedFinding>,
-    pub directives: Vec<Directive>,
-    pub facts: FileFacts,
-    pub error: Option<FileError>,
+    pub file_list: Option<Cow<'a, str>>,
+    findings: Vec<CachedFinding<'a>>,
+    pub directives: Cow<'a, [Directive]>,
+    pub facts: Cow<'a, FileFacts>,
+    pub error: Option<Cow<'a, FileError>>,
 }
 
-/// A [`Finding`] with the fields the JSON report leaves out (the cache's format has
-/// no field names: the finding is stored whole, then those fields).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CachedFinding {
-    pub finding: Finding,
-    pub line_text: String,
-    pub statement_line: usize,
-    pub span: (usize, usize),
-    pub fix: Option<crate::finding::FindingFix>,
+/// A [`Finding`] as stored: what neither its entry (the path) nor its rule (the name,
+/// the category) says, without the fingerprint, which [`crate::finding::finalise`]
+/// computes. The rule's code and the help are indices into the cache file's strings,
+/// which the findings of a rule share.
+#[derive(Debug, Serialize, Deserialize)]
+struct CachedFinding<'a> {
+    rule: u32,
+    severity: Severity,
+    message: Cow<'a, str>,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    help: u32,
+    line_text: Cow<'a, str>,
+    statement_line: usize,
+    span: (usize, usize),
+    fix: Option<Cow<'a, FindingFix>>,
 }
 
-impl From<&Finding> for CachedFinding {
-    fn from(f: &Finding) -> Self {
-        CachedFinding {
-            finding: f.clone(),
-            line_text: f.line_text.clone(),
-            statement_line: f.statement_line,
-            span: f.span,
-            fix: f.fix.clone(),
-        }
-    }
+/// What the per-file phase yielded for one file, to store: borrowed from the run.
+pub struct NewEntry<'a> {
+    pub path: &'a str,
+    pub hash: &'a str,
+    pub stamp: Option<Stamp>,
+    pub file_list: Option<&'a str>,
+    pub findings: &'a [Finding],
+    pub directives: &'a [Directive],
+    pub facts: &'a FileFacts,
+    pub error: Option<&'a FileError>,
 }
 
-impl From<CachedFinding> for Finding {
-    fn from(c: CachedFinding) -> Self {
-        Finding {
-            line_text: c.line_text,
-            statement_line: c.statement_line,
-            span: c.span,
-            fix: c.fix,
-            ..c.finding
-        }
-    }
-}
-
-/// The entries of one cache file.
-#[derive(Default, Serialize, Deserialize)]
+/// One cache file: the strings its findings share, then the entries by path.
+#[derive(Deserialize)]
 struct Stored {
-    entries: HashMap<String, Entry>,
+    strings: Vec<String>,
+    entries: HashMap<String, Slot>,
+}
+
+/// The entry of one file, until the file takes it (no copy).
+#[derive(Deserialize)]
+#[serde(from = "Entry<'static>")]
+struct Slot(Mutex<Option<Entry<'static>>>);
+
+impl From<Entry<'static>> for Slot {
+    fn from(e: Entry<'static>) -> Slot {
+        Slot(Mutex::new(Some(e)))
+    }
 }
 
 /// One run's cache: the entries read at the start, and the file to write at the end.
 pub struct Cache {
     file: PathBuf,
-    /// Each entry is taken by the one file it belongs to (no copy).
-    old: HashMap<String, std::sync::Mutex<Option<Entry>>>,
+    /// The strings the stored findings refer to.
+    strings: Vec<Arc<str>>,
+    old: HashMap<String, Slot>,
 }
 
 impl Cache {
@@ -177,23 +192,19 @@ impl Cache {
             None => root.join(DIR),
         };
         let file = folder.join(format!("{key:032x}.bin"));
-        let old = std::fs::read(&file)
+        let stored = std::fs::read(&file)
             .ok()
-            .and_then(|bytes| postcard::from_bytes::<Stored>(&bytes).ok())
-            .map(|s| {
-                s.entries
-                    .into_iter()
-                    .map(|(k, v)| (k, std::sync::Mutex::new(Some(v))))
-                    .collect()
-            })
-            .unwrap_or_default();
-        Cache { file, old }
+            .and_then(|bytes| postcard::from_bytes::<Stored>(&bytes).ok());
+        let (strings, old) = stored.map_or_else(Default::default, |s| {
+            (s.strings.into_iter().map(Arc::from).collect(), s.entries)
+        });
+        Cache { file, strings, old }
     }
 
     /// The stored entry of `rel_path`, if its text still hashes to `hash` and, when it
     /// depended on the repository's file list, that list is still `file_list`.
-    pub fn take(&self, rel_path: &str, hash: &str, file_list: &str) -> Option<Entry> {
-        let mut slot = self.old.get(rel_path)?.lock().ok()?;
+    pub fn take(&self, rel_path: &str, hash: &str, file_list: &str) -> Option<Entry<'static>> {
+        let mut slot = self.old.get(rel_path)?.0.lock().ok()?;
         let fresh = slot.as_ref().is_some_and(|e| {
             e.hash == hash && e.file_list.as_deref().is_none_or(|l| l == file_list)
         });
@@ -202,12 +213,54 @@ impl Cache {
 
     /// The stored entry of `rel_path`, if the file's stamp is still `stamp`: its text
     /// need not be read. Same conditions on the file list as [`Self::take`].
-    pub fn take_stamped(&self, rel_path: &str, stamp: Stamp, file_list: &str) -> Option<Entry> {
-        let mut slot = self.old.get(rel_path)?.lock().ok()?;
+    pub fn take_stamped(
+        &self,
+        rel_path: &str,
+        stamp: Stamp,
+        file_list: &str,
+    ) -> Option<Entry<'static>> {
+        let mut slot = self.old.get(rel_path)?.0.lock().ok()?;
         let fresh = slot.as_ref().is_some_and(|e| {
             e.stamp == Some(stamp) && e.file_list.as_deref().is_none_or(|l| l == file_list)
         });
         if fresh { slot.take() } else { None }
+    }
+
+    /// The findings of a taken entry, as findings of the file at `path` checked with
+    /// the rules of `registry`; `None` if the entry names a rule or a string that is
+    /// not there (a damaged cache: the file is checked again).
+    pub fn findings(
+        &self,
+        entry: &mut Entry<'static>,
+        path: &Arc<str>,
+        registry: &Registry,
+    ) -> Option<Vec<Finding>> {
+        let string = |i: u32| self.strings.get(usize::try_from(i).ok()?);
+        std::mem::take(&mut entry.findings)
+            .into_iter()
+            .map(|c| {
+                let meta = registry.find(string(c.rule)?)?;
+                Some(Finding {
+                    rule: meta.code,
+                    name: meta.name,
+                    category: meta.category,
+                    severity: c.severity,
+                    message: c.message.into_owned(),
+                    path: Arc::clone(path),
+                    line: c.line,
+                    column: c.column,
+                    end_line: c.end_line,
+                    end_column: c.end_column,
+                    help: Arc::clone(string(c.help)?),
+                    fingerprint: Fingerprint::default(),
+                    line_text: c.line_text.into_owned(),
+                    statement_line: c.statement_line,
+                    span: c.span,
+                    fix: c.fix.map(Cow::into_owned),
+                    repository: false,
+                })
+            })
+            .collect()
     }
 
     /// How many entries were read.
@@ -221,19 +274,12 @@ impl Cache {
 
     /// Writes the entries of this run. A run over the whole project replaces the old
     /// ones (a file no longer in the tree drops out); a run over some paths keeps the
-    /// entries of the others. Any failure (a read-only tree) leaves the cache as it
-    /// was, silently.
-    pub fn save(self, new: Vec<(String, Entry)>, whole_project: bool) {
-        let mut entries: HashMap<String, Entry> = if whole_project {
-            HashMap::new()
-        } else {
-            self.old
-                .into_iter()
-                .filter_map(|(k, v)| Some((k, v.into_inner().ok()??)))
-                .collect()
-        };
-        entries.extend(new);
-        let Some(dir) = self.file.parent() else {
+    /// entries of the others. Nothing is copied: the entries are written from the
+    /// run's results as they are, through a buffer. Any failure (a read-only tree)
+    /// leaves the cache as it was, silently.
+    pub fn save(self, new: &[NewEntry<'_>], whole_project: bool) {
+        let Cache { file, strings, old } = self;
+        let Some(dir) = file.parent() else {
             return;
         };
         if std::fs::create_dir_all(dir).is_err() {
@@ -246,18 +292,153 @@ impl Cache {
                 "# Created by readylint: its cache, never committed.\n*\n",
             );
         }
-        let Ok(bytes) = postcard::to_stdvec(&Stored { entries }) else {
-            return;
+        let mut table = Strings::default();
+        for f in new.iter().flat_map(|e| e.findings) {
+            table.add(f.rule);
+            table.add(&f.help);
+        }
+        // The old entries of the files this run did not check, their strings found
+        // again in the new table.
+        let kept: Vec<(String, Entry<'static>)> = if whole_project {
+            Vec::new()
+        } else {
+            let fresh: HashSet<&str> = new.iter().map(|e| e.path).collect();
+            old.into_iter()
+                .filter(|(path, _)| !fresh.contains(path.as_str()))
+                .filter_map(|(path, slot)| Some((path, slot.0.into_inner().ok()??)))
+                .collect()
         };
+        let kept: Vec<(&str, Entry<'_>)> = kept
+            .iter()
+            .filter_map(|(path, e)| Some((path.as_str(), table.restore(e, &strings)?)))
+            .collect();
         // Write beside, then rename: a concurrent run reads the old or the new file,
         // never half of one.
-        let tmp = self
-            .file
-            .with_extension(format!("tmp{}", std::process::id()));
-        if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &self.file).is_err() {
+        let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+        let to_store = ToStore {
+            strings: &table,
+            new,
+            kept: &kept,
+        };
+        let written = std::fs::File::create(&tmp)
+            .ok()
+            .and_then(|f| postcard::to_io(&to_store, std::io::BufWriter::new(f)).ok())
+            .and_then(|out| out.into_inner().ok());
+        if written.is_none() || std::fs::rename(&tmp, &file).is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
         prune(dir);
+    }
+}
+
+/// The strings of the findings a cache file stores, each once.
+#[derive(Default)]
+struct Strings<'a> {
+    list: Vec<&'a str>,
+    index: HashMap<&'a str, u32>,
+}
+
+impl<'a> Strings<'a> {
+    fn add(&mut self, s: &'a str) -> u32 {
+        *self.index.entry(s).or_insert_with(|| {
+            self.list.push(s);
+            (self.list.len() - 1) as u32
+        })
+    }
+
+    /// A finding to store, borrowed from `f`.
+    fn store(&self, f: &'a Finding) -> CachedFinding<'a> {
+        CachedFinding {
+            rule: self.index[f.rule],
+            severity: f.severity,
+            message: Cow::Borrowed(&f.message),
+            line: f.line,
+            column: f.column,
+            end_line: f.end_line,
+            end_column: f.end_column,
+            help: self.index[&*f.help],
+            line_text: Cow::Borrowed(&f.line_text),
+            statement_line: f.statement_line,
+            span: f.span,
+            fix: f.fix.as_ref().map(Cow::Borrowed),
+        }
+    }
+
+    /// An entry read from a cache file whose strings were `old`, to store again with
+    /// these strings; `None` if it names a string that is not in `old`.
+    fn restore(&mut self, e: &'a Entry<'static>, old: &'a [Arc<str>]) -> Option<Entry<'a>> {
+        let mut findings = Vec::with_capacity(e.findings.len());
+        for c in &e.findings {
+            let mut again = |i: u32| Some(self.add(old.get(usize::try_from(i).ok()?)?));
+            findings.push(CachedFinding {
+                rule: again(c.rule)?,
+                help: again(c.help)?,
+                message: Cow::Borrowed(&c.message),
+                line_text: Cow::Borrowed(&c.line_text),
+                fix: c.fix.as_deref().map(Cow::Borrowed),
+                ..*c
+            });
+        }
+        Some(Entry {
+            hash: Cow::Borrowed(&e.hash),
+            stamp: e.stamp,
+            file_list: e.file_list.as_deref().map(Cow::Borrowed),
+            findings,
+            directives: Cow::Borrowed(&e.directives),
+            facts: Cow::Borrowed(&e.facts),
+            error: e.error.as_deref().map(Cow::Borrowed),
+        })
+    }
+}
+
+/// A cache file to write, as [`Stored`] reads it: the strings, then the new entries
+/// (each made from the run's results as it is written) and the kept ones.
+struct ToStore<'a> {
+    strings: &'a Strings<'a>,
+    new: &'a [NewEntry<'a>],
+    kept: &'a [(&'a str, Entry<'a>)],
+}
+
+impl<'a> ToStore<'a> {
+    /// The entry to store of a file this run checked or took from the cache.
+    fn entry(&self, e: &'a NewEntry<'a>) -> Entry<'a> {
+        Entry {
+            hash: Cow::Borrowed(e.hash),
+            stamp: e.stamp,
+            file_list: e.file_list.map(Cow::Borrowed),
+            findings: e.findings.iter().map(|f| self.strings.store(f)).collect(),
+            directives: Cow::Borrowed(e.directives),
+            facts: Cow::Borrowed(e.facts),
+            error: e.error.map(Cow::Borrowed),
+        }
+    }
+}
+
+impl Serialize for ToStore<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut stored = s.serialize_struct("Stored", 2)?;
+        stored.serialize_field("strings", &self.strings.list)?;
+        stored.serialize_field("entries", &Entries(self))?;
+        stored.end()
+    }
+}
+
+/// The entries of a [`ToStore`], as a map by path.
+struct Entries<'a>(&'a ToStore<'a>);
+
+impl Serialize for Entries<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let ToStore { new, kept, .. } = self.0;
+        let mut map = s.serialize_map(Some(new.len() + kept.len()))?;
+        for e in new.iter() {
+            map.serialize_entry(e.path, &self.0.entry(e))?;
+        }
+        for (path, e) in kept.iter() {
+            map.serialize_entry(path, e)?;
+        }
+        map.end()
     }
 }
 

@@ -2,6 +2,7 @@
 //! claims it, run the enabled rules on what they parse, and collect findings, the
 //! suppression directives, and the facts the file contributes to the repository index.
 
+use std::borrow::Cow;
 use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
@@ -54,8 +55,12 @@ pub(super) fn check_entry(
             if let (Some(c), Some(stamp)) = (cache, stamp)
                 && let Some(entry) = c.cache.take_stamped(rel_path, stamp, c.file_list)
             {
-                let source = SourceFile::unloaded(rel_path.clone(), abs_path.clone());
-                return from_cache(rel_path, Arc::new(source), entry, Some(stamp));
+                let source = SourceFile::unloaded(rel_path.as_str(), abs_path.clone());
+                if let Some(mut o) = from_cache(c.cache, entry, &source.rel_path, settings) {
+                    o.source = Some(Arc::new(source));
+                    o.stamp = Some(stamp);
+                    return o;
+                }
             }
             let text = match buffer {
                 Some(t) => Ok(t.clone()),
@@ -66,17 +71,18 @@ pub(super) fn check_entry(
                 Err(reason) => return skipped(rel_path, &reason, settings),
             };
             let hash = cache.map(|_| super::cache::hash_text(&text));
-            let source = SourceFile::new(rel_path.clone(), abs_path.clone(), text);
+            let source = SourceFile::new(rel_path.as_str(), abs_path.clone(), text);
             if let (Some(c), Some(hash)) = (cache, &hash)
                 && let Some(entry) = c.cache.take(rel_path, hash, c.file_list)
+                && let Some(mut o) = from_cache(c.cache, entry, &source.rel_path, settings)
             {
-                let source = if buffer.is_some() {
+                o.source = Some(Arc::new(if buffer.is_some() {
                     source
                 } else {
                     source.without_text()
-                };
-                let mut o = from_cache(rel_path, Arc::new(source), entry, stamp);
+                }));
                 // Unchanged but touched (a checkout): store its new stamp.
+                o.stamp = stamp;
                 o.restamped = stamp.is_some();
                 return o;
             }
@@ -133,27 +139,28 @@ pub(super) fn check_entry(
     }
 }
 
-/// The outcome of a file whose results are taken from the cache.
+/// The outcome of the file at `path` whose results are taken from the cache (without
+/// its source and stamp, which the caller sets), or `None` if they cannot be (see
+/// [`super::cache::Cache::findings`]).
 fn from_cache(
-    rel_path: &str,
-    source: Arc<SourceFile>,
-    entry: super::cache::Entry,
-    stamp: Option<super::cache::Stamp>,
-) -> FileOutcome {
-    FileOutcome {
-        path: rel_path.to_string(),
-        source: Some(source),
-        findings: entry.findings.into_iter().map(Into::into).collect(),
-        directives: entry.directives,
-        facts: entry.facts,
-        error: entry.error,
+    cache: &super::cache::Cache,
+    mut entry: super::cache::Entry<'static>,
+    path: &Arc<str>,
+    settings: &Settings,
+) -> Option<FileOutcome> {
+    let findings = cache.findings(&mut entry, path, &settings.registry)?;
+    Some(FileOutcome {
+        path: path.to_string(),
+        findings,
+        directives: entry.directives.into_owned(),
+        facts: entry.facts.into_owned(),
+        error: entry.error.map(Cow::into_owned),
         scanned: true,
-        hash: Some(entry.hash),
-        stamp,
+        hash: Some(entry.hash.into_owned()),
         used_repo: entry.file_list.is_some(),
         from_cache: true,
-        restamped: false,
-    }
+        ..FileOutcome::default()
+    })
 }
 
 /// Whether a file's facts can be stored: all but parsed manifests.
@@ -489,7 +496,7 @@ fn report_parse_errors(
     );
     let p = source.position(first.span.start);
     Some(FileError {
-        path: source.rel_path.clone(),
+        path: source.rel_path.to_string(),
         message: format!("{} at line {} column {}", first.detail, p.line, p.column),
     })
 }

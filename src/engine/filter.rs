@@ -2,9 +2,11 @@
 //! unused ones (RDY002), file roles a rule skips — and the conversion of a rule's raw
 //! finding into a positioned [`Finding`].
 
+use std::sync::Arc;
+
 use super::FileOutcome;
 use crate::config::Settings;
-use crate::finding::Finding;
+use crate::finding::{Finding, Fingerprint};
 use crate::roles::{Role, Roles};
 use crate::rule::{RawFinding, RuleMeta, Severity};
 use crate::rules::readylint::{MalformedSuppression, SkippedFile, UnusedSuppression};
@@ -25,7 +27,7 @@ pub(super) fn apply_suppressions(
     o.findings.retain(|f| {
         let mut silenced = false;
         for d in directives.iter_mut() {
-            silenced |= d.silences(&f.rule, &f.name, f.line, f.statement_line);
+            silenced |= d.silences(f.rule, f.name, f.line, f.statement_line);
         }
         suppressed += usize::from(silenced);
         !silenced
@@ -202,18 +204,18 @@ pub(super) fn to_finding(
         .statement_start
         .map_or(start.line, |s| source.line_of(s));
     Finding {
-        rule: meta.code.to_string(),
-        name: meta.name.to_string(),
+        rule: meta.code,
+        name: meta.name,
         category: meta.category,
         severity: severity(source, meta, &raw, settings),
         message: raw.message,
-        path: source.rel_path.clone(),
+        path: Arc::clone(&source.rel_path),
         line: start.line,
         column: start.column,
         end_line: end.line,
         end_column: end.column,
-        help: raw.help,
-        fingerprint: String::new(),
+        help: raw.help.into(),
+        fingerprint: Fingerprint::default(),
         line_text: source.line_text(start.line).trim().to_string(),
         statement_line,
         span: (raw.span.start, raw.span.end.max(raw.span.start)),

@@ -79,7 +79,7 @@ fn parse_errors(report: &Report) -> BTreeMap<String, usize> {
         *out.entry(e.path.clone()).or_default() += 1;
     }
     for f in report.findings.iter().filter(|f| f.rule == "RDY001") {
-        *out.entry(f.path.clone()).or_default() += 1;
+        *out.entry(f.path.to_string()).or_default() += 1;
     }
     out
 }
@@ -119,7 +119,7 @@ pub fn fix_with(
         let mut by_file: BTreeMap<&str, Vec<fix::Fix>> = BTreeMap::new();
         for f in &report.findings {
             let Some(fx) = fix_of(f) else { continue };
-            if (fx.safety == Safety::Unsafe && !unsafe_fixes) || unparsable.contains(&f.path) {
+            if (fx.safety == Safety::Unsafe && !unsafe_fixes) || unparsable.contains(&*f.path) {
                 continue;
             }
             by_file.entry(&f.path).or_default().push(fx);

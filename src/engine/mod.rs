@@ -393,24 +393,22 @@ fn save_cache(cache: cache::Cache, outcomes: &[FileOutcome], file_list: &str, wh
     {
         return;
     }
-    let entries = cacheable
+    let entries: Vec<cache::NewEntry<'_>> = cacheable
         .into_iter()
-        .map(|o| {
-            (
-                o.path.clone(),
-                cache::Entry {
-                    hash: o.hash.clone().unwrap_or_default(),
-                    stamp: o.stamp,
-                    file_list: o.used_repo.then(|| file_list.to_string()),
-                    findings: o.findings.iter().map(Into::into).collect(),
-                    directives: o.directives.clone(),
-                    facts: o.facts.clone(),
-                    error: o.error.clone(),
-                },
-            )
+        .filter_map(|o| {
+            Some(cache::NewEntry {
+                path: &o.path,
+                hash: o.hash.as_deref()?,
+                stamp: o.stamp,
+                file_list: o.used_repo.then_some(file_list),
+                findings: &o.findings,
+                directives: &o.directives,
+                facts: &o.facts,
+                error: o.error.as_ref(),
+            })
         })
         .collect();
-    cache.save(entries, whole_project);
+    cache.save(&entries, whole_project);
 }
 
 /// What a run sets up before checking: the project root, the paths, the

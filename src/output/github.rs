@@ -54,10 +54,7 @@ pub fn step_summary(report: &Report) -> String {
     let mut by_rule: std::collections::BTreeMap<(&str, &str), (usize, Severity)> =
         std::collections::BTreeMap::new();
     for f in &report.findings {
-        by_rule
-            .entry((&f.rule, &f.name))
-            .or_insert((0, f.severity))
-            .0 += 1;
+        by_rule.entry((f.rule, f.name)).or_insert((0, f.severity)).0 += 1;
     }
     out.push_str("| rule | severity | findings |\n|---|---|---:|\n");
     for ((code, name), (n, sev)) in &by_rule {

@@ -51,7 +51,7 @@ pub fn render(report: &Report) -> String {
                 "severity": severity(f.severity),
                 "categories": [category(
                     f.category,
-                    report.registry.find(&f.rule).is_some_and(|m| m.security),
+                    report.registry.find(f.rule).is_some_and(|m| m.security),
                 )],
                 "location": {
                     "path": f.path,

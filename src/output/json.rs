@@ -11,6 +11,13 @@ use crate::Report;
 /// `--statistics`, also a `statistics` key: how often each rule fired,
 /// most frequent first, as the text format lists them.
 pub fn render(report: &Report, style: Style) -> String {
+    let mut out = Vec::new();
+    let _ = write(report, style, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Writes the report to `out` as it is made (see [`render`]).
+pub fn write(report: &Report, style: Style, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut by_severity: BTreeMap<&str, usize> = [("error", 0), ("warning", 0), ("note", 0)]
         .into_iter()
         .collect();
@@ -60,7 +67,6 @@ pub fn render(report: &Report, style: Style) -> String {
             })
             .collect();
     }
-    let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *out, &value)?;
+    out.write_all(b"\n")
 }

@@ -44,7 +44,7 @@ pub fn render(report: &Report) -> String {
     let mut by_rule: BTreeMap<&str, BTreeMap<&str, Vec<&Finding>>> = BTreeMap::new();
     for f in &report.findings {
         by_rule
-            .entry(&f.rule)
+            .entry(f.rule)
             .or_default()
             .entry(&f.path)
             .or_default()
@@ -74,7 +74,7 @@ pub fn render(report: &Report) -> String {
             .values()
             .next()
             .and_then(|v| v.first())
-            .map_or("", |f| f.name.as_str());
+            .map_or("", |f| f.name);
         let _ = writeln!(
             out,
             "  <testsuite name=\"{} {}\" tests=\"{}\" failures=\"{}\">",
@@ -111,7 +111,7 @@ pub fn render(report: &Report) -> String {
                     xml(&f.path),
                     f.line,
                     f.column,
-                    xml(&f.rule),
+                    xml(f.rule),
                     f.severity,
                     xml(&f.message),
                     xml(&f.help)

@@ -1,5 +1,5 @@
 //! Renderers: one per output format. Each takes the finished [`Report`] and returns the
-//! text to write; none of them prints.
+//! text to write, or writes it as it goes ([`write`]); none of them prints.
 
 pub mod concise;
 pub mod fingerprint;
@@ -9,6 +9,8 @@ pub mod json;
 pub mod junit;
 pub mod sarif;
 pub mod text;
+
+use std::io::Write;
 
 use crate::Report;
 
@@ -43,6 +45,21 @@ pub struct Style {
     pub ascii: bool,
     /// Findings left out of the report by `--min-severity` (for the summary line).
     pub hidden: usize,
+}
+
+/// Writes the report to `out` as [`render`] renders it: the long formats (concise and
+/// JSON) as they are made, the others whole.
+pub fn write(
+    report: &Report,
+    format: Format,
+    style: Style,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Concise if !style.statistics => concise::write(report, style, out),
+        Format::Json => json::write(report, style, out),
+        _ => out.write_all(render(report, format, style).as_bytes()),
+    }
 }
 
 pub fn render(report: &Report, format: Format, style: Style) -> String {

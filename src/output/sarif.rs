@@ -187,7 +187,7 @@ pub fn render(report: &Report) -> String {
     }
     let hashes: BTreeMap<&str, Vec<String>> = kept
         .iter()
-        .map(|f| f.path.as_str())
+        .map(|f| &*f.path)
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .filter_map(|p| report.sources.get(p).map(|s| (p, line_hashes(&s.text))))
@@ -195,7 +195,7 @@ pub fn render(report: &Report) -> String {
     let results: Vec<Value> = kept
         .iter()
         .map(|f| {
-            let index = index_of.get(f.rule.as_str()).copied().unwrap_or(0);
+            let index = index_of.get(f.rule).copied().unwrap_or(0);
             // A full region; an empty span still covers one character.
             let (end_line, end_column) = if (f.end_line, f.end_column) > (f.line, f.column) {
                 (f.end_line, f.end_column)
@@ -204,7 +204,7 @@ pub fn render(report: &Report) -> String {
             };
             let mut fingerprints = json!({"readylint/v1": f.fingerprint});
             if let Some(h) = hashes
-                .get(f.path.as_str())
+                .get(&*f.path)
                 .and_then(|h| h.get(f.line.saturating_sub(1)))
             {
                 fingerprints["primaryLocationLineHash"] = json!(h);

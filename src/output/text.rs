@@ -147,7 +147,7 @@ pub fn render(report: &Report, style: Style) -> String {
     let mut by_file: Vec<(&str, Vec<&Finding>)> = Vec::new();
     for f in &report.findings {
         match by_file.last_mut() {
-            Some((path, group)) if *path == f.path => group.push(f),
+            Some((path, group)) if *path == &*f.path => group.push(f),
             _ => by_file.push((&f.path, vec![f])),
         }
     }
@@ -274,9 +274,9 @@ fn summary_table(report: &Report, style: Style) -> String {
     if !report.findings.is_empty() {
         let mut rows: BTreeMap<(&str, &str, Severity), RiskRow> = BTreeMap::new();
         for f in &report.findings {
-            let security = report.registry.find(&f.rule).is_some_and(|m| m.security);
+            let security = report.registry.find(f.rule).is_some_and(|m| m.security);
             let row = rows
-                .entry((&f.rule, &f.name, f.severity))
+                .entry((f.rule, f.name, f.severity))
                 .or_insert((0, f.severity, f.category, security));
             row.0 += 1;
         }
@@ -319,7 +319,7 @@ fn summary_table(report: &Report, style: Style) -> String {
 pub fn statistics_rows(report: &Report) -> Vec<(usize, &str, &str, Severity)> {
     let mut counts: BTreeMap<(&str, &str), (usize, Severity)> = BTreeMap::new();
     for f in &report.findings {
-        let e = counts.entry((&f.rule, &f.name)).or_insert((0, f.severity));
+        let e = counts.entry((f.rule, f.name)).or_insert((0, f.severity));
         e.0 += 1;
     }
     let mut rows: Vec<_> = counts

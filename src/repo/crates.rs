@@ -87,7 +87,7 @@ impl CrateModel {
                     manifests.insert(parent_dir(&src.rel_path).to_string(), m.clone());
                 }
                 Some(RustFacts::Source(s)) => {
-                    sources.insert(src.rel_path.clone(), s);
+                    sources.insert(src.rel_path.to_string(), s);
                 }
                 _ => {}
             }

@@ -77,7 +77,7 @@ impl RepoIndex {
 
     pub fn add_source(&mut self, source: Arc<SourceFile>, facts: FileFacts) {
         self.sources
-            .insert(source.rel_path.clone(), (source, facts));
+            .insert(source.rel_path.to_string(), (source, facts));
         self.crate_model = std::sync::OnceLock::new();
         self.service_model = std::sync::OnceLock::new();
     }

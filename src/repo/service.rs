@@ -59,15 +59,15 @@ impl ServiceModel {
                 facts.kubernetes.as_ref().map(|k| &k.probes),
             ];
             for p in probes.into_iter().flatten().flatten() {
-                m.probes.push((path.clone(), p.clone()));
+                m.probes.push((path.to_string(), p.clone()));
             }
             if let Some(s) = &facts.service {
                 m.apps
-                    .extend(s.apps.iter().map(|a| (path.clone(), a.clone())));
+                    .extend(s.apps.iter().map(|a| (path.to_string(), a.clone())));
                 m.routes
-                    .extend(s.routes.iter().map(|r| (path.clone(), r.clone())));
+                    .extend(s.routes.iter().map(|r| (path.to_string(), r.clone())));
                 m.evidence
-                    .extend(s.evidence.iter().map(|e| (path.clone(), e.clone())));
+                    .extend(s.evidence.iter().map(|e| (path.to_string(), e.clone())));
                 m.logs |= s.logs;
             }
             if let Some(RustFacts::Manifest(cargo)) = &facts.rust {

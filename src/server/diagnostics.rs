@@ -120,7 +120,7 @@ pub fn entry(finding: &Finding, index: &LineIndex<'_>, uri: &Uri, kind: Option<F
     }
     // Built-in rules have a documentation page; pack rules have their docs on hover.
     let code_description = Registry::standard()
-        .find(&finding.rule)
+        .find(finding.rule)
         .and_then(|m| crate::output::sarif::help_uri(m.code).parse().ok())
         .map(|href| CodeDescription { href });
     let diagnostic = Diagnostic {
@@ -130,7 +130,7 @@ pub fn entry(finding: &Finding, index: &LineIndex<'_>, uri: &Uri, kind: Option<F
             Severity::Warning => DiagnosticSeverity::WARNING,
             Severity::Note => DiagnosticSeverity::INFORMATION,
         }),
-        code: Some(NumberOrString::String(finding.rule.clone())),
+        code: Some(NumberOrString::String(finding.rule.to_string())),
         code_description,
         source: Some("readylint".to_string()),
         message,
@@ -165,9 +165,9 @@ pub fn entry(finding: &Finding, index: &LineIndex<'_>, uri: &Uri, kind: Option<F
     }
     // A suppression of a suppression comment's own finding would stand above a comment
     // line, which no directive reaches.
-    let about_a_comment = matches!(finding.rule.as_str(), "RDY002" | "RDY004");
+    let about_a_comment = matches!(finding.rule, "RDY002" | "RDY004");
     if let Some(marker) = comment_marker(kind).filter(|_| !about_a_comment) {
-        let edit = suppression(index, finding.statement_line, &finding.rule, marker);
+        let edit = suppression(index, finding.statement_line, finding.rule, marker);
         actions.push(action(
             format!("Suppress {} on this line", finding.rule),
             vec![edit],

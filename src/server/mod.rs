@@ -435,7 +435,7 @@ impl Server {
                     doc.file = report
                         .findings
                         .iter()
-                        .filter(|f| f.path == doc.rel_path)
+                        .filter(|f| *f.path == *doc.rel_path)
                         .map(|f| diagnostics::entry(f, &index, &doc.uri, doc.kind))
                         .collect();
                     doc.registry = report.registry;
@@ -475,7 +475,7 @@ impl Server {
             out = errors;
             let mut by_path: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
             for f in report.map(|r| r.findings).unwrap_or_default() {
-                by_path.entry(f.path.clone()).or_default().push(f);
+                by_path.entry(f.path.to_string()).or_default().push(f);
             }
             self.projects.insert(root.to_path_buf(), by_path);
         } else {
@@ -560,8 +560,8 @@ impl Server {
         let mut range = None;
         for e in doc.current_entries() {
             let r = e.diagnostic.range;
-            if contains(&r, at.position) && !codes.contains(&e.finding.rule.as_str()) {
-                codes.push(&e.finding.rule);
+            if contains(&r, at.position) && !codes.contains(&e.finding.rule) {
+                codes.push(e.finding.rule);
                 range.get_or_insert(r);
             }
         }

@@ -57,7 +57,7 @@ const DEV_WORDS: [&str; 12] = [
 /// `.devcontainer/`, `compose/local/`), or saying so in the comment it opens with
 /// (`# This configuration file is for the development setup`).
 pub fn is_dev_compose(source: &SourceFile) -> bool {
-    let rel_path = source.rel_path.as_str();
+    let rel_path = &*source.rel_path;
     let lower = file_name(rel_path).to_ascii_lowercase();
     let stem = lower
         .trim_end_matches(".yaml")

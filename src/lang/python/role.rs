@@ -58,7 +58,7 @@ const DEV_WORDS: [&str; 11] = [
 
 impl Role {
     pub fn of(source: &SourceFile, file: &PythonFile) -> Role {
-        let path = source.rel_path.as_str();
+        let path = &*source.rel_path;
         let name = file_name(path);
         let stem = name
             .strip_suffix(".pyi")

@@ -119,7 +119,7 @@ impl<'a> Overview<'a> {
             }
         }
         for f in repo.files() {
-            if is_root_workflow(f) && !o.pipelines.iter().any(|(s, _)| s.rel_path == f) {
+            if is_root_workflow(f) && !o.pipelines.iter().any(|(s, _)| *s.rel_path == *f) {
                 o.unreadable = true;
             }
             if o.other.is_none() {

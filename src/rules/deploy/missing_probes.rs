@@ -172,14 +172,14 @@ impl Rule for MissingProbes {
             .parsed()
             .filter_map(|(src, f)| {
                 let stage = f.docker.as_ref()?.final_stage.as_ref()?;
-                Some((src.rel_path.as_str(), stage.healthcheck))
+                Some((&*src.rel_path, stage.healthcheck))
             })
             .collect();
         let compose: Vec<(&str, &[ServiceFacts])> = repo
             .parsed()
             .filter_map(|(src, f)| {
                 let c = f.compose.as_ref().filter(|c| !c.dev)?;
-                Some((src.rel_path.as_str(), &c.services[..]))
+                Some((&*src.rel_path, &c.services[..]))
             })
             .collect();
         for &(path, services) in &compose {

@@ -146,7 +146,7 @@ pub fn probed_dockerfiles(repo: &RepoIndex) -> BTreeSet<String> {
                 .iter()
                 .any(|i| builds.is_built_from(i, &src.rel_path))
         {
-            probed.insert(src.rel_path.clone());
+            probed.insert(src.rel_path.to_string());
         }
     }
     probed

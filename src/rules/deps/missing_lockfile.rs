@@ -63,7 +63,7 @@ impl Rule for MissingLockfile {
 
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         for (src, facts) in repo.parsed() {
-            let path = src.rel_path.as_str();
+            let path = &*src.rel_path;
             let dir = parent_dir(path);
             let found = match facts.manifest.as_deref() {
                 Some(Manifest::Cargo(doc)) => cargo(repo, path, doc).map(|span| (span, "`Cargo.lock`", "run `cargo generate-lockfile`, commit `Cargo.lock`, and build with `--locked`")),
@@ -132,7 +132,7 @@ fn in_workspace(repo: &RepoIndex, dir: &str) -> bool {
         };
         if let Some(Manifest::Cargo(doc)) = repo
             .parsed()
-            .find(|(s, _)| s.rel_path == manifest)
+            .find(|(s, _)| *s.rel_path == *manifest)
             .and_then(|(_, f)| f.manifest.as_deref())
             && doc.root.get("workspace").is_some()
         {

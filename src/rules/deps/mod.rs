@@ -145,7 +145,7 @@ pub fn in_python_library(repo: &RepoIndex, rel_path: &str) -> bool {
         let pyproject = format!("{}pyproject.toml", prefix(dir));
         let parsed = repo
             .parsed()
-            .find(|(s, _)| s.rel_path == pyproject)
+            .find(|(s, _)| *s.rel_path == *pyproject)
             .and_then(|(_, f)| f.manifest.as_deref());
         if let Some(Manifest::Pyproject(doc)) = parsed {
             let tool_poetry = doc.root.get("tool").and_then(|t| t.get("poetry"));

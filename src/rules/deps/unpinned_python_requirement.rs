@@ -196,7 +196,7 @@ impl<'a> Graph<'a> {
         let mut edges: BTreeMap<&str, Vec<(String, bool)>> = BTreeMap::new();
         for (src, facts) in repo.parsed() {
             if let Some(Manifest::Requirements(r)) = facts.manifest.as_deref() {
-                files.insert(src.rel_path.as_str(), r);
+                files.insert(&*src.rel_path, r);
                 for e in &r.entries {
                     if let Entry::Include {
                         path, constraint, ..
@@ -204,7 +204,7 @@ impl<'a> Graph<'a> {
                         && let Some(to) = resolve(&src.rel_path, path)
                     {
                         edges
-                            .entry(src.rel_path.as_str())
+                            .entry(&*src.rel_path)
                             .or_default()
                             .push((to, *constraint));
                     }
@@ -309,7 +309,7 @@ impl Rule for UnpinnedPythonRequirement {
         let graph = Graph::new(repo);
         let locks: BTreeMap<&str, &LockFacts> = repo
             .parsed()
-            .filter_map(|(src, facts)| Some((src.rel_path.as_str(), facts.lock.as_ref()?)))
+            .filter_map(|(src, facts)| Some((&*src.rel_path, facts.lock.as_ref()?)))
             .collect();
         for (path, file) in &graph.files {
             if file_name(path)
@@ -387,7 +387,7 @@ impl Rule for UnpinnedPythonRequirement {
                 Some(Manifest::Pipfile(d)) => (d, true),
                 _ => continue,
             };
-            let path = src.rel_path.as_str();
+            let path = &*src.rel_path;
             let app = match super::configured_app(repo) {
                 Some(app) => app,
                 None => pipfile || pyproject_is_app(repo, path, doc),

@@ -44,7 +44,7 @@ declare_rule! {
 
 impl Rule for MissingDockerignore {
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
-        let path = cx.source.rel_path.as_str();
+        let path = &*cx.source.rel_path;
         let mut dir = parent_dir(path);
         let own = format!("{}.dockerignore", file_name(path));
         if cx.repo().dir_has(dir, &own) {

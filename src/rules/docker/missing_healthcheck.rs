@@ -66,7 +66,7 @@ impl Rule for MissingHealthcheck {
             let Some(stage) = facts.docker.as_ref().and_then(|d| d.final_stage.as_ref()) else {
                 continue;
             };
-            if stage.healthcheck || !stage.service || probed.contains(&src.rel_path) {
+            if stage.healthcheck || !stage.service || probed.contains(&*src.rel_path) {
                 continue;
             }
             cx.report(

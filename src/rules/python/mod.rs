@@ -269,7 +269,7 @@ impl<'r> SettingsIndex<'r> {
             std::collections::BTreeMap::new();
         for (src, facts) in repo.parsed() {
             if let Some(s) = facts.python.as_ref().and_then(|p| p.settings.as_ref()) {
-                let path = src.rel_path.as_str();
+                let path = &*src.rel_path;
                 by_dir
                     .entry(crate::source::parent_dir(path))
                     .or_default()

@@ -87,7 +87,7 @@ impl Rule for LowRustdocCoverage {
         let facts: BTreeMap<&str, &SourceFacts> = repo
             .parsed()
             .filter_map(|(src, f)| match &f.rust {
-                Some(RustFacts::Source(s)) => Some((src.rel_path.as_str(), s)),
+                Some(RustFacts::Source(s)) => Some((&*src.rel_path, s)),
                 _ => None,
             })
             .collect();

@@ -72,7 +72,7 @@ impl Rule for PrintMacroInLibrary {
         let facts: BTreeMap<&str, &SourceFacts> = repo
             .parsed()
             .filter_map(|(src, f)| match &f.rust {
-                Some(RustFacts::Source(s)) => Some((src.rel_path.as_str(), s)),
+                Some(RustFacts::Source(s)) => Some((&*src.rel_path, s)),
                 _ => None,
             })
             .collect();
