@@ -496,8 +496,8 @@ fn a_jinja_compose_template_is_a_note_not_an_error() {
         report
             .findings
             .iter()
-            .filter(|f| f.path == path && f.rule.starts_with("RDY"))
-            .map(|f| f.rule.as_str())
+            .filter(|f| &*f.path == path && f.rule.starts_with("RDY"))
+            .map(|f| f.rule)
             .collect()
     };
     assert_eq!(rule_of("setup/docker-compose.yml"), ["RDY003"]);
