@@ -53,7 +53,10 @@ declare_rule! {
     ///
     /// ## Known limits
     /// Jobs that call a reusable workflow (`uses:`) cannot set a timeout and are not
-    /// flagged; step-level `timeout-minutes` does not count for the job. Jobs made only
+    /// flagged; step-level `timeout-minutes` does not count for the job, but a step that
+    /// bounds itself (its `timeout-minutes`, or a retry action's per-attempt
+    /// `timeout_minutes`/`timeout_seconds`, as `nick-fields/retry` takes) does not make
+    /// the job flagged. Jobs made only
     /// of actions (a stale-issue bot, a release drafter), of bookkeeping, of linting, docs
     /// or packaging on a free hosted runner are not flagged: measured on real services,
     /// nobody acts on those (a hang there is rare, cheap and watched). Other actions that
@@ -309,7 +312,7 @@ fn command_is_heavy(c: &crate::lang::shell::SimpleCommand) -> bool {
 }
 
 /// Whether a job runs something whose hang costs: service containers; a step without
-/// its own `timeout-minutes` that runs tests, builds an image or drives containers or a
+/// its own `timeout-minutes` (or a retry action's timeout) that runs tests, builds an image or drives containers or a
 /// cloud; or, on a paid or self-hosted runner, any command that is not bookkeeping. A
 /// job `container:` is only where the steps run: the steps decide.
 fn can_hang(job: &github::Job<'_>) -> bool {
@@ -318,7 +321,14 @@ fn can_hang(job: &github::Job<'_>) -> bool {
     }
     let paid = paid_runner(job);
     job.steps().iter().any(|s| {
-        if s.node.get("timeout-minutes").is_some() {
+        // The step's own bound: `timeout-minutes`, or the per-attempt timeout of a
+        // retry action (`nick-fields/retry` `timeout_minutes`, `timeout_seconds`).
+        let with = s.node.get("with");
+        let bounded = s.node.get("timeout-minutes").is_some()
+            || ["timeout_minutes", "timeout_seconds"]
+                .iter()
+                .any(|k| with.and_then(|w| w.get(k)).is_some());
+        if bounded {
             return false;
         }
         let heavy_action = s.uses().and_then(|u| u.as_str()).is_some_and(|u| {
