@@ -102,6 +102,8 @@ impl Rule for EngineRule {
 #[derive(Clone)]
 pub struct Registry {
     rules: Vec<&'static dyn Rule>,
+    /// The rules' codes, in the same order: what [`Registry::find`] searches.
+    codes: Vec<&'static str>,
 }
 
 impl std::fmt::Debug for Registry {
@@ -148,7 +150,8 @@ impl Registry {
 
     fn sorted(mut rules: Vec<&'static dyn Rule>) -> Registry {
         rules.sort_by_key(|r| r.meta().code);
-        Registry { rules }
+        let codes = rules.iter().map(|r| r.meta().code).collect();
+        Registry { rules, codes }
     }
 
     pub fn rules(&self) -> &[&'static dyn Rule] {
@@ -162,10 +165,7 @@ impl Registry {
 
     pub fn find(&self, code_or_name: &str) -> Option<&'static RuleMeta> {
         // Rules are sorted by code: an exact code (the engine's lookups) is a binary search.
-        if let Ok(i) = self
-            .rules
-            .binary_search_by_key(&code_or_name, |r| r.meta().code)
-        {
+        if let Ok(i) = self.codes.binary_search(&code_or_name) {
             return Some(self.rules[i].meta());
         }
         self.rules

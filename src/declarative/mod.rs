@@ -637,7 +637,7 @@ impl PackRule {
                 }
                 Some(FileKind::Python) => {
                     let src = SourceFile::new("example.py", "example.py", example.to_string());
-                    m.match_python(&PythonFile::parse(&src)).len()
+                    PythonFile::with(&src, |file| m.match_python(file).len())
                 }
                 _ => {
                     let src = SourceFile::new("example", "example", example.to_string());

@@ -67,7 +67,7 @@ fn settings(file: &PythonFile) -> Option<SettingsFacts> {
                 s.sets_debug = true;
                 s.debug_true = match &a.value {
                     Some(v) if (v.is_true() || defaults_to_true(file, v)) && !a.augmented => {
-                        Some(a.target.span.clone())
+                        Some(a.target.span())
                     }
                     _ => None,
                 };
@@ -94,9 +94,9 @@ fn settings(file: &PythonFile) -> Option<SettingsFacts> {
 /// `env.bool("DEBUG", default=True)`, `config("DEBUG", default=True, cast=bool)`.
 fn defaults_to_true(file: &PythonFile, v: &Value) -> bool {
     let truthy = |s: &str| matches!(s.to_ascii_lowercase().as_str(), "true" | "1" | "yes" | "on");
-    match &v.kind {
+    match v.kind() {
         ValueKind::Equals(left, right) => {
-            let (call, literal) = match (&left.kind, &right.kind) {
+            let (call, literal) = match (left.kind(), right.kind()) {
                 (ValueKind::Call(c), ValueKind::Str(s))
                 | (ValueKind::Str(s), ValueKind::Call(c)) => (c, s),
                 _ => return false,
@@ -114,7 +114,7 @@ fn defaults_to_true(file: &PythonFile, v: &Value) -> bool {
                 .or_else(|| {
                     call.keywords
                         .iter()
-                        .find(|k| k.name.as_deref() == Some("default"))
+                        .find(|k| k.name == Some("default"))
                         .map(|k| &k.value)
                 })
                 .and_then(Value::as_str);
@@ -123,7 +123,7 @@ fn defaults_to_true(file: &PythonFile, v: &Value) -> bool {
         ValueKind::Call(call) => {
             call.keywords
                 .iter()
-                .any(|k| k.name.as_deref() == Some("default") && k.value.is_true())
+                .any(|k| k.name == Some("default") && k.value.is_true())
                 && call.func.dotted().is_some_and(|d| {
                     d.ends_with(".bool") || d == "config" || d.ends_with(".config")
                 })
@@ -134,12 +134,12 @@ fn defaults_to_true(file: &PythonFile, v: &Value) -> bool {
 
 /// The `"*"` element of a list, tuple or set literal.
 fn wildcard(v: &Value) -> Option<Span> {
-    match &v.kind {
+    match v.kind() {
         ValueKind::List(items) | ValueKind::Tuple(items) | ValueKind::Set(items) => items
             .iter()
             .find(|i| i.as_str() == Some("*"))
-            .map(|i| i.span.clone()),
-        ValueKind::BinOp(_, l, r) => wildcard(l).or_else(|| wildcard(r)),
+            .map(|i| i.span()),
+        ValueKind::BinOp(_, l, r) => wildcard(&l).or_else(|| wildcard(&r)),
         _ => None,
     }
 }

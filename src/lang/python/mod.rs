@@ -1,7 +1,9 @@
 //! The Python front end: parses a file once with Ruff's parser and turns it, in one
-//! walk, into the small owned model the Python rules read — calls with their resolved
-//! names, `except` handlers with what their bodies do, assignments, definitions with
-//! their docstrings, comments, and the file's role.
+//! walk, into the small model the Python rules read — calls with their resolved names,
+//! `except` handlers with what their bodies do, assignments, definitions with their
+//! docstrings, comments, and the file's role. The model borrows the syntax tree: an
+//! expression ([`Value`]) is summarised only when a rule reads it, and names are not
+//! copied. Both live while the file's rules run ([`PythonFile::with`]).
 //!
 //! Ruff's crates (`ruff_python_parser`, `ruff_python_ast`, `ruff_text_size`) are internal
 //! components with no stable API, so every use of them stays inside this folder: rules
@@ -43,7 +45,7 @@ pub const MAX_DEPTH: usize = 1_000;
 
 /// A parsed Python file, as the rules see it.
 #[derive(Debug, Default)]
-pub struct PythonFile {
+pub struct PythonFile<'a> {
     pub role: Role,
     /// Syntax errors, in the parser's words; the rest of the file was still read.
     pub syntax_errors: Vec<SyntaxError>,
@@ -53,10 +55,10 @@ pub struct PythonFile {
     pub imports: Vec<Import>,
     /// `from X import *` modules as written (relative ones keep their dots).
     pub star_imports: Vec<String>,
-    pub calls: Vec<Call>,
-    pub handlers: Vec<Handler>,
-    pub assigns: Vec<Assign>,
-    pub defs: Vec<Def>,
+    pub calls: Vec<Call<'a>>,
+    pub handlers: Vec<Handler<'a>>,
+    pub assigns: Vec<Assign<'a>>,
+    pub defs: Vec<Def<'a>>,
     /// Whether the module starts with a docstring.
     pub module_docstring: bool,
     /// Whether the module has any statement at all.
@@ -113,77 +115,14 @@ pub struct Ctx {
     pub statement: usize,
 }
 
-/// A name or a short text from the source: stored inline when short (most are) and
-/// shared when long, so taking one from the syntax tree copies no text.
-#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Ident(ruff_python_ast::name::Name);
-
-impl Ident {
-    pub fn as_str(&self) -> &str {
-        self.0.as_str()
-    }
-}
-
-impl std::ops::Deref for Ident {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.0.as_str()
-    }
-}
-
-impl AsRef<str> for Ident {
-    fn as_ref(&self) -> &str {
-        self.0.as_str()
-    }
-}
-
-impl std::borrow::Borrow<str> for Ident {
-    fn borrow(&self) -> &str {
-        self.0.as_str()
-    }
-}
-
-impl From<&str> for Ident {
-    fn from(s: &str) -> Self {
-        Ident(ruff_python_ast::name::Name::new(s))
-    }
-}
-
-impl std::fmt::Debug for Ident {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl std::fmt::Display for Ident {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl PartialEq<str> for Ident {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
-impl PartialEq<&str> for Ident {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
-
-impl PartialEq<String> for Ident {
-    fn eq(&self, other: &String) -> bool {
-        self.as_str() == other
-    }
-}
-
-/// An expression, summarised to the depth the rules need (see [`ValueKind::Deep`]).
-#[derive(Debug, Clone)]
-pub struct Value {
-    pub span: Span,
-    pub kind: ValueKind,
+/// An expression, summarised when a rule reads it: one level at a time, to the depth
+/// the rules need (see [`ValueKind::Deep`]). It borrows the syntax tree, so taking one
+/// copies nothing.
+#[derive(Clone, Copy)]
+pub struct Value<'a> {
+    expr: &'a ruff_python_ast::Expr,
+    /// Levels left to summarise, this one included.
+    depth: u8,
 }
 
 /// Binary operators the rules care about.
@@ -194,30 +133,31 @@ pub enum BinOp {
     Other,
 }
 
+/// One level of a [`Value`].
 #[derive(Debug, Clone)]
-pub enum ValueKind {
+pub enum ValueKind<'a> {
     None,
     Bool(bool),
     Number,
     /// A string literal (implicitly concatenated parts joined).
-    Str(Ident),
+    Str(&'a str),
     Bytes,
     /// An f-string and the expressions interpolated into it.
-    FString(Vec<Value>),
-    Name(Ident),
-    Attribute(Box<Value>, Ident),
-    Subscript(Box<Value>, Box<Value>),
+    FString(Vec<Value<'a>>),
+    Name(&'a str),
+    Attribute(Value<'a>, &'a str),
+    Subscript(Value<'a>, Value<'a>),
     Slice,
-    Call(Box<CallValue>),
-    BinOp(BinOp, Box<Value>, Box<Value>),
-    Dict(Vec<(Option<Value>, Value)>),
-    List(Vec<Value>),
-    Tuple(Vec<Value>),
-    Set(Vec<Value>),
+    Call(CallValue<'a>),
+    BinOp(BinOp, Value<'a>, Value<'a>),
+    Dict(Vec<(Option<Value<'a>>, Value<'a>)>),
+    List(Vec<Value<'a>>),
+    Tuple(Vec<Value<'a>>),
+    Set(Vec<Value<'a>>),
     /// `*x` in a list, tuple or call.
-    Starred(Box<Value>),
+    Starred(Value<'a>),
     /// `a == b`.
-    Equals(Box<Value>, Box<Value>),
+    Equals(Value<'a>, Value<'a>),
     /// Anything else (comprehensions, lambdas, comparisons, …).
     Other,
     /// Not summarised: nested deeper than the summary goes.
@@ -226,21 +166,21 @@ pub enum ValueKind {
 
 /// A call inside a [`Value`].
 #[derive(Debug, Clone)]
-pub struct CallValue {
-    pub func: Value,
-    pub args: Vec<Value>,
-    pub keywords: Vec<Keyword>,
+pub struct CallValue<'a> {
+    pub func: Value<'a>,
+    pub args: Vec<Value<'a>>,
+    pub keywords: Vec<Keyword<'a>>,
 }
 
 /// A keyword argument; `name` is `None` for `**kwargs`.
 #[derive(Debug, Clone)]
-pub struct Keyword {
-    pub name: Option<Ident>,
-    pub value: Value,
+pub struct Keyword<'a> {
+    pub name: Option<&'a str>,
+    pub value: Value<'a>,
     pub span: Span,
 }
 
-impl Value {
+impl<'a> Value<'a> {
     /// `a.b.c` for a chain of names and attributes.
     pub fn dotted(&self) -> Option<String> {
         let mut out = String::new();
@@ -250,10 +190,10 @@ impl Value {
     }
 
     /// The name at the start of a chain of names and attributes (`a` in `a.b.c`).
-    fn head_name(&self) -> Option<&str> {
-        let mut v = self;
+    fn head_name(&self) -> Option<&'a str> {
+        let mut v = *self;
         loop {
-            match &v.kind {
+            match v.kind() {
                 ValueKind::Name(n) => return Some(n),
                 ValueKind::Attribute(inner, _) => v = inner,
                 _ => return None,
@@ -264,7 +204,7 @@ impl Value {
     /// Appends `.b.c` of `a.b.c` to `out` (with `a` too when `head`), for a chain that
     /// starts with a name.
     fn push_attributes(&self, out: &mut String, head: bool) {
-        match &self.kind {
+        match self.kind() {
             ValueKind::Name(n) if head => out.push_str(n),
             ValueKind::Attribute(v, attr) => {
                 v.push_attributes(out, head);
@@ -276,51 +216,55 @@ impl Value {
     }
 
     /// The last name of a name or attribute (`c` in `a.b.c`).
-    pub fn last_name(&self) -> Option<&str> {
-        match &self.kind {
+    pub fn last_name(&self) -> Option<&'a str> {
+        match self.kind() {
             ValueKind::Name(n) => Some(n),
             ValueKind::Attribute(_, attr) => Some(attr),
             _ => None,
         }
     }
 
-    pub fn as_str(&self) -> Option<&str> {
-        match &self.kind {
+    pub fn as_str(&self) -> Option<&'a str> {
+        match self.kind() {
             ValueKind::Str(s) => Some(s),
             _ => None,
         }
     }
 
     pub fn is_none(&self) -> bool {
-        matches!(self.kind, ValueKind::None)
+        matches!(self.kind(), ValueKind::None)
     }
 
     pub fn is_true(&self) -> bool {
-        matches!(self.kind, ValueKind::Bool(true))
+        matches!(self.kind(), ValueKind::Bool(true))
     }
 
     /// Whether the value is a constant that is false: `False`, `None`, `""`.
     pub fn is_falsy_constant(&self) -> bool {
-        match &self.kind {
+        match self.kind() {
             ValueKind::Bool(false) | ValueKind::None => true,
             ValueKind::Str(s) => s.is_empty(),
             _ => false,
         }
     }
+}
 
-    /// Whether this is a string: a literal or an f-string.
-    pub fn is_stringy(&self) -> bool {
-        matches!(self.kind, ValueKind::Str(_) | ValueKind::FString(_))
+impl std::fmt::Debug for Value<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Value")
+            .field("span", &self.span())
+            .field("kind", &self.kind())
+            .finish()
     }
 }
 
 /// A call expression, anywhere in the file.
 #[derive(Debug, Clone)]
-pub struct Call {
+pub struct Call<'a> {
     pub span: Span,
-    pub func: Value,
-    pub args: Vec<Value>,
-    pub keywords: Vec<Keyword>,
+    pub func: Value<'a>,
+    pub args: Vec<Value<'a>>,
+    pub keywords: Vec<Keyword<'a>>,
     /// A `*args` argument is present.
     pub star_args: bool,
     /// A `**kwargs` argument is present.
@@ -336,25 +280,23 @@ pub struct Call {
     pub ctx: Ctx,
 }
 
-impl Call {
+impl<'a> Call<'a> {
     /// The keyword argument `name`.
-    pub fn keyword(&self, name: &str) -> Option<&Keyword> {
-        self.keywords
-            .iter()
-            .find(|k| k.name.as_deref() == Some(name))
+    pub fn keyword(&self, name: &str) -> Option<&Keyword<'a>> {
+        self.keywords.iter().find(|k| k.name == Some(name))
     }
 
     /// The method name of `x.method(...)`.
-    pub fn method(&self) -> Option<&str> {
-        match &self.func.kind {
+    pub fn method(&self) -> Option<&'a str> {
+        match self.func.kind() {
             ValueKind::Attribute(_, attr) => Some(attr),
             _ => None,
         }
     }
 
     /// The receiver `x` of `x.method(...)`.
-    pub fn receiver(&self) -> Option<&Value> {
-        match &self.func.kind {
+    pub fn receiver(&self) -> Option<Value<'a>> {
+        match self.func.kind() {
             ValueKind::Attribute(v, _) => Some(v),
             _ => None,
         }
@@ -362,7 +304,7 @@ impl Call {
 
     /// The span of the callee (`requests.get` in `requests.get(url)`).
     pub fn callee_span(&self) -> Span {
-        self.func.span.clone()
+        self.func.span()
     }
 }
 
@@ -376,21 +318,21 @@ pub enum Trivial {
 
 /// One `except` clause.
 #[derive(Debug, Clone)]
-pub struct Handler {
+pub struct Handler<'a> {
     /// The whole clause.
     pub span: Span,
     /// The `except` keyword.
     pub keyword_span: Span,
     /// The caught type expression; `None` for a bare `except:`.
-    pub type_: Option<Value>,
+    pub type_: Option<Value<'a>>,
     /// Each caught type (the tuple's elements), resolved through the imports.
     pub caught: Vec<(String, Span)>,
     /// The `as` name.
-    pub name: Option<String>,
+    pub name: Option<&'a str>,
     /// `Some` when every statement of the body is `pass`, `...` or `continue`.
     pub trivial: Option<Trivial>,
     /// `raise` statements whose innermost handler this is (outside nested functions).
-    pub raises: Vec<Raise>,
+    pub raises: Vec<Raise<'a>>,
     /// The only call of a `try` body of one statement (index into
     /// [`PythonFile::calls`]): `try: os.remove(path)`.
     pub guards: Option<usize>,
@@ -399,18 +341,18 @@ pub struct Handler {
 
 /// A `raise` statement.
 #[derive(Debug, Clone)]
-pub struct Raise {
+pub struct Raise<'a> {
     pub span: Span,
-    pub exc: Option<Value>,
-    pub cause: Option<Value>,
+    pub exc: Option<Value<'a>>,
+    pub cause: Option<Value<'a>>,
 }
 
 /// An assignment statement (`=`, `+=`, annotated), one per target.
 #[derive(Debug, Clone)]
-pub struct Assign {
+pub struct Assign<'a> {
     pub span: Span,
-    pub target: Value,
-    pub value: Option<Value>,
+    pub target: Value<'a>,
+    pub value: Option<Value<'a>>,
     /// An augmented assignment (`+=`).
     pub augmented: bool,
     /// An annotated assignment (`name: str = ...`).
@@ -428,9 +370,9 @@ pub enum DefKind {
 }
 
 #[derive(Debug, Clone)]
-pub struct Def {
+pub struct Def<'a> {
     pub kind: DefKind,
-    pub name: String,
+    pub name: &'a str,
     pub name_span: Span,
     /// The whole definition, decorators excluded.
     pub span: Span,
@@ -440,27 +382,29 @@ pub struct Def {
     pub never_returns: bool,
     pub has_docstring: bool,
     /// A class's bases, as written.
-    pub bases: Vec<Value>,
+    pub bases: Vec<Value<'a>>,
     /// Part of the public API: a public name at module level, or a public method or
     /// nested class of a public class (dunder methods and `@overload`s are not).
     pub public: bool,
 }
 
-impl PythonFile {
+impl<'a> PythonFile<'a> {
     /// The innermost definition of `kind` (a function, a class) around byte `offset`.
-    pub fn enclosing_def(&self, kind: DefKind, offset: usize) -> Option<&Def> {
+    pub fn enclosing_def(&self, kind: DefKind, offset: usize) -> Option<&Def<'a>> {
         self.defs
             .iter()
             .filter(|d| d.kind == kind && d.span.start <= offset && offset < d.span.end)
             .min_by_key(|d| d.span.end - d.span.start)
     }
 
-    /// Parses `source` once and builds the model.
-    pub fn parse(source: &SourceFile) -> PythonFile {
+    /// Parses `source` once, builds the model and hands it to `f`; the model borrows
+    /// the syntax tree, which is let go when `f` returns.
+    pub fn with<R>(source: &SourceFile, f: impl FnOnce(&PythonFile<'_>) -> R) -> R {
         let stub = source.rel_path.ends_with(".pyi");
-        let mut file = visit::build(&source.text, stub);
-        file.role = Role::of(source, &file);
-        file
+        visit::with(&source.text, stub, |mut file| {
+            file.role = Role::of(source, &file);
+            f(&file)
+        })
     }
 
     /// The qualified name a local name was imported as.
@@ -483,7 +427,7 @@ impl PythonFile {
     }
 
     /// The qualified name of a name or attribute chain through the imports.
-    pub fn resolve(&self, v: &Value) -> Option<String> {
+    pub fn resolve(&self, v: &Value<'_>) -> Option<String> {
         let base = self.imported(v.head_name()?)?;
         let mut out = base.to_string();
         v.push_attributes(&mut out, false);
@@ -511,39 +455,40 @@ impl FrontEnd for PythonFrontEnd {
         sink: &mut (dyn Sink + Send),
         out: &mut Output,
     ) {
-        let py = PythonFile::parse(source);
-        const HELP: &str = "fix the syntax; the code that parsed was still checked";
-        for e in &py.syntax_errors {
-            out.error(e.span.clone(), "Python file", lower_first(&e.message), HELP);
-        }
-        if let Some(at) = py.too_deep {
-            let message = if py.not_parsed {
-                "code nested too deeply to parse safely; this file was not checked".to_string()
-            } else {
-                format!(
-                    "code nested more than {MAX_DEPTH} levels deep; not checked below that depth"
-                )
-            };
-            out.error(
-                at..at,
-                "Python file",
-                message,
-                "flatten the expression; Python itself rejects code nested this deep",
-            );
-        }
-        sink.python(&py);
-        out.comments = py
-            .comments
-            .iter()
-            .map(|(span, own_line)| Comment {
-                span: span.clone(),
-                own_line: *own_line,
-            })
-            .collect();
-        out.facts.python = facts::of(source, &py);
-        if sink.wants_service_facts() {
-            out.facts.service = service::of(source, &py);
-        }
+        PythonFile::with(source, |py| {
+            const HELP: &str = "fix the syntax; the code that parsed was still checked";
+            for e in &py.syntax_errors {
+                out.error(e.span.clone(), "Python file", lower_first(&e.message), HELP);
+            }
+            if let Some(at) = py.too_deep {
+                let message = if py.not_parsed {
+                    "code nested too deeply to parse safely; this file was not checked".to_string()
+                } else {
+                    format!(
+                        "code nested more than {MAX_DEPTH} levels deep; not checked below that depth"
+                    )
+                };
+                out.error(
+                    at..at,
+                    "Python file",
+                    message,
+                    "flatten the expression; Python itself rejects code nested this deep",
+                );
+            }
+            sink.python(py);
+            out.comments = py
+                .comments
+                .iter()
+                .map(|(span, own_line)| Comment {
+                    span: span.clone(),
+                    own_line: *own_line,
+                })
+                .collect();
+            out.facts.python = facts::of(source, py);
+            if sink.wants_service_facts() {
+                out.facts.service = service::of(source, py);
+            }
+        });
     }
 }
 

@@ -124,9 +124,7 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<ServiceFacts> {
         .filter_map(|d| {
             d.bases.iter().find_map(|b| {
                 let q = file.resolve(b)?;
-                APPS.iter()
-                    .find(|(a, ..)| *a == q)
-                    .map(|app| (d.name.as_str(), app))
+                APPS.iter().find(|(a, ..)| *a == q).map(|app| (d.name, app))
             })
         })
         .collect();
@@ -135,14 +133,14 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<ServiceFacts> {
         let app = APPS.iter().find(|(a, ..)| *a == q).or_else(|| {
             subclasses
                 .iter()
-                .find(|(name, _)| matches!(&call.func.kind, ValueKind::Name(n) if n == name))
+                .find(|(name, _)| matches!(call.func.kind(), ValueKind::Name(n) if n == *name))
                 .map(|(_, app)| *app)
         });
         if !scripted && let Some((_, framework, kind)) = app {
             s.apps.push(AppSite {
                 framework: (*framework).to_string(),
                 kind: *kind,
-                span: call.func.span.clone(),
+                span: call.func.span(),
             });
         }
         if let Some(path) = route_path(call) {
@@ -151,7 +149,7 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<ServiceFacts> {
         // `app.run()` of a Flask or Quart app, run when the file is run as a script.
         if s.dev_server.is_none()
             && (!call.ctx.in_function || call.ctx.in_main)
-            && matches!(&call.func.kind, ValueKind::Attribute(_, m) if m == "run")
+            && matches!(call.func.kind(), ValueKind::Attribute(_, m) if m == "run")
             && let Some(framework) = match call.receiver_origin.as_deref() {
                 Some("flask.Flask") => Some("Flask"),
                 Some("quart.Quart") => Some("Quart"),
@@ -166,16 +164,16 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<ServiceFacts> {
         }
         // Tornado's route table: `Application([(r"/health", HealthHandler), ...])`.
         if q == "tornado.web.Application"
-            && let Some(ValueKind::List(items)) = call.args.first().map(|a| &a.kind)
+            && let Some(ValueKind::List(items)) = call.args.first().map(|a| a.kind())
         {
             for item in items {
-                if let ValueKind::Tuple(parts) = &item.kind
+                if let ValueKind::Tuple(parts) = item.kind()
                     && let Some(first) = parts.first()
                     && let Some(path) = first.as_str()
                 {
                     s.routes.push(Route {
                         path: path.to_string(),
-                        span: first.span.clone(),
+                        span: first.span(),
                     });
                 }
             }
@@ -194,11 +192,7 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<ServiceFacts> {
             && let Some(v) = call.args.first()
             && json_formatter(v)
         {
-            s.evidence(
-                Capability::StructuredLogging,
-                "JSON formatter",
-                v.span.clone(),
-            );
+            s.evidence(Capability::StructuredLogging, "JSON formatter", v.span());
         }
         request_id_literal(
             call.args
@@ -209,8 +203,8 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<ServiceFacts> {
     }
     for a in &file.assigns {
         let Some(v) = &a.value else { continue };
-        let name = match &a.target.kind {
-            ValueKind::Name(n) => n.as_str(),
+        let name = match a.target.kind() {
+            ValueKind::Name(n) => n,
             _ => "",
         };
         match name {
@@ -218,7 +212,7 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<ServiceFacts> {
                 s.apps.push(AppSite {
                     framework: "Django".into(),
                     kind: AppKind::Server,
-                    span: a.target.span.clone(),
+                    span: a.target.span(),
                 });
             }
             "INSTALLED_APPS" | "MIDDLEWARE" | "MIDDLEWARE_CLASSES" => {
@@ -236,11 +230,7 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<ServiceFacts> {
                 });
             }
             "LOGGING" | "LOGGING_CONFIG" | "LOG_CONFIG" if json_formatter(v) => {
-                s.evidence(
-                    Capability::StructuredLogging,
-                    "JSON formatter",
-                    v.span.clone(),
-                );
+                s.evidence(Capability::StructuredLogging, "JSON formatter", v.span());
             }
             _ => {}
         }
@@ -249,24 +239,16 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<ServiceFacts> {
     for d in &file.defs {
         let lower = d.name.to_ascii_lowercase();
         if d.kind == DefKind::Class && lower.contains("json") && lower.contains("formatter") {
-            s.evidence(
-                Capability::StructuredLogging,
-                d.name.clone(),
-                d.name_span.clone(),
-            );
+            s.evidence(Capability::StructuredLogging, d.name, d.name_span.clone());
         }
-        if d.kind == DefKind::Function && is_health_handler(&d.name) {
-            s.evidence(
-                Capability::HealthHandler,
-                d.name.clone(),
-                d.name_span.clone(),
-            );
+        if d.kind == DefKind::Function && is_health_handler(d.name) {
+            s.evidence(Capability::HealthHandler, d.name, d.name_span.clone());
         }
         if lower.contains("request_id")
             || lower.contains("correlation_id")
             || lower.contains("requestid")
         {
-            s.evidence(Capability::RequestId, d.name.clone(), d.name_span.clone());
+            s.evidence(Capability::RequestId, d.name, d.name_span.clone());
         }
     }
     (!s.is_empty()).then_some(s)
@@ -279,15 +261,12 @@ fn route_path(call: &Call) -> Option<Route> {
     let first_str = |vals: &[Value]| {
         vals.iter()
             .take(2)
-            .find_map(|v| v.as_str().map(|s| (s.to_string(), v.span.clone())))
+            .find_map(|v| v.as_str().map(|s| (s.to_string(), v.span())))
     };
     let keyword = || {
         ["path", "rule", "uri", "url"].iter().find_map(|k| {
-            call.keyword(k).and_then(|kw| {
-                kw.value
-                    .as_str()
-                    .map(|s| (s.to_string(), kw.value.span.clone()))
-            })
+            call.keyword(k)
+                .and_then(|kw| kw.value.as_str().map(|s| (s.to_string(), kw.value.span())))
         })
     };
     let found = if ROUTE_FUNCTIONS.contains(&q)
@@ -302,7 +281,7 @@ fn route_path(call: &Call) -> Option<Route> {
             .or_else(|| {
                 call.args
                     .get(1)
-                    .and_then(|v| v.as_str().map(|s| (s.to_string(), v.span.clone())))
+                    .and_then(|v| v.as_str().map(|s| (s.to_string(), v.span())))
             })
             .or_else(keyword)
     } else {
@@ -313,16 +292,16 @@ fn route_path(call: &Call) -> Option<Route> {
 
 /// Calls `f` with every string literal in a list, tuple or sum of them.
 fn for_strings(v: &Value, f: &mut dyn FnMut(&str, &crate::source::Span)) {
-    match &v.kind {
-        ValueKind::Str(s) => f(s, &v.span),
+    match v.kind() {
+        ValueKind::Str(s) => f(s, &v.span()),
         ValueKind::List(items) | ValueKind::Tuple(items) | ValueKind::Set(items) => {
             for i in items {
-                for_strings(i, f);
+                for_strings(&i, f);
             }
         }
         ValueKind::BinOp(_, l, r) => {
-            for_strings(l, f);
-            for_strings(r, f);
+            for_strings(&l, f);
+            for_strings(&r, f);
         }
         _ => {}
     }
@@ -331,7 +310,7 @@ fn for_strings(v: &Value, f: &mut dyn FnMut(&str, &crate::source::Span)) {
 /// Whether a logging configuration (a `dictConfig` dictionary) names a JSON formatter:
 /// a `()`/`class` string naming a JSON, structlog or ECS formatter.
 fn json_formatter(v: &Value) -> bool {
-    match &v.kind {
+    match v.kind() {
         ValueKind::Str(s) => {
             let l = s.to_ascii_lowercase();
             l.contains('.')
@@ -349,12 +328,15 @@ fn json_formatter(v: &Value) -> bool {
 }
 
 /// Records a request-ID header name among literal values (`"X-Request-ID"`).
-fn request_id_literal<'v>(values: impl Iterator<Item = &'v Value>, s: &mut ServiceFacts) {
+fn request_id_literal<'v, 'a: 'v>(
+    values: impl Iterator<Item = &'v Value<'a>>,
+    s: &mut ServiceFacts,
+) {
     for v in values {
         if let Some(text) = v.as_str()
             && is_request_id_name(text)
         {
-            s.evidence(Capability::RequestId, text, v.span.clone());
+            s.evidence(Capability::RequestId, text, v.span());
         }
     }
 }
@@ -365,8 +347,7 @@ mod tests {
 
     fn facts(path: &str, text: &str) -> ServiceFacts {
         let source = SourceFile::new(path, path, text.to_string());
-        let file = PythonFile::parse(&source);
-        of(&source, &file).unwrap_or_default()
+        PythonFile::with(&source, |file| of(&source, file)).unwrap_or_default()
     }
 
     fn routes(text: &str) -> Vec<String> {

@@ -1,5 +1,6 @@
-//! The one walk over Ruff's syntax tree that fills a [`PythonFile`]. Everything that
-//! touches Ruff's types is here.
+//! The one walk over Ruff's syntax tree that fills a [`PythonFile`], and the summary of
+//! an expression ([`Value::kind`]) that a rule reads. Everything that touches Ruff's
+//! types is here.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -10,13 +11,13 @@ use ruff_python_parser::parse_unchecked_source;
 use ruff_text_size::{Ranged, TextRange};
 
 use super::{
-    Assign, BinOp, Call, CallValue, Ctx, Def, DefKind, Handler, Ident, Import, Keyword, MAX_DEPTH,
+    Assign, BinOp, Call, CallValue, Ctx, Def, DefKind, Handler, Import, Keyword, MAX_DEPTH,
     PythonFile, Raise, SyntaxError, Trivial, Value, ValueKind,
 };
 use crate::source::Span;
 
 /// How deep an expression is summarised into a [`Value`].
-const SUMMARY_DEPTH: usize = 6;
+const SUMMARY_DEPTH: u8 = 6;
 /// How many elements of a literal container are summarised.
 const SUMMARY_WIDTH: usize = 64;
 /// Stack kept free before the walk grows its stack, and the size of each new segment.
@@ -27,19 +28,20 @@ fn span(r: TextRange) -> Span {
     r.start().to_usize()..r.end().to_usize()
 }
 
-/// Parses `text` and builds the model (without the role, which needs the path).
-pub(super) fn build(text: &str, stub: bool) -> PythonFile {
+/// Parses `text`, builds the model (without the role, which needs the path) and hands
+/// it to `f`; the syntax tree the model borrows is let go when `f` returns.
+pub(super) fn with<R>(text: &str, stub: bool, f: impl FnOnce(PythonFile<'_>) -> R) -> R {
     let source_type = if stub {
         PySourceType::Stub
     } else {
         PySourceType::Python
     };
     if let Some(at) = super::prescan::too_deep(text) {
-        return PythonFile {
+        return f(PythonFile {
             too_deep: Some(at),
             not_parsed: true,
             ..PythonFile::default()
-        };
+        });
     }
     let parsed = parse_unchecked_source(text, source_type);
     let mut out = PythonFile::default();
@@ -60,18 +62,20 @@ pub(super) fn build(text: &str, stub: bool) -> PythonFile {
     let body = &parsed.syntax().body;
     out.module_has_code = !body.is_empty();
     out.module_docstring = has_docstring(body);
-    let mut w = Walker::new(&mut out);
+    let mut w = Walker::new(out);
     w.visit_body(body);
     let deepest = w.deepest;
-    w.finish();
+    let out = w.finish();
+    let deep = deepest > 200 || out.too_deep.is_some();
+    let result = f(out);
     // Dropping a syntax tree recurses once per level: give a deep one a stack to match.
-    if deepest > 200 || out.too_deep.is_some() {
+    if deep {
         let size = text.len().saturating_mul(256).clamp(SEGMENT, 1 << 32);
         stacker::grow(size, move || drop(parsed));
     } else {
         drop(parsed);
     }
-    out
+    result
 }
 
 /// A function body that ends in `raise` on every path and has no `return` at its top
@@ -129,10 +133,10 @@ struct Scope {
 }
 
 /// `name = <call>` (or `with <call> as name`) in a scope.
-struct Binding {
+struct Binding<'a> {
     scope: usize,
     name: String,
-    origin: Value,
+    origin: Value<'a>,
     offset: usize,
 }
 
@@ -142,8 +146,8 @@ struct CallSite {
     method_class: Option<usize>,
 }
 
-struct Walker<'o> {
-    out: &'o mut PythonFile,
+struct Walker<'a> {
+    out: PythonFile<'a>,
     scopes: Vec<Scope>,
     scope: usize,
     /// The class scope whose method we are in.
@@ -163,16 +167,16 @@ struct Walker<'o> {
     statement: usize,
     depth: usize,
     deepest: usize,
-    bindings: Vec<Binding>,
+    bindings: Vec<Binding<'a>>,
     sites: Vec<CallSite>,
     /// Names defined in the file by `def`, `class` or a module-level assignment.
-    defined: FxHashSet<String>,
+    defined: FxHashSet<&'a str>,
     /// Start of the decorator expression being visited.
     decorator_at: Option<usize>,
 }
 
-impl<'o> Walker<'o> {
-    fn new(out: &'o mut PythonFile) -> Self {
+impl<'a> Walker<'a> {
+    fn new(out: PythonFile<'a>) -> Self {
         Self {
             out,
             scopes: vec![Scope {
@@ -236,19 +240,10 @@ impl<'o> Walker<'o> {
         self.scopes.len() - 1
     }
 
-    fn value(&self, e: &Expr) -> Value {
-        value(e, SUMMARY_DEPTH)
-    }
-
-    /// Records `target = origin` when `origin` is a call; `summary` is the target's
-    /// summary when it is already made.
-    fn bind(&mut self, target: &Expr, summary: Option<&Value>, origin: &Expr) {
+    /// Records `target = origin` when `origin` is a call.
+    fn bind(&mut self, target: &'a Expr, origin: &'a Expr) {
         let Expr::Call(call) = origin else { return };
-        let name = match summary {
-            Some(v) => v.dotted(),
-            None => value(target, SUMMARY_DEPTH).dotted(),
-        };
-        let Some(name) = name else {
+        let Some(name) = value(target, SUMMARY_DEPTH).dotted() else {
             return;
         };
         // `self.x = ...` in a method binds `self.x` for every method of the class.
@@ -270,7 +265,7 @@ impl<'o> Walker<'o> {
     fn def(
         &mut self,
         kind: DefKind,
-        name: &ast::Identifier,
+        name: &'a ast::Identifier,
         body: &[Stmt],
         decorators: &[ast::Decorator],
         whole: Span,
@@ -293,11 +288,11 @@ impl<'o> Walker<'o> {
         });
         let public = container_public && !n.starts_with('_') && !dunder && !skipped_decorator;
         if self.function_depth == 0 {
-            self.defined.insert(n.to_string());
+            self.defined.insert(n);
         }
         self.out.defs.push(Def {
             kind,
-            name: n.to_string(),
+            name: n,
             name_span: span(name.range),
             span: whole,
             module_level: self.scope == 0,
@@ -309,7 +304,7 @@ impl<'o> Walker<'o> {
         public
     }
 
-    fn stmt(&mut self, stmt: &Stmt) {
+    fn stmt(&mut self, stmt: &'a Stmt) {
         self.statement = stmt.start().to_usize();
         match stmt {
             Stmt::FunctionDef(f) => {
@@ -391,7 +386,7 @@ impl<'o> Walker<'o> {
                             (head.clone(), head)
                         }
                     };
-                    self.defined.remove(&local);
+                    self.defined.remove(local.as_str());
                     self.out.imports.push(Import {
                         local,
                         qualified,
@@ -420,7 +415,7 @@ impl<'o> Walker<'o> {
                         .as_ref()
                         .map_or(name, |n| n.id.as_str())
                         .to_string();
-                    self.defined.remove(&local);
+                    self.defined.remove(local.as_str());
                     self.out.imports.push(Import {
                         local,
                         qualified,
@@ -487,8 +482,8 @@ impl<'o> Walker<'o> {
                 if let Some(&h) = self.handlers.last() {
                     let raise = Raise {
                         span: span(r.range),
-                        exc: r.exc.as_deref().map(|e| self.value(e)),
-                        cause: r.cause.as_deref().map(|e| self.value(e)),
+                        exc: r.exc.as_deref().map(|e| value(e, SUMMARY_DEPTH)),
+                        cause: r.cause.as_deref().map(|e| value(e, SUMMARY_DEPTH)),
                     };
                     self.out.handlers[h].raises.push(raise);
                 }
@@ -511,7 +506,7 @@ impl<'o> Walker<'o> {
             Stmt::With(w) => {
                 for item in &w.items {
                     if let Some(target) = &item.optional_vars {
-                        self.bind(target, None, &item.context_expr);
+                        self.bind(target, &item.context_expr);
                     }
                 }
                 // `with redirect_stdout(buf):` — stdout is not the process's stdout.
@@ -533,23 +528,22 @@ impl<'o> Walker<'o> {
     fn assign(
         &mut self,
         stmt: &Stmt,
-        target: &Expr,
-        value: Option<&Expr>,
+        target: &'a Expr,
+        assigned: Option<&'a Expr>,
         augmented: bool,
         annotated: bool,
     ) {
         let module_level = self.scope == 0;
         if module_level && let Expr::Name(n) = target {
-            self.defined.insert(n.id.to_string());
+            self.defined.insert(n.id.as_str());
         }
-        let summary = self.value(target);
-        if let (Some(v), false) = (value, augmented) {
-            self.bind(target, Some(&summary), v);
+        if let (Some(v), false) = (assigned, augmented) {
+            self.bind(target, v);
         }
         let a = Assign {
             span: span(stmt.range()),
-            target: summary,
-            value: value.map(|v| self.value(v)),
+            target: value(target, SUMMARY_DEPTH),
+            value: assigned.map(|v| value(v, SUMMARY_DEPTH)),
             augmented,
             annotated,
             module_level,
@@ -558,8 +552,8 @@ impl<'o> Walker<'o> {
         self.out.assigns.push(a);
     }
 
-    fn handler(&mut self, h: &ast::ExceptHandlerExceptHandler, guards: Option<usize>) {
-        let type_ = h.type_.as_deref().map(|t| self.value(t));
+    fn handler(&mut self, h: &'a ast::ExceptHandlerExceptHandler, guards: Option<usize>) {
+        let type_ = h.type_.as_deref().map(|t| value(t, SUMMARY_DEPTH));
         let caught = match h.type_.as_deref() {
             None => Vec::new(),
             Some(Expr::Tuple(t)) => t.elts.iter().filter_map(caught).collect(),
@@ -572,7 +566,7 @@ impl<'o> Walker<'o> {
             keyword_span: start..start + "except".len(),
             type_,
             caught,
-            name: h.name.as_ref().map(|n| n.id.to_string()),
+            name: h.name.as_ref().map(|n| n.id.as_str()),
             trivial: trivial(&h.body),
             raises: Vec::new(),
             guards,
@@ -586,14 +580,14 @@ impl<'o> Walker<'o> {
         self.handlers.pop();
     }
 
-    fn call(&mut self, c: &ast::ExprCall) {
+    fn call(&mut self, c: &'a ast::ExprCall) {
         let mut args = Vec::with_capacity(c.arguments.args.len());
         let mut star_args = false;
         for a in c.arguments.args.iter() {
             star_args |= matches!(a, Expr::Starred(_));
-            args.push(self.value(a));
+            args.push(value(a, SUMMARY_DEPTH));
         }
-        let keywords: Vec<Keyword> = c
+        let keywords: Vec<Keyword<'a>> = c
             .arguments
             .keywords
             .iter()
@@ -602,7 +596,7 @@ impl<'o> Walker<'o> {
         let star_kwargs = keywords.iter().any(|k| k.name.is_none());
         self.out.calls.push(Call {
             span: span(c.range()),
-            func: self.value(&c.func),
+            func: value(&c.func, SUMMARY_DEPTH),
             args,
             keywords,
             star_args,
@@ -619,9 +613,9 @@ impl<'o> Walker<'o> {
     }
 
     /// Resolves names now that every import is known.
-    fn finish(self) {
+    fn finish(self) -> PythonFile<'a> {
         let Walker {
-            out,
+            mut out,
             scopes,
             bindings,
             sites,
@@ -636,18 +630,18 @@ impl<'o> Walker<'o> {
             imported.insert(i.local.as_str(), i.qualified.as_str());
         }
         // [`PythonFile::resolve`] through the map.
-        let resolve = |v: &Value| -> Option<String> {
+        let resolve = |v: &Value<'_>| -> Option<String> {
             let base = imported.get(v.head_name()?)?;
             let mut out = base.to_string();
             v.push_attributes(&mut out, false);
             Some(out)
         };
-        let qualify = |v: &Value| -> Option<String> {
+        let qualify = |v: &Value<'_>| -> Option<String> {
             if let Some(q) = resolve(v) {
                 return Some(q);
             }
-            match &v.kind {
-                ValueKind::Name(n) if !defined.contains(n.as_str()) => Some(n.to_string()),
+            match v.kind() {
+                ValueKind::Name(n) if !defined.contains(n) => Some(n.to_string()),
                 _ => None,
             }
         };
@@ -657,13 +651,13 @@ impl<'o> Walker<'o> {
             let qualified = qualify(&call.func);
             let origin = match call.receiver() {
                 None => None,
-                Some(recv) => match &recv.kind {
+                Some(recv) => match recv.kind() {
                     ValueKind::Call(inner) => qualify(&inner.func),
                     _ => recv.dotted().and_then(|name| {
                         let bound = index.lookup(&scopes, &bindings, site, &name, call.span.start);
                         match bound {
                             Some(b) => qualify(&b.origin),
-                            None => resolve(recv),
+                            None => resolve(&recv),
                         }
                     }),
                 },
@@ -696,6 +690,7 @@ impl<'o> Walker<'o> {
                 }
             }
         }
+        out
     }
 }
 
@@ -713,7 +708,7 @@ fn binding_key(name: &str) -> &str {
 }
 
 impl<'b> BindingIndex<'b> {
-    fn new(bindings: &'b [Binding]) -> Self {
+    fn new(bindings: &'b [Binding<'_>]) -> Self {
         let mut by_key: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
         for (i, b) in bindings.iter().enumerate() {
             by_key.entry(binding_key(&b.name)).or_default().push(i);
@@ -722,11 +717,11 @@ impl<'b> BindingIndex<'b> {
     }
 
     /// The bindings whose key is `key`, last first.
-    fn candidates<'s>(
+    fn candidates<'s, 'a>(
         &'s self,
-        bindings: &'b [Binding],
+        bindings: &'b [Binding<'a>],
         key: &str,
-    ) -> impl Iterator<Item = &'b Binding> + use<'s, 'b> {
+    ) -> impl Iterator<Item = &'b Binding<'a>> + use<'s, 'b, 'a> {
         self.by_key
             .get(key)
             .into_iter()
@@ -735,14 +730,14 @@ impl<'b> BindingIndex<'b> {
     }
 
     /// [`lookup_with`] through the index: only the bindings of the name's key.
-    fn lookup(
+    fn lookup<'a>(
         &self,
         scopes: &[Scope],
-        bindings: &'b [Binding],
+        bindings: &'b [Binding<'a>],
         site: &CallSite,
         name: &str,
         offset: usize,
-    ) -> Option<&'b Binding> {
+    ) -> Option<&'b Binding<'a>> {
         let attr = site.method_class.and(
             name.strip_prefix("self.")
                 .or_else(|| name.strip_prefix("cls.")),
@@ -761,13 +756,13 @@ impl<'b> BindingIndex<'b> {
 /// The binding of `name` visible at a call, among `candidates(key)` (the bindings that
 /// may match a key, last first): in the call's scope before the call, else in the
 /// enclosing function and module scopes; `self.x` in the method's class.
-fn lookup_with<'b, I: Iterator<Item = &'b Binding>>(
+fn lookup_with<'b, 'a: 'b, I: Iterator<Item = &'b Binding<'a>>>(
     scopes: &[Scope],
     site: &CallSite,
     name: &str,
     offset: usize,
     candidates: impl Fn(&str) -> I,
-) -> Option<&'b Binding> {
+) -> Option<&'b Binding<'a>> {
     if let (Some(class), Some(attr)) = (
         site.method_class,
         name.strip_prefix("self.")
@@ -799,7 +794,7 @@ fn lookup_with<'b, I: Iterator<Item = &'b Binding>>(
     None
 }
 
-impl<'a> Visitor<'a> for Walker<'_> {
+impl<'a> Visitor<'a> for Walker<'a> {
     fn visit_decorator(&mut self, decorator: &'a ast::Decorator) {
         let saved = self.decorator_at;
         self.decorator_at = Some(decorator.expression.start().to_usize());
@@ -923,98 +918,107 @@ fn caught(e: &Expr) -> Option<(String, Span)> {
     value(e, 4).dotted().map(|d| (d, span(e.range())))
 }
 
-fn keyword(k: &ast::Keyword, depth: usize) -> Keyword {
+fn keyword(k: &ast::Keyword, depth: u8) -> Keyword<'_> {
     Keyword {
-        name: k.arg.as_ref().map(|a| Ident(a.id.clone())),
+        name: k.arg.as_ref().map(|a| a.id.as_str()),
         value: value(&k.value, depth),
         span: span(k.range),
     }
 }
 
-fn values<'e>(items: impl Iterator<Item = &'e Expr>, depth: usize) -> Vec<Value> {
-    items.take(SUMMARY_WIDTH).map(|e| value(e, depth)).collect()
+/// `e`, to be summarised `depth` levels deep when read.
+fn value(e: &Expr, depth: u8) -> Value<'_> {
+    Value { expr: e, depth }
 }
 
-/// Summarises an expression `depth` levels deep.
-fn value(e: &Expr, depth: usize) -> Value {
-    let s = span(e.range());
-    if depth == 0 {
-        return Value {
-            span: s,
-            kind: ValueKind::Deep,
-        };
+fn values(items: &[Expr], depth: u8) -> Vec<Value<'_>> {
+    items
+        .iter()
+        .take(SUMMARY_WIDTH)
+        .map(|e| value(e, depth))
+        .collect()
+}
+
+impl<'a> Value<'a> {
+    pub fn span(&self) -> Span {
+        span(self.expr.range())
     }
-    let d = depth - 1;
-    let kind = match e {
-        Expr::NoneLiteral(_) => ValueKind::None,
-        Expr::BooleanLiteral(b) => ValueKind::Bool(b.value),
-        Expr::NumberLiteral(_) => ValueKind::Number,
-        Expr::StringLiteral(st) => ValueKind::Str(Ident::from(st.value.to_str())),
-        Expr::BytesLiteral(_) => ValueKind::Bytes,
-        Expr::FString(f) => {
-            let mut fields = Vec::new();
-            for part in f.value.iter() {
-                if let ast::FStringPart::FString(fs) = part {
-                    for el in fs.elements.iter() {
-                        if let ast::InterpolatedStringElement::Interpolation(i) = el
-                            && fields.len() < SUMMARY_WIDTH
-                        {
-                            fields.push(value(&i.expression, d));
+
+    /// Whether this is a string: a literal or an f-string.
+    pub fn is_stringy(&self) -> bool {
+        self.depth > 0 && matches!(self.expr, Expr::StringLiteral(_) | Expr::FString(_))
+    }
+
+    /// The expression's top level, its parts one level less deep.
+    pub fn kind(&self) -> ValueKind<'a> {
+        if self.depth == 0 {
+            return ValueKind::Deep;
+        }
+        let d = self.depth - 1;
+        match self.expr {
+            Expr::NoneLiteral(_) => ValueKind::None,
+            Expr::BooleanLiteral(b) => ValueKind::Bool(b.value),
+            Expr::NumberLiteral(_) => ValueKind::Number,
+            Expr::StringLiteral(st) => ValueKind::Str(st.value.to_str()),
+            Expr::BytesLiteral(_) => ValueKind::Bytes,
+            Expr::FString(f) => ValueKind::FString(
+                f.value
+                    .iter()
+                    .filter_map(|part| match part {
+                        ast::FStringPart::FString(fs) => Some(fs.elements.iter()),
+                        ast::FStringPart::Literal(_) => None,
+                    })
+                    .flatten()
+                    .filter_map(|el| match el {
+                        ast::InterpolatedStringElement::Interpolation(i) => {
+                            Some(value(&i.expression, d))
                         }
-                    }
-                }
+                        ast::InterpolatedStringElement::Literal(_) => None,
+                    })
+                    .take(SUMMARY_WIDTH)
+                    .collect(),
+            ),
+            Expr::Name(n) => ValueKind::Name(n.id.as_str()),
+            Expr::Attribute(a) => ValueKind::Attribute(value(&a.value, d), a.attr.id.as_str()),
+            Expr::Subscript(sub) => {
+                ValueKind::Subscript(value(&sub.value, d), value(&sub.slice, d))
             }
-            ValueKind::FString(fields)
+            Expr::Slice(_) => ValueKind::Slice,
+            Expr::Call(c) => ValueKind::Call(CallValue {
+                func: value(&c.func, d),
+                args: values(&c.arguments.args, d),
+                keywords: c
+                    .arguments
+                    .keywords
+                    .iter()
+                    .take(SUMMARY_WIDTH)
+                    .map(|k| keyword(k, d))
+                    .collect(),
+            }),
+            Expr::BinOp(b) => {
+                let op = match b.op {
+                    ast::Operator::Add => BinOp::Add,
+                    ast::Operator::Mod => BinOp::Mod,
+                    _ => BinOp::Other,
+                };
+                ValueKind::BinOp(op, value(&b.left, d), value(&b.right, d))
+            }
+            Expr::Dict(dict) => ValueKind::Dict(
+                dict.items
+                    .iter()
+                    .take(SUMMARY_WIDTH)
+                    .map(|i| (i.key.as_ref().map(|k| value(k, d)), value(&i.value, d)))
+                    .collect(),
+            ),
+            Expr::List(l) => ValueKind::List(values(&l.elts, d)),
+            Expr::Tuple(t) => ValueKind::Tuple(values(&t.elts, d)),
+            Expr::Set(st) => ValueKind::Set(values(&st.elts, d)),
+            Expr::Starred(st) => ValueKind::Starred(value(&st.value, d)),
+            // `a == b` (one equality): what settings compare an environment variable with.
+            Expr::Compare(c) if c.ops.len() == 1 && c.ops[0] == ast::CmpOp::Eq => {
+                ValueKind::Equals(value(&c.left, d), value(&c.comparators[0], d))
+            }
+            _ => ValueKind::Other,
         }
-        Expr::Name(n) => ValueKind::Name(Ident(n.id.clone())),
-        Expr::Attribute(a) => {
-            ValueKind::Attribute(Box::new(value(&a.value, d)), Ident(a.attr.id.clone()))
-        }
-        Expr::Subscript(sub) => ValueKind::Subscript(
-            Box::new(value(&sub.value, d)),
-            Box::new(value(&sub.slice, d)),
-        ),
-        Expr::Slice(_) => ValueKind::Slice,
-        Expr::Call(c) => ValueKind::Call(Box::new(CallValue {
-            func: value(&c.func, d),
-            args: values(c.arguments.args.iter(), d),
-            keywords: c
-                .arguments
-                .keywords
-                .iter()
-                .take(SUMMARY_WIDTH)
-                .map(|k| keyword(k, d))
-                .collect(),
-        })),
-        Expr::BinOp(b) => {
-            let op = match b.op {
-                ast::Operator::Add => BinOp::Add,
-                ast::Operator::Mod => BinOp::Mod,
-                _ => BinOp::Other,
-            };
-            ValueKind::BinOp(
-                op,
-                Box::new(value(&b.left, d)),
-                Box::new(value(&b.right, d)),
-            )
-        }
-        Expr::Dict(dict) => ValueKind::Dict(
-            dict.items
-                .iter()
-                .take(SUMMARY_WIDTH)
-                .map(|i| (i.key.as_ref().map(|k| value(k, d)), value(&i.value, d)))
-                .collect(),
-        ),
-        Expr::List(l) => ValueKind::List(values(l.elts.iter(), d)),
-        Expr::Tuple(t) => ValueKind::Tuple(values(t.elts.iter(), d)),
-        Expr::Set(st) => ValueKind::Set(values(st.elts.iter(), d)),
-        Expr::Starred(st) => ValueKind::Starred(Box::new(value(&st.value, d))),
-        // `a == b` (one equality): what settings compare an environment variable with.
-        Expr::Compare(c) if c.ops.len() == 1 && c.ops[0] == ast::CmpOp::Eq => ValueKind::Equals(
-            Box::new(value(&c.left, d)),
-            Box::new(value(&c.comparators[0], d)),
-        ),
-        _ => ValueKind::Other,
-    };
-    Value { span: s, kind }
+    }
 }

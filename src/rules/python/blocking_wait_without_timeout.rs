@@ -128,7 +128,7 @@ impl Rule for BlockingWaitWithoutTimeout {
             let Some(recv) = call.receiver() else {
                 continue;
             };
-            if what(file, call, recv) != Some(wanted) {
+            if what(file, call, &recv) != Some(wanted) {
                 continue;
             }
             let (message, help) = match wanted {
@@ -165,7 +165,7 @@ impl Rule for BlockingWaitWithoutTimeout {
                     )
                 }
                 Waitable::Pipe => {
-                    if polls_first(file, call, recv) {
+                    if polls_first(file, call, &recv) {
                         continue;
                     }
                     (
@@ -191,8 +191,8 @@ fn has_timeout(call: &Call, index: usize) -> bool {
 /// What `recv`, the receiver of `call`, is known to be.
 fn what(file: &PythonFile, call: &Call, recv: &Value) -> Option<Waitable> {
     // `pool.submit(f).result()`.
-    if let ValueKind::Call(_) = &recv.kind {
-        return is_submit(file, &recv.span).then_some(Waitable::Future);
+    if let ValueKind::Call(_) = recv.kind() {
+        return is_submit(file, &recv.span()).then_some(Waitable::Future);
     }
     // Bound to a call the front end resolved (`q = queue.Queue()`, `self.t = Thread()`).
     if let Some(origin) = call.receiver_origin.as_deref() {
@@ -207,12 +207,12 @@ fn what(file: &PythonFile, call: &Call, recv: &Value) -> Option<Waitable> {
     let name = recv.dotted()?;
     let assign = binding(file, &name, call.span.start)?;
     let value = assign.value.as_ref()?;
-    match &value.kind {
+    match value.kind() {
         ValueKind::Call(c) => {
-            if is_submit(file, &value.span) {
+            if is_submit(file, &value.span()) {
                 return Some(Waitable::Future);
             }
-            if matches!(&assign.target.kind, ValueKind::Tuple(_))
+            if matches!(assign.target.kind(), ValueKind::Tuple(_))
                 && file
                     .resolve(&c.func)
                     .is_some_and(|q| PIPES.contains(&q.as_str()))
@@ -237,19 +237,19 @@ fn is_submit(file: &PythonFile, span: &Span) -> bool {
 }
 
 /// The span of the innermost definition of `kind` around `offset`.
-fn enclosing(file: &PythonFile, kind: DefKind, offset: usize) -> Option<&Span> {
+fn enclosing<'f>(file: &'f PythonFile<'_>, kind: DefKind, offset: usize) -> Option<&'f Span> {
     file.enclosing_def(kind, offset).map(|d| &d.span)
 }
 
 /// The last assignment to `name` (or to a tuple holding it) that can reach `offset`:
 /// in the same function before it; at module level; or, for `self.x`, in any method
 /// of the same class.
-fn binding<'f>(
-    file: &'f PythonFile,
+fn binding<'f, 'a>(
+    file: &'f PythonFile<'a>,
     name: &str,
     offset: usize,
-) -> Option<&'f crate::lang::python::Assign> {
-    let targets = |t: &Value| match &t.kind {
+) -> Option<&'f crate::lang::python::Assign<'a>> {
+    let targets = |t: &Value| match t.kind() {
         ValueKind::Tuple(items) | ValueKind::List(items) => {
             items.iter().any(|i| i.dotted().as_deref() == Some(name))
         }
@@ -281,7 +281,7 @@ fn polls_first(file: &PythonFile, call: &Call, recv: &Value) -> bool {
     let function = enclosing(file, DefKind::Function, call.span.start);
     file.calls.iter().any(|c| {
         c.method() == Some("poll")
-            && c.receiver().and_then(Value::dotted) == name
+            && c.receiver().and_then(|r| r.dotted()) == name
             && enclosing(file, DefKind::Function, c.span.start) == function
     })
 }

@@ -63,11 +63,11 @@ fn flask_call(file: &PythonFile, call: &Call) -> bool {
     };
     match call.method() {
         Some("run") => {
-            is_app(file, recv, call.receiver_origin.as_deref())
+            is_app(file, &recv, call.receiver_origin.as_deref())
                 && call.keyword("debug").is_some_and(|k| k.value.is_true())
         }
         Some("update" | "from_mapping") => {
-            matches!(&recv.kind, ValueKind::Attribute(_, a) if a == "config")
+            matches!(recv.kind(), ValueKind::Attribute(_, a) if a == "config")
                 && call.keyword("DEBUG").is_some_and(|k| k.value.is_true())
         }
         _ => false,
@@ -94,18 +94,18 @@ impl Rule for DebugEnabled {
             if !a.value.as_ref().is_some_and(Value::is_true) {
                 continue;
             }
-            let hit = match &a.target.kind {
-                ValueKind::Attribute(recv, attr) => attr == "debug" && is_app(file, recv, None),
+            let hit = match a.target.kind() {
+                ValueKind::Attribute(recv, attr) => attr == "debug" && is_app(file, &recv, None),
                 ValueKind::Subscript(recv, key) => {
                     key.as_str() == Some("DEBUG")
-                        && matches!(&recv.kind, ValueKind::Attribute(_, c) if c == "config")
+                        && matches!(recv.kind(), ValueKind::Attribute(_, c) if c == "config")
                 }
                 _ => false,
             };
             if hit {
                 cx.report(
                     &Self::META,
-                    a.target.span.clone(),
+                    a.target.span(),
                     "debug mode is switched on for this Flask app",
                     "never enable the debugger in deployed code; read it from the environment (`FLASK_DEBUG`)",
                 );

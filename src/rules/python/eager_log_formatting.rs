@@ -149,14 +149,14 @@ fn lazy_message(src: &str) -> Option<(String, Vec<String>, bool)> {
 /// The fix that passes `msg`'s values as arguments, when `msg` is the call's last
 /// positional argument.
 fn lazy_fix(text: &str, call: &Call, msg: &Value) -> Option<Fix> {
-    if call.star_args || call.args.last().map(|a| &a.span) != Some(&msg.span) {
+    if call.star_args || call.args.last().map(|a| a.span()) != Some(msg.span()) {
         return None;
     }
-    let (message, args, exact) = lazy_message(&text[msg.span.clone()])?;
+    let (message, args, exact) = lazy_message(&text[msg.span()])?;
     if args.is_empty() {
         return None;
     }
-    let edit = Edit::replace(msg.span.clone(), format!("{message}, {}", args.join(", ")));
+    let edit = Edit::replace(msg.span(), format!("{message}, {}", args.join(", ")));
     Some(if exact {
         Fix::safe(vec![edit])
     } else {
@@ -166,10 +166,10 @@ fn lazy_fix(text: &str, call: &Call, msg: &Value) -> Option<Fix> {
 
 /// How a message is formatted eagerly, if it is.
 fn eager(v: &Value) -> Option<&'static str> {
-    match &v.kind {
+    match v.kind() {
         ValueKind::FString(fields) if !fields.is_empty() => Some("an f-string"),
         ValueKind::BinOp(BinOp::Mod, l, _) if l.is_stringy() => Some("`%` formatting"),
-        ValueKind::Call(c) => match &c.func.kind {
+        ValueKind::Call(c) => match c.func.kind() {
             ValueKind::Attribute(recv, m) if m == "format" && recv.is_stringy() => {
                 Some("`.format()`")
             }
@@ -186,10 +186,10 @@ fn eager(v: &Value) -> Option<&'static str> {
 }
 
 fn concat_parts(v: &Value, literal: &mut bool, other: &mut bool, depth: usize) {
-    match &v.kind {
+    match v.kind() {
         ValueKind::BinOp(BinOp::Add, l, r) if depth < 32 => {
-            concat_parts(l, literal, other, depth + 1);
-            concat_parts(r, literal, other, depth + 1);
+            concat_parts(&l, literal, other, depth + 1);
+            concat_parts(&r, literal, other, depth + 1);
         }
         ValueKind::Str(_) => *literal = true,
         ValueKind::FString(fields) => {
@@ -231,7 +231,7 @@ impl Rule for EagerLogFormatting {
             };
             let finding = cx.report(
                 &Self::META,
-                msg.span.clone(),
+                msg.span(),
                 format!("log message built with {how} before the call"),
                 help,
             );

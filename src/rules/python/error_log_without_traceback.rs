@@ -134,7 +134,7 @@ const CHECKING: &[&str] = &["verify", "validate", "check", "probe", "ping"];
 fn best_effort_context(file: &PythonFile, handler: &Handler) -> bool {
     let Some(name) = file
         .enclosing_def(DefKind::Function, handler.span.start)
-        .map(|d| d.name.as_str())
+        .map(|d| d.name)
     else {
         return false;
     };
@@ -159,11 +159,11 @@ fn inside_raising_handler(file: &PythonFile, handler: &Handler) -> bool {
 
 /// Whether `v` uses the name `name` (`e`, `str(e)`, `f"failed: {e!r}"`).
 fn mentions(v: &Value, name: &str) -> bool {
-    match &v.kind {
+    match v.kind() {
         ValueKind::Name(n) => n == name,
-        ValueKind::Attribute(inner, _) | ValueKind::Starred(inner) => mentions(inner, name),
+        ValueKind::Attribute(inner, _) | ValueKind::Starred(inner) => mentions(&inner, name),
         ValueKind::Subscript(a, b) | ValueKind::BinOp(_, a, b) | ValueKind::Equals(a, b) => {
-            mentions(a, name) || mentions(b, name)
+            mentions(&a, name) || mentions(&b, name)
         }
         ValueKind::FString(fields)
         | ValueKind::List(fields)
@@ -180,7 +180,7 @@ fn mentions(v: &Value, name: &str) -> bool {
 
 /// Whether the log call's message or arguments carry the caught exception.
 fn carries_exception(handler: &Handler, log: &Call) -> bool {
-    handler.name.as_deref().is_some_and(|name| {
+    handler.name.is_some_and(|name| {
         log.args.iter().any(|a| mentions(a, name))
             || log.keywords.iter().any(|k| mentions(&k.value, name))
     })

@@ -47,14 +47,14 @@ declare_rule! {
     reads = [FileKind::Python],
 }
 
-fn literal(v: &Value) -> Option<&str> {
+fn literal<'a>(v: &Value<'a>) -> Option<&'a str> {
     v.as_str().filter(|s| !is_placeholder(s))
 }
 
 /// A string literal that is a real-looking secret for `name`: not a placeholder, not the
 /// name itself, and for `*_TOKEN` names not a lower-case identifier (`"invalid_token"`,
 /// `"request"` are constants naming a token, not tokens).
-fn secret_value<'v>(name: &str, v: &'v Value) -> Option<&'v str> {
+fn secret_value<'a>(name: &str, v: &Value<'a>) -> Option<&'a str> {
     let s = literal(v)?;
     // The name itself, or a label built from it (`CLIENT_SECRET = "polar_client_secret"`
     // in an enum of token types).
@@ -117,29 +117,29 @@ fn is_rate_spec(s: &str) -> bool {
 }
 
 /// Secret-keyed string entries of dict literals, at any depth of the summary.
-fn dict_secrets<'v>(v: &'v Value, out: &mut Vec<(&'v str, &'v Value)>, depth: usize) {
+fn dict_secrets<'a>(v: &Value<'a>, out: &mut Vec<(&'a str, Value<'a>)>, depth: usize) {
     if depth > 6 {
         return;
     }
-    match &v.kind {
+    match v.kind() {
         ValueKind::Dict(entries) => {
             for (k, val) in entries {
                 match k.as_ref().and_then(Value::as_str) {
-                    Some(key) if is_secret_assignment(key) && secret_value(key, val).is_some() => {
+                    Some(key) if is_secret_assignment(key) && secret_value(key, &val).is_some() => {
                         out.push((key, val))
                     }
-                    _ => dict_secrets(val, out, depth + 1),
+                    _ => dict_secrets(&val, out, depth + 1),
                 }
             }
         }
         ValueKind::List(items) | ValueKind::Tuple(items) => {
             for i in items {
-                dict_secrets(i, out, depth + 1);
+                dict_secrets(&i, out, depth + 1);
             }
         }
         ValueKind::Call(c) => {
             for k in &c.keywords {
-                match k.name.as_deref() {
+                match k.name {
                     Some(n)
                         if is_secret_assignment(n)
                             && n.chars().all(|c| {
@@ -147,7 +147,7 @@ fn dict_secrets<'v>(v: &'v Value, out: &mut Vec<(&'v str, &'v Value)>, depth: us
                             })
                             && secret_value(n, &k.value).is_some() =>
                     {
-                        out.push((n, &k.value))
+                        out.push((n, k.value))
                     }
                     _ => dict_secrets(&k.value, out, depth + 1),
                 }
@@ -171,9 +171,9 @@ impl Rule for HardcodedSecret {
             if a.annotated && a.ctx.in_class_body {
                 continue;
             }
-            let name = match &a.target.kind {
-                ValueKind::Name(n) => Some(n.as_str()),
-                ValueKind::Attribute(_, attr) => Some(attr.as_str()),
+            let name = match a.target.kind() {
+                ValueKind::Name(n) => Some(n),
+                ValueKind::Attribute(_, attr) => Some(attr),
                 ValueKind::Subscript(_, key) => key.as_str(),
                 _ => None,
             };
@@ -183,7 +183,7 @@ impl Rule for HardcodedSecret {
             {
                 cx.report(
                     &Self::META,
-                    value.span.clone(),
+                    value.span(),
                     format!("hardcoded secret assigned to `{name}`"),
                     help,
                 );
@@ -194,7 +194,7 @@ impl Rule for HardcodedSecret {
             for (key, v) in found {
                 cx.report(
                     &Self::META,
-                    v.span.clone(),
+                    v.span(),
                     format!("hardcoded secret under the key `{key}`"),
                     help,
                 );

@@ -75,14 +75,14 @@ declare_rule! {
 fn timeout_fix(text: &str, call: &Call, seconds: i64) -> Option<Fix> {
     if let Some(k) = call.keyword("timeout") {
         return Some(Fix::unsafe_(vec![Edit::replace(
-            k.value.span.clone(),
+            k.value.span(),
             seconds.to_string(),
         )]));
     }
     let last = call
         .args
         .iter()
-        .map(|a| a.span.end)
+        .map(|a| a.span().end)
         .chain(call.keywords.iter().map(|k| k.span.end))
         .max();
     let edit = match last {
@@ -204,7 +204,7 @@ fn bounded_by_wait_for(file: &PythonFile, call: &Call) -> bool {
         ) && outer
             .args
             .first()
-            .is_some_and(|a| a.span.start <= call.span.start && call.span.end <= a.span.end)
+            .is_some_and(|a| a.span().start <= call.span.start && call.span.end <= a.span().end)
     })
 }
 

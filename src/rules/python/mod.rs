@@ -42,7 +42,7 @@ const LOG_METHODS: [&str; 9] = [
 /// to `logging.getLogger(...)`, `structlog.get_logger(...)` and the like in scope; and
 /// receivers whose last name is logger-like (`log`, `logger`, `_log`, `self.logger`,
 /// `app.logger`, `LOGGER`), wherever they were imported from.
-pub fn log_method(call: &Call) -> Option<&str> {
+pub fn log_method<'c>(call: &'c Call<'_>) -> Option<&'c str> {
     if let Some(m) = call
         .qualified
         .as_deref()
@@ -96,7 +96,7 @@ pub fn log_library(file: &PythonFile, call: &Call) -> LogLibrary {
     let origin = call
         .receiver_origin
         .clone()
-        .or_else(|| call.receiver().and_then(|r| file.resolve(r)))
+        .or_else(|| call.receiver().and_then(|r| file.resolve(&r)))
         .or_else(|| call.qualified.clone())
         .unwrap_or_default();
     if origin.starts_with("loguru") {
@@ -109,7 +109,7 @@ pub fn log_library(file: &PythonFile, call: &Call) -> LogLibrary {
 }
 
 /// The message argument of a logging call.
-pub fn log_message<'c>(call: &'c Call, method: &str) -> Option<&'c Value> {
+pub fn log_message<'c, 'a>(call: &'c Call<'a>, method: &str) -> Option<&'c Value<'a>> {
     let index = usize::from(method == "log");
     call.args
         .get(index)
@@ -119,7 +119,7 @@ pub fn log_message<'c>(call: &'c Call, method: &str) -> Option<&'c Value> {
 
 /// Whether the handler catches `Exception` or `BaseException` (alone or in a tuple);
 /// returns the span of the broad type.
-pub fn broad_type(h: &Handler) -> Option<(&str, Span)> {
+pub fn broad_type<'h>(h: &'h Handler<'_>) -> Option<(&'h str, Span)> {
     h.caught.iter().find_map(|(name, span)| {
         let n = name.strip_prefix("builtins.").unwrap_or(name);
         matches!(n, "Exception" | "BaseException").then(|| (n, span.clone()))
@@ -129,14 +129,8 @@ pub fn broad_type(h: &Handler) -> Option<(&str, Span)> {
 /// Whether the handler re-raises what it caught: a bare `raise`, `raise e` or
 /// `raise X from e` with `e` the handler's `as` name.
 pub fn reraises(h: &Handler) -> bool {
-    let is_bound = |v: &Option<Value>| match (v, &h.name) {
-        (
-            Some(Value {
-                kind: ValueKind::Name(n),
-                ..
-            }),
-            Some(bound),
-        ) => n == bound,
+    let is_bound = |v: &Option<Value<'_>>| match (v.as_ref().map(Value::kind), h.name) {
+        (Some(ValueKind::Name(n)), Some(bound)) => n == bound,
         _ => false,
     };
     h.raises
@@ -208,7 +202,7 @@ const HANDOFF_WORDS: [&str; 12] = [
 /// Log calls are not hand-offs: whether they record the traceback is
 /// [`records_traceback`]'s question.
 pub fn hands_off(file: &PythonFile, index: usize, h: &Handler) -> bool {
-    let bound = h.name.as_deref();
+    let bound = h.name;
     file.calls
         .iter()
         .filter(|c| c.ctx.handler == Some(index) && log_method(c).is_none())
@@ -230,7 +224,7 @@ pub fn hands_off(file: &PythonFile, index: usize, h: &Handler) -> bool {
                 .args
                 .iter()
                 .chain(c.keywords.iter().map(|k| &k.value))
-                .any(|v| matches!(&v.kind, ValueKind::Name(n) if n == name));
+                .any(|v| matches!(v.kind(), ValueKind::Name(n) if n == name));
             let callee = callee.to_ascii_lowercase();
             takes_it && HANDOFF_WORDS.iter().any(|w| callee.contains(w))
         })
@@ -238,13 +232,15 @@ pub fn hands_off(file: &PythonFile, index: usize, h: &Handler) -> bool {
 
 /// The `raise Other(...)` statements of a handler that name no cause: the caught
 /// exception is chained implicitly, but `from e` says it was meant (Ruff's B904).
-pub fn raises_without_cause(h: &Handler) -> impl Iterator<Item = &crate::lang::python::Raise> {
-    let bound = h.name.as_deref();
+pub fn raises_without_cause<'h, 'a>(
+    h: &'h Handler<'a>,
+) -> impl Iterator<Item = &'h crate::lang::python::Raise<'a>> {
+    let bound = h.name;
     h.raises.iter().filter(move |r| {
         r.cause.is_none()
-            && r.exc.as_ref().is_some_and(
-                |e| !matches!(&e.kind, ValueKind::Name(n) if Some(n.as_str()) == bound),
-            )
+            && r.exc
+                .as_ref()
+                .is_some_and(|e| !matches!(e.kind(), ValueKind::Name(n) if Some(n) == bound))
     })
 }
 

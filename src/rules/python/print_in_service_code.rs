@@ -134,7 +134,7 @@ fn main_only_functions(file: &PythonFile) -> Vec<std::ops::Range<usize>> {
             let calls: Vec<&Call> = file
                 .calls
                 .iter()
-                .filter(|c| matches!(&c.func.kind, ValueKind::Name(n) if *n == d.name))
+                .filter(|c| matches!(c.func.kind(), ValueKind::Name(n) if n == d.name))
                 .collect();
             !calls.is_empty() && calls.iter().all(|c| c.ctx.in_main)
         })

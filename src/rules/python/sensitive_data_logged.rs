@@ -130,23 +130,23 @@ fn not_the_secret(file: &PythonFile, log: &Call, name: &str) -> bool {
     let scope = file
         .enclosing_def(DefKind::Function, at)
         .map_or(0..usize::MAX, |d| d.span.clone());
-    let is_name = |v: &Value| matches!(&v.kind, ValueKind::Name(n) if n == name);
+    let is_name = |v: &Value| matches!(v.kind(), ValueKind::Name(n) if n == name);
     let in_scope = |s: &std::ops::Range<usize>| scope.start <= s.start && s.end <= scope.end;
     let assigned = file.assigns.iter().filter(|a| in_scope(&a.span)).any(|a| {
-        match &a.target.kind {
+        match a.target.kind() {
             // `log_token[key] = "REDACTED"`, before the log call.
             ValueKind::Subscript(base, _) => {
                 a.span.start < at
-                    && is_name(base)
+                    && is_name(&base)
                     && a.value
                         .as_ref()
-                        .is_some_and(|v| matches!(v.kind, ValueKind::Str(_)))
+                        .is_some_and(|v| matches!(v.kind(), ValueKind::Str(_)))
             }
             // `orm_token.last_activity = now`: a string has no attributes to set.
-            ValueKind::Attribute(base, _) => is_name(base),
+            ValueKind::Attribute(base, _) => is_name(&base),
             // `token = mask(token)`, before the log call.
             ValueKind::Name(n) if n == name && a.span.start < at => {
-                a.value.as_ref().is_some_and(|v| match &v.kind {
+                a.value.as_ref().is_some_and(|v| match v.kind() {
                     ValueKind::Call(c) => c.func.last_name().is_some_and(|f| {
                         let f = f.to_ascii_lowercase();
                         [
@@ -171,7 +171,7 @@ fn not_the_secret(file: &PythonFile, log: &Call, name: &str) -> bool {
     assigned
         || file.calls.iter().filter(|c| in_scope(&c.span)).any(|c| {
             c.method().is_some_and(|m| SESSION_METHODS.contains(&m))
-                && c.receiver().and_then(Value::last_name).is_some_and(|r| {
+                && c.receiver().and_then(|r| r.last_name()).is_some_and(|r| {
                     let r = r.to_ascii_lowercase();
                     r == "db" || r.ends_with("session")
                 })
@@ -186,41 +186,38 @@ fn secret(v: &Value, depth: usize) -> Option<(String, std::ops::Range<usize>)> {
         return None;
     }
     let d = depth + 1;
-    match &v.kind {
-        ValueKind::Name(n) if holds_secret(n) => Some((n.to_string(), v.span.clone())),
+    match v.kind() {
+        ValueKind::Name(n) if holds_secret(n) => Some((n.to_string(), v.span())),
         ValueKind::Attribute(_, attr) => {
             // `order.token`, `checkout.token`: ORMs use a bare `token` as a public id.
             if holds_secret(attr) && attr != "token" {
-                Some((
-                    v.dotted().unwrap_or_else(|| attr.to_string()),
-                    v.span.clone(),
-                ))
+                Some((v.dotted().unwrap_or_else(|| attr.to_string()), v.span()))
             } else {
                 None
             }
         }
-        ValueKind::Subscript(_, key) => match &key.kind {
-            ValueKind::Str(k) if holds_secret(k) => Some((format!("[\"{k}\"]"), v.span.clone())),
+        ValueKind::Subscript(_, key) => match key.kind() {
+            ValueKind::Str(k) if holds_secret(k) => Some((format!("[\"{k}\"]"), v.span())),
             _ => None,
         },
         ValueKind::FString(fields) => fields.iter().find_map(|f| secret(f, d)),
-        ValueKind::BinOp(_, l, r) => secret(l, d).or_else(|| secret(r, d)),
+        ValueKind::BinOp(_, l, r) => secret(&l, d).or_else(|| secret(&r, d)),
         ValueKind::Tuple(items) | ValueKind::List(items) => items.iter().find_map(|i| secret(i, d)),
         ValueKind::Dict(entries) => {
             entries
                 .iter()
                 .find_map(|(k, val)| match k.as_ref().and_then(Value::as_str) {
                     Some(key) if holds_secret(key) && !is_constant(val) => {
-                        Some((format!("\"{key}\""), val.span.clone()))
+                        Some((format!("\"{key}\""), val.span()))
                     }
                     _ => secret(val, d),
                 })
         }
         ValueKind::Call(c) => {
             // Formatting passes the value through: `"{}".format(token)`, `str(token)`.
-            let passes = match &c.func.kind {
+            let passes = match c.func.kind() {
                 ValueKind::Attribute(recv, m) => m == "format" && recv.is_stringy(),
-                ValueKind::Name(n) => matches!(n.as_str(), "str" | "repr" | "format"),
+                ValueKind::Name(n) => matches!(n, "str" | "repr" | "format"),
                 _ => false,
             };
             if !passes {
@@ -237,7 +234,7 @@ fn secret(v: &Value, depth: usize) -> Option<(String, std::ops::Range<usize>)> {
 
 fn is_constant(v: &Value) -> bool {
     matches!(
-        v.kind,
+        v.kind(),
         ValueKind::Str(_) | ValueKind::Number | ValueKind::Bool(_) | ValueKind::None
     )
 }
@@ -249,7 +246,7 @@ impl Rule for SensitiveDataLogged {
                 continue;
             }
             let found = call.args.iter().find_map(|a| secret(a, 0)).or_else(|| {
-                call.keywords.iter().find_map(|k| match k.name.as_deref() {
+                call.keywords.iter().find_map(|k| match k.name {
                     Some(n) if holds_secret(n) && !is_constant(&k.value) => {
                         Some((n.to_string(), k.span.clone()))
                     }

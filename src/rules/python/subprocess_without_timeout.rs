@@ -89,20 +89,20 @@ fn launches_an_interactive_program(file: &PythonFile, call: &crate::lang::python
     let Some(first) = call.args.first() else {
         return false;
     };
-    let program = match &first.kind {
-        ValueKind::List(items) | ValueKind::Tuple(items) => items.first(),
-        _ => Some(first),
+    let program = match first.kind() {
+        ValueKind::List(items) | ValueKind::Tuple(items) => items.first().copied(),
+        _ => Some(*first),
     };
     let Some(program) = program else { return false };
-    fn says_editor(v: &Value) -> bool {
-        match &v.kind {
+    fn says_editor(v: &Value<'_>) -> bool {
+        match v.kind() {
             ValueKind::Name(n) => n.to_ascii_lowercase().contains("editor"),
-            ValueKind::Str(s) => matches!(s.as_str(), "EDITOR" | "VISUAL"),
-            ValueKind::Subscript(_, key) => says_editor(key),
+            ValueKind::Str(s) => matches!(s, "EDITOR" | "VISUAL"),
+            ValueKind::Subscript(_, key) => says_editor(&key),
             ValueKind::Call(c) => c.args.first().is_some_and(says_editor),
             ValueKind::Attribute(_, a) => a.to_ascii_lowercase().contains("editor"),
             _ => false,
         }
     }
-    file.resolve(program).as_deref() == Some("sys.executable") || says_editor(program)
+    file.resolve(&program).as_deref() == Some("sys.executable") || says_editor(&program)
 }

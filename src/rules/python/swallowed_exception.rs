@@ -60,7 +60,7 @@ impl Rule for SwallowedException {
             };
             let caught = match broad_type(h) {
                 Some((name, _)) => name.to_string(),
-                None if typed => cx.source.text[t.span.clone()].to_string(),
+                None if typed => cx.source.text[t.span()].to_string(),
                 None => continue,
             };
             let body = match trivial {
@@ -70,7 +70,7 @@ impl Rule for SwallowedException {
             };
             cx.report(
                 &Self::META,
-                h.keyword_span.start..t.span.end,
+                h.keyword_span.start..t.span().end,
                 format!("`except {caught}: {body}` silently swallows the error"),
                 "handle it, log it with `logger.exception(...)`, or catch only the exception you expect",
             )

@@ -158,13 +158,13 @@ fn is_local_url(url: &str) -> bool {
 // Python
 
 fn is_false(v: &Value) -> bool {
-    matches!(v.kind, ValueKind::Bool(false))
+    matches!(v.kind(), ValueKind::Bool(false))
 }
 
 /// `ssl.CERT_NONE` however it was imported (`from ssl import CERT_NONE`,
 /// `ssl.VerifyMode.CERT_NONE`), or, where strings are accepted, `"CERT_NONE"`/`"none"`.
 fn is_cert_none(v: &Value, strings: bool) -> bool {
-    match &v.kind {
+    match v.kind() {
         ValueKind::Str(s) => {
             strings && matches!(s.to_ascii_uppercase().as_str(), "CERT_NONE" | "NONE")
         }
@@ -179,17 +179,17 @@ fn dict_cert_none(v: &Value, depth: usize) -> Option<Span> {
     if depth > 3 {
         return None;
     }
-    let ValueKind::Dict(items) = &v.kind else {
+    let ValueKind::Dict(items) = v.kind() else {
         return None;
     };
     for (k, val) in items {
         if let Some(key) = k.as_ref().and_then(Value::as_str)
             && CERT_REQS_KEYS.contains(&key)
-            && is_cert_none(val, true)
+            && is_cert_none(&val, true)
         {
-            return Some(k.as_ref().map_or(val.span.start, |k| k.span.start)..val.span.end);
+            return Some(k.as_ref().map_or(val.span().start, |k| k.span().start)..val.span().end);
         }
-        if let Some(s) = dict_cert_none(val, depth + 1) {
+        if let Some(s) = dict_cert_none(&val, depth + 1) {
             return Some(s);
         }
     }
@@ -243,7 +243,7 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
             continue;
         }
         for k in &call.keywords {
-            let Some(name) = k.name.as_deref() else {
+            let Some(name) = k.name else {
                 continue;
             };
             let effect = match (fam, name) {
@@ -287,7 +287,7 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
             let written = cx
                 .source
                 .text
-                .get(k.value.span.clone())
+                .get(k.value.span())
                 .unwrap_or("False")
                 .to_string();
             let message = format!("`{name}={written}` in `{}` {effect}", shown());
@@ -324,32 +324,32 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
             continue;
         }
         // `os.environ["PYTHONHTTPSVERIFY"] = "0"`.
-        if let ValueKind::Subscript(base, key) = &a.target.kind
-            && file.resolve(base).as_deref() == Some("os.environ")
+        if let ValueKind::Subscript(base, key) = a.target.kind()
+            && file.resolve(&base).as_deref() == Some("os.environ")
             && let (Some(name), Some(v)) = (key.as_str(), value.as_str())
             && env_disables(name, v)
         {
             report(
                 cx,
-                a.target.span.clone(),
+                a.target.span(),
                 format!("`{name}={v}` in the environment turns off certificate verification"),
                 HELP_PY,
             );
             continue;
         }
-        let ValueKind::Attribute(recv, attr) = &a.target.kind else {
+        let ValueKind::Attribute(recv, attr) = a.target.kind() else {
             continue;
         };
         let target = a.target.dotted().unwrap_or_else(|| attr.to_string());
         let recv_name = recv.dotted();
-        match attr.as_str() {
+        match attr {
             "_create_default_https_context"
-                if file.resolve(recv).as_deref() == Some("ssl")
+                if file.resolve(&recv).as_deref() == Some("ssl")
                     && file.resolve(value).as_deref() == Some("ssl._create_unverified_context") =>
             {
                 report(
                     cx,
-                    a.target.span.clone(),
+                    a.target.span(),
                     "every HTTPS connection of the process stops checking certificates".into(),
                     HELP_PY,
                 );
@@ -362,7 +362,7 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
             {
                 report(
                     cx,
-                    a.target.span.clone(),
+                    a.target.span(),
                     format!(
                         "`{target} = False` turns off certificate verification for the session"
                     ),
@@ -397,7 +397,7 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
                 } else {
                     format!("`{target} = CERT_NONE` accepts any certificate")
                 };
-                report(cx, a.target.span.clone(), message, HELP_PY);
+                report(cx, a.target.span(), message, HELP_PY);
             }
             _ => {}
         }
@@ -418,11 +418,11 @@ fn is_http_session(file: &PythonFile, name: &str) -> bool {
         )
     };
     file.calls.iter().any(|c| {
-        c.receiver().and_then(Value::dotted).as_deref() == Some(name)
+        c.receiver().and_then(|r| r.dotted()).as_deref() == Some(name)
             && c.receiver_origin.as_deref().is_some_and(session)
     }) || file.assigns.iter().any(|a| {
         a.target.dotted().as_deref() == Some(name)
-            && a.value.as_ref().is_some_and(|v| match &v.kind {
+            && a.value.as_ref().is_some_and(|v| match v.kind() {
                 ValueKind::Call(c) => file.resolve(&c.func).as_deref().is_some_and(session),
                 _ => false,
             })
