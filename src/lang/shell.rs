@@ -165,6 +165,10 @@ struct Splitter<'a> {
     docker: bool,
     /// The last line ended with a continuation and nothing but blanks followed yet.
     continued: bool,
+    /// Here-documents opened on the current line (`cat <<EOF > f`): their delimiters,
+    /// and whether leading tabs are stripped (`<<-`). Their bodies, from the next line
+    /// to the delimiter's line, are input, not commands.
+    heredocs: Vec<(String, bool)>,
 }
 
 impl<'a> Splitter<'a> {
@@ -179,6 +183,7 @@ impl<'a> Splitter<'a> {
             in_pattern: false,
             docker,
             continued: false,
+            heredocs: Vec::new(),
         }
     }
 }
@@ -189,6 +194,19 @@ impl Splitter<'_> {
             if value == "esac" && self.words.is_empty() {
                 self.case_depth = self.case_depth.saturating_sub(1);
             }
+            // `<<EOF`, `<< 'EOF'`, `<<-EOF` (not the here-string `<<<`).
+            let opener = self.words.last().map(|w| w.value.as_str());
+            let heredoc = match opener {
+                Some("<<") => Some((value.clone(), false)),
+                Some("<<-") => Some((value.clone(), true)),
+                _ if !value.starts_with("<<<") => value
+                    .strip_prefix("<<-")
+                    .map(|d| (d.to_string(), true))
+                    .or_else(|| value.strip_prefix("<<").map(|d| (d.to_string(), false)))
+                    .filter(|(d, _)| !d.is_empty()),
+                _ => None,
+            };
+            self.heredocs.extend(heredoc);
             let opens_case = value == "in" && self.words.first().is_some_and(|w| w.value == "case");
             self.words.push(ShellWord {
                 span: start..end,
@@ -322,6 +340,29 @@ impl Splitter<'_> {
         (i + 1).min(b.len())
     }
 
+    /// From the start of the line after a here-document's opener, the index after the
+    /// line that closes the last of them (its delimiter alone on the line; leading tabs
+    /// too with `<<-`, and, leniently, any indentation); the end of the script when
+    /// one is never closed, as the shell reads it.
+    fn skip_heredoc_bodies(&mut self, mut i: usize) -> usize {
+        for (delimiter, _) in std::mem::take(&mut self.heredocs) {
+            loop {
+                if i >= self.bytes.len() {
+                    return self.bytes.len();
+                }
+                let end = self.script[i..]
+                    .find('\n')
+                    .map_or(self.bytes.len(), |e| i + e);
+                let line = &self.script[i..end];
+                i = (end + 1).min(self.bytes.len());
+                if line.trim() == delimiter {
+                    break;
+                }
+            }
+        }
+        i
+    }
+
     fn run(mut self) -> Vec<SimpleCommand> {
         let b = self.bytes;
         let mut i = 0usize;
@@ -410,7 +451,7 @@ impl Splitter<'_> {
                     self.end_word(i);
                     self.end_command(Some(Op::Seq), Some(i..i + 1));
                     self.continued = false;
-                    i += 1;
+                    i = self.skip_heredoc_bodies(i + 1);
                 }
                 b'&' if i.checked_sub(1).map(|p| b[p]) == Some(b'>')
                     || b.get(i + 1) == Some(&b'>') =>
@@ -576,6 +617,21 @@ mod tests {
         }
         // A reserved word alone is left as it is.
         assert_eq!(names("fi"), [("fi".to_string(), None)]);
+    }
+
+    #[test]
+    fn here_document_bodies_are_input_not_commands() {
+        let s = "cat << \"${EOT}\" >> notes.md\nrun docker compose up -d\n${EOT}\npytest\n\
+                 cat <<-'X' > a; cat <<Y > b\n\tdocker push x\n\tX\nhelm install\nY\necho done\n\
+                 grep x <<< \"$v\"\nmake test";
+        let got: Vec<String> = names(s).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(got, ["cat", "pytest", "cat", "cat", "echo", "grep", "make"]);
+        // Never closed: the body runs to the end of the script.
+        let open: Vec<String> = names("cat <<EOF\ndocker push x\n")
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(open, ["cat"]);
     }
 
     #[test]
