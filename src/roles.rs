@@ -104,7 +104,7 @@ impl Role {
                 "scripts and maintainer tooling: `scripts/`, `script/`, `tools/`, `dev/`, `hack/`, `bin/` (not `src/bin/`), `xtask/`, Cargo's `build.rs`"
             }
             Role::DevEnvironment => {
-                "development and CI environments: `.devcontainer/`, `.codesandbox/`, `.gitpod*`, `compose/local/`, `development/`, Dockerfiles named for development (`Dockerfile.dev`, `Dockerfile-dev`, `Dockerfile.api.dev`, `dev.Dockerfile`, `app.dev.Dockerfile`, `Dockerfile.local`, `Dockerfile.development`), the images CI jobs run in (Dockerfiles under `.circleci/`, and Docker container actions under `.github/actions/`)"
+                "development and CI environments: `.devcontainer/`, `.codesandbox/`, `.gitpod*`, `compose/local/`, `development/`, Dockerfiles named for development (`Dockerfile.dev`, `Dockerfile-dev`, `Dockerfile.api.dev`, `dev.Dockerfile`, `app.dev.Dockerfile`, `Dockerfile.local`, `Dockerfile.development`), the images builds and CI jobs run in (`Dockerfile.ci`, `Dockerfile_builder`, Dockerfiles under `.circleci/`, and Docker container actions under `.github/actions/`)"
             }
             Role::Docs => "documentation: `docs/`, `doc/`",
             Role::Vendored => {
@@ -332,7 +332,16 @@ fn is_dockerfile(lower_name: &str) -> bool {
 /// The words of a Dockerfile's name besides `Dockerfile` itself that say what its
 /// image is for.
 const TEST_WORDS: [&str; 6] = ["test", "tests", "testing", "e2e", "playwright", "cypress"];
-const DEV_WORDS: [&str; 4] = ["dev", "development", "local", "devcontainer"];
+/// Development images, and the images builds and CI jobs run in (`Dockerfile.ci`,
+/// `Dockerfile_builder`: a toolchain, not a service).
+const DEV_WORDS: [&str; 6] = [
+    "dev",
+    "development",
+    "local",
+    "devcontainer",
+    "ci",
+    "builder",
+];
 
 /// Whether a Dockerfile's name carries one of `words` besides `Dockerfile`:
 /// `Dockerfile.dev`, `Dockerfile-e2e`, `dev.Dockerfile`, `app.test.Containerfile`.
@@ -426,6 +435,9 @@ mod tests {
         assert!(!has("Dockerfile.testnet", Role::Test));
         assert!(!has("Dockerfile.contest", Role::Test));
         assert!(!has("Dockerfile.prod", Role::DevEnvironment));
+        assert!(has("Dockerfile_builder", Role::DevEnvironment));
+        assert!(has("docker/Dockerfile.ci", Role::DevEnvironment));
+        assert!(!has("Dockerfile.build", Role::DevEnvironment));
         assert!(!has("Dockerfile.devtools", Role::DevEnvironment));
         assert!(has(
             ".circleci/images/buildenv/Dockerfile",

@@ -14,7 +14,9 @@ declare_rule! {
     /// `${{ env.CARGO }} test`), and behind task runners: `make ci` is followed into the
     /// `Makefile` target and its prerequisites, likewise `just`, `tox -e`, `nox -s` and
     /// `npm run` into `justfile`, `tox.ini`, `noxfile.py` and `package.json`. A task
-    /// that cannot be followed is judged by its name (`test`, `check`, `ci`). Known
+    /// that cannot be followed is judged by its name (`test`, `check`, `ci`), and so are
+    /// the tasks of runners whose tasks are code (`invoke unittest`, `gulp coverage`,
+    /// `poe test`, `doit`, go-task's `task test`). Known
     /// test actions (`cypress-io/github-action`, `pavelzw/pytest-action`,
     /// `php-actions/phpunit`, …) count, and so does `uses: ./` in a repository that is
     /// an action (`action.yml` at its root): running the action is how it is tested.

@@ -567,6 +567,13 @@ fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usi
                 None => Gates::default(),
             }
         }
+        // Task runners whose tasks are code (`invoke` in `tasks.py`, `gulp` in
+        // `gulpfile.js`, poethepoet, doit, go-task): each task named is judged by its
+        // name (`invoke unittest lint`, `gulp coverage`).
+        "invoke" | "inv" | "gulp" | "grunt" | "poe" | "doit" | "task" => args
+            .iter()
+            .filter(|a| !a.starts_with('-'))
+            .fold(Gates::default(), |g, a| g.or(by_name(a, false))),
         "nix" if sub == "flake" && args.get(1) == Some(&"check") => Gates::ALL,
         "docker" | "podman" if sub == "build" || (sub == "buildx" && has("build")) => Gates::BUILD,
         "docker" if sub == "compose" && has("build") => Gates::BUILD,
@@ -895,6 +902,11 @@ mod tests {
         assert_eq!(g("hatch run test:cov"), Gates::TEST);
         assert_eq!(g("coverage run -m pytest"), Gates::TEST);
         assert_eq!(g("tox"), Gates::TEST);
+        assert_eq!(g("poetry run invoke unittest"), Gates::TEST);
+        assert_eq!(g("gulp coverage"), Gates::TEST);
+        assert_eq!(g("gulp lint"), Gates::LINT);
+        assert_eq!(g("invoke --help"), Gates::default());
+        assert_eq!(g("invoke migrate"), Gates::default());
         assert_eq!(g("nox -s lint"), Gates::LINT);
         assert!(g("make check").test);
         assert_eq!(g("npm run lint"), Gates::LINT);

@@ -19,7 +19,8 @@ declare_rule! {
     /// without `package-lock.json`, `npm-shrinkwrap.json`, `yarn.lock`,
     /// `pnpm-lock.yaml` or `bun.lock`; a Python application's `pyproject.toml` without
     /// `poetry.lock`, `uv.lock`, `pdm.lock`, `pylock.toml` or a fully pinned
-    /// requirements file; a `Pipfile` without `Pipfile.lock`.
+    /// requirements file; a `Pipfile` without `Pipfile.lock` or a fully pinned
+    /// requirements file.
     ///
     /// ## Why it matters in production
     /// A manifest says which versions are acceptable; the lockfile says which ones were

@@ -298,18 +298,23 @@ fn table_dep(key: &crate::lang::toml::Key, v: &Node, rev_key: &str) -> PyDep {
 }
 
 /// Whether a Python manifest is pinned: by a lockfile in its directory or above
-/// (`Pipfile.lock` for a `Pipfile`), or, for a `pyproject.toml`, by a requirements file
-/// beside it (or in its `requirements/` directory) that pins every line.
+/// (`Pipfile.lock` for a `Pipfile`), or by a requirements file beside it (or in its
+/// `requirements/` directory) that pins every line.
 pub fn python_locked(repo: &RepoIndex, rel_path: &str, pipfile: bool) -> bool {
     use crate::lang::manifest::{Manifest, PYTHON_LOCKS};
     use crate::repo::find_lock;
     let dir = parent_dir(rel_path);
-    if pipfile {
-        return find_lock(repo, dir, &["Pipfile.lock"]).is_some();
-    }
-    if find_lock(repo, dir, PYTHON_LOCKS).is_some() {
+    let lock_files: &[&str] = if pipfile {
+        &["Pipfile.lock"]
+    } else {
+        PYTHON_LOCKS
+    };
+    if find_lock(repo, dir, lock_files).is_some() {
         return true;
     }
+    // A fully pinned requirements file beside the manifest (or in its `requirements/`)
+    // is its lock: what is deployed installs from it (`pipenv requirements >
+    // requirements.txt`, `pip-compile`).
     let req_dir = format!("{}requirements", prefix(dir));
     repo.parsed().any(|(src, facts)| {
         let d = parent_dir(&src.rel_path);

@@ -20,10 +20,10 @@ declare_rule! {
     /// A binary crate's build is pinned by its committed `Cargo.lock`; without one,
     /// `"*"` builds whatever was published last, majors included. A library's
     /// requirements are a promise to its users, and `"*"` promises compatibility with
-    /// every past and future release — crates.io refuses to publish it. A git
-    /// dependency on a branch is pinned only by the commit the lockfile happens to
-    /// record: `cargo update` moves it to whatever the branch holds that day, and a
-    /// force-push can remove the locked commit, so the build breaks later.
+    /// every past and future release — crates.io refuses to publish it. Without a
+    /// lockfile, a git dependency on a branch builds whatever the branch holds that
+    /// day. (With one, the lock records the commit; `cargo update` still moves it, and a
+    /// force-push can remove it, so `rev = "<sha>"` remains the sturdier pin.)
     ///
     /// ## Example
     /// ```toml
@@ -41,8 +41,10 @@ declare_rule! {
     ///
     /// ## Known limits
     /// Caret requirements (`"1.2"`) are what Cargo means by a version and are fine.
-    /// In a binary crate with `Cargo.lock`, `"*"` is pinned by the lockfile and not
-    /// flagged; a library (no binary target, or `project-type = "library"`) is not asked
+    /// In a binary crate with `Cargo.lock`, `"*"` and a git branch are pinned by the
+    /// lockfile (it records the version and the commit) and not flagged: measured on
+    /// real services, nobody acted on a locked branch, which was always the
+    /// maintainers' own fork or crate; a library (no binary target, or `project-type = "library"`) is not asked
     /// about git branches, and `"*"` is fine in a `publish = false` library, and in
     /// `[dev-dependencies]` under a `Cargo.lock` (they never reach a library's users, and
     /// the lockfile pins them for the crate's own tests). Members that
@@ -84,7 +86,7 @@ impl Rule for UnpinnedCargoDependency {
             // Development dependencies never reach a library's users: with a
             // lockfile, `"*"` there is pinned like an application's.
             let flag_star = if dev { !locked } else { flag_star };
-            check_dep(cx, key, spec, flag_star, app);
+            check_dep(cx, key, spec, flag_star, app && !locked);
         }
     }
 }
@@ -118,7 +120,9 @@ fn dependencies(doc: &TomlDoc) -> Vec<(&Key, &Node, bool)> {
     out
 }
 
-fn check_dep(cx: &mut Context<'_>, key: &Key, spec: &Node, flag_star: bool, app: bool) {
+/// `flag_branch`: whether a git dependency on a branch is reported (an application
+/// without a lockfile).
+fn check_dep(cx: &mut Context<'_>, key: &Key, spec: &Node, flag_star: bool, flag_branch: bool) {
     let meta = &UnpinnedCargoDependency::META;
     let name = &key.name;
     match &spec.value {
@@ -145,8 +149,9 @@ fn check_dep(cx: &mut Context<'_>, key: &Key, spec: &Node, flag_star: bool, app:
                     return;
                 }
                 // A git dependency that also names a registry version resolves from the
-                // registry when published; its branch only matters to an application.
-                if app {
+                // registry when published; its branch only matters to an application,
+                // and there `Cargo.lock` records the commit, as it pins `"*"`.
+                if flag_branch {
                     let (what, span) = match spec.get("branch") {
                         Some(b) => (
                             format!(

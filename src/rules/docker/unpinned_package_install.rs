@@ -39,7 +39,7 @@ declare_rule! {
     /// without package names (they read `package.json` and the lockfile). Upgrading the
     /// installer itself (`pip install -U pip setuptools wheel`) is not flagged, nor is
     /// the rest of the toolchain that runs a build without becoming part of it (`uv`,
-    /// `packaging`, `build`, `setuptools-scm`, `cmake`, `ninja`; `cargo install
+    /// `packaging`, `build`, `setuptools-scm`, `twine`, `cmake`, `ninja`; `cargo install
     /// cargo-chef`, `sccache`): a new release changes how the image is built, not what
     /// it runs, and a breaking one fails the build. Code generators and headers whose
     /// output ships (`Cython`, `pybind11`, `grpcio-tools`) are flagged. Nor is
@@ -239,7 +239,8 @@ fn pip_unpinned(args: &[ShellWord]) -> Vec<&ShellWord> {
 
 /// Python packages that install or drive a build and are not part of what it builds
 /// (PEP 503 names): the installers (`pip`, `uv`), the packaging toolchain
-/// (`setuptools`, `wheel`, `packaging`, `build`, `setuptools-scm`) and native build
+/// (`setuptools`, `wheel`, `packaging`, `build`, `setuptools-scm`, `twine`, which
+/// checks or uploads what was built) and native build
 /// drivers (`cmake`, `ninja`). A new release changes how the build runs, not the code
 /// it produces, and a breaking one fails the build. Code generators and headers that
 /// end up in the artefact (`cython`, `pybind11`, `grpcio-tools`) are not on the list.
@@ -253,6 +254,7 @@ fn is_build_tooling(key: &str) -> bool {
             | "packaging"
             | "build"
             | "setuptools-scm"
+            | "twine"
             | "cmake"
             | "ninja"
     )
