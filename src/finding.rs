@@ -141,7 +141,8 @@ pub fn normalise_line(text: &str) -> String {
 /// text and the occurrence number of that triple, so unrelated edits above a finding
 /// leave it unchanged.
 pub fn finalise(findings: &mut Vec<Finding>) {
-    // Sorted by index, then moved once into place: a finding is large to move.
+    // Sorted by index, then each finding swapped into place along the permutation's
+    // cycles: a finding is large to move, and no second vector of them is made.
     let mut order: Vec<usize> = (0..findings.len()).collect();
     order.sort_by(|&a, &b| {
         let (a, b) = (&findings[a], &findings[b]);
@@ -149,8 +150,7 @@ pub fn finalise(findings: &mut Vec<Finding>) {
             .cmp(&b.sort_key())
             .then(a.message.cmp(&b.message))
     });
-    let mut slots: Vec<Option<Finding>> = std::mem::take(findings).into_iter().map(Some).collect();
-    *findings = order.into_iter().filter_map(|i| slots[i].take()).collect();
+    permute(findings, &mut order);
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
     // Occurrences of each (rule, path, normalised line), keyed by a hash of the three
     // (one allocation per finding: the normalised line).
@@ -177,9 +177,38 @@ pub fn finalise(findings: &mut Vec<Finding>) {
     }
 }
 
+/// Reorders `items` so that position `i` holds what was at `order[i]`, in place (each
+/// item moves once per cycle step); `order` is used up.
+fn permute<T>(items: &mut [T], order: &mut [usize]) {
+    const DONE: usize = usize::MAX;
+    for start in 0..order.len() {
+        let mut at = start;
+        while order[at] != DONE {
+            let from = order[at];
+            order[at] = DONE;
+            if from == start {
+                break;
+            }
+            items.swap(at, from);
+            at = from;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn permute_moves_each_item_to_its_place() {
+        let mut items = vec!['a', 'b', 'c', 'd', 'e', 'f'];
+        let mut order = vec![3, 0, 4, 1, 2, 5];
+        permute(&mut items, &mut order);
+        assert_eq!(items, ['d', 'a', 'e', 'b', 'c', 'f']);
+        let mut empty: Vec<char> = Vec::new();
+        permute(&mut empty, &mut []);
+        assert!(empty.is_empty());
+    }
 
     fn finding(line: usize, text: &str) -> Finding {
         Finding {

@@ -836,6 +836,10 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         registry: settings.registry.clone(),
         applicable: crate::score::applicable(&configs.every_rule, &needed.kinds),
     };
+    // Room for every finding at once: growing by doubling would hold two copies.
+    let total = outcomes.iter().map(|o| o.findings.len()).sum::<usize>()
+        + repo_findings.values().map(Vec::len).sum::<usize>();
+    report.findings.reserve_exact(total);
     for mut o in outcomes {
         o.findings
             .extend(repo_findings.remove(&o.path).unwrap_or_default());

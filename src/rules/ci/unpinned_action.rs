@@ -3,7 +3,7 @@
 use crate::declare_rule;
 use crate::lang::FileKind;
 use crate::lang::ci::{CiFile, github};
-use crate::lang::yaml::Node;
+use crate::lang::yaml::{Node, Value};
 use crate::rule::{Context, OptionKind, OptionMeta, Rule, Severity};
 
 declare_rule! {
@@ -41,7 +41,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
-    /// Without the network, a ref is told apart by its shape. One that reads as a version
+    /// A job or step switched off with a literal `if: false` is not checked (it never
+    /// runs); any other condition is not read. Without the network, a ref is told apart
+    /// by its shape. One that reads as a version
     /// is taken for a tag: `v4`, `1.2`, `v1.2.3-rc.1`, or a version after a name and a
     /// `-` (`release-1.2`, `cli-v2.0.1`). Any other word is taken for a branch: `@main`,
     /// `@stable`, `@nightly`, `@clippy`, `@miri`, and refs with a `/`
@@ -152,8 +154,20 @@ impl Rule for UnpinnedAction {
             &["actions/*", "github/*", "dependabot/*"],
         );
         let mut refs: Vec<&Node> = Vec::new();
-        refs.extend(github::jobs(file).iter().filter_map(|j| j.uses()));
-        refs.extend(github::all_steps(file).iter().filter_map(|(_, s)| s.uses()));
+        // A job or step switched off with a literal `if: false` never runs its action.
+        let off = |n: &Node| n.get("if").is_some_and(|c| c.value == Value::Bool(false));
+        refs.extend(
+            github::jobs(file)
+                .iter()
+                .filter(|j| !off(j.node))
+                .filter_map(|j| j.uses()),
+        );
+        refs.extend(
+            github::all_steps(file)
+                .iter()
+                .filter(|(_, s)| !off(s.node))
+                .filter_map(|(_, s)| s.uses()),
+        );
         if let Some(image) = file
             .root()
             .and_then(|r| r.get("runs"))
