@@ -166,7 +166,10 @@ fn from_cache(
 /// Whether a file's facts can be stored: all but parsed manifests.
 fn cacheable(facts: &lang::FileFacts) -> bool {
     facts.manifest.is_none()
-        && !matches!(facts.rust, Some(lang::rust::crates::RustFacts::Manifest(_)))
+        && !matches!(
+            facts.rust.as_deref(),
+            Some(lang::rust::crates::RustFacts::Manifest(_))
+        )
 }
 
 /// Reads a file, or says why it is not checked.

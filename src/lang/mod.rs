@@ -128,25 +128,26 @@ pub struct ParseError {
 /// its own field here.
 #[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FileFacts {
+    // Boxed: one file has one or two of these, and an outcome is kept per file.
     /// A Rust source file or `Cargo.toml`.
-    pub rust: Option<rust::crates::RustFacts>,
+    pub rust: Option<Box<rust::crates::RustFacts>>,
     /// CI configuration and task-runner files.
-    pub ci: Option<ci::CiFacts>,
-    pub python: Option<python::facts::PythonFacts>,
+    pub ci: Option<Box<ci::CiFacts>>,
+    pub python: Option<Box<python::facts::PythonFacts>>,
     /// A dependency manifest, as parsed (never cached: see `cache`).
     #[serde(skip)]
     pub manifest: Option<std::sync::Arc<manifest::Manifest>>,
     /// A Dockerfile's base images.
-    pub docker: Option<dockerfile::DockerFacts>,
+    pub docker: Option<Box<dockerfile::DockerFacts>>,
     /// A Compose file's services.
-    pub compose: Option<compose::ComposeFacts>,
+    pub compose: Option<Box<compose::ComposeFacts>>,
     /// The images of a file of Kubernetes manifests.
-    pub kubernetes: Option<kubernetes::KubeFacts>,
+    pub kubernetes: Option<Box<kubernetes::KubeFacts>>,
     /// The versions a Python lockfile pins.
     pub lock: Option<lockfile::LockFacts>,
     /// A Python or Rust source file's web applications, routes and observability
     /// libraries.
-    pub service: Option<service::ServiceFacts>,
+    pub service: Option<Box<service::ServiceFacts>>,
 }
 
 /// What a front end yields for one file besides the model it hands the rules.

@@ -82,7 +82,7 @@ impl CrateModel {
         let mut manifests: BTreeMap<String, CargoManifest> = BTreeMap::new();
         let mut sources: BTreeMap<String, &SourceFacts> = BTreeMap::new();
         for (src, facts) in repo.parsed() {
-            match &facts.rust {
+            match facts.rust.as_deref() {
                 Some(RustFacts::Manifest(m)) if file_name(&src.rel_path) == "Cargo.toml" => {
                     manifests.insert(parent_dir(&src.rel_path).to_string(), m.clone());
                 }
@@ -408,7 +408,9 @@ mod tests {
         ];
         let mut repo = RepoIndex::new(files.iter().map(|s| s.to_string()));
         let manifest = |text: &str| FileFacts {
-            rust: Some(RustFacts::Manifest(CargoManifest::parse(text).unwrap())),
+            rust: Some(Box::new(RustFacts::Manifest(
+                CargoManifest::parse(text).unwrap(),
+            ))),
             ..FileFacts::default()
         };
         let add = |repo: &mut RepoIndex, path: &str, facts: FileFacts| {
@@ -440,7 +442,7 @@ mod tests {
             &mut repo,
             "api/src/main.rs",
             FileFacts {
-                rust: Some(RustFacts::Source(main)),
+                rust: Some(Box::new(RustFacts::Source(main))),
                 ..FileFacts::default()
             },
         );

@@ -70,7 +70,7 @@ impl ServiceModel {
                     .extend(s.evidence.iter().map(|e| (path.to_string(), e.clone())));
                 m.logs |= s.logs;
             }
-            if let Some(RustFacts::Manifest(cargo)) = &facts.rust {
+            if let Some(RustFacts::Manifest(cargo)) = facts.rust.as_deref() {
                 for dep in &cargo.dependencies {
                     for cap in rust_crate(dep) {
                         m.add_dependency(path, cap, dep);

@@ -190,7 +190,7 @@ impl FrontEnd for CiFrontEnd {
         if let Some(yaml) = crate::lang::yaml::read_yaml(source, merge_keys, "YAML file", help, out)
         {
             let file = CiFile { flavor, yaml };
-            out.facts.ci = Some(CiFacts::of(source, &file));
+            out.facts.ci = Some(Box::new(CiFacts::of(source, &file)));
             sink.ci(&file);
         }
     }

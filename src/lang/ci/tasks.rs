@@ -378,7 +378,7 @@ impl FrontEnd for TasksFrontEnd {
         let Some(runner) = runner_of(file_name(&source.rel_path)) else {
             return;
         };
-        let facts = out.facts.ci.get_or_insert_with(super::CiFacts::default);
+        let facts = out.facts.ci.get_or_insert_with(Box::default);
         facts.tasks = Some(parse(runner, &source.text));
         if runner != Runner::Nox {
             out.comments = crate::suppress::yaml_comments(source);

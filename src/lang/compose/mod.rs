@@ -277,7 +277,7 @@ impl FrontEnd for ComposeFrontEnd {
             sink.yaml(&file.yaml);
             let mut facts = ComposeFacts::of(&file, &source.rel_path);
             facts.dev = is_dev_compose(source);
-            out.facts.compose = Some(facts);
+            out.facts.compose = Some(Box::new(facts));
         }
     }
 }

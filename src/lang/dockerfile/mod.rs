@@ -1579,7 +1579,7 @@ impl FrontEnd for DockerfileFrontEnd {
         }
         sink.dockerfile(&df);
         out.comments = comments(source, &df);
-        out.facts.docker = Some(DockerFacts::of(&df, &source.rel_path));
+        out.facts.docker = Some(Box::new(DockerFacts::of(&df, &source.rel_path)));
     }
 }
 

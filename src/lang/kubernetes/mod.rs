@@ -527,7 +527,7 @@ impl FrontEnd for KubernetesFrontEnd {
         }
         let file = KubeFile { yaml };
         sink.kubernetes(&file);
-        out.facts.kubernetes = Some(KubeFacts::of(&file));
+        out.facts.kubernetes = Some(Box::new(KubeFacts::of(&file)));
     }
 }
 

@@ -187,16 +187,17 @@ impl FrontEnd for ManifestFrontEnd {
         match &manifest {
             Manifest::Cargo(doc) if doc.errors.is_empty() => {
                 if let ::toml::Value::Table(table) = doc.root.to_value() {
-                    out.facts.rust = Some(crate::lang::rust::crates::RustFacts::Manifest(
-                        crate::lang::rust::cargo::CargoManifest::from_table(&table),
-                    ));
+                    out.facts.rust =
+                        Some(Box::new(crate::lang::rust::crates::RustFacts::Manifest(
+                            crate::lang::rust::cargo::CargoManifest::from_table(&table),
+                        )));
                 }
             }
             Manifest::PackageJson(doc) => {
-                out.facts.ci = Some(crate::lang::ci::CiFacts {
+                out.facts.ci = Some(Box::new(crate::lang::ci::CiFacts {
                     tasks: Some(crate::lang::ci::tasks::package_json(doc)),
                     ..crate::lang::ci::CiFacts::default()
-                });
+                }));
             }
             _ => {}
         }

@@ -484,9 +484,9 @@ impl FrontEnd for PythonFrontEnd {
                     own_line: *own_line,
                 })
                 .collect();
-            out.facts.python = facts::of(source, py);
+            out.facts.python = facts::of(source, py).map(Box::new);
             if sink.wants_service_facts() {
-                out.facts.service = service::of(source, py);
+                out.facts.service = service::of(source, py).map(Box::new);
             }
         });
     }

@@ -401,8 +401,8 @@ impl FrontEnd for RustFrontEnd {
         };
         match result {
             Ok((facts, service)) => {
-                out.facts.rust = Some(crates::RustFacts::Source(facts));
-                out.facts.service = service;
+                out.facts.rust = Some(Box::new(crates::RustFacts::Source(facts)));
+                out.facts.service = service.map(Box::new);
             }
             Err((at, why)) => out.error(
                 at..at,

@@ -86,7 +86,7 @@ impl Rule for LowRustdocCoverage {
         let model = repo.crate_model();
         let facts: BTreeMap<&str, &SourceFacts> = repo
             .parsed()
-            .filter_map(|(src, f)| match &f.rust {
+            .filter_map(|(src, f)| match f.rust.as_deref() {
                 Some(RustFacts::Source(s)) => Some((&*src.rel_path, s)),
                 _ => None,
             })
