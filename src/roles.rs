@@ -87,7 +87,9 @@ impl Role {
             Role::Fixture => {
                 "test fixtures and data: `fixtures/`, `testdata/`, `test_data/`, `test-data/`, `__snapshots__/`, `.semgrep/`"
             }
-            Role::Example => "examples and samples: `examples/`, `example/`, `samples/`, `sample/`",
+            Role::Example => {
+                "examples and samples: `examples/`, `example/`, `samples/`, `sample/`, `*-examples/` and `*_examples/` (`deployment-examples/`)"
+            }
             Role::Benchmark => {
                 "benchmarks and fuzz targets: `bench/`, `benches/`, `benchmarks/`, `fuzz/`"
             }
@@ -223,7 +225,12 @@ impl Roles {
         );
         r.set(
             Role::Example,
-            in_dir(&|d| matches!(d, "examples" | "example" | "samples" | "sample")),
+            in_dir(&|d| {
+                matches!(d, "examples" | "example" | "samples" | "sample")
+                    || ["-examples", "_examples", "-example", "_example"]
+                        .iter()
+                        .any(|s| d.ends_with(s))
+            }),
         );
         r.set(
             Role::Benchmark,
@@ -436,6 +443,9 @@ mod tests {
         assert!(!has("Dockerfile.contest", Role::Test));
         assert!(!has("Dockerfile.prod", Role::DevEnvironment));
         assert!(has("Dockerfile_builder", Role::DevEnvironment));
+        assert!(has("deployment-examples/compose/Dockerfile", Role::Example));
+        assert!(has("docs_example/app.py", Role::Example));
+        assert!(!has("counterexample/app.py", Role::Example));
         assert!(has("docker/Dockerfile.ci", Role::DevEnvironment));
         assert!(!has("Dockerfile.build", Role::DevEnvironment));
         assert!(!has("Dockerfile.devtools", Role::DevEnvironment));

@@ -81,10 +81,11 @@ impl Role {
             || stem.starts_with("settings_");
         let words: Vec<&str> = stem.split(['_', '-', '.']).collect();
         let dev_settings = settings
-            && (words
-                .iter()
-                .any(|w| DEV_WORDS.contains(&w.to_ascii_lowercase().as_str()))
-                || test);
+            && (words.iter().any(|w| {
+                let w = w.to_ascii_lowercase();
+                // `unittests`, `apitest`: test settings whatever the prefix.
+                DEV_WORDS.contains(&w.as_str()) || w.ends_with("test") || w.ends_with("tests")
+            }) || test);
         Role {
             test,
             script,

@@ -44,7 +44,11 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
-    /// `*.in` files are pip-compile inputs and are not read. Lines pinned by a `-c`
+    /// A line held to the patch releases of one version (`==1.26.*`, `~=1.26.4`) takes
+    /// bug fixes only, by the owner's choice, and is not flagged (measured on real
+    /// services, nobody acted on one); `==1.*`, `~=1.26` and `>=1.26` are. A name
+    /// pinned on another line of the same file (`bleach[css]` beside `bleach==6.3.0`)
+    /// is pinned. `*.in` files are pip-compile inputs and are not read. Lines pinned by a `-c`
     /// constraints file (included by the file, by a file that includes it, or any
     /// `constraints*.txt` in its directory or above) are fine; files named
     /// `constraints*.txt` and files only ever used with `-c` are limits, not installs,
@@ -340,9 +344,20 @@ impl Rule for UnpinnedPythonRequirement {
                     pins.extend(f.requirements().map(|r| r.key.clone()));
                 }
             }
+            // A name pinned on another line of the file (`bleach[css]` beside
+            // `bleach==6.3.0`) installs that version.
+            pins.extend(
+                file.requirements()
+                    .filter(|r| r.pinned)
+                    .map(|r| r.key.clone()),
+            );
             for e in &file.entries {
                 match e {
-                    Entry::Requirement(r) if !r.pinned && !pins.contains(&r.key) => {
+                    Entry::Requirement(r)
+                        if !r.pinned
+                            && !pins.contains(&r.key)
+                            && !patch_releases_only(&r.specifier) =>
+                    {
                         let message = if r.specifier.is_empty() {
                             format!("`{}` is not pinned: any version installs", r.name)
                         } else {
@@ -468,12 +483,42 @@ fn is_dev_requirements(path: &str) -> bool {
             && DEV.contains(&stem))
 }
 
+/// Whether a specifier holds a requirement to the patch releases of one version:
+/// `==1.26.*`, `~=1.26.4` (at least major and minor before the wildcard, three
+/// components after `~=`). It takes bug fixes only, by the owner's choice.
+fn patch_releases_only(specifier: &str) -> bool {
+    specifier.split(',').any(|clause| {
+        let clause = clause.trim();
+        let components = |v: &str| v.trim().split('.').count();
+        if let Some(v) = clause
+            .strip_prefix("==")
+            .and_then(|v| v.trim().strip_suffix(".*"))
+        {
+            components(v) >= 2
+        } else if let Some(v) = clause.strip_prefix("~=") {
+            components(v) >= 3
+        } else {
+            false
+        }
+    })
+}
+
 /// A distribution name as PEP 503 compares them.
 use crate::lang::manifest::requirements::normalise;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn patch_release_ranges() {
+        for yes in ["==1.26.*", "~=1.26.4", ">=1.26.4, ==1.26.*", "== 2.0.*"] {
+            assert!(patch_releases_only(yes), "{yes}");
+        }
+        for no in ["==1.*", "~=1.26", ">=1.26", "", "<2"] {
+            assert!(!patch_releases_only(no), "{no}");
+        }
+    }
 
     #[test]
     fn include_paths() {

@@ -37,7 +37,8 @@ declare_rule! {
     /// `./pkg`, wheels and archives), of pinned URLs, and of versions in variables
     /// (`flask==$FLASK_VERSION`, `$PACKAGES`) are fine, as is `npm install`/`npm ci`
     /// without package names (they read `package.json` and the lockfile). Upgrading the
-    /// installer itself (`pip install -U pip setuptools wheel`) is not flagged, nor is
+    /// installer itself (`pip install -U pip setuptools wheel`, `npm install -g
+    /// yarn`, `pnpm`, `corepack`) is not flagged, nor is
     /// the rest of the toolchain that runs a build without becoming part of it (`uv`,
     /// `packaging`, `build`, `setuptools-scm`, `twine`, `cmake`, `ninja`; `cargo install
     /// cargo-chef`, `sccache`): a new release changes how the image is built, not what
@@ -299,6 +300,12 @@ fn npm_unpinned(args: &[ShellWord]) -> Vec<&ShellWord> {
         .filter(|w| {
             let v = w.value.as_str();
             if v.contains('$') || is_path(v) {
+                return false;
+            }
+            // The package managers themselves (`npm install -g yarn`, `npm i -g
+            // npm@latest`): installers, like pip and uv, that run the build.
+            let name = v.rfind('@').filter(|&i| i > 0).map_or(v, |i| &v[..i]);
+            if matches!(name, "npm" | "yarn" | "pnpm" | "corepack") {
                 return false;
             }
             if is_git_spec(v) {

@@ -34,7 +34,9 @@ declare_rule! {
     /// development/test settings modules and migrations are skipped. Names describing a
     /// secret rather than holding it (`PASSWORD_RESET_TIMEOUT`, `TOKEN_URL`) are skipped,
     /// as are values that contain the name (`CLIENT_SECRET = "app_client_secret"`, a
-    /// label), redaction masks (`"****"`) and typed field defaults in a class body
+    /// label), redaction masks (`"****"`, `"[REDACTED]"`), templates with placeholders
+    /// (`"%s:%s"`, `"{user}:{password}"`), key names for `*_TOKEN`
+    /// (`"app:wiki:rebuild"`) and typed field defaults in a class body
     /// (`password: str = "dev"` in a pydantic `BaseSettings`), which the environment
     /// overrides: measured on real services, those are development defaults. Values
     /// shaped like configuration are not secrets: a dotted import path
@@ -62,8 +64,14 @@ fn secret_value<'a>(name: &str, v: &Value<'a>) -> Option<&'a str> {
     if norm(s).contains(&norm(name)) {
         return None;
     }
-    // A redaction mask (`"****"`, `":****@"`).
-    if s.matches('*').count() >= 3 {
+    // A redaction mask (`"****"`, `":****@"`, `"[REDACTED]"`), or a template with
+    // placeholders (`"%s:%s"`, `"{user}:{password}"`) that a value fills in.
+    let lower = s.to_ascii_lowercase();
+    if s.matches('*').count() >= 3
+        || lower.contains("redacted")
+        || ["%s", "%d", "%(", "{}"].iter().any(|p| s.contains(p))
+        || is_placeholder_template(s)
+    {
         return None;
     }
     // A URL path or a URL without credentials names an endpoint, not a secret
@@ -77,10 +85,23 @@ fn secret_value<'a>(name: &str, v: &Value<'a>) -> Option<&'a str> {
         return None;
     }
     let token = words(name).last().is_some_and(|w| w == "token");
+    // A lower-case name, or a key made of them (`"sumo:wiki:full-rebuild"`).
     let identifier = s
         .chars()
-        .all(|c| c.is_ascii_lowercase() || c == '_' || c == '-' || c == '.');
+        .all(|c| c.is_ascii_lowercase() || matches!(c, '_' | '-' | '.' | ':'));
     (!(token && identifier)).then_some(s)
+}
+
+/// Whether a string holds a `{name}` placeholder (`str.format`, `string.Template`'s
+/// `${name}` too).
+fn is_placeholder_template(s: &str) -> bool {
+    s.match_indices('{').any(|(at, _)| {
+        let rest = &s[at + 1..];
+        rest.find('}').is_some_and(|end| {
+            let name = &rest[..end];
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+    })
 }
 
 /// `package.module.Name`: identifiers joined by dots, three or more of them, or two
