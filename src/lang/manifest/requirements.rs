@@ -237,7 +237,12 @@ fn parse_line(line: &Line, out: &mut Vec<Entry>) {
     let text = line.text[range.clone()].trim();
     let span = line.span(range);
     if looks_like_path_or_url(text) {
-        out.push(target_entry(text, span));
+        // `url ; marker`: the marker (after a space, as PEP 508 asks of URLs) is not
+        // part of the URL.
+        let target = text
+            .split_once(" ;")
+            .map_or(text, |(url, _)| url.trim_end());
+        out.push(target_entry(target, span));
         return;
     }
     out.push(parse_requirement(text, span, has_hash));
@@ -350,6 +355,23 @@ mod tests {
 
     fn reqs(text: &str) -> Vec<Entry> {
         RequirementsFile::parse(text).entries
+    }
+
+    #[test]
+    fn a_url_with_a_marker_is_the_url() {
+        let f = RequirementsFile::parse(
+            "https://example.com/releases/download/v3.0.0/rasterio-1.3.10.zip ; sys_platform == \"win32\"\n",
+        );
+        match &f.entries[..] {
+            [Entry::Url { url, pinned, .. }] => {
+                assert_eq!(
+                    url,
+                    "https://example.com/releases/download/v3.0.0/rasterio-1.3.10.zip"
+                );
+                assert!(pinned);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -577,7 +577,18 @@ fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usi
         "nix" if sub == "flake" && args.get(1) == Some(&"check") => Gates::ALL,
         "docker" | "podman" if sub == "build" || (sub == "buildx" && has("build")) => Gates::BUILD,
         "docker" if sub == "compose" && has("build") => Gates::BUILD,
-        _ if words[0].contains('/') || words[0].starts_with("./") => by_name(&name, true),
+        // A script judged by its name, else (a shell or Python script) by its first
+        // argument, the task it is asked for (`./manage.py test`, `./app.sh lint`).
+        _ if words[0].contains('/') || words[0].starts_with("./") => {
+            let g = by_name(&name, true);
+            let script = [".sh", ".bash", ".py"]
+                .iter()
+                .any(|e| words[0].ends_with(e));
+            match args.first() {
+                Some(task) if script && !g.any() && !task.starts_with('-') => by_name(task, false),
+                _ => g,
+            }
+        }
         _ => Gates::default(),
     }
 }
@@ -907,6 +918,12 @@ mod tests {
         assert_eq!(g("gulp lint"), Gates::LINT);
         assert_eq!(g("invoke --help"), Gates::default());
         assert_eq!(g("invoke migrate"), Gates::default());
+        assert_eq!(g("uv run ./manage.py test"), Gates::TEST);
+        assert_eq!(
+            g("docker compose exec -T web /app/webapp.sh test"),
+            Gates::TEST
+        );
+        assert_eq!(g("./manage.py migrate"), Gates::default());
         assert_eq!(g("nox -s lint"), Gates::LINT);
         assert!(g("make check").test);
         assert_eq!(g("npm run lint"), Gates::LINT);

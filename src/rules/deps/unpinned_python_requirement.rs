@@ -44,7 +44,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
-    /// A line held to the patch releases of one version (`==1.26.*`, `~=1.26.4`) takes
+    /// A line held to the patch releases of one version (`==1.26.*`, `~=1.26.4`,
+    /// `>=1.26.2,<1.27`) takes
     /// bug fixes only, by the owner's choice, and is not flagged (measured on real
     /// services, nobody acted on one); `==1.*`, `~=1.26` and `>=1.26` are. A name
     /// pinned on another line of the same file (`bleach[css]` beside `bleach==6.3.0`)
@@ -485,8 +486,30 @@ fn is_dev_requirements(path: &str) -> bool {
 
 /// Whether a specifier holds a requirement to the patch releases of one version:
 /// `==1.26.*`, `~=1.26.4` (at least major and minor before the wildcard, three
-/// components after `~=`). It takes bug fixes only, by the owner's choice.
+/// components after `~=`), `>=1.26.2,<1.27`. It takes bug fixes only, by the owner's
+/// choice.
 fn patch_releases_only(specifier: &str) -> bool {
+    // `>=6.0,<6.1`, `>=1.42.3,<1.43`: the same as `==6.0.*` written as a range.
+    let release =
+        |v: &str| -> Option<Vec<u64>> { v.trim().split('.').map(|p| p.parse().ok()).collect() };
+    let clauses: Vec<&str> = specifier.split(',').map(str::trim).collect();
+    let lower = clauses
+        .iter()
+        .find_map(|c| c.strip_prefix(">=").and_then(release));
+    let upper = clauses.iter().find_map(|c| {
+        c.strip_prefix('<')
+            .filter(|v| !v.starts_with('='))
+            .and_then(release)
+    });
+    if let (Some(lo), Some(up)) = (lower, upper)
+        && lo.len() >= 2
+        && up.len() >= 2
+        && up[0] == lo[0]
+        && up[1] == lo[1] + 1
+        && up[2..].iter().all(|&p| p == 0)
+    {
+        return true;
+    }
     specifier.split(',').any(|clause| {
         let clause = clause.trim();
         let components = |v: &str| v.trim().split('.').count();
@@ -512,10 +535,26 @@ mod tests {
 
     #[test]
     fn patch_release_ranges() {
-        for yes in ["==1.26.*", "~=1.26.4", ">=1.26.4, ==1.26.*", "== 2.0.*"] {
+        for yes in [
+            "==1.26.*",
+            "~=1.26.4",
+            ">=1.26.4, ==1.26.*",
+            "== 2.0.*",
+            ">=6.0,<6.1",
+            ">=1.42.3, <1.43.0",
+        ] {
             assert!(patch_releases_only(yes), "{yes}");
         }
-        for no in ["==1.*", "~=1.26", ">=1.26", "", "<2"] {
+        for no in [
+            "==1.*",
+            "~=1.26",
+            ">=1.26",
+            "",
+            "<2",
+            ">=6.0,<7",
+            ">=6.0,<=6.1",
+            ">=6.0,<6.2",
+        ] {
             assert!(!patch_releases_only(no), "{no}");
         }
     }
