@@ -42,10 +42,18 @@ declare_rule! {
     /// shaped like configuration are not secrets: a dotted import path
     /// (`"reset_password": "app.forms.ResetPasswordForm"`) or a rate limit
     /// (`"change_password": "1/m/user"`).
+    ///
+    /// Not in the default set: judged on real services, 1 of 21 findings was a secret
+    /// worth acting on; the rest were development keys that production settings
+    /// replace, test doubles' keys, sentinels and placeholders, which a name and a
+    /// literal cannot tell apart. A scanner of secrets by provider pattern and entropy
+    /// (gitleaks, trufflehog) does this job better; Ruff's S105/S106 are not in its
+    /// defaults either.
     pub HardcodedSecret,
     code = "CFG002", name = "hardcoded-secret", category = Config, severity = Error,
     security = true,
     skips = crate::roles::Role::NOT_PRODUCTION,
+    default = false,
     reads = [FileKind::Python],
 }
 
