@@ -263,9 +263,7 @@ impl Roles {
         // read by any rule).
         r.set(
             Role::Template,
-            rel_path.contains("{{")
-                || rel_path.contains("{%")
-                || in_dir(&|d| matches!(d, "template" | "templates")),
+            is_generator_template(rel_path) || in_dir(&|d| matches!(d, "template" | "templates")),
         );
         let src_bin = dirs_lower
             .windows(2)
@@ -302,6 +300,12 @@ impl Roles {
         );
         r
     }
+}
+
+/// A path a project generator renders (`{{cookiecutter.slug}}/compose.yml`,
+/// `{% if docker %}Dockerfile{% endif %}`): a template by its very name.
+pub fn is_generator_template(rel_path: &str) -> bool {
+    rel_path.contains("{{") || rel_path.contains("{%")
 }
 
 fn is_test_dir(d: &str) -> bool {

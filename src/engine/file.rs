@@ -414,7 +414,7 @@ fn check_source(
     // A project generator's template (`{{cookiecutter.slug}}/compose.yml`) says it is
     // one in its path: nothing to add. (A Helm chart's `templates/` gets the note.)
     if let Some((reason, help)) = out.skipped
-        && !(source.rel_path.contains("{{") || source.rel_path.contains("{%"))
+        && !crate::roles::is_generator_template(&source.rel_path)
     {
         cx.report(
             &SkippedFile::META,

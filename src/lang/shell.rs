@@ -165,10 +165,10 @@ struct Splitter<'a> {
     docker: bool,
     /// The last line ended with a continuation and nothing but blanks followed yet.
     continued: bool,
-    /// Here-documents opened on the current line (`cat <<EOF > f`): their delimiters,
-    /// and whether leading tabs are stripped (`<<-`). Their bodies, from the next line
-    /// to the delimiter's line, are input, not commands.
-    heredocs: Vec<(String, bool)>,
+    /// The delimiters of the here-documents opened on the current line (`cat <<EOF >
+    /// f`): their bodies, from the next line to the delimiter's line, are input, not
+    /// commands.
+    heredocs: Vec<String>,
 }
 
 impl<'a> Splitter<'a> {
@@ -197,13 +197,12 @@ impl Splitter<'_> {
             // `<<EOF`, `<< 'EOF'`, `<<-EOF` (not the here-string `<<<`).
             let opener = self.words.last().map(|w| w.value.as_str());
             let heredoc = match opener {
-                Some("<<") => Some((value.clone(), false)),
-                Some("<<-") => Some((value.clone(), true)),
+                Some("<<" | "<<-") => Some(value.clone()),
                 _ if !value.starts_with("<<<") => value
                     .strip_prefix("<<-")
-                    .map(|d| (d.to_string(), true))
-                    .or_else(|| value.strip_prefix("<<").map(|d| (d.to_string(), false)))
-                    .filter(|(d, _)| !d.is_empty()),
+                    .or_else(|| value.strip_prefix("<<"))
+                    .filter(|d| !d.is_empty())
+                    .map(str::to_string),
                 _ => None,
             };
             self.heredocs.extend(heredoc);
@@ -341,11 +340,11 @@ impl Splitter<'_> {
     }
 
     /// From the start of the line after a here-document's opener, the index after the
-    /// line that closes the last of them (its delimiter alone on the line; leading tabs
-    /// too with `<<-`, and, leniently, any indentation); the end of the script when
+    /// line that closes the last of them (its delimiter alone on the line, whatever the
+    /// indentation: tabs with `<<-`, and, leniently, any other); the end of the script when
     /// one is never closed, as the shell reads it.
     fn skip_heredoc_bodies(&mut self, mut i: usize) -> usize {
-        for (delimiter, _) in std::mem::take(&mut self.heredocs) {
+        for delimiter in std::mem::take(&mut self.heredocs) {
             loop {
                 if i >= self.bytes.len() {
                     return self.bytes.len();

@@ -492,26 +492,22 @@ fn under_verify_setting(body: &syn::Block, at: std::ops::Range<usize>) -> bool {
             let r = s.byte_range();
             r.start <= self.at.start && self.at.end <= r.end
         }
+        /// `at` is in a branch of `whole` (not in its condition `cond`), and the
+        /// condition names a verification setting.
+        fn branch(&mut self, whole: proc_macro2::Span, cond: &syn::Expr) {
+            self.found = self.found
+                || self.inside(whole)
+                    && !self.inside(cond.span())
+                    && names_verify_setting(cond.to_token_stream());
+        }
     }
     impl<'ast> syn::visit::Visit<'ast> for Finder {
         fn visit_expr_if(&mut self, e: &'ast syn::ExprIf) {
-            if !self.found
-                && self.inside(e.span())
-                && !self.inside(e.cond.span())
-                && names_verify_setting(e.cond.to_token_stream())
-            {
-                self.found = true;
-            }
+            self.branch(e.span(), &e.cond);
             syn::visit::visit_expr_if(self, e);
         }
         fn visit_expr_match(&mut self, e: &'ast syn::ExprMatch) {
-            if !self.found
-                && self.inside(e.span())
-                && !self.inside(e.expr.span())
-                && names_verify_setting(e.expr.to_token_stream())
-            {
-                self.found = true;
-            }
+            self.branch(e.span(), &e.expr);
             syn::visit::visit_expr_match(self, e);
         }
     }
