@@ -75,7 +75,7 @@ fn per_finding_severities_and_config_overrides() {
     std::fs::create_dir_all(&wf).expect("mkdir");
     std::fs::write(
         wf.join("ci.yml"),
-        "on: push\njobs:\n  t:\n    runs-on: x\n    timeout-minutes: 5\n    steps:\n      - uses: actions/checkout@main\n      - uses: actions/checkout@v4\n      - uses: docker/setup-buildx-action@v3\n      - run: cargo test\n",
+        "on: push\njobs:\n  t:\n    runs-on: x\n    timeout-minutes: 5\n    env:\n      TOKEN: ${{ secrets.TOKEN }}\n    steps:\n      - uses: actions/checkout@main\n      - uses: actions/checkout@v4\n      - uses: docker/setup-buildx-action@v3\n      - run: cargo test\n",
     )
     .expect("write");
     let f = scan(dir.path(), true);
@@ -85,7 +85,7 @@ fn per_finding_severities_and_config_overrides() {
         .iter()
         .map(|f| (f.line, f.severity))
         .collect();
-    assert_eq!(dep, [(7, Severity::Error), (9, Severity::Warning)]);
+    assert_eq!(dep, [(9, Severity::Error), (11, Severity::Warning)]);
     assert_eq!(only(&f, "CI006")[0].severity, Severity::Note);
 
     std::fs::write(

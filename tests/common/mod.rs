@@ -80,7 +80,7 @@ pub fn json_run(dir: &Path, args: &[&str]) -> (i32, Value) {
     (code, value)
 }
 
-/// [`json_run`] without the note rule: the default selection exactly.
+/// [`json_run`] without the added opt-in rules: the default selection exactly.
 pub fn json_run_as_is(dir: &Path, args: &[&str]) -> (i32, Value) {
     let out = readylint()
         .current_dir(dir)
@@ -92,15 +92,16 @@ pub fn json_run_as_is(dir: &Path, args: &[&str]) -> (i32, Value) {
 }
 
 /// The CLI tests' fixture Dockerfiles use a missing `HEALTHCHECK` (DKR003, a note) as
-/// their note-level finding; DKR003 is not in the default selection, so runs that keep
-/// the default selection add it. A run that selects rules itself is left alone.
+/// their note-level finding, and a pipe without `pipefail` (DKR008) as a warning on a
+/// continuation line; neither is in the default selection, so runs that keep the
+/// default selection add them. A run that selects rules itself is left alone.
 pub fn with_note_rule<'a>(args: &[&'a str]) -> Vec<&'a str> {
     let mut out = args.to_vec();
     let selects = args
         .iter()
         .any(|a| matches!(*a, "--select" | "--config" | "rules" | "explain"));
     if !selects {
-        out.extend(["--extend-select", "DKR003"]);
+        out.extend(["--extend-select", "DKR003,DKR008"]);
     }
     out
 }

@@ -2,7 +2,7 @@
 //! `uses:` references, and where each is written.
 
 use super::{CiFacts, CiFile, CiScript, Flavor};
-use crate::lang::yaml::{Entry, Node};
+use crate::lang::yaml::{Entry, Node, Value};
 use crate::source::SourceFile;
 
 /// A job of a workflow.
@@ -140,6 +140,66 @@ pub fn events(file: &CiFile) -> Vec<String> {
         .iter()
         .filter_map(|e| e.key.scalar_text())
         .collect()
+}
+
+/// Whether a job holds something that a moved action could steal or misuse: a token
+/// that can write (the job's `permissions`, or the workflow's when the job sets none,
+/// grant `write` or `write-all`; a reusable workflow that sets none runs with its
+/// caller's token, which it cannot see, so it counts), a secret (`${{ secrets.… }}` or
+/// `github.token` anywhere in the job or the workflow's `env`, or `secrets:` passed to a
+/// reusable workflow), a deployment `environment` (whose secrets the job can read), or a
+/// trigger that runs with the base repository's privileges (`pull_request_target`,
+/// `workflow_run`). A job with none of these runs with a read-only token, or with the
+/// repository's default one when the workflow sets no `permissions` (which CI006
+/// reports).
+pub fn job_is_privileged(file: &CiFile, job: &Job<'_>) -> bool {
+    let events = events(file);
+    if events
+        .iter()
+        .any(|e| matches!(e.as_str(), "pull_request_target" | "workflow_run"))
+    {
+        return true;
+    }
+    if job.node.get("environment").is_some() || job.node.get("secrets").is_some() {
+        return true;
+    }
+    let root = file.root();
+    match job
+        .node
+        .get("permissions")
+        .or_else(|| root.and_then(|r| r.get("permissions")))
+    {
+        Some(p) if grants_write(p) => return true,
+        None if events.iter().any(|e| e == "workflow_call") => return true,
+        _ => {}
+    }
+    mentions_secret(job.node) || root.and_then(|r| r.get("env")).is_some_and(mentions_secret)
+}
+
+/// Whether a `permissions:` value grants any write scope.
+fn grants_write(p: &Node) -> bool {
+    match p.as_str() {
+        Some(s) => s == "write-all",
+        None => p
+            .entries()
+            .iter()
+            .any(|e| e.value.as_str() == Some("write")),
+    }
+}
+
+/// Whether an expression in this value reads a secret or the job's token.
+fn mentions_secret(n: &Node) -> bool {
+    match &n.value {
+        Value::Str { text, .. } => {
+            text.contains("${{") && {
+                let t = text.to_ascii_lowercase();
+                t.contains("secrets.") || t.contains("secrets[") || t.contains("github.token")
+            }
+        }
+        Value::Seq(items) => items.iter().any(mentions_secret),
+        Value::Map(entries) => entries.iter().any(|e| mentions_secret(&e.value)),
+        _ => false,
+    }
 }
 
 /// Whether a workflow runs on changes: pushes, pull requests, the merge queue, or as a

@@ -8,8 +8,8 @@ use crate::rule::{Context, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a GitHub Actions job without `timeout-minutes` whose hang would cost: one with
-    /// service containers; one with a step (without its own `timeout-minutes`) that runs
+    /// Flags a GitHub Actions job without `timeout-minutes` whose hang would cost: one
+    /// with a step (without its own `timeout-minutes`) that runs
     /// the tests (as CI002 recognises them: `pytest`, `cargo test`, `make test`, …),
     /// builds an image (`docker/build-push-action`), or drives containers or a cloud
     /// (`docker compose up`, `docker buildx imagetools`, `aws`, `gcloud`, `az`,
@@ -23,8 +23,19 @@ declare_rule! {
     /// A workflow that only a person starts (`on: workflow_dispatch` and nothing else)
     /// is flagged only on a paid or self-hosted runner: whoever started the run is
     /// watching it. Tag pushes and releases are not taken for manual runs, since
-    /// scheduled jobs and release bots create them too. A job `container:` alone does
-    /// not make a job flagged: it is where the steps run, and the steps decide.
+    /// scheduled jobs and release bots create them too. A job `container:` or
+    /// `services:` alone does not make a job flagged: they are where the steps run and
+    /// what they talk to, and the steps decide (a migration check beside a Postgres
+    /// service is as quick as without it).
+    ///
+    /// Commands of those tools that cannot wait long are not counted: bookkeeping of the
+    /// runner's daemon (`docker login`, `docker buildx create`, `docker compose logs`,
+    /// `docker compose down`), work on local files (`helm lint`, `helm dependency
+    /// update`, `terraform fmt`, `kubectl kustomize`), and starts in the background that
+    /// return at once (`docker compose up -d` without `--wait`, `docker run -d`). A job
+    /// whose only cost is an image build action, on a free hosted runner, in a
+    /// concurrency group that cancels the run in progress (`cancel-in-progress: true`)
+    /// is not flagged either: the next push cancels a hung build.
     ///
     /// ## Why it matters in production
     /// The default timeout is six hours. A hung test, a prompt waiting for input or a
@@ -78,6 +89,9 @@ impl Rule for CiJobWithoutTimeout {
             // Someone started the run and is watching it: a hang there is seen and
             // cancelled, unless the runner bills (or is shared) while nobody looks.
             if by_hand && !paid_runner(&job) {
+                continue;
+            }
+            if cancelled_image_build(file, &job) {
                 continue;
             }
             let fix = timeout_fix(&cx.source.text, &job);
@@ -297,9 +311,64 @@ const HEAVY_COMMANDS: &[&str] = &[
 ];
 
 /// Docker subcommands that only talk to the local daemon or the registry's login.
-const DOCKER_BOOKKEEPING: &[&str] = &["login", "logout", "version", "info", "tag", "images"];
+const DOCKER_BOOKKEEPING: &[&str] = &[
+    "login", "logout", "version", "info", "tag", "images", "ps", "inspect", "logs", "rm", "rmi",
+    "network", "volume", "context", "system",
+];
 
-/// Whether one shell command drives containers or a cloud ([`HEAVY_COMMANDS`]).
+/// `docker buildx` subcommands that manage builders on the runner, not builds.
+const BUILDX_BOOKKEEPING: &[&str] = &["create", "rm", "use", "ls", "inspect", "stop", "version"];
+
+/// `docker compose` subcommands that return at once: they show, check or stop what runs.
+const COMPOSE_BOOKKEEPING: &[&str] = &[
+    "ps", "logs", "config", "version", "ls", "images", "port", "stop", "kill", "rm", "down",
+];
+
+/// Subcommands of the cloud and cluster tools that work on local files: linting,
+/// formatting, packaging, rendering, fetching a chart's dependencies.
+const LOCAL_SUBCOMMANDS: &[(&str, &[&str])] = &[
+    (
+        "helm",
+        &[
+            "lint",
+            "package",
+            "template",
+            "repo",
+            "dependency",
+            "dep",
+            "version",
+            "show",
+            "plugin",
+            "env",
+        ],
+    ),
+    ("kubectl", &["version", "config", "kustomize"]),
+    ("terraform", &["fmt", "validate", "version"]),
+];
+
+/// The subcommand of a command line: the first word after `from` that is not an option
+/// (nor the value of one of the options in `valued`).
+fn subcommand<'w>(
+    words: &'w [crate::lang::shell::ShellWord],
+    from: usize,
+    valued: &[&str],
+) -> Option<(usize, &'w str)> {
+    let mut i = from;
+    while let Some(w) = words.get(i) {
+        let v = w.value.as_str();
+        if !v.starts_with('-') {
+            return Some((i, v));
+        }
+        i += if valued.contains(&v) { 2 } else { 1 };
+    }
+    None
+}
+
+/// Whether one shell command drives containers or a cloud ([`HEAVY_COMMANDS`]), and
+/// can wait on them: not bookkeeping of the local daemon (`docker login`, `docker
+/// buildx create`, `docker compose logs`), not work on local files (`helm lint`,
+/// `terraform fmt`), and not a start in the background that returns at once (`docker
+/// compose up -d` without `--wait`, `docker run -d`).
 fn command_is_heavy(c: &crate::lang::shell::SimpleCommand) -> bool {
     let Some(p) = c.program_name() else {
         return false;
@@ -307,18 +376,71 @@ fn command_is_heavy(c: &crate::lang::shell::SimpleCommand) -> bool {
     if !HEAVY_COMMANDS.contains(&p) {
         return false;
     }
-    let sub = c.program().get(1).map(|w| w.value.as_str()).unwrap_or("");
-    !(matches!(p, "docker" | "podman") && DOCKER_BOOKKEEPING.contains(&sub))
+    let words = c.program();
+    let has = |flags: &[&str]| words.iter().any(|w| flags.contains(&w.value.as_str()));
+    let detached = has(&["-d", "--detach"]) && !has(&["--wait"]);
+    if let Some((_, local)) = LOCAL_SUBCOMMANDS.iter().find(|(tool, _)| *tool == p) {
+        return !subcommand(words, 1, &[]).is_some_and(|(_, sub)| local.contains(&sub));
+    }
+    let compose_from = match p {
+        "docker-compose" => Some(1),
+        "docker" | "podman" => {
+            match subcommand(words, 1, &["-H", "--host", "--context", "-c", "--config"]) {
+                Some((i, "compose")) => Some(i + 1),
+                Some((i, "buildx")) => {
+                    return !subcommand(words, i + 1, &["--builder"])
+                        .is_some_and(|(_, sub)| BUILDX_BOOKKEEPING.contains(&sub));
+                }
+                Some((_, "run")) => return !detached,
+                Some((_, sub)) => return !DOCKER_BOOKKEEPING.contains(&sub),
+                None => return false,
+            }
+        }
+        _ => None,
+    };
+    if let Some(from) = compose_from {
+        let valued = [
+            "-f",
+            "--file",
+            "-p",
+            "--project-name",
+            "--env-file",
+            "--profile",
+            "--project-directory",
+        ];
+        return match subcommand(words, from, &valued) {
+            Some((_, "up" | "start")) => !detached,
+            Some((_, sub)) => !COMPOSE_BOOKKEEPING.contains(&sub),
+            None => false,
+        };
+    }
+    true
 }
 
-/// Whether a job runs something whose hang costs: service containers; a step without
+/// Whether a job's only cost is building an image on a free hosted runner, in a
+/// concurrency group that cancels the run in progress (`cancel-in-progress: true`, on
+/// the job or the workflow): the next push cancels a hung build, and nobody waits on it.
+fn cancelled_image_build(file: &CiFile, job: &github::Job<'_>) -> bool {
+    let cancels = |n: Option<&crate::lang::yaml::Node>| {
+        n.and_then(|c| c.get("cancel-in-progress"))
+            .is_some_and(|v| v.as_bool() == Some(true))
+    };
+    (cancels(job.node.get("concurrency"))
+        || (job.node.get("concurrency").is_none()
+            && cancels(file.root().and_then(|r| r.get("concurrency")))))
+        && !paid_runner(job)
+        && !job.steps().iter().any(|s| {
+            let commands =
+                crate::lang::shell::split(s.run().and_then(|r| r.as_str()).unwrap_or(""));
+            super::step_gates(s).test || commands.iter().any(command_is_heavy)
+        })
+}
+
+/// Whether a job runs something whose hang costs: a step without
 /// its own `timeout-minutes` (or a retry action's timeout) that runs tests, builds an image or drives containers or a
 /// cloud; or, on a paid or self-hosted runner, any command that is not bookkeeping. A
 /// job `container:` is only where the steps run: the steps decide.
 fn can_hang(job: &github::Job<'_>) -> bool {
-    if job.node.get("services").is_some() {
-        return true;
-    }
     let paid = paid_runner(job);
     job.steps().iter().any(|s| {
         // The step's own bound: `timeout-minutes`, or the per-attempt timeout of a

@@ -22,6 +22,18 @@ declare_rule! {
     /// is in this tree names the repository `acme/api`); when none is there, every
     /// action is treated as third party.
     ///
+    /// A tag (or a short SHA, or an image tag) is flagged only in a job that holds
+    /// something a moved tag could steal or misuse: a secret (`${{ secrets.… }}`,
+    /// `github.token`, `secrets:` passed to a reusable workflow), a token that can write
+    /// (`permissions` with `write` or `write-all`, on the job or the workflow; a reusable
+    /// workflow that sets none gets its caller's), a deployment `environment`, or a
+    /// `pull_request_target` or `workflow_run` trigger. In a job with none of these a
+    /// moved tag runs with a read-only token, or with the repository's default one when
+    /// the workflow sets no `permissions`, which CI006 reports (the fix is one line,
+    /// `permissions: {contents: read}`). A branch or a missing ref is flagged in every
+    /// job, and so is every reference in a composite action, whose callers are not
+    /// known. `all-jobs = true` flags tags in every job, as zizmor does.
+    ///
     /// ## Why it matters in production
     /// Tags and branches can be moved to other code at any time: a compromised or
     /// careless upstream then runs new code in your pipeline with your secrets and
@@ -41,6 +53,12 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
+    /// A job that holds no secret can still write to the Actions cache, which a release
+    /// job may restore later (cache poisoning); `all-jobs = true` covers it, as do
+    /// SHA pins everywhere. Measured on real services, the owners of unprivileged lint and
+    /// test jobs did not act on their tags (about two in three judged not worth it).
+    /// `slsa-framework/slsa-github-generator` is not flagged for a version tag: its
+    /// builders verify the tag they are called with, and a SHA makes them fail.
     /// A job or step switched off with a literal `if: false` is not checked (it never
     /// runs); any other condition is not read. Without the network, a ref is told apart
     /// by its shape. One that reads as a version
@@ -67,14 +85,26 @@ declare_rule! {
     pub UnpinnedAction,
     code = "DEP008", name = "unpinned-action", category = Dependencies, severity = Warning,
     security = true,
-    options = [OptionMeta {
-        name: "allow",
-        kind: OptionKind::StringList,
-        default: "[\"actions/*\", \"github/*\", \"dependabot/*\"]",
-        doc: "actions that may be pinned by tag: `owner/repo` or `owner/*`",
-    }],
+    options = [
+        OptionMeta {
+            name: "allow",
+            kind: OptionKind::StringList,
+            default: "[\"actions/*\", \"github/*\", \"dependabot/*\"]",
+            doc: "actions that may be pinned by tag: `owner/repo` or `owner/*`",
+        },
+        OptionMeta {
+            name: "all-jobs",
+            kind: OptionKind::Bool,
+            default: "false",
+            doc: "also flag tags in jobs that hold no secret and no write token (zizmor's scope)",
+        },
+    ],
     reads = [FileKind::GithubWorkflow, FileKind::GithubAction, FileKind::GitlabCi],
 }
+
+/// Actions that must be referenced by a version tag: the SLSA generator's builders
+/// verify the tag they were called with, and a SHA makes them fail.
+const TAG_ONLY_ACTIONS: &[&str] = &["slsa-framework/slsa-github-generator/"];
 
 /// Actions published only as branches.
 const BRANCH_ONLY_ACTIONS: &[&str] = &["dtolnay/rust-toolchain"];
@@ -153,20 +183,22 @@ impl Rule for UnpinnedAction {
             "allow",
             &["actions/*", "github/*", "dependabot/*"],
         );
-        let mut refs: Vec<&Node> = Vec::new();
+        let all_jobs = cx.option_bool(&Self::META, "all-jobs", false);
+        // Each reference with the job it runs in (none in an action's metadata).
+        let mut refs: Vec<(&Node, Option<github::Job<'_>>)> = Vec::new();
         // A job or step switched off with a literal `if: false` never runs its action.
         let off = |n: &Node| n.get("if").is_some_and(|c| c.value == Value::Bool(false));
         refs.extend(
             github::jobs(file)
-                .iter()
+                .into_iter()
                 .filter(|j| !off(j.node))
-                .filter_map(|j| j.uses()),
+                .filter_map(|j| j.uses().map(|u| (u, Some(j)))),
         );
         refs.extend(
             github::all_steps(file)
-                .iter()
+                .into_iter()
                 .filter(|(_, s)| !off(s.node))
-                .filter_map(|(_, s)| s.uses()),
+                .filter_map(|(j, s)| s.uses().map(|u| (u, j))),
         );
         if let Some(image) = file
             .root()
@@ -174,9 +206,9 @@ impl Rule for UnpinnedAction {
             .and_then(|r| r.get("image"))
             .filter(|i| i.as_str().is_some_and(|s| s.starts_with("docker://")))
         {
-            refs.push(image);
+            refs.push((image, None));
         }
-        for node in refs {
+        for (node, job) in refs {
             let Some(uses) = node.as_str() else { continue };
             if uses.contains("${{") {
                 continue;
@@ -201,6 +233,14 @@ impl Rule for UnpinnedAction {
             let (message, severity) = match pin {
                 Pin::Sha | Pin::Local => continue,
                 Pin::Tag if allowed => continue,
+                // A tag the action's own verification requires.
+                Pin::Tag if TAG_ONLY_ACTIONS.iter().any(|a| name.starts_with(a)) => continue,
+                // A job with nothing to steal: no secret, no write token.
+                Pin::Tag | Pin::ShortSha | Pin::DockerTag
+                    if !all_jobs && job.is_some_and(|j| !github::job_is_privileged(file, &j)) =>
+                {
+                    continue;
+                }
                 Pin::Tag => (
                     format!("`{uses}` is pinned to a tag, which can be moved to other code"),
                     None,
