@@ -102,7 +102,8 @@ struct Walker<'a, 'f> {
 }
 
 /// Whether attributes mark test-only code: `#[test]`-like attributes, or a `cfg` that
-/// needs `test` (and does not negate it).
+/// needs `test` or a feature named for tests (`feature = "e2e_tests"`,
+/// `feature = "test-utils"`), and does not negate it.
 pub fn is_test_attr(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
         let path = a.path();
@@ -128,17 +129,33 @@ pub fn is_test_attr(attrs: &[syn::Attribute]) -> bool {
 
 fn cfg_needs_test(tokens: &proc_macro2::TokenStream) -> bool {
     let mut prev_not = false;
+    // How far into `feature = "…"`: 1 after `feature`, 2 after its `=`.
+    let mut feature = 0;
     for t in tokens.clone() {
         match t {
             proc_macro2::TokenTree::Ident(i) if i == "test" => return true,
-            proc_macro2::TokenTree::Ident(i) => prev_not = i == "not",
+            proc_macro2::TokenTree::Ident(i) => {
+                prev_not = i == "not";
+                feature = usize::from(i == "feature");
+            }
+            proc_macro2::TokenTree::Punct(p) if feature == 1 && p.as_char() == '=' => feature = 2,
+            proc_macro2::TokenTree::Literal(l) if feature == 2 => {
+                feature = 0;
+                let name = l.to_string().trim_matches('"').to_ascii_lowercase();
+                if name
+                    .split(['-', '_'])
+                    .any(|w| w.starts_with("test") || w == "e2e")
+                {
+                    return true;
+                }
+            }
             proc_macro2::TokenTree::Group(g) => {
                 if !prev_not && cfg_needs_test(&g.stream()) {
                     return true;
                 }
                 prev_not = false;
             }
-            proc_macro2::TokenTree::Punct(_) | proc_macro2::TokenTree::Literal(_) => {}
+            proc_macro2::TokenTree::Punct(_) | proc_macro2::TokenTree::Literal(_) => feature = 0,
         }
     }
     false

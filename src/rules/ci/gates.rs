@@ -578,14 +578,25 @@ fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usi
         "docker" | "podman" if sub == "build" || (sub == "buildx" && has("build")) => Gates::BUILD,
         "docker" if sub == "compose" && has("build") => Gates::BUILD,
         // A script judged by its name, else (a shell or Python script) by its first
-        // argument, the task it is asked for (`./manage.py test`, `./app.sh lint`).
+        // argument, the task it is asked for (`./manage.py test`, `./app.sh lint`),
+        // when that argument reads as a task name rather than a path, an image or a
+        // value (`./pull.sh org/app-e2e:sha-1` names no task).
         _ if words[0].contains('/') || words[0].starts_with("./") => {
             let g = by_name(&name, true);
             let script = [".sh", ".bash", ".py"]
                 .iter()
                 .any(|e| words[0].ends_with(e));
             match args.first() {
-                Some(task) if script && !g.any() && !task.starts_with('-') => by_name(task, false),
+                Some(task)
+                    if script
+                        && !g.any()
+                        && !task.starts_with('-')
+                        && task
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') =>
+                {
+                    by_name(task, false)
+                }
                 _ => g,
             }
         }
@@ -815,7 +826,8 @@ pub fn by_name(name: &str, path_like: bool) -> Gates {
     let any = |f: &dyn Fn(&str) -> bool| words.iter().any(|w| f(w));
     let mut g = Gates::default();
     if any(&|w| {
-        w.starts_with("test")
+        // `testpypi` is a package index, not a test.
+        (w.starts_with("test") && w != "testpypi")
             || w.ends_with("test")
             || w.ends_with("tests")
             || matches!(
@@ -924,6 +936,14 @@ mod tests {
             Gates::TEST
         );
         assert_eq!(g("./manage.py migrate"), Gates::default());
+        // An argument that is an image, a path or a value names no task.
+        assert_eq!(
+            g("./ci/docker-pull-with-retry.sh org/gateway-e2e:sha-1"),
+            Gates::default()
+        );
+        // TestPyPI is a package index.
+        assert_eq!(g("./ci/upload.sh testpypi"), Gates::default());
+        assert_eq!(g("./ci/job.sh unit_tests"), Gates::TEST);
         assert_eq!(g("nox -s lint"), Gates::LINT);
         assert!(g("make check").test);
         assert_eq!(g("npm run lint"), Gates::LINT);

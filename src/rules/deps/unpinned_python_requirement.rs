@@ -44,10 +44,12 @@ declare_rule! {
     /// ```
     ///
     /// ## Known limits
-    /// A line held to the patch releases of one version (`==1.26.*`, `~=1.26.4`,
-    /// `>=1.26.2,<1.27`) takes
-    /// bug fixes only, by the owner's choice, and is not flagged (measured on real
-    /// services, nobody acted on one); `==1.*`, `~=1.26` and `>=1.26` are. A name
+    /// A line bounded from above is held to the releases its owner chose, and is not
+    /// flagged (measured on real services, nobody acted on one of 15): the patch
+    /// releases of one version (`==1.26.*`, `~=1.26.4`, `>=1.26.2,<1.27`), a
+    /// compatible-release range (`>=4.2,<5`, `~=1.26`, `==1.*`), or a cap that keeps
+    /// out a release line (`Markdown<3.0`, `requests<2.32`). A bare name, `>=1.26`
+    /// and `!=1.3` install any future release, major ones included, and are flagged. A name
     /// pinned on another line of the same file (`bleach[css]` beside `bleach==6.3.0`)
     /// is pinned. `*.in` files are pip-compile inputs and are not read. Lines pinned by a `-c`
     /// constraints file (included by the file, by a file that includes it, or any
@@ -61,9 +63,7 @@ declare_rule! {
     /// `test-requirements.txt`, `requirements/docs.txt`, `requirements/devel.txt`,
     /// `requirements/readthedocs.txt`, `build-requirements.txt`) are
     /// not installed in what is deployed and are not checked, nor are files in the
-    /// folders listed below. An upper bound alone (`requests<2.32`) is still flagged in
-    /// a file that is checked: it keeps out one known break and installs every other
-    /// release below it. In a library (the nearest `pyproject.toml` is not
+    /// folders listed below. In a library (the nearest `pyproject.toml` is not
     /// an application, or only `setup.py` is there, or `project-type = "library"`),
     /// requirements files feed its tests and docs, not a deployment, and are not checked. Libraries declare ranges in `pyproject.toml` on
     /// purpose and are not asked to pin; an application with `poetry.lock`, `uv.lock`,
@@ -357,7 +357,7 @@ impl Rule for UnpinnedPythonRequirement {
                     Entry::Requirement(r)
                         if !r.pinned
                             && !pins.contains(&r.key)
-                            && !patch_releases_only(&r.specifier) =>
+                            && !compatible_releases_only(&r.specifier) =>
                     {
                         let message = if r.specifier.is_empty() {
                             format!("`{}` is not pinned: any version installs", r.name)
@@ -488,6 +488,22 @@ fn is_dev_requirements(path: &str) -> bool {
 /// `==1.26.*`, `~=1.26.4` (at least major and minor before the wildcard, three
 /// components after `~=`), `>=1.26.2,<1.27`. It takes bug fixes only, by the owner's
 /// choice.
+/// Whether a specifier bounds a requirement from above, by the owner's choice: the
+/// patch releases of one version ([`patch_releases_only`]), a compatible-release range
+/// (`~=1.26`, `==1.*`, `>=4.2,<5`), or a cap (`<3.0`, `<=2.31`) that keeps out a
+/// release line the project does not support.
+fn compatible_releases_only(specifier: &str) -> bool {
+    patch_releases_only(specifier)
+        || specifier.split(',').map(str::trim).any(|c| {
+            c.starts_with('<')
+                || c.strip_prefix("~=")
+                    .is_some_and(|v| v.trim().split('.').count() >= 2)
+                || c.strip_prefix("==")
+                    .and_then(|v| v.trim().strip_suffix(".*"))
+                    .is_some_and(|v| !v.is_empty())
+        })
+}
+
 fn patch_releases_only(specifier: &str) -> bool {
     // `>=6.0,<6.1`, `>=1.42.3,<1.43`: the same as `==6.0.*` written as a range.
     let release =
@@ -556,6 +572,29 @@ mod tests {
             ">=6.0,<6.2",
         ] {
             assert!(!patch_releases_only(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn compatible_release_ranges() {
+        for yes in [
+            "==1.26.*",
+            ">=6.0,<7",
+            ">=6.0.0, <7.0.0",
+            ">=4.2,<5",
+            ">=2.1,<2.5",
+            "~=1.26",
+            "==1.*",
+            ">=0.3,<1",
+            ">=3.8,<=3.9",
+            "<3.0",
+            "<1.5.3",
+            ">=6.0,<8",
+        ] {
+            assert!(compatible_releases_only(yes), "{yes}");
+        }
+        for no in [">=1.26", "", ">1.0", "!=1.2", ">=1.0,!=1.3", "==2", "~=2"] {
+            assert!(!compatible_releases_only(no), "{no}");
         }
     }
 

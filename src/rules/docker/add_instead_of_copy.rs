@@ -51,7 +51,7 @@ declare_rule! {
     pub AddInsteadOfCopy,
     code = "DKR002", name = "add-instead-of-copy", category = Container, severity = Warning,
     security = true,
-    skips = crate::roles::Role::NOT_PRODUCTION,
+    skips = crate::roles::Role::NOT_SHIPPED_IMAGE,
     options = [OptionMeta {
         name: "local-files",
         kind: OptionKind::Bool,

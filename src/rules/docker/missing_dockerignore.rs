@@ -38,7 +38,7 @@ declare_rule! {
     /// copies from another stage or image and is never flagged.
     pub MissingDockerignore,
     code = "DKR007", name = "missing-dockerignore", category = Container, severity = Note,
-    skips = crate::roles::Role::NOT_PRODUCTION,
+    skips = crate::roles::Role::NOT_SHIPPED_IMAGE,
     reads = [FileKind::Dockerfile],
 }
 

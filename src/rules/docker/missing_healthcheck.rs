@@ -45,7 +45,7 @@ declare_rule! {
     /// production image are skipped (see below).
     pub MissingHealthcheck,
     code = "DKR003", name = "missing-healthcheck", category = Container, severity = Note,
-    skips = crate::roles::Role::NOT_PRODUCTION,
+    skips = crate::roles::Role::NOT_SHIPPED_IMAGE,
     default = false,
     reads = [FileKind::Dockerfile, FileKind::Compose, FileKind::Kubernetes, FileKind::GithubWorkflow, FileKind::GithubAction, FileKind::GitlabCi, FileKind::TaskFile],
 }

@@ -61,7 +61,7 @@ declare_rule! {
     /// best-effort cleanup; the shell's letter is not the build's outcome.
     pub PipeWithoutPipefail,
     code = "DKR008", name = "pipe-without-pipefail", category = Container, severity = Warning,
-    skips = crate::roles::Role::NOT_PRODUCTION,
+    skips = crate::roles::Role::NOT_SHIPPED_IMAGE,
     default = false,
     reads = [FileKind::Dockerfile],
 }

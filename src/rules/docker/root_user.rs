@@ -53,7 +53,7 @@ declare_rule! {
     pub RootUser,
     code = "DKR001", name = "root-user", category = Container, severity = Warning,
     security = true,
-    skips = crate::roles::Role::NOT_PRODUCTION,
+    skips = crate::roles::Role::NOT_SHIPPED_IMAGE,
     reads = [FileKind::Dockerfile],
 }
 

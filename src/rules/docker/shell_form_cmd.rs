@@ -66,7 +66,7 @@ declare_rule! {
     /// (it is the shell form spelled out).
     pub ShellFormCmd,
     code = "DKR004", name = "shell-form-cmd", category = Container, severity = Warning,
-    skips = crate::roles::Role::NOT_PRODUCTION,
+    skips = crate::roles::Role::NOT_SHIPPED_IMAGE,
     reads = [FileKind::Dockerfile],
     fix = Sometimes,
 }

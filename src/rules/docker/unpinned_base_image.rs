@@ -50,7 +50,7 @@ declare_rule! {
     /// only pin they take.
     pub UnpinnedBaseImage,
     code = "DEP005", name = "unpinned-base-image", category = Dependencies, severity = Warning,
-    skips = crate::roles::Role::NOT_PRODUCTION,
+    skips = crate::roles::Role::NOT_SHIPPED_IMAGE,
     reads = [FileKind::Dockerfile, FileKind::Compose, FileKind::GithubWorkflow, FileKind::GithubAction, FileKind::GitlabCi, FileKind::TaskFile, FileKind::Manifest(ManifestKind::PackageJson)],
 }
 

@@ -40,7 +40,7 @@ declare_rule! {
     /// `.codesandbox/`, `.gitpod*`) are not checked. `dnf`/`yum` versions are recognised by `name-1.2` or `name = 1.2`.
     pub UnpinnedOsPackage,
     code = "DEP007", name = "unpinned-os-package", category = Dependencies, severity = Note,
-    skips = crate::roles::Role::NOT_PRODUCTION,
+    skips = crate::roles::Role::NOT_SHIPPED_IMAGE,
     default = false,
     reads = [FileKind::Dockerfile],
 }

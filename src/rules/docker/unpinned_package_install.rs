@@ -61,7 +61,7 @@ declare_rule! {
     /// (`"flask>=2.0"`).
     pub UnpinnedPackageInstall,
     code = "DEP006", name = "unpinned-package-install", category = Dependencies, severity = Warning,
-    skips = crate::roles::Role::NOT_PRODUCTION,
+    skips = crate::roles::Role::NOT_SHIPPED_IMAGE,
     reads = [FileKind::Dockerfile],
 }
 

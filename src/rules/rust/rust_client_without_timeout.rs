@@ -32,7 +32,8 @@ declare_rule! {
     /// call, stored, cloned, named in a macro), where its other requests are out of sight.
     ///
     /// Paths are followed through `use` declarations and renames. Tests, benchmarks
-    /// and examples are not checked.
+    /// and examples are not checked, nor is code built only for tests (`#[cfg(test)]`,
+    /// or a feature named for them: `#[cfg(feature = "e2e_tests")]`).
     ///
     /// ## Why it matters in production
     /// reqwest's async client and ureq have no overall timeout by default. A peer that
