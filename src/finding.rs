@@ -128,35 +128,55 @@ impl Finding {
 /// Collapses runs of whitespace so that re-indenting a line keeps its fingerprint.
 pub fn normalise_line(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    normalise_into(text, &mut out);
+    out
+}
+
+/// [`normalise_line`] into `out`, which it clears first.
+fn normalise_into(text: &str, out: &mut String) {
+    out.clear();
     for word in text.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
         out.push_str(word);
     }
-    out
 }
 
 /// Sorts findings and gives each a fingerprint: a hash of rule, path, normalised line
 /// text and the occurrence number of that triple, so unrelated edits above a finding
 /// leave it unchanged.
 pub fn finalise(findings: &mut Vec<Finding>) {
+    finalise_with(findings, true);
+}
+
+/// [`finalise`], without the fingerprints when `fingerprints` is false (an output that
+/// shows none: each is a SHA-256); they are left at their default.
+pub fn finalise_with(findings: &mut Vec<Finding>, fingerprints: bool) {
     // Sorted by index, then each finding swapped into place along the permutation's
     // cycles: a finding is large to move, and no second vector of them is made.
-    let mut order: Vec<usize> = (0..findings.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (a, b) = (&findings[a], &findings[b]);
-        a.sort_key()
-            .cmp(&b.sort_key())
-            .then(a.message.cmp(&b.message))
-    });
-    permute(findings, &mut order);
+    match sorted_order(findings) {
+        Some(mut order) => permute(findings, &mut order, u32::MAX),
+        None => {
+            let mut order: Vec<usize> = (0..findings.len()).collect();
+            order.sort_by(|&a, &b| {
+                let (a, b) = (&findings[a], &findings[b]);
+                a.sort_key()
+                    .cmp(&b.sort_key())
+                    .then(a.message.cmp(&b.message))
+            });
+            permute(findings, &mut order, usize::MAX);
+        }
+    }
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
-    // Occurrences of each (rule, path, normalised line), keyed by a hash of the three
-    // (one allocation per finding: the normalised line).
+    if !fingerprints {
+        return;
+    }
+    // Occurrences of each (rule, path, normalised line), keyed by a hash of the three.
     let mut seen: HashMap<u128, usize> = HashMap::with_capacity(findings.len());
+    let mut norm = String::new();
     for f in findings.iter_mut() {
-        let norm = normalise_line(&f.line_text);
+        normalise_into(&f.line_text, &mut norm);
         let mut key = xxhash_rust::xxh3::Xxh3::new();
         for part in [f.rule, &f.path, norm.as_str()] {
             key.update(part.as_bytes());
@@ -168,7 +188,8 @@ pub fn finalise(findings: &mut Vec<Finding>) {
             h.update(part.as_bytes());
             h.update([0]);
         }
-        h.update(n.to_string().as_bytes());
+        let mut digits = [0u8; 20];
+        h.update(decimal(*n, &mut digits));
         *n += 1;
         let digest = h.finalize();
         let mut first = [0; 8];
@@ -177,15 +198,144 @@ pub fn finalise(findings: &mut Vec<Finding>) {
     }
 }
 
+/// The indices of `findings` in the order of their [`Finding::sort_key`], then their
+/// messages, equal findings in their order; `None` when a position or their number is
+/// too large for the small keys it sorts (never in a file readylint reads).
+fn sorted_order(findings: &[Finding]) -> Option<Vec<u32>> {
+    // Small keys, compared without following a pointer: a path and a rule code as
+    // their ranks among the distinct ones (which order as the strings do); the message
+    // is read only between equal keys, and the index makes every key distinct (so
+    // that an unstable sort, which needs no room of its own, keeps equal findings in
+    // their order).
+    let small = |n: usize| u32::try_from(n).ok().filter(|n| *n != u32::MAX);
+    small(findings.len())?;
+    if findings.iter().any(|f| {
+        [f.line, f.column, f.end_line, f.end_column]
+            .iter()
+            .any(|n| small(*n).is_none())
+    }) {
+        return None;
+    }
+    let paths = Ranks::of(findings.iter().map(|f| &*f.path));
+    let rules = Ranks::of(findings.iter().map(|f| f.rule));
+    let mut keys: Vec<SortKey> = Vec::with_capacity(findings.len());
+    for (i, f) in findings.iter().enumerate() {
+        keys.push(SortKey {
+            path: paths.rank(&f.path),
+            line: f.line as u32,
+            column: f.column as u32,
+            rule: rules.rank(f.rule),
+            end_line: f.end_line as u32,
+            end_column: f.end_column as u32,
+            index: i as u32,
+        });
+    }
+    drop((paths, rules));
+    keys.sort_unstable_by(|a, b| {
+        a.cmp_fields(b)
+            .then_with(|| {
+                findings[a.index as usize]
+                    .message
+                    .cmp(&findings[b.index as usize].message)
+            })
+            .then(a.index.cmp(&b.index))
+    });
+    Some(keys.into_iter().map(|k| k.index).collect())
+}
+
+/// What [`sorted_order`] sorts by: a finding's [`Finding::sort_key`] with ranks for its
+/// strings, and where the finding is.
+struct SortKey {
+    path: u32,
+    line: u32,
+    column: u32,
+    rule: u32,
+    end_line: u32,
+    end_column: u32,
+    index: u32,
+}
+
+impl SortKey {
+    fn cmp_fields(&self, other: &SortKey) -> std::cmp::Ordering {
+        (
+            self.path,
+            self.line,
+            self.column,
+            self.rule,
+            self.end_line,
+            self.end_column,
+        )
+            .cmp(&(
+                other.path,
+                other.line,
+                other.column,
+                other.rule,
+                other.end_line,
+                other.end_column,
+            ))
+    }
+}
+
+/// The distinct strings of some findings' field, sorted: a string's rank orders as the
+/// string does, and equal strings have one rank. The findings of a file share their
+/// path, and those of a rule its code: a string is looked up by where it is first.
+struct Ranks<'f> {
+    sorted: Vec<&'f str>,
+    by_place: std::cell::RefCell<rustc_hash::FxHashMap<(usize, usize), u32>>,
+}
+
+impl<'f> Ranks<'f> {
+    fn of(strings: impl Iterator<Item = &'f str>) -> Ranks<'f> {
+        let mut places: rustc_hash::FxHashSet<(usize, usize)> = Default::default();
+        let mut sorted: Vec<&str> = Vec::new();
+        let mut last = (0, 0);
+        for s in strings {
+            let place = (s.as_ptr() as usize, s.len());
+            if place != last && places.insert(place) {
+                sorted.push(s);
+            }
+            last = place;
+        }
+        sorted.sort_unstable();
+        sorted.dedup();
+        Ranks {
+            sorted,
+            by_place: Default::default(),
+        }
+    }
+
+    fn rank(&self, s: &str) -> u32 {
+        let place = (s.as_ptr() as usize, s.len());
+        *self.by_place.borrow_mut().entry(place).or_insert_with(|| {
+            // Every string looked up is among them, and there are fewer than findings.
+            self.sorted.binary_search(&s).unwrap_or_default() as u32
+        })
+    }
+}
+
+/// `n` in decimal, written into `buf`.
+fn decimal(mut n: usize, buf: &mut [u8; 20]) -> &[u8] {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buf[at..];
+        }
+    }
+}
+
 /// Reorders `items` so that position `i` holds what was at `order[i]`, in place (each
-/// item moves once per cycle step); `order` is used up.
-fn permute<T>(items: &mut [T], order: &mut [usize]) {
-    const DONE: usize = usize::MAX;
+/// item moves once per cycle step); `order` is used up, each index replaced by `done`
+/// (which is no index).
+fn permute<T, I: Copy + Eq + TryInto<usize>>(items: &mut [T], order: &mut [I], done: I) {
+    let index = |i: I| i.try_into().ok().unwrap_or_default();
     for start in 0..order.len() {
         let mut at = start;
-        while order[at] != DONE {
-            let from = order[at];
-            order[at] = DONE;
+        while order[at] != done {
+            let from = index(order[at]);
+            order[at] = done;
             if from == start {
                 break;
             }
@@ -203,10 +353,14 @@ mod tests {
     fn permute_moves_each_item_to_its_place() {
         let mut items = vec!['a', 'b', 'c', 'd', 'e', 'f'];
         let mut order = vec![3, 0, 4, 1, 2, 5];
-        permute(&mut items, &mut order);
+        permute(&mut items, &mut order, usize::MAX);
         assert_eq!(items, ['d', 'a', 'e', 'b', 'c', 'f']);
+        let mut order: Vec<u32> = vec![3, 0, 4, 1, 2, 5];
+        let mut again = vec!['a', 'b', 'c', 'd', 'e', 'f'];
+        permute(&mut again, &mut order, u32::MAX);
+        assert_eq!(again, items);
         let mut empty: Vec<char> = Vec::new();
-        permute(&mut empty, &mut []);
+        permute(&mut empty, &mut [], usize::MAX);
         assert!(empty.is_empty());
     }
 

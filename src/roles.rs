@@ -135,7 +135,7 @@ impl Role {
 }
 
 /// The roles of one file; several may hold at once.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Roles(u16);
 
 impl Roles {

@@ -23,6 +23,7 @@ use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::{Xxh3, xxh3_128};
 
@@ -155,7 +156,7 @@ pub struct NewEntry<'a> {
 #[derive(Deserialize)]
 struct Stored {
     strings: Vec<String>,
-    entries: HashMap<String, Slot>,
+    entries: FxHashMap<String, Slot>,
 }
 
 /// The entry of one file, until the file takes it (no copy).
@@ -174,7 +175,7 @@ pub struct Cache {
     file: PathBuf,
     /// The strings the stored findings refer to.
     strings: Vec<Arc<str>>,
-    old: HashMap<String, Slot>,
+    old: FxHashMap<String, Slot>,
 }
 
 impl Cache {
@@ -236,10 +237,20 @@ impl Cache {
         registry: &Registry,
     ) -> Option<Vec<Finding>> {
         let string = |i: u32| self.strings.get(usize::try_from(i).ok()?);
+        // A file's findings come from a few rules: each looked up once.
+        let mut metas: Vec<(u32, &'static crate::rule::RuleMeta)> = Vec::new();
+        let mut meta_of = |rule: u32| -> Option<&'static crate::rule::RuleMeta> {
+            if let Some((_, meta)) = metas.iter().find(|(r, _)| *r == rule) {
+                return Some(meta);
+            }
+            let meta = registry.find(string(rule)?)?;
+            metas.push((rule, meta));
+            Some(meta)
+        };
         std::mem::take(&mut entry.findings)
             .into_iter()
             .map(|c| {
-                let meta = registry.find(string(c.rule)?)?;
+                let meta = meta_of(c.rule)?;
                 Some(Finding {
                     rule: meta.code,
                     name: meta.name,

@@ -6,7 +6,9 @@ use std::borrow::Cow;
 use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use rustc_hash::FxHashMap;
 
 use super::filter::to_finding;
 use super::{FileError, FileOutcome, MAX_FILE_SIZE};
@@ -14,6 +16,7 @@ use crate::config::Settings;
 use crate::discover::Entry;
 use crate::lang::{self, FileKind, Output, Sink};
 use crate::repo::RepoIndex;
+use crate::roles::Roles;
 use crate::rule::{Context, RawFinding, Rule};
 use crate::rules::readylint::{ParseError, SkippedFile};
 use crate::source::SourceFile;
@@ -31,7 +34,7 @@ pub(super) fn check_entry(
     entry: &Entry,
     settings: &Settings,
     repo: &RepoIndex,
-    rules: &[&dyn Rule],
+    rules: &RuleFilter<'_>,
     needed: &Needs,
     cache: Option<&CacheLookup<'_>>,
     overlay: &std::collections::BTreeMap<String, String>,
@@ -260,7 +263,8 @@ pub fn check_one_for_fuzzing(
     let rules = settings.enabled_rules();
     let source = SourceFile::new(rel_path, rel_path, text.to_string());
     let needed = Needs::of(kinds.iter().copied(), &rules);
-    let outcome = check_source(&source, &kinds, settings, &repo, &rules, &needed);
+    let filter = RuleFilter::new(&rules, settings);
+    let outcome = check_source(&source, &kinds, settings, &repo, &filter, &needed);
     outcome.findings
 }
 
@@ -367,13 +371,58 @@ pub(super) fn kind_needed(kind: FileKind, rules: &[&dyn Rule]) -> bool {
     }
 }
 
+/// The enabled rules of one configuration, and which of them apply to a file. Without
+/// per-path ignores that depends only on the roles of the file's path
+/// ([`Settings::is_enabled_with`]): it is found once per set of roles, not per file.
+pub(super) struct RuleFilter<'r> {
+    rules: &'r [&'static dyn Rule],
+    by_roles: Option<Mutex<FxHashMap<Roles, RuleSet>>>,
+}
+
+/// Some rules, shared by the files they apply to.
+type RuleSet = Arc<[&'static dyn Rule]>;
+
+impl<'r> RuleFilter<'r> {
+    pub fn new(rules: &'r [&'static dyn Rule], settings: &Settings) -> RuleFilter<'r> {
+        RuleFilter {
+            rules,
+            by_roles: settings
+                .per_path_ignores
+                .is_empty()
+                .then(|| Mutex::new(FxHashMap::default())),
+        }
+    }
+
+    /// The rules that apply to the file at `rel_path`, whose roles are `roles`.
+    fn of(&self, settings: &Settings, rel_path: &str, roles: Roles) -> RuleSet {
+        let compute = || -> RuleSet {
+            self.rules
+                .iter()
+                .copied()
+                .filter(|r| settings.is_enabled_with(r.meta().code, rel_path, roles))
+                .collect()
+        };
+        let Some(memo) = &self.by_roles else {
+            return compute();
+        };
+        if let Some(rules) = memo.lock().ok().and_then(|m| m.get(&roles).cloned()) {
+            return rules;
+        }
+        let rules = compute();
+        if let Ok(mut m) = memo.lock() {
+            m.insert(roles, Arc::clone(&rules));
+        }
+        rules
+    }
+}
+
 /// Phase 1 for one readable file: every front end that claims it, then the text rules.
 fn check_source(
     source: &SourceFile,
     kinds: &[FileKind],
     settings: &Settings,
     repo: &RepoIndex,
-    rules: &[&dyn Rule],
+    rules: &RuleFilter<'_>,
     needs: &Needs,
 ) -> FileOutcome {
     let roles = crate::roles::Roles::of_path(&source.rel_path);
@@ -384,11 +433,7 @@ fn check_source(
         .copied()
         .filter(|k| needs.kinds.contains(k))
         .collect();
-    let rules: Vec<&dyn Rule> = rules
-        .iter()
-        .copied()
-        .filter(|r| settings.is_enabled_with(r.meta().code, &source.rel_path, roles))
-        .collect();
+    let rules = rules.of(settings, &source.rel_path, roles);
     let mut cx = Context::new(source, repo, &settings.rule_options);
     let mut out = Output::default();
     {
@@ -407,7 +452,7 @@ fn check_source(
         }
     }
     if let Some(kind) = kinds.first() {
-        for r in &rules {
+        for r in rules.iter() {
             r.check_text(*kind, &mut cx);
         }
     }

@@ -64,6 +64,9 @@ pub struct RunOptions {
     /// Texts to check instead of what is on disk, by project-relative path (the passes
     /// of `--fix` and `--diff` check the fixed texts before anything is written).
     pub overlay: Arc<BTreeMap<String, String>>,
+    /// The caller shows no fingerprint (the `concise` and `text` outputs): they are not
+    /// computed, and stay at their default.
+    pub skip_fingerprints: bool,
 }
 
 /// A file that could not be read or parsed.
@@ -761,6 +764,12 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         file_list: &file_list,
         now: std::time::SystemTime::now(),
     });
+    let filters: Vec<file::RuleFilter<'_>> = configs
+        .rules
+        .iter()
+        .zip(configs.all())
+        .map(|(rules, s)| file::RuleFilter::new(rules, s))
+        .collect();
     let mut outcomes: Vec<FileOutcome> = pool.install(|| {
         walk.entries
             .par_iter()
@@ -783,7 +792,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
                     e,
                     s,
                     &repo,
-                    &configs.rules[i],
+                    &filters[i],
                     &needed,
                     lookup.as_ref(),
                     &opts.overlay,
@@ -908,7 +917,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         report.baselined = b.apply(&mut report.findings);
         report.suppressed += report.baselined;
     }
-    finding::finalise(&mut report.findings);
+    finding::finalise_with(&mut report.findings, !opts.skip_fingerprints);
     report.errors.extend(
         walk.errors
             .into_iter()

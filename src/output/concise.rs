@@ -13,15 +13,42 @@ pub fn render(report: &Report, style: Style) -> String {
 
 /// Writes the report to `out`, a line at a time.
 pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
+    // Each line assembled in one buffer and written whole: no formatting machinery per
+    // field.
+    let mut line = Vec::with_capacity(256);
     for f in &report.findings {
-        writeln!(
-            out,
-            "{}:{}:{}: {} [{}] {}",
-            f.path, f.line, f.column, f.rule, f.severity, f.message
-        )?;
+        line.clear();
+        line.extend_from_slice(f.path.as_bytes());
+        line.push(b':');
+        push_number(&mut line, f.line);
+        line.push(b':');
+        push_number(&mut line, f.column);
+        line.extend_from_slice(b": ");
+        line.extend_from_slice(f.rule.as_bytes());
+        line.extend_from_slice(b" [");
+        line.extend_from_slice(f.severity.as_str().as_bytes());
+        line.extend_from_slice(b"] ");
+        line.extend_from_slice(f.message.as_bytes());
+        line.push(b'\n');
+        out.write_all(&line)?;
     }
     if !style.quiet {
         writeln!(out, "{}", super::text::summary_line(report, style))?;
     }
     Ok(())
+}
+
+/// Appends `n` in decimal.
+fn push_number(out: &mut Vec<u8>, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
 }

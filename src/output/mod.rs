@@ -34,6 +34,13 @@ pub enum Format {
     Gitlab,
 }
 
+impl Format {
+    /// Whether the format shows each finding's fingerprint.
+    pub fn shows_fingerprints(self) -> bool {
+        matches!(self, Format::Json | Format::Sarif | Format::Gitlab)
+    }
+}
+
 /// How the text formats look.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Style {

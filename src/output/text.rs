@@ -201,17 +201,22 @@ pub fn summary_line(report: &Report, style: Style) -> String {
 
 /// "3 findings (1 error, 2 warnings) in 12 files; 1 suppressed".
 pub fn one_line_summary(report: &Report) -> String {
-    let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
+    // Each severity counted in one pass over the findings.
+    let (mut errors, mut warnings, mut notes) = (0, 0, 0);
+    for f in &report.findings {
+        match f.severity {
+            Severity::Error => errors += 1,
+            Severity::Warning => warnings += 1,
+            Severity::Note => notes += 1,
+        }
+    }
     let n = report.findings.len();
     let mut s = format!(
-        "{n} finding{} ({} error{}, {} warning{}, {} note{}) in {} file{} scanned",
+        "{n} finding{} ({errors} error{}, {warnings} warning{}, {notes} note{}) in {} file{} scanned",
         plural(n),
-        count(Severity::Error),
-        plural(count(Severity::Error)),
-        count(Severity::Warning),
-        plural(count(Severity::Warning)),
-        count(Severity::Note),
-        plural(count(Severity::Note)),
+        plural(errors),
+        plural(warnings),
+        plural(notes),
         report.files_scanned,
         plural(report.files_scanned),
     );

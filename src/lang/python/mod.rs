@@ -193,7 +193,7 @@ impl<'a> Value<'a> {
     fn head_name(&self) -> Option<&'a str> {
         let mut v = *self;
         loop {
-            match v.kind() {
+            match v.shallow()? {
                 ValueKind::Name(n) => return Some(n),
                 ValueKind::Attribute(inner, _) => v = inner,
                 _ => return None,
@@ -204,9 +204,9 @@ impl<'a> Value<'a> {
     /// Appends `.b.c` of `a.b.c` to `out` (with `a` too when `head`), for a chain that
     /// starts with a name.
     fn push_attributes(&self, out: &mut String, head: bool) {
-        match self.kind() {
-            ValueKind::Name(n) if head => out.push_str(n),
-            ValueKind::Attribute(v, attr) => {
+        match self.shallow() {
+            Some(ValueKind::Name(n)) if head => out.push_str(n),
+            Some(ValueKind::Attribute(v, attr)) => {
                 v.push_attributes(out, head);
                 out.push('.');
                 out.push_str(attr);
@@ -217,7 +217,7 @@ impl<'a> Value<'a> {
 
     /// The last name of a name or attribute (`c` in `a.b.c`).
     pub fn last_name(&self) -> Option<&'a str> {
-        match self.kind() {
+        match self.shallow()? {
             ValueKind::Name(n) => Some(n),
             ValueKind::Attribute(_, attr) => Some(attr),
             _ => None,
@@ -225,25 +225,25 @@ impl<'a> Value<'a> {
     }
 
     pub fn as_str(&self) -> Option<&'a str> {
-        match self.kind() {
+        match self.shallow()? {
             ValueKind::Str(s) => Some(s),
             _ => None,
         }
     }
 
     pub fn is_none(&self) -> bool {
-        matches!(self.kind(), ValueKind::None)
+        matches!(self.shallow(), Some(ValueKind::None))
     }
 
     pub fn is_true(&self) -> bool {
-        matches!(self.kind(), ValueKind::Bool(true))
+        matches!(self.shallow(), Some(ValueKind::Bool(true)))
     }
 
     /// Whether the value is a constant that is false: `False`, `None`, `""`.
     pub fn is_falsy_constant(&self) -> bool {
-        match self.kind() {
-            ValueKind::Bool(false) | ValueKind::None => true,
-            ValueKind::Str(s) => s.is_empty(),
+        match self.shallow() {
+            Some(ValueKind::Bool(false) | ValueKind::None) => true,
+            Some(ValueKind::Str(s)) => s.is_empty(),
             _ => false,
         }
     }
@@ -288,7 +288,7 @@ impl<'a> Call<'a> {
 
     /// The method name of `x.method(...)`.
     pub fn method(&self) -> Option<&'a str> {
-        match self.func.kind() {
+        match self.func.shallow()? {
             ValueKind::Attribute(_, attr) => Some(attr),
             _ => None,
         }
@@ -296,7 +296,7 @@ impl<'a> Call<'a> {
 
     /// The receiver `x` of `x.method(...)`.
     pub fn receiver(&self) -> Option<Value<'a>> {
-        match self.func.kind() {
+        match self.func.shallow()? {
             ValueKind::Attribute(v, _) => Some(v),
             _ => None,
         }

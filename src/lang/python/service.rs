@@ -133,7 +133,7 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<ServiceFacts> {
         let app = APPS.iter().find(|(a, ..)| *a == q).or_else(|| {
             subclasses
                 .iter()
-                .find(|(name, _)| matches!(call.func.kind(), ValueKind::Name(n) if n == *name))
+                .find(|(name, _)| matches!(call.func.shallow(), Some(ValueKind::Name(n)) if n == *name))
                 .map(|(_, app)| *app)
         });
         if !scripted && let Some((_, framework, kind)) = app {
@@ -149,7 +149,7 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<ServiceFacts> {
         // `app.run()` of a Flask or Quart app, run when the file is run as a script.
         if s.dev_server.is_none()
             && (!call.ctx.in_function || call.ctx.in_main)
-            && matches!(call.func.kind(), ValueKind::Attribute(_, m) if m == "run")
+            && matches!(call.func.shallow(), Some(ValueKind::Attribute(_, m)) if m == "run")
             && let Some(framework) = match call.receiver_origin.as_deref() {
                 Some("flask.Flask") => Some("Flask"),
                 Some("quart.Quart") => Some("Quart"),
@@ -203,8 +203,8 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<ServiceFacts> {
     }
     for a in &file.assigns {
         let Some(v) = &a.value else { continue };
-        let name = match a.target.kind() {
-            ValueKind::Name(n) => n,
+        let name = match a.target.shallow() {
+            Some(ValueKind::Name(n)) => n,
             _ => "",
         };
         match name {

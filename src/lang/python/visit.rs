@@ -45,6 +45,8 @@ pub(super) fn with<R>(text: &str, stub: bool, f: impl FnOnce(PythonFile<'_>) -> 
     }
     let parsed = parse_unchecked_source(text, source_type);
     let mut out = PythonFile::default();
+    // Room for every call at once: each `(` opens one at most.
+    let mut parens = 0;
     for e in parsed.errors() {
         out.syntax_errors.push(SyntaxError {
             message: e.error.to_string(),
@@ -52,7 +54,9 @@ pub(super) fn with<R>(text: &str, stub: bool, f: impl FnOnce(PythonFile<'_>) -> 
         });
     }
     for t in parsed.tokens().iter() {
-        if t.kind() == TokenKind::Comment {
+        if t.kind() == TokenKind::Lpar {
+            parens += 1;
+        } else if t.kind() == TokenKind::Comment {
             let s = span(t.range());
             let line_start = text[..s.start].rfind('\n').map_or(0, |i| i + 1);
             let own_line = text[line_start..s.start].trim().is_empty();
@@ -62,7 +66,9 @@ pub(super) fn with<R>(text: &str, stub: bool, f: impl FnOnce(PythonFile<'_>) -> 
     let body = &parsed.syntax().body;
     out.module_has_code = !body.is_empty();
     out.module_docstring = has_docstring(body);
+    out.calls.reserve_exact(parens);
     let mut w = Walker::new(out);
+    w.sites.reserve_exact(parens);
     w.visit_body(body);
     let deepest = w.deepest;
     let out = w.finish();
@@ -640,8 +646,8 @@ impl<'a> Walker<'a> {
             if let Some(q) = resolve(v) {
                 return Some(q);
             }
-            match v.kind() {
-                ValueKind::Name(n) if !defined.contains(n) => Some(n.to_string()),
+            match v.shallow() {
+                Some(ValueKind::Name(n)) if !defined.contains(n) => Some(n.to_string()),
                 _ => None,
             }
         };
@@ -651,9 +657,9 @@ impl<'a> Walker<'a> {
             let qualified = qualify(&call.func);
             let origin = match call.receiver() {
                 None => None,
-                Some(recv) => match recv.kind() {
-                    ValueKind::Call(inner) => qualify(&inner.func),
-                    _ => recv.dotted().and_then(|name| {
+                Some(recv) => match recv.callee() {
+                    Some(func) => qualify(&func),
+                    None => recv.dotted().and_then(|name| {
                         let bound = index.lookup(&scopes, &bindings, site, &name, call.span.start);
                         match bound {
                             Some(b) => qualify(&b.origin),
@@ -947,6 +953,33 @@ impl<'a> Value<'a> {
     /// Whether this is a string: a literal or an f-string.
     pub fn is_stringy(&self) -> bool {
         self.depth > 0 && matches!(self.expr, Expr::StringLiteral(_) | Expr::FString(_))
+    }
+
+    /// [`Value::kind`] for the kinds whose summary holds no list (a name, an attribute,
+    /// a constant, …), without making the lists of the others: `None` for a call, an
+    /// f-string, a dict, a list, a tuple or a set. The accessors that look for a name,
+    /// an attribute or a constant read this; they run on every call of a file.
+    pub(super) fn shallow(&self) -> Option<ValueKind<'a>> {
+        if self.depth == 0 {
+            return Some(ValueKind::Deep);
+        }
+        match self.expr {
+            Expr::Call(_)
+            | Expr::FString(_)
+            | Expr::Dict(_)
+            | Expr::List(_)
+            | Expr::Tuple(_)
+            | Expr::Set(_) => None,
+            _ => Some(self.kind()),
+        }
+    }
+
+    /// The callee of a call, as [`Value::kind`] has it, without the call's arguments.
+    fn callee(&self) -> Option<Value<'a>> {
+        match self.expr {
+            Expr::Call(c) if self.depth > 0 => Some(value(&c.func, self.depth - 1)),
+            _ => None,
+        }
     }
 
     /// The expression's top level, its parts one level less deep.
