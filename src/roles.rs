@@ -359,12 +359,13 @@ fn is_dockerfile(lower_name: &str) -> bool {
 const TEST_WORDS: [&str; 6] = ["test", "tests", "testing", "e2e", "playwright", "cypress"];
 /// Development images, and the images builds and CI jobs run in (`Dockerfile.ci`,
 /// `Dockerfile_builder`: a toolchain, not a service).
-const DEV_WORDS: [&str; 6] = [
+const DEV_WORDS: [&str; 7] = [
     "dev",
     "development",
     "local",
     "devcontainer",
     "ci",
+    "jenkins",
     "builder",
 ];
 

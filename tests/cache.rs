@@ -18,9 +18,11 @@ fn check(root: &Path, cache: bool) -> Report {
         paths: vec![root.to_path_buf()],
         root: Some(root.to_path_buf()),
         cache,
-        // The default set, and the opt-in EXC001 the Python file is written for.
+        // The default set, and the opt-in rules the files are written for: EXC001 for
+        // the Python file, DKR007 (which reads the repository's file list) for the
+        // Dockerfile.
         overrides: readylint::config::CliOverrides {
-            extend_select: vec!["EXC001".into()],
+            extend_select: vec!["EXC001".into(), "DKR007".into()],
             ..Default::default()
         },
         ..RunOptions::default()

@@ -1585,7 +1585,7 @@ fn text_of(env: &[(&str, &str)], args: &[&str]) -> String {
 
 #[test]
 fn text_groups_by_file_with_severity_words_and_the_code_once() {
-    let text = text_of(&[], &["--extend-select", "DKR003,DKR008"]);
+    let text = text_of(&[], &["--extend-select", "DKR003,DKR007,DKR008"]);
     // One header per file, in path order, with its counts.
     let first = text
         .find("── Dockerfile ── 1 error, 8 warnings, 2 notes")

@@ -283,8 +283,9 @@ fn target_entry(target: &str, span: Span) -> Entry {
     }
 }
 
-/// Whether a URL names one build: a VCS URL with a commit or version tag after `@`,
-/// or a file URL of an archive (its name carries the version).
+/// Whether a URL names one build: a VCS URL with a commit or version tag after `@`
+/// (or a ref in an environment variable, `@${AUTH_COMMIT}`, which pip expands and the
+/// build sets), or a file URL of an archive (its name carries the version).
 pub fn url_pinned(url: &str) -> bool {
     let url = url.split('#').next().unwrap_or(url);
     let lower = url.to_ascii_lowercase();
@@ -297,7 +298,7 @@ pub fn url_pinned(url: &str) -> bool {
         let path = after_scheme.split_once('/').map_or("", |(_, p)| p);
         return path
             .rsplit_once('@')
-            .is_some_and(|(_, r)| super::is_fixed_ref(r));
+            .is_some_and(|(_, r)| super::is_fixed_ref(r) || r.starts_with("${"));
     }
     if lower.starts_with("file:") {
         return true;

@@ -22,7 +22,8 @@ pub struct Role {
     /// A Django settings module: `settings.py`, `settings/*.py`, `*_settings.py`, `settings_*.py`.
     pub settings: bool,
     /// A settings module for development, local use, tests or CI (`settings/dev.py`,
-    /// `local_settings.py`, `settings_test.py`, …).
+    /// `local_settings.py`, `settings_test.py`, `settings/dockerdev.py`,
+    /// `devproject/settings.py`, …).
     pub dev_settings: bool,
     /// `setup.py`, `manage.py`, `conftest.py`, `noxfile.py`, `fabfile.py`, …: run by a
     /// developer tool, not by the service.
@@ -80,12 +81,20 @@ impl Role {
             || stem.ends_with("_settings")
             || stem.starts_with("settings_");
         let words: Vec<&str> = stem.split(['_', '-', '.']).collect();
+        // `dockerdev.py`, `devproject/settings.py`: a name made with `dev`.
+        let made_with_dev = |w: &str| {
+            let w = w.to_ascii_lowercase();
+            (w.starts_with("dev") && !w.starts_with("device") && !w.starts_with("devops"))
+                || w.ends_with("dev")
+        };
         let dev_settings = settings
             && (words.iter().any(|w| {
                 let w = w.to_ascii_lowercase();
                 // `unittests`, `apitest`: test settings whatever the prefix.
                 DEV_WORDS.contains(&w.as_str()) || w.ends_with("test") || w.ends_with("tests")
-            }) || test);
+            }) || made_with_dev(stem)
+                || dirs.last().is_some_and(|d| made_with_dev(d))
+                || test);
         Role {
             test,
             script,

@@ -882,6 +882,7 @@ pub fn is_verify_setting(name: &str) -> bool {
         || n.contains("tls_validation")
         || n.contains("ssl_validation")
         || n.contains("cert_validation")
+        || n.contains("self_signed")
 }
 
 /// Whether a name, attribute or string in `e` (through boolean operators, comparisons,
