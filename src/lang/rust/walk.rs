@@ -182,6 +182,29 @@ fn item_attrs(item: &syn::Item) -> &[syn::Attribute] {
     }
 }
 
+/// The outer attributes of a statement: of a `let`, an item, a macro, or the
+/// expression it is made of (for the kinds of expression that start a statement).
+fn stmt_attrs(s: &syn::Stmt) -> &[syn::Attribute] {
+    match s {
+        syn::Stmt::Local(l) => &l.attrs,
+        syn::Stmt::Item(i) => item_attrs(i),
+        syn::Stmt::Macro(m) => &m.attrs,
+        syn::Stmt::Expr(e, _) => match e {
+            syn::Expr::If(x) => &x.attrs,
+            syn::Expr::Block(x) => &x.attrs,
+            syn::Expr::Match(x) => &x.attrs,
+            syn::Expr::Unsafe(x) => &x.attrs,
+            syn::Expr::Call(x) => &x.attrs,
+            syn::Expr::MethodCall(x) => &x.attrs,
+            syn::Expr::Assign(x) => &x.attrs,
+            syn::Expr::ForLoop(x) => &x.attrs,
+            syn::Expr::While(x) => &x.attrs,
+            syn::Expr::Loop(x) => &x.attrs,
+            _ => &[],
+        },
+    }
+}
+
 pub fn attrs_of(item: &syn::Item) -> &[syn::Attribute] {
     item_attrs(item)
 }
@@ -224,8 +247,12 @@ impl<'a> Visit<'a> for Walker<'a, '_> {
     }
 
     fn visit_stmt(&mut self, s: &'a syn::Stmt) {
+        // A statement built only for tests (`#[cfg(feature = "e2e_tests")] if …`).
+        let saved = self.scope;
+        self.scope.in_test |= is_test_attr(stmt_attrs(s));
         (self.cb)(Node::Stmt(s), &self.scope);
         visit::visit_stmt(self, s);
+        self.scope = saved;
     }
 
     fn visit_arm(&mut self, a: &'a syn::Arm) {

@@ -20,9 +20,9 @@ declare_rule! {
     /// Blacksmith, WarpBuild), GitHub's larger runners (named by their size, as
     /// `ubuntu-latest-16-cores`), and any runner chosen by `group:` or `labels:`.
     ///
-    /// A workflow that only a person starts (`on: workflow_dispatch` and nothing else)
-    /// is flagged only on a paid or self-hosted runner: whoever started the run is
-    /// watching it. A workflow that only publishing a release starts (`on: release`)
+    /// A workflow that only a person starts (`on: workflow_dispatch`, or a pull request
+    /// labelled by hand: `pull_request: {types: [labeled]}`) is flagged only on a paid
+    /// or self-hosted runner: whoever started the run is watching it. A workflow that only publishing a release starts (`on: release`)
     /// is flagged only when the job runs the tests or is on a paid or self-hosted
     /// runner: whoever published the release watches the rest (measured on real
     /// services, 5 of 6 other findings there were not worth acting on). Tag pushes are
@@ -275,7 +275,29 @@ fn command_can_hang(c: &crate::lang::shell::SimpleCommand) -> bool {
 /// count: scheduled jobs and release bots create them with nobody watching.
 fn started_by_hand(file: &CiFile) -> bool {
     let events = github::events(file);
-    !events.is_empty() && events.iter().all(|e| e == "workflow_dispatch")
+    !events.is_empty()
+        && events
+            .iter()
+            .all(|e| e == "workflow_dispatch" || labeled_only(file, e))
+}
+
+/// Whether a pull-request event runs only when someone adds or removes a label
+/// (`pull_request: {types: [labeled]}`): a person starts that run, as by hand.
+fn labeled_only(file: &CiFile, event: &str) -> bool {
+    if !event.starts_with("pull_request") {
+        return false;
+    }
+    let types = file
+        .root()
+        .and_then(|r| r.get("on"))
+        .and_then(|on| on.get(event))
+        .and_then(|e| e.get("types"));
+    let names: Vec<String> = match types {
+        Some(t) if t.is_seq() => t.items().iter().filter_map(|n| n.scalar_text()).collect(),
+        Some(t) => t.scalar_text().into_iter().collect(),
+        None => Vec::new(),
+    };
+    !names.is_empty() && names.iter().all(|n| n == "labeled" || n == "unlabeled")
 }
 
 /// Whether the workflow runs only when a release is published (`on: release`, perhaps

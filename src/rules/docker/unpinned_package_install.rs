@@ -511,6 +511,9 @@ impl Rule for UnpinnedPackageInstall {
                 let Some((label, words)) = unpinned(cmd) else {
                     continue;
                 };
+                // The packages of one command are one problem, with one fix: one finding,
+                // at the first of them.
+                let mut plain = Vec::new();
                 for w in words {
                     let span = script.file_span(w.span.clone(), inst.keyword_span.clone());
                     // `pip install flask>=2.0` unquoted: the shell reads `>=2.0` as
@@ -519,24 +522,40 @@ impl Rule for UnpinnedPackageInstall {
                         .words
                         .iter()
                         .find(|r| r.span.start == w.span.end && r.value.starts_with(['<', '>']));
-                    let (message, fix) = match redirect {
-                            Some(r) => (
-                                format!(
-                                    "`{label}` of `{}` without a version: the unquoted `{}` is a shell redirection, so `{}` installs unpinned and its output goes to a file named `{}`",
-                                    w.value,
-                                    r.value,
-                                    w.value,
-                                    r.value.trim_start_matches(['<', '>'])
-                                ),
-                                format!("quote the requirement: `\"{}{}\"`", w.value, r.value),
-                            ),
-                            None => (
-                                format!("`{label}` of `{}` without a version", w.value),
-                                "pin it (`name==1.2.3`, `name@1.2.3`, `-v 1.2.3`), or install from a pinned requirements or lock file".to_string(),
-                            ),
-                        };
+                    let Some(r) = redirect else {
+                        plain.push((span, w.value.as_str()));
+                        continue;
+                    };
+                    let message = format!(
+                        "`{label}` of `{}` without a version: the unquoted `{}` is a shell redirection, so `{}` installs unpinned and its output goes to a file named `{}`",
+                        w.value,
+                        r.value,
+                        w.value,
+                        r.value.trim_start_matches(['<', '>'])
+                    );
+                    let fix = format!("quote the requirement: `\"{}{}\"`", w.value, r.value);
                     cx.report(&Self::META, span, message, fix)
                         .statement(inst.span.start);
+                }
+                if let Some((span, _)) = plain.first() {
+                    let names: Vec<String> = plain
+                        .iter()
+                        .take(3)
+                        .map(|(_, n)| format!("`{n}`"))
+                        .collect();
+                    let more = match plain.len() {
+                        0..=3 => String::new(),
+                        n => format!(" and {} more", n - 3),
+                    };
+                    let message =
+                        format!("`{label}` of {}{more} without a version", names.join(", "));
+                    cx.report(
+                        &Self::META,
+                        span.clone(),
+                        message,
+                        "pin it (`name==1.2.3`, `name@1.2.3`, `-v 1.2.3`), or install from a pinned requirements or lock file",
+                    )
+                    .statement(inst.span.start);
                 }
             }
         }
