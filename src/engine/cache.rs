@@ -20,12 +20,14 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::hash::Hasher;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::{Xxh3, xxh3_128};
+use xxhash_rust::xxh3::{Xxh3, xxh3_64, xxh3_128};
 
 use super::FileError;
 use crate::finding::{Finding, FindingFix, Fingerprint};
@@ -108,12 +110,14 @@ impl Stamp {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Entry<'a> {
     /// [`hash_text`] of the file's text.
+    #[serde(borrow)]
     pub hash: Cow<'a, str>,
     /// The file's [`Stamp`] when it was read, if it had a trustworthy one.
     pub stamp: Option<Stamp>,
     /// The hash of the repository's file list, when the file's rules looked at it
     /// (a Dockerfile's `.dockerignore`, a manifest's lockfile).
     pub file_list: Option<Cow<'a, str>>,
+    #[serde(borrow)]
     findings: Vec<CachedFinding<'a>>,
     pub directives: Cow<'a, [Directive]>,
     pub facts: Cow<'a, FileFacts>,
@@ -128,12 +132,14 @@ pub struct Entry<'a> {
 struct CachedFinding<'a> {
     rule: u32,
     severity: Severity,
+    #[serde(borrow)]
     message: Cow<'a, str>,
     line: usize,
     column: usize,
     end_line: usize,
     end_column: usize,
     help: u32,
+    #[serde(borrow)]
     line_text: Cow<'a, str>,
     statement_line: usize,
     span: (usize, usize),
@@ -152,30 +158,45 @@ pub struct NewEntry<'a> {
     pub error: Option<&'a FileError>,
 }
 
-/// One cache file: the strings its findings share, then the entries by path.
+/// One cache file: the strings its findings share, then each file's path and entry,
+/// the entry still encoded: it is decoded only when its file takes it, by the worker
+/// that checks the file (no entry is built that is not used, none is held longer).
 #[derive(Deserialize)]
-struct Stored {
-    strings: Vec<String>,
-    entries: FxHashMap<String, Slot>,
+struct Stored<'a> {
+    strings: Vec<&'a str>,
+    #[serde(borrow)]
+    entries: Vec<(&'a str, &'a [u8])>,
 }
 
-/// The entry of one file, until the file takes it (no copy).
-#[derive(Deserialize)]
-#[serde(from = "Entry<'static>")]
-struct Slot(Mutex<Option<Entry<'static>>>);
+/// Where a stored file's path and encoded entry lie in the cache file's bytes, and
+/// whether a file took the entry.
+struct Slot {
+    path: Range<usize>,
+    entry: Range<usize>,
+    taken: AtomicBool,
+}
 
-impl From<Entry<'static>> for Slot {
-    fn from(e: Entry<'static>) -> Slot {
-        Slot(Mutex::new(Some(e)))
+/// Bytes written as bytes (a length, then the bytes), as `&[u8]` reads them back.
+struct Raw<'a>(&'a [u8]);
+
+impl Serialize for Raw<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(self.0)
     }
 }
 
-/// One run's cache: the entries read at the start, and the file to write at the end.
+/// One run's cache: the cache file read at the start, and the file to write at the end.
 pub struct Cache {
     file: PathBuf,
     /// The strings the stored findings refer to.
     strings: Vec<Arc<str>>,
-    old: FxHashMap<String, Slot>,
+    /// The cache file as read.
+    bytes: Vec<u8>,
+    /// The stored entries by the hash of their path; `None` where two paths share a
+    /// hash (their files are checked again).
+    old: FxHashMap<u64, Option<Slot>>,
+    /// How many entries were read.
+    count: usize,
 }
 
 impl Cache {
@@ -193,38 +214,71 @@ impl Cache {
             None => root.join(DIR),
         };
         let file = folder.join(format!("{key:032x}.bin"));
-        let stored = std::fs::read(&file)
-            .ok()
-            .and_then(|bytes| postcard::from_bytes::<Stored>(&bytes).ok());
-        let (strings, old) = stored.map_or_else(Default::default, |s| {
-            (s.strings.into_iter().map(Arc::from).collect(), s.entries)
-        });
-        Cache { file, strings, old }
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        let mut strings = Vec::new();
+        let mut old = FxHashMap::default();
+        let mut count = 0;
+        if let Ok(stored) = postcard::from_bytes::<Stored<'_>>(&bytes) {
+            let base = bytes.as_ptr() as usize;
+            let range = |s: &[u8]| {
+                let start = (s.as_ptr() as usize).wrapping_sub(base);
+                start..start.saturating_add(s.len())
+            };
+            strings = stored.strings.iter().map(|&s| Arc::from(s)).collect();
+            count = stored.entries.len();
+            old.reserve(count);
+            for (path, entry) in &stored.entries {
+                let slot = Slot {
+                    path: range(path.as_bytes()),
+                    entry: range(entry),
+                    taken: AtomicBool::new(false),
+                };
+                old.entry(xxh3_64(path.as_bytes()))
+                    .and_modify(|s| *s = None)
+                    .or_insert(Some(slot));
+            }
+        }
+        Cache {
+            file,
+            strings,
+            bytes,
+            old,
+            count,
+        }
+    }
+
+    /// The slot of `rel_path`, if it has one.
+    fn slot(&self, rel_path: &str) -> Option<&Slot> {
+        let slot = self.old.get(&xxh3_64(rel_path.as_bytes()))?.as_ref()?;
+        (self.bytes.get(slot.path.clone())? == rel_path.as_bytes()).then_some(slot)
+    }
+
+    /// The stored entry of `rel_path` if `fresh` holds for it and no file took it yet;
+    /// it is then taken. `None` also for an entry that cannot be decoded (the file is
+    /// checked again).
+    fn take_if(&self, rel_path: &str, fresh: impl Fn(&Entry<'_>) -> bool) -> Option<Entry<'_>> {
+        let slot = self.slot(rel_path)?;
+        if slot.taken.load(Ordering::Relaxed) {
+            return None;
+        }
+        let entry: Entry<'_> = postcard::from_bytes(self.bytes.get(slot.entry.clone())?).ok()?;
+        (fresh(&entry) && !slot.taken.swap(true, Ordering::Relaxed)).then_some(entry)
     }
 
     /// The stored entry of `rel_path`, if its text still hashes to `hash` and, when it
     /// depended on the repository's file list, that list is still `file_list`.
-    pub fn take(&self, rel_path: &str, hash: &str, file_list: &str) -> Option<Entry<'static>> {
-        let mut slot = self.old.get(rel_path)?.0.lock().ok()?;
-        let fresh = slot.as_ref().is_some_and(|e| {
+    pub fn take(&self, rel_path: &str, hash: &str, file_list: &str) -> Option<Entry<'_>> {
+        self.take_if(rel_path, |e| {
             e.hash == hash && e.file_list.as_deref().is_none_or(|l| l == file_list)
-        });
-        if fresh { slot.take() } else { None }
+        })
     }
 
     /// The stored entry of `rel_path`, if the file's stamp is still `stamp`: its text
     /// need not be read. Same conditions on the file list as [`Self::take`].
-    pub fn take_stamped(
-        &self,
-        rel_path: &str,
-        stamp: Stamp,
-        file_list: &str,
-    ) -> Option<Entry<'static>> {
-        let mut slot = self.old.get(rel_path)?.0.lock().ok()?;
-        let fresh = slot.as_ref().is_some_and(|e| {
+    pub fn take_stamped(&self, rel_path: &str, stamp: Stamp, file_list: &str) -> Option<Entry<'_>> {
+        self.take_if(rel_path, |e| {
             e.stamp == Some(stamp) && e.file_list.as_deref().is_none_or(|l| l == file_list)
-        });
-        if fresh { slot.take() } else { None }
+        })
     }
 
     /// The findings of a taken entry, as findings of the file at `path` checked with
@@ -232,7 +286,7 @@ impl Cache {
     /// not there (a damaged cache: the file is checked again).
     pub fn findings(
         &self,
-        entry: &mut Entry<'static>,
+        entry: &mut Entry<'_>,
         path: &Arc<str>,
         registry: &Registry,
     ) -> Option<Vec<Finding>> {
@@ -247,40 +301,41 @@ impl Cache {
             metas.push((rule, meta));
             Some(meta)
         };
-        std::mem::take(&mut entry.findings)
-            .into_iter()
-            .map(|c| {
-                let meta = meta_of(c.rule)?;
-                Some(Finding {
-                    rule: meta.code,
-                    name: meta.name,
-                    category: meta.category,
-                    severity: c.severity,
-                    message: c.message.into_owned(),
-                    path: Arc::clone(path),
-                    line: c.line,
-                    column: c.column,
-                    end_line: c.end_line,
-                    end_column: c.end_column,
-                    help: Arc::clone(string(c.help)?),
-                    fingerprint: Fingerprint::default(),
-                    line_text: c.line_text.into_owned(),
-                    statement_line: c.statement_line,
-                    span: c.span,
-                    fix: c.fix.map(Cow::into_owned),
-                    repository: false,
-                })
-            })
-            .collect()
+        // Sized at once: collecting through `Option` would grow the vector by doubling.
+        let cached = std::mem::take(&mut entry.findings);
+        let mut findings = Vec::with_capacity(cached.len());
+        for c in cached {
+            let meta = meta_of(c.rule)?;
+            findings.push(Finding {
+                rule: meta.code,
+                name: meta.name,
+                category: meta.category,
+                severity: c.severity,
+                message: c.message.into_owned(),
+                path: Arc::clone(path),
+                line: c.line,
+                column: c.column,
+                end_line: c.end_line,
+                end_column: c.end_column,
+                help: Arc::clone(string(c.help)?),
+                fingerprint: Fingerprint::default(),
+                line_text: c.line_text.into_owned(),
+                statement_line: c.statement_line,
+                span: c.span,
+                fix: c.fix.map(Cow::into_owned),
+                repository: false,
+            });
+        }
+        Some(findings)
     }
 
     /// How many entries were read.
     pub fn len(&self) -> usize {
-        self.old.len()
+        self.count
     }
 
     pub fn is_empty(&self) -> bool {
-        self.old.is_empty()
+        self.count == 0
     }
 
     /// Writes the entries of this run. A run over the whole project replaces the old
@@ -289,7 +344,13 @@ impl Cache {
     /// run's results as they are, through a buffer. Any failure (a read-only tree)
     /// leaves the cache as it was, silently.
     pub fn save(self, new: &[NewEntry<'_>], whole_project: bool) {
-        let Cache { file, strings, old } = self;
+        let Cache {
+            file,
+            strings,
+            bytes,
+            old,
+            ..
+        } = self;
         let Some(dir) = file.parent() else {
             return;
         };
@@ -304,25 +365,32 @@ impl Cache {
             );
         }
         let mut table = Strings::default();
+        // The entries kept from the old file are written as they are: the old strings
+        // keep their indices, first in the table.
+        if !whole_project {
+            for s in &strings {
+                table.add(s);
+            }
+        }
         for f in new.iter().flat_map(|e| e.findings) {
             table.add(f.rule);
             table.add(&f.help);
         }
-        // The old entries of the files this run did not check, their strings found
-        // again in the new table.
-        let kept: Vec<(String, Entry<'static>)> = if whole_project {
+        // The old entries of the files this run did not check (nor took from the cache).
+        let kept: Vec<(&str, &[u8])> = if whole_project {
             Vec::new()
         } else {
             let fresh: HashSet<&str> = new.iter().map(|e| e.path).collect();
-            old.into_iter()
-                .filter(|(path, _)| !fresh.contains(path.as_str()))
-                .filter_map(|(path, slot)| Some((path, slot.0.into_inner().ok()??)))
+            old.values()
+                .flatten()
+                .filter(|slot| !slot.taken.load(Ordering::Relaxed))
+                .filter_map(|slot| {
+                    let path = std::str::from_utf8(bytes.get(slot.path.clone())?).ok()?;
+                    Some((path, bytes.get(slot.entry.clone())?))
+                })
+                .filter(|(path, _)| !fresh.contains(path))
                 .collect()
         };
-        let kept: Vec<(&str, Entry<'_>)> = kept
-            .iter()
-            .filter_map(|(path, e)| Some((path.as_str(), table.restore(e, &strings)?)))
-            .collect();
         // Write beside, then rename: a concurrent run reads the old or the new file,
         // never half of one.
         let tmp = file.with_extension(format!("tmp{}", std::process::id()));
@@ -374,32 +442,6 @@ impl<'a> Strings<'a> {
             fix: f.fix.as_ref().map(Cow::Borrowed),
         }
     }
-
-    /// An entry read from a cache file whose strings were `old`, to store again with
-    /// these strings; `None` if it names a string that is not in `old`.
-    fn restore(&mut self, e: &'a Entry<'static>, old: &'a [Arc<str>]) -> Option<Entry<'a>> {
-        let mut findings = Vec::with_capacity(e.findings.len());
-        for c in &e.findings {
-            let mut again = |i: u32| Some(self.add(old.get(usize::try_from(i).ok()?)?));
-            findings.push(CachedFinding {
-                rule: again(c.rule)?,
-                help: again(c.help)?,
-                message: Cow::Borrowed(&c.message),
-                line_text: Cow::Borrowed(&c.line_text),
-                fix: c.fix.as_deref().map(Cow::Borrowed),
-                ..*c
-            });
-        }
-        Some(Entry {
-            hash: Cow::Borrowed(&e.hash),
-            stamp: e.stamp,
-            file_list: e.file_list.as_deref().map(Cow::Borrowed),
-            findings,
-            directives: Cow::Borrowed(&e.directives),
-            facts: Cow::Borrowed(&e.facts),
-            error: e.error.as_deref().map(Cow::Borrowed),
-        })
-    }
 }
 
 /// A cache file to write, as [`Stored`] reads it: the strings, then the new entries
@@ -407,7 +449,7 @@ impl<'a> Strings<'a> {
 struct ToStore<'a> {
     strings: &'a Strings<'a>,
     new: &'a [NewEntry<'a>],
-    kept: &'a [(&'a str, Entry<'a>)],
+    kept: &'a [(&'a str, &'a [u8])],
 }
 
 impl<'a> ToStore<'a> {
@@ -435,21 +477,23 @@ impl Serialize for ToStore<'_> {
     }
 }
 
-/// The entries of a [`ToStore`], as a map by path.
+/// The entries of a [`ToStore`], each a path and its encoded entry.
 struct Entries<'a>(&'a ToStore<'a>);
 
 impl Serialize for Entries<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
+        use serde::ser::SerializeSeq;
         let ToStore { new, kept, .. } = self.0;
-        let mut map = s.serialize_map(Some(new.len() + kept.len()))?;
+        let mut seq = s.serialize_seq(Some(new.len() + kept.len()))?;
         for e in new.iter() {
-            map.serialize_entry(e.path, &self.0.entry(e))?;
+            let entry =
+                postcard::to_allocvec(&self.0.entry(e)).map_err(serde::ser::Error::custom)?;
+            seq.serialize_element(&(e.path, Raw(&entry)))?;
         }
         for (path, e) in kept.iter() {
-            map.serialize_entry(path, e)?;
+            seq.serialize_element(&(path, Raw(e)))?;
         }
-        map.end()
+        seq.end()
     }
 }
 

@@ -147,7 +147,7 @@ pub(super) fn check_entry(
 /// [`super::cache::Cache::findings`]).
 fn from_cache(
     cache: &super::cache::Cache,
-    mut entry: super::cache::Entry<'static>,
+    mut entry: super::cache::Entry<'_>,
     path: &Arc<str>,
     settings: &Settings,
 ) -> Option<FileOutcome> {
