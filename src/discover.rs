@@ -336,3 +336,51 @@ fn symlink_problem(path: &Path, root: &Path) -> Option<String> {
         Ok(_) => None,
     }
 }
+
+/// The folders that hold installed Python packages, by the metadata a wheel install
+/// writes beside each one (`libs/requests-2.31.0.dist-info/`): a copy of other projects
+/// committed with the code. A folder counts when it holds the metadata of two packages
+/// or more (a project's own build metadata is one, and `*.egg-info` is what a
+/// development install writes beside the project's own code). Each is returned with
+/// its trailing `/`.
+pub fn site_package_dirs(all_files: &[String]) -> Vec<String> {
+    let mut found: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> =
+        Default::default();
+    for p in all_files {
+        let mut start = 0;
+        for part in p.split('/') {
+            if start > 0 && part.len() > ".dist-info".len() && part.ends_with(".dist-info") {
+                found.entry(&p[..start]).or_default().insert(part);
+                break;
+            }
+            start += part.len() + 1;
+        }
+    }
+    found
+        .into_iter()
+        .filter(|(_, packages)| packages.len() >= 2)
+        .map(|(dir, _)| dir.to_string())
+        .collect()
+}
+
+#[cfg(test)]
+mod site_tests {
+    use super::site_package_dirs;
+
+    #[test]
+    fn folders_of_installed_packages() {
+        let files: Vec<String> = [
+            "libs/requests-2.31.0.dist-info/METADATA",
+            "libs/requests-2.31.0.dist-info/RECORD",
+            "libs/six-1.16.0.dist-info/METADATA",
+            "libs/requests/api.py",
+            "src/app.egg-info/PKG-INFO",
+            "dist/app-1.0.dist-info/METADATA",
+            "src/app/main.py",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(site_package_dirs(&files), ["libs/"]);
+        assert!(site_package_dirs(&["src/app/main.py".to_string()]).is_empty());
+    }
+}

@@ -124,7 +124,7 @@ impl Role {
             }
             Role::Docs => "documentation: `docs/`, `doc/`",
             Role::Vendored => {
-                "vendored copies of other projects: `vendor/`, `vendored/`, `third_party/`, `third-party/`, `external-crates/`"
+                "vendored copies of other projects: `vendor/`, `vendored/`, `third_party/`, `third-party/`, `external-crates/`, and folders of installed Python packages committed with the code (holding the `*.dist-info` metadata of two packages or more, as `libs/requests-2.31.0.dist-info/`), which are not read at all"
             }
         }
     }

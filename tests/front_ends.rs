@@ -504,3 +504,26 @@ fn a_jinja_compose_template_is_a_note_not_an_error() {
     assert_eq!(rule_of(".github/workflows/ci.yml"), ["RDY001"]);
     assert!(rule_of("{{cookiecutter.slug}}/docker-compose.yml").is_empty());
 }
+
+#[test]
+fn installed_packages_committed_with_the_code_are_vendored() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let client = "import requests\n\n\ndef fetch(url):\n    return requests.get(url)\n";
+    // `libs/` holds the metadata of two installed packages: a vendored site-packages.
+    write(
+        root,
+        "libs/requests-2.31.0.dist-info/METADATA",
+        "Name: requests\n",
+    );
+    write(root, "libs/six-1.16.0.dist-info/METADATA", "Name: six\n");
+    write(root, "libs/apprise/plugin.py", client);
+    // One package's metadata beside the code is not enough (a build's own output).
+    write(root, "dist/app-1.0.dist-info/METADATA", "Name: app\n");
+    write(root, "dist/app/client.py", client);
+    write(root, "app/client.py", client);
+    let report = check(root);
+    assert!(found(&report, "libs/apprise/plugin.py", "NET001").is_empty());
+    assert_eq!(found(&report, "dist/app/client.py", "NET001"), [5]);
+    assert_eq!(found(&report, "app/client.py", "NET001"), [5]);
+}

@@ -517,6 +517,17 @@ fn prepare(opts: &RunOptions) -> miette::Result<Prepared> {
     );
     let configs = Configs::load(settings, &root, &paths, &walk.all_files, &opts.overrides)?;
     let mut walk = walk;
+    // Folders of installed packages committed to the repository (`libs/` holding
+    // `requests-2.31.0.dist-info/`): a vendored copy of other projects, as `vendor/` is,
+    // not the team's code to fix.
+    let site_dirs = discover::site_package_dirs(&walk.all_files);
+    if !site_dirs.is_empty() {
+        walk.entries.retain(|e| match e {
+            Entry::File { rel_path, .. } | Entry::Skipped { rel_path, .. } => {
+                !site_dirs.iter().any(|d| rel_path.starts_with(d.as_str()))
+            }
+        });
+    }
     if !configs.local.is_empty() {
         // A subdirectory's own `exclude`.
         walk.entries.retain(|e| match e {
