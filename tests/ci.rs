@@ -111,3 +111,27 @@ fn a_repository_without_code_gets_no_repository_findings() {
     let empty = tempfile::tempdir().expect("temp dir");
     assert!(scan(empty.path(), true).is_empty());
 }
+
+#[test]
+fn all_jobs_reports_tags_in_unprivileged_jobs_too() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let wf = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&wf).expect("mkdir");
+    std::fs::write(
+        wf.join("lint.yml"),
+        "on: pull_request\npermissions:\n  contents: read\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - uses: astral-sh/setup-uv@v5\n      - run: uv run ruff check .\n",
+    )
+    .expect("write");
+    // A read-only token and no secret: nothing for a moved tag to take.
+    assert!(only(&scan(dir.path(), true), "DEP008").is_empty());
+    std::fs::write(
+        dir.path().join("readylint.toml"),
+        "[rules.DEP008]\nall-jobs = true\n",
+    )
+    .expect("write");
+    let lines: Vec<usize> = only(&scan(dir.path(), false), "DEP008")
+        .iter()
+        .map(|f| f.line)
+        .collect();
+    assert_eq!(lines, [9]);
+}
