@@ -314,7 +314,7 @@ impl<'f> Ranks<'f> {
 }
 
 /// `n` in decimal, written into `buf`.
-fn decimal(mut n: usize, buf: &mut [u8; 20]) -> &[u8] {
+pub(crate) fn decimal(mut n: usize, buf: &mut [u8; 20]) -> &[u8] {
     let mut at = buf.len();
     loop {
         at -= 1;

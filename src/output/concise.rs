@@ -39,16 +39,7 @@ pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> std::io::Res
 }
 
 /// Appends `n` in decimal.
-fn push_number(out: &mut Vec<u8>, mut n: usize) {
+fn push_number(out: &mut Vec<u8>, n: usize) {
     let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
+    out.extend_from_slice(crate::finding::decimal(n, &mut digits));
 }

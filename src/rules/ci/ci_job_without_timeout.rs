@@ -86,21 +86,25 @@ impl Rule for CiJobWithoutTimeout {
         let by_hand = started_by_hand(file);
         let by_release = started_by_release(file);
         for job in github::jobs(file) {
-            if job.uses().is_some() || job.node.get("timeout-minutes").is_some() || !can_hang(&job)
-            {
+            if job.uses().is_some() || job.node.get("timeout-minutes").is_some() {
+                continue;
+            }
+            let paid = paid_runner(&job);
+            let steps: Vec<StepCost> = job.steps().iter().map(StepCost::of).collect();
+            if !can_hang(&steps, paid) {
                 continue;
             }
             // Someone started the run and is watching it: a hang there is seen and
             // cancelled, unless the runner bills (or is shared) while nobody looks.
-            if by_hand && !paid_runner(&job) {
+            if by_hand && !paid {
                 continue;
             }
-            if cancelled_image_build(file, &job) {
+            if !paid && cancelled_image_build(file, &job, &steps) {
                 continue;
             }
             // Publishing a release starts the run; its publisher watches it, unless the
             // job runs the tests, whose hang holds the release.
-            if by_release && !paid_runner(&job) && !runs_tests(&job) {
+            if by_release && !paid && !steps.iter().any(|s| !s.minutes && s.test) {
                 continue;
             }
             let fix = timeout_fix(&cx.source.text, &job);
@@ -310,13 +314,6 @@ fn started_by_release(file: &CiFile) -> bool {
             .all(|e| e == "release" || e == "workflow_dispatch")
 }
 
-/// Whether a step of the job without its own bound runs the tests.
-fn runs_tests(job: &github::Job<'_>) -> bool {
-    job.steps()
-        .iter()
-        .any(|s| s.node.get("timeout-minutes").is_none() && super::step_gates(s).test)
-}
-
 /// Runners someone pays for or maintains: a hung job there costs more than time. A
 /// runner chosen by group or labels (`runs-on: {group: …}`) is one too: groups hold
 /// larger (billed) or self-hosted runners only.
@@ -330,16 +327,14 @@ fn paid_runner(job: &github::Job<'_>) -> bool {
     let r = format!("{runs_on:?}").to_ascii_lowercase();
     // GitHub's larger runners are named by their size (`ubuntu-latest-16-cores`,
     // `ubuntu-22.04-8core`).
-    let sized = r
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .zip(r.split(|c: char| !c.is_ascii_alphanumeric()).skip(1))
-        .any(|(a, b)| {
-            let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-            (digits(a) && matches!(b, "core" | "cores"))
-                || ["core", "cores"]
-                    .iter()
-                    .any(|k| b.strip_suffix(k).is_some_and(digits))
-        });
+    let words: Vec<&str> = r.split(|c: char| !c.is_ascii_alphanumeric()).collect();
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    let sized = words.windows(2).any(|w| {
+        (digits(w[0]) && matches!(w[1], "core" | "cores"))
+            || ["core", "cores"]
+                .iter()
+                .any(|k| w[1].strip_suffix(k).is_some_and(digits))
+    });
     sized
         || [
             "self-hosted",
@@ -478,10 +473,47 @@ fn command_is_heavy(c: &crate::lang::shell::SimpleCommand) -> bool {
     true
 }
 
+/// What one step of a job can wait on, and how it bounds itself.
+struct StepCost {
+    /// The step's own `timeout-minutes`.
+    minutes: bool,
+    /// A retry action's per-attempt timeout (`nick-fields/retry` `timeout_minutes`,
+    /// `timeout_seconds`).
+    retry: bool,
+    /// It runs the tests (as CI002 recognises them).
+    test: bool,
+    /// It uses an action that builds an image ([`HEAVY_ACTIONS`]).
+    image_action: bool,
+    /// A command drives containers or a cloud ([`command_is_heavy`]).
+    heavy_command: bool,
+    /// A command is not bookkeeping ([`command_can_hang`]).
+    busy_command: bool,
+}
+
+impl StepCost {
+    fn of(s: &github::Step<'_>) -> StepCost {
+        let with = s.node.get("with");
+        let commands = crate::lang::shell::split(s.run().and_then(|r| r.as_str()).unwrap_or(""));
+        StepCost {
+            minutes: s.node.get("timeout-minutes").is_some(),
+            retry: ["timeout_minutes", "timeout_seconds"]
+                .iter()
+                .any(|k| with.and_then(|w| w.get(k)).is_some()),
+            test: super::step_gates(s).test,
+            image_action: s
+                .uses()
+                .and_then(|u| u.as_str())
+                .is_some_and(|u| HEAVY_ACTIONS.contains(&u.split('@').next().unwrap_or(u))),
+            heavy_command: commands.iter().any(command_is_heavy),
+            busy_command: commands.iter().any(command_can_hang),
+        }
+    }
+}
+
 /// Whether a job's only cost is building an image on a free hosted runner, in a
 /// concurrency group that cancels the run in progress (`cancel-in-progress: true`, on
 /// the job or the workflow): the next push cancels a hung build, and nobody waits on it.
-fn cancelled_image_build(file: &CiFile, job: &github::Job<'_>) -> bool {
+fn cancelled_image_build(file: &CiFile, job: &github::Job<'_>, steps: &[StepCost]) -> bool {
     let cancels = |n: Option<&crate::lang::yaml::Node>| {
         n.and_then(|c| c.get("cancel-in-progress"))
             .is_some_and(|v| v.as_bool() == Some(true))
@@ -489,39 +521,17 @@ fn cancelled_image_build(file: &CiFile, job: &github::Job<'_>) -> bool {
     (cancels(job.node.get("concurrency"))
         || (job.node.get("concurrency").is_none()
             && cancels(file.root().and_then(|r| r.get("concurrency")))))
-        && !paid_runner(job)
-        && !job.steps().iter().any(|s| {
-            let commands =
-                crate::lang::shell::split(s.run().and_then(|r| r.as_str()).unwrap_or(""));
-            super::step_gates(s).test || commands.iter().any(command_is_heavy)
-        })
+        && !steps.iter().any(|s| s.test || s.heavy_command)
 }
 
-/// Whether a job runs something whose hang costs: a step without
-/// its own `timeout-minutes` (or a retry action's timeout) that runs tests, builds an image or drives containers or a
-/// cloud; or, on a paid or self-hosted runner, any command that is not bookkeeping. A
-/// job `container:` is only where the steps run: the steps decide.
-fn can_hang(job: &github::Job<'_>) -> bool {
-    let paid = paid_runner(job);
-    job.steps().iter().any(|s| {
-        // The step's own bound: `timeout-minutes`, or the per-attempt timeout of a
-        // retry action (`nick-fields/retry` `timeout_minutes`, `timeout_seconds`).
-        let with = s.node.get("with");
-        let bounded = s.node.get("timeout-minutes").is_some()
-            || ["timeout_minutes", "timeout_seconds"]
-                .iter()
-                .any(|k| with.and_then(|w| w.get(k)).is_some());
-        if bounded {
-            return false;
-        }
-        let heavy_action = s.uses().and_then(|u| u.as_str()).is_some_and(|u| {
-            let name = u.split('@').next().unwrap_or(u);
-            HEAVY_ACTIONS.contains(&name)
-        });
-        let commands = crate::lang::shell::split(s.run().and_then(|r| r.as_str()).unwrap_or(""));
-        heavy_action
-            || super::step_gates(s).test
-            || commands.iter().any(command_is_heavy)
-            || (paid && commands.iter().any(command_can_hang))
+/// Whether a job runs something whose hang costs: a step without its own bound (its
+/// `timeout-minutes`, or a retry action's per-attempt timeout) that runs tests, builds
+/// an image or drives containers or a cloud; or, on a paid or self-hosted runner, any
+/// command that is not bookkeeping. A job `container:` is only where the steps run:
+/// the steps decide.
+fn can_hang(steps: &[StepCost], paid: bool) -> bool {
+    steps.iter().any(|s| {
+        !(s.minutes || s.retry)
+            && (s.image_action || s.test || s.heavy_command || (paid && s.busy_command))
     })
 }

@@ -185,21 +185,32 @@ impl Rule for UnpinnedAction {
             &["actions/*", "github/*", "dependabot/*"],
         );
         let all_jobs = cx.option_bool(&Self::META, "all-jobs", false);
-        // Each reference with the job it runs in (none in an action's metadata).
-        let mut refs: Vec<(&Node, Option<github::Job<'_>>)> = Vec::new();
+        // Each reference with the index of the job it runs in (none in an action's
+        // metadata); whether a job is privileged is worked out once, when a tag asks.
+        let jobs = github::jobs(file);
+        let privileged: Vec<std::cell::OnceCell<bool>> =
+            jobs.iter().map(|_| std::cell::OnceCell::new()).collect();
+        let unprivileged =
+            |i: usize| !*privileged[i].get_or_init(|| github::job_is_privileged(file, &jobs[i]));
+        let mut refs: Vec<(&Node, Option<usize>)> = Vec::new();
         // A job or step switched off with a literal `if: false` never runs its action.
         let off = |n: &Node| n.get("if").is_some_and(|c| c.value == Value::Bool(false));
+        for (i, j) in jobs.iter().enumerate() {
+            refs.extend(j.uses().filter(|_| !off(j.node)).map(|u| (u, Some(i))));
+        }
+        for (i, j) in jobs.iter().enumerate() {
+            refs.extend(
+                j.steps()
+                    .into_iter()
+                    .filter(|s| !off(s.node))
+                    .filter_map(|s| s.uses().map(|u| (u, Some(i)))),
+            );
+        }
         refs.extend(
-            github::jobs(file)
+            github::action_steps(file)
                 .into_iter()
-                .filter(|j| !off(j.node))
-                .filter_map(|j| j.uses().map(|u| (u, Some(j)))),
-        );
-        refs.extend(
-            github::all_steps(file)
-                .into_iter()
-                .filter(|(_, s)| !off(s.node))
-                .filter_map(|(j, s)| s.uses().map(|u| (u, j))),
+                .filter(|s| !off(s.node))
+                .filter_map(|s| s.uses().map(|u| (u, None))),
         );
         if let Some(image) = file
             .root()
@@ -238,7 +249,7 @@ impl Rule for UnpinnedAction {
                 Pin::Tag if TAG_ONLY_ACTIONS.iter().any(|a| name.starts_with(a)) => continue,
                 // A job with nothing to steal: no secret, no write token.
                 Pin::Tag | Pin::ShortSha | Pin::DockerTag
-                    if !all_jobs && job.is_some_and(|j| !github::job_is_privileged(file, &j)) =>
+                    if !all_jobs && job.is_some_and(unprivileged) =>
                 {
                     continue;
                 }

@@ -484,61 +484,18 @@ fn is_dev_requirements(path: &str) -> bool {
             && DEV.contains(&stem))
 }
 
-/// Whether a specifier holds a requirement to the patch releases of one version:
-/// `==1.26.*`, `~=1.26.4` (at least major and minor before the wildcard, three
-/// components after `~=`), `>=1.26.2,<1.27`. It takes bug fixes only, by the owner's
-/// choice.
 /// Whether a specifier bounds a requirement from above, by the owner's choice: the
-/// patch releases of one version ([`patch_releases_only`]), a compatible-release range
-/// (`~=1.26`, `==1.*`, `>=4.2,<5`), or a cap (`<3.0`, `<=2.31`) that keeps out a
-/// release line the project does not support.
+/// patch releases of one version (`==1.26.*`, `~=1.26.4`, `>=6.0,<6.1`), a
+/// compatible-release range (`~=1.26`, `==1.*`, `>=4.2,<5`), or a cap (`<3.0`,
+/// `<=2.31`) that keeps out a release line the project does not support.
 fn compatible_releases_only(specifier: &str) -> bool {
-    patch_releases_only(specifier)
-        || specifier.split(',').map(str::trim).any(|c| {
-            c.starts_with('<')
-                || c.strip_prefix("~=")
-                    .is_some_and(|v| v.trim().split('.').count() >= 2)
-                || c.strip_prefix("==")
-                    .and_then(|v| v.trim().strip_suffix(".*"))
-                    .is_some_and(|v| !v.is_empty())
-        })
-}
-
-fn patch_releases_only(specifier: &str) -> bool {
-    // `>=6.0,<6.1`, `>=1.42.3,<1.43`: the same as `==6.0.*` written as a range.
-    let release =
-        |v: &str| -> Option<Vec<u64>> { v.trim().split('.').map(|p| p.parse().ok()).collect() };
-    let clauses: Vec<&str> = specifier.split(',').map(str::trim).collect();
-    let lower = clauses
-        .iter()
-        .find_map(|c| c.strip_prefix(">=").and_then(release));
-    let upper = clauses.iter().find_map(|c| {
-        c.strip_prefix('<')
-            .filter(|v| !v.starts_with('='))
-            .and_then(release)
-    });
-    if let (Some(lo), Some(up)) = (lower, upper)
-        && lo.len() >= 2
-        && up.len() >= 2
-        && up[0] == lo[0]
-        && up[1] == lo[1] + 1
-        && up[2..].iter().all(|&p| p == 0)
-    {
-        return true;
-    }
-    specifier.split(',').any(|clause| {
-        let clause = clause.trim();
-        let components = |v: &str| v.trim().split('.').count();
-        if let Some(v) = clause
-            .strip_prefix("==")
-            .and_then(|v| v.trim().strip_suffix(".*"))
-        {
-            components(v) >= 2
-        } else if let Some(v) = clause.strip_prefix("~=") {
-            components(v) >= 3
-        } else {
-            false
-        }
+    specifier.split(',').map(str::trim).any(|c| {
+        c.starts_with('<')
+            || c.strip_prefix("~=")
+                .is_some_and(|v| v.trim().split('.').count() >= 2)
+            || c.strip_prefix("==")
+                .and_then(|v| v.trim().strip_suffix(".*"))
+                .is_some_and(|v| !v.is_empty())
     })
 }
 
@@ -550,7 +507,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn patch_release_ranges() {
+    fn compatible_release_ranges() {
         for yes in [
             "==1.26.*",
             "~=1.26.4",
@@ -558,27 +515,6 @@ mod tests {
             "== 2.0.*",
             ">=6.0,<6.1",
             ">=1.42.3, <1.43.0",
-        ] {
-            assert!(patch_releases_only(yes), "{yes}");
-        }
-        for no in [
-            "==1.*",
-            "~=1.26",
-            ">=1.26",
-            "",
-            "<2",
-            ">=6.0,<7",
-            ">=6.0,<=6.1",
-            ">=6.0,<6.2",
-        ] {
-            assert!(!patch_releases_only(no), "{no}");
-        }
-    }
-
-    #[test]
-    fn compatible_release_ranges() {
-        for yes in [
-            "==1.26.*",
             ">=6.0,<7",
             ">=6.0.0, <7.0.0",
             ">=4.2,<5",
