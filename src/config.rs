@@ -102,6 +102,9 @@ pub struct Settings {
     pub registry: Registry,
     /// The configuration file used, if any.
     pub config_path: Option<PathBuf>,
+    /// Parse errors were asked for by name, code, prefix or `all` (`--select RDY001`):
+    /// every file a rule could read is then parsed, whichever rules are enabled.
+    pub parse_all: bool,
     /// The directory of this configuration relative to the project root (`svc1` for
     /// `svc1/readylint.toml`; empty for the project's own), which its `exclude` and
     /// `per-path-ignores` globs are relative to.
@@ -467,6 +470,23 @@ fn build(
             enabled.remove(c);
         }
     }
+    let names_parse_errors = |x: &str| {
+        registry
+            .resolve(x)
+            .is_some_and(|codes| codes.contains("RDY001"))
+    };
+    let parse_all = raw
+        .select
+        .iter()
+        .flatten()
+        .chain(raw.extend_select.iter().flatten())
+        .any(|x| names_parse_errors(x.get_ref()))
+        || cli
+            .select
+            .iter()
+            .flatten()
+            .chain(&cli.extend_select)
+            .any(|x| names_parse_errors(x));
     // A file that could not be parsed or read is reported whatever the selection, unless
     // its rule is ignored by code or name (a prefix or category does not count): a gate
     // must not pass on code it never read.
@@ -614,6 +634,7 @@ fn build(
         rule_options.insert(meta.code, values);
     }
 
+    let parse_all = parse_all && enabled.contains("RDY001");
     Ok(Settings {
         enabled,
         fail_on,
@@ -626,6 +647,7 @@ fn build(
         respect_foreign_suppressions: raw.respect_foreign_suppressions.unwrap_or(true),
         config_path: path,
         registry,
+        parse_all,
         base: String::new(),
     })
 }

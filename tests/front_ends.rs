@@ -257,6 +257,12 @@ fn parse_errors_are_reported_whatever_the_selection() {
     // Python rules alone do not parse the Dockerfile.
     assert_eq!(select(&["LOG"], &[]), ["broken.py"]);
     assert_eq!(select(&["DKR001"], &[]), ["Dockerfile"]);
+    // Asked for by code or name, parse errors are looked for in every file.
+    assert_eq!(select(&["RDY001"], &[]), ["Dockerfile", "broken.py"]);
+    assert_eq!(
+        select(&["parse-error", "LOG"], &[]),
+        ["Dockerfile", "broken.py"]
+    );
     // A category or prefix does not turn them off; the code (or name) does.
     assert_eq!(select(&["LOG", "DKR"], &["readylint"]).len(), 2);
     assert!(select(&["LOG", "DKR"], &["RDY001"]).is_empty());

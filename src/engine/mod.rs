@@ -245,7 +245,12 @@ impl Configs {
             })
             .flatten()
             .copied();
-        let mut needs = file::Needs::of(kinds, &self.every_rule);
+        let mut needs = file::Needs::of(kinds.clone(), &self.every_rule);
+        // Parse errors asked for (`--select RDY001`) need the files parsed: as many as a
+        // rule that names no kinds reads.
+        if self.all().any(|s| s.parse_all) {
+            needs.kinds.extend(kinds.filter(|k| !k.is_optional()));
+        }
         // A kind read only for another (lockfiles for requirements files) is not read
         // in a tree without that other kind.
         let present = needs.kinds.clone();

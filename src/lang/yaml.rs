@@ -17,7 +17,10 @@
 //! ]
 //! ```
 //!
-//! saphyr follows the spec and rejects it. When it does, [`Yaml::parse`] parses again a
+//! The continuation lines of a quoted scalar are the same case (a `}}"` at the key's
+//! column closing a multi-line `"${{ … }}"`).
+//!
+//! saphyr follows the spec and rejects them. When it does, [`Yaml::parse`] parses again a
 //! copy of the text in which each such line starts one space later ([`pad_flow_lines`]).
 //! Spaces at the start of a line inside a flow collection change no value, and every
 //! position in the copy maps back to the file ([`Pads`]), so nodes and errors keep their
@@ -391,6 +394,30 @@ fn pad_flow_lines(text: &str, pads: &mut Pads) -> Result<String, Failure> {
         // context a less indented line closes blocks instead); the check runs at the
         // first token of a line.
         let mark = *error.marker();
+        if error.info() == "invalid indentation in quoted scalar" {
+            // saphyr marks the scalar's opening quote, not the short line.
+            let lines = short_quoted_lines(&copy, mark.index());
+            let needed: usize = lines.iter().map(|(_, n)| n).sum();
+            let first = lines.first().map(|(line, _)| pads.original(*line));
+            let progress = first.is_some_and(|f| pads.0.last().is_none_or(|(last, _)| f > *last));
+            if progress && pads.0.len() + needed <= MAX_PADS {
+                let ats: Vec<usize> = lines.iter().map(|(l, _)| pads.original(*l)).collect();
+                let bytes: Vec<usize> = {
+                    let starts: Vec<usize> = copy.char_indices().map(|(b, _)| b).collect();
+                    lines.iter().map(|(l, _)| starts[*l]).collect()
+                };
+                for ((_, n), byte) in lines.iter().zip(&bytes).rev() {
+                    copy.insert_str(*byte, &" ".repeat(*n));
+                }
+                for ((_, n), at) in lines.iter().zip(ats) {
+                    for _ in 0..*n {
+                        pads.0.push((at, pads.failure(&error)));
+                    }
+                }
+                continue;
+            }
+            return Err(pads.failure(&error));
+        }
         let fixable = matches!(
             error.info(),
             "invalid indentation" | "invalid indentation in flow construct"
@@ -421,6 +448,68 @@ fn pad_flow_lines(text: &str, pads: &mut Pads) -> Result<String, Failure> {
             }
         }
     }
+}
+
+/// The continuation lines of the quoted scalar whose opening quote is at character
+/// `quote` of `text` that do not start past the column of the first token on the
+/// quote's line (a key, or a `- ` item's), each as the character index of its start and
+/// the spaces it lacks. YAML 1.2 wants them past the block's column; libyaml, and so
+/// GitHub, PyYAML and Compose, take any indentation, as in
+///
+/// ```yaml
+///     env:
+///       FULL: "${{
+///         github.event_name != 'pull_request'
+///       }}"
+/// ```
+///
+/// Leading blanks of a quoted scalar's continuation lines are no part of its value, so
+/// padding them changes nothing. Empty when the scalar never closes.
+fn short_quoted_lines(text: &str, quote: usize) -> Vec<(usize, usize)> {
+    let chars: Vec<char> = text.chars().collect();
+    let q = match chars.get(quote) {
+        Some(&q @ ('"' | '\'')) => q,
+        _ => return Vec::new(),
+    };
+    let line_start = chars[..quote]
+        .iter()
+        .rposition(|&c| c == '\n')
+        .map_or(0, |i| i + 1);
+    let mut token = line_start;
+    loop {
+        while chars.get(token) == Some(&' ') {
+            token += 1;
+        }
+        if chars.get(token) == Some(&'-') && chars.get(token + 1) == Some(&' ') {
+            token += 1;
+            continue;
+        }
+        break;
+    }
+    let need = token - line_start + 1;
+    let mut short = Vec::new();
+    let mut i = quote + 1;
+    while let Some(&c) = chars.get(i) {
+        match c {
+            '\\' if q == '"' => i += 2,
+            '\'' if q == '\'' && chars.get(i + 1) == Some(&'\'') => i += 2,
+            c if c == q => return short,
+            '\n' => {
+                let start = i + 1;
+                let mut j = start;
+                while chars.get(j) == Some(&' ') {
+                    j += 1;
+                }
+                let blank = matches!(chars.get(j), Some('\n' | '\r') | None);
+                if !blank && j - start < need {
+                    short.push((start, need - (j - start)));
+                }
+                i = j;
+            }
+            _ => i += 1,
+        }
+    }
+    Vec::new()
 }
 
 /// Runs saphyr's parser over `text`: on error, the error and the index where the
@@ -844,6 +933,30 @@ mod tests {
         // Unchanged: errors that have nothing to do with flow indentation.
         assert_eq!(error_line("a: b\n c: d\n"), 2);
         assert_eq!(error_line("a: 'x\n"), 1);
+    }
+
+    #[test]
+    fn quoted_lines_at_the_block_column_parse_with_exact_positions() {
+        // A real project's workflow: GitHub accepts it, YAML 1.2 wants `}}"` further in.
+        let text = "jobs:\n  a:\n    env:\n      FULL: \"${{\n        x\n      }}\"\n      B: 'p\n   q'\n    steps:\n      - run: \"a\n        b\n      c\"\n      - é: ö\n";
+        let (f, y) = parse(text, false);
+        let a = y.root().unwrap().get("jobs").unwrap().get("a").unwrap();
+        let env = a.get("env").unwrap();
+        let full = env.get("FULL").unwrap();
+        assert_eq!(full.as_str(), Some("${{ x }}"));
+        assert_eq!(&f.text[full.span.clone()], "\"${{\n        x\n      }}\"");
+        let b = env.get("B").unwrap();
+        assert_eq!(b.as_str(), Some("p q"));
+        assert_eq!(f.line_of(b.span.start), 7);
+        let steps = a.get("steps").unwrap().items();
+        assert_eq!(steps[0].get("run").unwrap().as_str(), Some("a b c"));
+        let o = steps[1].get("é").unwrap();
+        assert_eq!(&f.text[o.span.clone()], "ö");
+        assert_eq!(f.line_of(o.span.start), 13);
+        // A scalar that never closes is still an error at its quote.
+        assert_eq!(error_line("a:\n  b: \"x\n  y\n"), 2);
+        // An error after a padded scalar is reported where it is.
+        assert_eq!(error_line("a:\n  b: \"x\n  y\" z\n"), 3);
     }
 
     #[test]

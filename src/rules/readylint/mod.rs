@@ -8,6 +8,10 @@ declare_rule! {
     /// Reports a file that readylint could not parse, with the parser's message and
     /// position.
     ///
+    /// It is on whatever the selection (unless ignored by code or name), for the files
+    /// the selected rules read. Selected itself (`--select RDY001`, or `all`), it parses
+    /// every file some rule could read.
+    ///
     /// ## Why it matters in production
     /// A file that does not parse is not checked, so its problems go unreported; often
     /// the file is broken for the real tool too (a Dockerfile that `docker build`
