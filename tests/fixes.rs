@@ -424,7 +424,11 @@ fn read_only_permissions_are_not_offered_to_a_workflow_that_writes() {
         format!("on: push\njobs:\n  job:\n    runs-on: ubuntu-latest\n    steps:\n{steps}")
     };
     let cases = [
-        ("gh.yml", job("      - run: gh release create v1\n"), false),
+        (
+            "gh.yml",
+            job("      - uses: actions/checkout@v4\n      - run: gh release create v1 dist/*\n"),
+            false,
+        ),
         (
             "push.yml",
             job("      - run: git push origin HEAD\n"),

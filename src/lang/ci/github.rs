@@ -149,9 +149,11 @@ pub fn events(file: &CiFile) -> Vec<String> {
 /// `github.token` anywhere in the job or the workflow's `env`, or `secrets:` passed to a
 /// reusable workflow), a deployment `environment` (whose secrets the job can read), or a
 /// trigger that runs with the base repository's privileges (`pull_request_target`,
-/// `workflow_run`). A job with none of these runs with a read-only token, or with the
-/// repository's default one when the workflow sets no `permissions` (which CI006
-/// reports).
+/// `workflow_run`). The job's own token (`secrets.GITHUB_TOKEN`, `github.token`) counts
+/// only when the job's permissions are not set to read-only ones: a read-only token of
+/// a repository is nothing worth stealing. A job with none of these runs with a
+/// read-only token, or with the repository's default one when the workflow sets no
+/// `permissions` (which CI006 reports).
 pub fn job_is_privileged(file: &CiFile, job: &Job<'_>) -> bool {
     let events = events(file);
     if events
@@ -164,16 +166,20 @@ pub fn job_is_privileged(file: &CiFile, job: &Job<'_>) -> bool {
         return true;
     }
     let root = file.root();
-    match job
+    let permissions = job
         .node
         .get("permissions")
-        .or_else(|| root.and_then(|r| r.get("permissions")))
-    {
+        .or_else(|| root.and_then(|r| r.get("permissions")));
+    match permissions {
         Some(p) if grants_write(p) => return true,
         None if events.iter().any(|e| e == "workflow_call") => return true,
         _ => {}
     }
-    mentions_secret(job.node) || root.and_then(|r| r.get("env")).is_some_and(mentions_secret)
+    let token = permissions.is_none();
+    mentions_secret(job.node, token)
+        || root
+            .and_then(|r| r.get("env"))
+            .is_some_and(|env| mentions_secret(env, token))
 }
 
 /// Whether a `permissions:` value grants any write scope.
@@ -187,17 +193,26 @@ fn grants_write(p: &Node) -> bool {
     }
 }
 
-/// Whether an expression in this value reads a secret or the job's token.
-fn mentions_secret(n: &Node) -> bool {
+/// Whether an expression in this value reads a secret, or (with `token`) the job's own
+/// token (`secrets.GITHUB_TOKEN`, `github.token`).
+fn mentions_secret(n: &Node, token: bool) -> bool {
     match &n.value {
         Value::Str { text, .. } => {
             text.contains("${{") && {
                 let t = text.to_ascii_lowercase();
-                t.contains("secrets.") || t.contains("secrets[") || t.contains("github.token")
+                t.contains("secrets[")
+                    || (token && t.contains("github.token"))
+                    || t.match_indices("secrets.").any(|(i, m)| {
+                        let name = &t[i + m.len()..];
+                        let end = name
+                            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                            .unwrap_or(name.len());
+                        token || &name[..end] != "github_token"
+                    })
             }
         }
-        Value::Seq(items) => items.iter().any(mentions_secret),
-        Value::Map(entries) => entries.iter().any(|e| mentions_secret(&e.value)),
+        Value::Seq(items) => items.iter().any(|i| mentions_secret(i, token)),
+        Value::Map(entries) => entries.iter().any(|e| mentions_secret(&e.value, token)),
         _ => false,
     }
 }

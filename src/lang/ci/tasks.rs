@@ -216,6 +216,7 @@ fn justfile(text: &str) -> Tasks {
 
 fn tox_ini(text: &str) -> Tasks {
     let mut t = Tasks::new(Runner::Tox);
+    let mut factor_commands: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut section = String::new();
     let mut key = String::new();
     for line in text.lines() {
@@ -256,16 +257,31 @@ fn tox_ini(text: &str) -> Tasks {
             } else {
                 continue;
             };
-            // Factor conditions (`lint: ruff check .`) keep their command.
-            let cmd = match value.split_once(": ") {
-                Some((f, c)) if !f.contains(' ') => c,
-                _ => value,
+            // Factor conditions (`lint: ruff check .`) keep their command; in the base
+            // `[testenv]`, the command is also what an env named after the factor runs
+            // (`tox -e coverage` runs the `coverage:` lines).
+            let (factors, cmd) = match value.split_once(": ") {
+                Some((f, c)) if !f.contains(' ') => (Some(f), c),
+                _ => (None, value),
             };
-            t.tasks
-                .entry(env.to_string())
-                .or_default()
-                .push(cmd.trim().to_string());
+            let cmd = cmd.trim().to_string();
+            for factor in factors
+                .filter(|_| env.is_empty())
+                .into_iter()
+                .flat_map(|f| f.split(','))
+                .filter(|f| f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+            {
+                factor_commands
+                    .entry(factor.to_string())
+                    .or_default()
+                    .push(cmd.clone());
+            }
+            t.tasks.entry(env.to_string()).or_default().push(cmd);
         }
+    }
+    // An env's own section, when it has `commands`, replaces the base ones.
+    for (factor, commands) in factor_commands {
+        t.tasks.entry(factor).or_insert(commands);
     }
     t
 }
@@ -429,6 +445,18 @@ mod tests {
         assert_eq!(t.tasks[""], ["pytest {posargs}"]);
         assert_eq!(t.tasks["lint"], ["ruff check src"]);
         assert!(t.default.contains(&"lint".to_string()));
+    }
+
+    #[test]
+    fn tox_factor_commands_are_the_factor_envs_commands() {
+        let text = "[testenv]\ncommands =\n    tests: pytest {posargs}\n    coverage: coverage combine\n    coverage: coverage report\n    lint,typing: ruff check .\n\n[testenv:typing]\ncommands = mypy src\n";
+        let t = parse(Runner::Tox, text);
+        assert_eq!(t.tasks["coverage"], ["coverage combine", "coverage report"]);
+        assert_eq!(t.tasks["tests"], ["pytest {posargs}"]);
+        assert_eq!(t.tasks["lint"], ["ruff check ."]);
+        // An env's own section wins.
+        assert_eq!(t.tasks["typing"], ["mypy src"]);
+        assert_eq!(t.tasks[""].len(), 4);
     }
 
     #[test]

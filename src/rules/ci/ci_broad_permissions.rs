@@ -34,6 +34,19 @@ declare_rule! {
     ///       contents: write   # only where needed
     /// ```
     ///
+    /// Left out of that note, since narrowing their token changes nothing a reviewer
+    /// would ask for:
+    /// - a job that calls a reusable workflow of another repository: the called
+    ///   workflow's own `permissions` decide its token, and it is checked there;
+    /// - a job that runs no third party's code: no action, and `run` scripts made only of
+    ///   `echo`, `printf`, `exit`, `test`, `sleep`, `date`, `jq` and `gh`, none of which
+    ///   expands an expression from the triggering event (`github.event.…`,
+    ///   `github.head_ref`) into the script.
+    ///
+    /// A job that uses only GitHub's own actions (`actions/stale`,
+    /// `github/codeql-action`) is still counted: each of them needs a few scopes, and
+    /// saying which is the point.
+    ///
     /// ## Known limits
     /// Individual write scopes (`contents: write`) are not judged: whether a job needs
     /// them depends on what it does.
@@ -100,6 +113,31 @@ fn job_may_write(text: &str, job: &github::Job<'_>) -> bool {
     })
 }
 
+/// Shell commands that run no code of a third party.
+const INERT_COMMANDS: &[&str] = &[
+    "echo", "printf", "exit", "true", "false", "test", "[", "sleep", "date", "jq", "gh",
+];
+
+/// Whether the repository's default token in this job is worth narrowing: the job uses
+/// an action, runs a command not in [`INERT_COMMANDS`], or calls a reusable workflow of this repository (a
+/// reusable workflow of another repository sets its own `permissions`).
+fn job_exposes_token(job: &github::Job<'_>) -> bool {
+    if let Some(uses) = job.uses() {
+        return uses.as_str().is_some_and(|u| u.starts_with("./"));
+    }
+    !job.steps().iter().all(|s| {
+        if s.uses().is_some() {
+            return false;
+        }
+        let script = s.run().and_then(|r| r.as_str()).unwrap_or("");
+        !script.contains("github.event.")
+            && !script.contains("github.head_ref")
+            && crate::lang::shell::split(script)
+                .iter()
+                .all(|c| c.program_name().is_none_or(|p| INERT_COMMANDS.contains(&p)))
+    })
+}
+
 /// `permissions:` with `contents: read`, inserted on the line of the top-level `jobs:`
 /// key (block style only).
 fn read_only_fix(text: &str, jobs_key: &Node) -> Option<Fix> {
@@ -147,7 +185,7 @@ impl Rule for CiBroadPermissions {
         }
         let bare: Vec<&str> = jobs
             .iter()
-            .filter(|j| j.node.get("permissions").is_none())
+            .filter(|j| j.node.get("permissions").is_none() && job_exposes_token(j))
             .map(|j| j.id())
             .collect();
         if bare.is_empty() {

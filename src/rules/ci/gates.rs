@@ -450,6 +450,8 @@ fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usi
             _ => Gates::default(),
         },
         "deno" | "bun" if sub == "test" => Gates::TEST,
+        // `mdbook test` compiles the code samples of a book: a check of the docs.
+        "mdbook" if sub == "test" => Gates::LINT,
         // Browser end-to-end runners: `playwright test`, `cypress run`.
         "playwright" if sub == "test" => Gates::TEST,
         "cypress" if sub == "run" => Gates::TEST,
@@ -773,24 +775,26 @@ fn task_gates(
                 (runner == Runner::Tox).then(|| f.tasks.get("")).flatten()
             })
         });
-        let found = match lines {
-            Some(lines) => lines.iter().fold(Gates::default(), |g, l| {
-                g.or(script_at(l, dir, tasks, depth + 1))
-            }),
-            None => Gates::default(),
-        };
-        // npm's placeholder `echo "Error: no test specified" && exit 1` runs nothing.
-        let placeholder = lines.is_some_and(|ls| {
-            !ls.is_empty()
-                && ls.iter().all(|l| {
-                    shell::split(l).iter().all(|c| {
-                        matches!(
-                            c.program_name(),
-                            Some("echo" | "exit" | "true" | "printf" | ":")
-                        )
-                    })
-                })
-        });
+        // Each line is known when it runs a gate or only keeps books; when every line
+        // is, the task is what its lines do, whatever its name (`test-description`
+        // building a wheel and running `twine check`; npm's placeholder `echo "Error: no
+        // test specified" && exit 1`; tox's `coverage` env combining reports).
+        let mut found = Gates::default();
+        let mut known = lines.is_some_and(|ls| !ls.is_empty());
+        for l in lines.into_iter().flatten() {
+            let g = script_at(l, dir, tasks, depth + 1);
+            // A prerequisite (`make install-dev`) is another task of the file, followed.
+            let prerequisite = l.split_once(' ').is_some_and(|(runner, names)| {
+                matches!(runner, "make" | "just")
+                    && file.is_some_and(|f| names.split(' ').all(|n| f.tasks.contains_key(n)))
+            });
+            known &= g.any()
+                || prerequisite
+                || shell::split(&substitute_variables(l))
+                    .iter()
+                    .all(keeps_books);
+            found = found.or(g);
+        }
         let found = if runner == Runner::Tox && name.starts_with("py") && !found.any() {
             Gates::TEST
         } else {
@@ -798,7 +802,7 @@ fn task_gates(
         };
         // A task we could not follow (or that names its tools through variables) is
         // judged by its name.
-        if placeholder {
+        if known {
             found
         } else if found.any() {
             // `npm test` running `xo && c8 ava`: the name says tests even where a
@@ -811,6 +815,22 @@ fn task_gates(
         } else {
             by_name(name, false)
         }
+    }
+}
+
+/// A command that runs no gate and stands for none: output, files, and coverage
+/// reports of tests that ran before.
+fn keeps_books(cmd: &SimpleCommand) -> bool {
+    let words = cmd.program();
+    let sub = words.get(1).map_or("", |w| w.value.as_str());
+    match cmd.program_name().map(base).as_deref() {
+        None => true,
+        Some(
+            "echo" | "exit" | "true" | "printf" | ":" | "cd" | "rm" | "mkdir" | "cp" | "mv"
+            | "touch" | "ls" | "cat" | "export" | "coveralls" | "codecov" | "diff-cover",
+        ) => true,
+        Some("coverage") => sub != "run",
+        _ => false,
     }
 }
 
@@ -834,7 +854,8 @@ pub fn by_name(name: &str, path_like: bool) -> Gates {
                 w,
                 "spec" | "specs" | "tox" | "nox" | "pytest" | "unit" | "e2e" | "integration"
             )
-            || w.starts_with("cov")
+            // `cov`, `coverage`, `test-cov`; `coveralls` only uploads a report.
+            || (w.starts_with("cov") && !w.starts_with("coveralls"))
     }) {
         g = g.or(Gates::TEST);
     }
@@ -988,6 +1009,40 @@ mod tests {
         assert_eq!(script("npm test", "web", t), Gates::default());
         assert_eq!(script("npm run verify", "web", t), Gates::TEST);
         assert_eq!(script("npm --prefix web run verify", "", t), Gates::TEST);
+    }
+
+    #[test]
+    fn a_task_whose_every_line_is_known_is_what_its_lines_do() {
+        let make = tasks::parse(
+            Runner::Make,
+            "install-dev:\n\tuv pip install -e .\ntest-description: install-dev\n\t$(VENV)/bin/python -m build\n\t$(VENV)/bin/twine check dist/*.whl\ntest-unit:\n\t$(PYTEST) tests/unit\ndoc-test:\n\tmdbook test docs\ntest-clean:\n\trm -rf .pytest_cache\n",
+        );
+        let tox = tasks::parse(
+            Runner::Tox,
+            "[testenv]\ncommands =\n    tests: pytest\n    coverage: coverage combine\n    coverage: coverage report\n",
+        );
+        let mut files = TaskFiles::default();
+        files.insert("", &make);
+        files.insert("py", &tox);
+        let t = Some(&files);
+        // Builds a wheel and checks its metadata: no tests, whatever the name says.
+        assert_eq!(
+            script("make test-description", "", t),
+            Gates {
+                test: false,
+                lint: true,
+                build: true
+            }
+        );
+        // A line through a variable is not known: the name decides.
+        assert_eq!(script("make test-unit", "", t), Gates::TEST);
+        assert_eq!(script("make doc-test", "", t), Gates::LINT);
+        assert_eq!(script("make test-clean", "", t), Gates::default());
+        assert_eq!(script("tox -e coverage", "py", t), Gates::default());
+        assert_eq!(script("tox -e tests", "py", t), Gates::TEST);
+        // Uploading a coverage report runs no tests.
+        assert_eq!(g(".venv/bin/coveralls --service=github"), Gates::default());
+        assert_eq!(g("make coverage"), Gates::TEST);
     }
 
     /// Forty targets, each depending on every later one, and only the last runs the

@@ -24,7 +24,9 @@ declare_rule! {
     ///
     /// A tag (or a short SHA, or an image tag) is flagged only in a job that holds
     /// something a moved tag could steal or misuse: a secret (`${{ secrets.… }}`,
-    /// `github.token`, `secrets:` passed to a reusable workflow), a token that can write
+    /// `github.token`, `secrets:` passed to a reusable workflow; the job's own token,
+    /// `secrets.GITHUB_TOKEN` or `github.token`, only when `permissions` do not make it
+    /// read-only), a token that can write
     /// (`permissions` with `write` or `write-all`, on the job or the workflow; a reusable
     /// workflow that sets none gets its caller's), a deployment `environment`, or a
     /// `pull_request_target` or `workflow_run` trigger. In a job with none of these a
