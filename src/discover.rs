@@ -337,14 +337,42 @@ fn symlink_problem(path: &Path, root: &Path) -> Option<String> {
     }
 }
 
-/// The folders that hold installed Python packages, by the metadata a wheel install
-/// writes beside each one (`libs/requests-2.31.0.dist-info/`): a copy of other projects
-/// committed with the code. A folder counts when it holds the metadata of two packages
-/// or more (a project's own build metadata is one, and `*.egg-info` is what a
-/// development install writes beside the project's own code). Each is returned with
-/// its trailing `/`.
+/// Import names of distributions that nearly every vendored set of dependencies holds,
+/// and no service names its own modules after.
+const COMMON_DISTRIBUTIONS: &[&str] = &[
+    "requests",
+    "urllib3",
+    "certifi",
+    "idna",
+    "chardet",
+    "charset_normalizer",
+    "six",
+    "dateutil",
+    "pytz",
+    "yaml",
+    "bs4",
+    "markupsafe",
+    "jinja2",
+    "typing_extensions",
+    "simplejson",
+    "cherrypy",
+    "pygments",
+    "zipp",
+    "more_itertools",
+    "importlib_metadata",
+];
+
+/// The folders that hold installed Python packages: a copy of other projects committed
+/// with the code. A folder counts when it holds the metadata a wheel install writes
+/// beside each package (`libs/requests-2.31.0.dist-info/`) for two packages or more (a
+/// project's own build metadata is one, and `*.egg-info` is what a development install
+/// writes beside the project's own code), or, copied without metadata, three of the
+/// [`COMMON_DISTRIBUTIONS`] as its own modules (`lib/requests/__init__.py`,
+/// `lib/six.py`). Each is returned with its trailing `/`.
 pub fn site_package_dirs(all_files: &[String]) -> Vec<String> {
     let mut found: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> =
+        Default::default();
+    let mut common: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> =
         Default::default();
     for p in all_files {
         let mut start = 0;
@@ -355,12 +383,33 @@ pub fn site_package_dirs(all_files: &[String]) -> Vec<String> {
             }
             start += part.len() + 1;
         }
+        // `dir/requests/__init__.py` or `dir/six.py`.
+        let (dir, module) = match p.strip_suffix("/__init__.py") {
+            Some(package) => match package.rsplit_once('/') {
+                Some((dir, name)) => (dir, name),
+                None => continue,
+            },
+            None => match p.strip_suffix(".py").and_then(|m| m.rsplit_once('/')) {
+                Some((dir, name)) => (dir, name),
+                None => continue,
+            },
+        };
+        if COMMON_DISTRIBUTIONS.contains(&module) {
+            common.entry(dir).or_default().insert(module);
+        }
     }
-    found
+    let mut dirs: std::collections::BTreeSet<String> = found
         .into_iter()
         .filter(|(_, packages)| packages.len() >= 2)
         .map(|(dir, _)| dir.to_string())
-        .collect()
+        .collect();
+    dirs.extend(
+        common
+            .into_iter()
+            .filter(|(_, modules)| modules.len() >= 3)
+            .map(|(dir, _)| format!("{dir}/")),
+    );
+    dirs.into_iter().collect()
 }
 
 #[cfg(test)]
@@ -382,5 +431,21 @@ mod site_tests {
         .to_vec();
         assert_eq!(site_package_dirs(&files), ["libs/"]);
         assert!(site_package_dirs(&["src/app/main.py".to_string()]).is_empty());
+        // Copied without metadata: three well-known distributions side by side.
+        let files: Vec<String> = [
+            "lib/requests/__init__.py",
+            "lib/urllib3/__init__.py",
+            "lib/six.py",
+            "lib/plexapi/server.py",
+            "app/requests/__init__.py",
+            "app/six.py",
+            "app/views.py",
+            "requests/__init__.py",
+            "six.py",
+            "yaml/__init__.py",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(site_package_dirs(&files), ["lib/"]);
     }
 }

@@ -528,8 +528,19 @@ fn installed_packages_committed_with_the_code_are_vendored() {
     write(root, "dist/app-1.0.dist-info/METADATA", "Name: app\n");
     write(root, "dist/app/client.py", client);
     write(root, "app/client.py", client);
+    // `lib/` holds copies of well-known distributions, without metadata.
+    write(root, "lib/requests/__init__.py", "");
+    write(root, "lib/urllib3/__init__.py", "");
+    write(root, "lib/six.py", "");
+    write(root, "lib/twitter/api.py", client);
+    // Two are not enough.
+    write(root, "svc/requests/__init__.py", "");
+    write(root, "svc/six.py", "");
+    write(root, "svc/fetch/client.py", client);
     let report = check(root);
     assert!(found(&report, "libs/apprise/plugin.py", "NET001").is_empty());
+    assert!(found(&report, "lib/twitter/api.py", "NET001").is_empty());
+    assert_eq!(found(&report, "svc/fetch/client.py", "NET001"), [5]);
     assert_eq!(found(&report, "dist/app/client.py", "NET001"), [5]);
     assert_eq!(found(&report, "app/client.py", "NET001"), [5]);
 }
