@@ -442,6 +442,11 @@ fn read_only_permissions_are_not_offered_to_a_workflow_that_writes() {
             false,
         ),
         (
+            "docs.yml",
+            job("      - uses: actions/checkout@v4\n      - run: mkdocs gh-deploy --force\n"),
+            false,
+        ),
+        (
             "action.yml",
             job("      - uses: softprops/action-gh-release@v2\n"),
             false,

@@ -471,7 +471,16 @@ fn check_source(
     let error = report_parse_errors(source, &out.errors, &mut cx);
     let used_repo = cx.used_repo();
     let mut raw = cx.finish();
-    raw.retain(|f| settings.is_enabled_with(f.code, &source.rel_path, roles));
+    // The roles the content gave the file count as its path's do.
+    let with_content = roles.with(out.roles);
+    raw.retain(|f| {
+        let roles = if out.roles_found_by == Some(f.code) {
+            roles
+        } else {
+            with_content
+        };
+        settings.is_enabled_with(f.code, &source.rel_path, roles)
+    });
     one_per_handler(&mut raw);
     let findings = raw
         .into_iter()

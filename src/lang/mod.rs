@@ -159,6 +159,12 @@ pub struct Output {
     /// Why the front end left the file unchecked (a Helm template, not YAML until
     /// rendered), and what to do: reported as a note (RDY003), never an error.
     pub skipped: Option<(&'static str, &'static str)>,
+    /// Roles the file's content gives it, on top of its path's (a Dockerfile whose image
+    /// starts a development server is a development environment), and the rule they do
+    /// not apply to: the one that reports what gave them (RUN001 reports the development
+    /// server, for whoever runs such an image in production).
+    pub roles: crate::roles::Roles,
+    pub roles_found_by: Option<&'static str>,
 }
 
 impl Output {

@@ -1578,6 +1578,10 @@ impl FrontEnd for DockerfileFrontEnd {
             );
         }
         sink.dockerfile(&df);
+        if stages::image_dev_server(&df).is_some() {
+            out.roles.insert(crate::roles::Role::DevEnvironment);
+            out.roles_found_by = Some("RUN001");
+        }
         out.comments = comments(source, &df);
         out.facts.docker = Some(Box::new(DockerFacts::of(&df, &source.rel_path)));
     }

@@ -150,6 +150,69 @@ pub fn command_programs(inst: &Instruction) -> Vec<Vec<String>> {
     }
 }
 
+/// The development server a command line starts, if it starts one.
+pub fn dev_server(words: &[&str]) -> Option<&'static str> {
+    let name = |w: &str| w.rsplit('/').next().unwrap_or(w).to_string();
+    let mut i = 0;
+    while i < words.len() {
+        let w = name(words[i]);
+        let rest = &words[i + 1..];
+        let has = |flag: &str| {
+            rest.iter()
+                .any(|a| *a == flag || a.starts_with(&format!("{flag}=")))
+        };
+        let first = rest.first().copied().unwrap_or("");
+        let found = match w.as_str() {
+            "manage.py" if first == "runserver" || first == "runserver_plus" => {
+                Some("manage.py runserver")
+            }
+            "django-admin" if first == "runserver" => Some("django-admin runserver"),
+            "flask" if first == "run" => Some("flask run"),
+            "fastapi" if first == "dev" => Some("fastapi dev"),
+            "uvicorn" | "gunicorn" | "hypercorn" | "granian" if has("--reload") => Some("--reload"),
+            "npm" | "yarn" | "pnpm" | "bun"
+                if first == "dev" || (first == "run" && rest.get(1) == Some(&"dev")) =>
+            {
+                Some("a `dev` script")
+            }
+            "next" | "nuxt" if first == "dev" => Some("`dev` server"),
+            "nodemon" => Some("nodemon"),
+            "cargo" if first == "run" || first == "watch" => Some("cargo run"),
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The development server the image starts, if it does (see [`dev_server`]), and the
+/// instruction that starts it: the `CMD` and `ENTRYPOINT` in force in the final stage,
+/// each alone and as the one command line they make together. RUN001 reports it; the
+/// front end makes such a Dockerfile a development environment for the other rules
+/// (Django's documentation says `runserver` is not for production, and on the services
+/// measured every image that started one was a development image).
+pub fn image_dev_server(df: &Dockerfile) -> Option<(&Instruction, &'static str)> {
+    let chain = final_chain(df);
+    let entry = last_in_chain(df, &chain, Keyword::Entrypoint);
+    let cmd = last_in_chain(df, &chain, Keyword::Cmd);
+    let words = |inst: &Instruction| -> Vec<String> {
+        command_programs(inst).into_iter().flatten().collect()
+    };
+    let joined: Vec<String> = [entry, cmd].into_iter().flatten().flat_map(words).collect();
+    [entry, cmd]
+        .into_iter()
+        .flatten()
+        .map(|i| (i, words(i)))
+        .chain(cmd.map(|c| (c, joined)))
+        .find_map(|(inst, words)| {
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            dev_server(&words).map(|server| (inst, server))
+        })
+}
+
 /// Every shell script the `RUN`s of a Dockerfile execute (see [`runs`] and
 /// [`run_scripts`]), with the instruction each belongs to.
 pub fn all_run_scripts<'a>(

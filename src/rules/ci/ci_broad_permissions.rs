@@ -55,8 +55,9 @@ declare_rule! {
     /// `permissions: {contents: read}` (in block style) above `jobs:` when no job
     /// without its own `permissions` looks like it writes: each of its steps uses only
     /// actions known to need no write scope (`actions/checkout`, `actions/setup-*`,
-    /// `actions/cache`, the artifact actions, toolchain installers), runs no `gh` and no
-    /// `git push`, and the job does not name the token (`GITHUB_TOKEN`,
+    /// `actions/cache`, the artifact actions, toolchain installers), runs no `gh`, no
+    /// `git push` and no documentation publisher that pushes (`mkdocs gh-deploy`, `mike
+    /// deploy --push`, `ghp-import --push`), and the job does not name the token (`GITHUB_TOKEN`,
     /// `github.token`). Unsafe: a step can still need a scope it never names.
     pub CiBroadPermissions,
     code = "CI006", name = "ci-broad-permissions", category = Ci, severity = Warning,
@@ -104,9 +105,14 @@ fn job_may_write(text: &str, job: &github::Job<'_>) -> bool {
         let script = s.run().and_then(|r| r.as_str()).unwrap_or("");
         crate::lang::shell::split(script).iter().any(|c| {
             let words = c.program();
+            let has = |arg: &str| words.iter().skip(1).any(|w| w.value == arg);
             match c.program_name() {
                 Some("gh") => true,
                 Some("git") => words.get(1).is_some_and(|w| w.value == "push"),
+                // Documentation publishers that push to `gh-pages`.
+                Some("mkdocs") => has("gh-deploy"),
+                Some("mike") => has("--push") || has("-p"),
+                Some("ghp-import") => has("--push") || has("-p"),
                 _ => false,
             }
         })

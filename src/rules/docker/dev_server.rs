@@ -1,9 +1,10 @@
 //! RUN001 dev-server-in-production.
 
-use super::{final_chain, last_in_chain};
+use super::final_chain;
 use crate::declare_rule;
 use crate::lang::FileKind;
-use crate::lang::dockerfile::{Args, Dockerfile, Instruction, Keyword};
+use crate::lang::dockerfile::stages::{dev_server, image_dev_server};
+use crate::lang::dockerfile::{Args, Dockerfile};
 use crate::lang::shell;
 use crate::rule::{Context, Rule};
 
@@ -87,52 +88,6 @@ fn compose_words(node: &crate::lang::yaml::Node) -> Vec<String> {
         }
         _ => node.as_str().map(split_words).unwrap_or_default(),
     }
-}
-
-/// The development server a command line starts, if it starts one.
-fn dev_server(words: &[&str]) -> Option<&'static str> {
-    let name = |w: &str| w.rsplit('/').next().unwrap_or(w).to_string();
-    let mut i = 0;
-    while i < words.len() {
-        let w = name(words[i]);
-        let rest = &words[i + 1..];
-        let has = |flag: &str| {
-            rest.iter()
-                .any(|a| *a == flag || a.starts_with(&format!("{flag}=")))
-        };
-        let first = rest.first().copied().unwrap_or("");
-        let found = match w.as_str() {
-            "manage.py" if first == "runserver" || first == "runserver_plus" => {
-                Some("manage.py runserver")
-            }
-            "django-admin" if first == "runserver" => Some("django-admin runserver"),
-            "flask" if first == "run" => Some("flask run"),
-            "fastapi" if first == "dev" => Some("fastapi dev"),
-            "uvicorn" | "gunicorn" | "hypercorn" | "granian" if has("--reload") => Some("--reload"),
-            "npm" | "yarn" | "pnpm" | "bun"
-                if first == "dev" || (first == "run" && rest.get(1) == Some(&"dev")) =>
-            {
-                Some("a `dev` script")
-            }
-            "next" | "nuxt" if first == "dev" => Some("`dev` server"),
-            "nodemon" => Some("nodemon"),
-            "cargo" if first == "run" || first == "watch" => Some("cargo run"),
-            _ => None,
-        };
-        if found.is_some() {
-            return found;
-        }
-        i += 1;
-    }
-    None
-}
-
-/// The words of an instruction's command, with the script of `sh -c "…"` split.
-fn command_words(inst: &Instruction) -> Vec<String> {
-    crate::lang::dockerfile::stages::command_programs(inst)
-        .into_iter()
-        .flatten()
-        .collect()
 }
 
 /// The program words of every simple command of a shell script, in a row.
@@ -263,25 +218,8 @@ impl Rule for DevServer {
         {
             return;
         }
-        // The ENTRYPOINT and the CMD it is given run as one command line.
-        let entry = last_in_chain(df, &chain, Keyword::Entrypoint);
-        let cmd = last_in_chain(df, &chain, Keyword::Cmd);
-        let joined: Vec<String> = [entry, cmd]
-            .into_iter()
-            .flatten()
-            .flat_map(command_words)
-            .collect();
-        for (inst, words) in [entry, cmd]
-            .into_iter()
-            .flatten()
-            .map(|i| (i, command_words(i)))
-            .chain(cmd.map(|c| (c, joined)))
-        {
-            let words: Vec<&str> = words.iter().map(String::as_str).collect();
-            if let Some(server) = dev_server(&words) {
-                self.report(cx, inst.span.clone(), "the image", server);
-                return;
-            }
+        if let Some((inst, server)) = image_dev_server(df) {
+            self.report(cx, inst.span.clone(), "the image", server);
         }
     }
 }
