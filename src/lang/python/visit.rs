@@ -170,6 +170,8 @@ struct Walker<'a> {
     /// Inside `with contextlib.redirect_stdout(...)`.
     redirected: bool,
     function_depth: usize,
+    /// Inside a function decorated as a command-line command ([`Ctx::in_cli_command`]).
+    in_cli_command: bool,
     statement: usize,
     depth: usize,
     deepest: usize,
@@ -200,6 +202,7 @@ impl<'a> Walker<'a> {
             in_verify_guard: false,
             redirected: false,
             function_depth: 0,
+            in_cli_command: false,
             statement: 0,
             depth: 0,
             deepest: 0,
@@ -219,6 +222,7 @@ impl<'a> Walker<'a> {
             in_verify_guard: self.in_verify_guard,
             redirected: self.redirected,
             in_function: self.function_depth > 0,
+            in_cli_command: self.in_cli_command,
             in_loop: self.loop_depth > 0,
             in_class_body: self.scopes[self.scope].kind == ScopeKind::Class,
             statement: self.statement,
@@ -310,6 +314,23 @@ impl<'a> Walker<'a> {
         public
     }
 
+    /// Whether a decorator makes a command-line command of its function: one named
+    /// `command` or `group` (called or not) in a file that imports `click` or `typer`,
+    /// or reached through a `cli` attribute (Flask's `@app.cli.command()`).
+    fn cli_command(&self, d: &'a ruff_python_ast::Decorator) -> bool {
+        let target = match &d.expression {
+            Expr::Call(c) => &*c.func,
+            e => e,
+        };
+        let v = value(target, 4);
+        if !matches!(v.last_name(), Some("command" | "group")) {
+            return false;
+        }
+        self.out.imports_module("click")
+            || self.out.imports_module("typer")
+            || v.dotted().is_some_and(|d| d.split('.').any(|p| p == "cli"))
+    }
+
     fn stmt(&mut self, stmt: &'a Stmt) {
         self.statement = stmt.start().to_usize();
         match stmt {
@@ -348,7 +369,10 @@ impl<'a> Walker<'a> {
                 self.try_depth = 0;
                 self.loop_depth = 0;
                 self.function_depth += 1;
+                let outer_cli = self.in_cli_command;
+                self.in_cli_command |= f.decorator_list.iter().any(|d| self.cli_command(d));
                 self.visit_body(&f.body);
+                self.in_cli_command = outer_cli;
                 self.function_depth -= 1;
                 (
                     self.scope,

@@ -189,7 +189,19 @@ impl CiMaskedFailure {
                         "remove `; true` and `set +e`, or record the status and `exit` with it",
                     );
                 }
-                (Some(Op::Pipe), Some(n)) if !pipefail && passive(n) => {
+                // `pytest | tee log; status=${PIPESTATUS[0]}`: the status is kept (bash
+                // resets `PIPESTATUS` at the next command, so only that one can read it).
+                (Some(Op::Pipe), Some(n))
+                    if !pipefail
+                        && passive(n)
+                        && !cmds.get(i + 2).is_some_and(|after| {
+                            // (`${PIPESTATUS[0]}` reads `pipestatus0` once substituted.)
+                            after
+                                .words
+                                .iter()
+                                .any(|w| w.value.to_ascii_lowercase().contains("pipestatus"))
+                        }) =>
+                {
                     let start = cmd.words.first().map_or(0, |w| w.span.start);
                     let end = n.words.last().map_or(start, |w| w.span.end);
                     cx.report(
@@ -203,10 +215,10 @@ impl CiMaskedFailure {
                     // Under `set +e`, a failure only counts if its status is read, or if
                     // it is the script's last command.
                     let Some(n) = next else { continue };
-                    let reads_status = n
-                        .words
-                        .iter()
-                        .any(|w| w.value.contains("$?") || w.value.contains("PIPESTATUS"));
+                    let reads_status = n.words.iter().any(|w| {
+                        w.value.contains("$?")
+                            || w.value.to_ascii_lowercase().contains("pipestatus")
+                    });
                     if reads_status {
                         continue;
                     }

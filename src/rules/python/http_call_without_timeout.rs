@@ -40,7 +40,11 @@ declare_rule! {
     /// ## Known limits
     /// Tests, examples, scripts and maintainer tooling are not checked (see "Files it
     /// skips"): measured on real services, a missing timeout in a script someone runs by
-    /// hand is not acted on. A cron job kept in `scripts/` is missed.
+    /// hand is not acted on. A cron job kept in `scripts/` is missed. For the same reason
+    /// a call inside a command-line command (a function decorated as a `click` or
+    /// `typer` command or group, or Flask's `@app.cli.command()`) is not flagged: the
+    /// person who typed the command sees it wait. What the command calls in other
+    /// functions is still checked.
     /// A call that passes `**kwargs` is not flagged (the timeout may be in there).
     /// An explicit `timeout=None` is not flagged on a streaming call inside a loop
     /// (`client.stream(...)`, `stream=True`: a long-lived subscription the loop
@@ -212,7 +216,7 @@ impl Rule for HttpCallWithoutTimeout {
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
         let seconds = cx.option_int(&Self::META, "fix-timeout", 10).max(1);
         for call in &file.calls {
-            if call.star_kwargs {
+            if call.star_kwargs || call.ctx.in_cli_command {
                 continue;
             }
             let Some((kind, name)) = kind(call) else {
