@@ -96,7 +96,8 @@ pub struct Ctx {
     pub in_try: bool,
     /// Inside an `if __name__ == "__main__":` block.
     pub in_main: bool,
-    /// Inside `if <something about debug>:` (`if settings.DEBUG:`, `if app.debug:`).
+    /// Inside `if <something about debug or a development mode>:` (`if settings.DEBUG:`,
+    /// `if app.debug:`, `if args.dev:`).
     pub in_debug_guard: bool,
     /// In any branch of an `if` whose test names a TLS-verification setting
     /// (`if not config.verify_ssl:`, `if insecure:`, the `else:` of `if verify_tls:`): code

@@ -874,13 +874,20 @@ fn is_main_test(test: &Expr) -> bool {
 /// Whether an `if` test is about a debug switch: a name, attribute or string that says
 /// `debug` (`settings.DEBUG`, `app.debug`, `os.environ.get("FLASK_DEBUG")`).
 fn mentions_debug(e: &Expr, depth: usize) -> bool {
-    // No lower-cased copy of each name: a window compared without case.
+    // No lower-cased copy of each name: a window compared without case. A development
+    // mode counts too (`if args.dev:`, `if settings.DEVELOPMENT:`), as a whole word of
+    // the name (`devices` is not one).
     mentions(
         e,
         &|s| {
             s.as_bytes()
                 .windows(5)
                 .any(|w| w.eq_ignore_ascii_case(b"debug"))
+                || s.split('_').any(|w| {
+                    ["dev", "devel", "develop", "development", "devmode"]
+                        .iter()
+                        .any(|d| w.eq_ignore_ascii_case(d))
+                })
         },
         depth,
     )

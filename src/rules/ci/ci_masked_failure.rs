@@ -6,7 +6,7 @@ use crate::lang::FileKind;
 use crate::lang::ci::github;
 use crate::lang::ci::{CiFile, Flavor, gitlab, substitute_variables};
 use crate::lang::shell::{self, Op, SimpleCommand};
-use crate::lang::yaml::Node;
+use crate::lang::yaml::{Node, Value};
 use crate::rule::{Context, Rule};
 use crate::source::Span;
 
@@ -58,8 +58,17 @@ impl Rule for CiMaskedFailure {
                     .and_then(|r| r.get("shell"))
                     .and_then(Node::as_str);
                 let steps = github::all_steps(file);
+                // A step or job that may fail (`continue-on-error: true`) is declared not
+                // to gate: masking inside it changes nothing (CI003 is about that).
+                let may_fail = |n: &Node| {
+                    n.get("continue-on-error")
+                        .is_some_and(|c| c.value == Value::Bool(true))
+                };
                 for (i, (job, step)) in steps.iter().enumerate() {
                     let Some(run) = step.run() else { continue };
+                    if may_fail(step.node) || job.is_some_and(|j| may_fail(j.node)) {
+                        continue;
+                    }
                     // Commands a later step of the same job runs unmasked.
                     let rerun: Vec<CommandKey> = steps[i + 1..]
                         .iter()
@@ -98,6 +107,13 @@ impl Rule for CiMaskedFailure {
                 let Some(root) = file.root() else { return };
                 let mut seen: Vec<Span> = Vec::new();
                 for job in gitlab::jobs(file) {
+                    if job
+                        .resolved
+                        .get("allow_failure")
+                        .is_some_and(|a| a.value == Value::Bool(true))
+                    {
+                        continue;
+                    }
                     for key in ["before_script", "script"] {
                         let Some(s) = job.resolved.get(key) else {
                             continue;

@@ -91,7 +91,8 @@ impl Rule for DebugEnabled {
             }
         }
         for a in &file.assigns {
-            if !a.value.as_ref().is_some_and(Value::is_true) {
+            // `if args.dev: app.config["DEBUG"] = True` follows a developer's switch.
+            if !a.value.as_ref().is_some_and(Value::is_true) || a.ctx.in_debug_guard {
                 continue;
             }
             let hit = match a.target.kind() {
