@@ -183,8 +183,8 @@ pub fn directives(source: &SourceFile, comments: &[Comment], foreign: bool) -> V
     out
 }
 
-/// Other tools' codes for the findings readylint's rules share with them: Ruff and
-/// flake8 (`# noqa: CODE`), pylint (`# pylint: disable=name`), bandit (`# nosec` and
+/// Other tools' codes for the findings readylint's rules share with them: Ruff, flake8
+/// and its plugins such as dlint (`# noqa: CODE`), pylint (`# pylint: disable=name`), bandit (`# nosec` and
 /// `# nosec BXXX`), hadolint (`# hadolint ignore=DLXXXX`) and zizmor
 /// (`# zizmor: ignore[audit]`). A `# noqa` or `# nosec` without codes stands for every
 /// code of its tool.
@@ -209,6 +209,9 @@ pub const FOREIGN: &[(&str, &str, &[&str])] = &[
     ("noqa", "S201", &["CFG001"]),
     ("noqa", "S323", &["NET004"]),
     ("noqa", "S501", &["NET004"]),
+    // dlint: insecure `ssl` module attributes, `requests` with `verify=False`.
+    ("noqa", "DUO122", &["NET004"]),
+    ("noqa", "DUO123", &["NET004"]),
     ("pylint", "bare-except", &["EXC001"]),
     ("pylint", "W0702", &["EXC001"]),
     ("pylint", "broad-except", &["EXC002", "EXC003"]),

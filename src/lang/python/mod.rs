@@ -109,7 +109,8 @@ pub struct Ctx {
     pub in_function: bool,
     /// Inside a command-line command: a function decorated as a `click` or `typer`
     /// command or group (`@click.command()`, `@cli.command()`, `@app.command()` with
-    /// `click` or `typer` imported, Flask's `@app.cli.command()`), which a person runs.
+    /// `click` or `typer` imported, Flask's `@app.cli.command()`), or a method of an
+    /// interactive shell (a subclass of `cmd.Cmd`): a person runs it and watches it.
     pub in_cli_command: bool,
     /// Inside the body of a `for`/`while` loop of the enclosing function (not its
     /// `else`; a function defined in a loop is not in it).

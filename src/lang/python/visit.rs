@@ -399,12 +399,19 @@ impl<'a> Walker<'a> {
                 if let (Some(args), Some(d)) = (&c.arguments, self.out.defs.last_mut()) {
                     d.bases = args.args.iter().map(|b| value(b, 3)).collect();
                 }
+                // An interactive shell (`class Shell(cmd.Cmd)`): its commands are typed.
+                let shell = c.arguments.as_ref().is_some_and(|args| {
+                    args.args
+                        .iter()
+                        .any(|b| self.out.resolve(&value(b, 3)).as_deref() == Some("cmd.Cmd"))
+                });
                 let scope = self.push_scope(ScopeKind::Class, public);
-                let saved = (self.scope, self.method_class);
+                let saved = (self.scope, self.method_class, self.in_cli_command);
                 self.scope = scope;
                 self.method_class = None;
+                self.in_cli_command |= shell;
                 self.visit_body(&c.body);
-                (self.scope, self.method_class) = saved;
+                (self.scope, self.method_class, self.in_cli_command) = saved;
             }
             Stmt::Import(i) => {
                 for a in &i.names {

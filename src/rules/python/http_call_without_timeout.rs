@@ -42,7 +42,8 @@ declare_rule! {
     /// skips"): measured on real services, a missing timeout in a script someone runs by
     /// hand is not acted on. A cron job kept in `scripts/` is missed. For the same reason
     /// a call inside a command-line command (a function decorated as a `click` or
-    /// `typer` command or group, or Flask's `@app.cli.command()`) is not flagged: the
+    /// `typer` command or group, Flask's `@app.cli.command()`, or a method of a `cmd.Cmd`
+    /// interactive shell) is not flagged: the
     /// person who typed the command sees it wait. What the command calls in other
     /// functions is still checked.
     /// A call that passes `**kwargs` is not flagged (the timeout may be in there).

@@ -350,7 +350,7 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
                 report(
                     cx,
                     a.target.span(),
-                    "every HTTPS connection of the process stops checking certificates".into(),
+                    "every HTTPS connection the standard library opens (`urllib`, `http.client`) stops checking certificates".into(),
                     HELP_PY,
                 );
             }
