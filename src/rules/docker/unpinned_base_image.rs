@@ -44,10 +44,12 @@ declare_rule! {
     /// name that no registry serves (`FROM base`, not a Docker Official Image): a
     /// `docker buildx bake` named context or an image built beside this one. Images whose
     /// vendor publishes no version tags cannot be pinned by tag and are not flagged:
-    /// rolling distributions (openSUSE Tumbleweed) and Chainguard's free images
-    /// (`cgr.dev/chainguard/*`, `latest` and `latest-dev` only); choosing one is choosing
-    /// to roll, and a digest (`@sha256:…`, kept fresh by Renovate or Dependabot) is the
-    /// only pin they take.
+    /// rolling distributions (openSUSE Tumbleweed), Chainguard's free images
+    /// (`cgr.dev/chainguard/*`, `latest` and `latest-dev` only) and distroless images
+    /// whose name fixes the Debian release (`gcr.io/distroless/cc-debian12`; a plain
+    /// `gcr.io/distroless/cc` moves to the next release and is flagged); choosing one is
+    /// choosing to roll, and a digest (`@sha256:…`, kept fresh by Renovate or
+    /// Dependabot) is the only pin they take.
     pub UnpinnedBaseImage,
     code = "DEP005", name = "unpinned-base-image", category = Dependencies, severity = Warning,
     skips = crate::roles::Role::NOT_SHIPPED_IMAGE,
@@ -111,13 +113,21 @@ impl Rule for UnpinnedBaseImage {
 }
 
 /// An image whose vendor publishes no version tags, only a rolling one: a rolling
-/// distribution, or Chainguard's free tier. `name` is without tag or digest.
+/// distribution, Chainguard's free tier, or a distroless image whose name fixes its
+/// Debian release (`gcr.io/distroless/cc-debian12`; plain `gcr.io/distroless/cc`
+/// follows whichever release is current). `name` is without tag or digest.
 fn publishes_no_versions(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     let n = n.strip_prefix("docker.io/").unwrap_or(&n);
     let n = n.strip_prefix("registry.opensuse.org/").unwrap_or(n);
+    let distroless_release = n.strip_prefix("gcr.io/distroless/").is_some_and(|image| {
+        image.split_once("-debian").is_some_and(|(_, release)| {
+            !release.is_empty() && release.chars().all(|c| c.is_ascii_digit())
+        })
+    });
     matches!(n, "opensuse/tumbleweed" | "library/opensuse/tumbleweed")
         || n.starts_with("cgr.dev/chainguard/")
+        || distroless_release
 }
 
 /// Whether `name` is among the built images, or ends as a `*/suffix` pattern says.

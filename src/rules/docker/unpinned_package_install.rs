@@ -40,6 +40,7 @@ declare_rule! {
     /// installer itself (`pip install -U pip setuptools wheel`, `npm install -g
     /// yarn`, `pnpm`, `corepack`) is not flagged, nor is
     /// the rest of the toolchain that runs a build without becoming part of it (`uv`,
+    /// `virtualenv`, `poetry`, `pdm`, `pipenv`, `hatch`, `hatchling`, `flit`,
     /// `packaging`, `build`, `setuptools-scm`, `twine`, `cmake`, `ninja`; `cargo install
     /// cargo-chef`, `sccache`): a new release changes how the image is built, not what
     /// it runs, and a breaking one fails the build. Code generators and headers whose
@@ -239,7 +240,10 @@ fn pip_unpinned(args: &[ShellWord]) -> Vec<&ShellWord> {
 }
 
 /// Python packages that install or drive a build and are not part of what it builds
-/// (PEP 503 names): the installers (`pip`, `uv`), the packaging toolchain
+/// (PEP 503 names): the installers and environment managers (`pip`, `uv`,
+/// `virtualenv`, and `poetry`, `pdm`, `pipenv`, which then install from their lock
+/// files), the build back ends and their front ends (`hatch`, `hatchling`,
+/// `hatch-vcs`, `flit`, `flit-core`), the packaging toolchain
 /// (`setuptools`, `wheel`, `packaging`, `build`, `setuptools-scm`, `twine`, which
 /// checks or uploads what was built) and native build
 /// drivers (`cmake`, `ninja`). A new release changes how the build runs, not the code
@@ -250,6 +254,15 @@ fn is_build_tooling(key: &str) -> bool {
         key,
         "" | "pip"
             | "uv"
+            | "virtualenv"
+            | "poetry"
+            | "pdm"
+            | "pipenv"
+            | "hatch"
+            | "hatchling"
+            | "hatch-vcs"
+            | "flit"
+            | "flit-core"
             | "setuptools"
             | "wheel"
             | "packaging"
