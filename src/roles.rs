@@ -105,7 +105,7 @@ impl Role {
                 "examples and samples: `examples/`, `example/`, `samples/`, `sample/`, `*-examples/` and `*_examples/` (`deployment-examples/`)"
             }
             Role::Benchmark => {
-                "benchmarks and fuzz targets: `bench/`, `benches/`, `benchmarks/`, `fuzz/`"
+                "benchmarks, their inputs and fuzz targets: `bench/`, `benches/`, `benchmarks/`, `*-benchmarks/` and `*_benchmarks/` (`compile-benchmarks/`), `fuzz/`"
             }
             Role::Migration => {
                 "database migrations: `migrations/`, and `versions/` under an `alembic` or `migrations` tree"
@@ -258,7 +258,11 @@ impl Roles {
         );
         r.set(
             Role::Benchmark,
-            in_dir(&|d| matches!(d, "bench" | "benches" | "benchmarks" | "benchmark" | "fuzz")),
+            in_dir(&|d| {
+                matches!(d, "bench" | "benches" | "benchmarks" | "benchmark" | "fuzz")
+                    || d.ends_with("-benchmarks")
+                    || d.ends_with("_benchmarks")
+            }),
         );
         let migrations = dirs_lower.iter().position(|d| *d == "migrations");
         let alembic = dirs_lower
@@ -488,6 +492,10 @@ mod tests {
         assert!(!has("docker/ci/Dockerfile", Role::DevEnvironment));
         assert!(has("examples/basic/main.rs", Role::Example));
         assert!(has("benches/scan.rs", Role::Benchmark));
+        assert!(has(
+            "collector/compile-benchmarks/cargo/src/lib.rs",
+            Role::Benchmark
+        ));
         assert!(has("bench/load.py", Role::Benchmark));
         assert!(has("docs/conf.py", Role::Docs));
         assert!(has(

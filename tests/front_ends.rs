@@ -544,3 +544,41 @@ fn installed_packages_committed_with_the_code_are_vendored() {
     assert_eq!(found(&report, "dist/app/client.py", "NET001"), [5]);
     assert_eq!(found(&report, "app/client.py", "NET001"), [5]);
 }
+
+#[test]
+fn a_parse_error_is_a_finding_where_a_rule_would_have_checked_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let broken = "fn main( {\n";
+    write(root, "src/main.rs", broken);
+    // A benchmark's input and a test fixture: every rule that reads Rust skips them.
+    write(root, "benches/inputs/old.rs", broken);
+    write(root, "tests/fixtures/broken/src/lib.rs", broken);
+    let report = check(root);
+    assert_eq!(found(&report, "src/main.rs", "RDY001"), [1]);
+    assert!(found(&report, "benches/inputs/old.rs", "RDY001").is_empty());
+    assert!(found(&report, "tests/fixtures/broken/src/lib.rs", "RDY001").is_empty());
+    // Not lost: the files are in the list of what could not be read.
+    let errors: Vec<&str> = report.errors.iter().map(|e| e.path.as_str()).collect();
+    assert!(errors.contains(&"benches/inputs/old.rs"), "{errors:?}");
+    assert!(
+        errors.contains(&"tests/fixtures/broken/src/lib.rs"),
+        "{errors:?}"
+    );
+    // Asked for, parse errors are reported everywhere.
+    let report = run(&RunOptions {
+        paths: vec![root.to_path_buf()],
+        root: Some(root.to_path_buf()),
+        overrides: readylint::config::CliOverrides {
+            select: Some(vec!["RDY001".into()]),
+            ..readylint::config::CliOverrides::default()
+        },
+        ..RunOptions::default()
+    })
+    .expect("run succeeds");
+    assert_eq!(found(&report, "benches/inputs/old.rs", "RDY001"), [1]);
+    assert_eq!(
+        found(&report, "tests/fixtures/broken/src/lib.rs", "RDY001"),
+        [1]
+    );
+}

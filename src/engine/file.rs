@@ -468,7 +468,20 @@ fn check_source(
             help,
         );
     }
-    let error = report_parse_errors(source, &out.errors, &mut cx);
+    // A parse error costs the checks of the rules that read the file. Where none
+    // applies (a benchmark's input, a test fixture: every rule that reads the kind skips
+    // the file's roles), nothing is lost: the error is kept in the report's list of
+    // files not read, not reported as a finding, unless parse errors were asked for.
+    // (Rules that name no kinds, the engine's and those about the whole repository
+    // such as CI001, check no file's content.)
+    let checked = settings.parse_all
+        || rules.iter().any(|r| {
+            r.meta().reads.is_some()
+                && needed
+                    .iter()
+                    .any(|k| kind_needed(*k, std::slice::from_ref(r)))
+        });
+    let error = report_parse_errors(source, &out.errors, checked.then_some(&mut cx));
     let used_repo = cx.used_repo();
     let mut raw = cx.finish();
     // The roles the content gave the file count as its path's do.
@@ -532,7 +545,7 @@ fn one_per_handler(raw: &mut Vec<RawFinding>) {
 fn report_parse_errors(
     source: &SourceFile,
     errors: &[lang::ParseError],
-    cx: &mut Context<'_>,
+    cx: Option<&mut Context<'_>>,
 ) -> Option<FileError> {
     let first = errors.first()?;
     // Two front ends reading one file (YAML for a pack and Kubernetes manifests) meet
@@ -545,12 +558,14 @@ fn report_parse_errors(
         1 => " (and 1 more syntax error)".to_string(),
         n => format!(" (and {n} more syntax errors)"),
     };
-    cx.report(
-        &ParseError::META,
-        first.span.clone(),
-        format!("{}{more}", first.message),
-        first.help,
-    );
+    if let Some(cx) = cx {
+        cx.report(
+            &ParseError::META,
+            first.span.clone(),
+            format!("{}{more}", first.message),
+            first.help,
+        );
+    }
     let p = source.position(first.span.start);
     Some(FileError {
         path: source.rel_path.to_string(),

@@ -9,8 +9,11 @@ declare_rule! {
     /// position.
     ///
     /// It is on whatever the selection (unless ignored by code or name), for the files
-    /// the selected rules read. Selected itself (`--select RDY001`, or `all`), it parses
-    /// every file some rule could read.
+    /// the selected rules read, and reported where a rule would have checked the file:
+    /// a benchmark's input or a test fixture that every rule reading its kind skips
+    /// loses nothing by not parsing (the file is still listed in the report's `errors`).
+    /// Selected itself (`--select RDY001`, or `all`), it parses every file some rule
+    /// could read and reports every error.
     ///
     /// ## Why it matters in production
     /// A file that does not parse is not checked, so its problems go unreported; often
