@@ -117,7 +117,7 @@ impl Role {
                 "templated files that are not valid until rendered: a path with `{{` or `{%` in it (cookiecutter, copier), files under `template/` or `templates/`"
             }
             Role::Script => {
-                "scripts and maintainer tooling: `scripts/`, `script/`, `tools/`, `dev/`, `hack/`, `bin/` (not `src/bin/`), `xtask/`, Cargo's `build.rs`"
+                "scripts and maintainer tooling: `scripts/`, `script/`, `tools/`, `dev/`, `hack/`, `ci/`, `.ci/`, `bin/` (not `src/bin/`), `xtask/`, Cargo's `build.rs`"
             }
             Role::DevEnvironment => {
                 "development and CI environments: `.devcontainer/`, `.codesandbox/`, `.gitpod*`, `compose/local/`, `development/`, Dockerfiles named for development (`Dockerfile.dev`, `Dockerfile-dev`, `Dockerfile.api.dev`, `dev.Dockerfile`, `app.dev.Dockerfile`, `Dockerfile.local`, `Dockerfile.development`), the images builds and CI jobs run in (`Dockerfile.ci`, `Dockerfile_builder`, Dockerfiles under `.circleci/`, and Docker container actions under `.github/actions/`), and by their content, Dockerfiles whose image starts a development server (`manage.py runserver`, `flask run`, `uvicorn --reload`, `npm run dev`)"
@@ -298,8 +298,12 @@ impl Roles {
             .any(|w| w[0] == "src" && w[1] == "bin");
         r.set(
             Role::Script,
-            in_dir(&|d| matches!(d, "scripts" | "script" | "tools" | "xtask" | "dev" | "hack"))
-                || (!src_bin && dirs_lower.contains(&"bin"))
+            in_dir(&|d| {
+                matches!(
+                    d,
+                    "scripts" | "script" | "tools" | "xtask" | "dev" | "hack" | "ci" | ".ci"
+                )
+            }) || (!src_bin && dirs_lower.contains(&"bin"))
                 || lower_name == "build.rs",
         );
         r.set(
@@ -457,6 +461,8 @@ mod tests {
     #[test]
     fn scripts_dev_environments_examples_benches() {
         assert!(has("scripts/release.py", Role::Script));
+        assert!(has("ci/check-site.py", Role::Script));
+        assert!(has(".github/ci/nightly/Dockerfile", Role::Script));
         assert!(has("bin/run", Role::Script));
         assert!(!has("src/bin/server.rs", Role::Script));
         assert!(has("xtask/src/main.rs", Role::Script));

@@ -39,7 +39,8 @@ declare_rule! {
     /// - a job that calls a reusable workflow of another repository: the called
     ///   workflow's own `permissions` decide its token, and it is checked there;
     /// - a job that runs no third party's code: no action, and `run` scripts made only of
-    ///   `echo`, `printf`, `exit`, `test`, `sleep`, `date`, `jq` and `gh`, none of which
+    ///   `echo`, `printf`, `exit`, `test` (`[`, `[[`), `sleep`, `date`, `jq` and `gh`
+    ///   (in `if`/`for`/`case` blocks or not), none of which
     ///   expands an expression from the triggering event (`github.event.…`,
     ///   `github.head_ref`) into the script.
     ///
@@ -121,7 +122,10 @@ fn job_may_write(text: &str, job: &github::Job<'_>) -> bool {
 
 /// Shell commands that run no code of a third party.
 const INERT_COMMANDS: &[&str] = &[
-    "echo", "printf", "exit", "true", "false", "test", "[", "sleep", "date", "jq", "gh",
+    "echo", "printf", "exit", "true", "false", "test", "[", "[[", "sleep", "date", "jq", "gh",
+    // The words of a compound command left alone on a line (`if [[ … ]]; then`,
+    // `fi`), whose commands are judged as any.
+    "then", "else", "do", "fi", "done", "esac",
 ];
 
 /// Whether the repository's default token in this job is worth narrowing: the job uses
