@@ -153,22 +153,19 @@ pub fn finalise(findings: &mut Vec<Finding>) {
 /// [`finalise`], without the fingerprints when `fingerprints` is false (an output that
 /// shows none: each is a SHA-256); they are left at their default.
 pub fn finalise_with(findings: &mut Vec<Finding>, fingerprints: bool) {
-    // Each file's findings come sorted, and the files in the order of their paths: the
-    // whole is usually in order already, which one pass tells.
-    let in_order = findings
-        .windows(2)
-        .all(|w| order(&w[0], &w[1]) != std::cmp::Ordering::Greater);
-    // Else sorted by index, then each finding swapped into place along the
-    // permutation's cycles: a finding is large to move, and no second vector of them is
-    // made.
-    if !in_order {
-        match sorted_order(findings) {
-            Some(mut indices) => permute(findings, &mut indices, u32::MAX),
-            None => {
-                let mut indices: Vec<usize> = (0..findings.len()).collect();
-                indices.sort_by(|&a, &b| order(&findings[a], &findings[b]));
-                permute(findings, &mut indices, usize::MAX);
-            }
+    // Sorted by index, then each finding swapped into place along the permutation's
+    // cycles: a finding is large to move, and no second vector of them is made.
+    match sorted_order(findings) {
+        Some(mut order) => permute(findings, &mut order, u32::MAX),
+        None => {
+            let mut order: Vec<usize> = (0..findings.len()).collect();
+            order.sort_by(|&a, &b| {
+                let (a, b) = (&findings[a], &findings[b]);
+                a.sort_key()
+                    .cmp(&b.sort_key())
+                    .then(a.message.cmp(&b.message))
+            });
+            permute(findings, &mut order, usize::MAX);
         }
     }
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
@@ -199,13 +196,6 @@ pub fn finalise_with(findings: &mut Vec<Finding>, fingerprints: bool) {
         first.copy_from_slice(&digest[..8]);
         f.fingerprint = Fingerprint(u64::from_be_bytes(first));
     }
-}
-
-/// The order of a report: by [`Finding::sort_key`], then message.
-pub fn order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
-    a.sort_key()
-        .cmp(&b.sort_key())
-        .then_with(|| a.message.cmp(&b.message))
 }
 
 /// The indices of `findings` in the order of their [`Finding::sort_key`], then their

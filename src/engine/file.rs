@@ -495,16 +495,13 @@ fn check_source(
         settings.is_enabled_with(f.code, &source.rel_path, roles)
     });
     one_per_handler(&mut raw);
-    let mut findings: Vec<crate::finding::Finding> = raw
+    let findings = raw
         .into_iter()
         .filter_map(|f| {
             let meta = settings.registry.find(f.code)?;
             Some(to_finding(source, meta, f, settings))
         })
         .collect();
-    // In the report's order (in parallel, file by file, and so also in the cache): the
-    // whole report then needs no sort ([`crate::finding::finalise_with`]).
-    findings.sort_by(crate::finding::order);
     FileOutcome {
         findings,
         directives: suppress::directives(
