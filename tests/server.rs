@@ -436,7 +436,7 @@ fn each_kind_gets_the_suppression_comment_the_engine_honours() {
         ),
         (
             "Cargo.toml",
-            "[package]\nname = \"svc\"\nversion = \"0.1.0\"\n\n[dependencies]\nserde = \"*\"\n",
+            "[package]\nname = \"svc\"\nversion = \"0.1.0\"\ndescription = \"A library\"\nlicense = \"MIT\"\n\n[dependencies]\nserde = \"*\"\n",
             "DEP002",
         ),
         // A repository rule's finding: it and its suppression are seen again on save.

@@ -45,7 +45,9 @@ declare_rule! {
     /// lockfile (it records the version and the commit) and not flagged: measured on
     /// real services, nobody acted on a locked branch, which was always the
     /// maintainers' own fork or crate; a library (no binary target, or `project-type = "library"`) is not asked
-    /// about git branches, and `"*"` is fine in a `publish = false` library, and in
+    /// about git branches, and `"*"` is fine in a library that is not published
+    /// (`publish = false`, or without the `description` and `license` crates.io
+    /// requires, as the internal crates of a workspace often are), and in
     /// `[dev-dependencies]` under a `Cargo.lock` (they never reach a library's users, and
     /// the lockfile pins them for the crate's own tests). Members that
     /// inherit with `dep.workspace = true` are checked at `[workspace.dependencies]`.
@@ -72,13 +74,16 @@ impl Rule for UnpinnedCargoDependency {
         let path = cx.source.rel_path.clone();
         let app = super::cargo_is_app(cx.repo(), &path, doc);
         let locked = find_lock(cx.repo(), parent_dir(&path), CARGO_LOCKS).is_some();
+        let package = doc.root.get("package");
+        // crates.io takes no package without a description and a licence: one that
+        // lacks either (an internal crate of a workspace) is not published, whatever
+        // `publish` says.
+        let has = |key: &str| package.is_some_and(|p| p.get(key).is_some());
         let publishable = !matches!(
-            doc.root
-                .get("package")
-                .and_then(|p| p.get("publish"))
-                .map(|n| &n.value),
+            package.and_then(|p| p.get("publish")).map(|n| &n.value),
             Some(Value::Bool(false)) | Some(Value::Array(_))
-        );
+        ) && (package.is_none()
+            || (has("description") && (has("license") || has("license-file"))));
         // "*" matters in an application without a lockfile, and in a library that
         // crates.io would be asked to publish.
         let flag_star = if app { !locked } else { publishable };
