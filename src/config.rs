@@ -437,19 +437,25 @@ fn build(
     path: Option<PathBuf>,
 ) -> miette::Result<Settings> {
     let (registry, rule_dirs) = load_registry(&raw, ctx, cli, path.as_deref())?;
-    // Selection: the configuration's, then the command line's over it.
+    // Selection: the configuration's, then the command line's over it. Whether a
+    // selector named parse errors (RDY001) is noted as it is resolved.
+    let mut parse_all = false;
+    let mut select = |enabled: &mut BTreeSet<&'static str>, codes: BTreeSet<&'static str>| {
+        parse_all |= codes.contains("RDY001");
+        enabled.extend(codes);
+    };
     let mut enabled: BTreeSet<&'static str> = match &raw.select {
         Some(sel) => {
             let mut s = BTreeSet::new();
             for x in sel {
-                s.extend(resolve_spanned(&registry, ctx, x)?);
+                select(&mut s, resolve_spanned(&registry, ctx, x)?);
             }
             s
         }
         None => registry.default_selection(),
     };
     for x in raw.extend_select.iter().flatten() {
-        enabled.extend(resolve_spanned(&registry, ctx, x)?);
+        select(&mut enabled, resolve_spanned(&registry, ctx, x)?);
     }
     for x in raw.ignore.iter().flatten() {
         for c in resolve_spanned(&registry, ctx, x)? {
@@ -459,34 +465,17 @@ fn build(
     if let Some(sel) = &cli.select {
         enabled.clear();
         for x in sel {
-            enabled.extend(resolve_cli(&registry, x)?);
+            select(&mut enabled, resolve_cli(&registry, x)?);
         }
     }
     for x in &cli.extend_select {
-        enabled.extend(resolve_cli(&registry, x)?);
+        select(&mut enabled, resolve_cli(&registry, x)?);
     }
     for x in &cli.ignore {
         for c in resolve_cli(&registry, x)? {
             enabled.remove(c);
         }
     }
-    let names_parse_errors = |x: &str| {
-        registry
-            .resolve(x)
-            .is_some_and(|codes| codes.contains("RDY001"))
-    };
-    let parse_all = raw
-        .select
-        .iter()
-        .flatten()
-        .chain(raw.extend_select.iter().flatten())
-        .any(|x| names_parse_errors(x.get_ref()))
-        || cli
-            .select
-            .iter()
-            .flatten()
-            .chain(&cli.extend_select)
-            .any(|x| names_parse_errors(x));
     // A file that could not be parsed or read is reported whatever the selection, unless
     // its rule is ignored by code or name (a prefix or category does not count): a gate
     // must not pass on code it never read.

@@ -474,7 +474,9 @@ fn check_source(
     // files not read, not reported as a finding, unless parse errors were asked for.
     // (Rules that name no kinds, the engine's and those about the whole repository
     // such as CI001, check no file's content.)
-    let checked = settings.parse_all
+    // Asked only of a file that has an error: most have none.
+    let checked = out.errors.is_empty()
+        || settings.parse_all
         || rules.iter().any(|r| {
             r.meta().reads.is_some()
                 && needed

@@ -210,13 +210,9 @@ impl CiMaskedFailure {
                 (Some(Op::Pipe), Some(n))
                     if !pipefail
                         && passive(n)
-                        && !cmds.get(i + 2).is_some_and(|after| {
-                            // (`${PIPESTATUS[0]}` reads `pipestatus0` once substituted.)
-                            after
-                                .words
-                                .iter()
-                                .any(|w| w.value.to_ascii_lowercase().contains("pipestatus"))
-                        }) =>
+                        && !cmds
+                            .get(i + 2)
+                            .is_some_and(|after| after.words.iter().any(reads_pipestatus)) =>
                 {
                     let start = cmd.words.first().map_or(0, |w| w.span.start);
                     let end = n.words.last().map_or(start, |w| w.span.end);
@@ -231,10 +227,10 @@ impl CiMaskedFailure {
                     // Under `set +e`, a failure only counts if its status is read, or if
                     // it is the script's last command.
                     let Some(n) = next else { continue };
-                    let reads_status = n.words.iter().any(|w| {
-                        w.value.contains("$?")
-                            || w.value.to_ascii_lowercase().contains("pipestatus")
-                    });
+                    let reads_status = n
+                        .words
+                        .iter()
+                        .any(|w| w.value.contains("$?") || reads_pipestatus(w));
                     if reads_status {
                         continue;
                     }
@@ -313,6 +309,12 @@ fn set_flags(cmd: &SimpleCommand) -> Option<String> {
         }
     }
     Some(out)
+}
+
+/// Whether a word reads `PIPESTATUS` (`${PIPESTATUS[0]}` reads `pipestatus0` once the
+/// script's variables are substituted).
+fn reads_pipestatus(w: &shell::ShellWord) -> bool {
+    w.value.to_ascii_lowercase().contains("pipestatus")
 }
 
 fn is_true(cmd: &SimpleCommand) -> bool {
