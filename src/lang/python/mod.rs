@@ -38,6 +38,7 @@ pub use visit::is_verify_setting;
 use crate::lang::{FileKind, FrontEnd, Output, Sink};
 use crate::source::{SourceFile, Span};
 use crate::suppress::Comment;
+use std::borrow::Cow;
 
 /// Syntax trees deeper than this are reported (CPython itself refuses far less: 200
 /// nested brackets) and not checked below that depth.
@@ -195,6 +196,19 @@ impl<'a> Value<'a> {
         Some(out)
     }
 
+    /// Whether the value is the chain of names and attributes `name` (`a.b.c`): what
+    /// `dotted() == Some(name)` says, without building the string.
+    pub fn is_dotted(&self, name: &str) -> bool {
+        match self.shallow() {
+            Some(ValueKind::Name(n)) => n == name,
+            Some(ValueKind::Attribute(v, attr)) => name
+                .strip_suffix(attr)
+                .and_then(|rest| rest.strip_suffix('.'))
+                .is_some_and(|rest| v.is_dotted(rest)),
+            _ => false,
+        }
+    }
+
     /// The name at the start of a chain of names and attributes (`a` in `a.b.c`).
     fn head_name(&self) -> Option<&'a str> {
         let mut v = *self;
@@ -277,7 +291,7 @@ pub struct Call<'a> {
     pub star_kwargs: bool,
     /// The callee's qualified name through the imports (`requests.get`), or the name
     /// itself for a name that is neither imported nor defined in the file (`print`).
-    pub qualified: Option<String>,
+    pub qualified: Option<Cow<'a, str>>,
     /// For `x.method(...)`: the qualified name of the call that bound `x` in this scope
     /// (`requests.Session` after `x = requests.Session()`), or that `x` is.
     pub receiver_origin: Option<String>,

@@ -3,6 +3,7 @@
 //! types is here.
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use std::borrow::Cow;
 
 use ruff_python_ast::token::TokenKind;
 use ruff_python_ast::visitor::{self, Visitor};
@@ -673,12 +674,12 @@ impl<'a> Walker<'a> {
             v.push_attributes(&mut out, false);
             Some(out)
         };
-        let qualify = |v: &Value<'_>| -> Option<String> {
+        let qualify = |v: &Value<'a>| -> Option<Cow<'a, str>> {
             if let Some(q) = resolve(v) {
-                return Some(q);
+                return Some(Cow::Owned(q));
             }
             match v.shallow() {
-                Some(ValueKind::Name(n)) if !defined.contains(n) => Some(n.to_string()),
+                Some(ValueKind::Name(n)) if !defined.contains(n) => Some(Cow::Borrowed(n)),
                 _ => None,
             }
         };
@@ -689,11 +690,11 @@ impl<'a> Walker<'a> {
             let origin = match call.receiver() {
                 None => None,
                 Some(recv) => match recv.callee() {
-                    Some(func) => qualify(&func),
+                    Some(func) => qualify(&func).map(Cow::into_owned),
                     None => recv.dotted().and_then(|name| {
                         let bound = index.lookup(&scopes, &bindings, site, &name, call.span.start);
                         match bound {
-                            Some(b) => qualify(&b.origin),
+                            Some(b) => qualify(&b.origin).map(Cow::into_owned),
                             None => resolve(&recv),
                         }
                     }),

@@ -128,7 +128,7 @@ impl Rule for BlockingWaitWithoutTimeout {
             let Some(recv) = call.receiver() else {
                 continue;
             };
-            if what(file, call, &recv) != Some(wanted) {
+            if what(file, call, &recv, wanted) != Some(wanted) {
                 continue;
             }
             let (message, help) = match wanted {
@@ -188,8 +188,8 @@ fn has_timeout(call: &Call, index: usize) -> bool {
     }
 }
 
-/// What `recv`, the receiver of `call`, is known to be.
-fn what(file: &PythonFile, call: &Call, recv: &Value) -> Option<Waitable> {
+/// What `recv`, the receiver of `call`, is known to be, as far as it can be `wanted`.
+fn what(file: &PythonFile, call: &Call, recv: &Value, wanted: Waitable) -> Option<Waitable> {
     // `pool.submit(f).result()`.
     if let ValueKind::Call(_) = recv.kind() {
         return is_submit(file, &recv.span()).then_some(Waitable::Future);
@@ -203,7 +203,11 @@ fn what(file: &PythonFile, call: &Call, recv: &Value) -> Option<Waitable> {
             return Some(Waitable::Worker);
         }
     }
-    // Bound here to `pool.submit(..)` or to one end of `Pipe()`.
+    // Bound here to `pool.submit(..)` or to one end of `Pipe()`: the search for the
+    // binding, which every `.get()` of a dictionary would otherwise make, is for those.
+    if !matches!(wanted, Waitable::Future | Waitable::Pipe) {
+        return None;
+    }
     let name = recv.dotted()?;
     let assign = binding(file, &name, call.span.start)?;
     let value = assign.value.as_ref()?;
@@ -250,10 +254,8 @@ fn binding<'f, 'a>(
     offset: usize,
 ) -> Option<&'f crate::lang::python::Assign<'a>> {
     let targets = |t: &Value| match t.kind() {
-        ValueKind::Tuple(items) | ValueKind::List(items) => {
-            items.iter().any(|i| i.dotted().as_deref() == Some(name))
-        }
-        _ => t.dotted().as_deref() == Some(name),
+        ValueKind::Tuple(items) | ValueKind::List(items) => items.iter().any(|i| i.is_dotted(name)),
+        _ => t.is_dotted(name),
     };
     let attribute = name.starts_with("self.");
     let function = enclosing(file, DefKind::Function, offset);

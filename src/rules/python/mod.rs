@@ -97,7 +97,7 @@ pub fn log_library(file: &PythonFile, call: &Call) -> LogLibrary {
         .receiver_origin
         .clone()
         .or_else(|| call.receiver().and_then(|r| file.resolve(&r)))
-        .or_else(|| call.qualified.clone())
+        .or_else(|| call.qualified.as_deref().map(str::to_string))
         .unwrap_or_default();
     if origin.starts_with("loguru") {
         LogLibrary::Loguru

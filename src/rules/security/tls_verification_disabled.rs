@@ -380,7 +380,7 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
                 }
                 // Branches of a configured mode set the same attribute otherwise too.
                 let configured = file.assigns.iter().any(|o| {
-                    o.target.dotted().as_deref() == Some(target.as_str())
+                    o.target.is_dotted(&target)
                         && o.value.as_ref().is_some_and(|v| {
                             if attr == "check_hostname" {
                                 !is_false(v)
@@ -418,10 +418,10 @@ fn is_http_session(file: &PythonFile, name: &str) -> bool {
         )
     };
     file.calls.iter().any(|c| {
-        c.receiver().and_then(|r| r.dotted()).as_deref() == Some(name)
+        c.receiver().is_some_and(|r| r.is_dotted(name))
             && c.receiver_origin.as_deref().is_some_and(session)
     }) || file.assigns.iter().any(|a| {
-        a.target.dotted().as_deref() == Some(name)
+        a.target.is_dotted(name)
             && a.value.as_ref().is_some_and(|v| match v.kind() {
                 ValueKind::Call(c) => file.resolve(&c.func).as_deref().is_some_and(session),
                 _ => false,
