@@ -96,7 +96,7 @@ impl Role {
     pub fn describe(self) -> &'static str {
         match self {
             Role::Test => {
-                "tests: `tests/`, `test/`, `testing/`, `e2e/`, `acceptance_tests/`, `*_tests/`, `*-tests/`, `test_*/`, test clients `*-tester/` and `*_tester/`, `playwright/`, `cypress/`, Dockerfiles named for tests (`Dockerfile.e2e`, `Dockerfile.playwright`, `test.Dockerfile`), `test_*.py`, `*_test.py`, `tests.py`, `conftest.py`, Rust `tests.rs`/`*_test.rs`"
+                "tests: `tests/`, `test/`, `testing/`, `e2e/`, `acceptance_tests/`, `systemtests/` (and `integrationtests/`, `functionaltests/`, `smoketests/`, `loadtests/`, `e2etests/`), `*_tests/`, `*-tests/`, `test_*/`, test clients `*-tester/` and `*_tester/`, `playwright/`, `cypress/`, Dockerfiles named for tests (`Dockerfile.e2e`, `Dockerfile.playwright`, `test.Dockerfile`), `test_*.py`, `*_test.py`, `tests.py`, `conftest.py`, Rust `tests.rs`/`*_test.rs`"
             }
             Role::Fixture => {
                 "test fixtures and data: `fixtures/`, `testdata/`, `test_data/`, `test-data/`, `__snapshots__/`, `.semgrep/`"
@@ -117,10 +117,10 @@ impl Role {
                 "templated files that are not valid until rendered: a path with `{{` or `{%` in it (cookiecutter, copier), files under `template/` or `templates/`"
             }
             Role::Script => {
-                "scripts and maintainer tooling: `scripts/`, `script/`, `tools/`, `dev/`, `hack/`, `ci/`, `.ci/`, `bin/` (not `src/bin/`), `xtask/`, Cargo's `build.rs`"
+                "scripts and maintainer tooling: `scripts/`, `script/`, `tools/`, `dev/`, `hack/`, `ci/`, `.ci/`, folders named `scripts-*`, `scripts_*`, `*-scripts` or `*_scripts` (`scripts-dev/`, `_scripts/`; not a crate of that name), `bin/` (not `src/bin/`), `xtask/`, Cargo's `build.rs`"
             }
             Role::DevEnvironment => {
-                "development and CI environments: `.devcontainer/`, `.codesandbox/`, `.gitpod*`, `compose/local/`, `development/`, Dockerfiles named for development (`Dockerfile.dev`, `Dockerfile-dev`, `Dockerfile.api.dev`, `dev.Dockerfile`, `app.dev.Dockerfile`, `Dockerfile.local`, `Dockerfile.development`), the images builds and CI jobs run in (`Dockerfile.ci`, `Dockerfile_builder`, Dockerfiles under `.circleci/`, and Docker container actions under `.github/actions/`), and by their content, Dockerfiles whose image starts a development server (`manage.py runserver`, `flask run`, `uvicorn --reload`, `npm run dev`)"
+                "development and CI environments: `.devcontainer/`, `.codesandbox/`, `.gitpod*`, `compose/local/`, `development/`, Dockerfiles named for development (`Dockerfile.dev`, `Dockerfile-dev`, `Dockerfile.api.dev`, `dev.Dockerfile`, `app.dev.Dockerfile`, `Dockerfile.local`, `Dockerfile.development`), the images builds and CI jobs run in (`Dockerfile.ci`, `Dockerfile_builder`, Dockerfiles under `.circleci/`, and Docker container actions under `.github/actions/`), and by their content, Dockerfiles whose image starts a development server (`manage.py runserver`, `flask run`, `uvicorn --reload`, `npm run dev`) or whose opening comments say the image is not for production (\"Not suitable for production use\", \"for testing only\")"
             }
             Role::Docs => "documentation: `docs/`, `doc/`",
             Role::Vendored => {
@@ -132,6 +132,13 @@ impl Role {
     fn bit(self) -> u16 {
         1 << (self as u16)
     }
+}
+
+/// A folder of scripts named for what they are for: `scripts-dev`, `scripts_ci`,
+/// `dev-scripts`, `build_scripts`, `_scripts`.
+fn is_scripts_folder(d: &str) -> bool {
+    ["scripts-", "scripts_"].iter().any(|p| d.starts_with(p))
+        || ["-scripts", "_scripts"].iter().any(|p| d.ends_with(p))
 }
 
 /// The roles of one file; several may hold at once.
@@ -303,6 +310,10 @@ impl Roles {
                     d,
                     "scripts" | "script" | "tools" | "xtask" | "dev" | "hack" | "ci" | ".ci"
                 )
+            }) || dirs_lower.iter().enumerate().any(|(i, d)| {
+                // `scripts-dev/`, `dev_scripts/`, `_scripts/`: not a crate of that name
+                // (`crates/atuin-scripts/src/`), whose sources are the program's.
+                is_scripts_folder(d) && !dirs_lower[i + 1..].contains(&"src")
             }) || (!src_bin && dirs_lower.contains(&"bin"))
                 || lower_name == "build.rs",
         );
@@ -353,6 +364,13 @@ fn is_test_dir(d: &str) -> bool {
             | "cypress"
             | "acceptance_tests"
             | "integration_tests"
+            // Suites named in one word: `systemtests/`, `integrationtests/`.
+            | "systemtests"
+            | "integrationtests"
+            | "functionaltests"
+            | "smoketests"
+            | "loadtests"
+            | "e2etests"
     ) || d.starts_with("test_")
         || d.starts_with("test-")
         || d.ends_with("_tests")
@@ -462,6 +480,12 @@ mod tests {
     fn scripts_dev_environments_examples_benches() {
         assert!(has("scripts/release.py", Role::Script));
         assert!(has("ci/check-site.py", Role::Script));
+        assert!(has("scripts-dev/release.py", Role::Script));
+        assert!(has("systemtests/lib/client.py", Role::Test));
+        assert!(has("app/_scripts/register_user.py", Role::Script));
+        assert!(has("build_scripts/Dockerfile", Role::Script));
+        assert!(!has("crates/app-scripts/src/run.rs", Role::Script));
+        assert!(!has("app/descripts/x.py", Role::Script));
         assert!(has(".github/ci/nightly/Dockerfile", Role::Script));
         assert!(has("bin/run", Role::Script));
         assert!(!has("src/bin/server.rs", Role::Script));

@@ -247,8 +247,16 @@ pub fn with_scripts<'a>(step: &Step<'a>) -> Vec<(&'a Node, String)> {
         }
         return out;
     }
+    // `actions/github-script`'s `script` is JavaScript run against the GitHub API
+    // (`/x/.test(label.name)` is a regular expression, not a test run).
+    let javascript = uses
+        .to_ascii_lowercase()
+        .starts_with("actions/github-script@");
     for e in step.with() {
         let Some(key) = e.key.as_str() else { continue };
+        if javascript && key == "script" {
+            continue;
+        }
         if matches!(
             key,
             "run" | "command" | "script" | "commands" | "coverageCommand" | "test-command"

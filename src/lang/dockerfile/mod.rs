@@ -232,9 +232,20 @@ impl Dockerfile {
         &self.instructions[stage.body.clone()]
     }
 
-    /// The stage that produces the image: the last one.
+    /// The stage that produces the image: the last one, unless it is named for tests
+    /// (`AS test`, `AS concourse_tests`, `AS ci`) after a stage that is not: the
+    /// production image is then the last stage before it (built with `--target`), and
+    /// the test stage is where CI runs the suite.
     pub fn final_stage(&self) -> Option<&Stage> {
-        self.stages.last()
+        let test_named = |s: &&Stage| {
+            matches!(&self.instructions[s.from].args,
+                Args::From { alias: Some(a), .. } if is_test_stage_name(&a.value))
+        };
+        self.stages
+            .iter()
+            .rev()
+            .find(|s| !test_named(s))
+            .or(self.stages.last())
     }
 
     /// `ARG` instructions before the first `FROM`, as name → default value.
@@ -1578,13 +1589,57 @@ impl FrontEnd for DockerfileFrontEnd {
             );
         }
         sink.dockerfile(&df);
-        if stages::image_dev_server(&df).is_some() {
+        if declared_not_for_production(source, &df) {
+            out.roles.insert(crate::roles::Role::DevEnvironment);
+        } else if stages::image_dev_server(&df).is_some() {
             out.roles.insert(crate::roles::Role::DevEnvironment);
             out.roles_found_by = Some("RUN001");
         }
         out.comments = comments(source, &df);
         out.facts.docker = Some(Box::new(DockerFacts::of(&df, &source.rel_path)));
     }
+}
+
+/// A stage name that says the stage runs tests or CI checks: `test`, `tests`,
+/// `testing`, `ci`, `lint`, `test_*`, `test-*`, `*_test(s)`, `*-test(s)`.
+fn is_test_stage_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    matches!(n.as_str(), "test" | "tests" | "testing" | "ci" | "lint")
+        || n.starts_with("test_")
+        || n.starts_with("test-")
+        || ["_test", "-test", "_tests", "-tests"]
+            .iter()
+            .any(|suffix| n.ends_with(suffix))
+}
+
+/// Whether the comments above a Dockerfile's first instruction say its image is not
+/// for production: "Not suitable for production use", "for local development only",
+/// "do not use in production", "test image". Its authors said what it is for.
+pub fn declared_not_for_production(source: &SourceFile, df: &Dockerfile) -> bool {
+    let first = df.instructions.first().map_or(usize::MAX, |i| i.span.start);
+    let header: String = df
+        .comments
+        .iter()
+        .take_while(|c| c.start < first)
+        .filter_map(|c| source.text.get(c.start..c.end))
+        .map(|c| c.trim_start_matches('#').trim())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase();
+    const SAYS: [&str; 11] = [
+        "not suitable for production",
+        "not for production",
+        "not intended for production",
+        "not meant for production",
+        "not be used in production",
+        "do not use in production",
+        "don't use in production",
+        "never use in production",
+        "development only",
+        "testing only",
+        "tests only",
+    ];
+    SAYS.iter().any(|s| header.contains(s))
 }
 
 /// Whether a Dockerfile is a template that is rendered before Docker reads it: a line

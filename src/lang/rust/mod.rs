@@ -51,6 +51,10 @@ pub struct PathRole {
     pub binary: bool,
     /// `build.rs`.
     pub build_script: bool,
+    /// A source of a command-line tool's crate: the folder holding `src/` is named
+    /// `cli` or ends so (`foo-cli`, `foo_cli`, `symbolicli`). What it runs, a person
+    /// at a terminal waits for.
+    pub cli: bool,
 }
 
 impl PathRole {
@@ -66,6 +70,11 @@ impl PathRole {
                 || dirs.last() == Some(&"bin")
                 || dirs.ends_with(&["src", "bin"]),
             build_script: file == "build.rs",
+            cli: dirs
+                .iter()
+                .position(|d| *d == "src")
+                .and_then(|i| i.checked_sub(1))
+                .is_some_and(|i| dirs[i].to_ascii_lowercase().ends_with("cli")),
         }
     }
 

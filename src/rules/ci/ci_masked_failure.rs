@@ -44,6 +44,7 @@ declare_rule! {
     /// then `cargo clippy -- -D warnings`) is not flagged: that later step fails.
     pub CiMaskedFailure,
     code = "CI004", name = "ci-masked-failure", category = Ci, severity = Warning,
+    default = false,
     reads = [FileKind::GithubWorkflow, FileKind::GithubAction, FileKind::GitlabCi],
 }
 

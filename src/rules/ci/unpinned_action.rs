@@ -73,7 +73,12 @@ declare_rule! {
     /// `-` (`release-1.2`, `cli-v2.0.1`). Any other word is taken for a branch: `@main`,
     /// `@stable`, `@nightly`, `@clippy`, `@miri`, and refs with a `/`
     /// (`@release/v1`). The refs of actions published only as branches
-    /// (`dtolnay/rust-toolchain@1.80`) are branches whatever their name.
+    /// (`dtolnay/rust-toolchain@1.80`) are branches whatever their name. Their channels
+    /// (`dtolnay/rust-toolchain@stable`, not `@master`) are their documented interface
+    /// and are judged as tags are: not reported in a job that holds nothing, a warning
+    /// in one that does. Other actions' tool branches
+    /// (`taiki-e/install-action@cargo-deny`, beside its version tags) are branches:
+    /// the engineers who judged them wanted them pinned.
     ///
     /// ## Policy, and how it differs from zizmor's
     /// The `allow` option lists actions that may be pinned by tag, as `owner/repo` or
@@ -282,6 +287,12 @@ impl Rule for UnpinnedAction {
                 Pin::Branch if !all_jobs && is_channel(uses) && job.is_some_and(unprivileged) => {
                     continue;
                 }
+                Pin::Branch if is_channel(uses) => (
+                    format!(
+                        "`{uses}` follows a channel branch, which its publisher moves to new code"
+                    ),
+                    None,
+                ),
                 Pin::Branch => (
                     format!("`{uses}` follows a branch: every run may execute different code"),
                     Some(Severity::Error),

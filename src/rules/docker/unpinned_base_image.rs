@@ -38,7 +38,7 @@ declare_rule! {
     /// comes from an `ARG` without a default (the build passes it) and digests.
     /// Dockerfiles of development environments (`.devcontainer/`, `.codesandbox/`,
     /// `.gitpod*`) are not checked. A moving tag such as `3.12` is accepted: it is a version
-    /// line. An image this repository builds itself (`docker build -t name` in CI or a
+    /// line. An image this repository builds itself (`docker build -t name` or `docker tag id name` in CI or a
     /// task file, a build action's `tags:`, a Compose service with `build:` and `image:`)
     /// may follow `latest`: it is built from the same commit's Dockerfile. So may a bare
     /// name that no registry serves (`FROM base`, not a Docker Official Image): a
@@ -140,7 +140,7 @@ pub(crate) fn is_built_here(built: &BTreeSet<String>, name: &str) -> bool {
 }
 
 /// The images this repository builds: tagged by `docker build -t` (or `buildx build`,
-/// `podman build`) in CI scripts and task files, by a build action's `tags:`, or by a
+/// `podman build`, or named by `docker tag`) in CI scripts and task files, by a build action's `tags:`, or by a
 /// Compose service with both `build:` and `image:`. Names without tags.
 pub(crate) fn images_built_here(repo: &RepoIndex) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
@@ -165,12 +165,32 @@ pub(crate) fn images_built_here(repo: &RepoIndex) -> BTreeSet<String> {
     out
 }
 
-/// `docker build -t app/web:1 .` → `app/web`.
+/// `docker build -t app/web:1 .` → `app/web`; `docker tag abc123 app/web:1` → `app/web`.
 fn build_tags(cmd: &shell::SimpleCommand) -> Vec<String> {
     let words: Vec<&str> = cmd.program().iter().map(|w| w.value.as_str()).collect();
     let Some(program) = words.first().map(|p| p.rsplit('/').next().unwrap_or(p)) else {
         return Vec::new();
     };
+    // `docker tag built-id app/web:1` (or `docker image tag`) names an image built here
+    // (the source is an id or another of this repository's names): the target is one.
+    if matches!(program, "docker" | "podman") {
+        let args: Vec<&str> = words[1..]
+            .iter()
+            .copied()
+            .skip_while(|w| *w == "image")
+            .collect();
+        if args.first() == Some(&"tag") {
+            let operands: Vec<&str> = args[1..]
+                .iter()
+                .copied()
+                .filter(|w| !w.starts_with('-'))
+                .collect();
+            return match operands.as_slice() {
+                [_, target] if !target.contains('$') => vec![image_name(target)],
+                _ => Vec::new(),
+            };
+        }
+    }
     let builds = match program {
         "docker" | "podman" => words.iter().take(4).any(|w| *w == "build"),
         "buildah" => words.get(1).is_some_and(|w| *w == "bud" || *w == "build"),

@@ -225,7 +225,9 @@ impl Rule for RustClientWithoutTimeout {
             }
         };
         let requests = |p: &syn::Path| names_any(imports, p, UREQ_REQUESTS).map(|_| Kind::Ureq);
-        if file.is_test_code(scope) {
+        // A command-line tool's requests: the person who ran it sees a hang and stops
+        // it, as with the Python CLI commands NET001 skips.
+        if file.is_test_code(scope) || file.role.cli {
             return;
         }
         let Node::Expr(expr) = node else { return };
