@@ -426,12 +426,14 @@ fn read_only_permissions_are_not_offered_to_a_workflow_that_writes() {
     let cases = [
         (
             "gh.yml",
-            job("      - uses: actions/checkout@v4\n      - run: gh release create v1 dist/*\n"),
+            job(
+                "      - uses: actions/checkout@v4\n      - run: make dist\n      - run: gh release create v1 dist/*\n",
+            ),
             false,
         ),
         (
             "push.yml",
-            job("      - run: git push origin HEAD\n"),
+            job("      - run: ./bump-version && git push origin HEAD\n"),
             false,
         ),
         (

@@ -38,8 +38,9 @@ declare_rule! {
     /// would ask for:
     /// - a job that calls a reusable workflow of another repository: the called
     ///   workflow's own `permissions` decide its token, and it is checked there;
-    /// - a job that runs no third party's code: no action, and `run` scripts made only of
-    ///   `echo`, `printf`, `exit`, `test` (`[`, `[[`), `sleep`, `date`, `jq` and `gh`
+    /// - a job that runs no third party's code: no action but `actions/checkout`, and
+    ///   `run` scripts made only of `echo`, `printf`, `exit`, `test` (`[`, `[[`), `sleep`,
+    ///   `date`, `jq`, `gh` and `git`
     ///   (in `if`/`for`/`case` blocks or not), none of which
     ///   expands an expression from the triggering event (`github.event.…`,
     ///   `github.head_ref`) into the script.
@@ -123,6 +124,7 @@ fn job_may_write(text: &str, job: &github::Job<'_>) -> bool {
 /// Shell commands that run no code of a third party.
 const INERT_COMMANDS: &[&str] = &[
     "echo", "printf", "exit", "true", "false", "test", "[", "[[", "sleep", "date", "jq", "gh",
+    "git",
     // The words of a compound command left alone on a line (`if [[ … ]]; then`,
     // `fi`), whose commands are judged as any.
     "then", "else", "do", "fi", "done", "esac",
@@ -136,15 +138,26 @@ fn job_exposes_token(job: &github::Job<'_>) -> bool {
         return uses.as_str().is_some_and(|u| u.starts_with("./"));
     }
     !job.steps().iter().all(|s| {
-        if s.uses().is_some() {
-            return false;
+        if let Some(uses) = s.uses() {
+            // Checking out the repository runs nobody's code but GitHub's.
+            return uses
+                .as_str()
+                .is_some_and(|u| u.to_ascii_lowercase().starts_with("actions/checkout@"));
         }
         let script = s.run().and_then(|r| r.as_str()).unwrap_or("");
-        !script.contains("github.event.")
-            && !script.contains("github.head_ref")
-            && crate::lang::shell::split(script)
+        !script.contains("github.event.") && !script.contains("github.head_ref") && inert(script)
+    })
+}
+
+/// Whether every command of `script`, those of its command substitutions
+/// (`V=$(npx semver …)`) included, is in [`INERT_COMMANDS`].
+fn inert(script: &str) -> bool {
+    crate::lang::shell::split(script).iter().all(|c| {
+        c.program_name().is_none_or(|p| INERT_COMMANDS.contains(&p))
+            && c.words
                 .iter()
-                .all(|c| c.program_name().is_none_or(|p| INERT_COMMANDS.contains(&p)))
+                .flat_map(|w| &w.subs)
+                .all(|sub| script.get(sub.clone()).is_none_or(inert))
     })
 }
 

@@ -34,6 +34,10 @@ declare_rule! {
     /// Names are matched by whole parts (`TOKENIZERS_PARALLELISM` is not a token).
     /// Values that are empty, a variable reference (`$TOKEN`, `${TOKEN}`), a boolean or
     /// a number are fine; `${TOKEN:-literal}` is not, since its default is baked in.
+    /// In a build stage the image is not made from, an obvious placeholder
+    /// (`ARG SECRET_KEY=foo`, `dummy`, `changeme`: what a build step such as Django's
+    /// `collectstatic` needs set) is fine too; in the image's own stages every literal
+    /// counts, since a placeholder there is what the container runs with.
     /// Names that hold a location or a setting rather than the secret itself
     /// (`*_FILE`, `*_PATH`, `*_DIR`, `*_NAME`, `*_TIMEOUT`, `*_ID`, `*_DUMMY`, …) and
     /// switches (`ENABLE_*`, `DISABLE_*`, `NO_*`) are skipped. Names to skip can be
@@ -68,7 +72,15 @@ fn is_setting_value(value: &str) -> bool {
 impl Rule for SecretInImage {
     fn check_dockerfile(&self, df: &Dockerfile, cx: &mut Context<'_>) {
         let allowed = cx.option_strings(&Self::META, "allow-names");
-        for inst in &df.instructions {
+        // The instructions of the stages the image is made of (and the global `ARG`s):
+        // elsewhere a value only serves a build step, and an obvious placeholder
+        // (`ARG SECRET_KEY=foo` so that `collectstatic` runs) is not a secret.
+        let chain = crate::lang::dockerfile::stages::final_chain(df);
+        let in_image = |i: usize| {
+            df.stages.first().is_none_or(|s| i < s.from)
+                || chain.iter().any(|s| i == s.from || s.body.contains(&i))
+        };
+        for (index, inst) in df.instructions.iter().enumerate() {
             if !matches!(inst.keyword, Keyword::Env | Keyword::Arg) {
                 continue;
             }
@@ -84,6 +96,11 @@ impl Rule for SecretInImage {
                     continue;
                 };
                 if value.is_empty() || is_reference(value) || is_setting_value(value) {
+                    continue;
+                }
+                if !in_image(index)
+                    && crate::secrets::is_placeholder(value.trim_matches(|c| c == '"' || c == '\''))
+                {
                     continue;
                 }
                 let span = if maps {
