@@ -117,7 +117,7 @@ impl Role {
                 "templated files that are not valid until rendered: a path with `{{` or `{%` in it (cookiecutter, copier), files under `template/` or `templates/`"
             }
             Role::Script => {
-                "scripts and maintainer tooling: `scripts/`, `script/`, `tools/`, `dev/`, `hack/`, `ci/`, `.ci/`, folders named `scripts-*`, `scripts_*`, `*-scripts` or `*_scripts` (`scripts-dev/`, `_scripts/`; not a crate of that name), `bin/` (not `src/bin/`), `xtask/`, Cargo's `build.rs`"
+                "scripts and maintainer tooling: `scripts/`, `script/`, `tools/`, `dev/`, `hack/`, `ci/`, `.ci/`, folders named `scripts-*`, `scripts_*`, `*-scripts` or `*_scripts` (`scripts-dev/`, `_scripts/`; not a crate of that name), `bin/` (not `src/bin/`), `xtask/`, Cargo's `build.rs`, `manage.py`"
             }
             Role::DevEnvironment => {
                 "development and CI environments: `.devcontainer/`, `.codesandbox/`, `.gitpod*`, `compose/local/`, `development/`, Dockerfiles named for development (`Dockerfile.dev`, `Dockerfile-dev`, `Dockerfile.api.dev`, `dev.Dockerfile`, `app.dev.Dockerfile`, `Dockerfile.local`, `Dockerfile.development`), the images builds and CI jobs run in (`Dockerfile.ci`, `Dockerfile_builder`, Dockerfiles under `.circleci/`, and Docker container actions under `.github/actions/`), and by their content, Dockerfiles whose image starts a development server (`manage.py runserver`, `flask run`, `uvicorn --reload`, `npm run dev`) or whose opening comments say the image is not for production (\"Not suitable for production use\", \"for testing only\")"
@@ -315,7 +315,10 @@ impl Roles {
                 // (`crates/atuin-scripts/src/`), whose sources are the program's.
                 is_scripts_folder(d) && !dirs_lower[i + 1..].contains(&"src")
             }) || (!src_bin && dirs_lower.contains(&"bin"))
-                || lower_name == "build.rs",
+                || lower_name == "build.rs"
+                // Django's and Flask's entry for management commands run by hand; its own
+                // functions are their helpers.
+                || lower_name == "manage.py",
         );
         r.set(
             Role::DevEnvironment,
@@ -482,6 +485,8 @@ mod tests {
         assert!(has("ci/check-site.py", Role::Script));
         assert!(has("scripts-dev/release.py", Role::Script));
         assert!(has("systemtests/lib/client.py", Role::Test));
+        assert!(has("manage.py", Role::Script));
+        assert!(has("src/manage.py", Role::Script));
         assert!(has("app/_scripts/register_user.py", Role::Script));
         assert!(has("build_scripts/Dockerfile", Role::Script));
         assert!(!has("crates/app-scripts/src/run.rs", Role::Script));

@@ -63,6 +63,7 @@ declare_rule! {
     pub UnpinnedPackageInstall,
     code = "DEP006", name = "unpinned-package-install", category = Dependencies, severity = Warning,
     skips = crate::roles::Role::NOT_SHIPPED_IMAGE,
+    default = false,
     reads = [FileKind::Dockerfile],
 }
 
