@@ -376,6 +376,23 @@ pub fn is_runnable(df: &Dockerfile, chain: &[&Stage]) -> bool {
         .any(|k| last_in_chain(df, chain, k).is_some())
 }
 
+/// Whether the image's command is an interactive shell and nothing else (`CMD
+/// ["/bin/bash"]`, `ENTRYPOINT ["sh"]`, `CMD bash`): a base, builder or toolbox image
+/// that someone runs a shell in, not a service.
+pub fn runs_only_a_shell(df: &Dockerfile, chain: &[&Stage]) -> bool {
+    let command = last_in_chain(df, chain, Keyword::Entrypoint)
+        .or_else(|| last_in_chain(df, chain, Keyword::Cmd));
+    let Some(Args::Command { command, .. }) = command.map(|i| &i.args) else {
+        return false;
+    };
+    let words: Vec<&str> = match command {
+        Command::Exec { args, .. } => args.iter().map(|w| w.value.as_str()).collect(),
+        Command::Shell(w) => w.value.split_whitespace().collect(),
+    };
+    matches!(words.as_slice(), [program]
+        if matches!(program.rsplit('/').next(), Some("bash" | "sh" | "ash" | "zsh" | "dash")))
+}
+
 /// Windows base images: no root user, no `/bin/sh`.
 pub fn is_windows_image(image: &str) -> bool {
     let lower = image.to_ascii_lowercase();

@@ -40,7 +40,8 @@ declare_rule! {
     ///   workflow's own `permissions` decide its token, and it is checked there;
     /// - a job that runs no third party's code: no action but `actions/checkout`, and
     ///   `run` scripts made only of `echo`, `printf`, `exit`, `test` (`[`, `[[`), `sleep`,
-    ///   `date`, `jq`, `gh` and `git`
+    ///   `date`, `jq`, `gh`, `git` and the runner's coreutils and text tools (`cat`,
+    ///   `cp`, `grep`, `sed`, `awk`, …)
     ///   (in `if`/`for`/`case` blocks or not), none of which
     ///   expands an expression from the triggering event (`github.event.…`,
     ///   `github.head_ref`) into the script.
@@ -124,7 +125,10 @@ fn job_may_write(text: &str, job: &github::Job<'_>) -> bool {
 /// Shell commands that run no code of a third party.
 const INERT_COMMANDS: &[&str] = &[
     "echo", "printf", "exit", "true", "false", "test", "[", "[[", "sleep", "date", "jq", "gh",
-    "git",
+    "git", // Coreutils and text tools: the runner's own programs on the job's files.
+    "cat", "touch", "mkdir", "cp", "mv", "rm", "ls", "ln", "chmod", "head", "tail", "cut", "tr",
+    "sort", "uniq", "wc", "tee", "grep", "sed", "awk", "basename", "dirname", "cd", "export",
+    "env", "pwd",
     // The words of a compound command left alone on a line (`if [[ … ]]; then`,
     // `fi`), whose commands are judged as any.
     "then", "else", "do", "fi", "done", "esac",

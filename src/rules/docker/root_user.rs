@@ -1,6 +1,9 @@
 //! DKR001 root-user.
 
-use super::{base_image, final_chain, is_runnable, is_windows_image, last_in_chain, resolve_image};
+use super::{
+    base_image, final_chain, is_runnable, is_windows_image, last_in_chain, resolve_image,
+    runs_only_a_shell,
+};
 use crate::declare_rule;
 use crate::lang::FileKind;
 use crate::lang::dockerfile::{Dockerfile, Keyword, Stage};
@@ -40,7 +43,9 @@ declare_rule! {
     /// `USER` inherited from an earlier stage of the same file counts. Images that say
     /// neither what to run nor what to expose (`CMD`, `ENTRYPOINT`, `EXPOSE`), such as
     /// artifact-only `FROM scratch` stages and CI check stages, are not checked; nor are
-    /// Windows images, or bases named by a variable without a default. Base images that
+    /// Windows images, or bases named by a variable without a default; nor an image whose
+    /// command is a bare shell (`CMD ["/bin/bash"]`: a base, builder or toolbox image that
+    /// someone opens a shell in, not a service). Base images that
     /// are non-root by default are recognised by name (`:nonroot` tags,
     /// `cgr.dev/chainguard/*`, `bitnami/*`, `jupyter/*`, `nginx-unprivileged`,
     /// `jenkins/jenkins`); so are official images whose entrypoint drops privileges
@@ -65,7 +70,7 @@ impl Rule for RootUser {
         let Some(last_stage) = chain.first() else {
             return;
         };
-        if !is_runnable(df, &chain) {
+        if !is_runnable(df, &chain) || runs_only_a_shell(df, &chain) {
             return;
         }
         // The base image, with ARG defaults resolved; unknown when a variable has none.

@@ -280,9 +280,9 @@ impl Rule for RustClientWithoutTimeout {
             let c = chain(&m.receiver);
             if let Some((kind, false)) = origin(scope, &c, &builders, 0) {
                 if kind != Kind::Ureq
-                    && scope
-                        .fn_body
-                        .is_some_and(|body| requests_set_timeouts(body, expr))
+                    && scope.fn_body.is_some_and(|body| {
+                        requests_set_timeouts(body, expr) || given_to_exporter(body, expr)
+                    })
                 {
                     return;
                 }
@@ -340,6 +340,44 @@ fn requests_set_timeouts(body: &syn::Block, call: &syn::Expr) -> bool {
         as_local(root).as_deref() == Some(name.as_str())
     });
     !covered.is_empty() && covered.iter().all(|c| *c) && mentions(body, &name) == covered.len() + 1
+}
+
+/// Whether the client `call` builds is handed to a telemetry exporter
+/// (`.with_http_client(client)`, as OpenTelemetry's OTLP, Zipkin and Datadog exporters
+/// take one): the exporter's batch processor bounds every export with its own timeout.
+fn given_to_exporter(body: &syn::Block, call: &syn::Expr) -> bool {
+    struct Finder<'c> {
+        call: &'c syn::Expr,
+        local: Option<String>,
+        found: bool,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
+        fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+            if m.method == "with_http_client"
+                && let Some(arg) = m.args.first()
+            {
+                let mut e = arg;
+                while let syn::Expr::Try(t) = e {
+                    e = &t.expr;
+                }
+                if let syn::Expr::MethodCall(u) = e
+                    && (u.method == "unwrap" || u.method == "expect")
+                {
+                    e = &u.receiver;
+                }
+                self.found |= std::ptr::eq(e, self.call)
+                    || (self.local.is_some() && as_local(e) == self.local);
+            }
+            syn::visit::visit_expr_method_call(self, m);
+        }
+    }
+    let mut f = Finder {
+        call,
+        local: bound_local(body, call),
+        found: false,
+    };
+    syn::visit::Visit::visit_block(&mut f, body);
+    f.found
 }
 
 /// For each longest method chain in `body` whose root matches: whether it is a request
