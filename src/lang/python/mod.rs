@@ -475,6 +475,9 @@ impl FrontEnd for PythonFrontEnd {
         sink: &mut (dyn Sink + Send),
         out: &mut Output,
     ) {
+        if shell_script(&source.text) {
+            return;
+        }
         PythonFile::with(source, |py| {
             const HELP: &str = "fix the syntax; the code that parsed was still checked";
             for e in &py.syntax_errors {
@@ -518,4 +521,18 @@ fn lower_first(s: &str) -> String {
         Some(c) => c.to_lowercase().chain(chars).collect(),
         None => String::new(),
     }
+}
+
+/// Whether a `.py` file is a shell script by its first line (`#!/bin/bash`,
+/// `#!/usr/bin/env sh`): it is not Python, and not read as such.
+fn shell_script(text: &str) -> bool {
+    let Some(line) = text.lines().next().and_then(|l| l.strip_prefix("#!")) else {
+        return false;
+    };
+    let mut words = line.split_whitespace();
+    let mut program = words.next().unwrap_or("").rsplit('/').next().unwrap_or("");
+    if program == "env" {
+        program = words.find(|w| !w.starts_with('-')).unwrap_or("");
+    }
+    matches!(program, "sh" | "bash" | "dash" | "zsh" | "ksh" | "ash")
 }

@@ -51,7 +51,10 @@ declare_rule! {
     /// out a release line (`Markdown<3.0`, `requests<2.32`). A bare name, `>=1.26`
     /// and `!=1.3` install any future release, major ones included, and are flagged. A name
     /// pinned on another line of the same file (`bleach[css]` beside `bleach==6.3.0`)
-    /// is pinned. `*.in` files are pip-compile inputs and are not read. Lines pinned by a `-c`
+    /// is pinned. Test, lint and debugging tools (`pytest` and its plugins, `mock`,
+    /// `coverage`, `factory-boy`, `selenium`, `flake8`, `mypy`, `types-*`,
+    /// `django-debug-toolbar`, …) are not flagged in any file: the serving code never
+    /// imports them. `*.in` files are pip-compile inputs and are not read. Lines pinned by a `-c`
     /// constraints file (included by the file, by a file that includes it, or any
     /// `constraints*.txt` in its directory or above) are fine; files named
     /// `constraints*.txt` and files only ever used with `-c` are limits, not installs,
@@ -357,7 +360,8 @@ impl Rule for UnpinnedPythonRequirement {
                     Entry::Requirement(r)
                         if !r.pinned
                             && !pins.contains(&r.key)
-                            && !compatible_releases_only(&r.specifier) =>
+                            && !compatible_releases_only(&r.specifier)
+                            && !is_test_tool(&r.key) =>
                     {
                         let message = if r.specifier.is_empty() {
                             format!("`{}` is not pinned: any version installs", r.name)
@@ -482,6 +486,40 @@ fn is_dev_requirements(path: &str) -> bool {
     stem.split(['-', '_', '.']).any(|w| DEV.contains(&w))
         || (matches!(dir.as_str(), "requirements" | "requirements.d" | "reqs")
             && DEV.contains(&stem))
+}
+
+/// A distribution (PEP 503 name) that only tests, linters and debuggers import: in a
+/// service's one requirements file it is installed in the image but never loaded by
+/// the code that serves, and which version comes changes nothing in production.
+fn is_test_tool(key: &str) -> bool {
+    const TOOLS: [&str; 22] = [
+        "pytest",
+        "mock",
+        "coverage",
+        "factory-boy",
+        "faker",
+        "selenium",
+        "pyquery",
+        "hypothesis",
+        "responses",
+        "freezegun",
+        "model-bakery",
+        "tox",
+        "nox",
+        "flake8",
+        "pylint",
+        "black",
+        "isort",
+        "ruff",
+        "mypy",
+        "ipdb",
+        "pdbpp",
+        "django-debug-toolbar",
+    ];
+    TOOLS.contains(&key)
+        || ["pytest-", "flake8-", "types-", "mypy-"]
+            .iter()
+            .any(|p| key.starts_with(p))
 }
 
 /// Whether a specifier bounds a requirement from above, by the owner's choice: the

@@ -48,7 +48,7 @@ declare_rule! {
     /// someone opens a shell in, not a service). Base images that
     /// are non-root by default are recognised by name (`:nonroot` tags,
     /// `cgr.dev/chainguard/*`, `bitnami/*`, `jupyter/*`, `nginx-unprivileged`,
-    /// `jenkins/jenkins`); so are official images whose entrypoint drops privileges
+    /// `jenkins/jenkins`, Elastic's `elasticsearch`, `kibana` and `logstash`); so are official images whose entrypoint drops privileges
     /// itself (`postgres`, `redis`, `mysql`, `mongo`, `rabbitmq`, …) when the Dockerfile
     /// keeps their `ENTRYPOINT`. A final stage that installs `gosu`, `su-exec`,
     /// `setpriv`, `s6-setuidgid`, `chpst` or `runuser` is assumed to drop privileges in
@@ -151,6 +151,9 @@ pub(crate) fn non_root_base(image: &str) -> bool {
         || name.ends_with("/nginx-unprivileged")
         || name == "jenkins/jenkins"
         || name == "jenkins/inbound-agent"
+        // Elastic's images set `USER elasticsearch` (`kibana`, `logstash`).
+        || name.starts_with("docker.elastic.co/")
+        || matches!(name, "elasticsearch" | "library/elasticsearch" | "kibana" | "logstash")
 }
 
 /// Official images whose entrypoint starts the server as an unprivileged user (with
