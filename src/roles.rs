@@ -354,7 +354,7 @@ pub fn is_generator_template(rel_path: &str) -> bool {
     rel_path.contains("{{") || rel_path.contains("{%")
 }
 
-fn is_test_dir(d: &str) -> bool {
+pub(crate) fn is_test_dir(d: &str) -> bool {
     matches!(
         d,
         "tests"

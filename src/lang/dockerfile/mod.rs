@@ -1600,16 +1600,11 @@ impl FrontEnd for DockerfileFrontEnd {
     }
 }
 
-/// A stage name that says the stage runs tests or CI checks: `test`, `tests`,
-/// `testing`, `ci`, `lint`, `test_*`, `test-*`, `*_test(s)`, `*-test(s)`.
+/// A stage name that says the stage runs tests or CI checks: named as a test folder is
+/// (`test`, `tests`, `concourse_tests`, `e2e`, see [`crate::roles`]), or `ci`, `lint`.
 fn is_test_stage_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    matches!(n.as_str(), "test" | "tests" | "testing" | "ci" | "lint")
-        || n.starts_with("test_")
-        || n.starts_with("test-")
-        || ["_test", "-test", "_tests", "-tests"]
-            .iter()
-            .any(|suffix| n.ends_with(suffix))
+    crate::roles::is_test_dir(&n) || matches!(n.as_str(), "ci" | "lint")
 }
 
 /// Whether the comments above a Dockerfile's first instruction say its image is not

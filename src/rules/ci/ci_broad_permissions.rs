@@ -122,12 +122,12 @@ fn job_may_write(text: &str, job: &github::Job<'_>) -> bool {
     })
 }
 
-/// Shell commands that run no code of a third party.
+/// Shell commands that run no code of a third party: shell builtins, `jq`, `gh`, `git`,
+/// and the coreutils and text tools of the runner (its own programs, on the job's files).
 const INERT_COMMANDS: &[&str] = &[
     "echo", "printf", "exit", "true", "false", "test", "[", "[[", "sleep", "date", "jq", "gh",
-    "git", // Coreutils and text tools: the runner's own programs on the job's files.
-    "cat", "touch", "mkdir", "cp", "mv", "rm", "ls", "ln", "chmod", "head", "tail", "cut", "tr",
-    "sort", "uniq", "wc", "tee", "grep", "sed", "awk", "basename", "dirname", "cd", "export",
+    "git", "cat", "touch", "mkdir", "cp", "mv", "rm", "ls", "ln", "chmod", "head", "tail", "cut",
+    "tr", "sort", "uniq", "wc", "tee", "grep", "sed", "awk", "basename", "dirname", "cd", "export",
     "env", "pwd",
     // The words of a compound command left alone on a line (`if [[ … ]]; then`,
     // `fi`), whose commands are judged as any.

@@ -284,15 +284,17 @@ impl Rule for UnpinnedAction {
                 // A toolchain channel of an action published only as branches
                 // (`dtolnay/rust-toolchain@stable`, `@1.80`) is its documented interface:
                 // judged as a tag is, by what the job holds.
-                Pin::Branch if !all_jobs && is_channel(uses) && job.is_some_and(unprivileged) => {
-                    continue;
+                Pin::Branch if is_channel(uses) => {
+                    if !all_jobs && job.is_some_and(unprivileged) {
+                        continue;
+                    }
+                    (
+                        format!(
+                            "`{uses}` follows a channel branch, which its publisher moves to new code"
+                        ),
+                        None,
+                    )
                 }
-                Pin::Branch if is_channel(uses) => (
-                    format!(
-                        "`{uses}` follows a channel branch, which its publisher moves to new code"
-                    ),
-                    None,
-                ),
                 Pin::Branch => (
                     format!("`{uses}` follows a branch: every run may execute different code"),
                     Some(Severity::Error),

@@ -356,15 +356,7 @@ fn given_to_exporter(body: &syn::Block, call: &syn::Expr) -> bool {
             if m.method == "with_http_client"
                 && let Some(arg) = m.args.first()
             {
-                let mut e = arg;
-                while let syn::Expr::Try(t) = e {
-                    e = &t.expr;
-                }
-                if let syn::Expr::MethodCall(u) = e
-                    && (u.method == "unwrap" || u.method == "expect")
-                {
-                    e = &u.receiver;
-                }
+                let e = strip(arg);
                 self.found |= std::ptr::eq(e, self.call)
                     || (self.local.is_some() && as_local(e) == self.local);
             }
@@ -420,26 +412,27 @@ fn request_chains(body: &syn::Block, root: impl Fn(&syn::Expr) -> bool) -> Vec<b
     f.out
 }
 
+/// `e` without the `?`, `.await`, parentheses, `.unwrap()`, `.expect(..)` and `match`
+/// around the value it holds.
+fn strip(mut e: &syn::Expr) -> &syn::Expr {
+    loop {
+        e = match e {
+            syn::Expr::Try(t) => &t.expr,
+            syn::Expr::Await(a) => &a.base,
+            syn::Expr::Paren(p) => &p.expr,
+            syn::Expr::Match(m) => &m.expr,
+            syn::Expr::MethodCall(m) if m.method == "unwrap" || m.method == "expect" => &m.receiver,
+            _ => return e,
+        }
+    }
+}
+
 /// The local a `let` binds to `call`, through `?`, `.await`, `.unwrap()`, `.expect(..)`
 /// and the scrutinee of a `match`.
 fn bound_local(body: &syn::Block, call: &syn::Expr) -> Option<String> {
     struct Finder<'c> {
         call: &'c syn::Expr,
         found: Option<String>,
-    }
-    fn strip(mut e: &syn::Expr) -> &syn::Expr {
-        loop {
-            e = match e {
-                syn::Expr::Try(t) => &t.expr,
-                syn::Expr::Await(a) => &a.base,
-                syn::Expr::Paren(p) => &p.expr,
-                syn::Expr::Match(m) => &m.expr,
-                syn::Expr::MethodCall(m) if m.method == "unwrap" || m.method == "expect" => {
-                    &m.receiver
-                }
-                _ => return e,
-            }
-        }
     }
     impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
         fn visit_local(&mut self, l: &'ast syn::Local) {
