@@ -38,7 +38,7 @@ pub struct Finding {
     pub span: (usize, usize),
     /// The fix the rule offers, if any (the JSON and SARIF outputs render it).
     #[serde(skip)]
-    pub fix: Option<FindingFix>,
+    pub fix: Option<Box<FindingFix>>,
     /// Reported by a repository rule (phase 2, over the whole repository index): such a
     /// finding changes with other files, and only a scan of the whole project has all of
     /// them (the language server refreshes them on save).
@@ -154,19 +154,16 @@ pub fn finalise(findings: &mut Vec<Finding>) {
 /// shows none: each is a SHA-256); they are left at their default.
 pub fn finalise_with(findings: &mut Vec<Finding>, fingerprints: bool) {
     // Sorted by index, then each finding swapped into place along the permutation's
-    // cycles: a finding is large to move, and no second vector of them is made.
-    match sorted_order(findings) {
-        Some(mut order) => permute(findings, &mut order, u32::MAX),
-        None => {
-            let mut order: Vec<usize> = (0..findings.len()).collect();
-            order.sort_by(|&a, &b| {
-                let (a, b) = (&findings[a], &findings[b]);
-                a.sort_key()
-                    .cmp(&b.sort_key())
-                    .then(a.message.cmp(&b.message))
-            });
-            permute(findings, &mut order, usize::MAX);
-        }
+    // cycles: a finding is large to move, and no second vector of them is made. The
+    // findings of a run usually come in order already (each file's are sorted, and the
+    // files come in path order): then nothing moves.
+    if findings.is_sorted_by(|a, b| report_order(a, b).is_le()) {
+    } else if let Some(mut order) = sorted_order(findings) {
+        permute(findings, &mut order, u32::MAX);
+    } else {
+        let mut order: Vec<usize> = (0..findings.len()).collect();
+        order.sort_by(|&a, &b| report_order(&findings[a], &findings[b]));
+        permute(findings, &mut order, usize::MAX);
     }
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
     if !fingerprints {
@@ -196,6 +193,22 @@ pub fn finalise_with(findings: &mut Vec<Finding>, fingerprints: bool) {
         first.copy_from_slice(&digest[..8]);
         f.fingerprint = Fingerprint(u64::from_be_bytes(first));
     }
+}
+
+/// The order of the report: by [`Finding::sort_key`], then by message.
+pub fn report_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    // The findings of a file share their path.
+    let path = if Arc::ptr_eq(&a.path, &b.path) {
+        std::cmp::Ordering::Equal
+    } else {
+        a.path.cmp(&b.path)
+    };
+    path.then(a.line.cmp(&b.line))
+        .then(a.column.cmp(&b.column))
+        .then_with(|| a.rule.cmp(b.rule))
+        .then(a.end_line.cmp(&b.end_line))
+        .then(a.end_column.cmp(&b.end_column))
+        .then_with(|| a.message.cmp(&b.message))
 }
 
 /// The indices of `findings` in the order of their [`Finding::sort_key`], then their

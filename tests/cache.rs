@@ -19,10 +19,10 @@ fn check(root: &Path, cache: bool) -> Report {
         root: Some(root.to_path_buf()),
         cache,
         // The default set, and the opt-in rules the files are written for: EXC001 for
-        // the Python file, DKR007 (which reads the repository's file list) for the
-        // Dockerfile.
+        // the Python file, DKR007 (which reads the repository's file list) and DKR003
+        // (a repository rule, which reads the deployments) for the Dockerfile.
         overrides: readylint::config::CliOverrides {
-            extend_select: vec!["EXC001".into(), "DKR007".into()],
+            extend_select: vec!["EXC001".into(), "DKR007".into(), "DKR003".into()],
             ..Default::default()
         },
         ..RunOptions::default()
@@ -162,6 +162,83 @@ fn results_match_a_run_without_cache_through_edits_renames_and_deletions() {
     same_as_without_cache(root);
 }
 
+/// The repository rules' results are stored too, and taken as they are only while no
+/// file of the index and no name in the file list changed: an edit to one file, a new
+/// file that changes a repository finding (a Compose health check for a Dockerfile, a
+/// README) and a deletion all run the repository rules again.
+#[test]
+fn repository_results_follow_every_change() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(root, "app/service.py", SERVICE);
+    write(
+        root,
+        "Dockerfile",
+        "FROM python:3.12-slim\nCOPY . /app\nUSER app\nEXPOSE 8000\nCMD [\"gunicorn\", \"app:app\"]\n",
+    );
+    write(
+        root,
+        "site/settings.py",
+        "DEBUG = True\nALLOWED_HOSTS = [\"*\"]\nINSTALLED_APPS = [\"django.contrib.admin\"]\nROOT_URLCONF = \"site.urls\"\n",
+    );
+    let first = same_as_without_cache(root);
+    assert!(has(&first, "site/settings.py", "CFG001"));
+    assert!(has(&first, "Dockerfile", "DKR003"));
+    let stored = std::fs::read_dir(root.join(".readylint_cache"))
+        .expect("cache dir")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.extension().is_some_and(|e| e == "repo"))
+        .expect("the repository results are stored");
+
+    // Unchanged: the stored results are taken, not written again.
+    let old = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_577_836_800);
+    std::fs::File::options()
+        .write(true)
+        .open(&stored)
+        .expect("open")
+        .set_modified(old)
+        .expect("set mtime");
+    let again = same_as_without_cache(root);
+    assert!(has(&again, "site/settings.py", "CFG001"));
+    let modified = |p: &Path| {
+        std::fs::metadata(p)
+            .expect("meta")
+            .modified()
+            .expect("mtime")
+    };
+    assert_eq!(modified(&stored), old);
+
+    // An edit to a file whose facts the repository rules read.
+    write(
+        root,
+        "site/settings.py",
+        "DEBUG = False\nALLOWED_HOSTS = [\"*\"]\nINSTALLED_APPS = [\"django.contrib.admin\"]\nROOT_URLCONF = \"site.urls\"\n",
+    );
+    let edited = same_as_without_cache(root);
+    assert!(!has(&edited, "site/settings.py", "CFG001"));
+    assert_ne!(modified(&stored), old);
+
+    // A new file that health-checks the Dockerfile's image.
+    write(
+        root,
+        "compose.yaml",
+        "services:\n  web:\n    build: .\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n",
+    );
+    let probed = same_as_without_cache(root);
+    assert!(!has(&probed, "Dockerfile", "DKR003"));
+
+    // Its deletion brings the finding back.
+    std::fs::remove_file(root.join("compose.yaml")).expect("delete");
+    let deleted = same_as_without_cache(root);
+    assert!(has(&deleted, "Dockerfile", "DKR003"));
+
+    // A new file that no rule reads but whose name a repository rule looks for.
+    assert!(has(&deleted, "Dockerfile", "DOC001"));
+    write(root, "README.md", "# Site\n\nServes the site.\n");
+    let documented = same_as_without_cache(root);
+    assert!(!has(&documented, "Dockerfile", "DOC001"));
+}
+
 #[test]
 fn a_read_only_tree_is_checked_without_cache() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -182,7 +259,7 @@ fn a_corrupt_cache_is_ignored() {
     same_as_without_cache(root);
     for entry in std::fs::read_dir(root.join(".readylint_cache")).expect("cache dir") {
         let path = entry.expect("entry").path();
-        if path.extension().is_some_and(|e| e == "bin") {
+        if path.extension().is_some_and(|e| e == "bin" || e == "repo") {
             std::fs::write(&path, [0xff_u8; 7]).expect("corrupt");
         }
     }

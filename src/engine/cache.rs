@@ -1,6 +1,6 @@
 //! The cache of per-file results, like ruff's: a second run over an unchanged tree
 //! re-checks nothing, and a change to one file re-checks that file (the repository
-//! rules, which are cheap and read every file's facts, always run).
+//! rules, which read every file's facts, run unless nothing changed: see [`Cache::repo`]).
 //!
 //! What the per-file phase yields for a file (its findings, its suppression directives,
 //! the facts it gives the repository index, its parse error) depends on the file's text
@@ -16,9 +16,14 @@
 //! not be written to. A cache that cannot be read is ignored; one that cannot be written
 //! (a read-only tree) is skipped silently. Files whose facts hold a parsed manifest are
 //! not cached: there are few of them, and they are cheap to parse.
+//!
+//! The repository rules' findings are stored too, beside the cache file: they depend on
+//! the same settings, on the file list, and on the text of every file the index holds,
+//! so a run in which none of those changed takes them as they are ([`Cache::repo`]).
+//! Any change (one file edited, added or removed) runs the repository rules again.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hasher;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -185,6 +190,55 @@ impl Serialize for Raw<'_> {
     }
 }
 
+/// The repository rules' results of a run, as stored beside its cache file.
+#[derive(Serialize, Deserialize)]
+struct StoredRepo<'a> {
+    /// The [`RepoKey`] of the index they were found in.
+    key: u128,
+    #[serde(borrow)]
+    findings: Vec<StoredRepoFinding<'a>>,
+    errors: Vec<FileError>,
+}
+
+/// A repository rule's finding, as stored: its file, its rule and help by name, and the
+/// rest as a file's findings are stored.
+#[derive(Serialize, Deserialize)]
+struct StoredRepoFinding<'a> {
+    path: &'a str,
+    #[serde(borrow)]
+    rule: Cow<'a, str>,
+    #[serde(borrow)]
+    help: Cow<'a, str>,
+    #[serde(borrow)]
+    finding: CachedFinding<'a>,
+}
+
+/// The key of a run's repository index, for [`Cache::repo`]: the repository's file
+/// list, whether the whole project was scanned, and the path and text hash of every
+/// file the index holds, in path order. The facts a file gives the index follow from
+/// its text, its path, the file list and the settings (the cache file's own key).
+pub struct RepoKey(Xxh3);
+
+impl RepoKey {
+    pub fn new(file_list: &str, whole_project: bool) -> RepoKey {
+        let mut k = Xxh3::new();
+        k.write(file_list.as_bytes());
+        k.write_u8(u8::from(whole_project));
+        RepoKey(k)
+    }
+
+    pub fn add(&mut self, path: &str, hash: &str) {
+        self.0.write(path.as_bytes());
+        self.0.write_u8(0xff);
+        self.0.write(hash.as_bytes());
+        self.0.write_u8(0xff);
+    }
+
+    pub fn finish(&self) -> u128 {
+        self.0.digest128()
+    }
+}
+
 /// One run's cache: the cache file read at the start, and the file to write at the end.
 pub struct Cache {
     file: PathBuf,
@@ -322,11 +376,101 @@ impl Cache {
                 line_text: c.line_text.into_owned(),
                 statement_line: c.statement_line,
                 span: c.span,
-                fix: c.fix.map(Cow::into_owned),
+                fix: c.fix.map(|f| Box::new(f.into_owned())),
                 repository: false,
             });
         }
         Some(findings)
+    }
+
+    /// The file beside the cache file that holds the repository rules' results.
+    fn repo_file(&self) -> PathBuf {
+        self.file.with_extension("repo")
+    }
+
+    /// The repository rules' findings (by the file they are anchored in) and errors of
+    /// an earlier run whose index had the key `key` (see [`RepoKey`]), if stored; `None`
+    /// also for a stored result that names a rule readylint does not have.
+    pub fn repo(&self, key: u128, registry: &Registry) -> Option<super::repo::Results> {
+        let bytes = std::fs::read(self.repo_file()).ok()?;
+        let stored: StoredRepo<'_> = postcard::from_bytes(&bytes).ok()?;
+        if stored.key != key {
+            return None;
+        }
+        let mut findings: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
+        let mut paths: FxHashMap<&str, Arc<str>> = FxHashMap::default();
+        for f in stored.findings {
+            let meta = registry.find(&f.rule)?;
+            let path = paths
+                .entry(f.path)
+                .or_insert_with(|| Arc::from(f.path))
+                .clone();
+            findings
+                .entry(f.path.to_string())
+                .or_default()
+                .push(Finding {
+                    rule: meta.code,
+                    name: meta.name,
+                    category: meta.category,
+                    severity: f.finding.severity,
+                    message: f.finding.message.into_owned(),
+                    path,
+                    line: f.finding.line,
+                    column: f.finding.column,
+                    end_line: f.finding.end_line,
+                    end_column: f.finding.end_column,
+                    help: Arc::from(&*f.help),
+                    fingerprint: Fingerprint::default(),
+                    line_text: f.finding.line_text.into_owned(),
+                    statement_line: f.finding.statement_line,
+                    span: f.finding.span,
+                    fix: f.finding.fix.map(|f| Box::new(f.into_owned())),
+                    repository: true,
+                });
+        }
+        Some((findings, stored.errors))
+    }
+
+    /// Stores the repository rules' results of this run, for the index of key `key`.
+    /// Silent on failure, as [`Self::save`].
+    pub fn save_repo(
+        &self,
+        key: u128,
+        findings: &BTreeMap<String, Vec<Finding>>,
+        errors: &[FileError],
+    ) {
+        let stored = StoredRepo {
+            key,
+            findings: findings
+                .values()
+                .flatten()
+                .map(|f| StoredRepoFinding {
+                    path: &f.path,
+                    rule: Cow::Borrowed(f.rule),
+                    help: Cow::Borrowed(&f.help),
+                    finding: CachedFinding {
+                        rule: 0,
+                        help: 0,
+                        ..Strings::stored(f)
+                    },
+                })
+                .collect(),
+            errors: errors.to_vec(),
+        };
+        let Some(dir) = self.file.parent() else {
+            return;
+        };
+        let Ok(bytes) = postcard::to_allocvec(&stored) else {
+            return;
+        };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        let file = self.repo_file();
+        let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+        if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, &file).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
     }
 
     /// How many entries were read.
@@ -343,7 +487,7 @@ impl Cache {
     /// entries of the others. Nothing is copied: the entries are written from the
     /// run's results as they are, through a buffer. Any failure (a read-only tree)
     /// leaves the cache as it was, silently.
-    pub fn save(self, new: &[NewEntry<'_>], whole_project: bool) {
+    pub fn save(&self, new: &[NewEntry<'_>], whole_project: bool) {
         let Cache {
             file,
             strings,
@@ -368,7 +512,7 @@ impl Cache {
         // The entries kept from the old file are written as they are: the old strings
         // keep their indices, first in the table.
         if !whole_project {
-            for s in &strings {
+            for s in strings {
                 table.add(s);
             }
         }
@@ -403,7 +547,7 @@ impl Cache {
             .ok()
             .and_then(|f| postcard::to_io(&to_store, std::io::BufWriter::new(f)).ok())
             .and_then(|out| out.into_inner().ok());
-        if written.is_none() || std::fs::rename(&tmp, &file).is_err() {
+        if written.is_none() || std::fs::rename(&tmp, file).is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
         prune(dir);
@@ -429,17 +573,26 @@ impl<'a> Strings<'a> {
     fn store(&self, f: &'a Finding) -> CachedFinding<'a> {
         CachedFinding {
             rule: self.index[f.rule],
+            help: self.index[&*f.help],
+            ..Self::stored(f)
+        }
+    }
+
+    /// A finding to store, borrowed from `f`, with its rule and help not yet indexed.
+    fn stored(f: &'a Finding) -> CachedFinding<'a> {
+        CachedFinding {
+            rule: 0,
             severity: f.severity,
             message: Cow::Borrowed(&f.message),
             line: f.line,
             column: f.column,
             end_line: f.end_line,
             end_column: f.end_column,
-            help: self.index[&*f.help],
+            help: 0,
             line_text: Cow::Borrowed(&f.line_text),
             statement_line: f.statement_line,
             span: f.span,
-            fix: f.fix.as_ref().map(Cow::Borrowed),
+            fix: f.fix.as_deref().map(Cow::Borrowed),
         }
     }
 }
@@ -497,7 +650,8 @@ impl Serialize for Entries<'_> {
     }
 }
 
-/// Removes all but the [`KEEP`] most recently written cache files.
+/// Removes all but the [`KEEP`] most recently written cache files, and the
+/// repository results of those removed.
 fn prune(dir: &Path) {
     let Ok(read) = std::fs::read_dir(dir) else {
         return;
@@ -513,5 +667,6 @@ fn prune(dir: &Path) {
     files.sort();
     for (_, path) in &files[..files.len() - KEEP] {
         let _ = std::fs::remove_file(path);
+        let _ = std::fs::remove_file(path.with_extension("repo"));
     }
 }

@@ -96,7 +96,8 @@ pub(super) fn check_entry(
             }));
             let outcome = checked.map(|o| FileOutcome {
                 // A parsed manifest is not cached (see `cache`).
-                hash: hash.filter(|_| cacheable(&o.facts)),
+                cacheable: cacheable(&o.facts),
+                hash,
                 stamp,
                 ..o
             });
@@ -160,6 +161,7 @@ fn from_cache(
         error: entry.error.map(Cow::into_owned),
         scanned: true,
         hash: Some(entry.hash.into_owned()),
+        cacheable: true,
         used_repo: entry.file_list.is_some(),
         from_cache: true,
         ..FileOutcome::default()
@@ -497,13 +499,16 @@ fn check_source(
         settings.is_enabled_with(f.code, &source.rel_path, roles)
     });
     one_per_handler(&mut raw);
-    let findings = raw
+    let mut findings: Vec<crate::finding::Finding> = raw
         .into_iter()
         .filter_map(|f| {
             let meta = settings.registry.find(f.code)?;
             Some(to_finding(source, meta, f, settings))
         })
         .collect();
+    // In the report's order (and so stored in the cache): the run's findings, file
+    // after file in path order, are then in order already (see `finalise_with`).
+    findings.sort_by(crate::finding::report_order);
     FileOutcome {
         findings,
         directives: suppress::directives(

@@ -219,7 +219,7 @@ pub(super) fn to_finding(
         line_text: source.line_text(start.line).trim().to_string(),
         statement_line,
         span: (raw.span.start, raw.span.end.max(raw.span.start)),
-        fix,
+        fix: fix.map(Box::new),
         repository: false,
     }
 }

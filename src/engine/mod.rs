@@ -327,8 +327,10 @@ struct FileOutcome {
     facts: FileFacts,
     error: Option<FileError>,
     scanned: bool,
-    /// The hash of the file's text, when this outcome may be cached.
+    /// The hash of the file's text, when the run has a cache.
     hash: Option<String>,
+    /// Whether this outcome may be stored in the cache (see `cache`).
+    cacheable: bool,
     /// The file's size and modification time, when they can be trusted (see `cache`).
     stamp: Option<cache::Stamp>,
     /// A rule looked at the repository's file list (see `Context::repo`).
@@ -394,8 +396,16 @@ fn file_list_hash(files: &[String]) -> String {
 }
 
 /// Stores this run's per-file results, unless nothing changed.
-fn save_cache(cache: cache::Cache, outcomes: &[FileOutcome], file_list: &str, whole_project: bool) {
-    let cacheable: Vec<&FileOutcome> = outcomes.iter().filter(|o| o.hash.is_some()).collect();
+fn save_cache(
+    cache: &cache::Cache,
+    outcomes: &[FileOutcome],
+    file_list: &str,
+    whole_project: bool,
+) {
+    let cacheable: Vec<&FileOutcome> = outcomes
+        .iter()
+        .filter(|o| o.cacheable && o.hash.is_some())
+        .collect();
     if cacheable.iter().all(|o| o.from_cache && !o.restamped)
         && (!whole_project || cacheable.len() == cache.len())
     {
@@ -417,6 +427,22 @@ fn save_cache(cache: cache::Cache, outcomes: &[FileOutcome], file_list: &str, wh
         })
         .collect();
     cache.save(&entries, whole_project);
+}
+
+/// The [`cache::RepoKey`] of the index these outcomes make, or `None` if a file in it
+/// has no text hash (it failed, or the run has no cache).
+fn repo_key(outcomes: &[FileOutcome], file_list: &str, whole_project: bool) -> Option<u128> {
+    let mut files: Vec<(&str, &str)> = outcomes
+        .iter()
+        .filter(|o| o.source.is_some())
+        .map(|o| Some((o.path.as_str(), o.hash.as_deref()?)))
+        .collect::<Option<_>>()?;
+    files.sort_unstable();
+    let mut key = cache::RepoKey::new(file_list, whole_project);
+    for (path, hash) in files {
+        key.add(path, hash);
+    }
+    Some(key.finish())
 }
 
 /// What a run sets up before checking: the project root, the paths, the
@@ -786,6 +812,19 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         .zip(configs.all())
         .map(|(rules, s)| file::RuleFilter::new(rules, s))
         .collect();
+    let check = |e: &Entry, lookup: Option<&file::CacheLookup<'_>>| {
+        let i = match e {
+            Entry::File { rel_path, .. } | Entry::Skipped { rel_path, .. } => {
+                configs.index(rel_path)
+            }
+        };
+        let s = if i == 0 {
+            &configs.root
+        } else {
+            &configs.local[i - 1]
+        };
+        file::check_entry(e, s, &repo, &filters[i], &needed, lookup, &opts.overlay)
+    };
     let mut outcomes: Vec<FileOutcome> = pool.install(|| {
         // Files cost very different times: rayon's adaptive split, which stops
         // splitting after a few halvings unless work is stolen, left one thread on a
@@ -798,49 +837,47 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
                 Entry::File { kinds, .. } => kinds.iter().any(|k| needed.kinds.contains(k)),
                 Entry::Skipped { .. } => true,
             })
-            .map(|e| {
-                let i = match e {
-                    Entry::File { rel_path, .. } | Entry::Skipped { rel_path, .. } => {
-                        configs.index(rel_path)
-                    }
-                };
-                let s = if i == 0 {
-                    &configs.root
-                } else {
-                    &configs.local[i - 1]
-                };
-                file::check_entry(
-                    e,
-                    s,
-                    &repo,
-                    &filters[i],
-                    &needed,
-                    lookup.as_ref(),
-                    &opts.overlay,
-                )
-            })
+            .map(|e| check(e, lookup.as_ref()))
             .collect()
     });
-    if let Some(cache) = cache {
-        save_cache(cache, &outcomes, &file_list, paths.contains(&root));
+    let whole_project = paths.contains(&root);
+    if let Some(cache) = &cache {
+        save_cache(cache, &outcomes, &file_list, whole_project);
     }
 
-    // Phase 2: repository rules over the index.
-    for o in &mut outcomes {
-        if let Some(src) = &o.source {
-            repo.add_source(Arc::clone(src), std::mem::take(&mut o.facts));
+    // Phase 2: repository rules over the index, unless neither the index nor anything
+    // else they depend on changed since a run that stored their results.
+    let repo_key = cache
+        .as_ref()
+        .and_then(|_| repo_key(&outcomes, &file_list, whole_project));
+    let stored = cache
+        .as_ref()
+        .zip(repo_key)
+        .and_then(|(c, key)| c.repo(key, &settings.registry));
+    let (mut repo_findings, repo_errors) = match stored {
+        Some(results) => results,
+        None => {
+            for o in &mut outcomes {
+                if let Some(src) = &o.source {
+                    repo.add_source(Arc::clone(src), std::mem::take(&mut o.facts));
+                }
+            }
+            // Repository rules conclude from what is absent (no CI, no README, no
+            // lockfile), so they run only when the scan covers the whole project: not
+            // on a subdirectory, nor on the files a pre-commit hook passes.
+            let repo_rules: Vec<&dyn Rule> = rules
+                .iter()
+                .copied()
+                .filter(|r| whole_project || !r.needs_whole_project())
+                .collect();
+            let results = repo::check(&repo, &repo_rules, settings);
+            if let (Some(c), Some(key)) = (&cache, repo_key) {
+                c.save_repo(key, &results.0, &results.1);
+            }
+            results
         }
-    }
-    // Repository rules conclude from what is absent (no CI, no README, no lockfile), so
-    // they run only when the scan covers the whole project: not on a subdirectory, nor
-    // on the files a pre-commit hook passes.
-    let whole_project = paths.contains(&root);
-    let repo_rules: Vec<&dyn Rule> = rules
-        .iter()
-        .copied()
-        .filter(|r| whole_project || !r.needs_whole_project())
-        .collect();
-    let (mut repo_findings, repo_errors) = repo::check(&repo, &repo_rules, settings);
+    };
+    drop((cache, repo));
     // The rules whose repository check did not run: nothing can say that a suppression
     // of one of them is unused.
     let not_run: std::collections::BTreeSet<&str> = rules
@@ -871,8 +908,10 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         + repo_findings.values().map(Vec::len).sum::<usize>();
     report.findings.reserve_exact(total);
     for mut o in outcomes {
-        o.findings
-            .extend(repo_findings.remove(&o.path).unwrap_or_default());
+        if let Some(found) = repo_findings.remove(&o.path) {
+            o.findings.extend(found);
+            o.findings.sort_by(finding::report_order);
+        }
         if !opts.no_inline_ignores
             && let Some(src) = o.source.clone()
         {

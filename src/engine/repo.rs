@@ -14,13 +14,12 @@ use crate::repo::RepoIndex;
 use crate::rule::{RepoContext, Rule};
 use crate::source::SourceFile;
 
-/// Runs the repository rules: findings by the file they are anchored in, and the rules
-/// that failed.
-pub(super) fn check(
-    repo: &RepoIndex,
-    rules: &[&dyn Rule],
-    settings: &Settings,
-) -> (BTreeMap<String, Vec<Finding>>, Vec<FileError>) {
+/// What the repository rules found: findings by the file they are anchored in, and the
+/// rules that failed.
+pub(super) type Results = (BTreeMap<String, Vec<Finding>>, Vec<FileError>);
+
+/// Runs the repository rules.
+pub(super) fn check(repo: &RepoIndex, rules: &[&dyn Rule], settings: &Settings) -> Results {
     let mut findings: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
     let mut errors = Vec::new();
     for rule in rules {

@@ -1178,22 +1178,36 @@ const NOT_DOCKERFILE_EXTENSIONS: &[&str] = &[
 /// `Dockerfile-<x>` and `Dockerfile_<x>` (not `Dockerfile.md`, `dockerfile_parser.py`),
 /// `<x>.Dockerfile`.
 pub fn is_dockerfile_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    let dotted = |prefix: &str| {
-        lower.strip_prefix(prefix).is_some_and(|ext| {
-            let last = ext.rsplit('.').next().unwrap_or(ext);
-            !ext.is_empty() && !NOT_DOCKERFILE_EXTENSIONS.contains(&last)
-        })
+    // Asked of every file of the tree: nothing is allocated.
+    let ends_with = |suffix: &str| {
+        name.len()
+            .checked_sub(suffix.len())
+            .and_then(|start| name.get(start..))
+            .is_some_and(|end| end.eq_ignore_ascii_case(suffix))
     };
-    lower == "dockerfile"
-        || lower == "containerfile"
-        || ["dockerfile", "containerfile"].iter().any(|stem| {
-            [".", "-", "_"]
-                .iter()
-                .any(|sep| dotted(&format!("{stem}{sep}")))
-        })
-        || lower.ends_with(".dockerfile")
-        || lower.ends_with(".containerfile")
+    for stem in ["dockerfile", "containerfile"] {
+        if !name
+            .get(..stem.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(stem))
+        {
+            continue;
+        }
+        let rest = &name[stem.len()..];
+        if rest.is_empty() {
+            return true;
+        }
+        if let Some(ext) = rest.strip_prefix(['.', '-', '_']) {
+            let last = ext.rsplit('.').next().unwrap_or(ext);
+            if !ext.is_empty()
+                && !NOT_DOCKERFILE_EXTENSIONS
+                    .iter()
+                    .any(|x| x.eq_ignore_ascii_case(last))
+            {
+                return true;
+            }
+        }
+    }
+    ends_with(".dockerfile") || ends_with(".containerfile")
 }
 
 /// An image reference without its tag or digest, and without Docker Hub's implicit
@@ -1686,6 +1700,38 @@ fn comments(source: &SourceFile, df: &Dockerfile) -> Vec<crate::suppress::Commen
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn dockerfile_names() {
+        for name in [
+            "Dockerfile",
+            "dockerfile",
+            "Containerfile",
+            "Dockerfile.prod",
+            "Dockerfile-dev",
+            "Dockerfile_worker",
+            "DOCKERFILE.alpine",
+            "api.Dockerfile",
+            "web.containerfile",
+            "Dockerfile.base.ubi",
+        ] {
+            assert!(is_dockerfile_name(name), "{name}");
+        }
+        for name in [
+            "Dockerfile.md",
+            "Dockerfile.PY",
+            "Dockerfile.base.j2",
+            "dockerfile_parser.py",
+            "Dockerfile.",
+            "Dockerfiles",
+            "my-dockerfile",
+            "Dockerfile.ß.md",
+            "é",
+            "",
+        ] {
+            assert!(!is_dockerfile_name(name), "{name}");
+        }
+    }
     use super::*;
 
     fn parse(text: &str) -> (SourceFile, Dockerfile) {
