@@ -120,7 +120,7 @@ impl Role {
                 "scripts and maintainer tooling: `scripts/`, `script/`, `tools/`, `dev/`, `hack/`, `ci/`, `.ci/`, folders named `scripts-*`, `scripts_*`, `*-scripts` or `*_scripts` (`scripts-dev/`, `_scripts/`; not a crate of that name), `bin/` (not `src/bin/`), `xtask/`, Cargo's `build.rs`, `manage.py`"
             }
             Role::DevEnvironment => {
-                "development and CI environments: `.devcontainer/`, `.codesandbox/`, `.gitpod*`, `compose/local/`, `development/`, Dockerfiles named for development (`Dockerfile.dev`, `Dockerfile-dev`, `Dockerfile.api.dev`, `dev.Dockerfile`, `app.dev.Dockerfile`, `Dockerfile.local`, `Dockerfile.development`), the images builds and CI jobs run in (`Dockerfile.ci`, `Dockerfile_builder`, Dockerfiles under `.circleci/`, and Docker container actions under `.github/actions/`), and by their content, Dockerfiles whose image starts a development server (`manage.py runserver`, `flask run`, `uvicorn --reload`, `npm run dev`) or whose opening comments say the image is not for production (\"Not suitable for production use\", \"for testing only\")"
+                "development and CI environments: `.devcontainer/`, `.codesandbox/`, `.gitpod*`, `compose/local/`, `development/`, Dockerfiles named for development (`Dockerfile.dev`, `Dockerfile-dev`, `Dockerfile-devel`, `Dockerfile.api.dev`, `dev.Dockerfile`, `app.dev.Dockerfile`, `Dockerfile.local`, `Dockerfile.development`), the images builds and CI jobs run in (`Dockerfile.ci`, `Dockerfile_builder`, Dockerfiles under `.circleci/`, and Docker container actions under `.github/actions/`), and by their content, Dockerfiles whose image starts a development server (`manage.py runserver`, `flask run`, `uvicorn --reload`, `npm run dev`) or whose opening comments say the image is not for production (\"Not suitable for production use\", \"for testing only\")"
             }
             Role::Docs => "documentation: `docs/`, `doc/`",
             Role::Vendored => {
@@ -398,8 +398,9 @@ fn is_dockerfile(lower_name: &str) -> bool {
 const TEST_WORDS: [&str; 6] = ["test", "tests", "testing", "e2e", "playwright", "cypress"];
 /// Development images, and the images builds and CI jobs run in (`Dockerfile.ci`,
 /// `Dockerfile_builder`: a toolchain, not a service).
-const DEV_WORDS: [&str; 7] = [
+const DEV_WORDS: [&str; 8] = [
     "dev",
+    "devel",
     "development",
     "local",
     "devcontainer",

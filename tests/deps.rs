@@ -93,6 +93,7 @@ fn python_app_includes_constraints_and_suppressions() {
         deps(&report),
         [
             d("DEP001", "pyproject.toml", 8),
+            d("DEP001", "pyproject.toml", 16),
             d("DEP001", "requirements/base.txt", 2),
             d("DEP004", "pyproject.toml", 1),
         ]
@@ -104,6 +105,54 @@ fn python_app_includes_constraints_and_suppressions() {
         &["--no-config", "--extend-select", "DEP007", "."],
     );
     assert!(deps(&report).contains(&d("DEP007", "Dockerfile", 2)));
+}
+
+/// What a development group or extra declares, and test tools anywhere, are not
+/// installed where the service runs: left as in `requirements-dev.txt`.
+#[test]
+fn python_dev_groups_and_test_tools_are_left() {
+    let repo = copy_fixture("deps-python-app");
+    write(
+        repo.path(),
+        "pyproject.toml",
+        r#"[project]
+name = "svc"
+version = "0.1.0"
+dependencies = [
+  "django",
+  "pytest",
+]
+
+[project.optional-dependencies]
+dev = ["tox"]
+worker = ["celery"]
+
+[dependency-groups]
+lint-tools = ["djlint"]
+"#,
+    );
+    let (_, report) = json_run(repo.path(), &["--no-config", "."]);
+    let manifest: Vec<_> = deps(&report)
+        .into_iter()
+        .filter(|(rule, p, _)| rule == "DEP001" && p == "pyproject.toml")
+        .collect();
+    assert_eq!(
+        manifest,
+        [
+            d("DEP001", "pyproject.toml", 5),
+            d("DEP001", "pyproject.toml", 11)
+        ]
+    );
+
+    // A requirements file beside the manifest lists what is installed: its lines are
+    // reported, not the manifest's again.
+    write(repo.path(), "requirements.txt", "django\ncelery==5.4.0\n");
+    let (_, report) = json_run(repo.path(), &["--no-config", "."]);
+    let unpinned: Vec<_> = deps(&report)
+        .into_iter()
+        .filter(|(rule, p, _)| rule == "DEP001" && !p.starts_with("requirements/"))
+        .collect();
+    assert_eq!(unpinned, [d("DEP001", "requirements.txt", 1)]);
 }
 
 #[test]

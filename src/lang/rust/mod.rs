@@ -52,8 +52,9 @@ pub struct PathRole {
     /// `build.rs`.
     pub build_script: bool,
     /// A source of a command-line tool's crate: the folder holding `src/` is named
-    /// `cli` or ends so (`foo-cli`, `foo_cli`, `symbolicli`). What it runs, a person
-    /// at a terminal waits for.
+    /// `cli` or ends so (`foo-cli`, `foo_cli`, `symbolicli`), or is a code generator run
+    /// by hand (`codegen`, `iana-codegen`). What it runs, a person at a terminal waits
+    /// for.
     pub cli: bool,
 }
 
@@ -74,7 +75,10 @@ impl PathRole {
                 .iter()
                 .position(|d| *d == "src")
                 .and_then(|i| i.checked_sub(1))
-                .is_some_and(|i| dirs[i].to_ascii_lowercase().ends_with("cli")),
+                .is_some_and(|i| {
+                    let name = dirs[i].to_ascii_lowercase();
+                    name.ends_with("cli") || name.ends_with("codegen")
+                }),
         }
     }
 

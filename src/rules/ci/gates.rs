@@ -118,8 +118,18 @@ pub fn script(text: &str, dir: &str, tasks: Option<&TaskFiles<'_>>) -> Gates {
 fn script_at(text: &str, dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usize) -> Gates {
     let text = substitute_variables(text);
     let mut g = Gates::default();
+    // `cd chirpstack && make test`: the commands after a `cd` to a relative directory
+    // run there (a `cd` elsewhere, or to a computed one, leaves the directory as it was).
+    let mut here = dir.to_string();
     for cmd in shell::split(&text) {
-        g = g.or(command_at(&cmd, dir, tasks, depth));
+        let words: Vec<&str> = cmd.program().iter().map(|w| w.value.as_str()).collect();
+        if let ["cd", to] = words.as_slice() {
+            if !to.starts_with(['/', '~', '$', '-']) && !to.contains("..") {
+                here = join(&here, to);
+            }
+            continue;
+        }
+        g = g.or(words_at(&words, &here, tasks, depth));
     }
     g
 }
@@ -332,6 +342,14 @@ fn launcher(words: &[&str]) -> Option<usize> {
         "docker-compose" if sub == "run" || sub == "exec" => {
             let i = skip_opts(2, &valued);
             Some((i + 1).min(words.len()))
+        }
+        // `nix-shell --command "make test"`, `nix develop -c cargo test`: the command
+        // runs in the environment the project's Nix files describe.
+        "nix-shell" | "nix" if first == "nix-shell" || matches!(sub, "develop" | "shell") => {
+            let i = words
+                .iter()
+                .position(|w| matches!(*w, "--command" | "--run" | "-c"))?;
+            Some(i + 1)
         }
         "bash" | "sh" | "zsh" | "pwsh" | "powershell" | "source" | "." | "call" => {
             let i = skip_opts(1, &["-c", "-o"]);

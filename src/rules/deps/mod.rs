@@ -190,6 +190,38 @@ pub struct PyDep {
     pub name: String,
     pub span: crate::source::Span,
     pub loose: Option<PyLoose>,
+    /// Declared for development only: in a dev, test, docs or lint group or extra
+    /// (`[project.optional-dependencies] dev`, `[dependency-groups] test`, Poetry's
+    /// `group.lint`, Pipfile's `dev-packages`), not installed where the service runs.
+    pub dev: bool,
+}
+
+/// The words that name what is for development, tests, docs, linting, CI or the build,
+/// in a requirements file's name (`requirements-dev.txt`) or a dependency group's
+/// (`test`, `lint-tools`).
+pub const DEV_WORDS: [&str; 15] = [
+    "dev",
+    "devel",
+    "develop",
+    "development",
+    "test",
+    "tests",
+    "testing",
+    "docs",
+    "doc",
+    "readthedocs",
+    "rtd",
+    "lint",
+    "typing",
+    "build",
+    "ci",
+];
+
+/// Whether a dependency group or extra is for development (see [`DEV_WORDS`]).
+pub fn is_dev_group(name: &str) -> bool {
+    name.to_ascii_lowercase()
+        .split(['-', '_', '.'])
+        .any(|w| DEV_WORDS.contains(&w))
 }
 
 /// The dependencies a `pyproject.toml` (PEP 621, PEP 735 groups, Poetry, PDM, uv) or a
@@ -197,7 +229,7 @@ pub struct PyDep {
 pub fn python_deps(doc: &TomlDoc, pipfile: bool) -> Vec<PyDep> {
     use crate::lang::manifest::requirements::{Entry, parse_requirement};
     let mut out = Vec::new();
-    let mut pep508 = |node: &Node| {
+    let mut pep508 = |node: &Node, dev: bool| {
         let Some(text) = node.as_str() else {
             return;
         };
@@ -206,11 +238,13 @@ pub fn python_deps(doc: &TomlDoc, pipfile: bool) -> Vec<PyDep> {
                 name: r.name,
                 span: node.span.clone(),
                 loose: r.specifier.is_empty().then_some(PyLoose::Any),
+                dev,
             }),
             Entry::Url { name, pinned, .. } => out.push(PyDep {
                 name: name.unwrap_or_default(),
                 span: node.span.clone(),
                 loose: (!pinned).then_some(PyLoose::Branch),
+                dev,
             }),
             _ => {}
         }
@@ -219,47 +253,57 @@ pub fn python_deps(doc: &TomlDoc, pipfile: bool) -> Vec<PyDep> {
         for table in ["packages", "dev-packages"] {
             for (k, v) in doc.select(&format!("{table}.*")) {
                 if let Some(k) = k {
-                    out.push(table_dep(k, v, "ref"));
+                    out.push(table_dep(k, v, "ref", table == "dev-packages"));
                 }
             }
         }
         return out;
     }
-    for path in [
-        "project.dependencies.*",
-        "project.optional-dependencies.*.*",
-        "dependency-groups.*.*",
-        "tool.uv.dev-dependencies.*",
-        "tool.pdm.dev-dependencies.*.*",
+    for (path, groups) in [
+        ("project.dependencies.*", false),
+        ("project.optional-dependencies.*.*", true),
+        ("dependency-groups.*.*", true),
+        ("tool.uv.dev-dependencies.*", false),
+        ("tool.pdm.dev-dependencies.*.*", false),
     ] {
-        for (_, node) in doc.select(path) {
-            pep508(node);
+        let all_dev = path.contains("dev-dependencies");
+        for (group, node) in doc.select(path) {
+            // The key of an array's item is its array's: the group's name.
+            let dev = all_dev || (groups && group.is_some_and(|g| is_dev_group(&g.name)));
+            pep508(node, dev);
         }
     }
-    for path in [
-        "tool.poetry.dependencies.*",
-        "tool.poetry.dev-dependencies.*",
-        "tool.poetry.group.*.dependencies.*",
-    ] {
-        for (k, v) in doc.select(path) {
-            match k {
-                Some(k) if !k.name.eq_ignore_ascii_case("python") => {
-                    out.push(table_dep(k, v, "rev"));
-                }
-                _ => {}
+    for (k, v) in doc.select("tool.poetry.dependencies.*") {
+        match k {
+            Some(k) if !k.name.eq_ignore_ascii_case("python") => {
+                out.push(table_dep(k, v, "rev", false));
+            }
+            _ => {}
+        }
+    }
+    for (k, v) in doc.select("tool.poetry.dev-dependencies.*") {
+        if let Some(k) = k {
+            out.push(table_dep(k, v, "rev", true));
+        }
+    }
+    for (group, deps) in doc.select("tool.poetry.group.*") {
+        let dev = group.is_some_and(|g| is_dev_group(&g.name));
+        if let Some(Value::Table(entries)) = deps.get("dependencies").map(|d| &d.value) {
+            for (k, v) in entries {
+                out.push(table_dep(k, v, "rev", dev));
             }
         }
     }
     for (k, v) in doc.select("tool.uv.sources.*") {
         if let (Some(k), Some(_)) = (k, v.get("git")) {
-            out.push(table_dep(k, v, "rev"));
+            out.push(table_dep(k, v, "rev", false));
         }
     }
     out
 }
 
 /// A Poetry/Pipfile/uv-sources entry: `"*"`, `"^1.2"`, or a table.
-fn table_dep(key: &crate::lang::toml::Key, v: &Node, rev_key: &str) -> PyDep {
+fn table_dep(key: &crate::lang::toml::Key, v: &Node, rev_key: &str, dev: bool) -> PyDep {
     use crate::lang::manifest::is_fixed_ref;
     let any = |s: &str| matches!(s.trim(), "*" | "");
     let (span, loose) = match &v.value {
@@ -294,6 +338,7 @@ fn table_dep(key: &crate::lang::toml::Key, v: &Node, rev_key: &str) -> PyDep {
         name: key.name.clone(),
         span,
         loose,
+        dev,
     }
 }
 

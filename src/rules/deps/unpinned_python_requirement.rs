@@ -66,7 +66,10 @@ declare_rule! {
     /// `test-requirements.txt`, `requirements/docs.txt`, `requirements/devel.txt`,
     /// `requirements/readthedocs.txt`, `build-requirements.txt`) are
     /// not installed in what is deployed and are not checked, nor are files in the
-    /// folders listed below. In a library (the nearest `pyproject.toml` is not
+    /// folders listed below; likewise a manifest's development groups and extras
+    /// (`[project.optional-dependencies] dev`, `[dependency-groups] test`, Poetry's
+    /// `group.lint`, Pipfile's `dev-packages`). A manifest's dependency that a
+    /// requirements file beside it lists is reported there, if anywhere, not twice. In a library (the nearest `pyproject.toml` is not
     /// an application, or only `setup.py` is there, or `project-type = "library"`),
     /// requirements files feed its tests and docs, not a deployment, and are not checked. Libraries declare ranges in `pyproject.toml` on
     /// purpose and are not asked to pin; an application with `poetry.lock`, `uv.lock`,
@@ -422,9 +425,23 @@ impl Rule for UnpinnedPythonRequirement {
                 .and_then(|p| p.get("name"))
                 .and_then(|n| n.as_str())
                 .map(normalise);
+            // A requirements file beside the manifest names what is installed: a
+            // package it lists is pinned there, or reported there.
+            let listed: BTreeSet<&str> = graph
+                .files
+                .iter()
+                .filter(|(other, _)| parent_dir(other) == parent_dir(path))
+                .flat_map(|(_, f)| f.requirements().map(|r| r.key.as_str()))
+                .collect();
             for dep in python_deps(doc, pipfile) {
-                // `all = ["app[extra]"]`: the package itself.
-                if own.is_some() && own == Some(normalise(&dep.name)) {
+                let key = normalise(&dep.name);
+                // `all = ["app[extra]"]`: the package itself. Development groups and
+                // test tools are left, as in requirements files.
+                if (own.is_some() && own.as_deref() == Some(key.as_str()))
+                    || dep.dev
+                    || is_test_tool(&key)
+                    || listed.contains(key.as_str())
+                {
                     continue;
                 }
                 match dep.loose {
@@ -463,29 +480,9 @@ impl Rule for UnpinnedPythonRequirement {
 /// stages, not in what is deployed. (Files in test, docs or example folders are left by
 /// their roles.)
 fn is_dev_requirements(path: &str) -> bool {
-    const DEV: [&str; 15] = [
-        "dev",
-        "devel",
-        "develop",
-        "development",
-        "test",
-        "tests",
-        "testing",
-        "docs",
-        "doc",
-        "readthedocs",
-        "rtd",
-        "lint",
-        "typing",
-        "build",
-        "ci",
-    ];
     let name = file_name(path).to_ascii_lowercase();
     let stem = name.strip_suffix(".txt").unwrap_or(&name);
-    let dir = file_name(parent_dir(path)).to_ascii_lowercase();
-    stem.split(['-', '_', '.']).any(|w| DEV.contains(&w))
-        || (matches!(dir.as_str(), "requirements" | "requirements.d" | "reqs")
-            && DEV.contains(&stem))
+    super::is_dev_group(stem)
 }
 
 /// A distribution (PEP 503 name) that only tests, linters and debuggers import: in a

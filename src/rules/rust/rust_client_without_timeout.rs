@@ -61,6 +61,9 @@ declare_rule! {
     /// and is not flagged. Requests are followed within the function that builds the
     /// client: a client kept in a struct field whose every request (in other methods)
     /// sets `.timeout(..)` is still flagged; set the timeout on the client instead.
+    /// The crates of command-line tools and hand-run code generators (the folder
+    /// holding `src/` is named `cli`, `*-cli`, `codegen` or `*-codegen`) are not
+    /// checked: the person who runs one sees a hang and stops it.
     pub RustClientWithoutTimeout,
     code = "NET003", name = "rust-client-without-timeout", category = Timeouts, severity = Warning,
     skips = crate::roles::Role::NOT_SERVICE_CODE,
