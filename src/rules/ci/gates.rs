@@ -415,6 +415,15 @@ fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usi
                                     words_at(&w, dir, tasks, depth + 1)
                                 }
                                 "build" | "pip" if m == "build" => Gates::BUILD,
+                                // `python -m tests.unit`: a test package run as a module.
+                                _ if m.split('.').any(|p| {
+                                    matches!(p, "test" | "tests")
+                                        || p.starts_with("test_")
+                                        || p.ends_with("_tests")
+                                }) =>
+                                {
+                                    Gates::TEST
+                                }
                                 _ => words_at(&args[i + 1..], dir, tasks, depth + 1),
                             }
                         })
@@ -435,6 +444,13 @@ fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usi
                 return by_name(&script, true);
             }
             Gates::default()
+        }
+        // Django's `manage.py` by another name: `django-admin test`, and the console
+        // script a project installs for it (`bugsink-manage test`).
+        n if sub == "test"
+            && (n == "django-admin" || n.ends_with("-manage") || n.ends_with("_manage")) =>
+        {
+            Gates::TEST
         }
         "coverage" if sub == "run" => {
             let rest = &args[1..];
@@ -975,6 +991,12 @@ mod tests {
             Gates::TEST
         );
         assert_eq!(g("./manage.py migrate"), Gates::default());
+        assert_eq!(g("python -m tests.unit"), Gates::TEST);
+        assert_eq!(g("python -m myapp.test_views"), Gates::TEST);
+        assert_eq!(g("python -m contest.server"), Gates::default());
+        assert_eq!(g("bugsink-manage test --parallel"), Gates::TEST);
+        assert_eq!(g("django-admin test"), Gates::TEST);
+        assert_eq!(g("bugsink-manage migrate"), Gates::default());
         // An argument that is an image, a path or a value names no task.
         assert_eq!(
             g("./ci/docker-pull-with-retry.sh org/gateway-e2e:sha-1"),
