@@ -217,11 +217,32 @@ pub const DEV_WORDS: [&str; 15] = [
     "ci",
 ];
 
-/// Whether a dependency group or extra is for development (see [`DEV_WORDS`]).
+/// Test suites by kind, and release tooling, in the same places as [`DEV_WORDS`]
+/// (`functest_requirements.txt`, `requirements-integration.txt`,
+/// `requirements.shipit.txt`).
+const SUITE_WORDS: [&str; 14] = [
+    "unittest",
+    "unittests",
+    "functest",
+    "functests",
+    "functional",
+    "integration",
+    "integrations",
+    "acceptance",
+    "e2e",
+    "smoke",
+    "perf",
+    "bench",
+    "benchmarks",
+    "shipit",
+];
+
+/// Whether a dependency group or extra, or a requirements file's name, is for
+/// development (see [`DEV_WORDS`] and [`SUITE_WORDS`]).
 pub fn is_dev_group(name: &str) -> bool {
     name.to_ascii_lowercase()
         .split(['-', '_', '.'])
-        .any(|w| DEV_WORDS.contains(&w))
+        .any(|w| DEV_WORDS.contains(&w) || SUITE_WORDS.contains(&w))
 }
 
 /// The dependencies a `pyproject.toml` (PEP 621, PEP 735 groups, Poetry, PDM, uv) or a

@@ -62,9 +62,11 @@ declare_rule! {
     /// counts as the lock of the others (an input such as `base_requirements.txt` beside
     /// the pinned `requirements.txt`). An included file whose name does not look like a
     /// requirements file is not read. Requirements files named for development, tests,
-    /// docs, linting, typing, CI or the build (`requirements-dev.txt`,
-    /// `test-requirements.txt`, `requirements/docs.txt`, `requirements/devel.txt`,
-    /// `requirements/readthedocs.txt`, `build-requirements.txt`) are
+    /// docs, linting, typing, CI or the build, a kind of test suite or release tooling
+    /// (`requirements-dev.txt`, `test-requirements.txt`, `requirements/docs.txt`,
+    /// `requirements/devel.txt`, `requirements/readthedocs.txt`,
+    /// `build-requirements.txt`, `integration_requirements.txt`,
+    /// `unittest_requirements.txt`, `requirements.shipit.txt`) are
     /// not installed in what is deployed and are not checked, nor are files in the
     /// folders listed below; likewise a manifest's development groups and extras
     /// (`[project.optional-dependencies] dev`, `[dependency-groups] test`, Poetry's
