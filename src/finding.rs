@@ -157,13 +157,15 @@ pub fn finalise_with(findings: &mut Vec<Finding>, fingerprints: bool) {
     // cycles: a finding is large to move, and no second vector of them is made. The
     // findings of a run usually come in order already (each file's are sorted, and the
     // files come in path order): then nothing moves.
-    if findings.is_sorted_by(|a, b| report_order(a, b).is_le()) {
-    } else if let Some(mut order) = sorted_order(findings) {
-        permute(findings, &mut order, u32::MAX);
-    } else {
-        let mut order: Vec<usize> = (0..findings.len()).collect();
-        order.sort_by(|&a, &b| report_order(&findings[a], &findings[b]));
-        permute(findings, &mut order, usize::MAX);
+    if !findings.is_sorted_by(|a, b| report_order(a, b).is_le()) {
+        match sorted_order(findings) {
+            Some(mut order) => permute(findings, &mut order, u32::MAX),
+            None => {
+                let mut order: Vec<usize> = (0..findings.len()).collect();
+                order.sort_by(|&a, &b| report_order(&findings[a], &findings[b]));
+                permute(findings, &mut order, usize::MAX);
+            }
+        }
     }
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key() && a.message == b.message);
     if !fingerprints {

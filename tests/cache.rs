@@ -176,11 +176,12 @@ fn repository_results_follow_every_change() {
         "Dockerfile",
         "FROM python:3.12-slim\nCOPY . /app\nUSER app\nEXPOSE 8000\nCMD [\"gunicorn\", \"app:app\"]\n",
     );
-    write(
-        root,
-        "site/settings.py",
-        "DEBUG = True\nALLOWED_HOSTS = [\"*\"]\nINSTALLED_APPS = [\"django.contrib.admin\"]\nROOT_URLCONF = \"site.urls\"\n",
-    );
+    let settings = |debug: &str| {
+        format!(
+            "DEBUG = {debug}\nALLOWED_HOSTS = [\"*\"]\nINSTALLED_APPS = [\"django.contrib.admin\"]\nROOT_URLCONF = \"site.urls\"\n"
+        )
+    };
+    write(root, "site/settings.py", &settings("True"));
     let first = same_as_without_cache(root);
     assert!(has(&first, "site/settings.py", "CFG001"));
     assert!(has(&first, "Dockerfile", "DKR003"));
@@ -191,29 +192,20 @@ fn repository_results_follow_every_change() {
         .expect("the repository results are stored");
 
     // Unchanged: the stored results are taken, not written again.
-    let old = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_577_836_800);
-    std::fs::File::options()
-        .write(true)
-        .open(&stored)
-        .expect("open")
-        .set_modified(old)
-        .expect("set mtime");
-    let again = same_as_without_cache(root);
-    assert!(has(&again, "site/settings.py", "CFG001"));
     let modified = |p: &Path| {
         std::fs::metadata(p)
             .expect("meta")
             .modified()
             .expect("mtime")
     };
+    age(root, &stored.to_string_lossy(), 0);
+    let old = modified(&stored);
+    let again = same_as_without_cache(root);
+    assert!(has(&again, "site/settings.py", "CFG001"));
     assert_eq!(modified(&stored), old);
 
     // An edit to a file whose facts the repository rules read.
-    write(
-        root,
-        "site/settings.py",
-        "DEBUG = False\nALLOWED_HOSTS = [\"*\"]\nINSTALLED_APPS = [\"django.contrib.admin\"]\nROOT_URLCONF = \"site.urls\"\n",
-    );
+    write(root, "site/settings.py", &settings("False"));
     let edited = same_as_without_cache(root);
     assert!(!has(&edited, "site/settings.py", "CFG001"));
     assert_ne!(modified(&stored), old);

@@ -151,6 +151,37 @@ struct CachedFinding<'a> {
     fix: Option<Cow<'a, FindingFix>>,
 }
 
+impl CachedFinding<'_> {
+    /// The finding of rule `meta` at `path` with `help` this stores.
+    fn into_finding(
+        self,
+        meta: &'static crate::rule::RuleMeta,
+        path: Arc<str>,
+        help: Arc<str>,
+        repository: bool,
+    ) -> Finding {
+        Finding {
+            rule: meta.code,
+            name: meta.name,
+            category: meta.category,
+            severity: self.severity,
+            message: self.message.into_owned(),
+            path,
+            line: self.line,
+            column: self.column,
+            end_line: self.end_line,
+            end_column: self.end_column,
+            help,
+            fingerprint: Fingerprint::default(),
+            line_text: self.line_text.into_owned(),
+            statement_line: self.statement_line,
+            span: self.span,
+            fix: self.fix.map(|f| Box::new(f.into_owned())),
+            repository,
+        }
+    }
+}
+
 /// What the per-file phase yielded for one file, to store: borrowed from the run.
 pub struct NewEntry<'a> {
     pub path: &'a str,
@@ -360,25 +391,8 @@ impl Cache {
         let mut findings = Vec::with_capacity(cached.len());
         for c in cached {
             let meta = meta_of(c.rule)?;
-            findings.push(Finding {
-                rule: meta.code,
-                name: meta.name,
-                category: meta.category,
-                severity: c.severity,
-                message: c.message.into_owned(),
-                path: Arc::clone(path),
-                line: c.line,
-                column: c.column,
-                end_line: c.end_line,
-                end_column: c.end_column,
-                help: Arc::clone(string(c.help)?),
-                fingerprint: Fingerprint::default(),
-                line_text: c.line_text.into_owned(),
-                statement_line: c.statement_line,
-                span: c.span,
-                fix: c.fix.map(|f| Box::new(f.into_owned())),
-                repository: false,
-            });
+            let help = Arc::clone(string(c.help)?);
+            findings.push(c.into_finding(meta, Arc::clone(path), help, false));
         }
         Some(findings)
     }
@@ -408,25 +422,10 @@ impl Cache {
             findings
                 .entry(f.path.to_string())
                 .or_default()
-                .push(Finding {
-                    rule: meta.code,
-                    name: meta.name,
-                    category: meta.category,
-                    severity: f.finding.severity,
-                    message: f.finding.message.into_owned(),
-                    path,
-                    line: f.finding.line,
-                    column: f.finding.column,
-                    end_line: f.finding.end_line,
-                    end_column: f.finding.end_column,
-                    help: Arc::from(&*f.help),
-                    fingerprint: Fingerprint::default(),
-                    line_text: f.finding.line_text.into_owned(),
-                    statement_line: f.finding.statement_line,
-                    span: f.finding.span,
-                    fix: f.finding.fix.map(|f| Box::new(f.into_owned())),
-                    repository: true,
-                });
+                .push(
+                    f.finding
+                        .into_finding(meta, path, Arc::from(&*f.help), true),
+                );
         }
         Some((findings, stored.errors))
     }
@@ -448,11 +447,7 @@ impl Cache {
                     path: &f.path,
                     rule: Cow::Borrowed(f.rule),
                     help: Cow::Borrowed(&f.help),
-                    finding: CachedFinding {
-                        rule: 0,
-                        help: 0,
-                        ..Strings::stored(f)
-                    },
+                    finding: Strings::stored(f),
                 })
                 .collect(),
             errors: errors.to_vec(),
@@ -578,7 +573,8 @@ impl<'a> Strings<'a> {
         }
     }
 
-    /// A finding to store, borrowed from `f`, with its rule and help not yet indexed.
+    /// A finding to store, borrowed from `f`, with its rule and help not indexed (a
+    /// repository finding stores them by name).
     fn stored(f: &'a Finding) -> CachedFinding<'a> {
         CachedFinding {
             rule: 0,

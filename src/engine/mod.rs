@@ -812,19 +812,6 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         .zip(configs.all())
         .map(|(rules, s)| file::RuleFilter::new(rules, s))
         .collect();
-    let check = |e: &Entry, lookup: Option<&file::CacheLookup<'_>>| {
-        let i = match e {
-            Entry::File { rel_path, .. } | Entry::Skipped { rel_path, .. } => {
-                configs.index(rel_path)
-            }
-        };
-        let s = if i == 0 {
-            &configs.root
-        } else {
-            &configs.local[i - 1]
-        };
-        file::check_entry(e, s, &repo, &filters[i], &needed, lookup, &opts.overlay)
-    };
     let mut outcomes: Vec<FileOutcome> = pool.install(|| {
         // Files cost very different times: rayon's adaptive split, which stops
         // splitting after a few halvings unless work is stolen, left one thread on a
@@ -837,7 +824,27 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
                 Entry::File { kinds, .. } => kinds.iter().any(|k| needed.kinds.contains(k)),
                 Entry::Skipped { .. } => true,
             })
-            .map(|e| check(e, lookup.as_ref()))
+            .map(|e| {
+                let i = match e {
+                    Entry::File { rel_path, .. } | Entry::Skipped { rel_path, .. } => {
+                        configs.index(rel_path)
+                    }
+                };
+                let s = if i == 0 {
+                    &configs.root
+                } else {
+                    &configs.local[i - 1]
+                };
+                file::check_entry(
+                    e,
+                    s,
+                    &repo,
+                    &filters[i],
+                    &needed,
+                    lookup.as_ref(),
+                    &opts.overlay,
+                )
+            })
             .collect()
     });
     let whole_project = paths.contains(&root);

@@ -1700,6 +1700,13 @@ fn comments(source: &SourceFile, df: &Dockerfile) -> Vec<crate::suppress::Commen
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (SourceFile, Dockerfile) {
+        let f = SourceFile::new("Dockerfile", "Dockerfile", text.to_string());
+        let d = Dockerfile::parse(&f);
+        (f, d)
+    }
 
     #[test]
     fn dockerfile_names() {
@@ -1731,13 +1738,6 @@ mod tests {
         ] {
             assert!(!is_dockerfile_name(name), "{name}");
         }
-    }
-    use super::*;
-
-    fn parse(text: &str) -> (SourceFile, Dockerfile) {
-        let f = SourceFile::new("Dockerfile", "Dockerfile", text.to_string());
-        let d = Dockerfile::parse(&f);
-        (f, d)
     }
 
     #[test]

@@ -196,10 +196,11 @@ pub struct PyDep {
     pub dev: bool,
 }
 
-/// The words that name what is for development, tests, docs, linting, CI or the build,
-/// in a requirements file's name (`requirements-dev.txt`) or a dependency group's
-/// (`test`, `lint-tools`).
-pub const DEV_WORDS: [&str; 15] = [
+/// The words that name what is for development, tests (of any kind), docs, linting,
+/// CI, the build or release tooling, in a requirements file's name
+/// (`requirements-dev.txt`, `functest_requirements.txt`, `requirements.shipit.txt`) or
+/// a dependency group's (`test`, `lint-tools`).
+const DEV_WORDS: [&str; 29] = [
     "dev",
     "devel",
     "develop",
@@ -207,20 +208,6 @@ pub const DEV_WORDS: [&str; 15] = [
     "test",
     "tests",
     "testing",
-    "docs",
-    "doc",
-    "readthedocs",
-    "rtd",
-    "lint",
-    "typing",
-    "build",
-    "ci",
-];
-
-/// Test suites by kind, and release tooling, in the same places as [`DEV_WORDS`]
-/// (`functest_requirements.txt`, `requirements-integration.txt`,
-/// `requirements.shipit.txt`).
-const SUITE_WORDS: [&str; 14] = [
     "unittest",
     "unittests",
     "functest",
@@ -234,15 +221,23 @@ const SUITE_WORDS: [&str; 14] = [
     "perf",
     "bench",
     "benchmarks",
+    "docs",
+    "doc",
+    "readthedocs",
+    "rtd",
+    "lint",
+    "typing",
+    "build",
+    "ci",
     "shipit",
 ];
 
 /// Whether a dependency group or extra, or a requirements file's name, is for
-/// development (see [`DEV_WORDS`] and [`SUITE_WORDS`]).
+/// development (see [`DEV_WORDS`]).
 pub fn is_dev_group(name: &str) -> bool {
     name.to_ascii_lowercase()
         .split(['-', '_', '.'])
-        .any(|w| DEV_WORDS.contains(&w) || SUITE_WORDS.contains(&w))
+        .any(|w| DEV_WORDS.contains(&w))
 }
 
 /// The dependencies a `pyproject.toml` (PEP 621, PEP 735 groups, Poetry, PDM, uv) or a
@@ -280,17 +275,18 @@ pub fn python_deps(doc: &TomlDoc, pipfile: bool) -> Vec<PyDep> {
         }
         return out;
     }
-    for (path, groups) in [
-        ("project.dependencies.*", false),
-        ("project.optional-dependencies.*.*", true),
-        ("dependency-groups.*.*", true),
-        ("tool.uv.dev-dependencies.*", false),
-        ("tool.pdm.dev-dependencies.*.*", false),
+    // Whether each table is for development: always, never, or (`None`) as its group's
+    // name says.
+    for (path, dev) in [
+        ("project.dependencies.*", Some(false)),
+        ("project.optional-dependencies.*.*", None),
+        ("dependency-groups.*.*", None),
+        ("tool.uv.dev-dependencies.*", Some(true)),
+        ("tool.pdm.dev-dependencies.*.*", Some(true)),
     ] {
-        let all_dev = path.contains("dev-dependencies");
         for (group, node) in doc.select(path) {
             // The key of an array's item is its array's: the group's name.
-            let dev = all_dev || (groups && group.is_some_and(|g| is_dev_group(&g.name)));
+            let dev = dev.unwrap_or_else(|| group.is_some_and(|g| is_dev_group(&g.name)));
             pep508(node, dev);
         }
     }
