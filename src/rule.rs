@@ -370,6 +370,14 @@ pub trait Rule: RuleInfo + Send + Sync {
         false
     }
 
+    /// Whether a finding this rule reported in one file (by its message) is taken back
+    /// given what other files establish ([`crate::repo::RepoWide`]: a process-wide
+    /// default set in another module). Asked after every file was checked, of fresh and
+    /// cached findings alike.
+    fn withdraws(&self, _wide: &crate::repo::RepoWide, _message: &str) -> bool {
+        false
+    }
+
     /// Whether [`Rule::check_repo`] concludes from what is absent (no CI, no README), and
     /// so runs only when the scan covers the whole project. A rule that judges each
     /// file's facts on their own says `false` and runs on partial scans too.

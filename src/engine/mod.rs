@@ -851,6 +851,17 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
     if let Some(cache) = &cache {
         save_cache(cache, &outcomes, &file_list, whole_project);
     }
+    // Findings that other files take back (stored as found: the other files may change).
+    let wide = crate::repo::RepoWide::of(outcomes.iter().map(|o| &o.facts));
+    if !wide.is_empty() {
+        for o in &mut outcomes {
+            o.findings.retain(|f| {
+                !rules
+                    .iter()
+                    .any(|r| r.meta().code == f.rule && r.withdraws(&wide, &f.message))
+            });
+        }
+    }
 
     // Phase 2: repository rules over the index, unless neither the index nor anything
     // else they depend on changed since a run that stored their results.

@@ -14,6 +14,32 @@ pub mod service;
 
 pub use crate::lang::FileFacts;
 
+/// What some files establish for the findings of every other file, read from the facts
+/// of all files before the repository phase (see [`crate::rule::Rule::withdraws`]).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct RepoWide {
+    /// A module of service code calls `socket.setdefaulttimeout(n)` at import: every
+    /// socket the process opens without a timeout of its own gets `n` seconds.
+    pub default_socket_timeout: bool,
+}
+
+impl RepoWide {
+    pub fn of<'a>(facts: impl IntoIterator<Item = &'a FileFacts>) -> RepoWide {
+        let mut wide = RepoWide::default();
+        for f in facts {
+            if let Some(py) = &f.python {
+                wide.default_socket_timeout |= py.default_socket_timeout;
+            }
+        }
+        wide
+    }
+
+    /// Whether anything was established (else no finding is asked about).
+    pub fn is_empty(&self) -> bool {
+        *self == RepoWide::default()
+    }
+}
+
 /// The project kind, for rules that treat services, libraries and CLIs differently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ProjectType {

@@ -307,11 +307,13 @@ pub(super) fn facts(source: &SourceFile, file: &CiFile, facts: &mut CiFacts) {
             if t.starts_with("${{") && t.ends_with("}}") && t.matches("${{").count() == 1 {
                 facts.opaque = true;
             }
-            facts.scripts.push(CiScript {
-                script: text.to_string(),
-                dir: dir.clone(),
-                span: run.span.clone(),
-            });
+            for script in with_matrix_values(text, job.as_ref()) {
+                facts.scripts.push(CiScript {
+                    script,
+                    dir: dir.clone(),
+                    span: run.span.clone(),
+                });
+            }
         }
         if let Some(u) = step.uses().and_then(Node::as_str) {
             facts.uses.push(u.to_string());
@@ -371,6 +373,89 @@ pub(super) fn facts(source: &SourceFile, file: &CiFile, facts: &mut CiFacts) {
 /// The image name a build action's tag names: `app/web:1` → `app/web`; with the
 /// registry in an expression (`${{ vars.REPO }}/base:latest`), the pattern `*/base` for
 /// any image whose name ends so.
+/// The script `text` once per value of the job's matrix (`strategy.matrix`) it names:
+/// `tox -e ${{ matrix.toxenv }}` with `toxenv: [lint, bandit]` runs both. A variable
+/// is expanded when the matrix lists its values as plain scalars (in its own list or
+/// in `include:` entries); the script is kept as written otherwise, or when expanding
+/// would make more than [`MAX_MATRIX_SCRIPTS`] scripts.
+fn with_matrix_values(text: &str, job: Option<&Job<'_>>) -> Vec<String> {
+    let mut scripts = vec![text.to_string()];
+    let Some(matrix) = job
+        .and_then(|j| j.node.get("strategy"))
+        .and_then(|s| s.get("matrix"))
+        .filter(|m| m.is_map())
+    else {
+        return scripts;
+    };
+    let mut rest = text;
+    let mut names: Vec<&str> = Vec::new();
+    while let Some(start) = rest.find("${{") {
+        let after = &rest[start + 3..];
+        let Some(end) = after.find("}}") else { break };
+        if let Some(name) = after[..end].trim().strip_prefix("matrix.")
+            && !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            && !names.contains(&name)
+        {
+            names.push(name);
+        }
+        rest = &after[end + 2..];
+    }
+    for name in names {
+        let mut values: Vec<String> = matrix
+            .get(name)
+            .map(|v| v.items().iter().filter_map(Node::scalar_text).collect())
+            .unwrap_or_default();
+        if let Some(include) = matrix.get("include") {
+            values.extend(
+                include
+                    .items()
+                    .iter()
+                    .filter_map(|i| i.get(name))
+                    .filter_map(Node::scalar_text),
+            );
+        }
+        values.sort();
+        values.dedup();
+        if values.is_empty() || scripts.len() * values.len() > MAX_MATRIX_SCRIPTS {
+            continue;
+        }
+        let pattern = |s: &str| {
+            let mut out = String::new();
+            let mut rest = s;
+            while let Some(start) = rest.find("${{") {
+                let after = &rest[start + 3..];
+                let Some(end) = after.find("}}") else { break };
+                out.push_str(&rest[..start]);
+                if after[..end].trim() == format!("matrix.{name}") {
+                    out.push('\u{0}');
+                } else {
+                    out.push_str(&rest[start..start + 3 + end + 2]);
+                }
+                rest = &after[end + 2..];
+            }
+            out.push_str(rest);
+            out
+        };
+        scripts = scripts
+            .iter()
+            .flat_map(|s| {
+                let marked = pattern(s);
+                values
+                    .iter()
+                    .map(move |v| marked.replace('\u{0}', v))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+    }
+    scripts
+}
+
+/// At most this many scripts are made of one `run:` by [`with_matrix_values`].
+const MAX_MATRIX_SCRIPTS: usize = 16;
+
 fn built_image_name(tag: &str) -> Option<String> {
     match tag.rfind("}}") {
         Some(end) => {
@@ -380,5 +465,49 @@ fn built_image_name(tag: &str) -> Option<String> {
                 .then(|| format!("*{name}"))
         }
         None => Some(crate::lang::dockerfile::image_name(tag)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scripts(workflow: &str) -> Vec<String> {
+        let source = SourceFile::new(".github/workflows/ci.yml", "ci.yml", workflow.to_string());
+        let file = CiFile::parse(&source, Flavor::GithubWorkflow).unwrap();
+        CiFacts::of(&source, &file)
+            .scripts
+            .into_iter()
+            .map(|s| s.script)
+            .collect()
+    }
+
+    #[test]
+    fn matrix_values_are_expanded_into_scripts() {
+        let w = "jobs:\n  lint:\n    strategy:\n      matrix:\n        env: [lint, bandit]\n        include:\n          - env: docs\n          - os: windows\n    steps:\n      - run: tox -e ${{ matrix.env }} --workdir ${{ env.dir }}\n";
+        assert_eq!(
+            scripts(w),
+            [
+                "tox -e bandit --workdir ${{ env.dir }}",
+                "tox -e docs --workdir ${{ env.dir }}",
+                "tox -e lint --workdir ${{ env.dir }}",
+            ]
+        );
+        // Values the matrix does not list as scalars, and jobs without a matrix, leave
+        // the script as written.
+        let w = "jobs:\n  t:\n    strategy:\n      matrix: ${{ fromJSON(needs.plan.outputs.m) }}\n    steps:\n      - run: tox -e ${{ matrix.env }}\n  u:\n    steps:\n      - run: tox -e ${{ matrix.env }}\n";
+        assert_eq!(
+            scripts(w),
+            ["tox -e ${{ matrix.env }}", "tox -e ${{ matrix.env }}"]
+        );
+        // Two variables: every combination, up to the bound.
+        let w = "jobs:\n  t:\n    strategy:\n      matrix:\n        a: [x, y]\n        b: [1, 2]\n    steps:\n      - run: make ${{ matrix.a }}-${{matrix.b}}\n";
+        assert_eq!(scripts(w), ["make x-1", "make x-2", "make y-1", "make y-2"]);
+        let many: Vec<String> = (0..20).map(|i| i.to_string()).collect();
+        let w = format!(
+            "jobs:\n  t:\n    strategy:\n      matrix:\n        a: [{}]\n    steps:\n      - run: make ${{{{ matrix.a }}}}\n",
+            many.join(", ")
+        );
+        assert_eq!(scripts(&w), ["make ${{ matrix.a }}"]);
     }
 }

@@ -12,6 +12,10 @@ pub struct PythonFacts {
     pub settings: Option<SettingsFacts>,
     /// Set for code whose docstrings count (not tests, examples, migrations, stubs).
     pub docs: Option<DocFacts>,
+    /// Service code that calls `socket.setdefaulttimeout(n)` at module level (with `n`
+    /// not `None`): a default every socket of the process gets once it is imported.
+    #[serde(default)]
+    pub default_socket_timeout: bool,
 }
 
 /// What a Django settings module sets.
@@ -44,8 +48,29 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<PythonFacts> {
     let facts = PythonFacts {
         settings: settings(file),
         docs: docs(source, file),
+        default_socket_timeout: default_socket_timeout(source, file),
     };
-    (facts.settings.is_some() || facts.docs.is_some()).then_some(facts)
+    (facts.settings.is_some() || facts.docs.is_some() || facts.default_socket_timeout)
+        .then_some(facts)
+}
+
+/// Whether service code sets the process's default socket timeout when it is imported:
+/// `socket.setdefaulttimeout(60)` at module level (not in a function, where it may be
+/// set for a moment and put back), outside tests, examples, scripts and tooling (a
+/// module with a `#!` line counts: some services start every module with one).
+fn default_socket_timeout(source: &SourceFile, file: &PythonFile) -> bool {
+    let role = &file.role;
+    let script_path =
+        crate::roles::Roles::of_path(&source.rel_path).has(crate::roles::Role::Script);
+    if role.test || role.example || role.tooling || script_path {
+        return false;
+    }
+    file.calls.iter().any(|c| {
+        !c.ctx.in_function
+            && !c.ctx.in_main
+            && c.qualified.as_deref() == Some("socket.setdefaulttimeout")
+            && c.args.first().is_some_and(|a| !a.is_none())
+    })
 }
 
 /// What a Django settings module sets.

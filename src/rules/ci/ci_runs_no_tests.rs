@@ -20,6 +20,8 @@ declare_rule! {
     /// test actions (`cypress-io/github-action`, `pavelzw/pytest-action`,
     /// `php-actions/phpunit`, …) count, and so does `uses: ./` in a repository that is
     /// an action (`action.yml` at its root): running the action is how it is tested.
+    /// A step that names a matrix value (`tox -e ${{ matrix.toxenv }}`) is read once per
+    /// value the job's `strategy.matrix` lists (its own list and `include:` entries).
     ///
     /// ## Why it matters in production
     /// A pipeline that builds but never tests turns green on a change that breaks

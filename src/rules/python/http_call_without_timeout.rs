@@ -47,6 +47,13 @@ declare_rule! {
     /// person who typed the command sees it wait. What the command calls in other
     /// functions is still checked.
     /// A call that passes `**kwargs` is not flagged (the timeout may be in there).
+    /// A call without `timeout` to `requests` or a standard-library client is not
+    /// flagged when service code sets the process's default socket timeout as it is
+    /// imported (`socket.setdefaulttimeout(60)` at module level of a module that is not
+    /// a test, an example, a script or tooling): the call inherits it. Set in a function
+    /// (often for a moment, then put back), it does not count; `timeout=None` overrides
+    /// the default and is still flagged. A scan of some files only (a pre-commit hook)
+    /// sees the default only if it is set in one of them.
     /// An explicit `timeout=None` is not flagged on a streaming call inside a loop
     /// (`client.stream(...)`, `stream=True`: a long-lived subscription the loop
     /// reconnects, meant to wait for the next event), nor on a call passed to
@@ -213,7 +220,17 @@ fn bounded_by_wait_for(file: &PythonFile, call: &Call) -> bool {
     })
 }
 
+/// The message of a call that passes no timeout at all (not `timeout=None`).
+const NO_TIMEOUT: &str = "call without `timeout`";
+
 impl Rule for HttpCallWithoutTimeout {
+    /// A call without `timeout` to `requests` or a standard-library client gets the
+    /// process's default socket timeout when service code sets one at import
+    /// (`socket.setdefaulttimeout(60)` in a module the service loads).
+    fn withdraws(&self, wide: &crate::repo::RepoWide, message: &str) -> bool {
+        wide.default_socket_timeout && message.ends_with(NO_TIMEOUT)
+    }
+
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
         let seconds = cx.option_int(&Self::META, "fix-timeout", 10).max(1);
         for call in &file.calls {
@@ -240,7 +257,7 @@ impl Rule for HttpCallWithoutTimeout {
                 (Kind::Stdlib(n), Timeout::Missing) if call.args.len() >= n || call.star_args => {
                     continue;
                 }
-                (_, Timeout::Missing) => format!("`{name}` call without `timeout`"),
+                (_, Timeout::Missing) => format!("`{name}` {NO_TIMEOUT}"),
             };
             let fix = timeout_fix(&cx.source.text, call, seconds);
             let finding = cx.report(

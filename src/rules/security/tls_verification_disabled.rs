@@ -345,7 +345,15 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
         match attr {
             "_create_default_https_context"
                 if file.resolve(&recv).as_deref() == Some("ssl")
-                    && file.resolve(value).as_deref() == Some("ssl._create_unverified_context") =>
+                    && file.resolve(value).as_deref() == Some("ssl._create_unverified_context")
+                    // A switch that installs the verifying context in its other branch
+                    // follows a setting (`set_https_verification(value)`).
+                    && !file.assigns.iter().any(|o| {
+                        o.target.is_dotted(&target)
+                            && o.value.as_ref().is_some_and(|v| {
+                                file.resolve(v).as_deref() != Some("ssl._create_unverified_context")
+                            })
+                    }) =>
             {
                 report(
                     cx,
