@@ -96,7 +96,7 @@ impl Role {
     pub fn describe(self) -> &'static str {
         match self {
             Role::Test => {
-                "tests: `tests/`, `test/`, `testing/`, `e2e/`, `acceptance_tests/`, `systemtests/` (and `integrationtests/`, `functionaltests/`, `smoketests/`, `loadtests/`, `e2etests/`), `*_tests/`, `*-tests/`, `test_*/`, test clients `*-tester/` and `*_tester/`, `playwright/`, `cypress/`, Dockerfiles named for tests (`Dockerfile.e2e`, `Dockerfile.playwright`, `test.Dockerfile`), `test_*.py`, `*_test.py`, `tests.py`, `conftest.py`, Rust `tests.rs`/`*_test.rs`"
+                "tests: `tests/`, `test/`, `testing/`, `e2e/`, `acceptance_tests/`, `systemtests/` (and `integrationtests/`, `functionaltests/`, `smoketests/`, `loadtests/`, `e2etests/`), `*_tests/`, `*-tests/`, `test_*/`, test clients `*-tester/` and `*_tester/`, `playwright/`, `cypress/`, Dockerfiles named for tests (`Dockerfile.e2e`, `Dockerfile.playwright`, `Dockerfile.selenium`, `test.Dockerfile`), `test_*.py`, `*_test.py`, `tests.py`, `conftest.py`, Rust `tests.rs`/`*_test.rs`"
             }
             Role::Fixture => {
                 "test fixtures and data: `fixtures/`, `testdata/`, `test_data/`, `test-data/`, `__snapshots__/`, `.semgrep/`"
@@ -395,7 +395,15 @@ fn is_dockerfile(lower_name: &str) -> bool {
 
 /// The words of a Dockerfile's name besides `Dockerfile` itself that say what its
 /// image is for.
-const TEST_WORDS: [&str; 6] = ["test", "tests", "testing", "e2e", "playwright", "cypress"];
+const TEST_WORDS: [&str; 7] = [
+    "test",
+    "tests",
+    "testing",
+    "e2e",
+    "playwright",
+    "cypress",
+    "selenium",
+];
 /// Development images, and the images builds and CI jobs run in (`Dockerfile.ci`,
 /// `Dockerfile_builder`: a toolchain, not a service).
 const DEV_WORDS: [&str; 8] = [
@@ -507,6 +515,8 @@ mod tests {
         assert!(has("Dockerfile.api.dev", Role::DevEnvironment));
         assert!(has("frontend/Dockerfile.e2e", Role::Test));
         assert!(has("Dockerfile.playwright", Role::Test));
+        assert!(has("Dockerfile.selenium", Role::Test));
+        assert!(!has("app/selenium/driver.py", Role::Test));
         assert!(has("docker/test.Dockerfile", Role::Test));
         assert!(!has("Dockerfile.testnet", Role::Test));
         assert!(!has("Dockerfile.contest", Role::Test));

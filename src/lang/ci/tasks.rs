@@ -1,5 +1,5 @@
 //! Task runners that CI commands hide behind: a small reader each for `Makefile`,
-//! `justfile`, `tox.ini`, `noxfile.py` and the `scripts` of `package.json`. Each yields
+//! `justfile`, `tox.ini`, `noxfile.py`, `engage.toml` and the `scripts` of `package.json`. Each yields
 //! the named tasks with the command lines they run; a task's prerequisites become
 //! lines too (`ci: lint test` → `make lint`, `make test`), so that following a wrapper
 //! is one uniform walk. Nothing is evaluated; variables stay as written.
@@ -17,6 +17,9 @@ pub enum Runner {
     Tox,
     Nox,
     Npm,
+    /// `engage` (`engage.toml`): `[[task]]` tables with a `name`, a `group` and a
+    /// `script`; `engage` alone runs every task, `engage GROUP` a group's.
+    Engage,
 }
 
 /// The tasks of one file.
@@ -48,6 +51,7 @@ pub fn runner_of(file_name: &str) -> Option<Runner> {
         "tox.ini" => Some(Runner::Tox),
         "noxfile.py" => Some(Runner::Nox),
         "package.json" => Some(Runner::Npm),
+        "engage.toml" => Some(Runner::Engage),
         _ => None,
     }
 }
@@ -60,7 +64,38 @@ pub fn parse(runner: Runner, text: &str) -> Tasks {
         Runner::Tox => tox_ini(text),
         Runner::Nox => noxfile(text),
         Runner::Npm => package_json(&crate::lang::manifest::json::JsonDoc::parse(text)),
+        Runner::Engage => engage_toml(text),
     }
+}
+
+/// `engage.toml`: each task by its name and by its group; the default is every task.
+/// A file that is not valid TOML has no tasks.
+fn engage_toml(text: &str) -> Tasks {
+    #[derive(serde::Deserialize)]
+    struct File {
+        #[serde(default)]
+        task: Vec<Task>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Task {
+        name: String,
+        #[serde(default)]
+        group: Option<String>,
+        #[serde(default)]
+        script: String,
+    }
+    let mut t = Tasks::new(Runner::Engage);
+    let Ok(file) = toml::from_str::<File>(text) else {
+        return t;
+    };
+    for task in file.task {
+        if let Some(group) = task.group {
+            t.tasks.entry(group).or_default().push(task.script.clone());
+        }
+        t.default.push(task.name.clone());
+        t.tasks.entry(task.name).or_default().push(task.script);
+    }
+    t
 }
 
 /// Physical lines joined at `\` continuations.
@@ -397,6 +432,7 @@ impl FrontEnd for TasksFrontEnd {
         let facts = out.facts.ci.get_or_insert_with(Box::default);
         facts.tasks = Some(parse(runner, &source.text));
         if runner != Runner::Nox {
+            // `#` comments, as in YAML (and TOML).
             out.comments = crate::suppress::yaml_comments(source);
         }
     }

@@ -29,7 +29,9 @@ declare_rule! {
     /// not taken for manual runs, since scheduled jobs and release bots push tags. A job `container:` or
     /// `services:` alone does not make a job flagged: they are where the steps run and
     /// what they talk to, and the steps decide (a migration check beside a Postgres
-    /// service is as quick as without it).
+    /// service is as quick as without it). A job on a runner that AWS CodeBuild starts
+    /// (`runs-on: codebuild-<project>-…`) is not flagged: the CodeBuild project's build
+    /// timeout (an hour by default) ends it.
     ///
     /// Commands of those tools that cannot wait long are not counted: bookkeeping of the
     /// runner's daemon (`docker login`, `docker buildx create`, `docker compose logs`,
@@ -90,7 +92,10 @@ impl Rule for CiJobWithoutTimeout {
         let by_hand = started_by_hand(file);
         let by_release = started_by_release(file);
         for job in github::jobs(file) {
-            if job.uses().is_some() || job.node.get("timeout-minutes").is_some() {
+            if job.uses().is_some()
+                || job.node.get("timeout-minutes").is_some()
+                || codebuild_runner(&job)
+            {
                 continue;
             }
             let paid = paid_runner(&job);
@@ -316,6 +321,27 @@ fn started_by_release(file: &CiFile) -> bool {
         && events
             .iter()
             .all(|e| e == "release" || e == "workflow_dispatch")
+}
+
+/// A runner that AWS CodeBuild starts for the job (`runs-on:
+/// codebuild-<project>-${{ github.run_id }}-…`): the CodeBuild project's own build
+/// timeout (an hour unless set otherwise) ends a hung job.
+fn codebuild_runner(job: &github::Job<'_>) -> bool {
+    let Some(runs_on) = job.node.get("runs-on") else {
+        return false;
+    };
+    let labels: Vec<String> = if runs_on.is_seq() {
+        runs_on
+            .items()
+            .iter()
+            .filter_map(|n| n.scalar_text())
+            .collect()
+    } else {
+        runs_on.scalar_text().into_iter().collect()
+    };
+    labels
+        .iter()
+        .any(|l| l.trim().to_ascii_lowercase().starts_with("codebuild-"))
 }
 
 /// Runners someone pays for or maintains: a hung job there costs more than time. A

@@ -10,10 +10,11 @@ declare_rule! {
     /// Flags a repository whose CI pipelines (GitHub Actions workflows, GitLab CI) run
     /// no test command in any job. Test commands are recognised directly (`pytest`,
     /// `cargo test`, `go test`, `npm test`, `jest`, `tox`, `nox`, `mvn verify`, …),
-    /// behind launchers (`poetry run`, `uv run`, `xvfb-run`, `docker compose run`,
+    /// behind launchers (`poetry run`, `uv run`, `xvfb-run`, `direnv exec .`, `docker compose run`,
     /// `${{ env.CARGO }} test`), and behind task runners: `make ci` is followed into the
-    /// `Makefile` target and its prerequisites, likewise `just`, `tox -e`, `nox -s` and
-    /// `npm run` into `justfile`, `tox.ini`, `noxfile.py` and `package.json`. A task
+    /// `Makefile` target and its prerequisites, likewise `just`, `tox -e`, `nox -s`,
+    /// `engage` and `npm run` into `justfile`, `tox.ini`, `noxfile.py`, `engage.toml`
+    /// and `package.json`. A task
     /// that cannot be followed is judged by its name (`test`, `check`, `ci`), and so are
     /// the tasks of runners whose tasks are code (`invoke unittest`, `gulp coverage`,
     /// `poe test`, `doit`, go-task's `task test`). Known

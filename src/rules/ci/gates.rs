@@ -94,6 +94,7 @@ pub fn runner_key(r: Runner) -> RunnerKey {
         Runner::Tox => 2,
         Runner::Nox => 3,
         Runner::Npm => 4,
+        Runner::Engage => 5,
     }
 }
 
@@ -326,6 +327,8 @@ fn launcher(words: &[&str]) -> Option<usize> {
         "timeout" | "gtimeout" => Some(skip_opts(1, &[]) + 1),
         "pnpm" | "yarn" if sub == "dlx" || sub == "exec" => Some(skip_opts(2, &valued)),
         "bundle" if sub == "exec" => Some(2),
+        // `direnv exec DIR cmd …`: the command in the directory's environment.
+        "direnv" if sub == "exec" => Some(skip_opts(2, &[]) + 1),
         "docker" | "podman"
             if matches!(sub, "compose" | "run" | "exec")
                 || words.get(2).is_some_and(|w| *w == "run" || *w == "exec") =>
@@ -580,6 +583,15 @@ fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usi
             } else {
                 g
             }
+        }
+        // `engage` runs every task; `engage GROUP` (or a task's name) some.
+        "engage" => {
+            let names: Vec<String> = args
+                .iter()
+                .filter(|a| !a.starts_with('-'))
+                .map(|a| (*a).to_string())
+                .collect();
+            run_tasks(Runner::Engage, dir, &names, tasks, depth)
         }
         "nox" => {
             let sessions = option_values(args, &["-s", "--session", "--sessions", "-e"]);
@@ -1083,6 +1095,34 @@ mod tests {
         // Uploading a coverage report runs no tests.
         assert_eq!(g(".venv/bin/coveralls --service=github"), Gates::default());
         assert_eq!(g("make coverage"), Gates::TEST);
+    }
+
+    #[test]
+    fn engage_runs_every_task_or_a_groups() {
+        let engage = tasks::parse(
+            Runner::Engage,
+            "interpreter = [\"bash\", \"-c\"]\n\n[[task]]\nname = \"cargo\"\ngroup = \"versions\"\nscript = \"cargo --version\"\n\n[[task]]\nname = \"clippy\"\ngroup = \"lints\"\nscript = \"cargo clippy -- -D warnings\"\n\n[[task]]\nname = \"cargo-test\"\ngroup = \"tests\"\nscript = \"cargo test --workspace\"\n",
+        );
+        let mut files = TaskFiles::default();
+        files.insert("", &engage);
+        let t = Some(&files);
+        assert_eq!(
+            script("direnv exec . engage", "", t),
+            Gates {
+                test: true,
+                lint: true,
+                build: false
+            }
+        );
+        assert_eq!(script("engage tests", "", t), Gates::TEST);
+        assert_eq!(script("engage clippy", "", t), Gates::LINT);
+        assert_eq!(script("engage versions", "", t), Gates::default());
+        // Not TOML: no tasks, nothing run.
+        assert!(
+            tasks::parse(Runner::Engage, "[[task]\nname =")
+                .tasks
+                .is_empty()
+        );
     }
 
     /// Forty targets, each depending on every later one, and only the last runs the

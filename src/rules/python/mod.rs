@@ -282,7 +282,9 @@ impl<'r> SettingsIndex<'r> {
 
     /// Whether the settings module at `path` is overridden for production: some other,
     /// non-development settings module in its directory star-imports it, and every such
-    /// module sets the value itself (`sets`).
+    /// module sets the value itself (`sets`). The package's `__init__.py` is not one:
+    /// star-importing the base there makes the package name another name for it, while
+    /// the deployments name their own module (`DJANGO_SETTINGS_MODULE=app.settings.prod`).
     pub fn overridden_for_production(
         &self,
         path: &str,
@@ -297,7 +299,11 @@ impl<'r> SettingsIndex<'r> {
                 .star_imports
                 .iter()
                 .any(|m| m.rsplit('.').next() == Some(stem));
-            if *other == path || !imports_it || s.dev {
+            if *other == path
+                || !imports_it
+                || s.dev
+                || crate::source::file_name(other) == "__init__.py"
+            {
                 continue;
             }
             importers += 1;
