@@ -270,13 +270,59 @@ impl RepoKey {
     }
 }
 
+/// A cache file's bytes: mapped into memory when large (a warm run over a big tree
+/// decodes a small part of each entry, and a copy of the whole file would cost more
+/// than the decoding), read otherwise; empty when there is no file. Mapping is safe
+/// from readylint's own writers, which write a new file and rename it over the old one
+/// (the mapping keeps the old file's pages).
+enum Bytes {
+    Read(Vec<u8>),
+    Mapped(memmap2::Mmap),
+}
+
+impl Bytes {
+    /// Files up to this size are read.
+    const MAP_FROM: u64 = 1 << 20;
+
+    fn read(path: &Path) -> Bytes {
+        let Ok(file) = std::fs::File::open(path) else {
+            return Bytes::Read(Vec::new());
+        };
+        let len = file.metadata().map_or(0, |m| m.len());
+        if len >= Self::MAP_FROM {
+            // SAFETY: the file is never written in place (see above); a file cut short
+            // by something else while mapped is outside what readylint guards against,
+            // as with any mapped input.
+            if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
+                return Bytes::Mapped(map);
+            }
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+        match std::io::Read::read_to_end(&mut &file, &mut bytes) {
+            Ok(_) => Bytes::Read(bytes),
+            Err(_) => Bytes::Read(Vec::new()),
+        }
+    }
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Read(v) => v,
+            Bytes::Mapped(m) => m,
+        }
+    }
+}
+
 /// One run's cache: the cache file read at the start, and the file to write at the end.
 pub struct Cache {
     file: PathBuf,
     /// The strings the stored findings refer to.
     strings: Vec<Arc<str>>,
     /// The cache file as read.
-    bytes: Vec<u8>,
+    bytes: Bytes,
     /// The stored entries by the hash of their path; `None` where two paths share a
     /// hash (their files are checked again).
     old: FxHashMap<u64, Option<Slot>>,
@@ -299,7 +345,7 @@ impl Cache {
             None => root.join(DIR),
         };
         let file = folder.join(format!("{key:032x}.bin"));
-        let bytes = std::fs::read(&file).unwrap_or_default();
+        let bytes = Bytes::read(&file);
         let mut strings = Vec::new();
         let mut old = FxHashMap::default();
         let mut count = 0;
@@ -664,5 +710,37 @@ fn prune(dir: &Path) {
     for (_, path) in &files[..files.len() - KEEP] {
         let _ = std::fs::remove_file(path);
         let _ = std::fs::remove_file(path.with_extension("repo"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Bytes;
+
+    #[test]
+    fn cache_files_are_read_or_mapped_whole() {
+        let dir = std::env::temp_dir().join(format!("readylint-bytes-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let small = dir.join("small.bin");
+        let large = dir.join("large.bin");
+        let large_text: Vec<u8> = (0..(Bytes::MAP_FROM as usize + 4097))
+            .map(|i| (i % 251) as u8)
+            .collect();
+        std::fs::write(&small, b"postcard").unwrap();
+        std::fs::write(&large, &large_text).unwrap();
+        let read = Bytes::read(&small);
+        assert!(matches!(read, Bytes::Read(_)));
+        assert_eq!(&*read, b"postcard");
+        let mapped = Bytes::read(&large);
+        assert!(matches!(mapped, Bytes::Mapped(_)));
+        assert_eq!(&*mapped, &large_text[..]);
+        // A new file renamed over the mapped one, as the cache writes: the mapping
+        // keeps the bytes it had.
+        let tmp = dir.join("large.tmp");
+        std::fs::write(&tmp, b"other").unwrap();
+        std::fs::rename(&tmp, &large).unwrap();
+        assert_eq!(&*mapped, &large_text[..]);
+        assert!(Bytes::read(&dir.join("missing.bin")).is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

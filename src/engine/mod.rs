@@ -939,10 +939,10 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         report.files_scanned += usize::from(o.scanned);
         report.not_checked += usize::from(!o.scanned && o.error.is_some());
         report.errors.extend(o.error);
-        if let Some(src) = &o.source
+        if let Some(src) = o.source.take()
             && !o.findings.is_empty()
         {
-            report.sources.insert(o.path.clone(), Arc::clone(src));
+            report.sources.insert(std::mem::take(&mut o.path), src);
         }
         report.findings.extend(o.findings);
     }
