@@ -96,7 +96,7 @@ impl Role {
     pub fn describe(self) -> &'static str {
         match self {
             Role::Test => {
-                "tests: `tests/`, `test/`, `testing/`, `e2e/`, `acceptance_tests/`, `systemtests/` (and `integrationtests/`, `functionaltests/`, `smoketests/`, `loadtests/`, `e2etests/`), `*_tests/`, `*-tests/`, `test_*/`, test clients `*-tester/` and `*_tester/`, `playwright/`, `cypress/`, Dockerfiles named for tests (`Dockerfile.e2e`, `Dockerfile.playwright`, `Dockerfile.selenium`, `test.Dockerfile`), `test_*.py`, `*_test.py`, `tests.py`, `conftest.py`, Rust `tests.rs`/`*_test.rs`"
+                "tests: `tests/`, `test/`, `testing/`, `e2e/`, `acceptance_tests/`, `systemtests/` (and `integrationtests/`, `functionaltests/`, `smoketests/`, `loadtests/`, `e2etests/`), `*_tests/`, `*-tests/`, `test_*/`, test clients `*-tester/` and `*_tester/`, `playwright/`, `cypress/`, Dockerfiles named for tests (`Dockerfile.e2e`, `Dockerfile.playwright`, `Dockerfile.selenium`, `test.Dockerfile`), `test_*.py`, `*_test.py`, `tests.py`, `conftest.py`, Locust's `locustfile.py`, Rust `tests.rs`/`*_test.rs`"
             }
             Role::Fixture => {
                 "test fixtures and data: `fixtures/`, `testdata/`, `test_data/`, `test-data/`, `__snapshots__/`, `.semgrep/`"
@@ -230,7 +230,7 @@ impl Roles {
                 || stem.starts_with("test_")
                 || stem.ends_with("_test")
                 || stem.ends_with("_tests")
-                || matches!(stem, "tests" | "test" | "conftest")
+                || matches!(stem, "tests" | "test" | "conftest" | "locustfile")
                 || (lower_name.ends_with(".py")
                     && stem
                         .split(['_', '-'])
@@ -522,6 +522,9 @@ mod tests {
         assert!(!has("Dockerfile.contest", Role::Test));
         assert!(!has("Dockerfile.prod", Role::DevEnvironment));
         assert!(has("Dockerfile_builder", Role::DevEnvironment));
+        // Debug images are published too (`Dockerfile.tag-debug`): not development ones.
+        assert!(!has("Dockerfile.debug", Role::DevEnvironment));
+        assert!(has("loadtest/locustfile.py", Role::Test));
         assert!(has("deployment-examples/compose/Dockerfile", Role::Example));
         assert!(has("docs_example/app.py", Role::Example));
         assert!(!has("counterexample/app.py", Role::Example));

@@ -111,6 +111,30 @@ fn settings(file: &PythonFile) -> Option<SettingsFacts> {
             _ => {}
         }
     }
+    // `vars().update(config)` (or `globals()`) at module level, as Open edX services
+    // load a YAML file over their settings: what was set before it is a default the
+    // deployment's file replaces.
+    let loaded_at = file
+        .calls
+        .iter()
+        .filter(|c| !c.ctx.in_function && c.method() == Some("update"))
+        .filter(|c| {
+            c.receiver().is_some_and(|r| match r.kind() {
+                ValueKind::Call(inner) => inner
+                    .func
+                    .dotted()
+                    .is_some_and(|d| d == "vars" || d == "globals"),
+                _ => false,
+            })
+        })
+        .map(|c| c.span.start)
+        .max();
+    if let Some(at) = loaded_at {
+        s.sets_allowed_hosts = true;
+        s.sets_debug = true;
+        s.wildcard_hosts = s.wildcard_hosts.filter(|span| span.start > at);
+        s.debug_true = s.debug_true.filter(|span| span.start > at);
+    }
     Some(s)
 }
 

@@ -903,7 +903,7 @@ fn mentions_debug(e: &Expr, depth: usize) -> bool {
 
 /// A name for a TLS-verification setting: `verify_ssl`, `verify_certificate`,
 /// `insecure`, `accept_invalid_certs`, `skip_tls_verify`, `check_hostname`,
-/// `disable_tls_validation`. A setting
+/// `disable_tls_validation`, `skip_tls_check`. A setting
 /// about the client's own certificate (`verify_client_certificate`, mutual TLS) is not
 /// one: it says nothing about checking the server.
 pub fn is_verify_setting(name: &str) -> bool {
@@ -922,6 +922,8 @@ pub fn is_verify_setting(name: &str) -> bool {
         || n.contains("ssl_validation")
         || n.contains("cert_validation")
         || n.contains("self_signed")
+        || n.contains("tls_check")
+        || n.contains("ssl_check")
 }
 
 /// Whether a name, attribute or string in `e` (through boolean operators, comparisons,

@@ -178,11 +178,13 @@ pub(crate) fn drops_privileges_itself(image: &str) -> bool {
         "couchbase",
     ];
     let (name, _) = name_and_tag(image);
-    let name = name
-        .strip_prefix("docker.io/")
-        .unwrap_or(&name)
-        .strip_prefix("library/")
-        .unwrap_or_else(|| name.strip_prefix("docker.io/").unwrap_or(&name));
+    // The official images, from Docker Hub or a mirror of its `library/` namespace
+    // (Amazon ECR Public, Google's mirror).
+    let name = ["docker.io/", "public.ecr.aws/docker/", "mirror.gcr.io/"]
+        .iter()
+        .find_map(|p| name.strip_prefix(p))
+        .unwrap_or(&name);
+    let name = name.strip_prefix("library/").unwrap_or(name);
     OFFICIAL.contains(&name)
 }
 
