@@ -856,7 +856,8 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
     if !wide.is_empty() {
         for o in &mut outcomes {
             o.findings.retain(|f| {
-                !rules
+                !configs
+                    .every_rule
                     .iter()
                     .any(|r| r.meta().code == f.rule && r.withdraws(&wide, &f.message))
             });

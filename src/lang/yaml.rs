@@ -184,6 +184,16 @@ impl Node {
         }
     }
 
+    /// A scalar as one text, a sequence as the texts of its scalars (`runs-on: x` and
+    /// `runs-on: [x, y]`, `extends: a` and `extends: [a, b]`); empty for anything else.
+    pub fn scalar_texts(&self) -> Vec<String> {
+        if self.is_seq() {
+            self.items().iter().filter_map(Node::scalar_text).collect()
+        } else {
+            self.scalar_text().into_iter().collect()
+        }
+    }
+
     pub fn as_bool(&self) -> Option<bool> {
         match self.value {
             Value::Bool(b) => Some(b),

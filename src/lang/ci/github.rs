@@ -370,9 +370,6 @@ pub(super) fn facts(source: &SourceFile, file: &CiFile, facts: &mut CiFacts) {
     }
 }
 
-/// The image name a build action's tag names: `app/web:1` → `app/web`; with the
-/// registry in an expression (`${{ vars.REPO }}/base:latest`), the pattern `*/base` for
-/// any image whose name ends so.
 /// The script `text` once per value of the job's matrix (`strategy.matrix`) it names:
 /// `tox -e ${{ matrix.toxenv }}` with `toxenv: [lint, bandit]` runs both. A variable
 /// is expanded when the matrix lists its values as plain scalars (in its own list or
@@ -387,12 +384,9 @@ fn with_matrix_values(text: &str, job: Option<&Job<'_>>) -> Vec<String> {
     else {
         return scripts;
     };
-    let mut rest = text;
     let mut names: Vec<&str> = Vec::new();
-    while let Some(start) = rest.find("${{") {
-        let after = &rest[start + 3..];
-        let Some(end) = after.find("}}") else { break };
-        if let Some(name) = after[..end].trim().strip_prefix("matrix.")
+    for (_, expr) in expressions(text) {
+        if let Some(name) = expr.strip_prefix("matrix.")
             && !name.is_empty()
             && name
                 .bytes()
@@ -401,7 +395,6 @@ fn with_matrix_values(text: &str, job: Option<&Job<'_>>) -> Vec<String> {
         {
             names.push(name);
         }
-        rest = &after[end + 2..];
     }
     for name in names {
         let mut values: Vec<String> = matrix
@@ -422,40 +415,46 @@ fn with_matrix_values(text: &str, job: Option<&Job<'_>>) -> Vec<String> {
         if values.is_empty() || scripts.len() * values.len() > MAX_MATRIX_SCRIPTS {
             continue;
         }
-        let pattern = |s: &str| {
-            let mut out = String::new();
-            let mut rest = s;
-            while let Some(start) = rest.find("${{") {
-                let after = &rest[start + 3..];
-                let Some(end) = after.find("}}") else { break };
-                out.push_str(&rest[..start]);
-                if after[..end].trim() == format!("matrix.{name}") {
-                    out.push('\u{0}');
-                } else {
-                    out.push_str(&rest[start..start + 3 + end + 2]);
-                }
-                rest = &after[end + 2..];
-            }
-            out.push_str(rest);
-            out
-        };
         scripts = scripts
             .iter()
-            .flat_map(|s| {
-                let marked = pattern(s);
-                values
-                    .iter()
-                    .map(move |v| marked.replace('\u{0}', v))
-                    .collect::<Vec<_>>()
-            })
+            .flat_map(|s| values.iter().map(move |v| with_value(s, name, v)))
             .collect();
     }
     scripts
 }
 
+/// Each `${{ … }}` of `text`: where it is, and the expression inside, trimmed.
+fn expressions(text: &str) -> impl Iterator<Item = (std::ops::Range<usize>, &str)> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let start = at + text[at..].find("${{")?;
+        let end = start + 3 + text[start + 3..].find("}}")?;
+        at = end + 2;
+        Some((start..at, text[start + 3..end].trim()))
+    })
+}
+
+/// `text` with every `${{ matrix.NAME }}` replaced by `value`.
+fn with_value(text: &str, name: &str, value: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (range, expr) in expressions(text) {
+        if expr.strip_prefix("matrix.") == Some(name) {
+            out.push_str(&text[copied..range.start]);
+            out.push_str(value);
+            copied = range.end;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
 /// At most this many scripts are made of one `run:` by [`with_matrix_values`].
 const MAX_MATRIX_SCRIPTS: usize = 16;
 
+/// The image name a build action's tag names: `app/web:1` → `app/web`; with the
+/// registry in an expression (`${{ vars.REPO }}/base:latest`), the pattern `*/base` for
+/// any image whose name ends so.
 fn built_image_name(tag: &str) -> Option<String> {
     match tag.rfind("}}") {
         Some(end) => {

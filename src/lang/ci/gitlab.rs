@@ -82,11 +82,10 @@ pub fn jobs(file: &CiFile) -> Vec<Job<'_>> {
 }
 
 fn resolve(root: &Node, job: &Node, depth: usize, missing: &mut Vec<String>) -> Node {
-    let names: Vec<String> = match job.get("extends") {
-        Some(n) if n.is_seq() => n.items().iter().filter_map(Node::scalar_text).collect(),
-        Some(n) => n.scalar_text().into_iter().collect(),
-        None => Vec::new(),
-    };
+    let names: Vec<String> = job
+        .get("extends")
+        .map(Node::scalar_texts)
+        .unwrap_or_default();
     if names.is_empty() || depth >= MAX_HOPS {
         return job.clone();
     }

@@ -59,18 +59,17 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<PythonFacts> {
 /// set for a moment and put back), outside tests, examples, scripts and tooling (a
 /// module with a `#!` line counts: some services start every module with one).
 fn default_socket_timeout(source: &SourceFile, file: &PythonFile) -> bool {
-    let role = &file.role;
-    let script_path =
-        crate::roles::Roles::of_path(&source.rel_path).has(crate::roles::Role::Script);
-    if role.test || role.example || role.tooling || script_path {
-        return false;
-    }
-    file.calls.iter().any(|c| {
+    let sets_it = file.calls.iter().any(|c| {
         !c.ctx.in_function
             && !c.ctx.in_main
             && c.qualified.as_deref() == Some("socket.setdefaulttimeout")
             && c.args.first().is_some_and(|a| !a.is_none())
-    })
+    });
+    // The path's roles only for the rare file that sets it (every Python file asks).
+    let role = &file.role;
+    sets_it
+        && !(role.test || role.example || role.tooling)
+        && !crate::roles::Roles::of_path(&source.rel_path).has(crate::roles::Role::Script)
 }
 
 /// What a Django settings module sets.

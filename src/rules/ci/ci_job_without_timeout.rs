@@ -4,6 +4,7 @@ use crate::declare_rule;
 use crate::fix::{Edit, Fix};
 use crate::lang::FileKind;
 use crate::lang::ci::{CiFile, github};
+use crate::lang::yaml::Node;
 use crate::rule::{Context, Rule};
 
 declare_rule! {
@@ -305,11 +306,7 @@ fn labeled_only(file: &CiFile, event: &str) -> bool {
         .and_then(|r| r.get("on"))
         .and_then(|on| on.get(event))
         .and_then(|e| e.get("types"));
-    let names: Vec<String> = match types {
-        Some(t) if t.is_seq() => t.items().iter().filter_map(|n| n.scalar_text()).collect(),
-        Some(t) => t.scalar_text().into_iter().collect(),
-        None => Vec::new(),
-    };
+    let names: Vec<String> = types.map(Node::scalar_texts).unwrap_or_default();
     !names.is_empty() && names.iter().all(|n| n == "labeled" || n == "unlabeled")
 }
 
@@ -327,19 +324,10 @@ fn started_by_release(file: &CiFile) -> bool {
 /// codebuild-<project>-${{ github.run_id }}-…`): the CodeBuild project's own build
 /// timeout (an hour unless set otherwise) ends a hung job.
 fn codebuild_runner(job: &github::Job<'_>) -> bool {
-    let Some(runs_on) = job.node.get("runs-on") else {
-        return false;
-    };
-    let labels: Vec<String> = if runs_on.is_seq() {
-        runs_on
-            .items()
-            .iter()
-            .filter_map(|n| n.scalar_text())
-            .collect()
-    } else {
-        runs_on.scalar_text().into_iter().collect()
-    };
-    labels
+    job.node
+        .get("runs-on")
+        .map(Node::scalar_texts)
+        .unwrap_or_default()
         .iter()
         .any(|l| l.trim().to_ascii_lowercase().starts_with("codebuild-"))
 }
@@ -555,7 +543,7 @@ impl StepCost {
 /// concurrency group that cancels the run in progress (`cancel-in-progress: true`, on
 /// the job or the workflow): the next push cancels a hung build, and nobody waits on it.
 fn cancelled_image_build(file: &CiFile, job: &github::Job<'_>, steps: &[StepCost]) -> bool {
-    let cancels = |n: Option<&crate::lang::yaml::Node>| {
+    let cancels = |n: Option<&Node>| {
         n.and_then(|c| c.get("cancel-in-progress"))
             .is_some_and(|v| v.as_bool() == Some(true))
     };
