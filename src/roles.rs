@@ -96,7 +96,7 @@ impl Role {
     pub fn describe(self) -> &'static str {
         match self {
             Role::Test => {
-                "tests: `tests/`, `test/`, `testing/`, `e2e/`, `acceptance_tests/`, `systemtests/` (and `integrationtests/`, `functionaltests/`, `smoketests/`, `loadtests/`, `e2etests/`), `*_tests/`, `*-tests/`, `test_*/`, test clients `*-tester/` and `*_tester/`, `playwright/`, `cypress/`, Dockerfiles named for tests (`Dockerfile.e2e`, `Dockerfile.playwright`, `Dockerfile.selenium`, `test.Dockerfile`), `test_*.py`, `*_test.py`, `tests.py`, `conftest.py`, Locust's `locustfile.py`, Rust `tests.rs`/`*_test.rs`"
+                "tests: `tests/`, `test/`, `testing/`, `e2e/`, `acceptance_tests/`, `systemtests/` (and `integrationtests/`, `functionaltests/`, `smoketests/`, `loadtests/`, `e2etests/`), `*_tests/`, `*-tests/`, `test_*/`, `tests_*/` (`tests_smoke/`), test clients `*-tester/` and `*_tester/`, `playwright/`, `cypress/`, Dockerfiles named for tests (`Dockerfile.e2e`, `Dockerfile.playwright`, `Dockerfile.selenium`, `test.Dockerfile`), `test_*.py`, `*_test.py`, `tests.py`, `conftest.py`, Locust's `locustfile.py`, Rust `tests.rs`/`*_test.rs`"
             }
             Role::Fixture => {
                 "test fixtures and data: `fixtures/`, `testdata/`, `test_data/`, `test-data/`, `__snapshots__/`, `.semgrep/`"
@@ -117,10 +117,10 @@ impl Role {
                 "templated files that are not valid until rendered: a path with `{{` or `{%` in it (cookiecutter, copier), files under `template/` or `templates/`"
             }
             Role::Script => {
-                "scripts and maintainer tooling: `scripts/`, `script/`, `tools/`, `dev/`, `hack/`, `ci/`, `.ci/`, folders named `scripts-*`, `scripts_*`, `*-scripts` or `*_scripts` (`scripts-dev/`, `_scripts/`; not a crate of that name), `bin/` (not `src/bin/`), `xtask/`, Cargo's `build.rs`, `manage.py`"
+                "scripts and maintainer tooling: `scripts/`, `script/`, `tools/`, `dev/`, `hack/`, `ci/`, `.ci/`, folders named `scripts-*`, `scripts_*`, `*-scripts` or `*_scripts` (`scripts-dev/`, `_scripts/`; not a crate of that name), `bin/` (not `src/bin/`), `xtask/`, Cargo's `build.rs`, `manage.py`; and, on a scan of the whole project, a Django management command (`<app>/management/commands/<name>.py`) that no other file names (no crontab, scheduler template, Celery task, `call_command`, other command or deployment guide; tests and change logs aside): it is run by hand"
             }
             Role::DevEnvironment => {
-                "development and CI environments: `.devcontainer/`, `.codesandbox/`, `.gitpod*`, `compose/local/`, `development/`, Dockerfiles named for development (`Dockerfile.dev`, `Dockerfile-dev`, `Dockerfile-devel`, `Dockerfile.api.dev`, `dev.Dockerfile`, `app.dev.Dockerfile`, `Dockerfile.local`, `Dockerfile.development`), the images builds and CI jobs run in (`Dockerfile.ci`, `Dockerfile_builder`, Dockerfiles under `.circleci/`, and Docker container actions under `.github/actions/`), and by their content, Dockerfiles whose image starts a development server (`manage.py runserver`, `flask run`, `uvicorn --reload`, `npm run dev`) or whose opening comments say the image is not for production (\"Not suitable for production use\", \"for testing only\")"
+                "development and CI environments: `.devcontainer/`, `.codesandbox/`, `.gitpod*`, `compose/local/`, `development/`, Dockerfiles named for development (`Dockerfile.dev`, `Dockerfile-dev`, `Dockerfile-devel`, `Dockerfile.api.dev`, `dev.Dockerfile`, `app.dev.Dockerfile`, `Dockerfile.local`, `Dockerfile.development`), the images builds and CI jobs run in (`Dockerfile.ci`, `Dockerfile_builder`, Dockerfiles under `.circleci/`, and Docker container actions under `.github/actions/`), and by their content, Dockerfiles whose image starts a development server (`manage.py runserver`, `flask run`, `uvicorn --reload`, `npm run dev`), whose command runs a shell script named for development (`./start-dev.sh`, `entrypoint.local.sh`), or whose opening comments say the image is not for production (\"Not suitable for production use\", \"for testing only\")"
             }
             Role::Docs => "documentation: `docs/`, `doc/`",
             Role::Vendored => {
@@ -376,6 +376,9 @@ pub(crate) fn is_test_dir(d: &str) -> bool {
             | "e2etests"
     ) || d.starts_with("test_")
         || d.starts_with("test-")
+        // Suites named after `tests`: `tests_smoke/`, `tests-nightly-performance/`.
+        || d.starts_with("tests_")
+        || d.starts_with("tests-")
         || d.ends_with("_tests")
         || d.ends_with("-tests")
         || d.ends_with("_test")
@@ -494,6 +497,9 @@ mod tests {
         assert!(has("ci/check-site.py", Role::Script));
         assert!(has("scripts-dev/release.py", Role::Script));
         assert!(has("systemtests/lib/client.py", Role::Test));
+        assert!(has("tests_smoke/smoke/common.py", Role::Test));
+        assert!(has("tests-nightly/Dockerfile", Role::Test));
+        assert!(!has("app/testsuite_helpers.py", Role::Test));
         assert!(has("manage.py", Role::Script));
         assert!(has("src/manage.py", Role::Script));
         assert!(has("app/_scripts/register_user.py", Role::Script));

@@ -19,7 +19,7 @@ mod repo;
 #[doc(hidden)]
 pub use file::check_one_for_fuzzing;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -861,6 +861,31 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
                     .iter()
                     .any(|r| r.meta().code == f.rule && r.withdraws(&wide, &f.message))
             });
+        }
+    }
+
+    // A Django management command no other file names is run by hand, like a script:
+    // the findings of rules that skip scripts are withdrawn (see `repo::commands`).
+    if whole_project {
+        let skips_scripts = |code: &str| {
+            configs.every_rule.iter().any(|r| {
+                r.meta().code == code && r.meta().skips.contains(&crate::roles::Role::Script)
+            })
+        };
+        let commands: BTreeSet<&str> = outcomes
+            .iter()
+            .filter(|o| {
+                crate::repo::commands::command_name(&o.path).is_some()
+                    && o.findings.iter().any(|f| skips_scripts(f.rule))
+            })
+            .map(|o| o.path.as_str())
+            .collect();
+        if !commands.is_empty() {
+            let hand_run =
+                pool.install(|| crate::repo::commands::hand_run(&root, &walk.all_files, &commands));
+            for o in outcomes.iter_mut().filter(|o| hand_run.contains(&o.path)) {
+                o.findings.retain(|f| !skips_scripts(f.rule));
+            }
         }
     }
 

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::source::{SourceFile, parent_dir};
 
+pub mod commands;
 pub mod crates;
 pub mod owner;
 pub mod service;

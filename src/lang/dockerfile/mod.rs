@@ -1603,7 +1603,7 @@ impl FrontEnd for DockerfileFrontEnd {
             );
         }
         sink.dockerfile(&df);
-        if declared_not_for_production(source, &df) {
+        if declared_not_for_production(source, &df) || stages::image_dev_script(&df) {
             out.roles.insert(crate::roles::Role::DevEnvironment);
         } else if stages::image_dev_server(&df).is_some() {
             out.roles.insert(crate::roles::Role::DevEnvironment);

@@ -213,6 +213,30 @@ pub fn image_dev_server(df: &Dockerfile) -> Option<(&Instruction, &'static str)>
         })
 }
 
+/// Whether the image's command runs a shell script whose name says it is for
+/// development or local use (`./start-dev.sh`, `entrypoint.local.sh`,
+/// `run_development.sh`): the `CMD` and `ENTRYPOINT` in force in the final stage.
+pub fn image_dev_script(df: &Dockerfile) -> bool {
+    let chain = final_chain(df);
+    [Keyword::Entrypoint, Keyword::Cmd]
+        .into_iter()
+        .filter_map(|k| last_in_chain(df, &chain, k))
+        .flat_map(|inst| command_programs(inst).into_iter().flatten())
+        .any(|word| is_dev_script(&word))
+}
+
+fn is_dev_script(word: &str) -> bool {
+    let file = word.rsplit('/').next().unwrap_or(word);
+    file.strip_suffix(".sh").is_some_and(|stem| {
+        stem.split(['-', '_', '.']).any(|part| {
+            matches!(
+                part.to_ascii_lowercase().as_str(),
+                "dev" | "develop" | "development" | "local"
+            )
+        })
+    })
+}
+
 /// Every shell script the `RUN`s of a Dockerfile execute (see [`runs`] and
 /// [`run_scripts`]), with the instruction each belongs to.
 pub fn all_run_scripts<'a>(

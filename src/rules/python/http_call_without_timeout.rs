@@ -40,7 +40,11 @@ declare_rule! {
     /// ## Known limits
     /// Tests, examples, scripts and maintainer tooling are not checked (see "Files it
     /// skips"): measured on real services, a missing timeout in a script someone runs by
-    /// hand is not acted on. A cron job kept in `scripts/` is missed. For the same reason
+    /// hand is not acted on. A cron job kept in `scripts/` is missed. A Django management
+    /// command that no other file of the repository names (no crontab, scheduler
+    /// template, Celery task, `call_command(...)` or deployment guide) is such a script:
+    /// measured on real services, every command whose missing timeout was worth fixing
+    /// was named by what schedules or calls it. For the same reason
     /// a call inside a command-line command (a function decorated as a `click` or
     /// `typer` command or group, Flask's `@app.cli.command()`, or a method of a `cmd.Cmd`
     /// interactive shell) is not flagged: the

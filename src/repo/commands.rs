@@ -1,0 +1,185 @@
+//! Django management commands that nothing in the repository runs.
+//!
+//! A command (`<app>/management/commands/<name>.py`) is service code when something
+//! runs it: a scheduler (a crontab, a Kubernetes `CronJob`, an AWS SAM or CDK
+//! template), a Celery task or a view (`call_command("<name>")`), another command, a
+//! deployment guide. One that no other file names is run by hand, by an operator who
+//! watches it, like a script: measured on real services, 15 of the 19 findings in such
+//! commands judged not worth acting on were in commands no file names, and each of the
+//! 8 judged worth acting on was named somewhere (a cron installer, a Celery task, a
+//! view, `sam-template.yaml`, a deployment page of the docs).
+//!
+//! The search reads the repository's text files other than tests and change logs,
+//! only when a finding of a rule that skips scripts lies in a command, and only on a
+//! scan of the whole project (a scan of some files cannot know what the others name).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::roles::{Role, Roles};
+
+/// The largest file searched: larger ones are data, not what schedules a command.
+const MAX_SIZE: u64 = 1 << 20;
+
+/// The command's name, if `rel_path` is a Django management command module
+/// (`<app>/management/commands/<name>.py`, not `__init__.py` nor a private `_helper.py`).
+pub fn command_name(rel_path: &str) -> Option<&str> {
+    let (dir, file) = rel_path.rsplit_once('/')?;
+    let name = file.strip_suffix(".py")?;
+    let dir = dir.strip_suffix("management/commands")?;
+    (dir.is_empty() || dir.ends_with('/'))
+        .then_some(name)
+        .filter(|n| !n.is_empty() && !n.starts_with('_'))
+}
+
+/// Whether a file may name a command: text a person or a scheduler reads (code,
+/// configuration, scripts, docs), not a test, a change log or an asset.
+fn searched(rel_path: &str) -> bool {
+    let roles = Roles::of_path(rel_path);
+    if roles.any(&[Role::Test, Role::Fixture, Role::Vendored]) {
+        return false;
+    }
+    let lower = rel_path.to_ascii_lowercase();
+    let file = lower.rsplit('/').next().unwrap_or(&lower);
+    let stem = file.split('.').next().unwrap_or(file);
+    if [
+        "changelog",
+        "changes",
+        "history",
+        "news",
+        "releasenotes",
+        "release-notes",
+    ]
+    .contains(&stem)
+        || lower.contains("release-notes/")
+        || lower.contains("releasenotes/")
+        || lower.contains("/locale/")
+    {
+        return false;
+    }
+    let Some((_, ext)) = file.rsplit_once('.') else {
+        // Procfile, crontab, Makefile, Dockerfile, an executable script.
+        return true;
+    };
+    matches!(
+        ext,
+        "py" | "yaml"
+            | "yml"
+            | "json"
+            | "toml"
+            | "ini"
+            | "cfg"
+            | "conf"
+            | "sh"
+            | "bash"
+            | "md"
+            | "rst"
+            | "txt"
+            | "tf"
+            | "j2"
+            | "jinja"
+            | "jinja2"
+            | "tpl"
+            | "service"
+            | "timer"
+            | "cron"
+            | "crontab"
+            | "env"
+            | "dockerfile"
+            | "procfile"
+    ) || file.starts_with("dockerfile")
+        || file.starts_with("crontab")
+        || file.starts_with("procfile")
+}
+
+/// Whether `text` holds `name` as a whole word (not inside a longer identifier).
+fn names(text: &[u8], name: &str) -> bool {
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    memchr::memmem::find_iter(text, name.as_bytes()).any(|at| {
+        let before = at.checked_sub(1).map(|i| text[i]);
+        let after = text.get(at + name.len()).copied();
+        !before.is_some_and(word) && !after.is_some_and(word)
+    })
+}
+
+/// Of the command modules `commands` (repository-relative paths), those no other file
+/// of `files` names.
+pub fn hand_run(root: &Path, files: &[String], commands: &BTreeSet<&str>) -> BTreeSet<String> {
+    let wanted: Vec<(&str, &str)> = commands
+        .iter()
+        .filter_map(|path| Some((*path, command_name(path)?)))
+        .collect();
+    if wanted.is_empty() {
+        return BTreeSet::new();
+    }
+    let named: BTreeSet<&str> = files
+        .par_iter()
+        .filter(|f| searched(f))
+        .flat_map_iter(|f| {
+            let path = root.join(f);
+            let text = std::fs::metadata(&path)
+                .ok()
+                .filter(|m| m.is_file() && m.len() <= MAX_SIZE)
+                .and_then(|_| std::fs::read(&path).ok())
+                .unwrap_or_default();
+            wanted
+                .iter()
+                .filter(move |(own, name)| *own != f.as_str() && names(&text, name))
+                .map(|(own, _)| *own)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    wanted
+        .iter()
+        .filter(|(own, _)| !named.contains(own))
+        .map(|(own, _)| (*own).to_string())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_modules() {
+        assert_eq!(
+            command_name("app/management/commands/import_things.py"),
+            Some("import_things")
+        );
+        assert_eq!(
+            command_name("management/commands/sync-counts.py"),
+            Some("sync-counts")
+        );
+        assert_eq!(command_name("app/management/commands/__init__.py"), None);
+        assert_eq!(command_name("app/management/commands/_base.py"), None);
+        assert_eq!(command_name("app/management/commands.py"), None);
+        assert_eq!(command_name("app/mymanagement/commands/x.py"), None);
+    }
+
+    #[test]
+    fn whole_words_only() {
+        assert!(names(b"call_command(\"import_things\")", "import_things"));
+        assert!(names(
+            b"0 * * * * manage.py import_things --all",
+            "import_things"
+        ));
+        assert!(!names(b"import_things_later", "import_things"));
+        assert!(!names(b"reimport_things", "import_things"));
+        assert!(names(b"run sync-counts now", "sync-counts"));
+    }
+
+    #[test]
+    fn what_is_searched() {
+        assert!(searched("sam-template.yaml"));
+        assert!(searched("docs/deployment.md"));
+        assert!(searched("deploy/crontab"));
+        assert!(searched("Procfile"));
+        assert!(searched("app/tasks.py"));
+        assert!(!searched("app/tests/test_import.py"));
+        assert!(!searched("CHANGELOG.md"));
+        assert!(!searched("docs/release-notes/version-3.1.md"));
+        assert!(!searched("static/app.js"));
+    }
+}
