@@ -19,7 +19,10 @@ declare_rule! {
     /// linters and formatters, `npm ci`, `uv lock`). Paid or self-hosted runners are
     /// `self-hosted` labels, known providers' runners (Depot, BuildJet, Namespace,
     /// Blacksmith, WarpBuild), GitHub's larger runners (named by their size, as
-    /// `ubuntu-latest-16-cores`), and any runner chosen by `group:` or `labels:`.
+    /// `ubuntu-latest-16-cores`), any runner chosen by `group:` or `labels:`, and any
+    /// label that names none of GitHub's hosted images (`ubuntu-*`, `windows-*`,
+    /// `macos-*`): a runner the owners run or rent (`eks-ci-standard-4`,
+    /// `ubicloud-standard-8`).
     ///
     /// A workflow that only a person starts (`on: workflow_dispatch`, or a pull request
     /// labelled by hand: `pull_request: {types: [labeled]}`) is flagged only on a paid
@@ -41,7 +44,11 @@ declare_rule! {
     /// few registry calls; of fifteen such jobs judged on real services, five were
     /// worth a timeout, so a job that only merges manifests is left alone), work on
     /// local files (`helm lint`, `helm dependency
-    /// update`, `terraform fmt`, `kubectl kustomize`), and starts in the background that
+    /// update`, `terraform fmt`, `kubectl kustomize`), copies to and from a bucket (`aws
+    /// s3 cp`, `aws s3 sync`, `gcloud storage cp`: the CLIs bound each request with
+    /// their own timeouts and retries; of the jobs judged on real services whose only
+    /// cloud work was such a copy, an artifact upload or a nightly backup, none was
+    /// worth a timeout), and starts in the background that
     /// return at once (`docker compose up -d` without `--wait`, `docker run -d`). A job
     /// whose only cost is an image build action, on a free hosted runner, in a
     /// concurrency group that cancels the run in progress (`cancel-in-progress: true`)
@@ -342,6 +349,15 @@ fn paid_runner(job: &github::Job<'_>) -> bool {
     if runs_on.get("group").is_some() || runs_on.get("labels").is_some() {
         return true;
     }
+    // A label that names none of GitHub's hosted images is a runner the repository's
+    // owners run or rent (`eks-openobserve-standard-4`, `arc-runner-set`).
+    if runs_on
+        .scalar_texts()
+        .iter()
+        .any(|l| !l.contains("${{") && !github_hosted_label(l))
+    {
+        return true;
+    }
     let r = format!("{runs_on:?}").to_ascii_lowercase();
     // GitHub's larger runners are named by their size (`ubuntu-latest-16-cores`,
     // `ubuntu-22.04-8core`).
@@ -365,6 +381,15 @@ fn paid_runner(job: &github::Job<'_>) -> bool {
         ]
         .iter()
         .any(|p| r.contains(p))
+}
+
+/// Whether a `runs-on` label names one of GitHub's hosted runner images
+/// (`ubuntu-latest`, `ubuntu-24.04-arm`, `windows-2022`, `macos-14`).
+fn github_hosted_label(label: &str) -> bool {
+    let l = label.trim().to_ascii_lowercase();
+    ["ubuntu-", "windows-", "macos-"]
+        .iter()
+        .any(|os| l.strip_prefix(os).is_some_and(|v| !v.is_empty()))
 }
 
 /// Commands that drive containers or a cloud: a `docker compose up`, an image build or
@@ -409,8 +434,9 @@ const COMPOSE_BOOKKEEPING: &[&str] = &[
     "ps", "logs", "config", "version", "ls", "images", "port", "stop", "kill", "rm", "down",
 ];
 
-/// Subcommands of the cloud and cluster tools that work on local files: linting,
-/// formatting, packaging, rendering, fetching a chart's dependencies.
+/// Subcommands of the cloud and cluster tools that work on local files (linting,
+/// formatting, packaging, rendering, fetching a chart's dependencies) or that the tool
+/// bounds itself (copies to and from a bucket).
 const LOCAL_SUBCOMMANDS: &[(&str, &[&str])] = &[
     (
         "helm",
@@ -429,6 +455,12 @@ const LOCAL_SUBCOMMANDS: &[(&str, &[&str])] = &[
     ),
     ("kubectl", &["version", "config", "kustomize"]),
     ("terraform", &["fmt", "validate", "version"]),
+    // Copies to and from a bucket: the CLIs bound each request with their own connect
+    // and read timeouts and retries. Measured on real services, none of the jobs whose
+    // only cloud work was such a copy (an artifact upload, a nightly backup) was worth
+    // a timeout.
+    ("aws", &["s3"]),
+    ("gcloud", &["storage"]),
 ];
 
 /// The subcommand of a command line: the first word after `from` that is not an option
