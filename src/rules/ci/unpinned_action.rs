@@ -13,8 +13,10 @@ declare_rule! {
     /// actions (`action.yml`). A tag (`@v4`) is a warning; a branch (`@main`,
     /// `@master`, `@stable`) or no ref at all is an error. `docker://` images must be
     /// pinned by digest (`@sha256:…`). Local actions (`uses: ./…`) are fine, and so are
-    /// the actions and reusable workflows of the repository's own owner
-    /// (`acme/shared-workflows@main` in a repository of `acme`): the same organisation
+    /// the actions, reusable workflows and images of the repository's own owner
+    /// (`acme/shared-workflows@main`, `docker://ghcr.io/acme/tool:1` in a repository
+    /// of `acme`; not Docker Hub's `docker://acme/tool`, whose namespace is not a GitHub
+    /// account): the same organisation
     /// changes both, so they are not third-party code. The owner is read from the
     /// `origin` remote in `.git/config`, or in GitHub Actions from `GITHUB_REPOSITORY`,
     /// or from a workflow's remote reference to a path of this very repository
@@ -246,14 +248,12 @@ impl Rule for UnpinnedAction {
                 continue;
             }
             let name = uses.split('@').next().unwrap_or(uses);
-            // The repository owner's own actions and reusable workflows are changed by
-            // the same people as this repository: like local ones, not third party.
-            if !uses.starts_with("docker://")
-                && let Some(owner) = cx.repo().owner()
-                && name
-                    .split('/')
-                    .next()
-                    .is_some_and(|o| o.eq_ignore_ascii_case(owner))
+            // The repository owner's own actions, reusable workflows and images
+            // (`docker://ghcr.io/<owner>/…`, Docker Hub's `docker://<owner>/…`) are
+            // changed by the same people as this repository: like local ones, not third
+            // party.
+            if let Some(owner) = cx.repo().owner()
+                && publisher(name).is_some_and(|o| o.eq_ignore_ascii_case(owner))
             {
                 continue;
             }
@@ -327,6 +327,18 @@ impl Rule for UnpinnedAction {
     }
 }
 
+/// The GitHub account that publishes an action (`owner` of `owner/repo/path`) or a
+/// `docker://` image on GitHub's registry (`ghcr.io/<owner>/…`, whose namespaces are
+/// GitHub's accounts); `None` for an image elsewhere (Docker Hub's namespaces are not
+/// GitHub's: `docker://acme/tool` need not be `acme`'s).
+fn publisher(name: &str) -> Option<&str> {
+    let Some(image) = name.strip_prefix("docker://") else {
+        return name.split('/').next();
+    };
+    let (owner, rest) = image.strip_prefix("ghcr.io/")?.split_once('/')?;
+    (!rest.is_empty()).then_some(owner)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,6 +351,11 @@ mod tests {
         );
         assert_eq!(classify("./.github/actions/setup"), Pin::Local);
         assert_eq!(classify("$/.github/workflows/plan.yml"), Pin::Local);
+        assert_eq!(publisher("docker://tiangolo/latest-changes:0.3.0"), None);
+        assert_eq!(publisher("docker://ghcr.io/acme/tool:1"), Some("acme"));
+        assert_eq!(publisher("docker://quay.io/acme/tool:1"), None);
+        assert_eq!(publisher("docker://alpine:3.20"), None);
+        assert_eq!(publisher("acme/action"), Some("acme"));
         assert_eq!(classify("docker://alpine@sha256:abc"), Pin::Sha);
         assert_eq!(classify("docker://alpine:3.20"), Pin::DockerTag);
         assert_eq!(classify("docker://ghcr.io:443/x/alpine"), Pin::DockerLatest);
