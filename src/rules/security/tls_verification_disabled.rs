@@ -82,8 +82,14 @@ declare_rule! {
     /// an `if` (Python, Rust) or a `match` (Rust) whose condition names a setting about
     /// verification (`verify_ssl`, `verify_certificate`, `insecure`,
     /// `accept_invalid_certs`, `check_hostname`, …; not a setting about the client's own
-    /// certificate such as `verify_client_certificate`) — switched off when the user
-    /// asks, an option rather than a defect.
+    /// certificate such as `verify_client_certificate`), or a `match` arm whose pattern
+    /// names one (`TlsVerifyMode::Prefer =>`) — switched off when the user asks, an
+    /// option rather than a defect. Likewise a rustls verifier that accepts everything
+    /// is not flagged when every place of its file that installs it is such a branch,
+    /// or a function named for such a setting (`fn insecure_skip_verify`): measured on
+    /// real services, six of seven such verifiers were an operator's documented
+    /// opt-in (`pg_tls_no_verify`, `sslmode=prefer`); one installed whenever a URL
+    /// asks for TLS is still flagged.
     /// An SSL context whose `check_hostname`/`verify_mode` is also set to another value
     /// in the same file (branches on a configured mode) is not flagged. Requests to a
     /// literal `localhost`, `127.0.0.1` or `::1` URL are not flagged. `verify=False`
@@ -516,12 +522,83 @@ fn under_verify_setting(body: &syn::Block, at: std::ops::Range<usize>) -> bool {
         }
         fn visit_expr_match(&mut self, e: &'ast syn::ExprMatch) {
             self.branch(e.span(), &e.expr);
+            // An arm whose pattern names a verification mode (`TlsVerifyMode::Prefer =>`).
+            for arm in &e.arms {
+                self.found = self.found
+                    || self.inside(arm.body.span())
+                        && names_verify_setting(arm.pat.to_token_stream());
+            }
             syn::visit::visit_expr_match(self, e);
         }
     }
     let mut f = Finder { at, found: false };
     syn::visit::Visit::visit_block(&mut f, body);
     f.found
+}
+
+/// Whether every place of `file` that builds the verifier type `ty` (`Arc::new(Ty)`,
+/// `Ty {}`, `Ty::default()`) is in a function named for a verification setting
+/// (`insecure_skip_verify`) or in a branch that such a setting selects (`if
+/// !tls_verify_certificate`, `match mode { TlsVerifyMode::Prefer => .. }`), and there is
+/// at least one such place. A verifier built in another file is not followed.
+fn installed_only_on_request(file: &syn::File, ty: &str) -> bool {
+    use syn::spanned::Spanned;
+    struct Uses<'a> {
+        ty: &'a str,
+        spans: Vec<std::ops::Range<usize>>,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Uses<'_> {
+        fn visit_path(&mut self, p: &'ast syn::Path) {
+            if p.segments.iter().any(|s| s.ident == self.ty) {
+                self.spans.push(p.span().byte_range());
+            }
+            syn::visit::visit_path(self, p);
+        }
+    }
+    struct Fns<'a> {
+        ty: &'a str,
+        uses: usize,
+        requested: usize,
+    }
+    impl Fns<'_> {
+        fn body(&mut self, name: &syn::Ident, body: &syn::Block) {
+            let mut u = Uses {
+                ty: self.ty,
+                spans: Vec::new(),
+            };
+            syn::visit::Visit::visit_block(&mut u, body);
+            let by_name = is_verify_setting(&name.to_string());
+            for at in u.spans {
+                self.uses += 1;
+                if by_name || under_verify_setting(body, at) {
+                    self.requested += 1;
+                }
+            }
+        }
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Fns<'_> {
+        fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+            self.body(&f.sig.ident, &f.block);
+        }
+        fn visit_item_impl(&mut self, imp: &'ast syn::ItemImpl) {
+            // The verifier's own methods are not places that install it.
+            let own = matches!(&*imp.self_ty, syn::Type::Path(p)
+                if p.path.segments.last().is_some_and(|s| s.ident == self.ty));
+            if !own {
+                syn::visit::visit_item_impl(self, imp);
+            }
+        }
+        fn visit_impl_item_fn(&mut self, f: &'ast syn::ImplItemFn) {
+            self.body(&f.sig.ident, &f.block);
+        }
+    }
+    let mut fns = Fns {
+        ty,
+        uses: 0,
+        requested: 0,
+    };
+    syn::visit::Visit::visit_file(&mut fns, file);
+    fns.uses > 0 && fns.uses == fns.requested
 }
 
 fn check_rust_node(file: &RustFile<'_>, node: Node<'_>, scope: &Scope<'_>, cx: &mut Context<'_>) {
@@ -581,6 +658,14 @@ fn check_rust_node(file: &RustFile<'_>, node: Node<'_>, scope: &Scope<'_>, cx: &
                 .last()
                 .is_none_or(|s| s.ident != "ServerCertVerifier")
             {
+                return;
+            }
+            let ty = match &*imp.self_ty {
+                syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+                _ => None,
+            };
+            // Installed only where the user asks for it: an opt-in, not a defect.
+            if ty.is_some_and(|ty| installed_only_on_request(&file.ast, &ty)) {
                 return;
             }
             for item in &imp.items {
