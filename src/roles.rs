@@ -96,7 +96,7 @@ impl Role {
     pub fn describe(self) -> &'static str {
         match self {
             Role::Test => {
-                "tests: `tests/`, `test/`, `testing/`, `e2e/`, `acceptance_tests/`, `systemtests/` (and `integrationtests/`, `functionaltests/`, `smoketests/`, `loadtests/`, `e2etests/`), `*_tests/`, `*-tests/`, `test_*/`, `tests_*/` (`tests_smoke/`), test clients `*-tester/` and `*_tester/`, `playwright/`, `cypress/`, Dockerfiles named for tests (`Dockerfile.e2e`, `Dockerfile.playwright`, `Dockerfile.selenium`, `test.Dockerfile`), `test_*.py`, `*_test.py`, `tests.py`, `conftest.py`, Locust's `locustfile.py`, Rust `tests.rs`/`*_test.rs`"
+                "tests: `tests/`, `test/`, `testing/`, `e2e/`, `acceptance_tests/`, `systemtests/` (and `integrationtests/`, `functionaltests/`, `smoketests/`, `loadtests/`, `e2etests/`), `*_tests/`, `*-tests/`, `test_*/`, `tests_*/` (`tests_smoke/`), test doubles `mock*/`, `*_mock/` and `*-mock/` (`mockservices/`, `github_mock/`), test clients `*-tester/` and `*_tester/`, `playwright/`, `cypress/`, Dockerfiles named for tests (`Dockerfile.e2e`, `Dockerfile.playwright`, `Dockerfile.selenium`, `test.Dockerfile`), `test_*.py`, `*_test.py`, `tests.py`, `conftest.py`, Locust's `locustfile.py`, Rust `tests.rs`/`*_test.rs`"
             }
             Role::Fixture => {
                 "test fixtures and data: `fixtures/`, `testdata/`, `test_data/`, `test-data/`, `__snapshots__/`, `.semgrep/`"
@@ -379,6 +379,12 @@ pub(crate) fn is_test_dir(d: &str) -> bool {
         // Suites named after `tests`: `tests_smoke/`, `tests-nightly-performance/`.
         || d.starts_with("tests_")
         || d.starts_with("tests-")
+        // Test doubles: `mocks/`, `mockservices/`, `github_mock/`.
+        || d.starts_with("mock")
+        || d.ends_with("_mock")
+        || d.ends_with("-mock")
+        || d.ends_with("_mocks")
+        || d.ends_with("-mocks")
         || d.ends_with("_tests")
         || d.ends_with("-tests")
         || d.ends_with("_test")
@@ -498,6 +504,9 @@ mod tests {
         assert!(has("scripts-dev/release.py", Role::Script));
         assert!(has("systemtests/lib/client.py", Role::Test));
         assert!(has("tests_smoke/smoke/common.py", Role::Test));
+        assert!(has("docker/mockservices/Dockerfile", Role::Test));
+        assert!(has("profiles/github_mock/flaskapp.py", Role::Test));
+        assert!(!has("app/mockingbird.py", Role::Test));
         assert!(has("tests-nightly/Dockerfile", Role::Test));
         assert!(!has("app/testsuite_helpers.py", Role::Test));
         assert!(has("manage.py", Role::Script));
