@@ -365,3 +365,50 @@ fn an_unchanged_size_and_modification_time_skip_the_read() {
     let recent = same_as_without_cache(root);
     assert!(!has(&recent, "app/service.py", "EXC001"));
 }
+
+const COMMAND: &str = "\
+import requests
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    def handle(self, *args, **options):
+        requests.get(\"https://prices.example.com/today\")
+";
+
+/// A Django management command no other file names is run by hand, and its findings of
+/// rules that skip scripts are withdrawn; the search for its name is kept in the cache
+/// by the stamps of the files searched. Naming the command in a crontab (even with the
+/// same size and an older modification time than any stored) brings the finding back,
+/// with the cache as without it.
+#[test]
+fn hand_run_commands_follow_the_files_that_name_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let command = "shop/management/commands/sync_prices.py";
+    write(root, command, COMMAND);
+    write(
+        root,
+        "deploy/crontab",
+        "15 2 * * * python manage.py other_jobss\n",
+    );
+    write(root, "README.md", "# Shop\n\nIt sells things.\n");
+    for rel in [command, "deploy/crontab", "README.md"] {
+        age(root, rel, 3600);
+    }
+    let first = same_as_without_cache(root);
+    assert!(!has(&first, command, "NET001"));
+    // Unchanged: the stored search stands.
+    let again = same_as_without_cache(root);
+    assert!(!has(&again, command, "NET001"));
+
+    // The crontab now runs the command: same size as before, another stamp.
+    write(
+        root,
+        "deploy/crontab",
+        "15 2 * * * python manage.py sync_prices\n",
+    );
+    age(root, "deploy/crontab", 7200);
+    let scheduled = same_as_without_cache(root);
+    assert!(has(&scheduled, command, "NET001"));
+}

@@ -23,7 +23,7 @@
 //! Any change (one file edited, added or removed) runs the repository rules again.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::Hasher;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -92,6 +92,11 @@ pub struct Stamp {
 }
 
 impl Stamp {
+    /// The size, seconds and nanoseconds, for a key made of stamps.
+    pub fn parts(self) -> (u64, u64, u32) {
+        (self.len, self.secs, self.nanos)
+    }
+
     /// The stamp of a file, if it can be trusted to change with the file: a file
     /// modified less than two seconds before `now` may change again within the same
     /// tick of a coarse clock, so it has none (its text is hashed on every run until
@@ -514,6 +519,41 @@ impl Cache {
         }
     }
 
+    /// The file beside the cache file that holds which management commands no file
+    /// names (see [`crate::repo::commands`]).
+    fn commands_file(&self) -> PathBuf {
+        self.file.with_extension("commands")
+    }
+
+    /// The commands found unnamed by a search whose inputs had the key `key`, if
+    /// stored.
+    fn unnamed_commands(&self, key: u128) -> Option<Vec<String>> {
+        let text = std::fs::read_to_string(self.commands_file()).ok()?;
+        let mut lines = text.lines();
+        (lines.next()? == format!("{key:032x}")).then(|| lines.map(str::to_string).collect())
+    }
+
+    /// Stores the result of a search for unnamed commands. Silent on failure, as
+    /// [`Self::save`].
+    fn save_unnamed_commands(&self, key: u128, paths: &BTreeSet<String>) {
+        let Some(dir) = self.file.parent() else {
+            return;
+        };
+        let mut text = format!("{key:032x}\n");
+        for p in paths {
+            text.push_str(p);
+            text.push('\n');
+        }
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        let file = self.commands_file();
+        let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+        if std::fs::write(&tmp, text).is_err() || std::fs::rename(&tmp, &file).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+
     /// How many entries were read.
     pub fn len(&self) -> usize {
         self.count
@@ -694,6 +734,16 @@ impl Serialize for Entries<'_> {
 
 /// Removes all but the [`KEEP`] most recently written cache files, and the
 /// repository results of those removed.
+impl crate::repo::commands::Memo for Cache {
+    fn get(&self, key: u128) -> Option<Vec<String>> {
+        self.unnamed_commands(key)
+    }
+
+    fn put(&self, key: u128, unnamed: &BTreeSet<String>) {
+        self.save_unnamed_commands(key, unnamed);
+    }
+}
+
 fn prune(dir: &Path) {
     let Ok(read) = std::fs::read_dir(dir) else {
         return;
@@ -710,6 +760,7 @@ fn prune(dir: &Path) {
     for (_, path) in &files[..files.len() - KEEP] {
         let _ = std::fs::remove_file(path);
         let _ = std::fs::remove_file(path.with_extension("repo"));
+        let _ = std::fs::remove_file(path.with_extension("commands"));
     }
 }
 

@@ -881,8 +881,25 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
             .map(|o| o.path.as_str())
             .collect();
         if !commands.is_empty() {
-            let hand_run =
-                pool.install(|| crate::repo::commands::hand_run(&root, &walk.all_files, &commands));
+            let stamped: std::collections::HashMap<&str, crate::repo::commands::Stamp> = outcomes
+                .iter()
+                .filter_map(|o| Some((o.path.as_str(), o.stamp?.parts())))
+                .collect();
+            let now = std::time::SystemTime::now();
+            let stamp_of =
+                |m: &std::fs::Metadata| cache::Stamp::of(m, now).map(cache::Stamp::parts);
+            let hand_run = pool.install(|| {
+                crate::repo::commands::hand_run(
+                    &root,
+                    &walk.all_files,
+                    &commands,
+                    cache
+                        .as_ref()
+                        .map(|c| c as &dyn crate::repo::commands::Memo),
+                    &stamped,
+                    &stamp_of,
+                )
+            });
             for o in outcomes.iter_mut().filter(|o| hand_run.contains(&o.path)) {
                 o.findings.retain(|f| !skips_scripts(f.rule));
             }

@@ -12,6 +12,8 @@
 //! The search reads the repository's text files other than tests and change logs,
 //! only when a finding of a rule that skips scripts lies in a command, and only on a
 //! scan of the whole project (a scan of some files cannot know what the others name).
+//! Its answer is kept in the cache, keyed by the size and modification time of every
+//! file it searched: a warm run over an unchanged tree stats those files, reads none.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -104,9 +106,29 @@ fn names(text: &[u8], name: &str) -> bool {
     })
 }
 
+/// A file's size, and its modification time in seconds and nanoseconds.
+pub type Stamp = (u64, u64, u32);
+
+/// Where the answer of a search is kept between runs (the cache).
+pub trait Memo {
+    /// The commands found unnamed by a search whose inputs had the key `key`.
+    fn get(&self, key: u128) -> Option<Vec<String>>;
+    /// Keeps the answer of a search whose inputs had the key `key`.
+    fn put(&self, key: u128, unnamed: &BTreeSet<String>);
+}
+
 /// Of the command modules `commands` (repository-relative paths), those no other file
-/// of `files` names.
-pub fn hand_run(root: &Path, files: &[String], commands: &BTreeSet<&str>) -> BTreeSet<String> {
+/// of `files` names. With `memo`, a search over the same files, unchanged since (by size
+/// and modification time: `stamped` holds those the per-file phase took), and the same
+/// commands is not made again: the warm run of an unchanged tree reads none of them.
+pub fn hand_run(
+    root: &Path,
+    files: &[String],
+    commands: &BTreeSet<&str>,
+    memo: Option<&dyn Memo>,
+    stamped: &std::collections::HashMap<&str, Stamp>,
+    stamp_of: &(dyn Fn(&std::fs::Metadata) -> Option<Stamp> + Sync),
+) -> BTreeSet<String> {
     let wanted: Vec<(&str, &str)> = commands
         .iter()
         .filter_map(|path| Some((*path, command_name(path)?)))
@@ -114,9 +136,43 @@ pub fn hand_run(root: &Path, files: &[String], commands: &BTreeSet<&str>) -> BTr
     if wanted.is_empty() {
         return BTreeSet::new();
     }
-    let named: BTreeSet<&str> = files
+    let searched: Vec<&String> = files.iter().filter(|f| searched(f)).collect();
+    // Each file's stamp; `None` for one changed too recently to trust its stamp.
+    let stamps: Vec<Option<Stamp>> = searched
         .par_iter()
-        .filter(|f| searched(f))
+        .map(|f| match stamped.get(f.as_str()) {
+            // Stamped by the per-file phase already.
+            Some(stamp) => Some(*stamp),
+            None => match std::fs::metadata(root.join(f)) {
+                Ok(m) => stamp_of(&m),
+                Err(_) => Some((u64::MAX, 0, 0)),
+            },
+        })
+        .collect();
+    let key = stamps.iter().all(Option::is_some).then(|| {
+        let mut key = xxhash_rust::xxh3::Xxh3::new();
+        key.update(b"hand-run commands 1\0");
+        for (path, _) in &wanted {
+            key.update(path.as_bytes());
+            key.update(b"\0");
+        }
+        for (f, stamp) in searched.iter().zip(&stamps) {
+            let (len, secs, nanos) = stamp.unwrap_or_default();
+            key.update(f.as_bytes());
+            key.update(b"\0");
+            key.update(&len.to_le_bytes());
+            key.update(&secs.to_le_bytes());
+            key.update(&nanos.to_le_bytes());
+        }
+        key.digest128()
+    });
+    if let (Some(memo), Some(key)) = (memo, key)
+        && let Some(known) = memo.get(key)
+    {
+        return known.into_iter().collect();
+    }
+    let named: BTreeSet<&str> = searched
+        .par_iter()
         .flat_map_iter(|f| {
             let path = root.join(f);
             let text = std::fs::metadata(&path)
@@ -131,11 +187,15 @@ pub fn hand_run(root: &Path, files: &[String], commands: &BTreeSet<&str>) -> BTr
                 .collect::<Vec<_>>()
         })
         .collect();
-    wanted
+    let unnamed: BTreeSet<String> = wanted
         .iter()
         .filter(|(own, _)| !named.contains(own))
         .map(|(own, _)| (*own).to_string())
-        .collect()
+        .collect();
+    if let (Some(memo), Some(key)) = (memo, key) {
+        memo.put(key, &unnamed);
+    }
+    unnamed
 }
 
 #[cfg(test)]
