@@ -37,10 +37,11 @@ pub fn command_name(rel_path: &str) -> Option<&str> {
 }
 
 /// Whether a file may name a command: text a person or a scheduler reads (code,
-/// configuration, scripts, docs), not a test, a change log or an asset.
+/// configuration, scripts, docs), not a test, a migration, a change log or an asset.
 fn searched(rel_path: &str) -> bool {
     let roles = Roles::of_path(rel_path);
-    if roles.any(&[Role::Test, Role::Fixture, Role::Vendored]) {
+    // Migrations are many in a Django project and schedule nothing.
+    if roles.any(&[Role::Test, Role::Fixture, Role::Vendored, Role::Migration]) {
         return false;
     }
     let lower = rel_path.to_ascii_lowercase();
@@ -241,5 +242,6 @@ mod tests {
         assert!(!searched("CHANGELOG.md"));
         assert!(!searched("docs/release-notes/version-3.1.md"));
         assert!(!searched("static/app.js"));
+        assert!(!searched("shop/migrations/0002_prices.py"));
     }
 }
