@@ -1429,6 +1429,10 @@ pub struct DockerFacts {
     /// `CMD`) runs, when it runs one.
     #[serde(default)]
     pub entry_script: Option<EntryScript>,
+    /// A stage named for tests after the production one (`AS test`,
+    /// `AS concourse_tests`): a pipeline builds it to run the suite.
+    #[serde(default)]
+    pub test_stage: bool,
 }
 
 /// A script the image starts with: a shell script (`CMD ["./start.sh"]` after a
@@ -1527,6 +1531,7 @@ impl DockerFacts {
         let chain = stages::final_chain(df);
         let mut facts = DockerFacts {
             entry_script: EntryScript::of(df, &chain, rel_path),
+            test_stage: df.final_stage().map(|s| s.from) != df.stages.last().map(|s| s.from),
             ..DockerFacts::default()
         };
         if let Some(stage) = chain.first() {

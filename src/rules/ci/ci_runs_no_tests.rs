@@ -46,7 +46,12 @@ declare_rule! {
     /// Only GitHub Actions and GitLab CI are read. When the repository also has another
     /// CI system, calls a remote reusable workflow, includes remote GitLab files or
     /// triggers child pipelines, part of the pipeline is invisible and nothing is
-    /// reported. Tests run by a remote action of unknown purpose are not seen.
+    /// reported. Tests run by a remote action of unknown purpose are not seen. A
+    /// Dockerfile of the service with a stage named for tests after its production
+    /// stage (`FROM production AS test`, `AS concourse_tests`) is taken as where a
+    /// pipeline runs the suite, perhaps one outside the repository (measured: three
+    /// GOV.UK Notify services whose tests run in Concourse from such a stage), and
+    /// nothing is reported.
     pub CiRunsNoTests,
     code = "CI002", name = "ci-runs-no-tests", category = Ci, severity = Warning,
 }
@@ -58,7 +63,7 @@ impl Rule for CiRunsNoTests {
 
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let o = Overview::of(repo);
-        if !o.fully_visible(repo) || o.gates().test {
+        if !o.fully_visible(repo) || o.gates().test || tests_in_an_image_build(repo) {
             return;
         }
         let Some((src, span)) = o.anchor() else {
@@ -72,4 +77,15 @@ impl Rule for CiRunsNoTests {
             "add a step that runs the test suite (e.g. `run: pytest` or `run: cargo test --locked`) on every push and pull request",
         );
     }
+}
+
+/// Whether a Dockerfile of the service has a stage named for tests after its production
+/// stage (`FROM production AS test`): a pipeline builds it to run the suite, often one
+/// outside the repository (GOV.UK Notify's Concourse), which the workflows here do not
+/// show.
+fn tests_in_an_image_build(repo: &RepoIndex) -> bool {
+    repo.parsed().any(|(src, facts)| {
+        facts.docker.as_ref().is_some_and(|d| d.test_stage)
+            && !crate::roles::Roles::of_path(&src.rel_path).any(crate::roles::Role::NOT_PRODUCTION)
+    })
 }
