@@ -503,19 +503,8 @@ impl Cache {
                 .collect(),
             errors: errors.to_vec(),
         };
-        let Some(dir) = self.file.parent() else {
-            return;
-        };
-        let Ok(bytes) = postcard::to_allocvec(&stored) else {
-            return;
-        };
-        if std::fs::create_dir_all(dir).is_err() {
-            return;
-        }
-        let file = self.repo_file();
-        let tmp = file.with_extension(format!("tmp{}", std::process::id()));
-        if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, &file).is_err() {
-            let _ = std::fs::remove_file(&tmp);
+        if let Ok(bytes) = postcard::to_allocvec(&stored) {
+            replace(&self.repo_file(), &bytes);
         }
     }
 
@@ -536,22 +525,12 @@ impl Cache {
     /// Stores the result of a search for unnamed commands. Silent on failure, as
     /// [`Self::save`].
     fn save_unnamed_commands(&self, key: u128, paths: &BTreeSet<String>) {
-        let Some(dir) = self.file.parent() else {
-            return;
-        };
         let mut text = format!("{key:032x}\n");
         for p in paths {
             text.push_str(p);
             text.push('\n');
         }
-        if std::fs::create_dir_all(dir).is_err() {
-            return;
-        }
-        let file = self.commands_file();
-        let tmp = file.with_extension(format!("tmp{}", std::process::id()));
-        if std::fs::write(&tmp, text).is_err() || std::fs::rename(&tmp, &file).is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
+        replace(&self.commands_file(), text.as_bytes());
     }
 
     /// How many entries were read.
@@ -741,6 +720,22 @@ impl crate::repo::commands::Memo for Cache {
 
     fn put(&self, key: u128, unnamed: &BTreeSet<String>) {
         self.save_unnamed_commands(key, unnamed);
+    }
+}
+
+/// Writes `bytes` as `file` (beside the cache file): to a temporary file, then renamed,
+/// so that a concurrent run reads the old or the new file, never half of one. Silent on
+/// failure, as [`Cache::save`].
+fn replace(file: &Path, bytes: &[u8]) {
+    let Some(dir) = file.parent() else {
+        return;
+    };
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    let tmp = file.with_extension(format!("tmp{}", std::process::id()));
+    if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, file).is_err() {
+        let _ = std::fs::remove_file(&tmp);
     }
 }
 
