@@ -333,7 +333,7 @@ fn extend_select_and_ignore_in_config() {
         "readylint.toml",
         "select = [\"root-user\"]\nextend-select = [\"DKR00\"]\nignore = [\"DKR002\", \"sudo-in-run\"]\n",
     );
-    let (_, report) = json_run(repo.path(), &[]);
+    let (_, report) = json_run_as_is(repo.path(), &[]);
     let mut expected = all_dkr();
     expected.remove("DKR002");
     expected.remove("DKR006");
@@ -1588,7 +1588,10 @@ fn text_of(env: &[(&str, &str)], args: &[&str]) -> String {
 
 #[test]
 fn text_groups_by_file_with_severity_words_and_the_code_once() {
-    let text = text_of(&[], &["--extend-select", "DKR003,DKR007,DKR008,DEP006"]);
+    let text = text_of(
+        &[],
+        &["--extend-select", "DKR003,DKR006,DKR007,DKR008,DEP006"],
+    );
     // One header per file, in path order, with its counts.
     let first = text
         .find("── Dockerfile ── 1 error, 8 warnings, 2 notes")

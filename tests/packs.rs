@@ -132,6 +132,33 @@ fn rules_flag_adds_a_pack_and_select_works_on_it() {
 }
 
 #[test]
+fn an_opt_in_pack_rule_runs_only_when_selected() {
+    let pack = TEAM_PACK.replacen(
+        "severity = \"warning\"\n",
+        "severity = \"warning\"\ndefault = false\n",
+        1,
+    );
+    assert!(pack.contains("default = false"));
+    let dir = repo_with_pack(&pack);
+    let rules = |args: &[&str]| -> Vec<String> {
+        json(dir.path(), args)["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter_map(|f| f["rule"].as_str())
+            .filter(|r| r.starts_with("TEAM"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(rules(&[]), ["TEAM002"], "TEAM001 is opt-in");
+    assert_eq!(
+        rules(&["--extend-select", "TEAM001"]),
+        ["TEAM001", "TEAM002"]
+    );
+    assert_eq!(rules(&["--select", "all"]), ["TEAM001", "TEAM002"]);
+}
+
+#[test]
 fn pack_rules_show_in_rules_explain_and_sarif() {
     let dir = repo_with_pack(TEAM_PACK);
     readylint()

@@ -73,6 +73,10 @@ struct RawRule {
     /// Whether the rule guards a security property (SARIF tags it `security`).
     #[serde(default)]
     security: bool,
+    /// Whether the rule is in the default selection (true unless set): an opt-in rule
+    /// runs only when selected by code, prefix, category or `all`.
+    #[serde(default = "yes")]
+    default: bool,
     /// File roles the rule does not check: test, fixture, example, benchmark, migration,
     /// generator-hook, template, script, dev-environment, docs; or `not-production` for
     /// every role of code that never runs in production.
@@ -83,6 +87,10 @@ struct RawRule {
     /// `readylint rules test` and whenever the pack is loaded.
     #[serde(default)]
     tests: RawTests,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A matcher or a list of matchers (schema only).
@@ -553,7 +561,7 @@ fn build_rule(ctx: &Ctx<'_>, r: RawRule, check_examples: bool) -> miette::Result
         options: &[],
         security: r.security,
         skips: Vec::leak(skips),
-        default: true,
+        default: r.default,
         // `PackRule::reads` says which, from the pack's `kinds`.
         reads: None,
         fix: crate::fix::FixAvailability::None,

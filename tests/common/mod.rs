@@ -92,9 +92,9 @@ pub fn json_run_as_is(dir: &Path, args: &[&str]) -> (i32, Value) {
 }
 
 /// The CLI tests' fixture Dockerfiles use a missing `HEALTHCHECK` (DKR003) and a
-/// missing `.dockerignore` (DKR007) as their note-level findings, and a pipe without
-/// `pipefail` (DKR008) as a warning on a continuation line; none is in the default
-/// selection, so runs that keep the default selection add them. A run that selects
+/// missing `.dockerignore` (DKR007) as their note-level findings, a pipe without
+/// `pipefail` (DKR008) as a warning on a continuation line, and `sudo` in a `RUN`
+/// (DKR006); none is in the default selection, so runs that keep the default selection add them. A run that selects
 /// rules itself is left alone.
 pub fn with_note_rule<'a>(args: &[&'a str]) -> Vec<&'a str> {
     let mut out = args.to_vec();
@@ -102,7 +102,7 @@ pub fn with_note_rule<'a>(args: &[&'a str]) -> Vec<&'a str> {
         .iter()
         .any(|a| matches!(*a, "--select" | "--config" | "rules" | "explain"));
     if !selects {
-        out.extend(["--extend-select", "DKR003,DKR007,DKR008"]);
+        out.extend(["--extend-select", "DKR003,DKR006,DKR007,DKR008"]);
     }
     out
 }

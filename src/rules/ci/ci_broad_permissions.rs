@@ -44,11 +44,15 @@ declare_rule! {
     ///   `cp`, `grep`, `sed`, `awk`, …)
     ///   (in `if`/`for`/`case` blocks or not), none of which
     ///   expands an expression from the triggering event (`github.event.…`,
-    ///   `github.head_ref`) into the script.
+    ///   `github.head_ref`) into the script;
+    /// - a job that checks nothing out and uses only GitHub's own actions (`actions/stale`,
+    ///   `actions/add-to-project`, `actions/github-script`) beside such scripts: of 13
+    ///   judged on services, 12 were not worth narrowing (the action needs its write
+    ///   scopes anyway, or is handed a token of its own). Beside a checkout they are
+    ///   still counted (`github/codeql-action` builds the repository).
     ///
-    /// A job that uses only GitHub's own actions (`actions/stale`,
-    /// `github/codeql-action`) is still counted: each of them needs a few scopes, and
-    /// saying which is the point.
+    /// A manual run's inputs (`github.event.inputs.task`) come from a maintainer and are
+    /// no expansion from the triggering event.
     ///
     /// ## Known limits
     /// Individual write scopes (`contents: write`) are not judged: whether a job needs
@@ -135,21 +139,33 @@ const INERT_COMMANDS: &[&str] = &[
 ];
 
 /// Whether the repository's default token in this job is worth narrowing: the job uses
-/// an action, runs a command not in [`INERT_COMMANDS`], or calls a reusable workflow of this repository (a
-/// reusable workflow of another repository sets its own `permissions`).
+/// an action of a third party, runs a command not in [`INERT_COMMANDS`], or calls a
+/// reusable workflow of this repository (a reusable workflow of another repository sets
+/// its own `permissions`). GitHub's own actions (`actions/stale`,
+/// `actions/add-to-project`, `actions/github-script`) count as inert in a job that does
+/// not check the repository out: nothing but GitHub's code and the workflow's own
+/// script runs there. Beside a checkout they may build it (`github/codeql-action`).
 fn job_exposes_token(job: &github::Job<'_>) -> bool {
     if let Some(uses) = job.uses() {
         return uses.as_str().is_some_and(|u| u.starts_with("./"));
     }
-    !job.steps().iter().all(|s| {
-        if let Some(uses) = s.uses() {
+    let steps = job.steps();
+    let action = |s: &github::Step<'_>| {
+        s.uses()
+            .map(|u| u.as_str().unwrap_or("").to_ascii_lowercase())
+    };
+    let checkout = |u: &str| u.starts_with("actions/checkout@");
+    let checks_out = steps.iter().filter_map(action).any(|u| checkout(&u));
+    !steps.iter().all(|s| {
+        if let Some(uses) = action(s) {
             // Checking out the repository runs nobody's code but GitHub's.
-            return uses
-                .as_str()
-                .is_some_and(|u| u.to_ascii_lowercase().starts_with("actions/checkout@"));
+            return checkout(&uses)
+                || (!checks_out && (uses.starts_with("actions/") || uses.starts_with("github/")));
         }
         let script = s.run().and_then(|r| r.as_str()).unwrap_or("");
-        !script.contains("github.event.") && !script.contains("github.head_ref") && inert(script)
+        // A manual run's inputs (`github.event.inputs.task`) come from a maintainer.
+        let script = script.replace("github.event.inputs.", "inputs.");
+        !script.contains("github.event.") && !script.contains("github.head_ref") && inert(&script)
     })
 }
 

@@ -493,6 +493,16 @@ fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usi
         "playwright" if sub == "test" => Gates::TEST,
         "cypress" if sub == "run" => Gates::TEST,
         "node" | "tsx" if args.contains(&"--test") => Gates::TEST,
+        // An interpreter running a runner's own script: `php vendor/bin/phpunit`,
+        // `node node_modules/.bin/jest`, `ruby bin/rspec`.
+        "php" | "node" | "nodejs" | "ruby" | "perl"
+            if args
+                .iter()
+                .find(|a| !a.starts_with('-'))
+                .is_some_and(|s| TEST_RUNNERS.contains(&base(s).as_str())) =>
+        {
+            Gates::TEST
+        }
         "npm-run-all" | "npm-run-all2" | "run-s" | "run-p" | "concurrently" => {
             // They run other npm scripts by name.
             let names: Vec<String> = args
@@ -1025,6 +1035,10 @@ mod tests {
         assert_eq!(g("pnpm exec playwright test --shard 1/2"), Gates::TEST);
         assert_eq!(g("npx cypress run"), Gates::TEST);
         assert_eq!(g("npx playwright install --with-deps"), Gates::default());
+        assert_eq!(g("php ../../vendor/bin/phpunit"), Gates::TEST);
+        assert_eq!(g("node node_modules/.bin/jest --ci"), Gates::TEST);
+        assert_eq!(g("php -d memory_limit=-1 artisan serve"), Gates::default());
+        assert_eq!(g("node server.js"), Gates::default());
     }
 
     #[test]

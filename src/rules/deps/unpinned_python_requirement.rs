@@ -53,8 +53,10 @@ declare_rule! {
     /// pinned on another line of the same file (`bleach[css]` beside `bleach==6.3.0`)
     /// is pinned. Test, lint and debugging tools (`pytest` and its plugins, `mock`,
     /// `coverage`, `factory-boy`, `selenium`, `flake8`, `mypy`, `types-*`,
-    /// `django-debug-toolbar`, …) are not flagged in any file: the serving code never
-    /// imports them. `*.in` files are pip-compile inputs and are not read. Lines pinned by a `-c`
+    /// `django-debug-toolbar`, …) and documentation builders (`mkdocs` and its plugins,
+    /// `sphinx`, `sphinxcontrib-*`, `furo`, …) are not flagged in any file: the serving
+    /// code never imports them, and a requirements file that is mostly documentation
+    /// builders builds the docs site, not the service, and is not checked. `*.in` files are pip-compile inputs and are not read. Lines pinned by a `-c`
     /// constraints file (included by the file, by a file that includes it, or any
     /// `constraints*.txt` in its directory or above) are fine; files named
     /// `constraints*.txt` and files only ever used with `-c` are limits, not installs,
@@ -332,7 +334,7 @@ impl Rule for UnpinnedPythonRequirement {
             {
                 continue;
             }
-            if super::in_python_library(repo, path) || is_dev_requirements(path) {
+            if super::in_python_library(repo, path) || is_dev_requirements(path) || for_docs(file) {
                 continue;
             }
             let mut pins = graph.constraint_pins(repo, path);
@@ -366,7 +368,8 @@ impl Rule for UnpinnedPythonRequirement {
                         if !r.pinned
                             && !pins.contains(&r.key)
                             && !compatible_releases_only(&r.specifier)
-                            && !is_test_tool(&r.key) =>
+                            && !is_test_tool(&r.key)
+                            && !is_docs_tool(&r.key) =>
                     {
                         let message = if r.specifier.is_empty() {
                             format!("`{}` is not pinned: any version installs", r.name)
@@ -442,6 +445,7 @@ impl Rule for UnpinnedPythonRequirement {
                 if (own.is_some() && own.as_deref() == Some(key.as_str()))
                     || dep.dev
                     || is_test_tool(&key)
+                    || is_docs_tool(&key)
                     || listed.contains(key.as_str())
                 {
                     continue;
@@ -519,6 +523,38 @@ fn is_test_tool(key: &str) -> bool {
         || ["pytest-", "flake8-", "types-", "mypy-"]
             .iter()
             .any(|p| key.starts_with(p))
+}
+
+/// A distribution that builds documentation sites (MkDocs, Sphinx and their themes and
+/// plugins): the service never imports it.
+fn is_docs_tool(key: &str) -> bool {
+    matches!(
+        key,
+        "mkdocs"
+            | "sphinx"
+            | "mike"
+            | "furo"
+            | "myst-parser"
+            | "myst-nb"
+            | "pymdown-extensions"
+            | "recommonmark"
+            | "pydata-sphinx-theme"
+            | "readthedocs-sphinx-search"
+    ) || ["mkdocs-", "mkdocstrings", "sphinx-", "sphinxcontrib-"]
+        .iter()
+        .any(|p| key.starts_with(p))
+}
+
+/// A requirements file most of whose requirements are documentation tools (a
+/// `requirements.txt` of MkDocs and its plugins, plus the imaging library its social
+/// cards use): it builds the docs site, not the service.
+fn for_docs(file: &RequirementsFile) -> bool {
+    let (mut all, mut docs) = (0, 0);
+    for r in file.requirements() {
+        all += 1;
+        docs += usize::from(is_docs_tool(&r.key));
+    }
+    docs > 0 && docs * 2 > all
 }
 
 /// Whether a specifier bounds a requirement from above, by the owner's choice: the
