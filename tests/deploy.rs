@@ -55,7 +55,7 @@ fn kind_kubernetes_reads_a_manifest_under_any_name() {
     std::fs::create_dir_all(repo.path().join("deploy")).unwrap();
     std::fs::write(
         repo.path().join("deploy/app.tpl"),
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n          ports:\n            - containerPort: 80\n",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - name: web\n          image: ghcr.io/acme/web:1.27\n          ports:\n            - containerPort: 80\n",
     )
     .unwrap();
     let codes = |extra: &[&str]| {

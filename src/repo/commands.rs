@@ -7,7 +7,9 @@
 //! watches it, like a script: measured on real services, 15 of the 19 findings in such
 //! commands judged not worth acting on were in commands no file names, and each of the
 //! 8 judged worth acting on was named somewhere (a cron installer, a Celery task, a
-//! view, `sam-template.yaml`, a deployment page of the docs).
+//! view, `sam-template.yaml`, a deployment page of the docs). A command named only by
+//! other commands is run by hand when they are (a seeding `import_all` that runs each
+//! importer): the chain is followed up to three steps.
 //!
 //! The search reads the repository's text files other than tests and change logs,
 //! only when a finding of a rule that skips scripts lies in a command, and only on a
@@ -15,7 +17,7 @@
 //! Its answer is kept in the cache, keyed by the size and modification time of every
 //! file it searched: a warm run over an unchanged tree stats those files, reads none.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -107,6 +109,42 @@ fn names(text: &[u8], name: &str) -> bool {
     })
 }
 
+/// How many steps a chain of commands naming each other is followed.
+const MAX_STEPS: usize = 3;
+
+/// For each command of `wanted` (its module and name), the other files of `searched`
+/// that name it.
+fn names_of<'a>(
+    root: &Path,
+    searched: &[&'a String],
+    wanted: &[(&'a str, &str)],
+) -> BTreeMap<&'a str, BTreeSet<&'a str>> {
+    let found: Vec<(&str, &str)> = searched
+        .par_iter()
+        .flat_map_iter(|f| {
+            let path = root.join(f);
+            let text = std::fs::metadata(&path)
+                .ok()
+                .filter(|m| m.is_file() && m.len() <= MAX_SIZE)
+                .and_then(|_| std::fs::read(&path).ok())
+                .unwrap_or_default();
+            wanted
+                .iter()
+                .filter(move |(own, name)| *own != f.as_str() && names(&text, name))
+                .map(|(own, _)| (*own, f.as_str()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut by: BTreeMap<&str, BTreeSet<&str>> = wanted
+        .iter()
+        .map(|(own, _)| (*own, BTreeSet::new()))
+        .collect();
+    for (own, f) in found {
+        by.entry(own).or_default().insert(f);
+    }
+    by
+}
+
 /// A file's size, and its modification time in seconds and nanoseconds.
 pub type Stamp = (u64, u64, u32);
 
@@ -152,7 +190,7 @@ pub fn hand_run(
         .collect();
     let key = stamps.iter().all(Option::is_some).then(|| {
         let mut key = xxhash_rust::xxh3::Xxh3::new();
-        key.update(b"hand-run commands 1\0");
+        key.update(b"hand-run commands 2\0");
         for (path, _) in &wanted {
             key.update(path.as_bytes());
             key.update(b"\0");
@@ -172,25 +210,58 @@ pub fn hand_run(
     {
         return known.into_iter().collect();
     }
-    let named: BTreeSet<&str> = searched
-        .par_iter()
-        .flat_map_iter(|f| {
-            let path = root.join(f);
-            let text = std::fs::metadata(&path)
-                .ok()
-                .filter(|m| m.is_file() && m.len() <= MAX_SIZE)
-                .and_then(|_| std::fs::read(&path).ok())
-                .unwrap_or_default();
-            wanted
-                .iter()
-                .filter(move |(own, name)| *own != f.as_str() && names(&text, name))
-                .map(|(own, _)| *own)
-                .collect::<Vec<_>>()
-        })
+    // The files that name each command. A command named only by other commands is run
+    // by hand when they are (`import_all` running `import_worldbank_data`): their own
+    // names are looked for in turn, a few steps deep.
+    let mut named_by = names_of(root, &searched, &wanted);
+    let mut looked: BTreeSet<&str> = wanted.iter().map(|(own, _)| *own).collect();
+    for _ in 0..MAX_STEPS {
+        let next: Vec<(&str, &str)> = named_by
+            .values()
+            .filter(|by| !by.is_empty() && by.iter().all(|f| command_name(f).is_some()))
+            .flatten()
+            .filter(|f| looked.insert(f))
+            .filter_map(|f| Some((*f, command_name(f)?)))
+            .collect();
+        if next.is_empty() {
+            break;
+        }
+        named_by.extend(names_of(root, &searched, &next));
+    }
+    // Hand-run: named by nothing, or only by commands that are hand-run themselves
+    // (commands that only name each other included); a namer not looked into is not.
+    let mut hand: BTreeSet<&str> = named_by
+        .iter()
+        .filter(|(_, by)| by.is_empty())
+        .map(|(own, _)| *own)
         .collect();
+    let mut maybe: BTreeSet<&str> = named_by
+        .iter()
+        .filter(|(_, by)| !by.is_empty() && by.iter().all(|f| named_by.contains_key(f)))
+        .map(|(own, _)| *own)
+        .collect();
+    // Drop, until none changes, those named by a command that is not hand-run.
+    loop {
+        let out: Vec<&str> = maybe
+            .iter()
+            .copied()
+            .filter(|own| {
+                named_by[own]
+                    .iter()
+                    .any(|f| !hand.contains(f) && !maybe.contains(f))
+            })
+            .collect();
+        if out.is_empty() {
+            break;
+        }
+        for own in out {
+            maybe.remove(own);
+        }
+    }
+    hand.extend(maybe);
     let unnamed: BTreeSet<String> = wanted
         .iter()
-        .filter(|(own, _)| !named.contains(own))
+        .filter(|(own, _)| hand.contains(own))
         .map(|(own, _)| (*own).to_string())
         .collect();
     if let (Some(memo), Some(key)) = (memo, key) {

@@ -48,7 +48,8 @@ declare_rule! {
     /// name is that of a directory holding a Dockerfile). Images known to run as a
     /// non-root user (`:nonroot` tags, `bitnami/*`, Chainguard, `nginx-unprivileged`) or
     /// to drop privileges in their entrypoint (the official `postgres`, `redis`, `mysql`,
-    /// … images) are not flagged either; other images are judged by their name only.
+    /// … images, and `nginx` and `httpd`, whose workers run unprivileged) are not
+    /// flagged either; other images are judged by their name only.
     /// Init containers are flagged only for an explicit `runAsUser: 0` (often on
     /// purpose: a `chown` of a volume), and ephemeral containers and containers without
     /// an `image` (Kustomize patches) not at all. Values from

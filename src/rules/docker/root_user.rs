@@ -49,8 +49,9 @@ declare_rule! {
     /// are non-root by default are recognised by name (`:nonroot` tags,
     /// `cgr.dev/chainguard/*`, `bitnami/*`, `jupyter/*`, `nginx-unprivileged`,
     /// `jenkins/jenkins`, Elastic's `elasticsearch`, `kibana` and `logstash`); so are official images whose entrypoint drops privileges
-    /// itself (`postgres`, `redis`, `mysql`, `mongo`, `rabbitmq`, …) when the Dockerfile
-    /// keeps their `ENTRYPOINT`. A final stage that installs `gosu`, `su-exec`,
+    /// itself (`postgres`, `redis`, `mysql`, `mongo`, `rabbitmq`, ClickHouse's
+    /// `clickhouse-server`, …), and `nginx` and `httpd`, whose request-serving workers
+    /// run unprivileged, when the Dockerfile keeps their `ENTRYPOINT`. A final stage that installs `gosu`, `su-exec`,
     /// `setpriv`, `s6-setuidgid`, `chpst` or `runuser` is assumed to drop privileges in
     /// its entrypoint. `USER $VAR` is trusted. Dockerfiles that build no production image are skipped (see below).
     /// Images built from another Dockerfile of the same repository are not followed; a
@@ -159,7 +160,11 @@ pub(crate) fn non_root_base(image: &str) -> bool {
 /// Official images whose entrypoint starts the server as an unprivileged user (with
 /// `gosu` or the server's own `user` setting), as long as the Dockerfile keeps it.
 pub(crate) fn drops_privileges_itself(image: &str) -> bool {
-    const OFFICIAL: [&str; 16] = [
+    const OFFICIAL: [&str; 18] = [
+        // The master process binds the port; the workers that serve requests run as
+        // the image's `nginx` (`www-data`) user.
+        "nginx",
+        "httpd",
         "postgres",
         "redis",
         "mysql",
@@ -185,7 +190,12 @@ pub(crate) fn drops_privileges_itself(image: &str) -> bool {
         .find_map(|p| name.strip_prefix(p))
         .unwrap_or(&name);
     let name = name.strip_prefix("library/").unwrap_or(name);
+    // ClickHouse's own image (its entrypoint runs the server with `clickhouse su`).
     OFFICIAL.contains(&name)
+        || matches!(
+            name,
+            "clickhouse/clickhouse-server" | "yandex/clickhouse-server"
+        )
 }
 
 /// Whether the final stage installs or copies in a privilege-dropping helper for its
