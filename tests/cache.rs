@@ -14,7 +14,11 @@ fn write(root: &Path, rel: &str, text: &str) {
 }
 
 fn check(root: &Path, cache: bool) -> Report {
-    run(&RunOptions {
+    run(&options(root, cache)).expect("run succeeds")
+}
+
+fn options(root: &Path, cache: bool) -> RunOptions {
+    RunOptions {
         paths: vec![root.to_path_buf()],
         root: Some(root.to_path_buf()),
         cache,
@@ -26,8 +30,7 @@ fn check(root: &Path, cache: bool) -> Report {
             ..Default::default()
         },
         ..RunOptions::default()
-    })
-    .expect("run succeeds")
+    }
 }
 
 /// Everything a finding says, in order.
@@ -364,6 +367,51 @@ fn an_unchanged_size_and_modification_time_skip_the_read() {
     write(root, "app/service.py", &quiet);
     let recent = same_as_without_cache(root);
     assert!(!has(&recent, "app/service.py", "EXC001"));
+}
+
+/// A run that shows no fingerprints (the `concise` and `text` outputs) takes the
+/// findings of unchanged files without the text of their line, and stores their
+/// entries again as they were read when another file changed: a later run that shows
+/// fingerprints (JSON, SARIF, a baseline) gets them whole, as a run without the cache.
+#[test]
+fn a_run_without_fingerprints_keeps_the_cache_whole_for_one_with_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(root, "app/service.py", SERVICE);
+    write(root, "app/other.py", SERVICE);
+    age(root, "app/service.py", 3600);
+    age(root, "app/other.py", 3600);
+    let first = same_as_without_cache(root);
+    assert!(has(&first, "app/service.py", "EXC001"));
+    let without_fingerprints = |root: &Path| {
+        run(&RunOptions {
+            skip_fingerprints: true,
+            ..options(root, true)
+        })
+        .expect("run succeeds")
+    };
+    // One file edited: the other is taken by its stamp, without its lines' text, and
+    // the cache is written again.
+    write(root, "app/other.py", &SERVICE.replace("url", "address"));
+    age(root, "app/other.py", 1800);
+    let quick = without_fingerprints(root);
+    assert_eq!(quick.cached, 1);
+    let plain = |r: &Report| -> Vec<String> {
+        r.findings
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}:{}:{} {} {}",
+                    f.path, f.line, f.column, f.rule, f.message
+                )
+            })
+            .collect()
+    };
+    assert_eq!(plain(&quick), plain(&check(root, false)));
+    // Taken again by its stamp, now with fingerprints: from the entry stored as read.
+    let whole = same_as_without_cache(root);
+    assert_eq!(whole.cached, 2);
+    assert!(whole.findings.iter().all(|f| !f.line_text.is_empty()));
 }
 
 const COMMAND: &str = "\

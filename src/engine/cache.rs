@@ -132,6 +132,9 @@ pub struct Entry<'a> {
     pub directives: Cow<'a, [Directive]>,
     pub facts: Cow<'a, FileFacts>,
     pub error: Option<Cow<'a, FileError>>,
+    /// Where the entry lies in the cache file it was read from (not stored).
+    #[serde(skip)]
+    pub raw: Option<Range<usize>>,
 }
 
 /// A [`Finding`] as stored: what neither its entry (the path) nor its rule (the name,
@@ -164,6 +167,7 @@ impl CachedFinding<'_> {
         path: Arc<str>,
         help: Arc<str>,
         repository: bool,
+        line_text: bool,
     ) -> Finding {
         Finding {
             rule: meta.code,
@@ -178,7 +182,11 @@ impl CachedFinding<'_> {
             end_column: self.end_column,
             help,
             fingerprint: Fingerprint::default(),
-            line_text: self.line_text.into_owned(),
+            line_text: if line_text {
+                self.line_text.into_owned()
+            } else {
+                String::new()
+            },
             statement_line: self.statement_line,
             span: self.span,
             fix: self.fix.map(|f| Box::new(f.into_owned())),
@@ -189,6 +197,9 @@ impl CachedFinding<'_> {
 
 /// What the per-file phase yielded for one file, to store: borrowed from the run.
 pub struct NewEntry<'a> {
+    /// The entry as read from this run's cache file, when it is still right as it is
+    /// (taken by its stamp): written as read.
+    pub raw: Option<&'a [u8]>,
     pub path: &'a str,
     pub hash: &'a str,
     pub stamp: Option<Stamp>,
@@ -397,7 +408,9 @@ impl Cache {
         if slot.taken.load(Ordering::Relaxed) {
             return None;
         }
-        let entry: Entry<'_> = postcard::from_bytes(self.bytes.get(slot.entry.clone())?).ok()?;
+        let mut entry: Entry<'_> =
+            postcard::from_bytes(self.bytes.get(slot.entry.clone())?).ok()?;
+        entry.raw = Some(slot.entry.clone());
         (fresh(&entry) && !slot.taken.swap(true, Ordering::Relaxed)).then_some(entry)
     }
 
@@ -418,13 +431,15 @@ impl Cache {
     }
 
     /// The findings of a taken entry, as findings of the file at `path` checked with
-    /// the rules of `registry`; `None` if the entry names a rule or a string that is
-    /// not there (a damaged cache: the file is checked again).
+    /// the rules of `registry`, with the text of their line or without (left empty);
+    /// `None` if the entry names a rule or a string that is not there (a damaged cache:
+    /// the file is checked again).
     pub fn findings(
         &self,
         entry: &mut Entry<'_>,
         path: &Arc<str>,
         registry: &Registry,
+        line_text: bool,
     ) -> Option<Vec<Finding>> {
         let string = |i: u32| self.strings.get(usize::try_from(i).ok()?);
         // A file's findings come from a few rules: each looked up once.
@@ -443,9 +458,14 @@ impl Cache {
         for c in cached {
             let meta = meta_of(c.rule)?;
             let help = Arc::clone(string(c.help)?);
-            findings.push(c.into_finding(meta, Arc::clone(path), help, false));
+            findings.push(c.into_finding(meta, Arc::clone(path), help, false, line_text));
         }
         Some(findings)
+    }
+
+    /// The bytes of an entry as read, by [`Entry::raw`].
+    pub fn raw(&self, at: Range<usize>) -> Option<&[u8]> {
+        self.bytes.get(at)
     }
 
     /// The file beside the cache file that holds the repository rules' results.
@@ -475,7 +495,7 @@ impl Cache {
                 .or_default()
                 .push(
                     f.finding
-                        .into_finding(meta, path, Arc::from(&*f.help), true),
+                        .into_finding(meta, path, Arc::from(&*f.help), true, true),
                 );
         }
         Some((findings, stored.errors))
@@ -569,14 +589,19 @@ impl Cache {
             );
         }
         let mut table = Strings::default();
-        // The entries kept from the old file are written as they are: the old strings
-        // keep their indices, first in the table.
-        if !whole_project {
+        // The entries kept from the old file, and those taken from it by their stamp,
+        // are written as they are: the old strings keep their indices, first in the
+        // table.
+        if !whole_project || new.iter().any(|e| e.raw.is_some()) {
             for s in strings {
                 table.add(s);
             }
         }
-        for f in new.iter().flat_map(|e| e.findings) {
+        for f in new
+            .iter()
+            .filter(|e| e.raw.is_none())
+            .flat_map(|e| e.findings)
+        {
             table.add(f.rule);
             table.add(&f.help);
         }
@@ -677,6 +702,7 @@ impl<'a> ToStore<'a> {
             directives: Cow::Borrowed(e.directives),
             facts: Cow::Borrowed(e.facts),
             error: e.error.map(Cow::Borrowed),
+            raw: None,
         }
     }
 }
@@ -700,6 +726,10 @@ impl Serialize for Entries<'_> {
         let ToStore { new, kept, .. } = self.0;
         let mut seq = s.serialize_seq(Some(new.len() + kept.len()))?;
         for e in new.iter() {
+            if let Some(raw) = e.raw {
+                seq.serialize_element(&(e.path, Raw(raw)))?;
+                continue;
+            }
             let entry =
                 postcard::to_allocvec(&self.0.entry(e)).map_err(serde::ser::Error::custom)?;
             seq.serialize_element(&(e.path, Raw(&entry)))?;

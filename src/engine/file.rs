@@ -28,6 +28,10 @@ pub(super) struct CacheLookup<'a> {
     pub file_list: &'a str,
     /// When the run started (see [`super::cache::Stamp::of`]).
     pub now: std::time::SystemTime,
+    /// Whether findings taken by their file's stamp need the text of their line
+    /// (fingerprints, baselines); without it they are made without (an allocation and
+    /// a copy fewer per finding), and their entry is stored again as it was read.
+    pub line_text: bool,
 }
 
 pub(super) fn check_entry(
@@ -59,9 +63,13 @@ pub(super) fn check_entry(
                 && let Some(entry) = c.cache.take_stamped(rel_path, stamp, c.file_list)
             {
                 let source = SourceFile::unloaded(rel_path.as_str(), abs_path.clone());
-                if let Some(mut o) = from_cache(c.cache, entry, &source.rel_path, settings) {
+                let at = entry.raw.clone();
+                if let Some(mut o) =
+                    from_cache(c.cache, entry, &source.rel_path, settings, c.line_text)
+                {
                     o.source = Some(Arc::new(source));
                     o.stamp = Some(stamp);
+                    o.cached_entry = at;
                     return o;
                 }
             }
@@ -77,7 +85,8 @@ pub(super) fn check_entry(
             let source = SourceFile::new(rel_path.as_str(), abs_path.clone(), text);
             if let (Some(c), Some(hash)) = (cache, &hash)
                 && let Some(entry) = c.cache.take(rel_path, hash, c.file_list)
-                && let Some(mut o) = from_cache(c.cache, entry, &source.rel_path, settings)
+                // Its new stamp makes a new entry, encoded from the findings: whole.
+                && let Some(mut o) = from_cache(c.cache, entry, &source.rel_path, settings, true)
             {
                 o.source = Some(Arc::new(if buffer.is_some() {
                     source
@@ -151,8 +160,9 @@ fn from_cache(
     mut entry: super::cache::Entry<'_>,
     path: &Arc<str>,
     settings: &Settings,
+    line_text: bool,
 ) -> Option<FileOutcome> {
-    let findings = cache.findings(&mut entry, path, &settings.registry)?;
+    let findings = cache.findings(&mut entry, path, &settings.registry, line_text)?;
     Some(FileOutcome {
         path: path.to_string(),
         findings,

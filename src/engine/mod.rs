@@ -317,6 +317,36 @@ impl Configs {
     }
 }
 
+/// The findings of `lists`, in order, in one vector with room for `capacity`: moved
+/// by the pool's threads, each into its own part of the vector. A warm run over a large
+/// tree moves all its findings here, and most of the cost is the first touch of the
+/// memory they move into, which the threads share.
+fn concat(lists: Vec<Vec<Finding>>, capacity: usize) -> Vec<Finding> {
+    let len: usize = lists.iter().map(Vec::len).sum();
+    let mut all: Vec<Finding> = Vec::with_capacity(capacity.max(len));
+    let mut parts = Vec::with_capacity(lists.len());
+    let mut rest = &mut all.spare_capacity_mut()[..len];
+    for list in &lists {
+        let (part, tail) = rest.split_at_mut(list.len());
+        parts.push(part);
+        rest = tail;
+    }
+    lists
+        .into_par_iter()
+        .zip(parts)
+        .with_max_len(64)
+        .for_each(|(list, part)| {
+            for (slot, f) in part.iter_mut().zip(list) {
+                slot.write(f);
+            }
+        });
+    // SAFETY: the first `len` slots were split into one part per list, each exactly as
+    // long as its list, and every part was written whole above; moving a value cannot
+    // panic.
+    unsafe { all.set_len(len) };
+    all
+}
+
 /// What phase 1 yields for one file.
 #[derive(Default)]
 struct FileOutcome {
@@ -339,6 +369,10 @@ struct FileOutcome {
     from_cache: bool,
     /// Taken from the cache by the hash of its text, its stamp having changed.
     restamped: bool,
+    /// Where its entry lies in the cache file, when it was taken by its stamp: a re-save
+    /// writes those bytes as they are (its findings were decoded without what only a
+    /// re-encoding needs, see [`file::CacheLookup::line_text`]).
+    cached_entry: Option<std::ops::Range<usize>>,
 }
 
 /// The key of the cache file for this run: what per-file results depend on besides
@@ -415,6 +449,11 @@ fn save_cache(
         .into_iter()
         .filter_map(|o| {
             Some(cache::NewEntry {
+                raw: o
+                    .cached_entry
+                    .as_ref()
+                    .filter(|_| o.from_cache && !o.restamped)
+                    .and_then(|r| cache.raw(r.clone())),
                 path: &o.path,
                 hash: o.hash.as_deref()?,
                 stamp: o.stamp,
@@ -805,6 +844,11 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         cache: c,
         file_list: &file_list,
         now: std::time::SystemTime::now(),
+        // Fingerprints and baselines read the flagged line's text; the other outputs
+        // do not, and a warm run then leaves it out of the findings it takes.
+        line_text: !opts.skip_fingerprints
+            || opts.baseline.is_some()
+            || opts.write_baseline.is_some(),
     });
     let filters: Vec<file::RuleFilter<'_>> = configs
         .rules
@@ -967,7 +1011,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
     // Room for every finding at once: growing by doubling would hold two copies.
     let total = outcomes.iter().map(|o| o.findings.len()).sum::<usize>()
         + repo_findings.values().map(Vec::len).sum::<usize>();
-    report.findings.reserve_exact(total);
+    let mut lists: Vec<Vec<Finding>> = Vec::with_capacity(outcomes.len());
     for mut o in outcomes {
         if let Some(found) = repo_findings.remove(&o.path) {
             o.findings.extend(found);
@@ -987,8 +1031,9 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         {
             report.sources.insert(std::mem::take(&mut o.path), src);
         }
-        report.findings.extend(o.findings);
+        lists.push(o.findings);
     }
+    report.findings = pool.install(|| concat(lists, total));
     // Repository findings anchored in a file that was not checked itself.
     report
         .findings
