@@ -221,19 +221,36 @@ pub fn image_dev_script(df: &Dockerfile) -> bool {
     [Keyword::Entrypoint, Keyword::Cmd]
         .into_iter()
         .filter_map(|k| last_in_chain(df, &chain, k))
-        .flat_map(|inst| command_programs(inst).into_iter().flatten())
-        .any(|word| is_dev_script(&word))
+        .flat_map(command_programs)
+        .any(|words| words.iter().any(|w| is_dev_script(w)) || runs_dev_task(&words))
 }
 
 fn is_dev_script(word: &str) -> bool {
     let file = word.rsplit('/').next().unwrap_or(word);
-    file.strip_suffix(".sh").is_some_and(|stem| {
-        stem.split(['-', '_', '.']).any(|part| {
-            matches!(
-                part.to_ascii_lowercase().as_str(),
-                "dev" | "develop" | "development" | "local"
-            )
-        })
+    file.strip_suffix(".sh").is_some_and(named_for_development)
+}
+
+/// `make run.dev_docker`, `just dev`, `task serve:local`: a task runner's target named
+/// for development.
+fn runs_dev_task(words: &[String]) -> bool {
+    let Some((program, args)) = words.split_first() else {
+        return false;
+    };
+    matches!(
+        program.rsplit('/').next().unwrap_or(program),
+        "make" | "just" | "task"
+    ) && args
+        .iter()
+        .filter(|a| !a.starts_with('-') && !a.contains('='))
+        .any(|a| named_for_development(a))
+}
+
+fn named_for_development(name: &str) -> bool {
+    name.split(['-', '_', '.', ':']).any(|part| {
+        matches!(
+            part.to_ascii_lowercase().as_str(),
+            "dev" | "develop" | "development" | "local"
+        )
     })
 }
 

@@ -24,6 +24,8 @@ use gates::{Gates, TaskFiles};
 const OTHER_SYSTEMS: &[(&str, &str)] = &[
     (".circleci/config.yml", "CircleCI"),
     (".circleci/config.yaml", "CircleCI"),
+    // CircleCI 1.0's name, which a project's settings can still point to.
+    ("circle.yml", "CircleCI"),
     ("azure-pipelines.yml", "Azure Pipelines"),
     ("azure-pipelines.yaml", "Azure Pipelines"),
     (".azure-pipelines.yml", "Azure Pipelines"),
