@@ -374,11 +374,16 @@ impl Needs {
 }
 
 /// Whether some enabled rule reads files of `kind` (a Compose file is also handed over
-/// as YAML): a front end reads a file only then.
+/// as YAML, and tells the Dockerfile rules which images are for development): a front
+/// end reads a file only then.
 pub(super) fn kind_needed(kind: FileKind, rules: &[&dyn Rule]) -> bool {
     let wanted = |k: FileKind| rules.iter().any(|r| r.reads(k));
     match kind {
-        FileKind::Compose => wanted(FileKind::Compose) || wanted(FileKind::Yaml),
+        // The Dockerfile rules also read which images a development stack builds
+        // (`repo::compose_dev_images`).
+        FileKind::Compose => {
+            wanted(FileKind::Compose) || wanted(FileKind::Yaml) || wanted(FileKind::Dockerfile)
+        }
         k => wanted(k),
     }
 }

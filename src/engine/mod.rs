@@ -950,6 +950,29 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         }
     }
 
+    // Dockerfiles that only a development stack builds, in a project deployed by
+    // buildpacks: the findings of rules that skip development environments are
+    // withdrawn there (see `repo::compose_dev_images`), the repository rules' too.
+    let dev_images = if whole_project {
+        crate::repo::compose_dev_images(
+            &walk.all_files,
+            outcomes.iter().map(|o| (o.path.as_str(), &o.facts)),
+        )
+    } else {
+        BTreeSet::new()
+    };
+    let skips_dev = |code: &str| {
+        configs.every_rule.iter().any(|r| {
+            r.meta().code == code && r.meta().skips.contains(&crate::roles::Role::DevEnvironment)
+        })
+    };
+    for o in outcomes
+        .iter_mut()
+        .filter(|o| dev_images.contains(o.path.as_str()))
+    {
+        o.findings.retain(|f| !skips_dev(f.rule));
+    }
+
     // Phase 2: repository rules over the index, unless neither the index nor anything
     // else they depend on changed since a run that stored their results.
     let repo_key = cache
@@ -982,6 +1005,11 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
             results
         }
     };
+    for (path, found) in &mut repo_findings {
+        if dev_images.contains(path.as_str()) {
+            found.retain(|f| !skips_dev(f.rule));
+        }
+    }
     drop((cache, repo));
     // The rules whose repository check did not run: nothing can say that a suppression
     // of one of them is unused.

@@ -52,6 +52,8 @@ fn searched(rel_path: &str) -> bool {
     if [
         "changelog",
         "changes",
+        // `RELEASE.rst`: the log of what each release shipped (mitodl's services).
+        "release",
         "history",
         "news",
         "releasenotes",
@@ -190,7 +192,7 @@ pub fn hand_run(
         .collect();
     let key = stamps.iter().all(Option::is_some).then(|| {
         let mut key = xxhash_rust::xxh3::Xxh3::new();
-        key.update(b"hand-run commands 2\0");
+        key.update(b"hand-run commands 3\0");
         for (path, _) in &wanted {
             key.update(path.as_bytes());
             key.update(b"\0");

@@ -41,6 +41,64 @@ impl RepoWide {
     }
 }
 
+/// The Dockerfiles that are development images of a project deployed by buildpacks.
+///
+/// Such a project has a root `Procfile` beside the file of a buildpack platform:
+/// `app.json` (Heroku), `manifest.yml` (Cloud Foundry), `runtime.txt` (Heroku's Python
+/// version), `project.toml` (Cloud Native Buildpacks) or a `.copilot/` directory (AWS
+/// Copilot). Its Dockerfiles are development images when every Compose service that
+/// builds them runs the working copy (it mounts the build context over the image, as
+/// `volumes: [".:/app"]` does) or belongs to a development stack; a Dockerfile no
+/// Compose file builds is not one of them. Measured on services deployed this way: the
+/// findings on images only such a stack built were none worth acting on (8 of 8
+/// judged), and an image a service publishes (httpbin's: no source mounted) is kept.
+pub fn compose_dev_images<'a>(
+    files: &[String],
+    facts: impl Iterator<Item = (&'a str, &'a FileFacts)>,
+) -> BTreeSet<String> {
+    let has = |name: &str| files.binary_search_by(|f| f.as_str().cmp(name)).is_ok();
+    let buildpacks = has("Procfile")
+        && (["app.json", "manifest.yml", "runtime.txt", "project.toml"]
+            .iter()
+            .any(|f| has(f))
+            || files.iter().any(|f| f.starts_with(".copilot/")));
+    let mut dev = BTreeSet::new();
+    if !buildpacks {
+        return dev;
+    }
+    let composes: Vec<(&str, &crate::lang::compose::ComposeFacts)> = facts
+        .filter_map(|(path, f)| Some((path, f.compose.as_deref()?)))
+        .collect();
+    // What `docker-compose.override.yml` (merged by Compose on every `up`) mounts into
+    // each service of the files beside it.
+    let overridden = |dir: &str, service: &str, context: &str| {
+        composes.iter().any(|(path, c)| {
+            crate::source::parent_dir(path) == dir
+                && crate::source::file_name(path).contains(".override.")
+                && c.services
+                    .iter()
+                    .any(|s| s.name == service && s.binds.iter().any(|b| b == context))
+        })
+    };
+    let mut shipped = BTreeSet::new();
+    for (path, compose) in &composes {
+        let dir = crate::source::parent_dir(path);
+        for s in &compose.services {
+            let (Some(dockerfile), Some(context)) = (&s.dockerfile, &s.context) else {
+                continue;
+            };
+            let mounts_context = s.binds.contains(context) || overridden(dir, &s.name, context);
+            if compose.dev || mounts_context {
+                dev.insert(dockerfile.clone());
+            } else {
+                shipped.insert(dockerfile.clone());
+            }
+        }
+    }
+    dev.retain(|d| !shipped.contains(d));
+    dev
+}
+
 /// The project kind, for rules that treat services, libraries and CLIs differently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ProjectType {

@@ -134,6 +134,13 @@ pub struct ServiceFacts {
     pub image: Option<String>,
     /// `extends:` another service: what it holds is not all here.
     pub extends: bool,
+    /// The build context's repository path, when it is in this repository.
+    #[serde(default)]
+    pub context: Option<String>,
+    /// The repository paths it bind-mounts (`./src:/app/src`, `{type: bind, source:
+    /// .}`).
+    #[serde(default)]
+    pub binds: Vec<String>,
     /// The services it waits for with `condition: service_healthy`, with the span of
     /// each name.
     pub waits_healthy: Vec<(String, crate::source::Span)>,
@@ -166,8 +173,39 @@ impl ServiceFacts {
             image: service.get("image").and_then(Node::scalar_text),
             extends: service.get("extends").is_some(),
             waits_healthy,
+            context: build.and_then(|b| build_context(b, dir)),
+            binds: bind_sources(service, dir).collect(),
         }
     }
+}
+
+/// The repository path of the context a `build:` names (see [`build_dockerfile`]).
+fn build_context(build: &Node, dir: &str) -> Option<String> {
+    let context = match build.as_str() {
+        Some(context) => context,
+        None => build.get("context").and_then(Node::as_str).unwrap_or("."),
+    };
+    if context.contains("://") || context.starts_with("git@") || context.contains('$') {
+        return None;
+    }
+    Some(crate::source::join_path(dir, context))
+}
+
+/// The repository paths a service bind-mounts from the Compose file's directory `dir`:
+/// `./src:/app/src` in the short form, `{type: bind, source: .}` in the long one.
+fn bind_sources<'n>(service: &'n Node, dir: &'n str) -> impl Iterator<Item = String> + 'n {
+    let volumes = service.get("volumes").map(Node::items).unwrap_or_default();
+    volumes.iter().filter_map(move |v| {
+        let source = match v.as_str() {
+            Some(short) => short.split(':').next()?,
+            None if v.get("type").and_then(Node::as_str) == Some("bind") => {
+                v.get("source").and_then(Node::as_str)?
+            }
+            None => return None,
+        };
+        (source == "." || source.starts_with("./") || source.starts_with("../"))
+            .then(|| crate::source::join_path(dir, source))
+    })
 }
 
 /// The repository path of the Dockerfile a `build:` names, from the Compose file's

@@ -2,7 +2,7 @@
 //! settings module, and the docstring counts of its public API. Filled by the front end
 //! for every file, whatever rules are selected.
 
-use super::{PythonFile, Value, ValueKind};
+use super::{Call, PythonFile, Value, ValueKind};
 use crate::source::{SourceFile, Span, file_name};
 
 /// What one Python file tells the repository rules.
@@ -16,6 +16,11 @@ pub struct PythonFacts {
     /// not `None`): a default every socket of the process gets once it is imported.
     #[serde(default)]
     pub default_socket_timeout: bool,
+    /// Flask's development server started with its debugger (`app.run(debug=True)`)
+    /// under `if __name__ == "__main__":`, outside tests and examples: it runs in
+    /// production only if an image starts this file.
+    #[serde(default)]
+    pub main_debug_run: Option<Span>,
 }
 
 /// What a Django settings module sets.
@@ -32,6 +37,9 @@ pub struct SettingsFacts {
     pub sets_allowed_hosts: bool,
     /// `from X import *` modules, as written.
     pub star_imports: Vec<String>,
+    /// Refuses to run with debug on: `assert not DEBUG` outside functions.
+    #[serde(default)]
+    pub guards_debug: bool,
 }
 
 /// Docstring counts of one file's public modules, classes and functions.
@@ -49,9 +57,13 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<PythonFacts> {
         settings: settings(file),
         docs: docs(source, file),
         default_socket_timeout: default_socket_timeout(source, file),
+        main_debug_run: main_debug_run(file),
     };
-    (facts.settings.is_some() || facts.docs.is_some() || facts.default_socket_timeout)
-        .then_some(facts)
+    (facts.settings.is_some()
+        || facts.docs.is_some()
+        || facts.default_socket_timeout
+        || facts.main_debug_run.is_some())
+    .then_some(facts)
 }
 
 /// Whether service code sets the process's default socket timeout when it is imported:
@@ -72,6 +84,51 @@ fn default_socket_timeout(source: &SourceFile, file: &PythonFile) -> bool {
         && !crate::roles::Roles::of_path(&source.rel_path).has(crate::roles::Role::Script)
 }
 
+/// Whether `v` names a Flask app: made by `flask.Flask(...)` (or Flask-SocketIO), or
+/// called `app`, `application` or `flask_app`.
+pub fn is_flask_app(v: &Value, origin: Option<&str>) -> bool {
+    if origin.is_some_and(|o| o == "flask.Flask" || o.ends_with(".SocketIO")) {
+        return true;
+    }
+    matches!(v.last_name(), Some("app" | "application" | "flask_app"))
+}
+
+/// A call that turns a Flask app's debug mode on: `app.run(debug=True)`,
+/// `app.config.update(DEBUG=True)`, `app.config.from_mapping(DEBUG=True)`.
+pub fn flask_debug_call(call: &Call) -> bool {
+    let Some(recv) = call.receiver() else {
+        return false;
+    };
+    match call.method() {
+        Some("run") => {
+            is_flask_app(&recv, call.receiver_origin.as_deref())
+                && call.keyword("debug").is_some_and(|k| k.value.is_true())
+        }
+        Some("update" | "from_mapping") => {
+            matches!(recv.kind(), ValueKind::Attribute(_, a) if a == "config")
+                && call.keyword("DEBUG").is_some_and(|k| k.value.is_true())
+        }
+        _ => false,
+    }
+}
+
+/// The first `app.run(debug=True)` under `if __name__ == "__main__":` (see
+/// [`PythonFacts::main_debug_run`]).
+fn main_debug_run(file: &PythonFile) -> Option<Span> {
+    if file.role.test || file.role.example || !file.imports_module("flask") {
+        return None;
+    }
+    file.calls
+        .iter()
+        .find(|c| {
+            c.ctx.in_main
+                && !c.ctx.in_debug_guard
+                && c.method() == Some("run")
+                && flask_debug_call(c)
+        })
+        .map(|c| c.span.clone())
+}
+
 /// What a Django settings module sets.
 fn settings(file: &PythonFile) -> Option<SettingsFacts> {
     if !file.role.settings || file.role.test || file.role.example {
@@ -80,6 +137,7 @@ fn settings(file: &PythonFile) -> Option<SettingsFacts> {
     let mut s = SettingsFacts {
         dev: file.role.dev_settings,
         star_imports: file.star_imports.clone(),
+        guards_debug: file.asserts_not_debug,
         ..SettingsFacts::default()
     };
     for a in file.assigns.iter().filter(|a| a.module_level) {
@@ -89,8 +147,14 @@ fn settings(file: &PythonFile) -> Option<SettingsFacts> {
         match name.as_str() {
             "DEBUG" => {
                 s.sets_debug = true;
+                // In a branch (`if ENVIRONMENT == "dev":`, `else:` of a production
+                // test, `if DB_LOGGING:`) it follows the deployment's own switch.
                 s.debug_true = match &a.value {
-                    Some(v) if (v.is_true() || defaults_to_true(file, v)) && !a.augmented => {
+                    Some(v)
+                        if (v.is_true() || defaults_to_true(file, v))
+                            && !a.augmented
+                            && !a.ctx.in_if =>
+                    {
                         Some(a.target.span())
                     }
                     _ => None,

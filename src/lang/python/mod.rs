@@ -56,6 +56,8 @@ pub struct PythonFile<'a> {
     pub imports: Vec<Import>,
     /// `from X import *` modules as written (relative ones keep their dots).
     pub star_imports: Vec<String>,
+    /// `assert not DEBUG` outside functions (in any branch).
+    pub asserts_not_debug: bool,
     pub calls: Vec<Call<'a>>,
     pub handlers: Vec<Handler<'a>>,
     pub assigns: Vec<Assign<'a>>,
@@ -106,6 +108,9 @@ pub struct Ctx {
     pub in_verify_guard: bool,
     /// Inside `with contextlib.redirect_stdout(...)` (or `redirect_stderr`).
     pub redirected: bool,
+    /// Inside a branch of an `if` statement (at any depth): code that runs only as its
+    /// test says.
+    pub in_if: bool,
     /// Inside a function (at any depth).
     pub in_function: bool,
     /// Inside a command-line command: a function decorated as a `click` or `typer`

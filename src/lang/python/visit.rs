@@ -170,6 +170,8 @@ struct Walker<'a> {
     in_verify_guard: bool,
     /// Inside `with contextlib.redirect_stdout(...)`.
     redirected: bool,
+    /// `if` statements around the current node.
+    if_depth: usize,
     function_depth: usize,
     /// Inside a function decorated as a command-line command ([`Ctx::in_cli_command`]).
     in_cli_command: bool,
@@ -202,6 +204,7 @@ impl<'a> Walker<'a> {
             in_debug_guard: false,
             in_verify_guard: false,
             redirected: false,
+            if_depth: 0,
             function_depth: 0,
             in_cli_command: false,
             statement: 0,
@@ -222,6 +225,7 @@ impl<'a> Walker<'a> {
             in_debug_guard: self.in_debug_guard,
             in_verify_guard: self.in_verify_guard,
             redirected: self.redirected,
+            in_if: self.if_depth > 0,
             in_function: self.function_depth > 0,
             in_cli_command: self.in_cli_command,
             in_loop: self.loop_depth > 0,
@@ -524,6 +528,16 @@ impl<'a> Walker<'a> {
                         cause: r.cause.as_deref().map(|e| value(e, SUMMARY_DEPTH)),
                     };
                     self.out.handlers[h].raises.push(raise);
+                }
+                visitor::walk_stmt(self, stmt);
+            }
+            // `assert not DEBUG` (a settings module refusing to run with debug on).
+            Stmt::Assert(a) if self.function_depth == 0 => {
+                if let Expr::UnaryOp(u) = &*a.test
+                    && u.op == ruff_python_ast::UnaryOp::Not
+                    && matches!(&*u.operand, Expr::Name(n) if n.id.as_str() == "DEBUG")
+                {
+                    self.out.asserts_not_debug = true;
                 }
                 visitor::walk_stmt(self, stmt);
             }
@@ -844,7 +858,10 @@ impl<'a> Visitor<'a> for Walker<'a> {
         if !self.enter(stmt.start().to_usize()) {
             return;
         }
+        let is_if = matches!(stmt, Stmt::If(_));
+        self.if_depth += usize::from(is_if);
         stacker::maybe_grow(RED_ZONE, SEGMENT, || self.stmt(stmt));
+        self.if_depth -= usize::from(is_if);
         self.depth -= 1;
     }
 

@@ -3,7 +3,8 @@
 use super::SettingsIndex;
 use crate::declare_rule;
 use crate::lang::FileKind;
-use crate::lang::python::{Call, PythonFile, Value, ValueKind};
+use crate::lang::python::facts::{flask_debug_call, is_flask_app};
+use crate::lang::python::{PythonFile, Value, ValueKind};
 use crate::repo::RepoIndex;
 use crate::rule::{Context, RepoContext, Rule};
 
@@ -35,43 +36,22 @@ declare_rule! {
     /// ## Known limits
     /// A base settings module with `DEBUG = True` is fine when every non-development
     /// module of its directory that star-imports it (`from .base import *`) sets
-    /// `DEBUG` itself. A value read from the environment is judged by its default: `DEBUG
+    /// `DEBUG` itself or refuses to run with it (`assert not DEBUG`). `DEBUG = True` in
+    /// a branch of an `if` (`else:` of `if ENVIRONMENT == "production":`) follows the
+    /// deployment's own switch and is not flagged. A value read from the environment is judged by its default: `DEBUG
     /// = os.environ.get("DEBUG", "True") == "True"` and `env.bool("DEBUG", default=True)`
     /// turn debug on wherever the variable is unset, and are flagged; other expressions
     /// are not judged. Flask code is recognised in files that import `flask`; tests and
-    /// examples are skipped. `app.run(debug=True)` is flagged even under `if __name__ ==
-    /// "__main__":`, because images often start the app that way (`CMD python app.py`),
-    /// but not under a test of a debug setting (`if settings.DEBUG:`).
+    /// examples are skipped. `app.run(debug=True)` under `if __name__ == "__main__":` is
+    /// the developer's server: it is flagged only when an image of the repository starts
+    /// that file (`CMD ["python", "app.py"]`); a server that imports the app (gunicorn,
+    /// uwsgi) never runs that block. It is never flagged under a test of a debug setting
+    /// (`if settings.DEBUG:`).
     pub DebugEnabled,
     code = "CFG001", name = "debug-enabled", category = Config, severity = Error,
     security = true,
     skips = crate::roles::Role::NOT_PRODUCTION,
     reads = [FileKind::Python],
-}
-
-fn is_app(file: &PythonFile, v: &Value, origin: Option<&str>) -> bool {
-    if origin.is_some_and(|o| o == "flask.Flask" || o.ends_with(".SocketIO")) {
-        return true;
-    }
-    let _ = file;
-    matches!(v.last_name(), Some("app" | "application" | "flask_app"))
-}
-
-fn flask_call(file: &PythonFile, call: &Call) -> bool {
-    let Some(recv) = call.receiver() else {
-        return false;
-    };
-    match call.method() {
-        Some("run") => {
-            is_app(file, &recv, call.receiver_origin.as_deref())
-                && call.keyword("debug").is_some_and(|k| k.value.is_true())
-        }
-        Some("update" | "from_mapping") => {
-            matches!(recv.kind(), ValueKind::Attribute(_, a) if a == "config")
-                && call.keyword("DEBUG").is_some_and(|k| k.value.is_true())
-        }
-        _ => false,
-    }
 }
 
 impl Rule for DebugEnabled {
@@ -80,8 +60,11 @@ impl Rule for DebugEnabled {
             return;
         }
         for call in &file.calls {
-            // `if settings.DEBUG: app.run(debug=True)` follows the configuration.
-            if flask_call(file, call) && !call.ctx.in_debug_guard {
+            // `if settings.DEBUG: app.run(debug=True)` follows the configuration; under
+            // `if __name__ == "__main__":` it is the developer's server, reported by the
+            // repository check only when an image starts the file.
+            let main_run = call.ctx.in_main && call.method() == Some("run");
+            if flask_debug_call(call) && !call.ctx.in_debug_guard && !main_run {
                 cx.report(
                     &Self::META,
                     call.span.clone(),
@@ -96,7 +79,7 @@ impl Rule for DebugEnabled {
                 continue;
             }
             let hit = match a.target.kind() {
-                ValueKind::Attribute(recv, attr) => attr == "debug" && is_app(file, &recv, None),
+                ValueKind::Attribute(recv, attr) => attr == "debug" && is_flask_app(&recv, None),
                 ValueKind::Subscript(recv, key) => {
                     key.as_str() == Some("DEBUG")
                         && matches!(recv.kind(), ValueKind::Attribute(_, c) if c == "config")
@@ -119,12 +102,32 @@ impl Rule for DebugEnabled {
     }
 
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
+        // `CMD ["python", "app.py"]` where `app.py` ends in `app.run(debug=True)`.
+        for (df, _, script, facts) in repo.entry_scripts(".py") {
+            let Some(span) = facts.python.as_ref().and_then(|p| p.main_debug_run.clone()) else {
+                continue;
+            };
+            if crate::roles::Roles::of_path(&df.rel_path).any(crate::roles::Role::NOT_SHIPPED_IMAGE)
+            {
+                continue;
+            }
+            cx.report(
+                &Self::META,
+                &script.rel_path,
+                span,
+                format!(
+                    "debug mode is switched on for this Flask app, and `{}` starts the image with this file",
+                    df.rel_path
+                ),
+                "never enable the debugger in deployed code; read it from the environment (`FLASK_DEBUG`)",
+            );
+        }
         let index = SettingsIndex::new(repo);
         for (path, s) in index.all() {
             let Some(span) = s.debug_true.clone() else {
                 continue;
             };
-            if s.dev || index.overridden_for_production(path, |o| o.sets_debug) {
+            if s.dev || index.overridden_for_production(path, |o| o.sets_debug || o.guards_debug) {
                 continue;
             }
             cx.report(
