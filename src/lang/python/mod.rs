@@ -463,6 +463,62 @@ impl<'a> PythonFile<'a> {
 /// The Python front end.
 pub struct PythonFrontEnd;
 
+/// Why a Python 2 file is left unchecked, and what to do.
+pub const PYTHON2_SKIPPED: (&str, &str) = (
+    "Python 2 code (a `print` statement, `except E, e:`, `raise E, \"message\"` or `exec \"code\"`, `lambda (a, b):`), which the Python 3 parser does not read",
+    "port it to Python 3 (Python 2 has had no fixes since 2020), or exclude it if nothing runs it",
+);
+
+/// Whether a line the parser stopped at is a statement only Python 2 has: `print x`
+/// (not `print(x)`, nor `print` used as a name), `exec "code"`, `except E, e:`, `raise
+/// E, "message"`, a tuple parameter (`lambda (a, b): a`).
+fn python2_statement(line: &str) -> bool {
+    let line = line.trim();
+    if line.contains("lambda (") {
+        return true;
+    }
+    let after = |keyword: &str| {
+        line.strip_prefix(keyword)
+            .filter(|rest| rest.starts_with([' ', '\t']))
+            .map(str::trim_start)
+    };
+    if let Some(rest) = after("print") {
+        let next = rest.chars().next();
+        return next
+            .is_some_and(|c| c == '"' || c == '\'' || c == '>' || c.is_alphanumeric() || c == '_')
+            && !rest.starts_with("in ")
+            && !rest.starts_with("if ")
+            && !rest.starts_with("for ")
+            && !rest.starts_with("and ")
+            && !rest.starts_with("or ")
+            && !rest.starts_with("is ");
+    }
+    if let Some(rest) = after("exec") {
+        return rest.starts_with(['"', '\'']);
+    }
+    if let Some(rest) = after("except") {
+        // `except ValueError, e:` (not `except (A, B) as e:`).
+        return !rest.starts_with('(')
+            && rest.split_once(',').is_some_and(|(_, name)| {
+                name.trim()
+                    .trim_end_matches(':')
+                    .trim()
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_')
+            });
+    }
+    if let Some(rest) = after("raise") {
+        // `raise ValueError, "message"`.
+        return rest.split_once(',').is_some_and(|(exc, _)| {
+            !exc.contains('(')
+                && exc
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        });
+    }
+    false
+}
+
 impl FrontEnd for PythonFrontEnd {
     fn claim(&self, rel_path: &str) -> Option<FileKind> {
         let lower = crate::source::file_name(rel_path).to_ascii_lowercase();
@@ -484,6 +540,16 @@ impl FrontEnd for PythonFrontEnd {
             return;
         }
         PythonFile::with(source, |py| {
+            // Python 2 code is valid code in a language the parser does not read: left
+            // unchecked, said as a note, not reported as broken.
+            if py
+                .syntax_errors
+                .first()
+                .is_some_and(|e| python2_statement(source.line_text(source.line_of(e.span.start))))
+            {
+                out.skipped = Some(PYTHON2_SKIPPED);
+                return;
+            }
             const HELP: &str = "fix the syntax; the code that parsed was still checked";
             for e in &py.syntax_errors {
                 out.error(e.span.clone(), "Python file", lower_first(&e.message), HELP);
@@ -540,4 +606,34 @@ fn shell_script(text: &str) -> bool {
         program = words.find(|w| !w.starts_with('-')).unwrap_or("");
     }
     matches!(program, "sh" | "bash" | "dash" | "zsh" | "ksh" | "ash")
+}
+
+#[cfg(test)]
+mod python2_tests {
+    use super::python2_statement;
+
+    #[test]
+    fn python2_statements_are_told_from_syntax_errors() {
+        for line in [
+            "print \"hello\"",
+            "    print x, y",
+            "print >>sys.stderr, 'no'",
+            "except ValueError, e:",
+            "raise KeyError, \"missing\"",
+            "exec \"x = 1\"",
+            "key=lambda (name, field): field",
+        ] {
+            assert!(python2_statement(line), "{line}");
+        }
+        for line in [
+            "print(x))",
+            "print",
+            "print in rows and (",
+            "except (A, B) as e:",
+            "raise ValueError(\"a, b\"",
+            "def broken(:",
+        ] {
+            assert!(!python2_statement(line), "{line}");
+        }
+    }
 }

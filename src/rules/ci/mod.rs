@@ -42,6 +42,8 @@ const OTHER_SYSTEMS: &[(&str, &str)] = &[
     ("buildspec.yml", "AWS CodeBuild"),
     ("cloudbuild.yaml", "Google Cloud Build"),
     ("cloudbuild.yml", "Google Cloud Build"),
+    // Mozilla's CI, beside GitHub Actions in many of its repositories.
+    (".taskcluster.yml", "Taskcluster"),
 ];
 
 /// Directories whose files are the configuration of a CI system we do not read.
