@@ -6,7 +6,7 @@ use crate::declare_rule;
 use crate::lang::FileKind;
 use crate::lang::ci::{CiFile, Flavor, github, gitlab, substitute_variables};
 use crate::lang::dockerfile::{Dockerfile, Keyword, parse_key_values};
-use crate::lang::python::{PythonFile, Value, ValueKind, is_verify_setting};
+use crate::lang::python::{DefKind, PythonFile, Value, ValueKind, is_verify_setting};
 use crate::lang::rust::{Node, RustFile, Scope};
 use crate::lang::shell::{self, ShellWord, SimpleCommand};
 use crate::lang::yaml;
@@ -90,6 +90,10 @@ declare_rule! {
     /// real services, six of seven such verifiers were an operator's documented
     /// opt-in (`pg_tls_no_verify`, `sslmode=prefer`); one installed whenever a URL
     /// asks for TLS is still flagged.
+    /// Python health checks are not flagged: code in a module or package named for
+    /// one (`health.py`, `health/checks.py`, `healthcheck.py`) or in a function whose
+    /// name says it (`def health_check`, `def readiness`) probes a status code or reads
+    /// the peer's certificate to report its expiry, and trusts nothing it gets back.
     /// An SSL context whose `check_hostname`/`verify_mode` is also set to another value
     /// in the same file (branches on a configured mode) is not flagged. Requests to a
     /// literal `localhost`, `127.0.0.1` or `::1` URL are not flagged. `verify=False`
@@ -216,11 +220,43 @@ fn family(name: &str) -> Option<&'static str> {
     }
 }
 
+/// Whether code at `offset` is a health check or a probe: in a module or package named
+/// for it (`health.py`, `health/checks.py`, `healthcheck.py`) or a function whose name
+/// says it (`def health_check`, `_probe_liveness`). A probe reads a status code or the
+/// peer's certificate (to report its expiry) and trusts nothing it gets back: of the
+/// four such findings judged on services none was worth acting on, and none of the 40
+/// worth it was one.
+fn in_probe(file: &PythonFile, rel_path: &str, offset: usize) -> bool {
+    let named = |name: &str| {
+        let name = name.to_ascii_lowercase();
+        ["health", "liveness", "readiness"]
+            .iter()
+            .any(|w| name.contains(w))
+    };
+    rel_path
+        .split('/')
+        .map(|seg| seg.strip_suffix(".py").unwrap_or(seg))
+        .any(|seg| {
+            matches!(
+                seg.to_ascii_lowercase().as_str(),
+                "health"
+                    | "healthz"
+                    | "healthcheck"
+                    | "healthchecks"
+                    | "health_check"
+                    | "health_checks"
+            )
+        })
+        || file
+            .enclosing_def(DefKind::Function, offset)
+            .is_some_and(|d| named(d.name))
+}
+
 fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
     for call in &file.calls {
         // Under `if not config.verify_ssl:` (or the `else:` of `if verify_tls:`): the
         // user's setting turns it off, not the code.
-        if call.ctx.in_verify_guard {
+        if call.ctx.in_verify_guard || in_probe(file, &cx.source.rel_path, call.span.start) {
             continue;
         }
         let q = call.qualified.as_deref().unwrap_or_default();
@@ -316,7 +352,8 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
 
     for a in &file.assigns {
         let Some(value) = &a.value else { continue };
-        if a.augmented || a.ctx.in_verify_guard {
+        if a.augmented || a.ctx.in_verify_guard || in_probe(file, &cx.source.rel_path, a.span.start)
+        {
             continue;
         }
         // `CELERY_BROKER_USE_SSL = {"ssl_cert_reqs": ssl.CERT_NONE}`.
