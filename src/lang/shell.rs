@@ -502,8 +502,15 @@ impl Splitter<'_> {
                     self.end_command(None, None);
                     i += 1;
                 }
-                b'{' | b'}' if self.cur.is_none() => {
-                    // Grouping: a command boundary without an operator.
+                // Grouping, a command boundary without an operator: `{` and `}` are
+                // reserved words only as a command's first word, standing alone. Else
+                // they are text (`xargs -I {} cp {} /dst`, `find -exec rm {} +`).
+                b'{' | b'}'
+                    if self.cur.is_none()
+                        && self.words.is_empty()
+                        && b.get(i + 1)
+                            .is_none_or(|n| n.is_ascii_whitespace() || *n == b';') =>
+                {
                     self.end_command(None, None);
                     i += 1;
                 }
@@ -559,6 +566,18 @@ mod tests {
         assert_eq!(echo.words[1].value, "a | b");
         assert_eq!(&s[echo.words[1].span.clone()], "'a | b'");
         assert_eq!(echo.words[2].value, "2>&1");
+    }
+
+    #[test]
+    fn braces_group_only_as_a_commands_first_word() {
+        // `{ …; }` groups commands; `{}` as an argument is text.
+        let s = "{ apt-get update; curl x; } && find . -print0 | xargs -0 -I {} cp {} /dst";
+        let got: Vec<String> = names(s).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(got, ["apt-get", "curl", "find", "xargs"], "{got:?}");
+        let cmds = split(s);
+        let xargs = cmds.last().expect("xargs");
+        let words: Vec<&str> = xargs.words.iter().map(|w| w.value.as_str()).collect();
+        assert_eq!(words, ["xargs", "-0", "-I", "{}", "cp", "{}", "/dst"]);
     }
 
     #[test]

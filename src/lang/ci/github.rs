@@ -93,7 +93,7 @@ pub fn jobs(file: &CiFile) -> Vec<Job<'_>> {
         .map(|j| {
             j.entries()
                 .iter()
-                .filter(|e| e.value.is_map())
+                .filter(|e| e.value.is_map() && !switched_off(&e.value))
                 .map(|e| Job {
                     key: &e.key,
                     node: &e.value,
@@ -101,6 +101,22 @@ pub fn jobs(file: &CiFile) -> Vec<Job<'_>> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Whether a job is switched off with a literal condition (`if: false`, `if: ${{ false
+/// }}`): it never runs, so no rule looks at it.
+fn switched_off(job: &Node) -> bool {
+    job.get("if").is_some_and(|c| {
+        c.as_bool() == Some(false)
+            || c.as_str().is_some_and(|s| {
+                let s = s.trim();
+                let s = s
+                    .strip_prefix("${{")
+                    .and_then(|s| s.strip_suffix("}}"))
+                    .unwrap_or(s);
+                s.trim() == "false"
+            })
+    })
 }
 
 /// The steps of a composite action (`runs.steps`).

@@ -1413,6 +1413,162 @@ pub struct BaseImage {
     /// With `ARG` defaults substituted; `None` when a variable has no default.
     pub resolved: Option<String>,
     pub span: Span,
+    /// It starts a stage that only fetches, unpacks or stages files for a later one: a
+    /// stage the final image is not built on, whose `RUN`s run only download, archive
+    /// and file tools ([`FETCH_TOOLS`]), and that downloads or unpacks something (`ADD`,
+    /// `wget`, `curl`, `skopeo`, `tar`, `unzip`) or copies files in that are all later
+    /// stages take from it. The image supplies tools; none of its own files ship.
+    #[serde(default)]
+    pub fetch_stage: bool,
+}
+
+/// The programs a stage that only fetches and unpacks files runs (see
+/// [`BaseImage::fetch_stage`]): downloaders, archivers, checksums, file and text tools,
+/// the package managers that install them, and the shell's own words.
+pub const FETCH_TOOLS: &[&str] = &[
+    "wget",
+    "curl",
+    "skopeo",
+    "tar",
+    "unzip",
+    "gunzip",
+    "gzip",
+    "xz",
+    "bunzip2",
+    "bzip2",
+    "zstd",
+    "sha256sum",
+    "sha512sum",
+    "md5sum",
+    "mkdir",
+    "cp",
+    "mv",
+    "rm",
+    "chmod",
+    "chown",
+    "touch",
+    "ln",
+    "find",
+    "xargs",
+    "cat",
+    "echo",
+    "printf",
+    "test",
+    "[",
+    "[[",
+    "true",
+    "set",
+    "cd",
+    "export",
+    "ls",
+    "exit",
+    "apk",
+    "apt-get",
+    "apt",
+    "if",
+    "then",
+    "else",
+    "elif",
+    "fi",
+    "for",
+    "do",
+    "done",
+    "case",
+    "esac",
+];
+
+/// Whether `stage` only fetches and unpacks files (see [`BaseImage::fetch_stage`]).
+fn fetch_stage(df: &Dockerfile, source: &SourceFile, stage: &Stage, chain: &[&Stage]) -> bool {
+    if chain.iter().any(|s| s.from == stage.from) {
+        return false;
+    }
+    let body = df.stage_instructions(stage);
+    // It fetches or unpacks something: an `ADD`, or a download or an archive tool.
+    let mut fetches = false;
+    for inst in body {
+        match inst.keyword {
+            Keyword::Add => fetches = true,
+            Keyword::Run => {
+                let scripts = stages::run_scripts(source, inst);
+                if scripts.is_empty() {
+                    return false;
+                }
+                for c in scripts.iter().flat_map(|script| script.commands()) {
+                    match c.program_name() {
+                        None => {}
+                        Some(p) if !FETCH_TOOLS.contains(&p) => return false,
+                        Some(p) => {
+                            fetches |= matches!(p, "wget" | "curl" | "skopeo" | "tar" | "unzip")
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    fetches || copies_out_only_what_it_copied_in(df, stage)
+}
+
+/// Whether a stage only stages files for later ones: it copies files in (`COPY`, `ADD`
+/// to an absolute destination), no stage is built on it, and every later `COPY
+/// --from=` it names takes a path under one of those destinations. What ships came
+/// from the build context or another stage, not from the stage's base image.
+fn copies_out_only_what_it_copied_in(df: &Dockerfile, stage: &Stage) -> bool {
+    let Args::From { alias, .. } = &df.instructions[stage.from].args else {
+        return false;
+    };
+    let index = df
+        .stages
+        .iter()
+        .position(|s| s.from == stage.from)
+        .unwrap_or(0);
+    let names_this = |name: &str| {
+        alias
+            .as_ref()
+            .is_some_and(|a| a.value.eq_ignore_ascii_case(name))
+            || name == index.to_string()
+    };
+    let mut dests = Vec::new();
+    for inst in df.stage_instructions(stage) {
+        if let (Keyword::Copy | Keyword::Add, Args::Paths { dest, .. }) = (inst.keyword, &inst.args)
+        {
+            let dest = dest.value.trim_end_matches('/');
+            if !dest.starts_with('/') || dest.is_empty() {
+                return false;
+            }
+            dests.push(dest.to_string());
+        }
+    }
+    if dests.is_empty() {
+        return false;
+    }
+    let mut copied_out = false;
+    for inst in &df.instructions[stage.body.end..] {
+        match (&inst.keyword, &inst.args) {
+            (Keyword::From, Args::From { image, .. }) if names_this(&image.value) => return false,
+            (Keyword::Copy | Keyword::Add, Args::Paths { sources, .. }) => {
+                if !inst
+                    .flag("from")
+                    .and_then(|f| f.value.as_ref())
+                    .is_some_and(|v| names_this(&v.value))
+                {
+                    continue;
+                }
+                let under = |src: &str| {
+                    dests.iter().any(|d| {
+                        src.strip_prefix(d.as_str())
+                            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+                    })
+                };
+                if !sources.iter().all(|src| under(&src.value)) {
+                    return false;
+                }
+                copied_out = true;
+            }
+            _ => {}
+        }
+    }
+    copied_out
 }
 
 /// What a Dockerfile tells the repository rules.
@@ -1527,7 +1683,8 @@ pub struct FinalStage {
 }
 
 impl DockerFacts {
-    fn of(df: &Dockerfile, rel_path: &str) -> DockerFacts {
+    fn of(df: &Dockerfile, source: &SourceFile) -> DockerFacts {
+        let rel_path = &*source.rel_path;
         let chain = stages::final_chain(df);
         let mut facts = DockerFacts {
             entry_script: EntryScript::of(df, &chain, rel_path),
@@ -1566,10 +1723,16 @@ impl DockerFacts {
             if name.eq_ignore_ascii_case("scratch") || df.is_stage_alias(name, index) {
                 continue;
             }
+            let fetch = df
+                .stages
+                .iter()
+                .find(|s| s.from == index)
+                .is_some_and(|stage| fetch_stage(df, source, stage, &chain));
             facts.base_images.push(BaseImage {
                 written: image.value.clone(),
                 resolved,
                 span: image.span.clone(),
+                fetch_stage: fetch,
             });
         }
         facts
@@ -1615,7 +1778,7 @@ impl FrontEnd for DockerfileFrontEnd {
             out.roles_found_by = Some("RUN001");
         }
         out.comments = comments(source, &df);
-        out.facts.docker = Some(Box::new(DockerFacts::of(&df, &source.rel_path)));
+        out.facts.docker = Some(Box::new(DockerFacts::of(&df, source)));
     }
 }
 

@@ -87,8 +87,11 @@ declare_rule! {
     /// the job flagged. Jobs made only
     /// of actions (a stale-issue bot, a release drafter), of bookkeeping, of linting, docs
     /// or packaging on a free hosted runner are not flagged: measured on real services,
-    /// nobody acts on those (a hang there is rare, cheap and watched). Other actions that
-    /// build or test can hang too; only the image builders above are known.
+    /// nobody acts on those (a hang there is rare, cheap and watched). On a paid or
+    /// self-hosted runner, an action that runs a command given in its inputs
+    /// (`actions-rs/cargo` with `command: build`, a `run:` input) counts as that command.
+    /// Other actions that build or test can hang too; only the image builders above are
+    /// known. A job switched off with `if: false` never runs and is not flagged.
     pub CiJobWithoutTimeout,
     code = "CI005", name = "ci-job-without-timeout", category = Ci, severity = Note,
     reads = [FileKind::GithubWorkflow, FileKind::GithubAction, FileKind::GitlabCi],
@@ -566,9 +569,18 @@ impl StepCost {
                 .and_then(|u| u.as_str())
                 .is_some_and(|u| HEAVY_ACTIONS.contains(&u.split('@').next().unwrap_or(u))),
             heavy_command: commands.iter().any(command_is_heavy),
-            busy_command: commands.iter().any(command_can_hang),
+            busy_command: commands.iter().any(command_can_hang) || runs_a_command(s),
         }
     }
+}
+
+/// Whether a step uses an action that runs a command given in its inputs
+/// (`actions-rs/cargo` `command: build`, a `run:` input): as busy as a `run:` step.
+fn runs_a_command(s: &github::Step<'_>) -> bool {
+    s.uses().is_some()
+        && s.node
+            .get("with")
+            .is_some_and(|w| ["command", "run"].iter().any(|k| w.get(k).is_some()))
 }
 
 /// Whether a job's only cost is building an image on a free hosted runner, in a

@@ -35,7 +35,12 @@ declare_rule! {
     ///
     /// ## Known limits
     /// Stage aliases (`FROM builder`) and `scratch` are fine, as are images whose tag
-    /// comes from an `ARG` without a default (the build passes it) and digests.
+    /// comes from an `ARG` without a default (the build passes it) and digests. So is
+    /// the base of a stage that only fetches and unpacks files for a later one (`FROM
+    /// alpine AS fetch` whose `RUN`s only run `wget`, `tar`, `mkdir` and the like), or
+    /// only stages files it copied in (`COPY artifact/ /artifact/`, a `mv` and a `chmod`,
+    /// and later stages take only paths under `/artifact`): the image lends its tools,
+    /// and none of its own files ship.
     /// Dockerfiles of development environments (`.devcontainer/`, `.codesandbox/`,
     /// `.gitpod*`) are not checked. A moving tag such as `3.12` is accepted: it is a version
     /// line. An image this repository builds itself (`docker build -t name` or `docker tag id name` in CI or a
@@ -78,7 +83,8 @@ impl Rule for UnpinnedBaseImage {
                 let Some(resolved) = base.resolved.as_deref() else {
                     continue;
                 };
-                if resolved.contains('@')
+                if base.fetch_stage
+                    || resolved.contains('@')
                     || resolved.contains('$')
                     || resolved.is_empty()
                     || is_built_here(&built, &image_name(resolved))
