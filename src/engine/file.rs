@@ -277,7 +277,18 @@ pub fn check_one_for_fuzzing(
     let needed = Needs::of(kinds.iter().copied(), &rules);
     let filter = RuleFilter::new(&rules, settings);
     let outcome = check_source(&source, &kinds, settings, &repo, &filter, &needed);
-    outcome.findings
+    let mut findings = outcome.findings;
+    // The repository rules that judge each file on its own facts, over this one file.
+    let mut repo = RepoIndex::new([rel_path.to_string()]);
+    repo.add_source(std::sync::Arc::new(source), outcome.facts);
+    let repo_rules: Vec<&dyn Rule> = rules
+        .iter()
+        .copied()
+        .filter(|r| r.has_repo_check() && !r.needs_whole_project())
+        .collect();
+    let (by_file, _) = super::repo::check(&repo, &repo_rules, settings, &|_| settings);
+    findings.extend(by_file.into_values().flatten());
+    findings
 }
 
 /// Hands a front end's model to the enabled rules.

@@ -993,12 +993,17 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
             // Repository rules conclude from what is absent (no CI, no README, no
             // lockfile), so they run only when the scan covers the whole project: not
             // on a subdirectory, nor on the files a pre-commit hook passes.
-            let repo_rules: Vec<&dyn Rule> = rules
+            // Those of every configuration (a subdirectory's may enable a rule the
+            // root's does not); each finding is then kept by its own file's.
+            let mut repo_rules: Vec<&dyn Rule> = configs
+                .every_rule
                 .iter()
                 .copied()
                 .filter(|r| whole_project || !r.needs_whole_project())
                 .collect();
-            let results = repo::check(&repo, &repo_rules, settings);
+            repo_rules.sort_by_key(|r| r.meta().code);
+            repo_rules.dedup_by_key(|r| r.meta().code);
+            let results = repo::check(&repo, &repo_rules, settings, &|p| configs.of(p));
             if let (Some(c), Some(key)) = (&cache, repo_key) {
                 c.save_repo(key, &results.0, &results.1);
             }

@@ -18,8 +18,14 @@ use crate::source::SourceFile;
 /// rules that failed.
 pub(super) type Results = (BTreeMap<String, Vec<Finding>>, Vec<FileError>);
 
-/// Runs the repository rules.
-pub(super) fn check(repo: &RepoIndex, rules: &[&dyn Rule], settings: &Settings) -> Results {
+/// Runs the repository rules. A finding is kept when the configuration of the file it
+/// is anchored in (`settings_of`: the nearest one above it) enables its rule there.
+pub(super) fn check<'s>(
+    repo: &RepoIndex,
+    rules: &[&dyn Rule],
+    settings: &Settings,
+    settings_of: &dyn Fn(&str) -> &'s Settings,
+) -> Results {
     let mut findings: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
     let mut errors = Vec::new();
     for rule in rules {
@@ -36,6 +42,7 @@ pub(super) fn check(repo: &RepoIndex, rules: &[&dyn Rule], settings: &Settings) 
             });
         }
         for (path, raw) in cx.into_findings() {
+            let settings = settings_of(&path);
             if !settings.is_enabled_for(raw.code, &path) {
                 continue;
             }

@@ -11,6 +11,7 @@ use std::ops::Range;
 use parse_dockerfile as pd;
 
 pub mod stages;
+pub mod user;
 
 use crate::lang::{FileKind, FrontEnd, Output, Sink};
 use crate::source::{SourceFile, Span, file_name};
@@ -1589,6 +1590,14 @@ pub struct DockerFacts {
     /// `AS concourse_tests`): a pipeline builds it to run the suite.
     #[serde(default)]
     pub test_stage: bool,
+    /// The final stage runs its process as root, as far as this file shows.
+    #[serde(default)]
+    pub root: Option<user::RootUse>,
+    /// Its content makes it a development image (it says so, or its image starts a
+    /// development server or script): the repository rules that skip development
+    /// environments leave it, as the per-file rules do.
+    #[serde(default)]
+    pub dev_image: bool,
 }
 
 /// A script the image starts with: a shell script (`CMD ["./start.sh"]` after a
@@ -1689,6 +1698,7 @@ impl DockerFacts {
         let mut facts = DockerFacts {
             entry_script: EntryScript::of(df, &chain, rel_path),
             test_stage: df.final_stage().map(|s| s.from) != df.stages.last().map(|s| s.from),
+            root: user::runs_as_root(df, &source.text),
             ..DockerFacts::default()
         };
         if let Some(stage) = chain.first() {
@@ -1778,7 +1788,9 @@ impl FrontEnd for DockerfileFrontEnd {
             out.roles_found_by = Some("RUN001");
         }
         out.comments = comments(source, &df);
-        out.facts.docker = Some(Box::new(DockerFacts::of(&df, source)));
+        let mut facts = DockerFacts::of(&df, source);
+        facts.dev_image = out.roles.has(crate::roles::Role::DevEnvironment);
+        out.facts.docker = Some(Box::new(facts));
     }
 }
 

@@ -76,7 +76,7 @@ impl Rule for UnpinnedBaseImage {
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let built = images_built_here(repo);
         for (src, facts) in repo.parsed() {
-            let Some(docker) = &facts.docker else {
+            let Some(docker) = facts.docker.as_ref().filter(|d| !d.dev_image) else {
                 continue;
             };
             for base in &docker.base_images {
