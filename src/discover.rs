@@ -250,7 +250,9 @@ fn lock(m: &Mutex<Walk>) -> std::sync::MutexGuard<'_, Walk> {
 
 fn push_file(out: &Mutex<Walk>, rel: &str, abs: &Path, opts: &WalkOptions<'_>) {
     let mut kinds = lang::classify(rel);
-    if kinds.is_empty() && (opts.also_read)(rel) {
+    // Wanted as text too when a front end claims it for another reason (a shell script
+    // is a task file CI may run, and the script an image starts).
+    if !kinds.contains(&FileKind::Text) && (opts.also_read)(rel) {
         kinds.push(FileKind::Text);
     }
     let mut w = lock(out);

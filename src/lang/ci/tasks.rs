@@ -20,6 +20,9 @@ pub enum Runner {
     /// `engage` (`engage.toml`): `[[task]]` tables with a `name`, a `group` and a
     /// `script`; `engage` alone runs every task, `engage GROUP` a group's.
     Engage,
+    /// A shell script of the repository (`*.sh`, `*.bash`) that CI runs by its path
+    /// (`./scripts/run_tests.sh`): one task, named `""`, its whole text.
+    Script,
 }
 
 /// The tasks of one file.
@@ -52,6 +55,7 @@ pub fn runner_of(file_name: &str) -> Option<Runner> {
         "noxfile.py" => Some(Runner::Nox),
         "package.json" => Some(Runner::Npm),
         "engage.toml" => Some(Runner::Engage),
+        n if n.ends_with(".sh") || n.ends_with(".bash") => Some(Runner::Script),
         _ => None,
     }
 }
@@ -65,6 +69,12 @@ pub fn parse(runner: Runner, text: &str) -> Tasks {
         Runner::Nox => noxfile(text),
         Runner::Npm => package_json(&crate::lang::manifest::json::JsonDoc::parse(text)),
         Runner::Engage => engage_toml(text),
+        Runner::Script => {
+            let mut t = Tasks::new(Runner::Script);
+            t.tasks.insert(String::new(), vec![text.to_string()]);
+            t.default.push(String::new());
+            t
+        }
     }
 }
 
@@ -409,8 +419,8 @@ pub fn package_json(doc: &crate::lang::manifest::json::JsonDoc) -> Tasks {
     t
 }
 
-/// The front end of task-runner files (`Makefile`, `justfile`, `tox.ini`, `noxfile.py`):
-/// additive, since `noxfile.py` is Python too. Its facts are the file's tasks; the
+/// The front end of task-runner files (`Makefile`, `justfile`, `tox.ini`, `noxfile.py`,
+/// and the shell scripts CI may run by path): additive, since `noxfile.py` is Python too. Its facts are the file's tasks; the
 /// comments are its own only when no other front end reads the file's language.
 pub struct TasksFrontEnd;
 
@@ -431,7 +441,7 @@ impl FrontEnd for TasksFrontEnd {
         };
         let facts = out.facts.ci.get_or_insert_with(Box::default);
         facts.tasks = Some(parse(runner, &source.text));
-        if runner != Runner::Nox {
+        if !matches!(runner, Runner::Nox | Runner::Script) {
             // `#` comments, as in YAML (and TOML).
             out.comments = crate::suppress::yaml_comments(source);
         }

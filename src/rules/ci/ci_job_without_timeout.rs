@@ -44,7 +44,11 @@ declare_rule! {
     /// few registry calls; of fifteen such jobs judged on real services, five were
     /// worth a timeout, so a job that only merges manifests is left alone), work on
     /// local files (`helm lint`, `helm dependency
-    /// update`, `terraform fmt`, `kubectl kustomize`), copies to and from a bucket (`aws
+    /// update`, `terraform fmt`, `kubectl kustomize`), `kubectl` calls that return once
+    /// the API server answers (`get`, `patch`, `set image`, `apply` without `--wait`,
+    /// `rollout restart`; not `exec`, `wait`, `delete` or `rollout status` without
+    /// `--timeout`: of the jobs judged on real services, only those were worth a
+    /// timeout), copies to and from a bucket (`aws
     /// s3 cp`, `aws s3 sync`, `gcloud storage cp`: the CLIs bound each request with
     /// their own timeouts and retries; of the jobs judged on real services whose only
     /// cloud work was such a copy, an artifact upload or a nightly backup, none was
@@ -456,7 +460,6 @@ const LOCAL_SUBCOMMANDS: &[(&str, &[&str])] = &[
             "env",
         ],
     ),
-    ("kubectl", &["version", "config", "kustomize"]),
     ("terraform", &["fmt", "validate", "version"]),
     // Copies to and from a bucket: the CLIs bound each request with their own connect
     // and read timeouts and retries. Measured on real services, none of the jobs whose
@@ -484,6 +487,76 @@ fn subcommand<'w>(
     None
 }
 
+/// `kubectl` subcommands that return once the API server has answered: reads, local
+/// files, and changes that do not wait for the cluster to act on them (`patch`, `set
+/// image`, `apply` without `--wait`). Measured on real services, the owners of jobs whose
+/// only cluster work was such calls did not want a timeout; those of jobs that run
+/// `kubectl exec` or `kubectl rollout status` did.
+const KUBECTL_QUICK: &[&str] = &[
+    "version",
+    "config",
+    "kustomize",
+    "get",
+    "describe",
+    "explain",
+    "api-resources",
+    "api-versions",
+    "cluster-info",
+    "auth",
+    "top",
+    "patch",
+    "set",
+    "annotate",
+    "label",
+    "apply",
+    "create",
+    "replace",
+    "scale",
+    "autoscale",
+    "expose",
+    "taint",
+    "cordon",
+    "uncordon",
+    "diff",
+];
+
+/// Whether a `kubectl` command can wait on the cluster: anything but [`KUBECTL_QUICK`]
+/// (`exec`, `wait`, `delete`, `logs`, `run`, …), a quick one asked to `--wait`, or `rollout
+/// status` without its own `--timeout`.
+fn kubectl_waits(words: &[crate::lang::shell::ShellWord]) -> bool {
+    let valued = [
+        "-n",
+        "--namespace",
+        "--context",
+        "--kubeconfig",
+        "-s",
+        "--server",
+        "--cluster",
+        "--user",
+        "--token",
+        "--as",
+    ];
+    let has = |flag: &str| {
+        words.iter().any(|w| {
+            w.value == flag
+                || w.value
+                    .strip_prefix(flag)
+                    .is_some_and(|rest| rest.starts_with('='))
+        })
+    };
+    match subcommand(words, 1, &valued) {
+        Some((i, "rollout")) => {
+            subcommand(words, i + 1, &valued).is_some_and(|(_, sub)| sub == "status")
+                && !has("--timeout")
+        }
+        Some((_, sub)) if KUBECTL_QUICK.contains(&sub) => {
+            has("--wait") && !words.iter().any(|w| w.value == "--wait=false")
+        }
+        Some(_) => true,
+        None => false,
+    }
+}
+
 /// Whether one shell command drives containers or a cloud ([`HEAVY_COMMANDS`]), and
 /// can wait on them: not bookkeeping of the local daemon (`docker login`, `docker
 /// buildx create`, `docker compose logs`), not work on local files (`helm lint`,
@@ -499,6 +572,9 @@ fn command_is_heavy(c: &crate::lang::shell::SimpleCommand) -> bool {
     let words = c.program();
     let has = |flags: &[&str]| words.iter().any(|w| flags.contains(&w.value.as_str()));
     let detached = has(&["-d", "--detach"]) && !has(&["--wait"]);
+    if p == "kubectl" {
+        return kubectl_waits(words);
+    }
     if let Some((_, local)) = LOCAL_SUBCOMMANDS.iter().find(|(tool, _)| *tool == p) {
         return !subcommand(words, 1, &[]).is_some_and(|(_, sub)| local.contains(&sub));
     }

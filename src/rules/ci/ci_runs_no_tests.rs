@@ -14,7 +14,9 @@ declare_rule! {
     /// `${{ env.CARGO }} test`), and behind task runners: `make ci` is followed into the
     /// `Makefile` target and its prerequisites, likewise `just`, `tox -e`, `nox -s`,
     /// `engage` and `npm run` into `justfile`, `tox.ini`, `noxfile.py`, `engage.toml`
-    /// and `package.json`. A task
+    /// and `package.json`; a shell script of the repository run by its path
+    /// (`./scripts/run_tests.sh`, `bash -c "scripts/bootstrap.sh && make test"`) is
+    /// followed into its commands (and judged by its name when none is known). A task
     /// that cannot be followed is judged by its name (`test`, `check`, `ci`), and so are
     /// the tasks of runners whose tasks are code (`invoke unittest`, `gulp coverage`,
     /// `poe test`, `doit`, go-task's `task test`). Known

@@ -95,6 +95,7 @@ pub fn runner_key(r: Runner) -> RunnerKey {
         Runner::Nox => 3,
         Runner::Npm => 4,
         Runner::Engage => 5,
+        Runner::Script => 6,
     }
 }
 
@@ -354,9 +355,12 @@ fn launcher(words: &[&str]) -> Option<usize> {
                 .position(|w| matches!(*w, "--command" | "--run" | "-c"))?;
             Some(i + 1)
         }
+        // `bash -c "make test"`: the word after `-c` is the script.
         "bash" | "sh" | "zsh" | "pwsh" | "powershell" | "source" | "." | "call" => {
-            let i = skip_opts(1, &["-c", "-o"]);
-            Some(i)
+            match words.iter().position(|w| *w == "-c") {
+                Some(c) => Some(c + 1),
+                None => Some(skip_opts(1, &["-o"])),
+            }
         }
         _ => None,
     }
@@ -640,6 +644,16 @@ fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usi
         // when that argument reads as a task name rather than a path, an image or a
         // value (`./pull.sh org/app-e2e:sha-1` names no task).
         _ if words[0].contains('/') || words[0].starts_with("./") => {
+            // A shell script of the repository is followed: what its commands do, else
+            // (none is known) what its name says.
+            let path = crate::source::join_path(dir, words[0].trim_start_matches("./"));
+            let followed = tasks
+                .and_then(|t| t.get(&path, Runner::Script))
+                .map(|_| run_tasks(Runner::Script, &path, &[], tasks, depth + 1))
+                .unwrap_or_default();
+            if followed.any() {
+                return followed;
+            }
             let g = by_name(&name, true);
             let script = [".sh", ".bash", ".py"]
                 .iter()
@@ -997,6 +1011,11 @@ mod tests {
         assert_eq!(g("black --check ."), Gates::LINT);
         assert_eq!(g("black ."), Gates::default());
         assert_eq!(g("./scripts/test.sh"), Gates::TEST);
+        assert_eq!(
+            g("/bin/bash -c \"scripts/bootstrap.sh && cargo test\""),
+            Gates::TEST
+        );
+        assert_eq!(g("bash -e -c 'ruff check .'"), Gates::LINT);
         assert_eq!(g("bash scripts/lint"), Gates::LINT);
         assert_eq!(g("python manage.py test"), Gates::TEST);
         assert_eq!(g("hatch run test:cov"), Gates::TEST);
