@@ -463,6 +463,21 @@ impl<'a> PythonFile<'a> {
 /// The Python front end.
 pub struct PythonFrontEnd;
 
+/// Whether a line starts with a whole Jinja or Go template tag (`{% for d in domains %}`,
+/// `{{ end }}`): no Python line does.
+fn template_tags(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim();
+        (l.starts_with("{%") && l.contains("%}")) || (l.starts_with("{{") && l.contains("}}"))
+    })
+}
+
+/// Why a Python template is left unchecked, and what to do.
+const PYTHON_TEMPLATE_SKIPPED: (&str, &str) = (
+    "a template (Jinja or Go templating: a line starts with `{%` or `{{`) that is Python only once rendered",
+    "check the file rendered from it, or name the template `*.py.j2` so that it is not taken for Python",
+);
+
 /// Why a Python 2 file is left unchecked, and what to do.
 pub const PYTHON2_SKIPPED: (&str, &str) = (
     "Python 2 code (a `print` statement, `except E, e:`, `raise E, \"message\"` or `exec \"code\"`, `lambda (a, b):`), which the Python 3 parser does not read",
@@ -548,6 +563,16 @@ impl FrontEnd for PythonFrontEnd {
                 .is_some_and(|e| python2_statement(source.line_text(source.line_of(e.span.start))))
             {
                 out.skipped = Some(PYTHON2_SKIPPED);
+                return;
+            }
+            // A template that is Python only once rendered (an Ansible `settings.py.j2`
+            // kept as `production.py`, with `{% for %}` blocks): not broken Python.
+            // (One under a templates folder is left unchecked by its path already.)
+            if !py.syntax_errors.is_empty()
+                && template_tags(&source.text)
+                && !crate::roles::Roles::of_path(&source.rel_path).has(crate::roles::Role::Template)
+            {
+                out.skipped = Some(PYTHON_TEMPLATE_SKIPPED);
                 return;
             }
             const HELP: &str = "fix the syntax; the code that parsed was still checked";

@@ -66,7 +66,9 @@ declare_rule! {
     /// file over the size limit (10 MiB), something that is not a regular file (a FIFO,
     /// a socket), or a symbolic link that is broken or points out of the repository; and,
     /// when a Kubernetes rule is selected, a Helm (or other Go-templated) manifest that
-    /// is YAML only once rendered.
+    /// is YAML only once rendered. A Python file that does not parse is one too when it
+    /// is Python 2 code, or a Jinja template that is Python only once rendered (a line
+    /// starts with a whole `{% … %}` or `{{ … }}` tag).
     ///
     /// ## Why it matters in production
     /// A skipped file is a blind spot: a Dockerfile saved as UTF-16, or a manifest that
