@@ -220,13 +220,24 @@ impl RepoIndex {
     > {
         self.parsed().filter_map(move |(dockerfile, facts)| {
             let entry = facts.docker.as_ref()?.entry_script.as_ref()?;
-            let (script, script_facts) = entry
-                .candidates
-                .iter()
-                .filter(|c| c.ends_with(ext))
-                .find_map(|c| self.sources.get(c.as_str()))?;
-            Some((dockerfile, entry, script.as_ref(), script_facts))
+            let (script, script_facts) = self.entry_script(entry, ext)?;
+            Some((dockerfile, entry, script, script_facts))
         })
+    }
+
+    /// The script of the repository an image starts, ending in `ext`, as it was read:
+    /// the first of the entry script's candidate paths that was read.
+    pub fn entry_script(
+        &self,
+        entry: &crate::lang::dockerfile::EntryScript,
+        ext: &str,
+    ) -> Option<(&SourceFile, &FileFacts)> {
+        entry
+            .candidates
+            .iter()
+            .filter(|c| c.ends_with(ext))
+            .find_map(|c| self.sources.get(c.as_str()))
+            .map(|(s, f)| (s.as_ref(), f))
     }
 
     /// The parsed files with their facts, in path order.

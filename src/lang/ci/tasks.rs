@@ -420,8 +420,9 @@ pub fn package_json(doc: &crate::lang::manifest::json::JsonDoc) -> Tasks {
 }
 
 /// The front end of task-runner files (`Makefile`, `justfile`, `tox.ini`, `noxfile.py`,
-/// and the shell scripts CI may run by path): additive, since `noxfile.py` is Python too. Its facts are the file's tasks; the
-/// comments are its own only when no other front end reads the file's language.
+/// and the shell scripts CI may run by path): additive, since `noxfile.py` is Python
+/// too. Its facts are the file's tasks; the comments are its own only when no other
+/// front end reads the file's language.
 pub struct TasksFrontEnd;
 
 impl FrontEnd for TasksFrontEnd {

@@ -95,13 +95,11 @@ impl Rule for RootUser {
             let Some(root) = docker.root.as_ref().filter(|_| !docker.dev_image) else {
                 continue;
             };
-            let script = docker.entry_script.as_ref().and_then(|e| {
-                e.candidates
-                    .iter()
-                    .filter(|c| c.ends_with(".sh"))
-                    .find_map(|c| repo.source(c))
-            });
-            if script.is_some_and(|s| script_drops_privileges(&s.text, &root.base)) {
+            let script = docker
+                .entry_script
+                .as_ref()
+                .and_then(|e| repo.entry_script(e, ".sh"));
+            if script.is_some_and(|(s, _)| script_drops_privileges(&s.text, &root.base)) {
                 continue;
             }
             match &root.user {
