@@ -342,17 +342,16 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
         .into());
     }
     if let Some(file) = &args.show_settings {
-        print!("{}", readylint::show_settings(&opts, file)?);
+        print_out(&readylint::show_settings(&opts, file)?)?;
         return Ok(0);
     }
     if args.show_files {
         let files = readylint::list_files(&opts)?;
         if format == Format::Json {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&files).map_err(|e| miette::miette!("{e}"))?
-            );
+            let json = serde_json::to_string_pretty(&files).map_err(|e| miette::miette!("{e}"))?;
+            print_out(&format!("{json}\n"))?;
         } else {
+            let mut listing = String::new();
             for f in &files {
                 let what = match (&f.skipped, f.read) {
                     (Some(why), _) => format!("not checked: {why}"),
@@ -368,8 +367,9 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
                     .config
                     .as_deref()
                     .map_or(String::new(), |c| format!("  config: {c}"));
-                println!("{}  {what}{roles}{config}", f.path);
+                listing.push_str(&format!("{}  {what}{roles}{config}\n", f.path));
             }
+            print_out(&listing)?;
             eprintln!("{} files", files.len());
         }
         return Ok(0);

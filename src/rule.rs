@@ -322,6 +322,15 @@ pub trait Rule: RuleInfo + Send + Sync {
         }
     }
 
+    /// Whether the rule checks files of this kind one by one (its `check_*` methods),
+    /// not only the facts their front end keeps for its repository check. A Python test
+    /// that no applying rule checks is not parsed: its front end keeps no facts of tests.
+    /// A repository rule that names no kinds (CI001) checks no file's content; a rule
+    /// that overrides this to `false` must not check such files' content either.
+    fn checks_files(&self, kind: FileKind) -> bool {
+        self.reads(kind) && !(self.meta().reads.is_none() && self.has_repo_check())
+    }
+
     /// Whether the rule wants to read `rel_path` although no front end claims it
     /// (declarative rules selecting files by glob).
     fn wants_file(&self, _rel_path: &str) -> bool {

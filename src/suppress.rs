@@ -69,6 +69,15 @@ impl Directive {
 
 /// Parses the directives in `comments`; with `foreign`, also other tools'
 /// suppressions of the findings readylint's rules share with them ([`FOREIGN`]).
+/// Whether `text` may hold a `readylint:` directive (in any case): false means it holds
+/// none. A fast look, for files whose comments are read only for directives.
+pub fn may_hold_directive(text: &str) -> bool {
+    const MARK: &[u8] = b"readylint";
+    let b = text.as_bytes();
+    memchr::memchr_iter(b':', b)
+        .any(|at| at >= MARK.len() && b[at - MARK.len()..at].eq_ignore_ascii_case(MARK))
+}
+
 pub fn directives(source: &SourceFile, comments: &[Comment], foreign: bool) -> Vec<Directive> {
     let mut out = Vec::new();
     for c in comments {
@@ -465,6 +474,19 @@ mod tests {
         assert!(d[3].malformed.is_some());
         // Prose that starts with `readylint:` is not a directive at all.
         assert!(parse("# readylint: a production-readiness linter\n", &[1]).is_empty());
+    }
+
+    #[test]
+    fn a_quick_look_for_directives() {
+        assert!(super::may_hold_directive(
+            "x = 1  # ReadyLint: ignore[EXC001]\n"
+        ));
+        assert!(super::may_hold_directive("readylint:"));
+        assert!(!super::may_hold_directive(
+            "# readylint is a linter: it lints\n"
+        ));
+        assert!(!super::may_hold_directive("eadylint:"));
+        assert!(!super::may_hold_directive(""));
     }
 
     #[test]

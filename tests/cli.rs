@@ -1137,6 +1137,86 @@ fn explain_unknown_rule_is_exit_2() {
         .stderr(predicate::str::contains("NOPE"));
 }
 
+/// A Python test that no selected rule checks is not parsed: a syntax error in it is no
+/// finding of the default run (a test fixture broken on purpose), while parse errors
+/// asked for (`--select all`) still find it, and a test whose `readylint:` comment
+/// names an unknown rule is still read for it.
+#[test]
+fn python_tests_no_rule_checks_are_parsed_only_when_asked() {
+    let dir = temp_repo();
+    write(dir.path(), "app.py", "def handler():\n    return 0\n");
+    write(
+        dir.path(),
+        "tests/test_broken.py",
+        "def broken(:\n    pass\n",
+    );
+    write(
+        dir.path(),
+        "tests/test_app.py",
+        "def test_it():\n    run()  # readylint: ignore[XYZ999]\n",
+    );
+    let (_, report) = json_run_as_is(dir.path(), &["--no-config"]);
+    let found = hits(&report);
+    assert!(
+        found.contains(&hit("RDY002", "tests/test_app.py", 2)),
+        "{found:?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|(_, path, _)| path == "tests/test_broken.py"),
+        "{found:?}"
+    );
+    let (_, report) = json_run_as_is(dir.path(), &["--no-config", "--select", "all"]);
+    assert!(
+        hits(&report).contains(&hit("RDY001", "tests/test_broken.py", 1)),
+        "{:?}",
+        hits(&report)
+    );
+}
+
+/// A reader that stops early (`readylint ... | head`) ends the run quietly, with no panic,
+/// for every listing that writes to standard output: the report and `--show-files`.
+#[test]
+fn closed_standard_output_is_not_a_panic() {
+    let dir = temp_repo();
+    // More than a pipe's buffer of output, so the run is still writing when the reader
+    // goes away.
+    for i in 0..1500 {
+        write(
+            dir.path(),
+            &format!("service/handlers/module_with_a_long_descriptive_name_{i:04}.py"),
+            "try:\n    run()\nexcept Exception:\n    pass\n",
+        );
+    }
+    for args in [&["check", "--show-files", "."][..], &["check", "."][..]] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_readylint"))
+            .args(args)
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 16];
+        use std::io::Read;
+        child
+            .stdout
+            .as_mut()
+            .unwrap()
+            .read_exact(&mut first)
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = stderr_of(&out);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{args:?}: {:?} {stderr}",
+            out.status
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Output formats and options
 // ---------------------------------------------------------------------------------------

@@ -298,12 +298,18 @@ struct RuleSink<'r, 'c> {
     node_visitors: Vec<&'r dyn Rule>,
     /// Some rule of the run reads the service facts.
     service_facts: bool,
+    /// No rule checks the file's content ([`Sink::syntax_only`]).
+    syntax_only: bool,
     cx: &'r mut Context<'c>,
 }
 
 impl Sink for RuleSink<'_, '_> {
     fn wants_service_facts(&self) -> bool {
         self.service_facts
+    }
+
+    fn syntax_only(&self) -> bool {
+        self.syntax_only
     }
 
     fn dockerfile(&mut self, file: &lang::dockerfile::Dockerfile) {
@@ -454,14 +460,28 @@ fn check_source(
     needs: &Needs,
 ) -> FileOutcome {
     let roles = crate::roles::Roles::of_path(&source.rel_path);
+    let rules = rules.of(settings, &source.rel_path, roles);
     // Which front ends run depends on the run's rules, not on this path's: the facts a
-    // file gives serve repository rules that may report elsewhere.
+    // file gives serve repository rules that may report elsewhere. Except a Python
+    // test: its front end keeps no facts of tests, so when no rule applying to it reads
+    // Python, parsing it would find nothing to report (and where it holds no
+    // `readylint:` comment, no suppression to check).
+    // When parse errors are asked for everywhere, or it may hold one, it is parsed for
+    // its syntax errors and comments only: not walked into a model no rule reads.
+    let unchecked_test = needs.kinds.contains(&FileKind::Python)
+        && roles.any(&[crate::roles::Role::Test, crate::roles::Role::Fixture])
+        && !rules.iter().any(|r| r.checks_files(FileKind::Python));
+    let unread_test = |k: FileKind| {
+        k == FileKind::Python
+            && unchecked_test
+            && !settings.parse_all
+            && !suppress::may_hold_directive(&source.text)
+    };
     let needed: Vec<FileKind> = kinds
         .iter()
         .copied()
-        .filter(|k| needs.kinds.contains(k))
+        .filter(|k| needs.kinds.contains(k) && !unread_test(*k))
         .collect();
-    let rules = rules.of(settings, &source.rel_path, roles);
     let mut cx = Context::new(source, repo, &settings.rule_options);
     let mut out = Output::default();
     {
@@ -473,6 +493,7 @@ fn check_source(
                 .filter(|r| r.visits_rust_nodes())
                 .collect(),
             service_facts: needs.service_facts,
+            syntax_only: unchecked_test,
             cx: &mut cx,
         };
         for kind in &needed {

@@ -195,6 +195,12 @@ pub trait Sink {
     fn wants_service_facts(&self) -> bool {
         false
     }
+    /// Whether the file is read only for its syntax errors and its comments (parse
+    /// errors asked for everywhere, suppressions): no rule checks its content, and its
+    /// front end keeps no facts of it. Only the Python front end asks.
+    fn syntax_only(&self) -> bool {
+        false
+    }
     /// Whether [`Sink::rust_node`] is wanted: the Rust front end walks each file once.
     fn wants_rust_nodes(&self) -> bool {
         false

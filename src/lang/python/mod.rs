@@ -425,8 +425,18 @@ impl<'a> PythonFile<'a> {
     /// Parses `source` once, builds the model and hands it to `f`; the model borrows
     /// the syntax tree, which is let go when `f` returns.
     pub fn with<R>(source: &SourceFile, f: impl FnOnce(&PythonFile<'_>) -> R) -> R {
+        Self::with_walk(source, true, f)
+    }
+
+    /// As [`PythonFile::with`]; with `walk` false, the model holds only the syntax
+    /// errors and the comments (for a file no rule checks: [`Sink::syntax_only`]).
+    pub fn with_walk<R>(
+        source: &SourceFile,
+        walk: bool,
+        f: impl FnOnce(&PythonFile<'_>) -> R,
+    ) -> R {
         let stub = source.rel_path.ends_with(".pyi");
-        visit::with(&source.text, stub, |mut file| {
+        visit::with(&source.text, stub, walk, |mut file| {
             file.role = Role::of(source, &file);
             f(&file)
         })
@@ -554,7 +564,7 @@ impl FrontEnd for PythonFrontEnd {
         if shell_script(&source.text) {
             return;
         }
-        PythonFile::with(source, |py| {
+        PythonFile::with_walk(source, !sink.syntax_only(), |py| {
             // Python 2 code is valid code in a language the parser does not read: left
             // unchecked, said as a note, not reported as broken.
             if py

@@ -7,8 +7,8 @@ use std::borrow::Cow;
 
 use ruff_python_ast::token::TokenKind;
 use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{self as ast, ExceptHandler, Expr, PySourceType, Stmt};
-use ruff_python_parser::parse_unchecked_source;
+use ruff_python_ast::{self as ast, ExceptHandler, Expr, ModModule, PySourceType, Stmt};
+use ruff_python_parser::{Parsed, parse_unchecked_source};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::{
@@ -31,7 +31,14 @@ fn span(r: TextRange) -> Span {
 
 /// Parses `text`, builds the model (without the role, which needs the path) and hands
 /// it to `f`; the syntax tree the model borrows is let go when `f` returns.
-pub(super) fn with<R>(text: &str, stub: bool, f: impl FnOnce(PythonFile<'_>) -> R) -> R {
+/// With `walk` false, the model holds only the syntax errors and comments (for a file
+/// no rule checks: see [`crate::lang::Sink::syntax_only`]).
+pub(super) fn with<R>(
+    text: &str,
+    stub: bool,
+    walk: bool,
+    f: impl FnOnce(PythonFile<'_>) -> R,
+) -> R {
     let source_type = if stub {
         PySourceType::Stub
     } else {
@@ -64,6 +71,28 @@ pub(super) fn with<R>(text: &str, stub: bool, f: impl FnOnce(PythonFile<'_>) -> 
             out.comments.push((s, own_line));
         }
     }
+    if !walk {
+        // Without the walk, the tree's depth is bounded from the tokens: it nests no
+        // deeper than its blocks plus the tokens of its longest logical line.
+        let (mut blocks, mut deepest_block, mut line, mut longest_line) = (0usize, 0, 0, 0);
+        for t in parsed.tokens().iter() {
+            match t.kind() {
+                TokenKind::Indent => {
+                    blocks += 1;
+                    deepest_block = deepest_block.max(blocks);
+                }
+                TokenKind::Dedent => blocks = blocks.saturating_sub(1),
+                TokenKind::Newline => line = 0,
+                _ => {
+                    line += 1;
+                    longest_line = longest_line.max(line);
+                }
+            }
+        }
+        let result = f(out);
+        drop_deep(parsed, text.len(), deepest_block + longest_line > 200);
+        return result;
+    }
     let body = &parsed.syntax().body;
     out.module_has_code = !body.is_empty();
     out.module_docstring = has_docstring(body);
@@ -75,14 +104,19 @@ pub(super) fn with<R>(text: &str, stub: bool, f: impl FnOnce(PythonFile<'_>) -> 
     let out = w.finish();
     let deep = deepest > 200 || out.too_deep.is_some();
     let result = f(out);
-    // Dropping a syntax tree recurses once per level: give a deep one a stack to match.
+    drop_deep(parsed, text.len(), deep);
+    result
+}
+
+/// Lets a syntax tree go. Dropping one recurses once per level: a deep one gets a stack
+/// to match.
+fn drop_deep(parsed: Parsed<ModModule>, text_len: usize, deep: bool) {
     if deep {
-        let size = text.len().saturating_mul(256).clamp(SEGMENT, 1 << 32);
+        let size = text_len.saturating_mul(256).clamp(SEGMENT, 1 << 32);
         stacker::grow(size, move || drop(parsed));
     } else {
         drop(parsed);
     }
-    result
 }
 
 /// A function body that ends in `raise` on every path and has no `return` at its top

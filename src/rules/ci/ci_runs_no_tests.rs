@@ -23,6 +23,9 @@ declare_rule! {
     /// test actions (`cypress-io/github-action`, `pavelzw/pytest-action`,
     /// `php-actions/phpunit`, …) count, and so does `uses: ./` in a repository that is
     /// an action (`action.yml` at its root): running the action is how it is tested.
+    /// A repository with no tests at all (no test file or folder by its path, and no
+    /// Rust code, whose unit tests sit beside it) is not flagged: what it lacks is a test
+    /// suite, and a pipeline step would run nothing.
     /// A step that names a matrix value (`tox -e ${{ matrix.toxenv }}`) is read once per
     /// value the job's `strategy.matrix` lists (its own list and `include:` entries).
     ///
@@ -65,7 +68,11 @@ impl Rule for CiRunsNoTests {
 
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let o = Overview::of(repo);
-        if !o.fully_visible(repo) || o.gates().test || tests_in_an_image_build(repo) {
+        if !o.fully_visible(repo)
+            || !has_tests(repo)
+            || o.gates().test
+            || tests_in_an_image_build(repo)
+        {
             return;
         }
         let Some((src, span)) = o.anchor() else {
@@ -85,6 +92,22 @@ impl Rule for CiRunsNoTests {
 /// stage (`FROM production AS test`): a pipeline builds it to run the suite, often one
 /// outside the repository (GOV.UK Notify's Concourse), which the workflows here do not
 /// show.
+/// Whether the repository has tests for CI to run: a test file or folder by its path
+/// (`tests/`, `test_*.py`, `*_test.go`, `*.test.ts`, `*.spec.js`, `__tests__/`), or Rust
+/// code, whose unit tests live beside it (`#[cfg(test)]`). A repository without tests
+/// lacks a test suite, not a pipeline step: a step would run nothing.
+fn has_tests(repo: &RepoIndex) -> bool {
+    repo.files().any(|f| {
+        let name = crate::source::file_name(f);
+        f.ends_with(".rs")
+            || name.contains(".test.")
+            || name.contains(".spec.")
+            || f.starts_with("__tests__/")
+            || f.contains("/__tests__/")
+            || crate::roles::Roles::of_path(f).has(crate::roles::Role::Test)
+    })
+}
+
 fn tests_in_an_image_build(repo: &RepoIndex) -> bool {
     repo.parsed().any(|(src, facts)| {
         facts.docker.as_ref().is_some_and(|d| d.test_stage)

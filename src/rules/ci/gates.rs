@@ -314,6 +314,7 @@ fn launcher(words: &[&str]) -> Option<usize> {
         "-u",
         "--user",
         "--frozen-lockfile",
+        "--entrypoint",
     ];
     match first.as_str() {
         "poetry" | "pdm" | "pipenv" | "rye" | "uv" | "conda" | "mamba" | "micromamba" | "pixi"
@@ -366,6 +367,18 @@ fn launcher(words: &[&str]) -> Option<usize> {
     }
 }
 
+/// The program a container launcher's `--entrypoint` names, if any.
+fn entrypoint<'w>(launch: &[&'w str]) -> Option<&'w str> {
+    launch
+        .iter()
+        .enumerate()
+        .find_map(|(i, w)| match w.strip_prefix("--entrypoint") {
+            Some("") => launch.get(i + 1).copied(),
+            Some(v) => v.strip_prefix('='),
+            None => None,
+        })
+}
+
 fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usize) -> Gates {
     let words = match words.iter().position(|w| !is_assignment(w)) {
         Some(i) => &words[i..],
@@ -380,6 +393,12 @@ fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usi
         }
         // `bash -c "cargo test"`: the command is one word.
         let rest = &words[skip..];
+        // `docker compose run --entrypoint coverage app run -m unittest`: the container
+        // runs the entrypoint with the rest as its arguments.
+        if let Some(entry) = entrypoint(&words[..skip]) {
+            let line: Vec<&str> = std::iter::once(entry).chain(rest.iter().copied()).collect();
+            return words_at(&line, dir, tasks, depth + 1);
+        }
         if rest.len() == 1 && rest[0].contains(' ') {
             return script_at(rest[0], dir, tasks, depth + 1);
         }
@@ -467,7 +486,7 @@ fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usi
                 .skip_while(|a| a.starts_with('-') && *a != "-m")
                 .collect();
             match rest.first() {
-                Some(&"-m") => words_at(&rest[1..], dir, tasks, depth + 1),
+                // `coverage run -m unittest`: as `python -m unittest`.
                 Some(_) => {
                     let mut w = vec!["python"];
                     w.extend(&rest);
@@ -1006,6 +1025,19 @@ mod tests {
         assert_eq!(g("poetry run mypy src"), Gates::LINT);
         assert_eq!(g("xvfb-run -a npm test"), Gates::TEST);
         assert_eq!(g("docker compose run --rm app pytest"), Gates::TEST);
+        // The entrypoint runs the words after the service.
+        assert_eq!(
+            g("docker compose run --rm -T --entrypoint coverage app run -m unittest"),
+            Gates::TEST
+        );
+        assert_eq!(
+            g("docker run --rm --entrypoint=pytest org/app:ci -q tests"),
+            Gates::TEST
+        );
+        assert_eq!(
+            g("docker compose run --rm --entrypoint sh app -c 'echo ready'"),
+            Gates::default()
+        );
         assert_eq!(g("pip install pytest"), Gates::default());
         assert_eq!(g("echo pytest"), Gates::default());
         assert_eq!(g("black --check ."), Gates::LINT);
@@ -1020,6 +1052,10 @@ mod tests {
         assert_eq!(g("python manage.py test"), Gates::TEST);
         assert_eq!(g("hatch run test:cov"), Gates::TEST);
         assert_eq!(g("coverage run -m pytest"), Gates::TEST);
+        assert_eq!(
+            g("coverage run --source=app -m unittest discover"),
+            Gates::TEST
+        );
         assert_eq!(g("tox"), Gates::TEST);
         assert_eq!(g("poetry run invoke unittest"), Gates::TEST);
         assert_eq!(g("gulp coverage"), Gates::TEST);

@@ -56,6 +56,26 @@ const OTHER_DIRS: &[(&str, &str)] = &[
     (".teamcity/", "TeamCity"),
 ];
 
+/// The CI system we do not read that `path` configures, if any. Azure Pipelines reads
+/// any YAML file its pipeline settings name; teams with several pipelines name them
+/// `azure-pipelines-<what>.yml` (`-review`, `-release`), wherever they keep them.
+fn other_system(path: &str) -> Option<&'static str> {
+    if let Some((_, name)) = OTHER_SYSTEMS
+        .iter()
+        .find(|(p, _)| *p == path)
+        .or_else(|| OTHER_DIRS.iter().find(|(d, _)| path.starts_with(d)))
+    {
+        return Some(name);
+    }
+    let name = file_name(path);
+    let stem = name
+        .strip_suffix(".yml")
+        .or_else(|| name.strip_suffix(".yaml"))?;
+    let stem = stem.strip_prefix('.').unwrap_or(stem);
+    (stem.starts_with("azure-pipelines-") || stem.starts_with("azure-pipelines."))
+        .then_some("Azure Pipelines")
+}
+
 /// Build manifests, in the order they stand for a project.
 pub const MANIFESTS: &[&str] = &[
     "Cargo.toml",
@@ -133,11 +153,7 @@ impl<'a> Overview<'a> {
                 o.unreadable = true;
             }
             if o.other.is_none() {
-                o.other = OTHER_SYSTEMS
-                    .iter()
-                    .find(|(p, _)| *p == f)
-                    .or_else(|| OTHER_DIRS.iter().find(|(d, _)| f.starts_with(d)))
-                    .map(|(_, name)| (*name, f.to_string()));
+                o.other = other_system(f).map(|name| (name, f.to_string()));
             }
         }
         o

@@ -55,6 +55,9 @@ declare_rule! {
     /// `gcr.io/distroless/cc` moves to the next release and is flagged); choosing one is
     /// choosing to roll, and a digest (`@sha256:…`, kept fresh by Renovate or
     /// Dependabot) is the only pin they take.
+    /// Red Hat's images whose name fixes the OS release (`ubi9`, `ubi9/python-312`,
+    /// `rhel8/nginx-124`, a team's own `ubi9/python-312-gdal`) are not flagged either:
+    /// untagged, they follow that release's updates, as a `3.12` tag follows Python's.
     pub UnpinnedBaseImage,
     code = "DEP005", name = "unpinned-base-image", category = Dependencies, severity = Warning,
     skips = crate::roles::Role::NOT_SHIPPED_IMAGE,
@@ -134,6 +137,21 @@ fn publishes_no_versions(name: &str) -> bool {
     matches!(n, "opensuse/tumbleweed" | "library/opensuse/tumbleweed")
         || n.starts_with("cgr.dev/chainguard/")
         || distroless_release
+        || names_red_hat_release(n)
+}
+
+/// A Red Hat Universal Base Image or RHEL image, whose name fixes the OS release
+/// (`registry.access.redhat.com/ubi9`, `ubi9/ubi-minimal`, `ubi9/python-312`, a team's
+/// own `ubi9/python-312-gdal`): untagged, it follows that release's updates, as a `3.12`
+/// tag follows Python 3.12's.
+fn names_red_hat_release(name: &str) -> bool {
+    name.split('/').any(|part| {
+        let part = part.split_once('-').map_or(part, |(head, _)| head);
+        ["ubi", "rhel"].iter().any(|p| {
+            part.strip_prefix(p)
+                .is_some_and(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()))
+        })
+    })
 }
 
 /// Whether `name` is among the built images, or ends as a `*/suffix` pattern says.

@@ -88,6 +88,11 @@ impl Rule for NoHealthEndpoint {
         true
     }
 
+    /// Only the facts of source files, in the repository check.
+    fn checks_files(&self, _kind: FileKind) -> bool {
+        false
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let model = repo.service_model();
         if model.entry().is_none() || model.evidence_of(Capability::Health).is_some() {

@@ -66,6 +66,11 @@ impl Rule for NoMetrics {
         true
     }
 
+    /// Only the facts of source files, in the repository check.
+    fn checks_files(&self, _kind: FileKind) -> bool {
+        false
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let model = repo.service_model();
         super::report_missing(

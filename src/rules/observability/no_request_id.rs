@@ -68,6 +68,11 @@ impl Rule for NoRequestId {
         true
     }
 
+    /// Only the facts of source files, in the repository check.
+    fn checks_files(&self, _kind: FileKind) -> bool {
+        false
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         super::report_missing(
             &Self::META,

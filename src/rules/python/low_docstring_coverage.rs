@@ -54,6 +54,11 @@ impl Rule for LowDocstringCoverage {
         true
     }
 
+    /// Only the facts of source files, in the repository check.
+    fn checks_files(&self, _kind: FileKind) -> bool {
+        false
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         if !publishes_a_package(repo) {
             return;

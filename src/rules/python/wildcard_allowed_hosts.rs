@@ -40,6 +40,11 @@ impl Rule for WildcardAllowedHosts {
         true
     }
 
+    /// Only the facts of source files, in the repository check.
+    fn checks_files(&self, _kind: FileKind) -> bool {
+        false
+    }
+
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
         let index = SettingsIndex::new(repo);
         for (path, s) in index.all() {

@@ -11,8 +11,9 @@ declare_rule! {
     /// It is on whatever the selection (unless ignored by code or name), for the files
     /// the selected rules read, and reported where a rule would have checked the file:
     /// a benchmark's input or a test fixture that every rule reading its kind skips
-    /// loses nothing by not parsing (the file is still listed in the report's `errors`).
-    /// Selected itself (`--select RDY001`, or `all`), it parses every file some rule
+    /// loses nothing by not parsing (the file is still listed in the report's `errors`;
+    /// a Python test that no selected rule checks, and that holds no `readylint:`
+    /// comment, is not even parsed). Selected itself (`--select RDY001`, or `all`), it parses every file some rule
     /// could read and reports every error.
     ///
     /// ## Why it matters in production

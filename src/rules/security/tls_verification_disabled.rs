@@ -226,13 +226,8 @@ fn family(name: &str) -> Option<&'static str> {
 /// peer's certificate (to report its expiry) and trusts nothing it gets back: of the
 /// four such findings judged on services none was worth acting on, and none of the 40
 /// worth it was one.
-fn in_probe(file: &PythonFile, rel_path: &str, offset: usize) -> bool {
-    let named = |name: &str| {
-        let name = name.to_ascii_lowercase();
-        ["health", "liveness", "readiness"]
-            .iter()
-            .any(|w| name.contains(w))
-    };
+/// A file of health checks, by its path: its probes reach the service's own instances.
+fn probe_path(rel_path: &str) -> bool {
     rel_path
         .split('/')
         .map(|seg| seg.strip_suffix(".py").unwrap_or(seg))
@@ -247,16 +242,35 @@ fn in_probe(file: &PythonFile, rel_path: &str, offset: usize) -> bool {
                     | "health_checks"
             )
         })
-        || file
-            .enclosing_def(DefKind::Function, offset)
-            .is_some_and(|d| named(d.name))
+}
+
+/// Inside a health, liveness or readiness function.
+fn in_probe_def(file: &PythonFile, offset: usize) -> bool {
+    file.enclosing_def(DefKind::Function, offset)
+        .is_some_and(|d| {
+            let name = d.name.to_ascii_lowercase();
+            ["health", "liveness", "readiness"]
+                .iter()
+                .any(|w| name.contains(w))
+        })
+}
+
+/// Reports a Python finding, unless the code is a probe's (asked only of findings: the
+/// function lookup is not free, and most calls are not about TLS).
+fn report_py(cx: &mut Context<'_>, file: &PythonFile, at: usize, span: Span, message: String) {
+    if !in_probe_def(file, at) {
+        report(cx, span, message, HELP_PY);
+    }
 }
 
 fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
+    if probe_path(&cx.source.rel_path) {
+        return;
+    }
     for call in &file.calls {
         // Under `if not config.verify_ssl:` (or the `else:` of `if verify_tls:`): the
         // user's setting turns it off, not the code.
-        if call.ctx.in_verify_guard || in_probe(file, &cx.source.rel_path, call.span.start) {
+        if call.ctx.in_verify_guard {
             continue;
         }
         let q = call.qualified.as_deref().unwrap_or_default();
@@ -275,12 +289,13 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
             .and_then(Value::as_str)
             .is_some_and(is_local_url);
         if q == "ssl._create_unverified_context" {
-            report(
+            report_py(
                 cx,
+                file,
+                call.span.start,
                 call.callee_span(),
                 "`ssl._create_unverified_context()` makes a context that checks no certificate"
                     .into(),
-                HELP_PY,
             );
             continue;
         }
@@ -310,14 +325,15 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
                 }
                 _ => {
                     if let Some(span) = dict_cert_none(&k.value, 0) {
-                        report(
+                        report_py(
                             cx,
+                            file,
+                            call.span.start,
                             span,
                             format!(
                                 "`cert_reqs: CERT_NONE` passed to `{}` accepts any certificate",
                                 shown()
                             ),
-                            HELP_PY,
                         );
                     }
                     continue;
@@ -333,18 +349,19 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
                 .unwrap_or("False")
                 .to_string();
             let message = format!("`{name}={written}` in `{}` {effect}", shown());
-            report(cx, k.span.clone(), message, HELP_PY);
+            report_py(cx, file, call.span.start, k.span.clone(), message);
         }
         for a in &call.args {
             if let Some(span) = dict_cert_none(a, 0) {
-                report(
+                report_py(
                     cx,
+                    file,
+                    call.span.start,
                     span,
                     format!(
                         "`cert_reqs: CERT_NONE` passed to `{}` accepts any certificate",
                         shown()
                     ),
-                    HELP_PY,
                 );
             }
         }
@@ -352,17 +369,17 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
 
     for a in &file.assigns {
         let Some(value) = &a.value else { continue };
-        if a.augmented || a.ctx.in_verify_guard || in_probe(file, &cx.source.rel_path, a.span.start)
-        {
+        if a.augmented || a.ctx.in_verify_guard {
             continue;
         }
         // `CELERY_BROKER_USE_SSL = {"ssl_cert_reqs": ssl.CERT_NONE}`.
         if let Some(span) = dict_cert_none(value, 0) {
-            report(
+            report_py(
                 cx,
+                file,
+                a.span.start,
                 span,
                 "`cert_reqs: CERT_NONE` accepts any certificate".into(),
-                HELP_PY,
             );
             continue;
         }
@@ -372,11 +389,12 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
             && let (Some(name), Some(v)) = (key.as_str(), value.as_str())
             && env_disables(name, v)
         {
-            report(
+            report_py(
                 cx,
+                file,
+                a.span.start,
                 a.target.span(),
                 format!("`{name}={v}` in the environment turns off certificate verification"),
-                HELP_PY,
             );
             continue;
         }
@@ -398,12 +416,9 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
                             })
                     }) =>
             {
-                report(
-                    cx,
+                report_py(cx, file, a.span.start,
                     a.target.span(),
-                    "every HTTPS connection the standard library opens (`urllib`, `http.client`) stops checking certificates".into(),
-                    HELP_PY,
-                );
+                    "every HTTPS connection the standard library opens (`urllib`, `http.client`) stops checking certificates".into());
             }
             "verify"
                 if is_false(value)
@@ -411,13 +426,14 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
                         .as_deref()
                         .is_some_and(|r| is_http_session(file, r)) =>
             {
-                report(
+                report_py(
                     cx,
+                    file,
+                    a.span.start,
                     a.target.span(),
                     format!(
                         "`{target} = False` turns off certificate verification for the session"
                     ),
-                    HELP_PY,
                 );
             }
             "check_hostname" | "verify_mode" => {
@@ -448,7 +464,7 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
                 } else {
                     format!("`{target} = CERT_NONE` accepts any certificate")
                 };
-                report(cx, a.target.span(), message, HELP_PY);
+                report_py(cx, file, a.span.start, a.target.span(), message);
             }
             _ => {}
         }
