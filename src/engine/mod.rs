@@ -896,7 +896,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         save_cache(cache, &outcomes, &file_list, whole_project);
     }
     // Findings that other files take back (stored as found: the other files may change).
-    let wide = crate::repo::RepoWide::of(outcomes.iter().map(|o| &o.facts));
+    let wide = crate::repo::RepoWide::of(outcomes.iter().map(|o| (o.path.as_str(), &o.facts)));
     if !wide.is_empty() {
         for o in &mut outcomes {
             o.findings.retain(|f| {

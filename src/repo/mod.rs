@@ -17,19 +17,25 @@ pub use crate::lang::FileFacts;
 
 /// What some files establish for the findings of every other file, read from the facts
 /// of all files before the repository phase (see [`crate::rule::Rule::withdraws`]).
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct RepoWide {
     /// A module of service code calls `socket.setdefaulttimeout(n)` at import: every
     /// socket the process opens without a timeout of its own gets `n` seconds.
     pub default_socket_timeout: bool,
+    /// The GitHub workflows (by path) that narrow their token (see
+    /// [`crate::lang::ci::CiFacts::sets_token_permissions`]).
+    pub narrowing_workflows: std::collections::BTreeSet<String>,
 }
 
 impl RepoWide {
-    pub fn of<'a>(facts: impl IntoIterator<Item = &'a FileFacts>) -> RepoWide {
+    pub fn of<'a>(files: impl IntoIterator<Item = (&'a str, &'a FileFacts)>) -> RepoWide {
         let mut wide = RepoWide::default();
-        for f in facts {
+        for (path, f) in files {
             if let Some(py) = &f.python {
                 wide.default_socket_timeout |= py.default_socket_timeout;
+            }
+            if f.ci.as_ref().is_some_and(|c| c.sets_token_permissions) {
+                wide.narrowing_workflows.insert(path.to_string());
             }
         }
         wide

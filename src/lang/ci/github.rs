@@ -297,7 +297,10 @@ pub(super) fn facts(source: &SourceFile, file: &CiFile, facts: &mut CiFacts) {
     facts.anchor = root
         .and_then(|r| r.entry("jobs").or_else(|| r.entry("runs")))
         .map(|e| e.key.span.clone());
-    for job in jobs(file) {
+    let all_jobs = jobs(file);
+    facts.sets_token_permissions = root.is_some_and(|r| r.get("permissions").is_some())
+        || (!all_jobs.is_empty() && all_jobs.iter().all(|j| j.node.get("permissions").is_some()));
+    for job in all_jobs {
         if let Some(u) = job.uses().and_then(Node::as_str) {
             facts.uses.push(u.to_string());
             if !u.starts_with("./") {

@@ -78,6 +78,10 @@ pub struct CiFacts {
     /// Image names a build action tags (`docker/build-push-action`'s `tags:`), without
     /// their tags; names built with `docker build -t` are read from [`CiFacts::scripts`].
     pub built_images: Vec<String>,
+    /// A GitHub workflow that narrows its token: `permissions` at its top, or on every
+    /// job (a caller's job that runs it gets no more than that).
+    #[serde(default)]
+    pub sets_token_permissions: bool,
 }
 
 impl CiFacts {

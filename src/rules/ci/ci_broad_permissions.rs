@@ -38,6 +38,10 @@ declare_rule! {
     /// would ask for:
     /// - a job that calls a reusable workflow of another repository: the called
     ///   workflow's own `permissions` decide its token, and it is checked there;
+    /// - a job that calls a reusable workflow of this repository that sets
+    ///   `permissions` (at its top, or on every job): its jobs get no more than that. A
+    ///   workflow whose listed jobs only call this repository's reusable workflows names
+    ///   them (`(through ./.github/workflows/build.yml)`);
     /// - a job that runs no third party's code: no action but `actions/checkout`, and
     ///   `run` scripts made only of `echo`, `printf`, `exit`, `test` (`[`, `[[`), `sleep`,
     ///   `date`, `jq`, `gh`, `git` and the runner's coreutils and text tools (`cat`,
@@ -195,7 +199,24 @@ fn read_only_fix(text: &str, jobs_key: &Node) -> Option<Fix> {
     )]))
 }
 
+/// How a finding whose jobs only call reusable workflows of the repository names them.
+const CALLED: &str = " (through ";
+
 impl Rule for CiBroadPermissions {
+    /// A finding whose jobs only call reusable workflows of this repository is taken back
+    /// when each of those sets `permissions` (at its top, or on every job): a job that
+    /// runs one gets no more than it asks for.
+    fn withdraws(&self, wide: &crate::repo::RepoWide, message: &str) -> bool {
+        let Some((_, list)) = message.split_once(CALLED) else {
+            return false;
+        };
+        list.trim_end_matches(')').split(", ").all(|w| {
+            let path = w.trim_matches('`');
+            path.strip_prefix("./")
+                .is_some_and(|p| wide.narrowing_workflows.contains(p))
+        })
+    }
+
     fn check_ci(&self, file: &CiFile, cx: &mut Context<'_>) {
         if file.flavor != Flavor::GithubWorkflow {
             return;
@@ -226,14 +247,24 @@ impl Rule for CiBroadPermissions {
         if top.is_some() || jobs.is_empty() || called_only {
             return;
         }
-        let bare: Vec<&str> = jobs
+        let bare: Vec<&github::Job<'_>> = jobs
             .iter()
             .filter(|j| j.node.get("permissions").is_none() && job_exposes_token(j))
-            .map(|j| j.id())
             .collect();
         if bare.is_empty() {
             return;
         }
+        // Jobs that only call reusable workflows of this repository: the token is theirs
+        // to narrow, and a called workflow that sets `permissions` does (the finding is
+        // then withdrawn, see `withdraws`).
+        let mut called: Vec<&str> = bare
+            .iter()
+            .map(|j| j.uses().and_then(|u| u.as_str()).unwrap_or(""))
+            .collect();
+        called.sort_unstable();
+        called.dedup();
+        let through_calls = called.iter().all(|u| u.starts_with("./"));
+        let bare: Vec<&str> = bare.iter().map(|j| j.id()).collect();
         let span = root
             .entry("on")
             .or_else(|| root.entry("jobs"))
@@ -248,15 +279,19 @@ impl Rule for CiBroadPermissions {
                     .any(|j| job_may_write(text, j))
             })
             .and_then(|e| read_only_fix(text, &e.key));
+        let mut message = format!(
+            "this workflow sets no `permissions`: job{} `{}` get{} the repository's default token permissions",
+            if bare.len() == 1 { "" } else { "s" },
+            bare.join("`, `"),
+            if bare.len() == 1 { "s" } else { "" },
+        );
+        if through_calls {
+            message.push_str(&format!("{CALLED}`{}`)", called.join("`, `")));
+        }
         let finding = cx.report(
             &Self::META,
             span,
-            format!(
-                "this workflow sets no `permissions`: job{} `{}` get{} the repository's default token permissions",
-                if bare.len() == 1 { "" } else { "s" },
-                bare.join("`, `"),
-                if bare.len() == 1 { "s" } else { "" },
-            ),
+            message,
             "add `permissions: {contents: read}` at the top of the workflow and widen it per job where needed",
         );
         finding.severity(Severity::Note);
