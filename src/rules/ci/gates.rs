@@ -3,6 +3,7 @@
 //! ci`, `just test`, `tox -e lint`, `nox -s tests`, `npm run test`); where the runner's
 //! file was read, the task is followed into it, otherwise its name decides.
 
+use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
 use crate::lang::ci::substitute_variables;
@@ -120,10 +121,12 @@ pub fn script(text: &str, dir: &str, tasks: Option<&TaskFiles<'_>>) -> Gates {
 fn script_at(text: &str, dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usize) -> Gates {
     let text = substitute_variables(text);
     let mut g = Gates::default();
+    let commands = shell::split(&text);
+    let functions = functions(&text, &commands);
     // `cd chirpstack && make test`: the commands after a `cd` to a relative directory
     // run there (a `cd` elsewhere, or to a computed one, leaves the directory as it was).
     let mut here = dir.to_string();
-    for cmd in shell::split(&text) {
+    for cmd in &commands {
         let words: Vec<&str> = cmd.program().iter().map(|w| w.value.as_str()).collect();
         if let ["cd", to] = words.as_slice() {
             if !to.starts_with(['/', '~', '$', '-']) && !to.contains("..") {
@@ -131,9 +134,71 @@ fn script_at(text: &str, dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usize)
             }
             continue;
         }
+        // `run_test pytest`, a function of the script whose body runs `poetry run "$@"`:
+        // its commands, with the call's words for `"$@"`.
+        if let Some((name, args)) = words.split_first()
+            && let Some(body) = functions.get(name)
+        {
+            for line in body {
+                let line: Vec<&str> = line
+                    .iter()
+                    .flat_map(|w| match *w {
+                        "$@" | "$*" | "${@}" | "${*}" => args.to_vec(),
+                        w => vec![w],
+                    })
+                    .collect();
+                g = g.or(words_at(&line, &here, tasks, depth + 1));
+            }
+            continue;
+        }
         g = g.or(words_at(&words, &here, tasks, depth));
     }
     g
+}
+
+/// The functions a script defines (`name() {`, `function name {`), by name: the words of
+/// each command of their bodies, up to the line that is only `}` (one level; the
+/// splitter keeps no braces, so the definition and its end are found in the text
+/// around the commands).
+fn functions<'c>(
+    text: &str,
+    commands: &'c [SimpleCommand],
+) -> FxHashMap<&'c str, Vec<Vec<&'c str>>> {
+    let mut out: FxHashMap<&str, Vec<Vec<&str>>> = FxHashMap::default();
+    let mut open: Option<&str> = None;
+    let mut prev_end = 0;
+    for cmd in commands {
+        let (Some(first), Some(last)) = (cmd.words.first(), cmd.words.last()) else {
+            continue;
+        };
+        let gap = text.get(prev_end..first.span.start).unwrap_or("");
+        if open.is_some() && gap.lines().any(|l| l.trim() == "}") {
+            open = None;
+        }
+        prev_end = last.span.end;
+        let words: Vec<&str> = cmd.words.iter().map(|w| w.value.as_str()).collect();
+        if let Some(name) = open {
+            out.entry(name)
+                .or_default()
+                .push(cmd.program().iter().map(|w| w.value.as_str()).collect());
+            continue;
+        }
+        let after = text.get(first.span.end..).unwrap_or("").trim_start();
+        let name = match words.as_slice() {
+            ["function", name, ..] => name.strip_suffix("()").unwrap_or(name),
+            [name] if after.starts_with("()") => name,
+            _ => continue,
+        };
+        if !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            out.entry(name).or_default();
+            open = Some(name);
+        }
+    }
+    out
 }
 
 /// What one simple command does.
@@ -425,7 +490,15 @@ fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usi
     }
     let sub = args.first().copied().unwrap_or("");
     match name.as_str() {
-        n if n.starts_with("python") || n == "py" || n == "pypy3" || n == "pypy" => {
+        // The interpreter (`python`, `python3.12`), not a script named for it
+        // (`python_tests.sh`).
+        n if n
+            .strip_prefix("python")
+            .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+            || n == "py"
+            || n == "pypy3"
+            || n == "pypy" =>
+        {
             let mut i = 0;
             while let Some(a) = args.get(i) {
                 if *a == "-m" {
@@ -1052,6 +1125,14 @@ mod tests {
         assert_eq!(g("python manage.py test"), Gates::TEST);
         assert_eq!(g("hatch run test:cov"), Gates::TEST);
         assert_eq!(g("coverage run -m pytest"), Gates::TEST);
+        assert_eq!(g("python3.12 -m pytest"), Gates::TEST);
+        // A function of the script, called with the test command.
+        let wrapped = "#!/usr/bin/env bash\nset -eo pipefail\n\necho_hi() {\n\techo \"$@\"\n}\n\nfunction run_test {\n\techo_hi \"[TEST] $@\"\n\tpoetry run \"$@\"\n}\n\nrun_test ./scripts/check_migrations.sh\nrun_test pytest\n";
+        assert_eq!(g(wrapped), Gates::TEST);
+        assert_eq!(
+            g("run_test() {\n  poetry run \"$@\"\n}\nrun_test echo ready\n"),
+            Gates::default()
+        );
         assert_eq!(
             g("coverage run --source=app -m unittest discover"),
             Gates::TEST
