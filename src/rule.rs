@@ -379,11 +379,11 @@ pub trait Rule: RuleInfo + Send + Sync {
         false
     }
 
-    /// Whether a finding this rule reported in one file (by its message) is taken back
-    /// given what other files establish ([`crate::repo::RepoWide`]: a process-wide
-    /// default set in another module). Asked after every file was checked, of fresh and
-    /// cached findings alike.
-    fn withdraws(&self, _wide: &crate::repo::RepoWide, _message: &str) -> bool {
+    /// Whether a finding this rule reported in one file (by its path and message) is
+    /// taken back given what other files establish ([`crate::repo::RepoWide`]: a
+    /// process-wide default set in another module). Asked after every file was checked,
+    /// of fresh and cached findings alike.
+    fn withdraws(&self, _wide: &crate::repo::RepoWide, _path: &str, _message: &str) -> bool {
         false
     }
 

@@ -899,11 +899,12 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
     let wide = crate::repo::RepoWide::of(outcomes.iter().map(|o| (o.path.as_str(), &o.facts)));
     if !wide.is_empty() {
         for o in &mut outcomes {
+            let path = o.path.as_str();
             o.findings.retain(|f| {
                 !configs
                     .every_rule
                     .iter()
-                    .any(|r| r.meta().code == f.rule && r.withdraws(&wide, &f.message))
+                    .any(|r| r.meta().code == f.rule && r.withdraws(&wide, path, &f.message))
             });
         }
     }

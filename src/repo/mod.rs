@@ -24,20 +24,39 @@ pub struct RepoWide {
     pub default_socket_timeout: bool,
     /// The GitHub workflows (by path) that narrow their token (see
     /// [`crate::lang::ci::CiFacts::sets_token_permissions`]).
-    pub narrowing_workflows: std::collections::BTreeSet<String>,
+    pub narrowing_workflows: BTreeSet<String>,
+    /// The GitHub workflows (by path) that only callers start, every one of whose
+    /// callers runs in a concurrency group that cancels the run in progress: the next
+    /// run of the caller cancels a hung one.
+    pub cancelled_callees: BTreeSet<String>,
 }
 
 impl RepoWide {
     pub fn of<'a>(files: impl IntoIterator<Item = (&'a str, &'a FileFacts)>) -> RepoWide {
         let mut wide = RepoWide::default();
+        let mut only_called = BTreeSet::new();
+        let mut uncancelled = BTreeSet::new();
         for (path, f) in files {
             if let Some(py) = &f.python {
                 wide.default_socket_timeout |= py.default_socket_timeout;
             }
-            if f.ci.as_ref().is_some_and(|c| c.sets_token_permissions) {
+            let Some(ci) = &f.ci else { continue };
+            if ci.sets_token_permissions {
                 wide.narrowing_workflows.insert(path.to_string());
             }
+            if ci.only_called {
+                only_called.insert(path);
+            }
+            for (callee, cancels) in &ci.local_calls {
+                if *cancels {
+                    wide.cancelled_callees.insert(callee.clone());
+                } else {
+                    uncancelled.insert(callee.as_str());
+                }
+            }
         }
+        wide.cancelled_callees
+            .retain(|c| only_called.contains(c.as_str()) && !uncancelled.contains(c.as_str()));
         wide
     }
 

@@ -141,6 +141,30 @@ pub fn all_steps(file: &CiFile) -> Vec<(Option<Job<'_>>, Step<'_>)> {
     out
 }
 
+/// Whether a job runs in a concurrency group that cancels the run in progress
+/// (`cancel-in-progress: true` on the job, or on the workflow when the job sets no
+/// `concurrency` of its own): the next run of the group cancels a hung one.
+pub fn cancels_in_progress(file: &CiFile, job: &Job<'_>) -> bool {
+    let cancels = |n: Option<&Node>| {
+        n.and_then(|c| c.get("cancel-in-progress"))
+            .is_some_and(|v| v.as_bool() == Some(true))
+    };
+    match job.node.get("concurrency") {
+        Some(own) => cancels(Some(own)),
+        None => cancels(file.root().and_then(|r| r.get("concurrency"))),
+    }
+}
+
+/// Whether only callers (and people) start a workflow: `on: workflow_call`, perhaps
+/// with `workflow_dispatch`.
+pub fn only_called(file: &CiFile) -> bool {
+    let events = events(file);
+    events.iter().any(|e| e == "workflow_call")
+        && events
+            .iter()
+            .all(|e| e == "workflow_call" || e == "workflow_dispatch")
+}
+
 /// The events a workflow runs on (`on: push`, `on: [push, pull_request]`, `on: {push: …}`).
 pub fn events(file: &CiFile) -> Vec<String> {
     let Some(on) = file.root().and_then(|r| r.get("on")) else {
@@ -300,11 +324,15 @@ pub(super) fn facts(source: &SourceFile, file: &CiFile, facts: &mut CiFacts) {
     let all_jobs = jobs(file);
     facts.sets_token_permissions = root.is_some_and(|r| r.get("permissions").is_some())
         || (!all_jobs.is_empty() && all_jobs.iter().all(|j| j.node.get("permissions").is_some()));
+    facts.only_called = only_called(file);
     for job in all_jobs {
         if let Some(u) = job.uses().and_then(Node::as_str) {
             facts.uses.push(u.to_string());
-            if !u.starts_with("./") {
-                facts.opaque = true;
+            match u.strip_prefix("./") {
+                Some(local) => facts
+                    .local_calls
+                    .push((local.to_string(), cancels_in_progress(file, &job))),
+                None => facts.opaque = true,
             }
         }
     }

@@ -82,6 +82,15 @@ pub struct CiFacts {
     /// job (a caller's job that runs it gets no more than that).
     #[serde(default)]
     pub sets_token_permissions: bool,
+    /// A GitHub workflow that only callers (and people) start (see
+    /// [`github::only_called`]).
+    #[serde(default)]
+    pub only_called: bool,
+    /// The reusable workflows of the repository this workflow's jobs call (their path,
+    /// without `./`), each with whether the calling job runs in a concurrency group that
+    /// cancels the run in progress (see [`github::cancels_in_progress`]).
+    #[serde(default)]
+    pub local_calls: Vec<(String, bool)>,
 }
 
 impl CiFacts {

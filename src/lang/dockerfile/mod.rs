@@ -234,19 +234,55 @@ impl Dockerfile {
     }
 
     /// The stage that produces the image: the last one, unless it is named for tests
-    /// (`AS test`, `AS concourse_tests`, `AS ci`) after a stage that is not: the
-    /// production image is then the last stage before it (built with `--target`), and
-    /// the test stage is where CI runs the suite.
+    /// or development (`AS test`, `AS concourse_tests`, `AS ci`, `AS dev`) after a
+    /// stage that is not: the production image is then the last stage before it (built
+    /// with `--target`), and the side stage is where CI runs the suite or where Compose
+    /// runs the working copy.
     pub fn final_stage(&self) -> Option<&Stage> {
-        let test_named = |s: &&Stage| {
-            matches!(&self.instructions[s.from].args,
-                Args::From { alias: Some(a), .. } if is_test_stage_name(&a.value))
-        };
         self.stages
             .iter()
             .rev()
-            .find(|s| !test_named(s))
+            .find(|s| !self.side_stage_named(s))
             .or(self.stages.last())
+    }
+
+    /// Whether a stage is named for tests or development (see [`Dockerfile::final_stage`]).
+    pub fn side_stage_named(&self, stage: &Stage) -> bool {
+        matches!(&self.instructions[stage.from].args,
+            Args::From { alias: Some(a), .. } if is_test_stage_name(&a.value)
+                || stages::named_for_development(&a.value))
+    }
+
+    /// Whether instruction `index` belongs to a stage named for tests or development that
+    /// is not the final one and that no stage is built on or copies from: it never
+    /// reaches production.
+    pub fn in_side_stage(&self, index: usize) -> bool {
+        let Some((n, stage)) = self
+            .stages
+            .iter()
+            .enumerate()
+            .find(|(_, s)| s.from <= index && index < s.body.end.max(s.from + 1))
+        else {
+            return false;
+        };
+        let Args::From {
+            alias: Some(alias), ..
+        } = &self.instructions[stage.from].args
+        else {
+            return false;
+        };
+        let names = |v: &str| v.eq_ignore_ascii_case(&alias.value) || v == n.to_string();
+        self.side_stage_named(stage)
+            && self.final_stage().is_some_and(|f| f.from != stage.from)
+            && !self.instructions[stage.body.end..]
+                .iter()
+                .any(|i| match &i.args {
+                    Args::From { image, .. } => names(&image.value),
+                    _ => i
+                        .flag("from")
+                        .and_then(|f| f.value.as_ref())
+                        .is_some_and(|v| names(&v.value)),
+                })
     }
 
     /// `ARG` instructions before the first `FROM`, as name → default value.
@@ -420,6 +456,18 @@ fn parse_text(text: &str, source: &SourceFile) -> Dockerfile {
     // line up with ours.
     let mut start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut first_chunk = true;
+    // A file with no `FROM` at all is a fragment that a script appends to a Dockerfile
+    // (`cat Dockerfile Dockerfile.metadata | docker build -f - .`): its instructions
+    // are read as they are, not reported for the stage they lack. A file with no
+    // instruction at all is still reported: Docker refuses to build it.
+    let instructs = text.lines().any(|l| {
+        let t = l.trim();
+        !t.is_empty() && !t.starts_with('#')
+    });
+    if instructs && !names_from(text) {
+        df.escape = iter_escape(&text[start..]).unwrap_or('\\');
+        first_chunk = false;
+    }
     loop {
         let chunk = &text[start..];
         let (prefix, synthetic) = if first_chunk {
@@ -531,6 +579,15 @@ fn parse_text(text: &str, source: &SourceFile) -> Dockerfile {
     build_stages(&mut df);
     df.comments = comment_lines(source, &here_doc_spans);
     df
+}
+
+/// Whether a line of the file starts with the `FROM` keyword (in any case).
+fn names_from(text: &str) -> bool {
+    text.lines().any(|l| {
+        let t = l.trim_start();
+        t.get(..4).is_some_and(|k| k.eq_ignore_ascii_case("from"))
+            && t[4..].starts_with(|c: char| c.is_whitespace())
+    })
 }
 
 fn iter_escape(input: &str) -> Option<char> {
@@ -1697,7 +1754,12 @@ impl DockerFacts {
         let chain = stages::final_chain(df);
         let mut facts = DockerFacts {
             entry_script: EntryScript::of(df, &chain, rel_path),
-            test_stage: df.final_stage().map(|s| s.from) != df.stages.last().map(|s| s.from),
+            // A stage named for tests after the image's: where CI runs the suite.
+            test_stage: df.stages.iter().any(|s| {
+                df.final_stage().is_some_and(|f| f.from < s.from)
+                    && matches!(&df.instructions[s.from].args,
+                        Args::From { alias: Some(a), .. } if is_test_stage_name(&a.value))
+            }),
             root: user::runs_as_root(df, &source.text),
             ..DockerFacts::default()
         };
@@ -1886,6 +1948,40 @@ mod tests {
         let f = SourceFile::new("Dockerfile", "Dockerfile", text.to_string());
         let d = Dockerfile::parse(&f);
         (f, d)
+    }
+
+    #[test]
+    fn a_fragment_without_from_is_read_and_an_empty_file_is_an_error() {
+        let (_, d) = parse("# escape=`\nARG IMAGE\nLABEL a=$IMAGE `\n    b=c\nRUN echo hi\n");
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
+        assert!(d.stages.is_empty());
+        let keywords: Vec<Keyword> = d.instructions.iter().map(|i| i.keyword).collect();
+        assert_eq!(keywords, [Keyword::Arg, Keyword::Label, Keyword::Run]);
+        assert_eq!(d.escape, '`');
+        for empty in ["", "\n", "# only a comment\n"] {
+            let (_, d) = parse(empty);
+            assert_eq!(d.errors.len(), 1, "{empty:?}");
+        }
+        // A file with a `FROM` is held to the rule that only `ARG` comes before it.
+        let (_, d) = parse("LABEL a=b\nFROM alpine:3.20\n");
+        assert_eq!(d.errors.len(), 1);
+    }
+
+    #[test]
+    fn side_stages_are_not_the_image() {
+        let (_, d) =
+            parse("FROM python:3.13 AS production\nRUN a\nFROM production AS dev\nRUN b\n");
+        assert_eq!(d.final_stage().map(|s| s.from), Some(0));
+        assert!(!d.in_side_stage(1));
+        assert!(d.in_side_stage(3));
+        // Copied from by the final stage: it ships what it built.
+        let (_, d) = parse(
+            "FROM node:22 AS dev-assets\nRUN a\nFROM python:3.13\nCOPY --from=dev-assets /a /a\n",
+        );
+        assert!(!d.in_side_stage(1));
+        // The only stage is the image, whatever its name.
+        let (_, d) = parse("FROM python:3.13 AS dev\nRUN a\n");
+        assert!(!d.in_side_stage(1));
     }
 
     #[test]

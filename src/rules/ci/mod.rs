@@ -58,7 +58,8 @@ const OTHER_DIRS: &[(&str, &str)] = &[
 
 /// The CI system we do not read that `path` configures, if any. Azure Pipelines reads
 /// any YAML file its pipeline settings name; teams with several pipelines name them
-/// `azure-pipelines-<what>.yml` (`-review`, `-release`), wherever they keep them.
+/// `azure-pipelines-<what>.yml` (`-review`, `-release`), wherever they keep them, and
+/// some in the singular (`azure-pipeline.yml`).
 fn other_system(path: &str) -> Option<&'static str> {
     if let Some((_, name)) = OTHER_SYSTEMS
         .iter()
@@ -72,8 +73,10 @@ fn other_system(path: &str) -> Option<&'static str> {
         .strip_suffix(".yml")
         .or_else(|| name.strip_suffix(".yaml"))?;
     let stem = stem.strip_prefix('.').unwrap_or(stem);
-    (stem.starts_with("azure-pipelines-") || stem.starts_with("azure-pipelines."))
-        .then_some("Azure Pipelines")
+    let rest = stem
+        .strip_prefix("azure-pipelines")
+        .or_else(|| stem.strip_prefix("azure-pipeline"))?;
+    (rest.is_empty() || rest.starts_with(['-', '.', '_'])).then_some("Azure Pipelines")
 }
 
 /// Build manifests, in the order they stand for a project.

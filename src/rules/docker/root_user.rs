@@ -37,7 +37,9 @@ declare_rule! {
     /// ## Known limits
     /// Only the final stage is checked; earlier stages never run in production. A last
     /// stage named for tests (`AS test`, `AS concourse_tests`, `AS ci`) after one that
-    /// is not is where CI runs the suite: the stage before it is taken for the image. A
+    /// is not is where CI runs the suite, and one named for development (`AS dev`,
+    /// `AS local`) is where Compose runs the working copy: the stage before it is taken
+    /// for the image. A
     /// `USER` inherited from an earlier stage of the same file counts. Images that say
     /// neither what to run nor what to expose (`CMD`, `ENTRYPOINT`, `EXPOSE`), such as
     /// artifact-only `FROM scratch` stages and CI check stages, are not checked; nor are

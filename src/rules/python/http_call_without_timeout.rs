@@ -231,7 +231,7 @@ impl Rule for HttpCallWithoutTimeout {
     /// A call without `timeout` to `requests` or a standard-library client gets the
     /// process's default socket timeout when service code sets one at import
     /// (`socket.setdefaulttimeout(60)` in a module the service loads).
-    fn withdraws(&self, wide: &crate::repo::RepoWide, message: &str) -> bool {
+    fn withdraws(&self, wide: &crate::repo::RepoWide, _path: &str, message: &str) -> bool {
         wide.default_socket_timeout && message.ends_with(NO_TIMEOUT)
     }
 
