@@ -184,6 +184,10 @@ pub struct RuleMeta {
     /// from. A run parses a file only when an enabled rule reads its kind. `None`: every
     /// kind that is not optional (see [`FileKind::is_optional`]).
     pub reads: Option<&'static [FileKind]>,
+    /// The rule reads only the facts the front ends keep of the files it reads, in its
+    /// repository check: it checks no file's content one by one (see
+    /// [`Rule::checks_files`]).
+    pub facts_only: bool,
     /// Whether its findings carry fixes, and how safe they are.
     pub fix: crate::fix::FixAvailability,
 }
@@ -244,6 +248,7 @@ macro_rules! declare_rule {
         $(, default = $default:literal)?
         $(, options = [$($opt:expr),* $(,)?])?
         $(, reads = [$($kind:expr),* $(,)?])?
+        $(, facts_only = $facts_only:literal)?
         $(, fix = $fix:ident)?
         $(,)?
     ) => {
@@ -262,6 +267,7 @@ macro_rules! declare_rule {
                 skips: $crate::declare_rule!(@skips $($skips)?),
                 default: $crate::declare_rule!(@default $($default)?),
                 reads: $crate::declare_rule!(@reads $([$($kind),*])?),
+                facts_only: $crate::declare_rule!(@facts_only $($facts_only)?),
                 fix: $crate::declare_rule!(@fix $($fix)?),
             };
         }
@@ -280,6 +286,8 @@ macro_rules! declare_rule {
     (@default) => { true };
     (@reads [$($kind:expr),*]) => { Some(&[$($kind),*]) };
     (@reads) => { None };
+    (@facts_only $facts_only:literal) => { $facts_only };
+    (@facts_only) => { false };
     (@fix $fix:ident) => { $crate::fix::FixAvailability::$fix };
     (@fix) => { $crate::fix::FixAvailability::None };
 }
@@ -325,10 +333,11 @@ pub trait Rule: RuleInfo + Send + Sync {
     /// Whether the rule checks files of this kind one by one (its `check_*` methods),
     /// not only the facts their front end keeps for its repository check. A Python test
     /// that no applying rule checks is not parsed: its front end keeps no facts of tests.
-    /// A repository rule that names no kinds (CI001) checks no file's content; a rule
-    /// that overrides this to `false` must not check such files' content either.
+    /// A repository rule that names no kinds (CI001) checks no file's content, nor does
+    /// one declared `facts_only`.
     fn checks_files(&self, kind: FileKind) -> bool {
-        self.reads(kind) && !(self.meta().reads.is_none() && self.has_repo_check())
+        let meta = self.meta();
+        !meta.facts_only && self.reads(kind) && !(meta.reads.is_none() && self.has_repo_check())
     }
 
     /// Whether the rule wants to read `rel_path` although no front end claims it

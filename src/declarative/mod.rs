@@ -564,6 +564,7 @@ fn build_rule(ctx: &Ctx<'_>, r: RawRule, check_examples: bool) -> miette::Result
         default: r.default,
         // `PackRule::reads` says which, from the pack's `kinds`.
         reads: None,
+        facts_only: false,
         fix: crate::fix::FixAvailability::None,
     };
     let rule = PackRule {

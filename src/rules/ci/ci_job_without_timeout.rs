@@ -44,7 +44,8 @@ declare_rule! {
     /// few registry calls; of fifteen such jobs judged on real services, five were
     /// worth a timeout, so a job that only merges manifests is left alone), work on
     /// local files (`helm lint`, `helm dependency
-    /// update`, `terraform fmt`, `kubectl kustomize`), `kubectl` calls that return once
+    /// update`, `terraform fmt`, `terraform init`, `terraform output`, `kubectl
+    /// kustomize`, `gcloud auth configure-docker`), `kubectl` calls that return once
     /// the API server answers (`get`, `patch`, `set image`, `apply` without `--wait`,
     /// `rollout restart`; not `exec`, `wait`, `delete` or `rollout status` without
     /// `--timeout`: of the jobs judged on real services, only those were worth a
@@ -54,7 +55,8 @@ declare_rule! {
     /// cloud work was such a copy, an artifact upload or a nightly backup, none was
     /// worth a timeout), and starts in the background that
     /// return at once (`docker compose up -d` without `--wait`, `docker run -d`). A job
-    /// whose only cost is an image build action, on a free hosted runner, in a
+    /// whose only cost is an image build (an action, or `docker build` and `docker
+    /// push`), on a free hosted runner, in a
     /// concurrency group that cancels the run in progress (`cancel-in-progress: true`)
     /// is not flagged either: the next push cancels a hung build. The same holds in a
     /// reusable workflow that only callers start (`on: workflow_call`), when every job
@@ -477,13 +479,25 @@ const LOCAL_SUBCOMMANDS: &[(&str, &[&str])] = &[
             "env",
         ],
     ),
-    ("terraform", &["fmt", "validate", "version"]),
+    // Reads of the state and set-up: nothing is locked or waited on.
+    (
+        "terraform",
+        &[
+            "fmt",
+            "validate",
+            "version",
+            "init",
+            "output",
+            "show",
+            "providers",
+        ],
+    ),
     // Copies to and from a bucket: the CLIs bound each request with their own connect
     // and read timeouts and retries. Measured on real services, none of the jobs whose
     // only cloud work was such a copy (an artifact upload, a nightly backup) was worth
     // a timeout.
     ("aws", &["s3"]),
-    ("gcloud", &["storage"]),
+    ("gcloud", &["storage", "auth", "config"]),
 ];
 
 /// The subcommand of a command line: the first word after `from` that is not an option
@@ -639,9 +653,11 @@ struct StepCost {
     retry: bool,
     /// It runs the tests (as CI002 recognises them).
     test: bool,
-    /// It uses an action that builds an image ([`HEAVY_ACTIONS`]).
-    image_action: bool,
-    /// A command drives containers or a cloud ([`command_is_heavy`]).
+    /// It builds or pushes an image: an action that does ([`HEAVY_ACTIONS`]), or
+    /// `docker build`, `docker push` ([`builds_an_image`]).
+    image_build: bool,
+    /// A command drives containers or a cloud ([`command_is_heavy`]), other than
+    /// building or pushing an image.
     heavy_command: bool,
     /// A command is not bookkeeping ([`command_can_hang`]).
     busy_command: bool,
@@ -657,13 +673,36 @@ impl StepCost {
                 .iter()
                 .any(|k| with.and_then(|w| w.get(k)).is_some()),
             test: super::step_gates(s).test,
-            image_action: s
+            image_build: s
                 .uses()
                 .and_then(|u| u.as_str())
-                .is_some_and(|u| HEAVY_ACTIONS.contains(&u.split('@').next().unwrap_or(u))),
-            heavy_command: commands.iter().any(command_is_heavy),
+                .is_some_and(|u| HEAVY_ACTIONS.contains(&u.split('@').next().unwrap_or(u)))
+                || commands.iter().any(builds_an_image),
+            heavy_command: commands
+                .iter()
+                .any(|c| command_is_heavy(c) && !builds_an_image(c)),
             busy_command: commands.iter().any(command_can_hang) || runs_a_command(s),
         }
+    }
+}
+
+/// Whether a command builds or pushes an image (`docker build`, `docker buildx build`,
+/// `docker push`, `podman build`; not `docker tag`, which returns at once): as costly as
+/// an image build action, and no more (see [`only_builds_an_image`]).
+fn builds_an_image(c: &crate::lang::shell::SimpleCommand) -> bool {
+    let Some(p) = c.program_name() else {
+        return false;
+    };
+    if !matches!(p, "docker" | "podman") {
+        return false;
+    }
+    let words = c.program();
+    let global = ["-H", "--host", "--context", "-c", "--config"];
+    match subcommand(words, 1, &global) {
+        Some((_, "build" | "push")) => true,
+        Some((i, "buildx" | "image")) => subcommand(words, i + 1, &["--builder"])
+            .is_some_and(|(_, sub)| matches!(sub, "build" | "bake" | "push")),
+        _ => false,
     }
 }
 
@@ -691,6 +730,6 @@ fn only_builds_an_image(steps: &[StepCost]) -> bool {
 fn can_hang(steps: &[StepCost], paid: bool) -> bool {
     steps.iter().any(|s| {
         !(s.minutes || s.retry)
-            && (s.image_action || s.test || s.heavy_command || (paid && s.busy_command))
+            && (s.image_build || s.test || s.heavy_command || (paid && s.busy_command))
     })
 }

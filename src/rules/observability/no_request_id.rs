@@ -57,6 +57,7 @@ declare_rule! {
         FileKind::Manifest(ManifestKind::Pipfile),
         FileKind::Manifest(ManifestKind::Requirements),
     ],
+    facts_only = true,
 }
 
 impl Rule for NoRequestId {
@@ -66,11 +67,6 @@ impl Rule for NoRequestId {
 
     fn has_repo_check(&self) -> bool {
         true
-    }
-
-    /// Only the facts of source files, in the repository check.
-    fn checks_files(&self, _kind: FileKind) -> bool {
-        false
     }
 
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {

@@ -53,6 +53,7 @@ declare_rule! {
         FileKind::Manifest(ManifestKind::Pipfile),
         FileKind::Manifest(ManifestKind::Requirements),
     ],
+    facts_only = true,
 }
 
 impl Rule for UnstructuredLogging {
@@ -62,11 +63,6 @@ impl Rule for UnstructuredLogging {
 
     fn has_repo_check(&self) -> bool {
         true
-    }
-
-    /// Only the facts of source files, in the repository check.
-    fn checks_files(&self, _kind: FileKind) -> bool {
-        false
     }
 
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {

@@ -51,10 +51,15 @@ declare_rule! {
     /// person who typed the command sees it wait. What the command calls in other
     /// functions is still checked.
     /// A call that passes `**kwargs` is not flagged (the timeout may be in there).
-    /// A call without `timeout` to `requests` or a standard-library client is not
-    /// flagged when service code sets the process's default socket timeout as it is
-    /// imported (`socket.setdefaulttimeout(60)` at module level of a module that is not
-    /// a test, an example, a script or tooling): the call inherits it. Set in a function
+    /// A call without `timeout` to a standard-library client (`urllib.request.urlopen`,
+    /// `http.client`, `smtplib`, `ftplib`, `socket.create_connection`) is not flagged
+    /// when service code sets the process's default socket timeout as it is imported
+    /// (`socket.setdefaulttimeout(60)` at module level of a module that is not a test,
+    /// an example, a script or tooling): the call inherits it. A `requests` call does
+    /// not, and is still flagged: given no timeout, `requests` sets `None` on its socket,
+    /// which overrides the default (measured with requests 2.34: a `requests.get` to a
+    /// server that never answers still waited after `socket.setdefaulttimeout(1)`, where
+    /// `urlopen` gave up after one second). Set in a function
     /// (often for a moment, then put back), it does not count; `timeout=None` overrides
     /// the default and is still flagged. A scan of some files only (a pre-commit hook)
     /// sees the default only if it is set in one of them.
@@ -147,6 +152,20 @@ fn timeout(call: &Call) -> Timeout {
     }
 }
 
+/// The standard library's clients, each with how many positional arguments reach its
+/// timeout. Without one, they take the process's default socket timeout.
+const STDLIB_CLIENTS: &[(&str, usize)] = &[
+    ("urllib.request.urlopen", 3),
+    ("http.client.HTTPConnection", 3),
+    ("http.client.HTTPSConnection", 3),
+    ("smtplib.SMTP", 4),
+    ("smtplib.SMTP_SSL", 4),
+    ("smtplib.LMTP", 4),
+    ("ftplib.FTP", 5),
+    ("ftplib.FTP_TLS", 5),
+    ("socket.create_connection", 2),
+];
+
 /// What kind of call this is, and how many positional arguments reach its timeout.
 enum Kind {
     Requests,
@@ -168,16 +187,8 @@ fn kind(call: &Call) -> Option<(Kind, String)> {
     {
         return Some((Kind::Httpx, q.to_string()));
     }
-    let stdlib = match q {
-        "urllib.request.urlopen" => Some(3),
-        "http.client.HTTPConnection" | "http.client.HTTPSConnection" => Some(3),
-        "smtplib.SMTP" | "smtplib.SMTP_SSL" | "smtplib.LMTP" => Some(4),
-        "ftplib.FTP" | "ftplib.FTP_TLS" => Some(5),
-        "socket.create_connection" => Some(2),
-        _ => None,
-    };
-    if let Some(n) = stdlib {
-        return Some((Kind::Stdlib(n), q.to_string()));
+    if let Some((_, n)) = STDLIB_CLIENTS.iter().find(|(name, _)| *name == q) {
+        return Some((Kind::Stdlib(*n), q.to_string()));
     }
     let method = call.method()?;
     let origin = call.receiver_origin.as_deref()?;
@@ -228,11 +239,17 @@ fn bounded_by_wait_for(file: &PythonFile, call: &Call) -> bool {
 const NO_TIMEOUT: &str = "call without `timeout`";
 
 impl Rule for HttpCallWithoutTimeout {
-    /// A call without `timeout` to `requests` or a standard-library client gets the
-    /// process's default socket timeout when service code sets one at import
-    /// (`socket.setdefaulttimeout(60)` in a module the service loads).
+    /// A call without `timeout` to a standard-library client gets the process's default
+    /// socket timeout when service code sets one at import (`socket.setdefaulttimeout(60)`
+    /// in a module the service loads). `requests` does not: it sets `None` on the socket.
     fn withdraws(&self, wide: &crate::repo::RepoWide, _path: &str, message: &str) -> bool {
-        wide.default_socket_timeout && message.ends_with(NO_TIMEOUT)
+        wide.default_socket_timeout
+            && message.ends_with(NO_TIMEOUT)
+            && STDLIB_CLIENTS.iter().any(|(name, _)| {
+                message
+                    .strip_prefix('`')
+                    .is_some_and(|m| m.starts_with(&format!("{name}`")))
+            })
     }
 
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {

@@ -47,16 +47,12 @@ declare_rule! {
         doc: "percentage of documented public modules, classes and functions below which the rule reports",
     }],
     reads = [FileKind::Python, FileKind::Manifest(ManifestKind::Pyproject)],
+    facts_only = true,
 }
 
 impl Rule for LowDocstringCoverage {
     fn has_repo_check(&self) -> bool {
         true
-    }
-
-    /// Only the facts of source files, in the repository check.
-    fn checks_files(&self, _kind: FileKind) -> bool {
-        false
     }
 
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {

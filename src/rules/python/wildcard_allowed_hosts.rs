@@ -33,16 +33,12 @@ declare_rule! {
     code = "CFG003", name = "wildcard-allowed-hosts", category = Config, severity = Warning,
     security = true,
     reads = [FileKind::Python],
+    facts_only = true,
 }
 
 impl Rule for WildcardAllowedHosts {
     fn has_repo_check(&self) -> bool {
         true
-    }
-
-    /// Only the facts of source files, in the repository check.
-    fn checks_files(&self, _kind: FileKind) -> bool {
-        false
     }
 
     fn check_repo(&self, repo: &RepoIndex, cx: &mut RepoContext<'_>) {
