@@ -199,6 +199,10 @@ pub struct Stage {
     pub from: usize,
     /// Indexes of the instructions after `FROM`.
     pub body: Range<usize>,
+    /// A stage named for tests or development that is not the final one and that no
+    /// stage is built on or copies from: it never reaches production (set once the
+    /// stages are known; see [`Dockerfile::in_side_stage`]).
+    pub side: bool,
 }
 
 /// A parser error, with the byte offset it points at.
@@ -246,34 +250,38 @@ impl Dockerfile {
             .or(self.stages.last())
     }
 
-    /// Whether a stage is named for tests or development (see [`Dockerfile::final_stage`]).
-    pub fn side_stage_named(&self, stage: &Stage) -> bool {
-        matches!(&self.instructions[stage.from].args,
-            Args::From { alias: Some(a), .. } if is_test_stage_name(&a.value)
-                || stages::named_for_development(&a.value))
+    /// The stage's name (`FROM image AS name`).
+    fn stage_name(&self, stage: &Stage) -> Option<&str> {
+        match &self.instructions[stage.from].args {
+            Args::From { alias: Some(a), .. } => Some(&a.value),
+            _ => None,
+        }
     }
 
-    /// Whether instruction `index` belongs to a stage named for tests or development that
-    /// is not the final one and that no stage is built on or copies from: it never
-    /// reaches production.
+    /// Whether a stage is named for tests or development (see [`Dockerfile::final_stage`]).
+    fn side_stage_named(&self, stage: &Stage) -> bool {
+        self.stage_name(stage)
+            .is_some_and(|n| is_test_stage_name(n) || stages::named_for_development(n))
+    }
+
+    /// Whether instruction `index` belongs to a side stage ([`Stage::side`]).
     pub fn in_side_stage(&self, index: usize) -> bool {
-        let Some((n, stage)) = self
-            .stages
+        self.stages
             .iter()
-            .enumerate()
-            .find(|(_, s)| s.from <= index && index < s.body.end.max(s.from + 1))
-        else {
+            .find(|s| s.from <= index && index < s.body.end.max(s.from + 1))
+            .is_some_and(|s| s.side)
+    }
+
+    /// Whether stage `n` is a side stage: named for tests or development, not the
+    /// final one, and no later stage is built on it or copies from it.
+    fn is_side_stage(&self, n: usize, final_from: Option<usize>) -> bool {
+        let stage = &self.stages[n];
+        let Some(name) = self.stage_name(stage) else {
             return false;
         };
-        let Args::From {
-            alias: Some(alias), ..
-        } = &self.instructions[stage.from].args
-        else {
-            return false;
-        };
-        let names = |v: &str| v.eq_ignore_ascii_case(&alias.value) || v == n.to_string();
+        let names = |v: &str| v.eq_ignore_ascii_case(name) || v == n.to_string();
         self.side_stage_named(stage)
-            && self.final_stage().is_some_and(|f| f.from != stage.from)
+            && final_from != Some(stage.from)
             && !self.instructions[stage.body.end..]
                 .iter()
                 .any(|i| match &i.args {
@@ -848,7 +856,15 @@ fn build_stages(df: &mut Dockerfile) {
         df.stages.push(Stage {
             from,
             body: from + 1..end,
+            side: false,
         });
+    }
+    let final_from = df.final_stage().map(|s| s.from);
+    let sides: Vec<bool> = (0..df.stages.len())
+        .map(|n| df.is_side_stage(n, final_from))
+        .collect();
+    for (stage, side) in df.stages.iter_mut().zip(sides) {
+        stage.side = side;
     }
 }
 
@@ -1757,8 +1773,7 @@ impl DockerFacts {
             // A stage named for tests after the image's: where CI runs the suite.
             test_stage: df.stages.iter().any(|s| {
                 df.final_stage().is_some_and(|f| f.from < s.from)
-                    && matches!(&df.instructions[s.from].args,
-                        Args::From { alias: Some(a), .. } if is_test_stage_name(&a.value))
+                    && df.stage_name(s).is_some_and(is_test_stage_name)
             }),
             root: user::runs_as_root(df, &source.text),
             ..DockerFacts::default()

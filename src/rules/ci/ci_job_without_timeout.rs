@@ -116,8 +116,8 @@ impl Rule for CiJobWithoutTimeout {
     /// workflow every caller of which cancels the run in progress, is taken back: the
     /// caller's next run cancels a hung build, as the workflow's own group would.
     fn withdraws(&self, wide: &crate::repo::RepoWide, path: &str, message: &str) -> bool {
-        message.contains(&format!("a hung {IMAGE_BUILD} holds"))
-            && wide.cancelled_callees.contains(path)
+        wide.cancelled_callees.contains(path)
+            && message.contains(&format!("a hung {IMAGE_BUILD} holds"))
     }
 
     fn check_ci(&self, file: &CiFile, cx: &mut Context<'_>) {
@@ -611,18 +611,16 @@ fn command_is_heavy(c: &crate::lang::shell::SimpleCommand) -> bool {
     }
     let compose_from = match p {
         "docker-compose" => Some(1),
-        "docker" | "podman" => {
-            match subcommand(words, 1, &["-H", "--host", "--context", "-c", "--config"]) {
-                Some((i, "compose")) => Some(i + 1),
-                Some((i, "buildx")) => {
-                    return !subcommand(words, i + 1, &["--builder"])
-                        .is_some_and(|(_, sub)| BUILDX_BOOKKEEPING.contains(&sub));
-                }
-                Some((_, "run")) => return !detached,
-                Some((_, sub)) => return !DOCKER_BOOKKEEPING.contains(&sub),
-                None => return false,
+        "docker" | "podman" => match subcommand(words, 1, DOCKER_GLOBAL_OPTIONS) {
+            Some((i, "compose")) => Some(i + 1),
+            Some((i, "buildx")) => {
+                return !subcommand(words, i + 1, &["--builder"])
+                    .is_some_and(|(_, sub)| BUILDX_BOOKKEEPING.contains(&sub));
             }
-        }
+            Some((_, "run")) => return !detached,
+            Some((_, sub)) => return !DOCKER_BOOKKEEPING.contains(&sub),
+            None => return false,
+        },
         _ => None,
     };
     if let Some(from) = compose_from {
@@ -686,6 +684,9 @@ impl StepCost {
     }
 }
 
+/// The options of `docker` that take a value, before its subcommand.
+const DOCKER_GLOBAL_OPTIONS: &[&str] = &["-H", "--host", "--context", "-c", "--config"];
+
 /// Whether a command builds or pushes an image (`docker build`, `docker buildx build`,
 /// `docker push`, `podman build`; not `docker tag`, which returns at once): as costly as
 /// an image build action, and no more (see [`only_builds_an_image`]).
@@ -697,8 +698,7 @@ fn builds_an_image(c: &crate::lang::shell::SimpleCommand) -> bool {
         return false;
     }
     let words = c.program();
-    let global = ["-H", "--host", "--context", "-c", "--config"];
-    match subcommand(words, 1, &global) {
+    match subcommand(words, 1, DOCKER_GLOBAL_OPTIONS) {
         Some((_, "build" | "push")) => true,
         Some((i, "buildx" | "image")) => subcommand(words, i + 1, &["--builder"])
             .is_some_and(|(_, sub)| matches!(sub, "build" | "bake" | "push")),

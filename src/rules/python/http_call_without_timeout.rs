@@ -245,11 +245,10 @@ impl Rule for HttpCallWithoutTimeout {
     fn withdraws(&self, wide: &crate::repo::RepoWide, _path: &str, message: &str) -> bool {
         wide.default_socket_timeout
             && message.ends_with(NO_TIMEOUT)
-            && STDLIB_CLIENTS.iter().any(|(name, _)| {
-                message
-                    .strip_prefix('`')
-                    .is_some_and(|m| m.starts_with(&format!("{name}`")))
-            })
+            && message
+                .strip_prefix('`')
+                .and_then(|m| m.split_once('`'))
+                .is_some_and(|(callee, _)| STDLIB_CLIENTS.iter().any(|(name, _)| *name == callee))
     }
 
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
