@@ -102,7 +102,7 @@ impl Role {
                 "test fixtures and data: `fixtures/`, `testdata/`, `test_data/`, `test-data/`, `__snapshots__/`, `.semgrep/`"
             }
             Role::Example => {
-                "examples and samples: `examples/`, `example/`, `samples/`, `sample/`, `*-examples/` and `*_examples/` (`deployment-examples/`)"
+                "examples, samples and demonstrations: `examples/`, `example/`, `samples/`, `sample/`, `demo/`, `demos/`, `*-examples/` and `*_examples/` (`deployment-examples/`), `demo-*/` and `*-demo/` (`demo-app/`), Dockerfiles named for them (`example.Dockerfile`, `Dockerfile.demo`)"
             }
             Role::Benchmark => {
                 "benchmarks, their inputs and fuzz targets: `bench/`, `benches/`, `benchmarks/`, `*-benchmarks/` and `*_benchmarks/` (`compile-benchmarks/`), `fuzz/`"
@@ -257,11 +257,23 @@ impl Roles {
         r.set(
             Role::Example,
             in_dir(&|d| {
-                matches!(d, "examples" | "example" | "samples" | "sample")
-                    || ["-examples", "_examples", "-example", "_example"]
-                        .iter()
-                        .any(|s| d.ends_with(s))
-            }),
+                matches!(
+                    d,
+                    "examples" | "example" | "samples" | "sample" | "demo" | "demos"
+                ) || [
+                    "-examples",
+                    "_examples",
+                    "-example",
+                    "_example",
+                    "-demo",
+                    "_demo",
+                    "-demos",
+                ]
+                .iter()
+                .any(|s| d.ends_with(s))
+                    || d.starts_with("demo-")
+                    || d.starts_with("demo_")
+            }) || dockerfile_name_has(lower_name, &["example", "demo"]),
         );
         r.set(
             Role::Benchmark,
@@ -541,6 +553,13 @@ mod tests {
         assert!(!has("Dockerfile.debug", Role::DevEnvironment));
         assert!(has("loadtest/locustfile.py", Role::Test));
         assert!(has("deployment-examples/compose/Dockerfile", Role::Example));
+        assert!(has("demos/apache-proxy/Dockerfile", Role::Example));
+        assert!(has("extras/docker/demo/Dockerfile", Role::Example));
+        assert!(has("demo-app/server/Dockerfile", Role::Example));
+        assert!(has("example.Dockerfile", Role::Example));
+        assert!(has("Dockerfile.demo", Role::Example));
+        assert!(!has("demonstrator/app.py", Role::Example));
+        assert!(!has("Dockerfile.democracy", Role::Example));
         assert!(has("docs_example/app.py", Role::Example));
         assert!(!has("counterexample/app.py", Role::Example));
         assert!(has("docker/Dockerfile.ci", Role::DevEnvironment));

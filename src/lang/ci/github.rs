@@ -11,6 +11,8 @@ pub struct Job<'a> {
     /// The `job-id:` key.
     pub key: &'a Node,
     pub node: &'a Node,
+    /// The workflow's `on:`, which decides whether a step's condition can hold.
+    on: Option<&'a Node>,
 }
 
 /// A step of a job or of a composite action.
@@ -25,8 +27,13 @@ impl<'a> Job<'a> {
         self.key.as_str().unwrap_or("")
     }
 
+    /// The steps that can run: not those whose condition asks for an event the
+    /// workflow never receives (see [`needs_absent_event`]).
     pub fn steps(&self) -> Vec<Step<'a>> {
-        steps_of(self.node.get("steps"))
+        let mut steps = steps_of(self.node.get("steps"));
+        let events = events_of(self.on);
+        steps.retain(|s| !needs_absent_event(s.node, &events));
+        steps
     }
 
     /// A job that calls a reusable workflow (`jobs.<id>.uses`).
@@ -88,19 +95,75 @@ pub fn jobs(file: &CiFile) -> Vec<Job<'_>> {
     if file.flavor != Flavor::GithubWorkflow {
         return Vec::new();
     }
+    let on = file.root().and_then(|r| r.get("on"));
+    let events = events_of(on);
     file.root()
         .and_then(|r| r.get("jobs"))
         .map(|j| {
             j.entries()
                 .iter()
-                .filter(|e| e.value.is_map() && !switched_off(&e.value))
+                .filter(|e| {
+                    e.value.is_map()
+                        && !switched_off(&e.value)
+                        && !needs_absent_event(&e.value, &events)
+                })
                 .map(|e| Job {
                     key: &e.key,
                     node: &e.value,
+                    on,
                 })
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Whether a job's or step's `if:` asks for an event the workflow never receives
+/// (`if: github.event_name == 'release'` in a workflow started only by `push` and
+/// `workflow_dispatch`): it never runs, so no rule looks at it. Only a condition that
+/// is a conjunction (`&&`, no `||`, no `!`) of terms, one of which compares
+/// `github.event_name` for equality with a literal, is decided; a workflow that callers
+/// start (`workflow_call`: the event is the caller's) or whose events are not known is
+/// never decided.
+fn needs_absent_event(node: &Node, events: &[String]) -> bool {
+    if events.is_empty() || events.iter().any(|e| e == "workflow_call") {
+        return false;
+    }
+    let Some(cond) = node.get("if").and_then(Node::as_str) else {
+        return false;
+    };
+    let cond = cond.trim();
+    let cond = cond
+        .strip_prefix("${{")
+        .and_then(|c| c.strip_suffix("}}"))
+        .unwrap_or(cond);
+    let negates = cond
+        .match_indices('!')
+        .any(|(i, _)| !cond[i + 1..].starts_with('='));
+    if cond.contains("||") || negates {
+        return false;
+    }
+    let literal = |w: &str| {
+        let w = w.trim();
+        w.strip_prefix('\'')
+            .and_then(|w| w.strip_suffix('\''))
+            .or_else(|| w.strip_prefix('"').and_then(|w| w.strip_suffix('"')))
+            .map(str::to_string)
+    };
+    cond.split("&&").any(|term| {
+        let term = term.trim().trim_start_matches('(').trim_end_matches(')');
+        let Some((left, right)) = term.split_once("==") else {
+            return false;
+        };
+        let (left, right) = (left.trim(), right.trim());
+        let wanted = if left == "github.event_name" {
+            literal(right)
+        } else if right == "github.event_name" {
+            literal(left)
+        } else {
+            None
+        };
+        wanted.is_some_and(|w| !events.iter().any(|e| e.eq_ignore_ascii_case(&w)))
+    })
 }
 
 /// Whether a job is switched off with a literal condition (`if: false`, `if: ${{ false
@@ -167,7 +230,12 @@ pub fn only_called(file: &CiFile) -> bool {
 
 /// The events a workflow runs on (`on: push`, `on: [push, pull_request]`, `on: {push: …}`).
 pub fn events(file: &CiFile) -> Vec<String> {
-    let Some(on) = file.root().and_then(|r| r.get("on")) else {
+    events_of(file.root().and_then(|r| r.get("on")))
+}
+
+/// The events an `on:` lists.
+fn events_of(on: Option<&Node>) -> Vec<String> {
+    let Some(on) = on else {
         return Vec::new();
     };
     if let Some(s) = on.as_str() {

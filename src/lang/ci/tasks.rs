@@ -2,7 +2,9 @@
 //! `justfile`, `tox.ini`, `noxfile.py`, `engage.toml` and the `scripts` of `package.json`. Each yields
 //! the named tasks with the command lines they run; a task's prerequisites become
 //! lines too (`ci: lint test` → `make lint`, `make test`), so that following a wrapper
-//! is one uniform walk. Nothing is evaluated; variables stay as written.
+//! is one uniform walk. Nothing is evaluated; variables stay as written, but for a
+//! Makefile variable that is a recipe's program (`$(PYTHON) -m pytest`), which is put
+//! in its place.
 
 use std::collections::BTreeMap;
 
@@ -127,18 +129,72 @@ fn logical_lines(text: &str) -> Vec<String> {
     out
 }
 
+/// The simple variables of a Makefile (`NAME = value`, `NAME := value`, `NAME ?=
+/// value`, with `export` or `override` before), by name.
+fn make_variables(lines: &[String]) -> BTreeMap<&str, &str> {
+    let mut vars = BTreeMap::new();
+    for line in lines {
+        if line.starts_with('\t') {
+            continue;
+        }
+        let line = line.trim();
+        let line = line
+            .strip_prefix("export ")
+            .or_else(|| line.strip_prefix("override "))
+            .unwrap_or(line)
+            .trim_start();
+        let Some(eq) = line.find('=') else {
+            continue;
+        };
+        let name = line[..eq].trim_end_matches([':', '?', '+', '!']).trim();
+        if name.is_empty()
+            || line[..eq].ends_with('+')
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+        {
+            continue;
+        }
+        vars.insert(name, line[eq + 1..].trim());
+    }
+    vars
+}
+
+/// A recipe line whose program is a variable (`$(tf_cmd) destroy`, `${PYTHON} -m
+/// pytest`) with the variable's value put in its place, a few times over: what the
+/// line runs is read from its program. Other references stay as written.
+fn expand_program(cmd: &str, vars: &BTreeMap<&str, &str>) -> String {
+    let mut cmd = cmd.to_string();
+    for _ in 0..3 {
+        let reference = ["$(", "${"].iter().find_map(|open| {
+            let rest = cmd.strip_prefix(open)?;
+            let close = if *open == "$(" { ')' } else { '}' };
+            let end = rest.find(close)?;
+            Some((&rest[..end], open.len() + end + 1))
+        });
+        let Some((name, len)) = reference else {
+            break;
+        };
+        let Some(value) = vars.get(name) else {
+            break;
+        };
+        cmd = format!("{value}{}", &cmd[len..]);
+    }
+    cmd
+}
+
 fn makefile(text: &str) -> Tasks {
     let mut t = Tasks::new(Runner::Make);
     let mut current: Vec<String> = Vec::new();
-    for line in logical_lines(text) {
+    let lines = logical_lines(text);
+    let vars = make_variables(&lines);
+    for line in &lines {
         if let Some(recipe) = line.strip_prefix('\t') {
             let cmd = recipe.trim_start_matches(['@', '-', '+', ' ']).trim();
             if !cmd.is_empty() && !cmd.starts_with('#') {
+                let cmd = expand_program(cmd, &vars);
                 for name in &current {
-                    t.tasks
-                        .entry(name.clone())
-                        .or_default()
-                        .push(cmd.to_string());
+                    t.tasks.entry(name.clone()).or_default().push(cmd.clone());
                 }
             }
             continue;
@@ -459,10 +515,25 @@ mod tests {
         let t = parse(Runner::Make, text);
         assert_eq!(t.default, ["ci"]);
         assert_eq!(t.tasks["ci"], ["make lint", "make test"]);
-        assert_eq!(t.tasks["test"], ["$(PY) -m pytest  \t  -q"]);
+        assert_eq!(t.tasks["test"], ["python -m pytest  \t  -q"]);
         assert_eq!(t.tasks["lint"], ["ruff check ."]);
         assert_eq!(t.tasks["all"], ["echo hi"]);
         assert!(!t.tasks.contains_key("PY"));
+    }
+
+    #[test]
+    fn makefile_programs_in_variables_are_expanded() {
+        let t = makefile(
+            "tf_cmd = AWS_PROFILE=$(AWS_PROFILE) terraform\nexport PY ?= ${VENV}/bin/python\nVENV := .venv\n\ndestroy:\n\t$(tf_cmd) destroy -auto-approve\ntest:\n\t${PY} -m pytest $(ARGS)\n\t$(UNKNOWN) run\n",
+        );
+        assert_eq!(
+            t.tasks["destroy"],
+            ["AWS_PROFILE=$(AWS_PROFILE) terraform destroy -auto-approve"]
+        );
+        assert_eq!(
+            t.tasks["test"],
+            [".venv/bin/python -m pytest $(ARGS)", "$(UNKNOWN) run"]
+        );
     }
 
     #[test]

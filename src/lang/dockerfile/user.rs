@@ -53,7 +53,10 @@ pub fn runs_as_root(df: &Dockerfile, text: &str) -> Option<RootUse> {
         }
         None => {
             let own_entrypoint = stages::last_in_chain(df, &chain, Keyword::Entrypoint).is_some();
-            if non_root_base(&base) || (!own_entrypoint && drops_privileges_itself(&base)) {
+            if non_root_base(&base)
+                || (!own_entrypoint && drops_privileges_itself(&base))
+                || base_user_in_use(df, &chain, text, &base)
+            {
                 return None;
             }
             Some(RootUse {
@@ -94,6 +97,57 @@ pub fn non_root_base(image: &str) -> bool {
         // Elastic's images set `USER elasticsearch` (`kibana`, `logstash`).
         || name.starts_with("docker.elastic.co/")
         || matches!(name, "elasticsearch" | "library/elasticsearch" | "kibana" | "logstash")
+}
+
+/// Images that ship a user of their own but run as root unless told otherwise: giving
+/// files to their user says nothing about who runs the process.
+const ROOT_IMAGES_WITH_USERS: [&str; 4] = [
+    "mcr.microsoft.com/playwright",
+    "mcr.microsoft.com/devcontainers/",
+    "mcr.microsoft.com/vscode/devcontainers/",
+    "cypress/",
+];
+
+/// Whether the final stage gives its files to a named user that neither it nor the
+/// stages it builds on create (`COPY --chown=app . .` with no `useradd`), on a base
+/// image of an organisation (not a Docker Official Image, which has no such user and
+/// would fail the build): the base image made that user, and an image whose files
+/// belong to its base's unprivileged user runs as it (an organisation's Python base
+/// ending in `USER app`). A stage that creates users is judged by its own `USER`.
+fn base_user_in_use(df: &Dockerfile, chain: &[&Stage], text: &str, base: &str) -> bool {
+    let name = super::image_name(base);
+    let official_mirror = ["public.ecr.aws/docker/", "mirror.gcr.io/"]
+        .iter()
+        .any(|p| name.starts_with(p));
+    if !name.contains('/')
+        || official_mirror
+        || ROOT_IMAGES_WITH_USERS.iter().any(|p| name.starts_with(p))
+    {
+        return false;
+    }
+    let instructions = || chain.iter().flat_map(|s| df.stage_instructions(s));
+    let chowns_to_a_name = instructions().any(|i| {
+        matches!(i.keyword, Keyword::Copy | Keyword::Add)
+            && i.flag("chown")
+                .and_then(|f| f.value.as_ref())
+                .is_some_and(|w| {
+                    let user = w.value.split(':').next().unwrap_or("").trim();
+                    !user.is_empty()
+                        && user != "root"
+                        && !user.starts_with('$')
+                        && !user.bytes().all(|b| b.is_ascii_digit())
+                })
+    });
+    let globals = df.stages.first().map_or(0, |s| s.from);
+    let creates_users = df.instructions[..globals]
+        .iter()
+        .chain(instructions())
+        .filter(|i| i.keyword == Keyword::Run)
+        .any(|i| {
+            text.get(i.span.clone())
+                .is_some_and(|t| t.contains("useradd") || t.contains("adduser"))
+        });
+    chowns_to_a_name && !creates_users
 }
 
 /// Official images whose entrypoint starts the server as an unprivileged user (with

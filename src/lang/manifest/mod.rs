@@ -40,6 +40,11 @@ impl ManifestKind {
             "package.json" => return Some(ManifestKind::PackageJson),
             _ => {}
         }
+        // `requirements.lock`, `requirements-dev.lock`: Rye's locks, and `pip freeze`
+        // output kept under that name, are requirements files.
+        if lower.starts_with("requirements") && lower.ends_with(".lock") {
+            return Some(ManifestKind::Requirements);
+        }
         if !lower.ends_with(".txt") {
             return None;
         }
@@ -86,6 +91,11 @@ impl Manifest {
             ManifestKind::Pyproject => Manifest::Pyproject(TomlDoc::parse(text)),
             ManifestKind::Pipfile => Manifest::Pipfile(TomlDoc::parse(text)),
             ManifestKind::PackageJson => Manifest::PackageJson(JsonDoc::parse(text)),
+            // Helm's `requirements.lock` is YAML (`dependencies:`): it pins charts, not
+            // Python packages.
+            ManifestKind::Requirements if is_yaml_mapping(text) => {
+                Manifest::Requirements(RequirementsFile::parse(""))
+            }
             ManifestKind::Requirements => Manifest::Requirements(RequirementsFile::parse(text)),
         }
     }
@@ -106,6 +116,17 @@ impl Manifest {
             Manifest::Requirements(_) => &[],
         }
     }
+}
+
+/// Whether a file read as requirements is a YAML mapping: its first line that is not
+/// blank or a comment is a key (`dependencies:`, `digest: sha256:…`), which no
+/// requirement line is (`name @ https://…` and `--hash=sha256:…` hold no `: `).
+fn is_yaml_mapping(text: &str) -> bool {
+    text.lines()
+        // A comment (`flask>=2  # pinned by: the image`) is no key.
+        .map(|l| l.split(" #").next().unwrap_or(l).trim())
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .is_some_and(|l| !l.starts_with('-') && (l.ends_with(':') || l.contains(": ")))
 }
 
 /// Lockfiles by ecosystem. A lockfile in the manifest's directory or any directory
@@ -210,6 +231,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn helm_locks_are_not_requirements() {
+        let helm = "dependencies:\n- name: redis-ha\n  version: 4.35.10\ndigest: sha256:45\n";
+        let Manifest::Requirements(r) = Manifest::parse(helm, ManifestKind::Requirements) else {
+            panic!("a requirements manifest");
+        };
+        assert_eq!(r.requirements().count(), 0);
+        let pip = "# frozen\ndjango==4.2.7  # via: the app\ngunicorn==23.0.0\n";
+        let Manifest::Requirements(r) = Manifest::parse(pip, ManifestKind::Requirements) else {
+            panic!("a requirements manifest");
+        };
+        assert_eq!(r.requirements().count(), 2);
+    }
+
+    #[test]
     fn classify_names() {
         use ManifestKind::*;
         for (path, kind) in [
@@ -224,6 +259,9 @@ mod tests {
             ("requirements/base.txt", Some(Requirements)),
             ("constraints.txt", Some(Requirements)),
             ("requirements.in", None),
+            ("requirements.lock", Some(Requirements)),
+            ("requirements-dev.lock", Some(Requirements)),
+            ("poetry.lock", None),
             ("requirements/base.in", None),
             ("notes.txt", None),
             ("Pipfile.lock", None),

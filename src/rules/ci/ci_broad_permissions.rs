@@ -44,8 +44,9 @@ declare_rule! {
     ///   them (`(through ./.github/workflows/build.yml)`);
     /// - a job that runs no third party's code: no action but `actions/checkout`, and
     ///   `run` scripts made only of `echo`, `printf`, `exit`, `test` (`[`, `[[`), `sleep`,
-    ///   `date`, `jq`, `gh`, `git` and the runner's coreutils and text tools (`cat`,
-    ///   `cp`, `grep`, `sed`, `awk`, …)
+    ///   `date`, `jq`, `gh`, `git`, the clients the runner image ships that call an API
+    ///   (`curl`, `wget`, `aws`; a download piped to a shell is not inert) and the
+    ///   runner's coreutils and text tools (`cat`, `cp`, `grep`, `sed`, `awk`, …)
     ///   (in `if`/`for`/`case` blocks or not), none of which
     ///   expands an expression from the triggering event (`github.event.…`,
     ///   `github.head_ref`) into the script;
@@ -137,6 +138,9 @@ const INERT_COMMANDS: &[&str] = &[
     "git", "cat", "touch", "mkdir", "cp", "mv", "rm", "ls", "ln", "chmod", "head", "tail", "cut",
     "tr", "sort", "uniq", "wc", "tee", "grep", "sed", "awk", "basename", "dirname", "cd", "export",
     "env", "pwd",
+    // Clients the runner image ships, which fetch or call an API and run no code of a
+    // third party (a download piped to `sh` is not inert: `sh` is not in this list).
+    "curl", "wget", "aws",
     // The words of a compound command left alone on a line (`if [[ … ]]; then`,
     // `fi`), whose commands are judged as any.
     "then", "else", "do", "fi", "done", "esac",

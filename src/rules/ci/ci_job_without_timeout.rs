@@ -49,11 +49,15 @@ declare_rule! {
     /// the API server answers (`get`, `patch`, `set image`, `apply` without `--wait`,
     /// `rollout restart`; not `exec`, `wait`, `delete` or `rollout status` without
     /// `--timeout`: of the jobs judged on real services, only those were worth a
-    /// timeout), copies to and from a bucket (`aws
-    /// s3 cp`, `aws s3 sync`, `gcloud storage cp`: the CLIs bound each request with
-    /// their own timeouts and retries; of the jobs judged on real services whose only
-    /// cloud work was such a copy, an artifact upload or a nightly backup, none was
-    /// worth a timeout), and starts in the background that
+    /// timeout), copies to and from a bucket (`gcloud storage cp`: the CLI bounds each
+    /// request with its own timeouts and retries), calls of the AWS CLI, which bounds
+    /// each of its calls in the same way and each of its waiters by a number of attempts
+    /// (`aws s3 cp`, `aws ssm put-parameter`, `aws lambda update-function-code` and `aws
+    /// lambda wait`; not `aws cloudformation deploy` or `wait`, which wait for a stack,
+    /// nor `aws deploy`, `aws ecs execute-command`, `aws ssm start-session` or `aws logs
+    /// tail --follow`: of the jobs judged on real services whose only cloud work was
+    /// such calls, an artifact upload, a nightly backup, a Lambda update and its waiter,
+    /// none was worth a timeout), and starts in the background that
     /// return at once (`docker compose up -d` without `--wait`, `docker run -d`). A job
     /// whose only cost is an image build (an action, or `docker build` and `docker
     /// push`), on a free hosted runner, in a
@@ -100,7 +104,9 @@ declare_rule! {
     /// self-hosted runner, an action that runs a command given in its inputs
     /// (`actions-rs/cargo` with `command: build`, a `run:` input) counts as that command.
     /// Other actions that build or test can hang too; only the image builders above are
-    /// known. A job switched off with `if: false` never runs and is not flagged.
+    /// known. A job switched off with `if: false` never runs and is not flagged, nor is
+    /// one whose condition asks for an event the workflow never receives (`if:
+    /// github.event_name == 'release'` in a workflow only pushes start).
     pub CiJobWithoutTimeout,
     code = "CI005", name = "ci-job-without-timeout", category = Ci, severity = Note,
     reads = [FileKind::GithubWorkflow, FileKind::GithubAction, FileKind::GitlabCi],
@@ -496,9 +502,47 @@ const LOCAL_SUBCOMMANDS: &[(&str, &[&str])] = &[
     // and read timeouts and retries. Measured on real services, none of the jobs whose
     // only cloud work was such a copy (an artifact upload, a nightly backup) was worth
     // a timeout.
-    ("aws", &["s3"]),
     ("gcloud", &["storage", "auth", "config"]),
 ];
+
+/// The AWS CLI's global options that take a value.
+const AWS_VALUED: [&str; 6] = [
+    "--region",
+    "--profile",
+    "--output",
+    "--endpoint-url",
+    "--cli-read-timeout",
+    "--cli-connect-timeout",
+];
+
+/// Whether an `aws` command can wait for long. Each call of the AWS CLI is bounded by
+/// its own connect and read timeouts and retries, and its waiters (`aws lambda wait`,
+/// `aws ecs wait`) give up after a fixed number of attempts: measured on real
+/// services, none of the jobs whose only cloud work was such calls (a copy to a bucket,
+/// a Lambda update and its waiter, a parameter put in SSM) was worth a timeout. What
+/// can wait for hours is a CloudFormation deployment (it waits for the stack, which
+/// waits for the service), a CodeDeploy deployment, a command run in a container or a
+/// session (`ecs execute-command`, `ssm start-session`) and a log followed (`logs tail
+/// --follow`).
+fn aws_waits(words: &[crate::lang::shell::ShellWord]) -> bool {
+    let Some((i, service)) = subcommand(words, 1, &AWS_VALUED) else {
+        return false;
+    };
+    let operation = subcommand(words, i + 1, &AWS_VALUED).map_or("", |(_, op)| op);
+    match service {
+        "cloudformation" => matches!(operation, "deploy" | "wait"),
+        "deploy" => true,
+        "ecs" => operation == "execute-command",
+        "ssm" => operation == "start-session",
+        "logs" => {
+            operation == "tail"
+                && words
+                    .iter()
+                    .any(|w| w.value == "--follow" || w.value == "-f")
+        }
+        _ => false,
+    }
+}
 
 /// The subcommand of a command line: the first word after `from` that is not an option
 /// (nor the value of one of the options in `valued`).
@@ -605,6 +649,9 @@ fn command_is_heavy(c: &crate::lang::shell::SimpleCommand) -> bool {
     let detached = has(&["-d", "--detach"]) && !has(&["--wait"]);
     if p == "kubectl" {
         return kubectl_waits(words);
+    }
+    if p == "aws" {
+        return aws_waits(words);
     }
     if let Some((_, local)) = LOCAL_SUBCOMMANDS.iter().find(|(tool, _)| *tool == p) {
         return !subcommand(words, 1, &[]).is_some_and(|(_, sub)| local.contains(&sub));

@@ -19,7 +19,10 @@ declare_rule! {
     /// followed into its commands (and judged by its name when none is known). A task
     /// that cannot be followed is judged by its name (`test`, `check`, `ci`), and so are
     /// the tasks of runners whose tasks are code (`invoke unittest`, `gulp coverage`,
-    /// `poe test`, `doit`, go-task's `task test`). Known
+    /// `poe test`, `doit`, go-task's `task test`), and a command run in a container
+    /// that is a tool of the image (`docker run --rm -v "$PWD":/app org/python-dev
+    /// checkformat`). A `Makefile` recipe whose program is one of its variables
+    /// (`$(PYTHON) -m pytest`) is read with the variable's value. Known
     /// test actions (`cypress-io/github-action`, `pavelzw/pytest-action`,
     /// `php-actions/phpunit`, …) count, and so does `uses: ./` in a repository that is
     /// an action (`action.yml` at its root): running the action is how it is tested.

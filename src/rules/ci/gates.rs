@@ -406,11 +406,11 @@ fn launcher(words: &[&str]) -> Option<usize> {
             } else {
                 2
             };
-            let i = skip_opts(start, &valued);
+            let i = skip_opts(start, &[&valued[..], &CONTAINER_VALUED[..]].concat());
             Some((i + 1).min(words.len()))
         }
         "docker-compose" if sub == "run" || sub == "exec" => {
-            let i = skip_opts(2, &valued);
+            let i = skip_opts(2, &[&valued[..], &CONTAINER_VALUED[..]].concat());
             Some((i + 1).min(words.len()))
         }
         // `nix-shell --command "make test"`, `nix develop -c cargo test`: the command
@@ -430,6 +430,37 @@ fn launcher(words: &[&str]) -> Option<usize> {
         }
         _ => None,
     }
+}
+
+/// The options of `docker run`/`exec` and `docker compose run` that take a value
+/// (`-v "$(pwd)":/app`), so that the value is not read as the image.
+const CONTAINER_VALUED: [&str; 18] = [
+    "-v",
+    "--volume",
+    "--mount",
+    "--network",
+    "--net",
+    "--platform",
+    "--publish",
+    "-l",
+    "--label",
+    "--add-host",
+    "--hostname",
+    "--cap-add",
+    "--tmpfs",
+    "--shm-size",
+    "--pull",
+    "--gpus",
+    "--memory",
+    "--cpus",
+];
+
+/// Whether a launcher runs its command in a container (`docker run IMAGE cmd`,
+/// `docker compose exec app cmd`): the command is a program of the image, which the
+/// repository does not show, so its name is what there is to go on.
+fn in_container(words: &[&str]) -> bool {
+    let first = words.first().map(|w| base(w)).unwrap_or_default();
+    matches!(first.as_str(), "docker" | "podman" | "docker-compose")
 }
 
 /// The program a container launcher's `--entrypoint` names, if any.
@@ -467,7 +498,16 @@ fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usi
         if rest.len() == 1 && rest[0].contains(' ') {
             return script_at(rest[0], dir, tasks, depth + 1);
         }
-        return words_at(rest, dir, tasks, depth + 1);
+        let gates = words_at(rest, dir, tasks, depth + 1);
+        // `docker run … tna-python-dev checkformat`: a tool of the image, known by name.
+        return match rest.first() {
+            Some(program)
+                if !gates.any() && in_container(&words[..skip]) && !program.starts_with('-') =>
+            {
+                by_name(program, false)
+            }
+            _ => gates,
+        };
     }
     let name = base(words[0]);
     let args = &words[1..];
@@ -1043,6 +1083,10 @@ pub fn by_name(name: &str, path_like: bool) -> Gates {
                 | "pyright"
                 | "eslint"
                 | "precommit"
+                | "checkformat"
+                | "formatcheck"
+                | "checkstyle"
+                | "stylecheck"
         ) || w.starts_with("lint")
             || w.starts_with("analy")
     }) {
@@ -1122,6 +1166,20 @@ mod tests {
         );
         assert_eq!(g("bash -e -c 'ruff check .'"), Gates::LINT);
         assert_eq!(g("bash scripts/lint"), Gates::LINT);
+        assert_eq!(
+            g("docker run --rm -v \"$(pwd)\":/app/ ghcr.io/org/python-dev:1 checkformat"),
+            Gates::LINT
+        );
+        assert_eq!(
+            g("docker compose run --rm -v .:/src app run-linters"),
+            Gates::LINT
+        );
+        assert_eq!(
+            g("docker run --rm -v .:/app org/app:1 serve"),
+            Gates::default()
+        );
+        assert_eq!(g("docker run --rm org/tools:1 build"), Gates::BUILD);
+        assert_eq!(g("docker run --rm -v .:/app"), Gates::default());
         assert_eq!(g("python manage.py test"), Gates::TEST);
         assert_eq!(g("hatch run test:cov"), Gates::TEST);
         assert_eq!(g("coverage run -m pytest"), Gates::TEST);

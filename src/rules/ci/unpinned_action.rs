@@ -69,7 +69,10 @@ declare_rule! {
     /// `slsa-framework/slsa-github-generator` is not flagged for a version tag: its
     /// builders verify the tag they are called with, and a SHA makes them fail.
     /// A job or step switched off with a literal `if: false` is not checked (it never
-    /// runs); any other condition is not read. Without the network, a ref is told apart
+    /// runs), nor one whose condition asks for an event the workflow never receives
+    /// (`if: github.event_name == 'release'` in a workflow that only pushes and manual
+    /// runs start: measured on real services, such steps were left over from an older
+    /// trigger); any other condition is not read. Without the network, a ref is told apart
     /// by its shape. One that reads as a version
     /// is taken for a tag: `v4`, `1.2`, `v1.2.3-rc.1`, or a version after a name and a
     /// `-` (`release-1.2`, `cli-v2.0.1`). Any other word is taken for a branch: `@main`,

@@ -62,7 +62,9 @@ declare_rule! {
     /// `constraints*.txt` and files only ever used with `-c` are limits, not installs,
     /// and are not checked. A fully pinned requirements file in the same directory
     /// counts as the lock of the others (an input such as `base_requirements.txt` beside
-    /// the pinned `requirements.txt`). An included file whose name does not look like a
+    /// the pinned `requirements.txt`, or `requirements.txt` beside the
+    /// `requirements.lock` that `pip freeze` or Rye writes from it and the image
+    /// installs). A Helm chart's `requirements.lock` (YAML) is not a requirements file. An included file whose name does not look like a
     /// requirements file is not read. Requirements files named for development, tests,
     /// docs, linting, typing, CI or the build, a kind of test suite or release tooling
     /// (`requirements-dev.txt`, `test-requirements.txt`, `requirements/docs.txt`,

@@ -59,6 +59,11 @@ declare_rule! {
     /// `ssserver -a nobody`), hands over to the entrypoint of such an official image
     /// (`docker-entrypoint.sh "$@"` on `postgres`), or runs the AWS Lambda runtime client
     /// (`python -m awslambdaric`: Lambda runs images as its own unprivileged user),
+    /// or gives its files to a named user that it does not create, on an organisation's
+    /// own base image (`FROM ghcr.io/org/python-base` with `COPY --chown=app . .` and no
+    /// `useradd`: the base made that user, and ends with `USER app`; a Docker Official
+    /// Image has no such user and the build would fail, and `node`'s `node` user, which
+    /// it does not run as, is not taken for it),
     /// unless the script also starts a process in the background as root (`clamd &`
     /// before `gunicorn --user app`: only gunicorn's workers drop). `USER $VAR` is trusted. Dockerfiles that build no production image are skipped (see below).
     /// Images built from another Dockerfile of the same repository are not followed
