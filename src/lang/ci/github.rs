@@ -31,8 +31,7 @@ impl<'a> Job<'a> {
     /// workflow never receives (see [`needs_absent_event`]).
     pub fn steps(&self) -> Vec<Step<'a>> {
         let mut steps = steps_of(self.node.get("steps"));
-        let events = events_of(self.on);
-        steps.retain(|s| !needs_absent_event(s.node, &events));
+        steps.retain(|s| !needs_absent_event(s.node, self.on));
         steps
     }
 
@@ -96,16 +95,13 @@ pub fn jobs(file: &CiFile) -> Vec<Job<'_>> {
         return Vec::new();
     }
     let on = file.root().and_then(|r| r.get("on"));
-    let events = events_of(on);
     file.root()
         .and_then(|r| r.get("jobs"))
         .map(|j| {
             j.entries()
                 .iter()
                 .filter(|e| {
-                    e.value.is_map()
-                        && !switched_off(&e.value)
-                        && !needs_absent_event(&e.value, &events)
+                    e.value.is_map() && !switched_off(&e.value) && !needs_absent_event(&e.value, on)
                 })
                 .map(|e| Job {
                     key: &e.key,
@@ -124,13 +120,20 @@ pub fn jobs(file: &CiFile) -> Vec<Job<'_>> {
 /// `github.event_name` for equality with a literal, is decided; a workflow that callers
 /// start (`workflow_call`: the event is the caller's) or whose events are not known is
 /// never decided.
-fn needs_absent_event(node: &Node, events: &[String]) -> bool {
+fn needs_absent_event(node: &Node, on: Option<&Node>) -> bool {
+    // Most jobs and steps have no condition on the event: the workflow's events are only
+    // listed for those that do.
+    let Some(cond) = node
+        .get("if")
+        .and_then(Node::as_str)
+        .filter(|c| c.contains("github.event_name"))
+    else {
+        return false;
+    };
+    let events = events_of(on);
     if events.is_empty() || events.iter().any(|e| e == "workflow_call") {
         return false;
     }
-    let Some(cond) = node.get("if").and_then(Node::as_str) else {
-        return false;
-    };
     let cond = cond.trim();
     let cond = cond
         .strip_prefix("${{")
