@@ -246,6 +246,32 @@ fn a_read_only_tree_is_checked_without_cache() {
     assert_eq!(check(root, true).cached, 0);
 }
 
+/// Every file the cache writes lands in a folder that ignores itself: a run whose
+/// only cache files are the repository rules' (the path given holds nothing to check)
+/// writes the `.gitignore` too, so `git status` never shows the cache.
+#[test]
+fn the_cache_folder_always_ignores_itself() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(root, "app/service.py", SERVICE);
+    write(root, "docs/notes.txt", "nothing to check here\n");
+    let mut opts = options(root, true);
+    opts.paths = vec![root.join("docs")];
+    run(&opts).expect("run succeeds");
+    let cache = root.join(".readylint_cache");
+    let written: Vec<String> = std::fs::read_dir(&cache)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        written.is_empty() || written.iter().any(|f| f == ".gitignore"),
+        "cache files without a .gitignore: {written:?}"
+    );
+}
+
 #[test]
 fn a_corrupt_cache_is_ignored() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -578,15 +578,8 @@ impl Cache {
         let Some(dir) = file.parent() else {
             return;
         };
-        if std::fs::create_dir_all(dir).is_err() {
+        if !make_dir(dir) {
             return;
-        }
-        let ignore = dir.join(".gitignore");
-        if !ignore.exists() {
-            let _ = std::fs::write(
-                &ignore,
-                "# Created by readylint: its cache, never committed.\n*\n",
-            );
         }
         let mut table = Strings::default();
         // The entries kept from the old file, and those taken from it by their stamp,
@@ -760,13 +753,29 @@ fn replace(file: &Path, bytes: &[u8]) {
     let Some(dir) = file.parent() else {
         return;
     };
-    if std::fs::create_dir_all(dir).is_err() {
+    if !make_dir(dir) {
         return;
     }
     let tmp = file.with_extension(format!("tmp{}", std::process::id()));
     if std::fs::write(&tmp, bytes).is_err() || std::fs::rename(&tmp, file).is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
+}
+
+/// Creates the cache folder, with the `.gitignore` that keeps it out of commits, before
+/// any file of the cache is written into it. `false` when it cannot be created.
+fn make_dir(dir: &Path) -> bool {
+    if std::fs::create_dir_all(dir).is_err() {
+        return false;
+    }
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        let _ = std::fs::write(
+            &ignore,
+            "# Created by readylint: its cache, never committed.\n*\n",
+        );
+    }
+    true
 }
 
 fn prune(dir: &Path) {

@@ -29,6 +29,15 @@ pub struct RepoWide {
     /// callers runs in a concurrency group that cancels the run in progress: the next
     /// run of the caller cancels a hung one.
     pub cancelled_callees: BTreeSet<String>,
+    /// The task-runner files (`Makefile`, `justfile`, `tox.ini`, `noxfile.py`, the
+    /// scripts of `package.json`, shell scripts), each where it is found: a shell
+    /// script by its path, the others by their folder. Kept only when a workflow has
+    /// [`RepoWide::job_scripts`].
+    pub tasks: Vec<(String, crate::lang::ci::tasks::Tasks)>,
+    /// The scripts of the steps without their own timeout of each GitHub job, by
+    /// workflow path and job id: (script, directory) (see
+    /// [`crate::lang::ci::CiFacts::job_scripts`]).
+    pub job_scripts: BTreeMap<(String, String), Vec<(String, String)>>,
 }
 
 impl RepoWide {
@@ -44,6 +53,20 @@ impl RepoWide {
             if ci.sets_token_permissions {
                 wide.narrowing_workflows.insert(path.to_string());
             }
+            if let Some(t) = &ci.tasks {
+                let at = if t.runner == crate::lang::ci::tasks::Runner::Script {
+                    path
+                } else {
+                    parent_dir(path)
+                };
+                wide.tasks.push((at.to_string(), t.clone()));
+            }
+            for (job, script, dir) in &ci.job_scripts {
+                wide.job_scripts
+                    .entry((path.to_string(), job.clone()))
+                    .or_default()
+                    .push((script.clone(), dir.clone()));
+            }
             if ci.only_called {
                 only_called.insert(path);
             }
@@ -57,6 +80,9 @@ impl RepoWide {
         }
         wide.cancelled_callees
             .retain(|c| only_called.contains(c.as_str()) && !uncancelled.contains(c.as_str()));
+        if wide.job_scripts.is_empty() {
+            wide.tasks.clear();
+        }
         wide
     }
 

@@ -258,8 +258,8 @@ fn events_of(on: Option<&Node>) -> Vec<String> {
 /// grant `write` or `write-all`; a reusable workflow that sets none runs with its
 /// caller's token, which it cannot see, so it counts), a secret (`${{ secrets.… }}` or
 /// `github.token` anywhere in the job or the workflow's `env`, or `secrets:` passed to a
-/// reusable workflow), a deployment `environment` (whose secrets the job can read), or a
-/// trigger that runs with the base repository's privileges (`pull_request_target`,
+/// reusable workflow; a deployment `environment` counts only through the secrets the
+/// job reads from it), or a trigger that runs with the base repository's privileges (`pull_request_target`,
 /// `workflow_run`). The job's own token (`secrets.GITHUB_TOKEN`, `github.token`) counts
 /// only when the job's permissions are not set to read-only ones: a read-only token of
 /// a repository is nothing worth stealing. A job with none of these runs with a
@@ -273,7 +273,9 @@ pub fn job_is_privileged(file: &CiFile, job: &Job<'_>) -> bool {
     {
         return true;
     }
-    if job.node.get("environment").is_some() || job.node.get("secrets").is_some() {
+    // A deployment `environment` alone gives the job nothing: its secrets reach a step
+    // only through `${{ secrets.… }}`, which is looked for below.
+    if job.node.get("secrets").is_some() {
         return true;
     }
     let root = file.root();
@@ -426,6 +428,13 @@ pub(super) fn facts(source: &SourceFile, file: &CiFile, facts: &mut CiFacts) {
                 facts.opaque = true;
             }
             for script in with_matrix_values(text, job.as_ref()) {
+                if let Some(j) = &job
+                    && step.node.get("timeout-minutes").is_none()
+                {
+                    facts
+                        .job_scripts
+                        .push((j.id().to_string(), script.clone(), dir.clone()));
+                }
                 facts.scripts.push(CiScript {
                     script,
                     dir: dir.clone(),

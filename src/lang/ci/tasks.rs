@@ -251,20 +251,47 @@ fn justfile(text: &str) -> Tasks {
     let mut t = Tasks::new(Runner::Just);
     let mut current: Option<String> = None;
     let mut aliases: Vec<(String, String)> = Vec::new();
+    // A recipe whose body starts with `#!` is one script, run by that interpreter: its
+    // lines are kept together, so that a function it defines is seen where it is
+    // called (each line of a plain recipe runs in a shell of its own).
+    let mut shebang = false;
+    let mut first_line = false;
     for line in logical_lines(text) {
+        // A blank line does not end a recipe: the next line that is not indented does.
+        if line.trim().is_empty() {
+            continue;
+        }
         if line.starts_with([' ', '\t']) {
             if let Some(name) = &current {
-                let cmd = line.trim().trim_start_matches(['@', '-']).trim();
+                let entry = t.tasks.entry(name.clone()).or_default();
+                let trimmed = line.trim();
+                if std::mem::take(&mut first_line) && trimmed.starts_with("#!") {
+                    shebang = true;
+                    entry.push(String::new());
+                    continue;
+                }
+                if shebang {
+                    if let Some(script) = entry.last_mut()
+                        && !trimmed.is_empty()
+                        && !trimmed.starts_with('#')
+                    {
+                        if !script.is_empty() {
+                            script.push('\n');
+                        }
+                        script.push_str(trimmed);
+                    }
+                    continue;
+                }
+                let cmd = trimmed.trim_start_matches(['@', '-']).trim();
                 if !cmd.is_empty() && !cmd.starts_with('#') {
-                    t.tasks
-                        .entry(name.clone())
-                        .or_default()
-                        .push(cmd.to_string());
+                    entry.push(cmd.to_string());
                 }
             }
             continue;
         }
         current = None;
+        shebang = false;
+        first_line = true;
         let l = line.trim();
         if l.is_empty() || l.starts_with('#') || l.starts_with('[') || l.starts_with("set ") {
             continue;
@@ -554,6 +581,20 @@ mod tests {
         assert_eq!(t.tasks["test"], ["just build", "cargo test {{args}}"]);
         assert_eq!(t.tasks["lint"], ["cargo clippy -- -D warnings"]);
         assert_eq!(t.tasks["t"], ["just test"]);
+    }
+
+    #[test]
+    fn a_shebang_recipe_is_one_script() {
+        let text = "check: devenv\n    #!/usr/bin/env bash\n    set -euo pipefail\n    run() {\n      eval \"$1\"\n    }\n\n    # each check\n    run \"just lint\"\n\nlint:\n    ruff check .\n    # not a shebang\n    mypy src\n";
+        let t = parse(Runner::Just, text);
+        assert_eq!(
+            t.tasks["check"],
+            [
+                "just devenv",
+                "set -euo pipefail\nrun() {\neval \"$1\"\n}\nrun \"just lint\""
+            ]
+        );
+        assert_eq!(t.tasks["lint"], ["ruff check .", "mypy src"]);
     }
 
     #[test]

@@ -107,9 +107,23 @@ declare_rule! {
     /// known. A job switched off with `if: false` never runs and is not flagged, nor is
     /// one whose condition asks for an event the workflow never receives (`if:
     /// github.event_name == 'release'` in a workflow only pushes start).
+    ///
+    /// A task runner's task (`just check`, `make quality`, `tox -e coverage`) is judged
+    /// by what the repository's task file says it runs (`Makefile`, `justfile`,
+    /// `tox.ini`, `noxfile.py`, `package.json`'s scripts), followed as CI002 follows it:
+    /// a job whose only cost is such a task that runs formatters and linters, or combines
+    /// coverage reports, is not flagged. Without the task file, the name decides (`make
+    /// check` and `make ci` run every gate). Only the tests are followed this way: a
+    /// `make deploy` that runs `terraform apply` is not seen as driving a cloud.
     pub CiJobWithoutTimeout,
     code = "CI005", name = "ci-job-without-timeout", category = Ci, severity = Note,
-    reads = [FileKind::GithubWorkflow, FileKind::GithubAction, FileKind::GitlabCi],
+    reads = [
+        FileKind::GithubWorkflow,
+        FileKind::GithubAction,
+        FileKind::GitlabCi,
+        FileKind::TaskFile,
+        FileKind::Manifest(crate::lang::manifest::ManifestKind::PackageJson),
+    ],
     fix = Unsafe,
 }
 
@@ -121,9 +135,16 @@ impl Rule for CiJobWithoutTimeout {
     /// A job whose only cost is an image build on a free hosted runner, in a reusable
     /// workflow every caller of which cancels the run in progress, is taken back: the
     /// caller's next run cancels a hung build, as the workflow's own group would.
+    ///
+    /// A job whose only cost is its tests, run through a task runner, is taken back
+    /// when the task files show that what it runs is no test (`just check` formatting
+    /// and linting, `tox -e coverage` combining reports): by its name alone, `check` or
+    /// `coverage` was taken for the tests.
     fn withdraws(&self, wide: &crate::repo::RepoWide, path: &str, message: &str) -> bool {
-        wide.cancelled_callees.contains(path)
-            && message.contains(&format!("a hung {IMAGE_BUILD} holds"))
+        if message.contains(&format!("a hung {IMAGE_BUILD} holds")) {
+            return wide.cancelled_callees.contains(path);
+        }
+        message.contains(&format!("a hung {TEST_RUN} holds")) && runs_no_tests(wide, path, message)
     }
 
     fn check_ci(&self, file: &CiFile, cx: &mut Context<'_>) {
@@ -147,6 +168,7 @@ impl Rule for CiJobWithoutTimeout {
                 continue;
             }
             let image_build_only = !paid && only_builds_an_image(&steps);
+            let tests_only = !paid && only_runs_tests(&steps);
             if image_build_only && github::cancels_in_progress(file, &job) {
                 continue;
             }
@@ -162,7 +184,13 @@ impl Rule for CiJobWithoutTimeout {
                 format!(
                     "job `{}` has no `timeout-minutes`: a hung {} holds its runner for six hours",
                     job.id(),
-                    if image_build_only { IMAGE_BUILD } else { "run" }
+                    if image_build_only {
+                        IMAGE_BUILD
+                    } else if tests_only {
+                        TEST_RUN
+                    } else {
+                        "run"
+                    }
                 ),
                 "set `timeout-minutes:` on the job to a few times its usual duration",
             );
@@ -689,6 +717,36 @@ fn command_is_heavy(c: &crate::lang::shell::SimpleCommand) -> bool {
     true
 }
 
+/// The message's words for a job whose only cost is its tests' `run:` scripts.
+const TEST_RUN: &str = "test run";
+
+/// Whether a job's only cost is the tests its `run:` steps run (no image, no containers
+/// or cloud driven, no test action): what they run may hide behind a task runner, which
+/// only the task files tell (see [`CiJobWithoutTimeout::withdraws`]).
+fn only_runs_tests(steps: &[StepCost]) -> bool {
+    let unbounded = || steps.iter().filter(|s| !(s.minutes || s.retry));
+    unbounded().any(|s| s.test)
+        && unbounded().all(|s| !s.image_build && !s.heavy_command && !s.test_not_run)
+}
+
+/// Whether the job a finding names (`job `id` …`) runs no tests once the task runners
+/// its unbounded steps call are followed into the repository's task files.
+fn runs_no_tests(wide: &crate::repo::RepoWide, path: &str, message: &str) -> bool {
+    let Some(job) = message.split('`').nth(1) else {
+        return false;
+    };
+    let Some(scripts) = wide.job_scripts.get(&(path.to_string(), job.to_string())) else {
+        return false;
+    };
+    let mut tasks = super::gates::TaskFiles::default();
+    for (at, t) in &wide.tasks {
+        tasks.insert(at, t);
+    }
+    !scripts
+        .iter()
+        .any(|(script, dir)| super::gates::script(script, dir, Some(&tasks)).test)
+}
+
 /// What one step of a job can wait on, and how it bounds itself.
 struct StepCost {
     /// The step's own `timeout-minutes`.
@@ -698,6 +756,9 @@ struct StepCost {
     retry: bool,
     /// It runs the tests (as CI002 recognises them).
     test: bool,
+    /// It runs the tests other than by its `run:` script (an action, a command given
+    /// in its inputs).
+    test_not_run: bool,
     /// It builds or pushes an image: an action that does ([`HEAVY_ACTIONS`]), or
     /// `docker build`, `docker push` ([`builds_an_image`]).
     image_build: bool,
@@ -711,13 +772,17 @@ struct StepCost {
 impl StepCost {
     fn of(s: &github::Step<'_>) -> StepCost {
         let with = s.node.get("with");
-        let commands = crate::lang::shell::split(s.run().and_then(|r| r.as_str()).unwrap_or(""));
+        let run = s.run().and_then(|r| r.as_str()).unwrap_or("");
+        let commands = crate::lang::shell::split(run);
+        let besides_run = super::step_gates_besides_run(s);
+        let run_gates = super::gates::script(run, "", None);
         StepCost {
             minutes: s.node.get("timeout-minutes").is_some(),
             retry: ["timeout_minutes", "timeout_seconds"]
                 .iter()
                 .any(|k| with.and_then(|w| w.get(k)).is_some()),
-            test: super::step_gates(s).test,
+            test: besides_run.test || run_gates.test,
+            test_not_run: besides_run.test,
             image_build: s
                 .uses()
                 .and_then(|u| u.as_str())

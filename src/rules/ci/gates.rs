@@ -135,7 +135,8 @@ fn script_at(text: &str, dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usize)
             continue;
         }
         // `run_test pytest`, a function of the script whose body runs `poetry run "$@"`:
-        // its commands, with the call's words for `"$@"`.
+        // its commands, with the call's words for `"$@"`; `check "just lint"`, one whose
+        // body runs `eval $1`: the call's first word for `$1`.
         if let Some((name, args)) = words.split_first()
             && let Some(body) = functions.get(name)
         {
@@ -144,7 +145,10 @@ fn script_at(text: &str, dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usize)
                     .iter()
                     .flat_map(|w| match *w {
                         "$@" | "$*" | "${@}" | "${*}" => args.to_vec(),
-                        w => vec![w],
+                        w => match positional(w) {
+                            Some(n) => args.get(n - 1).copied().into_iter().collect(),
+                            None => vec![w],
+                        },
                     })
                     .collect();
                 g = g.or(words_at(&line, &here, tasks, depth + 1));
@@ -154,6 +158,19 @@ fn script_at(text: &str, dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usize)
         g = g.or(words_at(&words, &here, tasks, depth));
     }
     g
+}
+
+/// The number of a positional parameter standing alone as a word (`$1`, `${2}`).
+fn positional(word: &str) -> Option<usize> {
+    let n = word.strip_prefix('$')?;
+    let n = n
+        .strip_prefix('{')
+        .and_then(|n| n.strip_suffix('}'))
+        .unwrap_or(n);
+    (n.len() == 1)
+        .then(|| n.parse::<usize>().ok())
+        .flatten()
+        .filter(|n| *n > 0)
 }
 
 /// The functions a script defines (`name() {`, `function name {`), by name: the words of
@@ -421,6 +438,8 @@ fn launcher(words: &[&str]) -> Option<usize> {
                 .position(|w| matches!(*w, "--command" | "--run" | "-c"))?;
             Some(i + 1)
         }
+        // `eval "$1"`, `exec pytest`: the rest is the command.
+        "eval" | "exec" => Some(1),
         // `bash -c "make test"`: the word after `-c` is the script.
         "bash" | "sh" | "zsh" | "pwsh" | "powershell" | "source" | "." | "call" => {
             match words.iter().position(|w| *w == "-c") {
@@ -1233,6 +1252,26 @@ mod tests {
         assert_eq!(g("node node_modules/.bin/jest --ci"), Gates::TEST);
         assert_eq!(g("php -d memory_limit=-1 artisan serve"), Gates::default());
         assert_eq!(g("node server.js"), Gates::default());
+    }
+
+    #[test]
+    fn a_function_that_evals_its_argument_runs_the_commands_it_is_given() {
+        let just = tasks::parse(
+            Runner::Just,
+            "check:\n    #!/usr/bin/env bash\n    set -euo pipefail\n    failed=0\n    check() {\n      echo \"=> ${1}\"\n      rc=0\n      eval $1 || rc=$?\n      if [[ $rc != 0 ]]; then\n        failed=$((failed + 1))\n      fi\n    }\n    check \"just format\"\n    check \"just lint\"\n    test -d docker/ && check \"just docker-lint\"\n    exit $failed\n\nformat:\n    ruff format --check .\n\nlint:\n    ruff check .\n\ndocker-lint:\n    hadolint Dockerfile\n\ntest:\n    pytest\n\nall:\n    #!/usr/bin/env bash\n    run() {\n      eval \"$1\"\n    }\n    run \"just test\"\n",
+        );
+        let mut files = TaskFiles::default();
+        files.insert("", &just);
+        let t = Some(&files);
+        assert_eq!(script("just check", "", t), Gates::LINT);
+        assert_eq!(script("just all", "", t), Gates::TEST);
+        assert_eq!(script("eval \"pytest -x\"", "", None), Gates::TEST);
+        assert_eq!(script("exec pytest", "", None), Gates::TEST);
+        assert_eq!(positional("$1"), Some(1));
+        assert_eq!(positional("${2}"), Some(2));
+        assert_eq!(positional("$0"), None);
+        assert_eq!(positional("$10"), None);
+        assert_eq!(positional("$HOME"), None);
     }
 
     #[test]

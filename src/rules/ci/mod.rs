@@ -306,10 +306,17 @@ pub fn action_gates(uses: &str) -> Gates {
 
 /// What one GitHub step does, judged alone (wrappers by their names).
 pub fn step_gates(step: &Step<'_>) -> Gates {
-    let mut g = Gates::default();
+    let mut g = step_gates_besides_run(step);
     if let Some(run) = step.run().and_then(Node::as_str) {
         g = g.or(gates::script(run, "", None));
     }
+    g
+}
+
+/// What a step does other than by its `run:` script: the commands in the inputs of
+/// the action it uses, and the action itself.
+pub fn step_gates_besides_run(step: &Step<'_>) -> Gates {
+    let mut g = Gates::default();
     for (_, script) in github::with_scripts(step) {
         g = g.or(gates::script(&script, "", None));
     }

@@ -30,8 +30,9 @@ declare_rule! {
     /// `secrets.GITHUB_TOKEN` or `github.token`, only when `permissions` do not make it
     /// read-only), a token that can write
     /// (`permissions` with `write` or `write-all`, on the job or the workflow; a reusable
-    /// workflow that sets none gets its caller's), a deployment `environment`, or a
-    /// `pull_request_target` or `workflow_run` trigger. In a job with none of these a
+    /// workflow that sets none gets its caller's), or a `pull_request_target` or
+    /// `workflow_run` trigger. A deployment `environment` alone does not count: its
+    /// secrets reach a step only through `${{ secrets.… }}`, which is looked for. In a job with none of these a
     /// moved tag runs with a read-only token, or with the repository's default one when
     /// the workflow sets no `permissions`, which CI006 reports (the fix is one line,
     /// `permissions: {contents: read}`). A branch or a missing ref is flagged in every

@@ -53,8 +53,10 @@ declare_rule! {
     /// (`/bin/sh` on Alpine and busybox images) and bash replace themselves with the last
     /// simple command of `sh -c`, so a single simple command without redirections
     /// (`CMD gunicorn app:app` on `python:3.12-alpine`, or under `SHELL ["/bin/bash",
-    /// "-c"]`) is PID 1 and gets SIGTERM: it is not reported. The shell is told from the
-    /// `SHELL` in force and from the base image's name (`alpine`, `busybox`); an image
+    /// "-c"]`, or on a Red Hat image, whose `/bin/sh` is bash) is PID 1 and gets
+    /// SIGTERM: it is not reported. The shell is told from the `SHELL` in force and from
+    /// the base image's name (`alpine`, `busybox`; `ubi8`, `rhel`, `centos`, `fedora`,
+    /// `rockylinux`, `almalinux`, `amazonlinux` and the like for bash); an image
     /// whose name does not say is taken to have dash, except a bare name that no
     /// registry serves (`FROM base`, built beside this image from files it does not
     /// show), whose single simple command is given the benefit of the doubt.
@@ -140,8 +142,51 @@ fn execs_last_command(shell_program: &str, base_image: Option<&str>) -> ExecsLas
         {
             ExecsLast::Always
         }
+        "sh" if base_image.is_some_and(sh_is_bash) => ExecsLast::WithoutRedirections,
         _ => ExecsLast::Never,
     }
+}
+
+/// Distributions whose `/bin/sh` is bash: Red Hat's and its rebuilds (UBI, RHEL,
+/// CentOS, Fedora, Rocky, Alma, Oracle, Amazon Linux), Azure Linux (CBL-Mariner),
+/// openSUSE and Arch. Matched as a word of the image's name (`ubi9/python-312`,
+/// `amazonlinux:2023`, an organisation's own `python-ubi8`), and every image of Red
+/// Hat's registries.
+const BASH_SH_DISTROS: &[&str] = &[
+    "ubi",
+    "ubi7",
+    "ubi8",
+    "ubi9",
+    "ubi10",
+    "rhel",
+    "rhel7",
+    "rhel8",
+    "rhel9",
+    "rhel10",
+    "centos",
+    "centos7",
+    "centos8",
+    "fedora",
+    "rockylinux",
+    "almalinux",
+    "oraclelinux",
+    "amazonlinux",
+    "mariner",
+    "azurelinux",
+    "opensuse",
+    "archlinux",
+];
+
+/// Whether an image's `/bin/sh` is bash, from its name ([`BASH_SH_DISTROS`]).
+fn sh_is_bash(image: &str) -> bool {
+    let image = image.to_ascii_lowercase();
+    let name = crate::lang::dockerfile::image_name(&image);
+    if name.starts_with("registry.access.redhat.com/") || name.starts_with("registry.redhat.io/") {
+        return true;
+    }
+    name.split('/')
+        .flat_map(|segment| segment.split(['-', '_', '.']))
+        .any(|word| BASH_SH_DISTROS.contains(&word))
 }
 
 impl Rule for ShellFormCmd {
