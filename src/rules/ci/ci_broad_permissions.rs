@@ -46,7 +46,8 @@ declare_rule! {
     ///   `run` scripts made only of `echo`, `printf`, `exit`, `test` (`[`, `[[`), `sleep`,
     ///   `date`, `jq`, `gh`, `git`, the clients the runner image ships that call an API
     ///   (`curl`, `wget`, `aws`; a download piped to a shell is not inert) and the
-    ///   runner's coreutils and text tools (`cat`, `cp`, `grep`, `sed`, `awk`, …)
+    ///   runner's coreutils and text tools (`cat`, `cp`, `grep`, `sed`, `awk`, …) and
+    ///   the shell's own builtins (`set`, `export`, `read`, `shift`, …)
     ///   (in `if`/`for`/`case` blocks or not), none of which
     ///   expands an expression from the triggering event (`github.event.…`,
     ///   `github.head_ref`) into the script;
@@ -137,13 +138,14 @@ const INERT_COMMANDS: &[&str] = &[
     "echo", "printf", "exit", "true", "false", "test", "[", "[[", "sleep", "date", "jq", "gh",
     "git", "cat", "touch", "mkdir", "cp", "mv", "rm", "ls", "ln", "chmod", "head", "tail", "cut",
     "tr", "sort", "uniq", "wc", "tee", "grep", "sed", "awk", "basename", "dirname", "cd", "export",
-    "env", "pwd",
+    "env", "pwd", // Shell builtins that set the shell's own state.
+    "set", "unset", "shift", "local", "declare", "readonly", "read", ":",
     // Clients the runner image ships, which fetch or call an API and run no code of a
     // third party (a download piped to `sh` is not inert: `sh` is not in this list).
     "curl", "wget", "aws",
     // The words of a compound command left alone on a line (`if [[ … ]]; then`,
     // `fi`), whose commands are judged as any.
-    "then", "else", "do", "fi", "done", "esac",
+    "then", "else", "do", "fi", "done", "case", "esac",
 ];
 
 /// Whether the repository's default token in this job is worth narrowing: the job uses
