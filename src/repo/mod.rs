@@ -30,8 +30,8 @@ pub struct RepoWide {
     /// run of the caller cancels a hung one.
     pub cancelled_callees: BTreeSet<String>,
     /// The task-runner files (`Makefile`, `justfile`, `tox.ini`, `noxfile.py`, the
-    /// scripts of `package.json`, shell scripts), each where it is found: a shell
-    /// script by its path, the others by their folder. Kept only when a workflow has
+    /// scripts of `package.json`, shell scripts), each where a wrapper finds it (see
+    /// [`crate::lang::ci::tasks::Tasks::location`]). Kept only when a workflow has
     /// [`RepoWide::job_scripts`].
     pub tasks: Vec<(String, crate::lang::ci::tasks::Tasks)>,
     /// The scripts of the steps without their own timeout of each GitHub job, by
@@ -54,12 +54,7 @@ impl RepoWide {
                 wide.narrowing_workflows.insert(path.to_string());
             }
             if let Some(t) = &ci.tasks {
-                let at = if t.runner == crate::lang::ci::tasks::Runner::Script {
-                    path
-                } else {
-                    parent_dir(path)
-                };
-                wide.tasks.push((at.to_string(), t.clone()));
+                wide.tasks.push((t.location(path).to_string(), t.clone()));
             }
             for (job, script, dir) in &ci.job_scripts {
                 wide.job_scripts

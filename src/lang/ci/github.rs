@@ -259,8 +259,8 @@ fn events_of(on: Option<&Node>) -> Vec<String> {
 /// caller's token, which it cannot see, so it counts), a secret (`${{ secrets.… }}` or
 /// `github.token` anywhere in the job or the workflow's `env`, or `secrets:` passed to a
 /// reusable workflow; a deployment `environment` counts only through the secrets the
-/// job reads from it), or a trigger that runs with the base repository's privileges (`pull_request_target`,
-/// `workflow_run`). The job's own token (`secrets.GITHUB_TOKEN`, `github.token`) counts
+/// job reads from it), or a trigger that runs with the base repository's privileges
+/// (`pull_request_target`, `workflow_run`). The job's own token (`secrets.GITHUB_TOKEN`, `github.token`) counts
 /// only when the job's permissions are not set to read-only ones: a read-only token of
 /// a repository is nothing worth stealing. A job with none of these runs with a
 /// read-only token, or with the repository's default one when the workflow sets no
@@ -429,6 +429,7 @@ pub(super) fn facts(source: &SourceFile, file: &CiFile, facts: &mut CiFacts) {
             }
             for script in with_matrix_values(text, job.as_ref()) {
                 if let Some(j) = &job
+                    && j.node.get("timeout-minutes").is_none()
                     && step.node.get("timeout-minutes").is_none()
                 {
                     facts

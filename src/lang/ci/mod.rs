@@ -91,9 +91,10 @@ pub struct CiFacts {
     /// cancels the run in progress (see [`github::cancels_in_progress`]).
     #[serde(default)]
     pub local_calls: Vec<(String, bool)>,
-    /// The scripts of the `run:` steps of each GitHub job that set no `timeout-minutes`
-    /// of their own: (job id, script, directory), for a judgement that needs the task
-    /// files the scripts call (see [`crate::repo::RepoWide::job_scripts`]).
+    /// The scripts of the `run:` steps that set no `timeout-minutes` of their own, in
+    /// the GitHub jobs that set none either: (job id, script, directory), for a
+    /// judgement that needs the task files the scripts call (see
+    /// [`crate::repo::RepoWide::job_scripts`]).
     #[serde(default)]
     pub job_scripts: Vec<(String, String, String)>,
 }

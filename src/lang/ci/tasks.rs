@@ -39,6 +39,16 @@ pub struct Tasks {
 }
 
 impl Tasks {
+    /// Where a wrapper finds this file, given its path: a shell script by its own path,
+    /// every other task file by its folder (`make` runs the `Makefile` of where it is).
+    pub fn location<'p>(&self, path: &'p str) -> &'p str {
+        if self.runner == Runner::Script {
+            path
+        } else {
+            crate::source::parent_dir(path)
+        }
+    }
+
     fn new(runner: Runner) -> Self {
         Tasks {
             runner,
@@ -272,7 +282,6 @@ fn justfile(text: &str) -> Tasks {
                 }
                 if shebang {
                     if let Some(script) = entry.last_mut()
-                        && !trimmed.is_empty()
                         && !trimmed.starts_with('#')
                     {
                         if !script.is_empty() {

@@ -138,8 +138,7 @@ const INERT_COMMANDS: &[&str] = &[
     "echo", "printf", "exit", "true", "false", "test", "[", "[[", "sleep", "date", "jq", "gh",
     "git", "cat", "touch", "mkdir", "cp", "mv", "rm", "ls", "ln", "chmod", "head", "tail", "cut",
     "tr", "sort", "uniq", "wc", "tee", "grep", "sed", "awk", "basename", "dirname", "cd", "export",
-    "env", "pwd", // Shell builtins that set the shell's own state.
-    "set", "unset", "shift", "local", "declare", "readonly", "read", ":",
+    "env", "pwd", "set", "unset", "shift", "local", "declare", "readonly", "read", ":",
     // Clients the runner image ships, which fetch or call an API and run no code of a
     // third party (a download piped to `sh` is not inert: `sh` is not in this list).
     "curl", "wget", "aws",

@@ -167,10 +167,10 @@ fn positional(word: &str) -> Option<usize> {
         .strip_prefix('{')
         .and_then(|n| n.strip_suffix('}'))
         .unwrap_or(n);
-    (n.len() == 1)
-        .then(|| n.parse::<usize>().ok())
-        .flatten()
-        .filter(|n| *n > 0)
+    match n.as_bytes() {
+        [d @ b'1'..=b'9'] => Some(usize::from(d - b'0')),
+        _ => None,
+    }
 }
 
 /// The functions a script defines (`name() {`, `function name {`), by name: the words of

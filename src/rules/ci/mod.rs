@@ -134,13 +134,7 @@ impl<'a> Overview<'a> {
         for (src, facts) in repo.parsed() {
             let Some(ci) = &facts.ci else { continue };
             if let Some(t) = &ci.tasks {
-                // A script is found by its own path; other task files by their folder.
-                let at = if t.runner == crate::lang::ci::tasks::Runner::Script {
-                    &src.rel_path
-                } else {
-                    parent_dir(&src.rel_path)
-                };
-                o.tasks.insert(at, t);
+                o.tasks.insert(t.location(&src.rel_path), t);
             }
             match ci.flavor {
                 Some(Flavor::GithubWorkflow) if is_root_workflow(&src.rel_path) => {

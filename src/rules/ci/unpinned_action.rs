@@ -32,8 +32,8 @@ declare_rule! {
     /// (`permissions` with `write` or `write-all`, on the job or the workflow; a reusable
     /// workflow that sets none gets its caller's), or a `pull_request_target` or
     /// `workflow_run` trigger. A deployment `environment` alone does not count: its
-    /// secrets reach a step only through `${{ secrets.… }}`, which is looked for. In a job with none of these a
-    /// moved tag runs with a read-only token, or with the repository's default one when
+    /// secrets reach a step only through `${{ secrets.… }}`, which is looked for. In a
+    /// job with none of these a moved tag runs with a read-only token, or with the repository's default one when
     /// the workflow sets no `permissions`, which CI006 reports (the fix is one line,
     /// `permissions: {contents: read}`). A branch or a missing ref is flagged in every
     /// job (measured: half of those in unprivileged jobs were acted on), and so is every

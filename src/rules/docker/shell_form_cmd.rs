@@ -179,8 +179,7 @@ const BASH_SH_DISTROS: &[&str] = &[
 
 /// Whether an image's `/bin/sh` is bash, from its name ([`BASH_SH_DISTROS`]).
 fn sh_is_bash(image: &str) -> bool {
-    let image = image.to_ascii_lowercase();
-    let name = crate::lang::dockerfile::image_name(&image);
+    let name = crate::lang::dockerfile::image_name(image);
     if name.starts_with("registry.access.redhat.com/") || name.starts_with("registry.redhat.io/") {
         return true;
     }
