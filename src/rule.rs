@@ -461,6 +461,13 @@ impl<'a> Context<'a> {
         self.repo
     }
 
+    /// The stage of this Dockerfile the repository's CI publishes, when the engine
+    /// checks it again for that stage (see [`RepoIndex::ship`]). Not a dependency on
+    /// the file list: it is decided after the files are checked, on every run.
+    pub fn shipped_stage(&self) -> Option<usize> {
+        self.repo.shipped_stage(&self.source.rel_path)
+    }
+
     /// Whether a rule looked at the repository's files (see [`Context::repo`]).
     pub fn used_repo(&self) -> bool {
         self.used_repo.get()

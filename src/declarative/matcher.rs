@@ -23,7 +23,7 @@ use crate::lang::toml::{TomlDoc, Value};
 use crate::rules::docker::run_scripts;
 use crate::source::{SourceFile, Span};
 
-pub const HELP: &str = "a matcher is { regex, unless } over lines; { instruction, regex | command [, args, piped-to] } in Dockerfiles; { toml | yaml, value | missing } in TOML and YAML files; or { python-call [, missing-keyword | has-keyword] } in Python";
+pub const HELP: &str = "a matcher is { regex, unless } over lines; { instruction, regex | command [, args, piped-to, unless-env] } in Dockerfiles; { toml | yaml, value | missing } in TOML and YAML files; or { python-call [, missing-keyword | has-keyword] } in Python";
 
 /// A matcher: `{ regex, unless }` over lines; `{ instruction, regex | command [, args,
 /// piped-to] }` in Dockerfiles; `{ toml | yaml, value | missing }` in TOML and YAML
@@ -43,6 +43,10 @@ pub(super) struct RawMatcher {
     args: Option<String>,
     /// A regex that must match the whole name of the command the output is piped into.
     piped_to: Option<String>,
+    /// With `instruction`: a regex over each `NAME=value` the `ENV` and `ARG`
+    /// instructions in force set (the stage's before the instruction, its parent
+    /// stages', the global `ARG`s) that cancels the match (`^POETRY_VERSION=[0-9]`).
+    unless_env: Option<String>,
     /// A dotted key path in a TOML file; `*` for any key or element.
     toml: Option<String>,
     /// A regex over the selected TOML or YAML value.
@@ -72,6 +76,7 @@ pub enum Matcher {
         keyword: Keyword,
         regex: Option<Regex>,
         unless: Option<Regex>,
+        unless_env: Option<Regex>,
         command: Option<Regex>,
         args: Option<Regex>,
         piped_to: Option<Regex>,
@@ -135,7 +140,10 @@ impl Matcher {
         let raw: RawMatcher = value
             .try_into()
             .map_err(|e: toml::de::Error| e.message().trim().to_string())?;
-        let shell_keys = raw.command.is_some() || raw.args.is_some() || raw.piped_to.is_some();
+        let shell_keys = raw.command.is_some()
+            || raw.args.is_some()
+            || raw.piped_to.is_some()
+            || raw.unless_env.is_some();
         let python_keys = raw.missing_keyword.is_some() || raw.has_keyword.is_some();
         let structural = [
             raw.toml.is_some(),
@@ -222,13 +230,16 @@ impl Matcher {
                 keyword,
                 regex: opt("regex", &raw.regex, false)?,
                 unless: opt("unless", &raw.unless, false)?,
+                unless_env: opt("unless-env", &raw.unless_env, false)?,
                 command: opt("command", &raw.command, true)?,
                 args: opt("args", &raw.args, false)?,
                 piped_to: opt("piped-to", &raw.piped_to, true)?,
             });
         }
         if shell_keys {
-            return Err("`command`, `args` and `piped-to` go with `instruction`".into());
+            return Err(
+                "`command`, `args`, `piped-to` and `unless-env` go with `instruction`".into(),
+            );
         }
         let Some(regex) = raw.regex else {
             return Err(
@@ -328,6 +339,7 @@ impl Matcher {
             keyword,
             regex,
             unless,
+            unless_env,
             command,
             args,
             piped_to,
@@ -337,19 +349,27 @@ impl Matcher {
         };
         let mut out = Vec::new();
         // `RUN` also matches the `RUN`s under `ONBUILD`, and not those of PowerShell stages.
-        let instructions: Vec<&crate::lang::dockerfile::Instruction> =
+        let instructions: Vec<(usize, &crate::lang::dockerfile::Instruction)> =
             if *keyword == crate::lang::dockerfile::Keyword::Run {
-                crate::rules::docker::runs(df).map(|(_, i)| i).collect()
+                crate::rules::docker::runs(df).collect()
             } else {
                 df.instructions
                     .iter()
-                    .filter(|i| i.keyword == *keyword)
+                    .enumerate()
+                    .filter(|(_, i)| i.keyword == *keyword)
                     .collect()
             };
-        for inst in instructions {
+        for (index, inst) in instructions {
             let (joined, map) =
                 joined_arguments(source, inst.keyword_span.end, inst.span.end, df.escape);
             if unless.as_ref().is_some_and(|u| u.is_match(&joined)) {
+                continue;
+            }
+            if let Some(u) = unless_env
+                && df.variables_at(index).iter().any(|kv| {
+                    u.is_match(&format!("{}={}", kv.key, kv.value.as_deref().unwrap_or("")))
+                })
+            {
                 continue;
             }
             if let Some(re) = regex {

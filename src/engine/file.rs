@@ -312,6 +312,10 @@ impl Sink for RuleSink<'_, '_> {
         self.syntax_only
     }
 
+    fn shipped_stage(&self) -> Option<usize> {
+        self.cx.shipped_stage()
+    }
+
     fn dockerfile(&mut self, file: &lang::dockerfile::Dockerfile) {
         for r in self.rules {
             r.check_dockerfile(file, self.cx);
@@ -391,8 +395,8 @@ impl Needs {
 }
 
 /// Whether some enabled rule reads files of `kind` (a Compose file is also handed over
-/// as YAML, and tells the Dockerfile rules which images are for development): a front
-/// end reads a file only then.
+/// as YAML, and tells the Dockerfile rules which images are for development; a CI file
+/// which stage of a Dockerfile is published): a front end reads a file only then.
 pub(super) fn kind_needed(kind: FileKind, rules: &[&dyn Rule]) -> bool {
     let wanted = |k: FileKind| rules.iter().any(|r| r.reads(k));
     match kind {
@@ -400,6 +404,10 @@ pub(super) fn kind_needed(kind: FileKind, rules: &[&dyn Rule]) -> bool {
         // (`repo::compose_dev_images`).
         FileKind::Compose => {
             wanted(FileKind::Compose) || wanted(FileKind::Yaml) || wanted(FileKind::Dockerfile)
+        }
+        // And which stage of each Dockerfile the CI publishes (`repo::shipped_targets`).
+        FileKind::GithubWorkflow | FileKind::GitlabCi => {
+            wanted(kind) || wanted(FileKind::Dockerfile)
         }
         k => wanted(k),
     }

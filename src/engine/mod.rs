@@ -895,6 +895,59 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
     if let Some(cache) = &cache {
         save_cache(cache, &outcomes, &file_list, whole_project);
     }
+    // Dockerfiles whose CI publishes another stage than the one their shape names are
+    // checked again for that stage; those whose CI publishes only stages named for
+    // development are development images (see `DockerFacts::shipped`). Decided on every
+    // run, cached or not: the CI files may change.
+    let mut ci_dev_images = BTreeSet::new();
+    if whole_project {
+        let targets = crate::repo::shipped_targets(outcomes.iter().map(|o| &o.facts));
+        let mut again = Vec::new();
+        for (n, o) in outcomes.iter().enumerate() {
+            let (Some(docker), Some(t)) = (&o.facts.docker, targets.get(&o.path)) else {
+                continue;
+            };
+            match docker.shipped(t) {
+                crate::lang::dockerfile::Shipped::AsFound => {}
+                crate::lang::dockerfile::Shipped::Development => {
+                    ci_dev_images.insert(o.path.clone());
+                }
+                crate::lang::dockerfile::Shipped::Stage(stage) => {
+                    repo.ship(&o.path, stage);
+                    again.push(n);
+                }
+            }
+        }
+        for n in again {
+            let path = outcomes[n].path.as_str();
+            let Some(entry) = walk
+                .entries
+                .iter()
+                .find(|e| matches!(e, Entry::File { rel_path, .. } if rel_path.as_str() == path))
+            else {
+                continue;
+            };
+            let i = configs.index(path);
+            let s = if i == 0 {
+                &configs.root
+            } else {
+                &configs.local[i - 1]
+            };
+            let fresh =
+                file::check_entry(entry, s, &repo, &filters[i], &needed, None, &opts.overlay);
+            let old = std::mem::take(&mut outcomes[n]);
+            outcomes[n] = FileOutcome {
+                hash: old.hash,
+                cacheable: old.cacheable,
+                stamp: old.stamp,
+                used_repo: old.used_repo,
+                from_cache: old.from_cache,
+                restamped: old.restamped,
+                cached_entry: old.cached_entry,
+                ..fresh
+            };
+        }
+    }
     // Findings that other files take back (stored as found: the other files may change).
     let wide = crate::repo::RepoWide::of(outcomes.iter().map(|o| (o.path.as_str(), &o.facts)));
     if !wide.is_empty() {
@@ -962,6 +1015,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
     } else {
         BTreeSet::new()
     };
+    let dev_images: BTreeSet<String> = dev_images.into_iter().chain(ci_dev_images).collect();
     let skips_dev = |code: &str| {
         configs.every_rule.iter().any(|r| {
             r.meta().code == code && r.meta().skips.contains(&crate::roles::Role::DevEnvironment)

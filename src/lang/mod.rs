@@ -201,6 +201,11 @@ pub trait Sink {
     fn syntax_only(&self) -> bool {
         false
     }
+    /// The stage of this Dockerfile that the repository publishes, when it is not the
+    /// final stage the file's shape names ([`dockerfile::Dockerfile::ship`]).
+    fn shipped_stage(&self) -> Option<usize> {
+        None
+    }
     /// Whether [`Sink::rust_node`] is wanted: the Rust front end walks each file once.
     fn wants_rust_nodes(&self) -> bool {
         false

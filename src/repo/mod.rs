@@ -145,6 +145,24 @@ pub fn compose_dev_images<'a>(
     dev
 }
 
+/// The targets of the builds that publish each Dockerfile's image, from the CI files'
+/// facts (see [`crate::lang::ci::builds`]), by the Dockerfile's path.
+pub fn shipped_targets<'a>(
+    facts: impl Iterator<Item = &'a FileFacts>,
+) -> BTreeMap<String, Vec<crate::lang::ci::builds::BuildTarget>> {
+    let mut out: BTreeMap<String, Vec<_>> = BTreeMap::new();
+    for build in facts
+        .filter_map(|f| f.ci.as_ref())
+        .flat_map(|c| &c.shipped_builds)
+    {
+        let targets = out.entry(build.dockerfile.clone()).or_default();
+        if !targets.contains(&build.target) {
+            targets.push(build.target.clone());
+        }
+    }
+    out
+}
+
 /// The project kind, for rules that treat services, libraries and CLIs differently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ProjectType {
@@ -169,6 +187,9 @@ pub struct RepoIndex {
     crate_model: std::sync::OnceLock<crates::CrateModel>,
     /// The web service, built once from the facts on first use.
     service_model: std::sync::OnceLock<service::ServiceModel>,
+    /// The Dockerfiles checked again for the stage their CI publishes (see
+    /// [`RepoIndex::ship`]).
+    shipped: BTreeMap<String, usize>,
 }
 
 impl RepoIndex {
@@ -180,7 +201,20 @@ impl RepoIndex {
             owner: None,
             crate_model: std::sync::OnceLock::new(),
             service_model: std::sync::OnceLock::new(),
+            shipped: BTreeMap::new(),
         }
+    }
+
+    /// Records that the Dockerfile at `path` publishes its stage `n` (see
+    /// [`crate::lang::dockerfile::DockerFacts::shipped`]): checked again, its front
+    /// end takes that stage for the final one.
+    pub fn ship(&mut self, path: &str, n: usize) {
+        self.shipped.insert(path.to_string(), n);
+    }
+
+    /// The stage recorded by [`RepoIndex::ship`] for `path`.
+    pub fn shipped_stage(&self, path: &str) -> Option<usize> {
+        self.shipped.get(path).copied()
     }
 
     /// The index with the configured `project-type`.

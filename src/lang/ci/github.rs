@@ -409,7 +409,17 @@ pub(super) fn facts(source: &SourceFile, file: &CiFile, facts: &mut CiFacts) {
             }
         }
     }
+    // The images each job builds and publishes: a job's steps are consecutive.
+    let mut builds = super::builds::JobBuilds::default();
+    let mut builds_of: Option<&str> = None;
     for (job, step) in all_steps(file) {
+        let id = job.as_ref().map(Job::id);
+        if id != builds_of {
+            facts
+                .shipped_builds
+                .extend(std::mem::take(&mut builds).shipped());
+            builds_of = id;
+        }
         let dir = step
             .working_directory()
             .or_else(|| job.and_then(|j| j.working_directory()))
@@ -428,6 +438,7 @@ pub(super) fn facts(source: &SourceFile, file: &CiFile, facts: &mut CiFacts) {
                 facts.opaque = true;
             }
             for script in with_matrix_values(text, job.as_ref()) {
+                builds.script(&script, &dir);
                 if let Some(j) = &job
                     && j.node.get("timeout-minutes").is_none()
                     && step.node.get("timeout-minutes").is_none()
@@ -446,6 +457,13 @@ pub(super) fn facts(source: &SourceFile, file: &CiFile, facts: &mut CiFacts) {
         if let Some(u) = step.uses().and_then(Node::as_str) {
             facts.uses.push(u.to_string());
             let action = u.split('@').next().unwrap_or(u).to_ascii_lowercase();
+            if matches!(
+                action.as_str(),
+                "docker/build-push-action" | "depot/build-push-action"
+            ) {
+                let with = step.node.get("with");
+                builds.action(&|key| with.and_then(|w| w.get(key)).and_then(Node::scalar_text));
+            }
             if matches!(
                 action.as_str(),
                 "docker/build-push-action"
@@ -496,6 +514,7 @@ pub(super) fn facts(source: &SourceFile, file: &CiFile, facts: &mut CiFacts) {
             });
         }
     }
+    facts.shipped_builds.extend(builds.shipped());
 }
 
 /// The script `text` once per value of the job's matrix (`strategy.matrix`) it names:

@@ -226,8 +226,10 @@ pub(super) fn facts(source: &SourceFile, file: &CiFile, facts: &mut CiFacts) {
             None => keys.extend(default_before),
         }
         keys.extend(job.resolved.get("script"));
+        let mut builds = super::builds::JobBuilds::default();
         for key in keys {
             for line in script_lines(root, key) {
+                builds.script(&line.text, "");
                 facts.scripts.push(CiScript {
                     script: line.text,
                     dir: String::new(),
@@ -235,5 +237,6 @@ pub(super) fn facts(source: &SourceFile, file: &CiFile, facts: &mut CiFacts) {
                 });
             }
         }
+        facts.shipped_builds.extend(builds.shipped());
     }
 }

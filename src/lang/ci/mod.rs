@@ -5,6 +5,7 @@
 //! contributes to the repository index, from which the repository rules decide whether
 //! anything runs the tests or a linter.
 
+pub mod builds;
 pub mod github;
 pub mod gitlab;
 pub mod tasks;
@@ -97,6 +98,10 @@ pub struct CiFacts {
     /// [`crate::repo::RepoWide::job_scripts`]).
     #[serde(default)]
     pub job_scripts: Vec<(String, String, String)>,
+    /// The images its jobs build from the repository's Dockerfiles and publish (see
+    /// [`builds`]).
+    #[serde(default)]
+    pub shipped_builds: Vec<builds::ShippedBuild>,
 }
 
 impl CiFacts {
@@ -129,7 +134,16 @@ pub fn substitute_variables(script: &str) -> String {
         let close = if rest.starts_with("${{") {
             rest.find("}}").map(|e| (3, e, 2))
         } else if rest.starts_with("$(") && !rest.starts_with("$((") {
-            rest.find(')').map(|e| (2, e, 1))
+            // `$(VAR)` (Make's), not a command substitution (`$(node -p "…")`), which
+            // the shell reads.
+            rest.find(')')
+                .filter(|e| {
+                    rest[2..*e]
+                        .trim()
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                })
+                .map(|e| (2, e, 1))
         } else if rest.starts_with("${") {
             rest.find('}').map(|e| (2, e, 1))
         } else {

@@ -222,6 +222,9 @@ pub struct Dockerfile {
     /// Byte spans of comment lines (outside here-documents).
     pub comments: Vec<Span>,
     pub errors: Vec<ParseError>,
+    /// The stage the repository's CI publishes, when that is not the one the file's
+    /// own shape names (see [`Dockerfile::ship`]).
+    pub shipped: Option<usize>,
 }
 
 impl Dockerfile {
@@ -243,6 +246,9 @@ impl Dockerfile {
     /// with `--target`), and the side stage is where CI runs the suite or where Compose
     /// runs the working copy.
     pub fn final_stage(&self) -> Option<&Stage> {
+        if let Some(stage) = self.shipped.and_then(|n| self.stages.get(n)) {
+            return Some(stage);
+        }
         self.stages
             .iter()
             .rev()
@@ -255,6 +261,27 @@ impl Dockerfile {
         match &self.instructions[stage.from].args {
             Args::From { alias: Some(a), .. } => Some(&a.value),
             _ => None,
+        }
+    }
+
+    /// Marks the side stages ([`Stage::side`]), once the final stage is known.
+    fn mark_side_stages(&mut self) {
+        let final_from = self.final_stage().map(|s| s.from);
+        let sides: Vec<bool> = (0..self.stages.len())
+            .map(|n| self.is_side_stage(n, final_from))
+            .collect();
+        for (stage, side) in self.stages.iter_mut().zip(sides) {
+            stage.side = side;
+        }
+    }
+
+    /// Makes stage `n` the final one: the stage the repository's CI builds and
+    /// publishes (`--target`, or the last stage when no target is named), as
+    /// [`DockerFacts::shipped`] decided.
+    pub fn ship(&mut self, n: usize) {
+        if n < self.stages.len() {
+            self.shipped = Some(n);
+            self.mark_side_stages();
         }
     }
 
@@ -311,40 +338,61 @@ impl Dockerfile {
     /// The `SHELL` in force for instruction `index` of its stage (exec-form words), if the
     /// stage or an ancestor stage named in `FROM` changed it.
     pub fn shell_at(&self, index: usize) -> Option<&[Word]> {
-        let stage_pos = self
-            .stages
-            .iter()
-            .position(|s| s.from <= index && index < s.body.end.max(s.from + 1))?;
-        let mut stage = &self.stages[stage_pos];
-        let mut upto = index;
-        let mut hops = 0;
-        loop {
-            let found = self.instructions[stage.body.start..upto.min(stage.body.end)]
-                .iter()
-                .rev()
-                .find(|i| i.keyword == Keyword::Shell);
-            if let Some(Instruction {
+        match self.in_force(index).find(|i| i.keyword == Keyword::Shell) {
+            Some(Instruction {
                 args: Args::List(words),
                 ..
-            }) = found
-            {
-                return Some(words);
-            }
-            // A stage built FROM an earlier stage inherits its SHELL.
-            let Args::From { image, .. } = &self.instructions[stage.from].args else {
-                return None;
-            };
-            let parent = self.stages.iter().find(|s| {
-                matches!(&self.instructions[s.from].args,
-                    Args::From { alias: Some(a), .. } if a.value.eq_ignore_ascii_case(&image.value))
-            })?;
-            if parent.from >= stage.from || hops > self.stages.len() {
-                return None;
-            }
-            hops += 1;
-            upto = parent.body.end;
-            stage = parent;
+            }) => Some(words),
+            _ => None,
         }
+    }
+
+    /// The variables `ENV` and `ARG` set for instruction `index` (an `ARG`'s default
+    /// value; `None` without one), nearest first: those of its stage before it, then of
+    /// the stages it is built `FROM`, then the global `ARG`s.
+    pub fn variables_at(&self, index: usize) -> Vec<KeyValue> {
+        let end = self
+            .stages
+            .first()
+            .map_or(self.instructions.len(), |s| s.from);
+        let global = self.instructions[..end.min(index)].iter().rev();
+        self.in_force(index)
+            .chain(global)
+            .filter(|i| matches!(i.keyword, Keyword::Env | Keyword::Arg))
+            .filter_map(Instruction::text)
+            .flat_map(|w| parse_key_values(&w.value).into_iter().rev())
+            .collect()
+    }
+
+    /// The instructions before instruction `index` in its stage, then those of the
+    /// stages it is built `FROM` (an earlier stage's instructions are inherited), each
+    /// stage's from its last instruction back.
+    fn in_force(&self, index: usize) -> impl Iterator<Item = &Instruction> {
+        let mut ranges = Vec::new();
+        if let Some(pos) = self
+            .stages
+            .iter()
+            .position(|s| s.from <= index && index < s.body.end.max(s.from + 1))
+        {
+            let mut stage = &self.stages[pos];
+            ranges.push(stage.body.start..index.min(stage.body.end));
+            while let Args::From { image, .. } = &self.instructions[stage.from].args {
+                let Some(parent) = self.stages.iter().find(|s| {
+                    matches!(&self.instructions[s.from].args,
+                        Args::From { alias: Some(a), .. } if a.value.eq_ignore_ascii_case(&image.value))
+                }) else {
+                    break;
+                };
+                if parent.from >= stage.from || ranges.len() > self.stages.len() {
+                    break;
+                }
+                ranges.push(parent.body.clone());
+                stage = parent;
+            }
+        }
+        ranges
+            .into_iter()
+            .flat_map(move |r| self.instructions[r].iter().rev())
     }
 
     /// Whether `name` is the alias of a stage before instruction `index`.
@@ -859,13 +907,7 @@ fn build_stages(df: &mut Dockerfile) {
             side: false,
         });
     }
-    let final_from = df.final_stage().map(|s| s.from);
-    let sides: Vec<bool> = (0..df.stages.len())
-        .map(|n| df.is_side_stage(n, final_from))
-        .collect();
-    for (stage, side) in df.stages.iter_mut().zip(sides) {
-        stage.side = side;
-    }
+    df.mark_side_stages();
 }
 
 fn word(s: &pd::UnescapedString<'_>, shift: &dyn Fn(&pd::Span) -> Span) -> Word {
@@ -1671,6 +1713,65 @@ pub struct DockerFacts {
     /// environments leave it, as the per-file rules do.
     #[serde(default)]
     pub dev_image: bool,
+    /// Each stage's name (`FROM … AS name`) and whether it is named for tests or
+    /// development, in order: the stages a build's `--target` may name.
+    #[serde(default)]
+    pub stages: Vec<(Option<String>, bool)>,
+    /// The final stage's index in [`DockerFacts::stages`].
+    #[serde(default)]
+    pub final_index: Option<usize>,
+}
+
+/// Which image of a Dockerfile the repository publishes, from its CI's builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shipped {
+    /// The final stage the file's shape names (or the builds do not tell).
+    AsFound,
+    /// Only stages named for development or tests are published, each by name: the
+    /// file is a development image.
+    Development,
+    /// Another stage: the one a build publishes.
+    Stage(usize),
+}
+
+impl DockerFacts {
+    /// Which stage ships, given the targets of the builds that publish this file's
+    /// image (see [`crate::lang::ci::builds`]). The final stage as found stays when a
+    /// build publishes it, or when a build's target cannot be told or names no stage.
+    /// Otherwise a build without a target publishes the last stage, whatever its name
+    /// (`runtime-dev` after `runtime`: the published image is the development one); a
+    /// build naming a stage not named for development publishes that one; and a file
+    /// whose builds all name stages for development or tests (`--target dev`) is a
+    /// development image.
+    pub fn shipped(&self, targets: &[crate::lang::ci::builds::BuildTarget]) -> Shipped {
+        use crate::lang::ci::builds::BuildTarget;
+        let Some(found) = self.final_index else {
+            return Shipped::AsFound;
+        };
+        let mut stages = Vec::new();
+        for t in targets {
+            let n =
+                match t {
+                    BuildTarget::Last => self.stages.len() - 1,
+                    BuildTarget::Stage(name) => match self.stages.iter().rposition(|(n, _)| {
+                        n.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name))
+                    }) {
+                        Some(n) => n,
+                        None => return Shipped::AsFound,
+                    },
+                    BuildTarget::Unknown => return Shipped::AsFound,
+                };
+            if n == found {
+                return Shipped::AsFound;
+            }
+            stages.push((n, matches!(t, BuildTarget::Last)));
+        }
+        match stages.iter().find(|(n, last)| *last || !self.stages[*n].1) {
+            Some((n, _)) => Shipped::Stage(*n),
+            None if stages.is_empty() => Shipped::AsFound,
+            None => Shipped::Development,
+        }
+    }
 }
 
 /// A script the image starts with: a shell script (`CMD ["./start.sh"]` after a
@@ -1776,6 +1877,14 @@ impl DockerFacts {
                     && df.stage_name(s).is_some_and(is_test_stage_name)
             }),
             root: user::runs_as_root(df, &source.text),
+            stages: df
+                .stages
+                .iter()
+                .map(|s| (df.stage_name(s).map(str::to_string), df.side_stage_named(s)))
+                .collect(),
+            final_index: df
+                .final_stage()
+                .and_then(|f| df.stages.iter().position(|s| s.from == f.from)),
             ..DockerFacts::default()
         };
         if let Some(stage) = chain.first() {
@@ -1848,7 +1957,10 @@ impl FrontEnd for DockerfileFrontEnd {
         if is_template(&source.text) {
             return;
         }
-        let df = Dockerfile::parse(source);
+        let mut df = Dockerfile::parse(source);
+        if let Some(n) = sink.shipped_stage() {
+            df.ship(n);
+        }
         for e in &df.errors {
             out.error(
                 e.offset..e.offset,

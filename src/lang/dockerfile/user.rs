@@ -88,6 +88,10 @@ pub fn non_root_base(image: &str) -> bool {
         || name.starts_with("amazon/aws-lambda-")
         || name.starts_with("cgr.dev/chainguard/")
         || name.starts_with("bitnami/")
+        // The same images through a registry's mirror or pull-through proxy
+        // (`artifacts.example.org/docker-remote/bitnami/nginx`).
+        || name.contains("/bitnami/")
+        || name.contains("/chainguard/")
         || name.starts_with("jupyter/")
         || name.starts_with("quay.io/jupyter/")
         || name == "nginxinc/nginx-unprivileged"

@@ -174,7 +174,10 @@ fn job_exposes_token(job: &github::Job<'_>) -> bool {
         let script = s.run().and_then(|r| r.as_str()).unwrap_or("");
         // A manual run's inputs (`github.event.inputs.task`) come from a maintainer.
         let script = script.replace("github.event.inputs.", "inputs.");
-        !script.contains("github.event.") && !script.contains("github.head_ref") && inert(&script)
+        // An expression is a value, not a command (`kind=${{ inputs.kind }}`).
+        !script.contains("github.event.")
+            && !script.contains("github.head_ref")
+            && inert(&crate::lang::ci::substitute_variables(&script))
     })
 }
 

@@ -535,6 +535,10 @@ fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usi
         a.starts_with("--check") || *a == "--diff" || *a == "-l" || *a == "--list-different"
     });
     if TEST_RUNNERS.contains(&name.as_str()) {
+        // `vitest --merge-reports`: combines the reports of sharded runs, runs no test.
+        if name == "vitest" && args.iter().any(|a| a.starts_with("--merge-reports")) {
+            return Gates::default();
+        }
         return Gates::TEST;
     }
     if LINTERS.contains(&name.as_str()) {
@@ -1248,6 +1252,29 @@ mod tests {
         assert_eq!(g("pnpm exec playwright test --shard 1/2"), Gates::TEST);
         assert_eq!(g("npx cypress run"), Gates::TEST);
         assert_eq!(g("npx playwright install --with-deps"), Gates::default());
+        // Combining the reports of sharded runs runs no test.
+        assert_eq!(
+            g("npx vitest --merge-reports --reporter=junit"),
+            Gates::default()
+        );
+        assert_eq!(g("npx vitest run --shard=1/2"), Gates::TEST);
+        // A command substitution whose quotes hold a `)` is read by the shell, not cut
+        // at the first `)` as Make's `$(VAR)` (the words after it were taken for
+        // commands).
+        assert_eq!(
+            g(
+                "V=$(node -p \"require('./package.json').devDependencies.vitest\")\n\
+               echo \"Installing vitest $V\"\n\
+               npm install vitest@$V --no-save"
+            ),
+            Gates::default()
+        );
+        assert_eq!(
+            g(
+                "npx --yes vitest@$(node -p \"require('./package.json').devDependencies.vitest\") --merge-reports"
+            ),
+            Gates::default()
+        );
         assert_eq!(g("php ../../vendor/bin/phpunit"), Gates::TEST);
         assert_eq!(g("node node_modules/.bin/jest --ci"), Gates::TEST);
         assert_eq!(g("php -d memory_limit=-1 artisan serve"), Gates::default());

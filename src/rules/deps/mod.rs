@@ -200,7 +200,7 @@ pub struct PyDep {
 /// CI, the build or release tooling, in a requirements file's name
 /// (`requirements-dev.txt`, `functest_requirements.txt`, `requirements.shipit.txt`) or
 /// a dependency group's (`test`, `lint-tools`).
-const DEV_WORDS: [&str; 29] = [
+const DEV_WORDS: [&str; 32] = [
     "dev",
     "devel",
     "develop",
@@ -227,6 +227,9 @@ const DEV_WORDS: [&str; 29] = [
     "rtd",
     "lint",
     "typing",
+    "types",
+    "mypy",
+    "stubs",
     "build",
     "ci",
     "shipit",

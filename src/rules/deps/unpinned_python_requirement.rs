@@ -70,7 +70,7 @@ declare_rule! {
     /// (`requirements-dev.txt`, `test-requirements.txt`, `requirements/docs.txt`,
     /// `requirements/devel.txt`, `requirements/readthedocs.txt`,
     /// `build-requirements.txt`, `integration_requirements.txt`,
-    /// `unittest_requirements.txt`, `requirements.shipit.txt`) are
+    /// `unittest_requirements.txt`, `requirements.shipit.txt`, `requirements_types.txt`) are
     /// not installed in what is deployed and are not checked, nor are files in the
     /// folders listed below; likewise a manifest's development groups and extras
     /// (`[project.optional-dependencies] dev`, `[dependency-groups] test`, Poetry's
