@@ -39,7 +39,13 @@ declare_rule! {
     /// stage named for tests (`AS test`, `AS concourse_tests`, `AS ci`) after one that
     /// is not is where CI runs the suite, and one named for development (`AS dev`,
     /// `AS local`) is where Compose runs the working copy: the stage before it is taken
-    /// for the image. A
+    /// for the image. Unless the repository's CI says which stage it publishes (a
+    /// `docker/build-push-action` step that pushes, or `docker build` with `--push` or in
+    /// a job that pushes, with their `file` and `target`): then that stage is the image
+    /// (the last one when no target is named, whatever its name), and a file whose
+    /// builds publish only stages named for development (`target: dev`) is a
+    /// development image, not checked. The same holds for every rule about the final
+    /// stage (DKR003, DKR004). A
     /// `USER` inherited from an earlier stage of the same file counts. Images that say
     /// neither what to run nor what to expose (`CMD`, `ENTRYPOINT`, `EXPOSE`), such as
     /// artifact-only `FROM scratch` stages and CI check stages, are not checked; nor are
