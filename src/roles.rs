@@ -117,7 +117,7 @@ impl Role {
                 "templated files that are not valid until rendered: a path with `{{` or `{%` in it (cookiecutter, copier), files under `template/` or `templates/`"
             }
             Role::Script => {
-                "scripts and maintainer tooling: `scripts/`, `script/`, `tools/`, `dev/`, `hack/`, `ci/`, `.ci/`, folders named `scripts-*`, `scripts_*`, `*-scripts` or `*_scripts` (`scripts-dev/`, `_scripts/`; not a crate of that name), `bin/` (not `src/bin/`), `xtask/`, Cargo's `build.rs`, `manage.py`; and, on a scan of the whole project, a Django management command (`<app>/management/commands/<name>.py`) that no other file names (no crontab, scheduler template, Celery task, `call_command`, other command or deployment guide; tests and change logs aside): it is run by hand"
+                "scripts and maintainer tooling: `scripts/`, `script/`, `tools/`, `dev/`, `hack/`, `ci/`, `.ci/`, `gitlint/` (commit-message rules), folders named `scripts-*`, `scripts_*`, `*-scripts` or `*_scripts` (`scripts-dev/`, `_scripts/`; not a crate of that name), `bin/` (not `src/bin/`), `xtask/`, Cargo's `build.rs`, `manage.py`; and, on a scan of the whole project, a Django management command (`<app>/management/commands/<name>.py`) that no other file names (no crontab, scheduler template, Celery task, `call_command`, other command or deployment guide; tests and change logs aside): it is run by hand"
             }
             Role::DevEnvironment => {
                 "development and CI environments: `.devcontainer/`, `.codesandbox/`, `.gitpod*`, `compose/local/`, `development/`, Dockerfiles named for development (`Dockerfile.dev`, `Dockerfile-dev`, `Dockerfile-devel`, `Dockerfile.api.dev`, `dev.Dockerfile`, `app.dev.Dockerfile`, `Dockerfile.local`, `Dockerfile.development`), the images builds and CI jobs run in (`Dockerfile.ci`, `Dockerfile_builder`, Dockerfiles under `.circleci/`, and Docker container actions under `.github/actions/`), and by their content, Dockerfiles whose image starts a development server (`manage.py runserver`, `flask run`, `uvicorn --reload`, `npm run dev`), whose command runs a shell script or a task named for development (`./start-dev.sh`, `entrypoint.local.sh`, `make run.dev_docker`), or whose opening comments say the image is not for production (\"Not suitable for production use\", \"for testing only\")"
@@ -320,7 +320,15 @@ impl Roles {
             in_dir(&|d| {
                 matches!(
                     d,
-                    "scripts" | "script" | "tools" | "xtask" | "dev" | "hack" | "ci" | ".ci"
+                    "scripts"
+                        | "script"
+                        | "tools"
+                        | "xtask"
+                        | "dev"
+                        | "hack"
+                        | "ci"
+                        | ".ci"
+                        | "gitlint"
                 )
             }) || dirs_lower.iter().enumerate().any(|(i, d)| {
                 // `scripts-dev/`, `dev_scripts/`, `_scripts/`: not a crate of that name
@@ -513,6 +521,7 @@ mod tests {
     fn scripts_dev_environments_examples_benches() {
         assert!(has("scripts/release.py", Role::Script));
         assert!(has("ci/check-site.py", Role::Script));
+        assert!(has("gitlint/gitlint_emoji.py", Role::Script));
         assert!(has("scripts-dev/release.py", Role::Script));
         assert!(has("systemtests/lib/client.py", Role::Test));
         assert!(has("tests_smoke/smoke/common.py", Role::Test));

@@ -16,12 +16,17 @@ fn repo(name: &str) -> PathBuf {
 }
 
 fn scan(root: &Path, no_config: bool) -> Vec<Finding> {
+    scan_selected(root, no_config, None)
+}
+
+fn scan_selected(root: &Path, no_config: bool, select: Option<&[&str]>) -> Vec<Finding> {
     run(&RunOptions {
         paths: vec![root.to_path_buf()],
         // Each fixture repository is a repository of its own.
         root: Some(root.to_path_buf()),
         overrides: CliOverrides {
             no_config,
+            select: select.map(|s| s.iter().map(|r| r.to_string()).collect()),
             ..CliOverrides::default()
         },
         ..RunOptions::default()
@@ -66,6 +71,43 @@ fn ci_gates_are_anchored_at_the_workflow() {
         assert_eq!(hits[0].line, 5);
     }
     assert_eq!(only(&f, "CI007")[0].severity, Severity::Note);
+}
+
+/// `docker compose -f ci/docker-compose-ci.yml run --rm test` names no command: the
+/// service's own (`make test`, followed into the Makefile) runs the suite. Read also
+/// when CI002 is the only rule selected.
+#[test]
+fn a_compose_service_s_command_is_what_ci_runs() {
+    let root = repo("ci-compose-tests");
+    assert!(only(&scan(&root, true), "CI002").is_empty());
+    let selected = scan_selected(&root, true, Some(&["CI002"]));
+    assert!(selected.is_empty(), "{selected:?}");
+
+    // The same call with a service that serves: no test run.
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root, dir.path());
+    let compose = dir.path().join("ci/docker-compose-ci.yml");
+    let text = std::fs::read_to_string(&compose).unwrap();
+    std::fs::write(
+        &compose,
+        text.replace("[\"make test\"]", "gunicorn app:app"),
+    )
+    .unwrap();
+    let hits = scan(dir.path(), true);
+    assert_eq!(only(&hits, "CI002").len(), 1, "{hits:?}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
 }
 
 #[test]

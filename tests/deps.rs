@@ -155,6 +155,44 @@ lint-tools = ["djlint"]
     assert_eq!(unpinned, [d("DEP001", "requirements.txt", 1)]);
 }
 
+/// `requirements/prod.txt` frozen (`pip freeze > requirements.txt`) into a pinned
+/// `requirements.txt` beside the folder: the folder's files are inputs of that lock.
+#[test]
+fn pinned_requirements_beside_the_requirements_folder_is_their_lock() {
+    let repo = copy_fixture("deps-python-app");
+    let base = std::fs::read_to_string(repo.path().join("requirements/base.txt")).unwrap();
+    let names: Vec<&str> = base
+        .lines()
+        .filter_map(|l| l.split(['=', '<', '>', '!', '~', ' ', '#']).next())
+        .filter(|n| !n.is_empty() && !n.starts_with('-'))
+        .collect();
+    // Not every name pinned: not a lock, base.txt is still reported.
+    write(repo.path(), "requirements.txt", "django==5.1.4\nflask\n");
+    let (_, report) = json_run(repo.path(), &["--no-config", "."]);
+    assert!(deps(&report).contains(&d("DEP001", "requirements/base.txt", 2)));
+    // `pip freeze` output with a git requirement appended still pins every name.
+    let lock: String = names
+        .iter()
+        .map(|n| format!("{n}==1.0.0\n"))
+        .collect::<String>()
+        + "git+https://github.com/acme/client.git#egg=client\n";
+    write(repo.path(), "requirements.txt", &lock);
+    let (_, report) = json_run(repo.path(), &["--no-config", "."]);
+    assert!(
+        !deps(&report)
+            .iter()
+            .any(|(rule, p, _)| rule == "DEP001" && p.starts_with("requirements/")),
+        "{:?}",
+        deps(&report)
+    );
+    // The git line is reported where it is written.
+    assert!(
+        deps(&report)
+            .iter()
+            .any(|(rule, p, _)| rule == "DEP001" && p == "requirements.txt")
+    );
+}
+
 #[test]
 fn python_app_with_lockfile_or_as_library() {
     let repo = copy_fixture("deps-python-app");

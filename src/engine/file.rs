@@ -401,9 +401,14 @@ pub(super) fn kind_needed(kind: FileKind, rules: &[&dyn Rule]) -> bool {
     let wanted = |k: FileKind| rules.iter().any(|r| r.reads(k));
     match kind {
         // The Dockerfile rules also read which images a development stack builds
-        // (`repo::compose_dev_images`).
+        // (`repo::compose_dev_images`), and the CI rules what `docker compose run app`
+        // runs (`ci::gates`).
         FileKind::Compose => {
-            wanted(FileKind::Compose) || wanted(FileKind::Yaml) || wanted(FileKind::Dockerfile)
+            wanted(FileKind::Compose)
+                || wanted(FileKind::Yaml)
+                || wanted(FileKind::Dockerfile)
+                || wanted(FileKind::GithubWorkflow)
+                || wanted(FileKind::GitlabCi)
         }
         // And which stage of each Dockerfile the CI publishes (`repo::shipped_targets`).
         FileKind::GithubWorkflow | FileKind::GitlabCi => {

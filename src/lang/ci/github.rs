@@ -170,7 +170,8 @@ fn needs_absent_event(node: &Node, on: Option<&Node>) -> bool {
 }
 
 /// Whether a job is switched off with a literal condition (`if: false`, `if: ${{ false
-/// }}`): it never runs, so no rule looks at it.
+/// }}`), or runs only in forks (`if: github.event.repository.fork == true`, alone or
+/// in a conjunction): it never runs in this repository, so no rule looks at it.
 fn switched_off(job: &Node) -> bool {
     job.get("if").is_some_and(|c| {
         c.as_bool() == Some(false)
@@ -179,9 +180,33 @@ fn switched_off(job: &Node) -> bool {
                 let s = s
                     .strip_prefix("${{")
                     .and_then(|s| s.strip_suffix("}}"))
-                    .unwrap_or(s);
-                s.trim() == "false"
+                    .unwrap_or(s)
+                    .trim();
+                s == "false" || only_in_forks(s)
             })
+    })
+}
+
+/// Whether a condition holds only in a fork: a conjunction (no `||`, no `!`) with the
+/// term `github.event.repository.fork` (`== true`).
+fn only_in_forks(cond: &str) -> bool {
+    let negates = cond
+        .match_indices('!')
+        .any(|(i, _)| !cond[i + 1..].starts_with('='));
+    if cond.contains("||") || negates {
+        return false;
+    }
+    cond.split("&&").any(|term| {
+        let term = term.trim().trim_start_matches('(').trim_end_matches(')');
+        let words: Vec<&str> = term.split("==").map(str::trim).collect();
+        match words.as_slice() {
+            [one] => *one == "github.event.repository.fork",
+            [a, b] => {
+                (*a == "github.event.repository.fork" && *b == "true")
+                    || (*b == "github.event.repository.fork" && *a == "true")
+            }
+            _ => false,
+        }
     })
 }
 

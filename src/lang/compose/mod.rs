@@ -144,6 +144,29 @@ pub struct ServiceFacts {
     /// The services it waits for with `condition: service_healthy`, with the span of
     /// each name.
     pub waits_healthy: Vec<(String, crate::source::Span)>,
+    /// What it runs: `entrypoint:` then `command:`, as one shell line (the list form's
+    /// items quoted), when either is set; what a CI's `docker compose run app` runs.
+    #[serde(default)]
+    pub runs: Option<String>,
+}
+
+/// A `command:` or `entrypoint:` as shell words: the string form as written, the list
+/// form's items each quoted; a list of one item as that item, which is a script when
+/// the image's entrypoint is a shell's `-c` (`command: ["make test"]`).
+fn shell_line(node: &Node) -> Option<String> {
+    if let [one] = node.items() {
+        one.scalar_text()
+    } else if node.is_seq() {
+        let words: Vec<String> = node
+            .items()
+            .iter()
+            .filter_map(Node::scalar_text)
+            .map(|w| format!("'{}'", w.replace('\'', "'\\''")))
+            .collect();
+        (!words.is_empty()).then(|| words.join(" "))
+    } else {
+        node.scalar_text()
+    }
 }
 
 impl ServiceFacts {
@@ -175,6 +198,13 @@ impl ServiceFacts {
             waits_healthy,
             context: build.and_then(|b| build_context(b, dir)),
             binds: bind_sources(service, dir).collect(),
+            runs: {
+                let parts: Vec<String> = ["entrypoint", "command"]
+                    .iter()
+                    .filter_map(|k| service.get(k).and_then(shell_line))
+                    .collect();
+                (!parts.is_empty()).then(|| parts.join(" "))
+            },
         }
     }
 }

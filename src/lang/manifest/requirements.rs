@@ -69,6 +69,14 @@ impl RequirementsFile {
 
     /// Whether the file installs something and pins all of it (a lock, as far as a
     /// `pyproject.toml` beside it is concerned).
+    /// Whether every named requirement is pinned (there is one at least); URL and git
+    /// lines aside, which are reported on their own. `pip freeze` output with the git
+    /// requirements appended to it is a lock of the names.
+    pub fn names_pinned(&self) -> bool {
+        let mut names = self.requirements().peekable();
+        names.peek().is_some() && names.all(|r| r.pinned)
+    }
+
     pub fn fully_pinned(&self) -> bool {
         let mut any = false;
         for e in &self.entries {

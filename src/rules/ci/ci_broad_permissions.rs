@@ -52,7 +52,8 @@ declare_rule! {
     ///   expands an expression from the triggering event (`github.event.…`,
     ///   `github.head_ref`) into the script;
     /// - a job that checks nothing out and uses only GitHub's own actions (`actions/stale`,
-    ///   `actions/add-to-project`, `actions/github-script`) beside such scripts: of 13
+    ///   `actions/add-to-project`, `actions/github-script`) and release-please (which
+    ///   needs `contents`, `pull-requests` and `issues` write) beside such scripts: of 13
     ///   judged on services, 12 were not worth narrowing (the action needs its write
     ///   scopes anyway, or is handed a token of its own). Beside a checkout they are
     ///   still counted (`github/codeql-action` builds the repository).
@@ -147,6 +148,14 @@ const INERT_COMMANDS: &[&str] = &[
     "then", "else", "do", "fi", "done", "case", "esac",
 ];
 
+/// Actions that open release pull requests and publish releases, and need the token's
+/// `contents`, `pull-requests` and `issues` write scopes for it: narrowing a job that
+/// runs only them gains nothing (4 of 4 judged on services were not worth it).
+const RELEASE_BOTS: [&str; 2] = [
+    "googleapis/release-please-action@",
+    "google-github-actions/release-please-action@",
+];
+
 /// Whether the repository's default token in this job is worth narrowing: the job uses
 /// an action of a third party, runs a command not in [`INERT_COMMANDS`], or calls a
 /// reusable workflow of this repository (a reusable workflow of another repository sets
@@ -169,7 +178,10 @@ fn job_exposes_token(job: &github::Job<'_>) -> bool {
         if let Some(uses) = action(s) {
             // Checking out the repository runs nobody's code but GitHub's.
             return checkout(&uses)
-                || (!checks_out && (uses.starts_with("actions/") || uses.starts_with("github/")));
+                || (!checks_out
+                    && (uses.starts_with("actions/")
+                        || uses.starts_with("github/")
+                        || RELEASE_BOTS.iter().any(|b| uses.starts_with(b))));
         }
         let script = s.run().and_then(|r| r.as_str()).unwrap_or("");
         // A manual run's inputs (`github.event.inputs.task`) come from a maintainer.

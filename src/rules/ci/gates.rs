@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::lang::ci::substitute_variables;
 use crate::lang::ci::tasks::{Runner, Tasks};
+use crate::lang::compose::ComposeFacts;
 use crate::lang::shell::{self, SimpleCommand};
 
 /// What a command (or a script, or a job) does.
@@ -77,6 +78,9 @@ pub struct TaskFiles<'a> {
     memo: std::cell::RefCell<BTreeMap<TaskKey, (Gates, usize)>>,
     /// How many times a task was followed (for tests: bounded by the memo).
     followed: std::cell::Cell<usize>,
+    /// Compose files by repository path: what `docker compose run app` runs when the
+    /// call names no command is the service's own.
+    pub compose: BTreeMap<String, &'a ComposeFacts>,
 }
 
 /// How many wrappers deep a command is followed.
@@ -398,6 +402,13 @@ fn launcher(words: &[&str]) -> Option<usize> {
         "--frozen-lockfile",
         "--entrypoint",
     ];
+    // `docker compose -f ci.yml run --rm app pytest`: the command after the service.
+    if let Some(call) = compose_call(words) {
+        return matches!(words[call.sub], "run" | "exec").then(|| {
+            let i = skip_opts(call.sub + 1, &[&valued[..], &CONTAINER_VALUED[..]].concat());
+            (i + 1).min(words.len())
+        });
+    }
     match first.as_str() {
         "poetry" | "pdm" | "pipenv" | "rye" | "uv" | "conda" | "mamba" | "micromamba" | "pixi"
         | "pipx"
@@ -413,20 +424,7 @@ fn launcher(words: &[&str]) -> Option<usize> {
         "bundle" if sub == "exec" => Some(2),
         // `direnv exec DIR cmd …`: the command in the directory's environment.
         "direnv" if sub == "exec" => Some(skip_opts(2, &[]) + 1),
-        "docker" | "podman"
-            if matches!(sub, "compose" | "run" | "exec")
-                || words.get(2).is_some_and(|w| *w == "run" || *w == "exec") =>
-        {
-            // `docker compose run --rm app pytest`: look for the command after the service.
-            let start = if sub == "compose" || sub == "run" && words.len() > 2 {
-                3
-            } else {
-                2
-            };
-            let i = skip_opts(start, &[&valued[..], &CONTAINER_VALUED[..]].concat());
-            Some((i + 1).min(words.len()))
-        }
-        "docker-compose" if sub == "run" || sub == "exec" => {
+        "docker" | "podman" if matches!(sub, "run" | "exec") => {
             let i = skip_opts(2, &[&valued[..], &CONTAINER_VALUED[..]].concat());
             Some((i + 1).min(words.len()))
         }
@@ -449,6 +447,175 @@ fn launcher(words: &[&str]) -> Option<usize> {
         }
         _ => None,
     }
+}
+
+/// A Compose call (`docker compose …`, `docker-compose …`, `podman compose …`,
+/// `podman-compose …`): the files its `-f` options name, the directory
+/// `--project-directory` names, and where its subcommand is.
+struct ComposeCall<'w> {
+    files: Vec<&'w str>,
+    project_dir: Option<&'w str>,
+    sub: usize,
+}
+
+fn compose_call<'w>(words: &[&'w str]) -> Option<ComposeCall<'w>> {
+    let mut i = match base(words.first()?).as_str() {
+        "docker" | "podman" if words.get(1) == Some(&"compose") => 2,
+        "docker-compose" | "podman-compose" => 1,
+        _ => return None,
+    };
+    let (mut files, mut project_dir) = (Vec::new(), None);
+    while let Some(w) = words.get(i) {
+        let (option, inline) = match w.split_once('=') {
+            Some((o, v)) if o.starts_with("--") => (o, Some(v)),
+            _ => (*w, None),
+        };
+        let valued = matches!(
+            option,
+            "-f" | "--file"
+                | "--project-directory"
+                | "-p"
+                | "--project-name"
+                | "--env-file"
+                | "--profile"
+                | "--ansi"
+                | "--progress"
+                | "--parallel"
+        );
+        if !option.starts_with('-') {
+            break;
+        }
+        let value = if valued && inline.is_none() {
+            i += 1;
+            words.get(i).copied()
+        } else {
+            inline
+        };
+        i += 1;
+        match option {
+            "-f" | "--file" => files.extend(value),
+            "--project-directory" => project_dir = value,
+            _ => {}
+        }
+    }
+    (i < words.len()).then_some(ComposeCall {
+        files,
+        project_dir,
+        sub: i,
+    })
+}
+
+/// The Compose file names `docker compose` reads when no `-f` is given, in its order.
+const COMPOSE_DEFAULTS: [&str; 4] = [
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yml",
+    "docker-compose.yaml",
+];
+
+/// What a Compose call runs when it names no command of its own: `docker compose run
+/// app` runs the service's `entrypoint`/`command`, and so does `docker compose up
+/// --exit-code-from app` (or, with `--abort-on-container-exit`, each service it starts)
+/// — how a suite run from a test Compose file looks. `None` when the call names its
+/// command, or the files or the service are not known here.
+fn compose_runs(
+    words: &[&str],
+    dir: &str,
+    tasks: Option<&TaskFiles<'_>>,
+    depth: usize,
+) -> Option<Gates> {
+    let tasks = tasks?;
+    let call = compose_call(words)?;
+    let args = &words[call.sub + 1..];
+    let services: Vec<&str> = match words[call.sub] {
+        "run" => {
+            let valued = [
+                &CONTAINER_VALUED[..],
+                &["-e", "--env", "-w", "--workdir", "-u", "--user", "--name"][..],
+            ]
+            .concat();
+            let mut i = 0;
+            while let Some(w) = args.get(i) {
+                if valued.contains(w) {
+                    i += 2;
+                } else if w.starts_with('-') {
+                    if w.starts_with("--entrypoint") {
+                        return None;
+                    }
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            // A command after the service is followed as a launcher's.
+            if i + 1 != args.len() {
+                return None;
+            }
+            vec![args[i]]
+        }
+        "up" => {
+            let exit_from = args.iter().enumerate().find_map(|(i, w)| {
+                match w.strip_prefix("--exit-code-from") {
+                    Some("") => args.get(i + 1).copied(),
+                    Some(v) => v.strip_prefix('='),
+                    None => None,
+                }
+            });
+            match exit_from {
+                Some(s) => vec![s],
+                None if args.contains(&"--abort-on-container-exit") => args
+                    .iter()
+                    .copied()
+                    .filter(|w| !w.starts_with('-'))
+                    .collect(),
+                None => return None,
+            }
+        }
+        _ => return None,
+    };
+    let base_dir = match call.project_dir {
+        Some(p) => crate::source::join_path(dir, p),
+        None => dir.to_string(),
+    };
+    let files: Vec<String> = if call.files.is_empty() {
+        COMPOSE_DEFAULTS
+            .iter()
+            .map(|f| crate::source::join_path(&base_dir, f))
+            .find(|f| tasks.compose.contains_key(f))
+            .into_iter()
+            .collect()
+    } else {
+        call.files
+            .iter()
+            .map(|f| crate::source::join_path(dir, f))
+            .collect()
+    };
+    let facts: Vec<&ComposeFacts> = files
+        .iter()
+        .map(|f| tasks.compose.get(f).copied())
+        .collect::<Option<_>>()?;
+    // Every service of the files when `up --abort-on-container-exit` names none.
+    let services: Vec<&str> = if services.is_empty() {
+        facts
+            .iter()
+            .flat_map(|f| f.services.iter().map(|s| s.name.as_str()))
+            .collect()
+    } else {
+        services
+    };
+    let mut gates = Gates::default();
+    for service in services {
+        // A later file overrides what an earlier one says.
+        let runs = facts.iter().rev().find_map(|f| {
+            f.services
+                .iter()
+                .find(|s| s.name == service)?
+                .runs
+                .as_deref()
+        })?;
+        gates = gates.or(script_at(runs, dir, Some(tasks), depth + 1));
+    }
+    Some(gates)
 }
 
 /// The options of `docker run`/`exec` and `docker compose run` that take a value
@@ -501,6 +668,9 @@ fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usi
     };
     if depth > MAX_DEPTH || words.is_empty() {
         return Gates::default();
+    }
+    if let Some(gates) = compose_runs(words, dir, tasks, depth) {
+        return gates;
     }
     if let Some(skip) = launcher(words) {
         if skip == 0 || skip > words.len() {
@@ -1279,6 +1449,98 @@ mod tests {
         assert_eq!(g("node node_modules/.bin/jest --ci"), Gates::TEST);
         assert_eq!(g("php -d memory_limit=-1 artisan serve"), Gates::default());
         assert_eq!(g("node server.js"), Gates::default());
+    }
+
+    fn compose(path: &str, text: &str) -> ComposeFacts {
+        use crate::lang::{FrontEnd, Sink};
+        struct Nothing;
+        impl Sink for Nothing {}
+        let source = crate::source::SourceFile::new(path, path, text.to_string());
+        let mut out = crate::lang::Output::default();
+        crate::lang::compose::ComposeFrontEnd.read(
+            &source,
+            crate::lang::FileKind::Compose,
+            &mut Nothing,
+            &mut out,
+        );
+        *out.facts.compose.expect("a Compose file")
+    }
+
+    #[test]
+    fn a_compose_call_without_a_command_runs_the_service_s_own() {
+        let base = compose(
+            "docker-compose.yml",
+            "services:\n  app:\n    build: .\n    command: gunicorn app:app\n  db:\n    image: postgres:16\n",
+        );
+        let tests = compose(
+            "tests/docker-compose.yml",
+            "services:\n  app:\n    command: [\"pytest -sv\"]\n  lint:\n    image: x\n    entrypoint: [\"sh\", \"-c\"]\n    command: [\"ruff check .\"]\n",
+        );
+        let mut files = TaskFiles::default();
+        files.compose.insert("docker-compose.yml".into(), &base);
+        files
+            .compose
+            .insert("tests/docker-compose.yml".into(), &tests);
+        let t = Some(&files);
+        // The later file's command wins.
+        assert_eq!(
+            script(
+                "docker compose -f docker-compose.yml -f tests/docker-compose.yml run --rm app",
+                "",
+                t
+            ),
+            Gates::TEST
+        );
+        assert_eq!(
+            script("docker compose run --rm app", "", t),
+            Gates::default()
+        );
+        assert_eq!(
+            script(
+                "docker-compose --file=tests/docker-compose.yml run lint",
+                "",
+                t
+            ),
+            Gates::LINT
+        );
+        assert_eq!(
+            script(
+                "cd tests && docker compose up --build --exit-code-from app",
+                "",
+                t
+            ),
+            Gates::TEST
+        );
+        assert_eq!(
+            script(
+                "docker compose -f tests/docker-compose.yml up --abort-on-container-exit",
+                "",
+                t
+            ),
+            Gates::TEST.or(Gates::LINT)
+        );
+        // A command of its own, an unknown file or service: as before.
+        assert_eq!(
+            script(
+                "docker compose -f tests/docker-compose.yml run app ls",
+                "",
+                t
+            ),
+            Gates::default()
+        );
+        assert_eq!(
+            script("docker compose -f other.yml run --rm app", "", t),
+            Gates::default()
+        );
+        assert_eq!(
+            script(
+                "docker compose -p ci -f docker-compose.yml run --rm app pytest",
+                "",
+                t
+            ),
+            Gates::TEST
+        );
+        assert_eq!(script("docker compose up -d db", "", t), Gates::default());
     }
 
     #[test]

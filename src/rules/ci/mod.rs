@@ -132,6 +132,9 @@ impl<'a> Overview<'a> {
             root_action: repo.contains("action.yml") || repo.contains("action.yaml"),
         };
         for (src, facts) in repo.parsed() {
+            if let Some(compose) = &facts.compose {
+                o.tasks.compose.insert(src.rel_path.to_string(), compose);
+            }
             let Some(ci) = &facts.ci else { continue };
             if let Some(t) = &ci.tasks {
                 o.tasks.insert(t.location(&src.rel_path), t);

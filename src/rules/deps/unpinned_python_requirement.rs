@@ -60,9 +60,12 @@ declare_rule! {
     /// constraints file (included by the file, by a file that includes it, or any
     /// `constraints*.txt` in its directory or above) are fine; files named
     /// `constraints*.txt` and files only ever used with `-c` are limits, not installs,
-    /// and are not checked. A fully pinned requirements file in the same directory
-    /// counts as the lock of the others (an input such as `base_requirements.txt` beside
-    /// the pinned `requirements.txt`, or `requirements.txt` beside the
+    /// and are not checked. A requirements file in the same directory that pins every
+    /// name it lists (`pip freeze` output, git lines appended or not) counts as the
+    /// lock of the others, and one beside a `requirements/` folder as the
+    /// lock of the files in it (an input such as `base_requirements.txt` beside
+    /// the pinned `requirements.txt`, `requirements/prod.txt` that `pip freeze` writes
+    /// into `requirements.txt` beside the folder, or `requirements.txt` beside the
     /// `requirements.lock` that `pip freeze` or Rye writes from it and the image
     /// installs). A Helm chart's `requirements.lock` (YAML) is not a requirements file. An included file whose name does not look like a
     /// requirements file is not read. Requirements files named for development, tests,
@@ -345,11 +348,15 @@ impl Rule for UnpinnedPythonRequirement {
                     .and_then(|l| locks.get(l.as_str()).copied());
             let text = repo.source(path).map(|s| &*s.text);
             // A fully pinned requirements file beside this one is its lock (netbox's
-            // `requirements.txt` beside `base_requirements.txt`).
+            // `requirements.txt` beside `base_requirements.txt`), and so is one beside
+            // the `requirements/` folder that holds it (`requirements/prod.txt` frozen
+            // into `requirements.txt`).
+            let dir = parent_dir(path);
+            let above = (file_name(dir) == "requirements").then(|| parent_dir(dir));
             for (other, f) in &graph.files {
                 if other != path
-                    && parent_dir(other) == parent_dir(path)
-                    && f.fully_pinned()
+                    && (parent_dir(other) == dir || Some(parent_dir(other)) == above)
+                    && f.names_pinned()
                     && !file_name(other)
                         .to_ascii_lowercase()
                         .starts_with("constraints")
