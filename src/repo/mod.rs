@@ -22,6 +22,10 @@ pub struct RepoWide {
     /// A module of service code calls `socket.setdefaulttimeout(n)` at import: every
     /// socket the process opens without a timeout of its own gets `n` seconds.
     pub default_socket_timeout: bool,
+    /// A module of service code gives every `requests` call a timeout by replacing
+    /// `requests.Session.request` (see
+    /// [`crate::lang::python::facts::PythonFacts::requests_default_timeout`]).
+    pub requests_default_timeout: bool,
     /// The GitHub workflows (by path) that narrow their token (see
     /// [`crate::lang::ci::CiFacts::sets_token_permissions`]).
     pub narrowing_workflows: BTreeSet<String>,
@@ -48,6 +52,7 @@ impl RepoWide {
         for (path, f) in files {
             if let Some(py) = &f.python {
                 wide.default_socket_timeout |= py.default_socket_timeout;
+                wide.requests_default_timeout |= py.requests_default_timeout;
             }
             let Some(ci) = &f.ci else { continue };
             if ci.sets_token_permissions {
@@ -92,7 +97,8 @@ impl RepoWide {
 /// Such a project has a root `Procfile` beside the file of a buildpack platform:
 /// `app.json` (Heroku), `manifest.yml` (Cloud Foundry), `runtime.txt` (Heroku's Python
 /// version), `project.toml` (Cloud Native Buildpacks) or a `.copilot/` directory (AWS
-/// Copilot). Its Dockerfiles are development images when every Compose service that
+/// Copilot); or Scalingo's `scalingo.json` or Clever Cloud's `clevercloud/` directory
+/// at the root, with or without a `Procfile`. Its Dockerfiles are development images when every Compose service that
 /// builds them runs the working copy (it mounts the build context over the image, as
 /// `volumes: [".:/app"]` does) or belongs to a development stack; a Dockerfile no
 /// Compose file builds is not one of them. Measured on services deployed this way: the
@@ -103,11 +109,13 @@ pub fn compose_dev_images<'a>(
     facts: impl Iterator<Item = (&'a str, &'a FileFacts)>,
 ) -> BTreeSet<String> {
     let has = |name: &str| files.binary_search_by(|f| f.as_str().cmp(name)).is_ok();
-    let buildpacks = has("Procfile")
+    let buildpacks = (has("Procfile")
         && (["app.json", "manifest.yml", "runtime.txt", "project.toml"]
             .iter()
             .any(|f| has(f))
-            || files.iter().any(|f| f.starts_with(".copilot/")));
+            || files.iter().any(|f| f.starts_with(".copilot/"))))
+        || has("scalingo.json")
+        || files.iter().any(|f| f.starts_with("clevercloud/"));
     let mut dev = BTreeSet::new();
     if !buildpacks {
         return dev;

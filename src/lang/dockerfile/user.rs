@@ -98,6 +98,8 @@ pub fn non_root_base(image: &str) -> bool {
         || name.ends_with("/nginx-unprivileged")
         || name == "jenkins/jenkins"
         || name == "jenkins/inbound-agent"
+        // Keycloak's image sets `USER 1000`.
+        || name == "quay.io/keycloak/keycloak"
         // Elastic's images set `USER elasticsearch` (`kibana`, `logstash`).
         || name.starts_with("docker.elastic.co/")
         || matches!(name, "elasticsearch" | "library/elasticsearch" | "kibana" | "logstash")

@@ -16,6 +16,11 @@ pub struct PythonFacts {
     /// not `None`): a default every socket of the process gets once it is imported.
     #[serde(default)]
     pub default_socket_timeout: bool,
+    /// Service code that replaces `requests.Session.request` with a wrapper that gives
+    /// a timeout (`kwargs.setdefault("timeout", …)`): every `requests` call of the
+    /// process, `requests.get` included, goes through it.
+    #[serde(default)]
+    pub requests_default_timeout: bool,
     /// Flask's development server started with its debugger (`app.run(debug=True)`)
     /// under `if __name__ == "__main__":`, outside tests and examples: it runs in
     /// production only if an image starts this file.
@@ -57,11 +62,13 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<PythonFacts> {
         settings: settings(file),
         docs: docs(source, file),
         default_socket_timeout: default_socket_timeout(source, file),
+        requests_default_timeout: requests_default_timeout(source, file),
         main_debug_run: main_debug_run(file),
     };
     (facts.settings.is_some()
         || facts.docs.is_some()
         || facts.default_socket_timeout
+        || facts.requests_default_timeout
         || facts.main_debug_run.is_some())
     .then_some(facts)
 }
@@ -81,6 +88,33 @@ fn default_socket_timeout(source: &SourceFile, file: &PythonFile) -> bool {
     let role = &file.role;
     sets_it
         && !(role.test || role.example || role.tooling)
+        && !crate::roles::Roles::of_path(&source.rel_path).has(crate::roles::Role::Script)
+}
+
+/// Whether service code gives every `requests` call a timeout: it assigns to
+/// `requests.Session.request` (`Session.request = new_request`, in a function run at
+/// start-up or at module level) a wrapper whose text sets `timeout` (a function of
+/// this file, or a `functools.partialmethod(…, timeout=10)`). Outside tests, examples
+/// and scripts.
+fn requests_default_timeout(source: &SourceFile, file: &PythonFile) -> bool {
+    let text = |span: &Span| source.text.get(span.clone()).unwrap_or_default();
+    let patches = file.assigns.iter().any(|a| {
+        let Some(value) = &a.value else { return false };
+        matches!(
+            file.resolve(&a.target).as_deref(),
+            Some("requests.Session.request" | "requests.sessions.Session.request")
+        ) && (text(&value.span()).contains("timeout")
+            || value.dotted().is_some_and(|name| {
+                file.defs
+                    .iter()
+                    .any(|d| d.name == name && text(&d.span).contains("timeout"))
+            }))
+    });
+    // Tooling by name aside: a service's own `setup.py` module (`openforms/setup.py`,
+    // which `wsgi.py` and the worker import) is where such start-up code lives.
+    let role = &file.role;
+    patches
+        && !(role.test || role.example)
         && !crate::roles::Roles::of_path(&source.rel_path).has(crate::roles::Role::Script)
 }
 

@@ -54,7 +54,8 @@ declare_rule! {
     /// someone opens a shell in, not a service). Base images that
     /// are non-root by default are recognised by name (`:nonroot` tags,
     /// `cgr.dev/chainguard/*`, `bitnami/*`, `jupyter/*`, `nginx-unprivileged`,
-    /// `jenkins/jenkins`, Elastic's `elasticsearch`, `kibana` and `logstash`); so are official images whose entrypoint drops privileges
+    /// `jenkins/jenkins`, `quay.io/keycloak/keycloak`, Elastic's `elasticsearch`,
+    /// `kibana` and `logstash`); so are official images whose entrypoint drops privileges
     /// itself (`postgres`, `redis`, `mysql`, `mongo`, `rabbitmq`, ClickHouse's
     /// `clickhouse-server`, …), and `nginx` and `httpd`, whose request-serving workers
     /// run unprivileged, when the Dockerfile keeps their `ENTRYPOINT`. A final stage that installs `gosu`, `su-exec`,

@@ -36,8 +36,11 @@ declare_rule! {
     /// a number are fine; `${TOKEN:-literal}` is not, since its default is baked in.
     /// In a build stage the image is not made from, an obvious placeholder
     /// (`ARG SECRET_KEY=foo`, `dummy`, `changeme`: what a build step such as Django's
-    /// `collectstatic` needs set) is fine too; in the image's own stages every literal
-    /// counts, since a placeholder there is what the container runs with.
+    /// `collectstatic` needs set) is fine too, and so is one in an `ARG` of any stage
+    /// (an `ARG` is not in the running container's environment), where a value that
+    /// says it is insecure or names the build (`insecure_docker_build_key`,
+    /// `collectstatic-build-only`) is a placeholder as well; in the image's own stages
+    /// an `ENV` literal always counts, since it is what the container runs with.
     /// Names that hold a location or a setting rather than the secret itself
     /// (`*_FILE`, `*_PATH`, `*_DIR`, `*_NAME`, `*_TIMEOUT`, `*_ID`, `*_DUMMY`, …) and
     /// switches (`ENABLE_*`, `DISABLE_*`, `NO_*`) are skipped. Names to skip can be
@@ -98,8 +101,16 @@ impl Rule for SecretInImage {
                 if value.is_empty() || is_reference(value) || is_setting_value(value) {
                     continue;
                 }
-                if !in_image(index)
-                    && crate::secrets::is_placeholder(value.trim_matches(|c| c == '"' || c == '\''))
+                let bare = value.trim_matches(|c| c == '"' || c == '\'');
+                // An `ARG` is not in the running container's environment: a placeholder
+                // (one that says it is insecure, or names the build, too) only serves a
+                // build step, whatever the stage.
+                let build_placeholder = inst.keyword == Keyword::Arg && {
+                    let lower = bare.to_ascii_lowercase();
+                    lower.starts_with("insecure") || lower.contains("build")
+                };
+                if (!in_image(index) || inst.keyword == Keyword::Arg)
+                    && (crate::secrets::is_placeholder(bare) || build_placeholder)
                 {
                     continue;
                 }

@@ -61,8 +61,12 @@ declare_rule! {
     /// server that never answers still waited after `socket.setdefaulttimeout(1)`, where
     /// `urlopen` gave up after one second). Set in a function
     /// (often for a moment, then put back), it does not count; `timeout=None` overrides
-    /// the default and is still flagged. A scan of some files only (a pre-commit hook)
-    /// sees the default only if it is set in one of them.
+    /// the default and is still flagged. A `requests` call without `timeout` is not
+    /// flagged when service code replaces `requests.Session.request` with a wrapper
+    /// that sets one (`Session.request = new_request` where `new_request` calls
+    /// `kwargs.setdefault("timeout", …)`, as the start-up code of some Django services
+    /// does): `requests.get` and every session go through it. A scan of some files
+    /// only (a pre-commit hook) sees either default only if it is set in one of them.
     /// An explicit `timeout=None` is not flagged on a streaming call inside a loop
     /// (`client.stream(...)`, `stream=True`: a long-lived subscription the loop
     /// reconnects, meant to wait for the next event), nor on a call passed to
@@ -242,13 +246,24 @@ impl Rule for HttpCallWithoutTimeout {
     /// A call without `timeout` to a standard-library client gets the process's default
     /// socket timeout when service code sets one at import (`socket.setdefaulttimeout(60)`
     /// in a module the service loads). `requests` does not: it sets `None` on the socket.
+    ///
+    /// A `requests` call without `timeout` gets one when service code replaces
+    /// `requests.Session.request` with a wrapper that sets it.
     fn withdraws(&self, wide: &crate::repo::RepoWide, _path: &str, message: &str) -> bool {
-        wide.default_socket_timeout
-            && message.ends_with(NO_TIMEOUT)
-            && message
-                .strip_prefix('`')
-                .and_then(|m| m.split_once('`'))
-                .is_some_and(|(callee, _)| STDLIB_CLIENTS.iter().any(|(name, _)| *name == callee))
+        let Some(stdlib) = message
+            .strip_prefix('`')
+            .and_then(|m| m.split_once('`'))
+            .filter(|_| message.ends_with(NO_TIMEOUT))
+            .map(|(callee, _)| STDLIB_CLIENTS.iter().any(|(name, _)| *name == callee))
+        else {
+            return false;
+        };
+        // Only requests and the standard library's clients are reported without one.
+        if stdlib {
+            wide.default_socket_timeout
+        } else {
+            wide.requests_default_timeout
+        }
     }
 
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
