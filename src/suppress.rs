@@ -84,6 +84,22 @@ pub fn directives(source: &SourceFile, comments: &[Comment], foreign: bool) -> V
         let Some(text) = source.text.get(c.span.clone()) else {
             continue;
         };
+        // BuildKit's own checks, skipped for the whole Dockerfile by a parser directive
+        // at its top (`# check=skip=SecretsUsedInArgOrEnv`).
+        if foreign
+            && let Some(rules) = buildkit_skips(text)
+            && leading(source, c.span.start)
+        {
+            out.push(Directive {
+                scope: Scope::File,
+                used: vec![false; rules.len().max(1)],
+                rules: rules.into_iter().map(str::to_string).collect(),
+                span: c.span.clone(),
+                foreign: true,
+                malformed: None,
+            });
+            continue;
+        }
         if foreign && let Some(rules) = foreign_rules(text) {
             let line = source.line_of(c.span.start);
             let scope = if c.own_line {
@@ -263,6 +279,50 @@ pub const FOREIGN: &[(&str, &str, &[&str])] = &[
     ("zizmor", "unpinned-uses", &["DEP008"]),
     ("zizmor", "excessive-permissions", &["CI006"]),
 ];
+
+/// BuildKit's build checks that have a readylint rule, and that rule.
+const BUILDKIT: [(&str, &str); 2] = [
+    ("SecretsUsedInArgOrEnv", "DKR005"),
+    ("JSONArgsRecommended", "DKR004"),
+];
+
+/// The readylint rules a BuildKit `# check=skip=A,B` directive (options separated by
+/// `;`, `skip=all` for every check) stands for, if it is one.
+fn buildkit_skips(comment: &str) -> Option<Vec<&'static str>> {
+    let body = comment.trim_start_matches('#').trim();
+    let options = body
+        .get(..6)
+        .filter(|p| p.eq_ignore_ascii_case("check="))
+        .map(|_| &body[6..])?;
+    let mut rules: Vec<&'static str> = Vec::new();
+    for option in options.split(';') {
+        let Some((key, list)) = option.split_once('=') else {
+            continue;
+        };
+        if !key.trim().eq_ignore_ascii_case("skip") {
+            continue;
+        }
+        for check in list.split(',').map(str::trim) {
+            rules.extend(
+                BUILDKIT
+                    .iter()
+                    .filter(|(name, _)| check.eq_ignore_ascii_case("all") || check == *name)
+                    .map(|(_, rule)| *rule),
+            );
+        }
+    }
+    rules.sort_unstable();
+    rules.dedup();
+    (!rules.is_empty()).then_some(rules)
+}
+
+/// Whether only comments and blank lines come before `offset`: where a Dockerfile's
+/// parser directives stand.
+fn leading(source: &SourceFile, offset: usize) -> bool {
+    source.text[..offset]
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+}
 
 /// The readylint rules another tool's suppression comment stands for, if it is one.
 fn foreign_rules(comment: &str) -> Option<Vec<&'static str>> {
@@ -561,6 +621,40 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert!(d[0].foreign);
         assert_eq!(d[0].scope, Scope::Line(3));
+        assert!(directives(&f, &comments, false).is_empty());
+    }
+
+    #[test]
+    fn buildkit_check_directives_skip_the_whole_file() {
+        assert_eq!(
+            buildkit_skips("# check=skip=SecretsUsedInArgOrEnv"),
+            Some(vec!["DKR005"])
+        );
+        assert_eq!(
+            buildkit_skips("# check=skip=JSONArgsRecommended,SecretsUsedInArgOrEnv;error=true"),
+            Some(vec!["DKR004", "DKR005"])
+        );
+        assert_eq!(
+            buildkit_skips("# check=skip=all"),
+            Some(vec!["DKR004", "DKR005"])
+        );
+        assert_eq!(buildkit_skips("# check=skip=FromAsCasing"), None);
+        assert_eq!(buildkit_skips("# check=error=true"), None);
+        assert_eq!(buildkit_skips("# checks the secret"), None);
+        let text = "# syntax=docker/dockerfile:1\n# check=skip=SecretsUsedInArgOrEnv\nFROM x\n# check=skip=JSONArgsRecommended\nCMD y\n";
+        let f = SourceFile::new("Dockerfile", "Dockerfile", text.into());
+        let comments: Vec<Comment> = [1, 2, 4]
+            .iter()
+            .map(|&l| Comment {
+                span: f.line_span(l),
+                own_line: true,
+            })
+            .collect();
+        let d = directives(&f, &comments, true);
+        // Only the directive at the top counts: after `FROM` it is a comment.
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].scope, Scope::File);
+        assert_eq!(d[0].rules, ["DKR005"]);
         assert!(directives(&f, &comments, false).is_empty());
     }
 

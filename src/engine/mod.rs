@@ -1011,6 +1011,12 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         crate::repo::compose_dev_images(
             &walk.all_files,
             outcomes.iter().map(|o| (o.path.as_str(), &o.facts)),
+            &crate::repo::shipped_targets(outcomes.iter().map(|o| &o.facts)),
+            || {
+                walk.all_files
+                    .iter()
+                    .any(|f| crate::rules::ci::other_system(f).is_some())
+            },
         )
     } else {
         BTreeSet::new()

@@ -11,7 +11,8 @@ declare_rule! {
     /// no test command in any job. Test commands are recognised directly (`pytest`,
     /// `cargo test`, `go test`, `npm test`, `jest`, `tox`, `nox`, `mvn verify`, …),
     /// behind launchers (`poetry run`, `uv run`, `xvfb-run`, `direnv exec .`, `docker compose run`,
-    /// `${{ env.CARGO }} test`; `docker compose -f ci/compose.yml run --rm test` with
+    /// `${{ env.CARGO }} test`, a command substitution (`OUTPUT=$(uv run pytest)`);
+    /// `docker compose -f ci/compose.yml run --rm test` with
     /// no command of its own runs the service's `entrypoint`/`command` from the Compose
     /// files it names, the last one to set it winning, and so does `docker compose up
     /// --exit-code-from test`), and behind task runners: `make ci` is followed into the

@@ -131,6 +131,13 @@ fn script_at(text: &str, dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usize)
     // run there (a `cd` elsewhere, or to a computed one, leaves the directory as it was).
     let mut here = dir.to_string();
     for cmd in &commands {
+        // `OUTPUT=$(uv run pytest --cov-fail-under 80)`: what a command substitution runs
+        // runs too (its output captured).
+        for sub in cmd.words.iter().flat_map(|w| &w.subs) {
+            if let Some(inner) = text.get(sub.clone()) {
+                g = g.or(script_at(inner, &here, tasks, depth + 1));
+            }
+        }
         let words: Vec<&str> = cmd.program().iter().map(|w| w.value.as_str()).collect();
         if let ["cd", to] = words.as_slice() {
             if !to.starts_with(['/', '~', '$', '-']) && !to.contains("..") {
@@ -1335,6 +1342,12 @@ mod tests {
         assert_eq!(g("poetry run mypy src"), Gates::LINT);
         assert_eq!(g("xvfb-run -a npm test"), Gates::TEST);
         assert_eq!(g("docker compose run --rm app pytest"), Gates::TEST);
+        // A command substitution runs its commands.
+        assert_eq!(
+            g("OUTPUT=$(uv run pytest --cov-fail-under 80 2>&1)\necho \"$OUTPUT\""),
+            Gates::TEST
+        );
+        assert_eq!(g("VERSION=$(git describe --tags)"), Gates::default());
         // The entrypoint runs the words after the service.
         assert_eq!(
             g("docker compose run --rm -T --entrypoint coverage app run -m unittest"),

@@ -60,7 +60,7 @@ const OTHER_DIRS: &[(&str, &str)] = &[
 /// any YAML file its pipeline settings name; teams with several pipelines name them
 /// `azure-pipelines-<what>.yml` (`-review`, `-release`), wherever they keep them, and
 /// some in the singular (`azure-pipeline.yml`).
-fn other_system(path: &str) -> Option<&'static str> {
+pub(crate) fn other_system(path: &str) -> Option<&'static str> {
     if let Some((_, name)) = OTHER_SYSTEMS
         .iter()
         .find(|(p, _)| *p == path)
