@@ -3,8 +3,11 @@
 //! YAML front end, merge keys resolved as Compose resolves them, and hands the file to
 //! the rules both as Compose and as YAML (so YAML rule packs still see it). The file is
 //! read only when an enabled rule asks for Compose or YAML (the deployment rules DPL004,
-//! CFG004 and DEP009 do). Its facts are the images its services run and build, for
-//! DEP005 and DEP009; [`is_dev_compose`] says which files are development stacks.
+//! CFG004 and DEP009 do), or a Dockerfile rule or a CI rule is enabled. Its facts are the
+//! images its services run and build, for DEP005 and DEP009; which Dockerfiles its
+//! services build and whether they mount the working copy, for the Dockerfile rules;
+//! what each service runs, for the CI rules (`docker compose run app`);
+//! [`is_dev_compose`] says which files are development stacks.
 
 use crate::lang::yaml::{Node, Yaml, is_yaml_name, read_yaml};
 use crate::lang::{FileKind, FrontEnd, Output, Sink};
