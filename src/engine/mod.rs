@@ -900,8 +900,12 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
     // development are development images (see `DockerFacts::shipped`). Decided on every
     // run, cached or not: the CI files may change.
     let mut ci_dev_images = BTreeSet::new();
+    let targets = if whole_project {
+        crate::repo::shipped_targets(outcomes.iter().map(|o| &o.facts))
+    } else {
+        BTreeMap::new()
+    };
     if whole_project {
-        let targets = crate::repo::shipped_targets(outcomes.iter().map(|o| &o.facts));
         let mut again = Vec::new();
         for (n, o) in outcomes.iter().enumerate() {
             let (Some(docker), Some(t)) = (&o.facts.docker, targets.get(&o.path)) else {
@@ -1011,7 +1015,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         crate::repo::compose_dev_images(
             &walk.all_files,
             outcomes.iter().map(|o| (o.path.as_str(), &o.facts)),
-            &crate::repo::shipped_targets(outcomes.iter().map(|o| &o.facts)),
+            &targets,
             || {
                 walk.all_files
                     .iter()

@@ -2,7 +2,7 @@
 //! Dockerfile, and which of its stages (`--target`). What ships is what a Dockerfile
 //! rule should judge (see [`crate::lang::dockerfile::DockerFacts::shipped`]).
 
-use crate::lang::shell::{self, SimpleCommand};
+use crate::lang::shell;
 use crate::source::join_path;
 
 /// The stage an image build stops at.
@@ -51,7 +51,7 @@ impl JobBuilds {
             let words: Vec<&str> = cmd.program().iter().map(|w| w.value.as_str()).collect();
             if is_push(&words) {
                 self.pushes = true;
-            } else if let Some(build) = build(&cmd, &words, dir) {
+            } else if let Some(build) = build(&words, dir) {
                 self.builds.push(build);
             }
         }
@@ -147,8 +147,7 @@ const VALUED: &[&str] = &[
 
 /// `docker build -f docker/Dockerfile --target prod .`, with whether it pushes
 /// (`--push`, `--output type=registry`).
-fn build(cmd: &SimpleCommand, words: &[&str], dir: &str) -> Option<(ShippedBuild, bool)> {
-    let _ = cmd;
+fn build(words: &[&str], dir: &str) -> Option<(ShippedBuild, bool)> {
     let program = words.first().map(|p| p.rsplit('/').next().unwrap_or(p))?;
     let rest: Vec<&str> = match program {
         "docker" | "podman" => {

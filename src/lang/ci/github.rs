@@ -139,12 +139,9 @@ fn needs_absent_event(node: &Node, on: Option<&Node>) -> bool {
         .strip_prefix("${{")
         .and_then(|c| c.strip_suffix("}}"))
         .unwrap_or(cond);
-    let negates = cond
-        .match_indices('!')
-        .any(|(i, _)| !cond[i + 1..].starts_with('='));
-    if cond.contains("||") || negates {
+    let Some(mut terms) = conjunction(cond) else {
         return false;
-    }
+    };
     let literal = |w: &str| {
         let w = w.trim();
         w.strip_prefix('\'')
@@ -152,8 +149,7 @@ fn needs_absent_event(node: &Node, on: Option<&Node>) -> bool {
             .or_else(|| w.strip_prefix('"').and_then(|w| w.strip_suffix('"')))
             .map(str::to_string)
     };
-    cond.split("&&").any(|term| {
-        let term = term.trim().trim_start_matches('(').trim_end_matches(')');
+    terms.any(|term| {
         let Some((left, right)) = term.split_once("==") else {
             return false;
         };
@@ -187,17 +183,26 @@ fn switched_off(job: &Node) -> bool {
     })
 }
 
-/// Whether a condition holds only in a fork: a conjunction (no `||`, no `!`) with the
-/// term `github.event.repository.fork` (`== true`).
-fn only_in_forks(cond: &str) -> bool {
+/// The terms of a condition that is a conjunction (`a && (b == 'x')`: no `||`, no `!`
+/// other than in `!=`), parentheses around each trimmed; `None` for any other condition,
+/// which is not decided.
+fn conjunction(cond: &str) -> Option<impl Iterator<Item = &str>> {
     let negates = cond
         .match_indices('!')
         .any(|(i, _)| !cond[i + 1..].starts_with('='));
-    if cond.contains("||") || negates {
+    (!cond.contains("||") && !negates).then(|| {
+        cond.split("&&")
+            .map(|term| term.trim().trim_start_matches('(').trim_end_matches(')'))
+    })
+}
+
+/// Whether a condition holds only in a fork: a conjunction with the term
+/// `github.event.repository.fork` (`== true`).
+fn only_in_forks(cond: &str) -> bool {
+    let Some(mut terms) = conjunction(cond) else {
         return false;
-    }
-    cond.split("&&").any(|term| {
-        let term = term.trim().trim_start_matches('(').trim_end_matches(')');
+    };
+    terms.any(|term| {
         let words: Vec<&str> = term.split("==").map(str::trim).collect();
         match words.as_slice() {
             [one] => *one == "github.event.repository.fork",

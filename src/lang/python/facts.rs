@@ -85,10 +85,14 @@ fn default_socket_timeout(source: &SourceFile, file: &PythonFile) -> bool {
             && c.args.first().is_some_and(|a| !a.is_none())
     });
     // The path's roles only for the rare file that sets it (every Python file asks).
-    let role = &file.role;
-    sets_it
-        && !(role.test || role.example || role.tooling)
-        && !crate::roles::Roles::of_path(&source.rel_path).has(crate::roles::Role::Script)
+    sets_it && !file.role.tooling && service_code(source, file)
+}
+
+/// Whether a file is code the service runs: not a test, an example or a script.
+fn service_code(source: &SourceFile, file: &PythonFile) -> bool {
+    !(file.role.test
+        || file.role.example
+        || crate::roles::Roles::of_path(&source.rel_path).has(crate::roles::Role::Script))
 }
 
 /// Whether service code gives every `requests` call a timeout: it assigns to
@@ -110,12 +114,10 @@ fn requests_default_timeout(source: &SourceFile, file: &PythonFile) -> bool {
                     .any(|d| d.name == name && text(&d.span).contains("timeout"))
             }))
     });
-    // Tooling by name aside: a service's own `setup.py` module (`openforms/setup.py`,
-    // which `wsgi.py` and the worker import) is where such start-up code lives.
-    let role = &file.role;
-    patches
-        && !(role.test || role.example)
-        && !crate::roles::Roles::of_path(&source.rel_path).has(crate::roles::Role::Script)
+    // Tooling by name is not excluded: a service's own `setup.py` module
+    // (`openforms/setup.py`, which `wsgi.py` and the worker import) is where such
+    // start-up code lives.
+    patches && service_code(source, file)
 }
 
 /// Whether `v` names a Flask app: made by `flask.Flask(...)` (or Flask-SocketIO), or

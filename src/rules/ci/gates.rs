@@ -535,30 +535,14 @@ fn compose_runs(
     let call = compose_call(words)?;
     let args = &words[call.sub + 1..];
     let services: Vec<&str> = match words[call.sub] {
+        // `run app` and nothing after the service (`launcher` finds where a command
+        // would start), no `--entrypoint`.
         "run" => {
-            let valued = [
-                &CONTAINER_VALUED[..],
-                &["-e", "--env", "-w", "--workdir", "-u", "--user", "--name"][..],
-            ]
-            .concat();
-            let mut i = 0;
-            while let Some(w) = args.get(i) {
-                if valued.contains(w) {
-                    i += 2;
-                } else if w.starts_with('-') {
-                    if w.starts_with("--entrypoint") {
-                        return None;
-                    }
-                    i += 1;
-                } else {
-                    break;
-                }
-            }
-            // A command after the service is followed as a launcher's.
-            if i + 1 != args.len() {
+            let skip = launcher(words)?;
+            if skip != words.len() || entrypoint(words).is_some() {
                 return None;
             }
-            vec![args[i]]
+            vec![words[skip - 1]]
         }
         "up" => {
             let exit_from = args.iter().enumerate().find_map(|(i, w)| {
