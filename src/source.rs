@@ -175,6 +175,18 @@ impl SourceFile {
     }
 }
 
+/// Where `text` holds `name` as a whole word, not inside a longer identifier: what a
+/// search for the uses of a name (a command, a function) finds, in code, configuration,
+/// comments and prose alike.
+pub fn word_occurrences<'t>(text: &'t [u8], name: &'t str) -> impl Iterator<Item = usize> + 't {
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    memchr::memmem::find_iter(text, name.as_bytes()).filter(move |&at| {
+        let before = at.checked_sub(1).map(|i| text[i]);
+        let after = text.get(at + name.len()).copied();
+        !name.is_empty() && !before.is_some_and(word) && !after.is_some_and(word)
+    })
+}
+
 /// The directory part of a repository-relative path ("" at the root).
 pub fn parent_dir(rel_path: &str) -> &str {
     rel_path.rsplit_once('/').map_or("", |(d, _)| d)

@@ -486,3 +486,59 @@ fn hand_run_commands_follow_the_files_that_name_them() {
     let scheduled = same_as_without_cache(root);
     assert!(has(&scheduled, command, "NET001"));
 }
+
+const LEGACY: &str = "\
+import requests
+
+EXPORT_URL = \"https://export.example.com\"
+
+
+def old_export(rows):
+    requests.post(\"https://export.example.com/upload\", json=rows)
+";
+
+/// A module-level function that no file names but where it is defined does not run,
+/// and its findings of rules that skip scripts are withdrawn; the search is kept in the
+/// cache as the one for commands is. Calling it from another module (a file of the same
+/// size as before, with an older modification time than any stored) brings the finding
+/// back, with the cache as without it, and so does deleting the module's only user.
+#[test]
+fn uncalled_functions_follow_the_files_that_name_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let module = "app/legacy.py";
+    write(root, module, LEGACY);
+    write(
+        root,
+        "app/tasks.py",
+        "from . import legacy\n\n\ndef nightly():\n    legacy.new_export([])\n",
+    );
+    write(root, "README.md", "# Export\n\nIt exports things.\n");
+    for rel in [module, "app/tasks.py", "README.md"] {
+        age(root, rel, 3600);
+    }
+    let first = same_as_without_cache(root);
+    assert!(!has(&first, module, "NET001"));
+    let again = same_as_without_cache(root);
+    assert!(!has(&again, module, "NET001"));
+
+    // The task now calls it: same size as before, another stamp.
+    write(
+        root,
+        "app/tasks.py",
+        "from . import legacy\n\n\ndef nightly():\n    legacy.old_export([])\n",
+    );
+    age(root, "app/tasks.py", 7200);
+    let called = same_as_without_cache(root);
+    assert!(has(&called, module, "NET001"));
+
+    // Deleted, the caller takes the module's only user with it: a module no other file
+    // names is left alone.
+    std::fs::remove_file(root.join("app/tasks.py")).expect("remove");
+    let gone = same_as_without_cache(root);
+    assert!(has(&gone, module, "NET001"));
+    // Named by a module that does not call the function: dead again.
+    write(root, "app/views.py", "from .legacy import EXPORT_URL\n");
+    let unused = same_as_without_cache(root);
+    assert!(!has(&unused, module, "NET001"));
+}

@@ -530,27 +530,32 @@ impl Cache {
 
     /// The file beside the cache file that holds which management commands no file
     /// names (see [`crate::repo::commands`]).
-    fn commands_file(&self) -> PathBuf {
-        self.file.with_extension("commands")
+    /// The file of one kind of search for names (see [`crate::repo::commands::Memo`]),
+    /// beside the cache file.
+    fn search_file(&self, search: crate::repo::commands::Search) -> PathBuf {
+        self.file.with_extension(search.extension())
     }
 
-    /// The commands found unnamed by a search whose inputs had the key `key`, if
-    /// stored.
-    fn unnamed_commands(&self, key: u128) -> Option<Vec<String>> {
-        let text = std::fs::read_to_string(self.commands_file()).ok()?;
+    /// What a search whose inputs had the key `key` found unnamed, if stored.
+    fn unnamed(&self, search: crate::repo::commands::Search, key: u128) -> Option<Vec<String>> {
+        let text = std::fs::read_to_string(self.search_file(search)).ok()?;
         let mut lines = text.lines();
         (lines.next()? == format!("{key:032x}")).then(|| lines.map(str::to_string).collect())
     }
 
-    /// Stores the result of a search for unnamed commands. Silent on failure, as
-    /// [`Self::save`].
-    fn save_unnamed_commands(&self, key: u128, paths: &BTreeSet<String>) {
+    /// Stores the result of a search for names. Silent on failure, as [`Self::save`].
+    fn save_unnamed(
+        &self,
+        search: crate::repo::commands::Search,
+        key: u128,
+        paths: &BTreeSet<String>,
+    ) {
         let mut text = format!("{key:032x}\n");
         for p in paths {
             text.push_str(p);
             text.push('\n');
         }
-        replace(&self.commands_file(), text.as_bytes());
+        replace(&self.search_file(search), text.as_bytes());
     }
 
     /// How many entries were read.
@@ -737,12 +742,12 @@ impl Serialize for Entries<'_> {
 /// Removes all but the [`KEEP`] most recently written cache files, and the
 /// repository results of those removed.
 impl crate::repo::commands::Memo for Cache {
-    fn get(&self, key: u128) -> Option<Vec<String>> {
-        self.unnamed_commands(key)
+    fn get(&self, search: crate::repo::commands::Search, key: u128) -> Option<Vec<String>> {
+        self.unnamed(search, key)
     }
 
-    fn put(&self, key: u128, unnamed: &BTreeSet<String>) {
-        self.save_unnamed_commands(key, unnamed);
+    fn put(&self, search: crate::repo::commands::Search, key: u128, unnamed: &BTreeSet<String>) {
+        self.save_unnamed(search, key, unnamed);
     }
 }
 
@@ -794,7 +799,9 @@ fn prune(dir: &Path) {
     for (_, path) in &files[..files.len() - KEEP] {
         let _ = std::fs::remove_file(path);
         let _ = std::fs::remove_file(path.with_extension("repo"));
-        let _ = std::fs::remove_file(path.with_extension("commands"));
+        for search in crate::repo::commands::Search::ALL {
+            let _ = std::fs::remove_file(path.with_extension(search.extension()));
+        }
     }
 }
 

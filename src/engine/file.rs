@@ -569,6 +569,8 @@ fn check_source(
     // In the report's order (and so stored in the cache): the run's findings, file
     // after file in path order, are then in order already (see `finalise_with`).
     findings.sort_by(crate::finding::report_order);
+    let mut facts = out.facts;
+    keep_functions_with_findings(&mut facts, &findings, settings);
     FileOutcome {
         findings,
         directives: suppress::directives(
@@ -576,10 +578,40 @@ fn check_source(
             &out.comments,
             settings.respect_foreign_suppressions,
         ),
-        facts: out.facts,
+        facts,
         error,
         used_repo,
         ..FileOutcome::default()
+    }
+}
+
+/// Of a file's plain functions (see
+/// [`crate::lang::python::facts::PythonFacts::plain_functions`]), keeps those that hold a
+/// finding of a rule that skips scripts: the only ones the repository phase asks about.
+fn keep_functions_with_findings(
+    facts: &mut lang::FileFacts,
+    findings: &[crate::finding::Finding],
+    settings: &Settings,
+) {
+    let Some(py) = facts.python.as_deref_mut() else {
+        return;
+    };
+    if py.plain_functions.is_empty() {
+        return;
+    }
+    let skips_scripts = |code: &str| {
+        settings
+            .registry
+            .find(code)
+            .is_some_and(|m| m.skips.contains(&crate::roles::Role::Script))
+    };
+    py.plain_functions.retain(|(_, span)| {
+        findings
+            .iter()
+            .any(|f| span.contains(&f.span.0) && skips_scripts(f.rule))
+    });
+    if py.is_empty() {
+        facts.python = None;
     }
 }
 

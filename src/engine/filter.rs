@@ -28,6 +28,13 @@ pub(super) fn apply_suppressions(
     }
     let mut suppressed = 0;
     let directives = &mut o.directives;
+    // A suppression of a finding that other files took back is not unused: the finding
+    // comes back when they change.
+    for f in &o.withdrawn {
+        for d in directives.iter_mut() {
+            d.silences(f.rule, f.name, f.line, f.statement_line);
+        }
+    }
     o.findings.retain(|f| {
         let mut silenced = false;
         for d in directives.iter_mut() {

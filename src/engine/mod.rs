@@ -373,6 +373,23 @@ struct FileOutcome {
     /// writes those bytes as they are (its findings were decoded without what only a
     /// re-encoding needs, see [`file::CacheLookup::line_text`]).
     cached_entry: Option<std::ops::Range<usize>>,
+    /// Findings that other files took back (see [`withdraw`]): not
+    /// reported, but a suppression that names one is not unused.
+    withdrawn: Vec<Finding>,
+}
+
+/// Moves to `withdrawn` the findings `gone` says other files take back: what a per-file
+/// rule cannot see (a default set elsewhere, code nothing runs). Called with a file's
+/// [`FileOutcome::findings`] and [`FileOutcome::withdrawn`].
+fn withdraw(
+    findings: &mut Vec<Finding>,
+    withdrawn: &mut Vec<Finding>,
+    mut gone: impl FnMut(&Finding) -> bool,
+) {
+    let (out, kept): (Vec<Finding>, Vec<Finding>) =
+        std::mem::take(findings).into_iter().partition(|f| gone(f));
+    *findings = kept;
+    withdrawn.extend(out);
 }
 
 /// The key of the cache file for this run: what per-file results depend on besides
@@ -957,8 +974,8 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
     if !wide.is_empty() {
         for o in &mut outcomes {
             let path = o.path.as_str();
-            o.findings.retain(|f| {
-                !configs
+            withdraw(&mut o.findings, &mut o.withdrawn, |f| {
+                configs
                     .every_rule
                     .iter()
                     .any(|r| r.meta().code == f.rule && r.withdraws(&wide, path, &f.message))
@@ -966,8 +983,9 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         }
     }
 
-    // A Django management command no other file names is run by hand, like a script:
-    // the findings of rules that skip scripts are withdrawn (see `repo::commands`).
+    // A Django management command no other file names is run by hand, like a script,
+    // and a function nothing names does not run at all: the findings of rules that skip
+    // scripts are withdrawn there (see `repo::commands`).
     if whole_project {
         let skips_scripts = |code: &str| {
             configs.every_rule.iter().any(|r| {
@@ -982,7 +1000,18 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
             })
             .map(|o| o.path.as_str())
             .collect();
-        if !commands.is_empty() {
+        let functions: BTreeSet<(&str, &str)> = outcomes
+            .iter()
+            .filter_map(|o| Some((o.path.as_str(), o.facts.python.as_deref()?)))
+            .flat_map(|(path, py)| {
+                py.plain_functions
+                    .iter()
+                    .map(move |(name, _)| (path, name.as_str()))
+            })
+            .collect();
+        let (hand_run, uncalled) = if commands.is_empty() && functions.is_empty() {
+            Default::default()
+        } else {
             let stamped: std::collections::HashMap<&str, crate::repo::commands::Stamp> = outcomes
                 .iter()
                 .filter_map(|o| Some((o.path.as_str(), o.stamp?.parts())))
@@ -990,20 +1019,51 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
             let now = std::time::SystemTime::now();
             let stamp_of =
                 |m: &std::fs::Metadata| cache::Stamp::of(m, now).map(cache::Stamp::parts);
-            let hand_run = pool.install(|| {
-                crate::repo::commands::hand_run(
+            pool.install(|| {
+                let memo = cache
+                    .as_ref()
+                    .map(|c| c as &dyn crate::repo::commands::Memo);
+                let hand_run = crate::repo::commands::hand_run(
                     &root,
                     &walk.all_files,
                     &commands,
-                    cache
-                        .as_ref()
-                        .map(|c| c as &dyn crate::repo::commands::Memo),
+                    memo,
                     &stamped,
                     &stamp_of,
-                )
-            });
-            for o in outcomes.iter_mut().filter(|o| hand_run.contains(&o.path)) {
-                o.findings.retain(|f| !skips_scripts(f.rule));
+                );
+                let uncalled = crate::repo::commands::uncalled(
+                    &root,
+                    &walk.all_files,
+                    &functions,
+                    memo,
+                    &stamped,
+                    &stamp_of,
+                );
+                let uncalled: BTreeSet<(String, String)> = uncalled
+                    .into_iter()
+                    .map(|(p, n)| (p.to_string(), n.to_string()))
+                    .collect();
+                (hand_run, uncalled)
+            })
+        };
+        for o in outcomes.iter_mut() {
+            if hand_run.contains(&o.path) {
+                withdraw(&mut o.findings, &mut o.withdrawn, |f| skips_scripts(f.rule));
+                continue;
+            }
+            let Some(py) = o.facts.python.as_deref() else {
+                continue;
+            };
+            let dead: Vec<&crate::source::Span> = py
+                .plain_functions
+                .iter()
+                .filter(|(name, _)| uncalled.contains(&(o.path.clone(), name.clone())))
+                .map(|(_, span)| span)
+                .collect();
+            if !dead.is_empty() {
+                withdraw(&mut o.findings, &mut o.withdrawn, |f| {
+                    skips_scripts(f.rule) && dead.iter().any(|s| s.contains(&f.span.0))
+                });
             }
         }
     }
@@ -1035,7 +1095,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         .iter_mut()
         .filter(|o| dev_images.contains(o.path.as_str()))
     {
-        o.findings.retain(|f| !skips_dev(f.rule));
+        withdraw(&mut o.findings, &mut o.withdrawn, |f| skips_dev(f.rule));
     }
 
     // Phase 2: repository rules over the index, unless neither the index nor anything

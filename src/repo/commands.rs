@@ -103,25 +103,22 @@ fn searched(rel_path: &str) -> bool {
 
 /// Whether `text` holds `name` as a whole word (not inside a longer identifier).
 fn names(text: &[u8], name: &str) -> bool {
-    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    memchr::memmem::find_iter(text, name.as_bytes()).any(|at| {
-        let before = at.checked_sub(1).map(|i| text[i]);
-        let after = text.get(at + name.len()).copied();
-        !before.is_some_and(word) && !after.is_some_and(word)
-    })
+    crate::source::word_occurrences(text, name).next().is_some()
 }
 
 /// How many steps a chain of commands naming each other is followed.
 const MAX_STEPS: usize = 3;
 
-/// For each command of `wanted` (its module and name), the other files of `searched`
-/// that name it.
+/// For each of `wanted` (a file and a name), the other files of `searched` that name it,
+/// in the same order.
+/// Those whose third part is set count their own file too, where it names them twice:
+/// once where they are defined, and once more.
 fn names_of<'a>(
     root: &Path,
     searched: &[&'a String],
-    wanted: &[(&'a str, &str)],
-) -> BTreeMap<&'a str, BTreeSet<&'a str>> {
-    let found: Vec<(&str, &str)> = searched
+    wanted: &[(&str, &str, bool)],
+) -> Vec<BTreeSet<&'a str>> {
+    let found: Vec<(usize, &str)> = searched
         .par_iter()
         .flat_map_iter(|f| {
             let path = root.join(f);
@@ -132,17 +129,24 @@ fn names_of<'a>(
                 .unwrap_or_default();
             wanted
                 .iter()
-                .filter(move |(own, name)| *own != f.as_str() && names(&text, name))
-                .map(|(own, _)| (*own, f.as_str()))
+                .enumerate()
+                .filter(move |(_, (own, name, in_own))| {
+                    if *own != f.as_str() {
+                        names(&text, name)
+                    } else {
+                        *in_own
+                            && crate::source::word_occurrences(&text, name)
+                                .nth(1)
+                                .is_some()
+                    }
+                })
+                .map(|(i, _)| (i, f.as_str()))
                 .collect::<Vec<_>>()
         })
         .collect();
-    let mut by: BTreeMap<&str, BTreeSet<&str>> = wanted
-        .iter()
-        .map(|(own, _)| (*own, BTreeSet::new()))
-        .collect();
-    for (own, f) in found {
-        by.entry(own).or_default().insert(f);
+    let mut by = vec![BTreeSet::new(); wanted.len()];
+    for (i, f) in found {
+        by[i].insert(f);
     }
     by
 }
@@ -150,12 +154,80 @@ fn names_of<'a>(
 /// A file's size, and its modification time in seconds and nanoseconds.
 pub type Stamp = (u64, u64, u32);
 
+/// The searches for names whose answers the cache keeps, each in its own file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Search {
+    /// Management commands no file names ([`hand_run`]).
+    Commands,
+    /// Functions no other file names ([`uncalled`]).
+    Functions,
+}
+
+impl Search {
+    pub const ALL: [Search; 2] = [Search::Commands, Search::Functions];
+
+    /// The extension of its file beside the cache file.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Search::Commands => "commands",
+            Search::Functions => "functions",
+        }
+    }
+}
+
 /// Where the answer of a search is kept between runs (the cache).
 pub trait Memo {
-    /// The commands found unnamed by a search whose inputs had the key `key`.
-    fn get(&self, key: u128) -> Option<Vec<String>>;
-    /// Keeps the answer of a search whose inputs had the key `key`.
-    fn put(&self, key: u128, unnamed: &BTreeSet<String>);
+    /// What a search of this kind whose inputs had the key `key` found unnamed.
+    fn get(&self, search: Search, key: u128) -> Option<Vec<String>>;
+    /// Keeps the answer of a search of this kind whose inputs had the key `key`.
+    fn put(&self, search: Search, key: u128, unnamed: &BTreeSet<String>);
+}
+
+/// The files a search reads, and the key of its inputs: what is looked for, and the
+/// path, size and modification time of each file (`stamped` holds those the per-file
+/// phase took). `None` for the key when a file changed too recently to trust its stamp.
+fn inputs<'f>(
+    root: &Path,
+    files: &'f [String],
+    search: Search,
+    wanted: &[(&str, &str)],
+    stamped: &std::collections::HashMap<&str, Stamp>,
+    stamp_of: &(dyn Fn(&std::fs::Metadata) -> Option<Stamp> + Sync),
+) -> (Vec<&'f String>, Option<u128>) {
+    let searched: Vec<&String> = files.iter().filter(|f| searched(f)).collect();
+    let stamps: Vec<Option<Stamp>> = searched
+        .par_iter()
+        .map(|f| match stamped.get(f.as_str()) {
+            // Stamped by the per-file phase already.
+            Some(stamp) => Some(*stamp),
+            None => match std::fs::metadata(root.join(f)) {
+                Ok(m) => stamp_of(&m),
+                Err(_) => Some((u64::MAX, 0, 0)),
+            },
+        })
+        .collect();
+    let key = stamps.iter().all(Option::is_some).then(|| {
+        let mut key = xxhash_rust::xxh3::Xxh3::new();
+        key.update(b"names 4\0");
+        key.update(search.extension().as_bytes());
+        key.update(b"\0");
+        for (path, name) in wanted {
+            key.update(path.as_bytes());
+            key.update(b"\0");
+            key.update(name.as_bytes());
+            key.update(b"\0");
+        }
+        for (f, stamp) in searched.iter().zip(&stamps) {
+            let (len, secs, nanos) = stamp.unwrap_or_default();
+            key.update(f.as_bytes());
+            key.update(b"\0");
+            key.update(&len.to_le_bytes());
+            key.update(&secs.to_le_bytes());
+            key.update(&nanos.to_le_bytes());
+        }
+        key.digest128()
+    });
+    (searched, key)
 }
 
 /// Of the command modules `commands` (repository-relative paths), those no other file
@@ -177,45 +249,20 @@ pub fn hand_run(
     if wanted.is_empty() {
         return BTreeSet::new();
     }
-    let searched: Vec<&String> = files.iter().filter(|f| searched(f)).collect();
-    // Each file's stamp; `None` for one changed too recently to trust its stamp.
-    let stamps: Vec<Option<Stamp>> = searched
-        .par_iter()
-        .map(|f| match stamped.get(f.as_str()) {
-            // Stamped by the per-file phase already.
-            Some(stamp) => Some(*stamp),
-            None => match std::fs::metadata(root.join(f)) {
-                Ok(m) => stamp_of(&m),
-                Err(_) => Some((u64::MAX, 0, 0)),
-            },
-        })
-        .collect();
-    let key = stamps.iter().all(Option::is_some).then(|| {
-        let mut key = xxhash_rust::xxh3::Xxh3::new();
-        key.update(b"hand-run commands 3\0");
-        for (path, _) in &wanted {
-            key.update(path.as_bytes());
-            key.update(b"\0");
-        }
-        for (f, stamp) in searched.iter().zip(&stamps) {
-            let (len, secs, nanos) = stamp.unwrap_or_default();
-            key.update(f.as_bytes());
-            key.update(b"\0");
-            key.update(&len.to_le_bytes());
-            key.update(&secs.to_le_bytes());
-            key.update(&nanos.to_le_bytes());
-        }
-        key.digest128()
-    });
+    let (searched, key) = inputs(root, files, Search::Commands, &wanted, stamped, stamp_of);
     if let (Some(memo), Some(key)) = (memo, key)
-        && let Some(known) = memo.get(key)
+        && let Some(known) = memo.get(Search::Commands, key)
     {
         return known.into_iter().collect();
     }
     // The files that name each command. A command named only by other commands is run
     // by hand when they are (`import_all` running `import_worldbank_data`): their own
     // names are looked for in turn, a few steps deep.
-    let mut named_by = names_of(root, &searched, &wanted);
+    let mut named_by: BTreeMap<&str, BTreeSet<&str>> = wanted
+        .iter()
+        .map(|(own, _)| *own)
+        .zip(names_of(root, &searched, &not_own(&wanted)))
+        .collect();
     let mut looked: BTreeSet<&str> = wanted.iter().map(|(own, _)| *own).collect();
     for _ in 0..MAX_STEPS {
         let next: Vec<(&str, &str)> = named_by
@@ -228,7 +275,8 @@ pub fn hand_run(
         if next.is_empty() {
             break;
         }
-        named_by.extend(names_of(root, &searched, &next));
+        let found = names_of(root, &searched, &not_own(&next));
+        named_by.extend(next.iter().map(|(own, _)| *own).zip(found));
     }
     // Hand-run: named by nothing, or only by commands that are hand-run themselves
     // (commands that only name each other included); a namer not looked into is not.
@@ -267,7 +315,89 @@ pub fn hand_run(
         .map(|(own, _)| (*own).to_string())
         .collect();
     if let (Some(memo), Some(key)) = (memo, key) {
-        memo.put(key, &unnamed);
+        memo.put(Search::Commands, key, &unnamed);
+    }
+    unnamed
+}
+
+/// What the rest of the code calls a module by: its file's name (`rates/sync.py` is
+/// `sync`), its package's for an `__init__.py`.
+fn module_name(path: &str) -> Option<&str> {
+    let (dir, file) = path.rsplit_once('/').unwrap_or(("", path));
+    match file.strip_suffix(".py")? {
+        "__init__" => Some(dir.rsplit('/').next().unwrap_or(dir)).filter(|d| !d.is_empty()),
+        stem => Some(stem),
+    }
+}
+
+/// `wanted`, where their own file does not count.
+fn not_own<'w>(wanted: &[(&'w str, &'w str)]) -> Vec<(&'w str, &'w str, bool)> {
+    wanted
+        .iter()
+        .map(|(own, name)| (*own, *name, false))
+        .collect()
+}
+
+/// Of the module-level functions `functions` (the module's path and the function's
+/// name, see [`crate::lang::python::facts::PythonFacts::plain_functions`]), those that
+/// no file of `files` names, their own module but where they are defined, in a module
+/// that other files do name (by its file's name: a module the rest of the code
+/// imports): code nothing calls, imports, registers or schedules. A module no other
+/// file names is left alone (an entry point started by its path, a plugin found by a
+/// directory listing, or a whole module that is dead: not told apart). Kept in `memo`
+/// as [`hand_run`]'s answer is.
+pub fn uncalled<'a>(
+    root: &Path,
+    files: &[String],
+    functions: &BTreeSet<(&'a str, &'a str)>,
+    memo: Option<&dyn Memo>,
+    stamped: &std::collections::HashMap<&str, Stamp>,
+    stamp_of: &(dyn Fn(&std::fs::Metadata) -> Option<Stamp> + Sync),
+) -> BTreeSet<(&'a str, &'a str)> {
+    if functions.is_empty() {
+        return BTreeSet::new();
+    }
+    let wanted: Vec<(&str, &str)> = functions.iter().copied().collect();
+    // One line per function: its module's path, a tab, its name.
+    let line = |(path, name): &(&str, &str)| format!("{path}\t{name}");
+    let (searched, key) = inputs(root, files, Search::Functions, &wanted, stamped, stamp_of);
+    if let (Some(memo), Some(key)) = (memo, key)
+        && let Some(known) = memo.get(Search::Functions, key)
+    {
+        let known: BTreeSet<String> = known.into_iter().collect();
+        return functions
+            .iter()
+            .filter(|f| known.contains(&line(f)))
+            .copied()
+            .collect();
+    }
+    // Each function, by its name, in its own module too; then each module, by its name,
+    // in other files only.
+    let modules: BTreeSet<(&str, &str)> = wanted
+        .iter()
+        .filter_map(|(path, _)| Some((*path, module_name(path)?)))
+        .collect();
+    let all: Vec<(&str, &str, bool)> = wanted
+        .iter()
+        .map(|(path, name)| (*path, *name, true))
+        .chain(modules.iter().map(|(path, name)| (*path, *name, false)))
+        .collect();
+    let named_by = names_of(root, &searched, &all);
+    let (functions_named, modules_named) = named_by.split_at(wanted.len());
+    let live_modules: BTreeSet<&str> = modules
+        .iter()
+        .zip(modules_named)
+        .filter(|(_, by)| !by.is_empty())
+        .map(|((path, _), _)| *path)
+        .collect();
+    let unnamed: BTreeSet<(&str, &str)> = wanted
+        .iter()
+        .zip(functions_named)
+        .filter(|((path, _), by)| by.is_empty() && live_modules.contains(path))
+        .map(|(f, _)| *f)
+        .collect();
+    if let (Some(memo), Some(key)) = (memo, key) {
+        memo.put(Search::Functions, key, &unnamed.iter().map(line).collect());
     }
     unnamed
 }

@@ -26,6 +26,12 @@ pub struct PythonFacts {
     /// production only if an image starts this file.
     #[serde(default)]
     pub main_debug_run: Option<Span>,
+    /// The module-level functions of service code without decorators (by name, and
+    /// where each is defined): code that runs only where something names it. The
+    /// per-file phase keeps only those that hold a finding of a rule that skips
+    /// scripts (see [`crate::repo::commands::uncalled`]).
+    #[serde(default)]
+    pub plain_functions: Vec<(String, Span)>,
 }
 
 /// What a Django settings module sets.
@@ -64,13 +70,70 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<PythonFacts> {
         default_socket_timeout: default_socket_timeout(source, file),
         requests_default_timeout: requests_default_timeout(source, file),
         main_debug_run: main_debug_run(file),
+        plain_functions: plain_functions(source, file),
     };
-    (facts.settings.is_some()
-        || facts.docs.is_some()
-        || facts.default_socket_timeout
-        || facts.requests_default_timeout
-        || facts.main_debug_run.is_some())
-    .then_some(facts)
+    (!facts.is_empty()).then_some(facts)
+}
+
+impl PythonFacts {
+    /// Whether it tells nothing.
+    pub fn is_empty(&self) -> bool {
+        self.settings.is_none()
+            && self.docs.is_none()
+            && !self.default_socket_timeout
+            && !self.requests_default_timeout
+            && self.main_debug_run.is_none()
+            && self.plain_functions.is_empty()
+    }
+}
+
+/// `__name__`: a name Python itself calls.
+fn is_dunder(name: &str) -> bool {
+    name.len() > 4 && name.starts_with("__") && name.ends_with("__")
+}
+
+/// The module-level functions of service code without decorators (see
+/// [`PythonFacts::plain_functions`]). Not dunder functions (a module's `__getattr__` is
+/// called by Python), nor functions that a framework calls by their name alone: a
+/// serverless handler (`handler`, `lambda_handler`, `*_handler`, named in a deployment
+/// template that may be code in another language), the hooks of a `gunicorn`
+/// configuration (`post_fork`, `when_ready`, …) and pytest's (`pytest_*`).
+fn plain_functions(source: &SourceFile, file: &PythonFile) -> Vec<(String, Span)> {
+    const GUNICORN_HOOKS: &[&str] = &[
+        "on_starting",
+        "on_reload",
+        "when_ready",
+        "pre_fork",
+        "post_fork",
+        "post_worker_init",
+        "worker_int",
+        "worker_abort",
+        "pre_exec",
+        "pre_request",
+        "post_request",
+        "child_exit",
+        "worker_exit",
+        "nworkers_changed",
+        "on_exit",
+        "ssl_context",
+    ];
+    let plain = |d: &&super::Def| {
+        d.kind == super::DefKind::Function
+            && d.module_level
+            && !d.decorated
+            && !is_dunder(d.name)
+            && !d.name.ends_with("handler")
+            && !d.name.starts_with("pytest_")
+            && !GUNICORN_HOOKS.contains(&d.name)
+    };
+    if !file.defs.iter().any(|d| plain(&d)) || !service_code(source, file) {
+        return Vec::new();
+    }
+    file.defs
+        .iter()
+        .filter(plain)
+        .map(|d| (d.name.to_string(), d.span.clone()))
+        .collect()
 }
 
 /// Whether service code sets the process's default socket timeout when it is imported:

@@ -403,6 +403,8 @@ pub struct Def<'a> {
     pub span: Span,
     /// Defined at module level.
     pub module_level: bool,
+    /// Has decorators (a route, a task, a receiver: registered by them, not by name).
+    pub decorated: bool,
     /// A function annotated `-> NoReturn`/`-> Never`, or whose body raises on every path.
     pub never_returns: bool,
     pub has_docstring: bool,

@@ -345,6 +345,7 @@ impl<'a> Walker<'a> {
             name_span: span(name.range),
             span: whole,
             module_level: self.scope == 0,
+            decorated: !decorators.is_empty(),
             never_returns: false,
             has_docstring: has_docstring(body),
             bases: Vec::new(),
