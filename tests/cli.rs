@@ -19,6 +19,10 @@ EXPOSE 8080
 CMD [\"/srv/app-server\"]
 ";
 
+/// A configuration's selection of the opt-in rules the service Dockerfile breaks: a root
+/// user (DKR001), a missing `HEALTHCHECK` (DKR003), a secret in an `ENV` (DKR005).
+const OPT_IN: &str = "extend-select = [\"DKR001\", \"DKR003\", \"DKR005\"]\n";
+
 fn service_repo() -> tempfile::TempDir {
     let dir = temp_repo();
     write(dir.path(), "Dockerfile", SERVICE);
@@ -346,7 +350,7 @@ fn fail_on_changes_the_exit_code() {
     let code = |args: &[&str]| {
         let out = readylint()
             .current_dir(repo.path())
-            .args(args)
+            .args(with_note_rule(args))
             .output()
             .unwrap();
         exit_code(&out)
@@ -371,15 +375,23 @@ fn fail_on_changes_the_exit_code() {
 #[test]
 fn config_discovery_readylint_toml() {
     let repo = service_repo();
-    write(repo.path(), "readylint.toml", "ignore = [\"DKR001\"]\n");
-    let (_, report) = json_run(repo.path(), &[]);
+    write(
+        repo.path(),
+        "readylint.toml",
+        format!("{OPT_IN}ignore = [\"DKR001\"]\n"),
+    );
+    let (_, report) = json_run_as_is(repo.path(), &[]);
     assert_eq!(rules(&report), set(&["DKR003", "DKR005"]));
 }
 
 #[test]
 fn config_discovery_dot_readylint_toml() {
     let repo = service_repo();
-    write(repo.path(), ".readylint.toml", "ignore = [\"DKR003\"]\n");
+    write(
+        repo.path(),
+        ".readylint.toml",
+        format!("{OPT_IN}ignore = [\"DKR003\"]\n"),
+    );
     let (_, report) = json_run_as_is(repo.path(), &[]);
     assert_eq!(rules(&report), set(&["DKR001", "DKR005"]));
 }
@@ -390,9 +402,11 @@ fn config_discovery_pyproject_tool_readylint() {
     write(
         repo.path(),
         "pyproject.toml",
-        "[project]\nname = \"svc\"\nversion = \"1.0.0\"\n\n[tool.black]\nline-length = 100\n\n[tool.readylint]\nignore = [\"DKR005\", \"CI001\", \"DOC001\"]\n",
+        format!(
+            "[project]\nname = \"svc\"\nversion = \"1.0.0\"\n\n[tool.black]\nline-length = 100\n\n[tool.readylint]\n{OPT_IN}ignore = [\"DKR005\", \"CI001\", \"DOC001\"]\n"
+        ),
     );
-    let (_, report) = json_run(repo.path(), &[]);
+    let (_, report) = json_run_as_is(repo.path(), &[]);
     assert_eq!(rules(&report), set(&["DKR001", "DKR003"]));
 }
 
@@ -400,21 +414,29 @@ fn config_discovery_pyproject_tool_readylint() {
 fn pyproject_without_tool_readylint_is_not_a_config() {
     let root = service_repo();
     // The parent's configuration applies; the pyproject.toml in between has no section.
-    write(root.path(), "readylint.toml", "ignore = [\"DKR001\"]\n");
+    write(
+        root.path(),
+        "readylint.toml",
+        format!("{OPT_IN}ignore = [\"DKR001\"]\n"),
+    );
     write(root.path(), "svc/Dockerfile", SERVICE);
     write(
         root.path(),
         "svc/pyproject.toml",
         "[project]\nname = \"svc\"\n",
     );
-    let (_, report) = json_run(&root.path().join("svc"), &[]);
+    let (_, report) = json_run_as_is(&root.path().join("svc"), &[]);
     assert_eq!(rules(&report), set(&["DKR003", "DKR005"]));
 }
 
 #[test]
 fn config_discovered_upwards_and_nearest_wins() {
     let root = temp_repo();
-    write(root.path(), "readylint.toml", "ignore = [\"DKR001\"]\n");
+    write(
+        root.path(),
+        "readylint.toml",
+        "extend-select = [\"DKR001\", \"DKR005\"]\nignore = [\"DKR001\"]\n",
+    );
     write(root.path(), "a/b/Dockerfile", SERVICE);
     // From a subdirectory: the root's configuration is found.
     let (_, report) = json_run_as_is(&root.path().join("a/b"), &[]);
@@ -423,7 +445,11 @@ fn config_discovered_upwards_and_nearest_wins() {
     let (_, report) = json_run_as_is(root.path(), &["a/b"]);
     assert_eq!(rules(&report), set(&["DKR005"]));
     // A nearer configuration replaces it.
-    write(root.path(), "a/.readylint.toml", "ignore = [\"DKR003\"]\n");
+    write(
+        root.path(),
+        "a/.readylint.toml",
+        format!("{OPT_IN}ignore = [\"DKR003\"]\n"),
+    );
     let (_, report) = json_run_as_is(&root.path().join("a/b"), &[]);
     assert_eq!(rules(&report), set(&["DKR001", "DKR005"]));
 }
@@ -485,7 +511,7 @@ fn severity_override() {
     write(
         repo.path(),
         "readylint.toml",
-        "[severity]\nDKR001 = \"error\"\nsecret-in-image = \"note\"\n",
+        format!("{OPT_IN}[severity]\nDKR001 = \"error\"\nsecret-in-image = \"note\"\n"),
     );
     let (code, report) = json_run(repo.path(), &["--fail-on", "error"]);
     assert_eq!(code, 1, "DKR001 is now an error");
@@ -641,7 +667,7 @@ fn ignore_on_the_line_above_silences_and_is_counted() {
     assert_eq!(code, 0, "only a note is left");
     readylint()
         .current_dir(repo.path())
-        .args(["--format", "concise"])
+        .args(with_note_rule(&["--format", "concise"]))
         .assert()
         .stdout(predicate::str::contains("1 suppressed"));
 }
@@ -1388,7 +1414,7 @@ fn quiet_text_has_no_summary() {
     let repo = copy_fixture("bad-dockerfile");
     let out = readylint()
         .current_dir(repo.path())
-        .args(["--color", "never", "--quiet"])
+        .args(with_note_rule(&["--color", "never", "--quiet"]))
         .output()
         .unwrap();
     assert_eq!(exit_code(&out), 1);
@@ -1590,7 +1616,7 @@ fn kind_reads_a_named_file_whatever_its_name() {
     let codes = |args: &[&str]| -> Vec<String> {
         let out = readylint()
             .current_dir(repo.path())
-            .args(args)
+            .args(with_note_rule(args))
             .output()
             .unwrap();
         hits(&parse_json(&out)).into_iter().map(|h| h.0).collect()
@@ -1629,7 +1655,7 @@ fn a_link_to_a_directory_named_on_the_command_line_is_followed() {
     return;
     let out = readylint()
         .current_dir(parent.path())
-        .args(["check", "--format", "json", "link"])
+        .args(with_note_rule(&["check", "--format", "json", "link"]))
         .output()
         .unwrap();
     let found = hits(&parse_json(&out));
@@ -1670,7 +1696,10 @@ fn text_of(env: &[(&str, &str)], args: &[&str]) -> String {
 fn text_groups_by_file_with_severity_words_and_the_code_once() {
     let text = text_of(
         &[],
-        &["--extend-select", "DKR003,DKR006,DKR007,DKR008,DEP006"],
+        &[
+            "--extend-select",
+            "DKR001,DKR003,DKR005,DKR006,DKR007,DKR008,DEP005,DEP006",
+        ],
     );
     // One header per file, in path order, with its counts.
     let first = text
@@ -1702,7 +1731,7 @@ fn text_falls_back_to_ascii_where_unicode_cannot_be_shown() {
         vec![("LC_ALL", "en_US.ISO-8859-1")],
         vec![("LC_CTYPE", "POSIX")],
     ] {
-        let text = text_of(&env, &[]);
+        let text = text_of(&env, &with_note_rule(&[]));
         assert!(
             text.contains("  x error DKR005 secret-in-image: "),
             "{env:?}: {text}"
@@ -1770,7 +1799,7 @@ fn min_severity_hides_findings_but_not_the_exit_code() {
             "--color",
             "never",
             "--extend-select",
-            "DKR003",
+            "DKR001,DKR003",
         ])
         .output()
         .unwrap();
@@ -1874,7 +1903,11 @@ fn completions_for_each_shell() {
 fn nested_config_repo() -> tempfile::TempDir {
     let repo = temp_repo();
     std::fs::create_dir_all(repo.path().join(".git")).unwrap();
-    write(repo.path(), "readylint.toml", "ignore = [\"DKR005\"]\n");
+    write(
+        repo.path(),
+        "readylint.toml",
+        format!("{OPT_IN}ignore = [\"DKR005\"]\n"),
+    );
     write(repo.path(), "README.md", "A service.\n".repeat(40));
     write(
         repo.path(),
@@ -1884,7 +1917,7 @@ fn nested_config_repo() -> tempfile::TempDir {
     write(
         repo.path(),
         "svc1/readylint.toml",
-        "ignore = [\"DKR001\"]\n",
+        format!("{OPT_IN}ignore = [\"DKR001\"]\n"),
     );
     write(repo.path(), "svc1/Dockerfile", SERVICE);
     write(repo.path(), "svc1/api.Dockerfile", SERVICE);

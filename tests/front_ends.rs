@@ -161,6 +161,8 @@ fn foreign_suppressions_are_honoured_unless_turned_off() {
         "Dockerfile",
         "FROM python:3.12-slim\n# hadolint ignore=DL3002\nUSER root\nCMD [\"app\"]\n",
     );
+    // DKR001 is opt-in.
+    write(root, "readylint.toml", "extend-select = [\"DKR001\"]\n");
     let report = check(root);
     assert!(found(&report, "app/client.py", "NET001").is_empty());
     assert!(found(&report, "Dockerfile", "DKR001").is_empty());
@@ -169,7 +171,7 @@ fn foreign_suppressions_are_honoured_unless_turned_off() {
     write(
         root,
         "readylint.toml",
-        "respect-foreign-suppressions = false\n",
+        "respect-foreign-suppressions = false\nextend-select = [\"DKR001\"]\n",
     );
     let report = check(root);
     assert_eq!(found(&report, "app/client.py", "NET001"), [5]);
@@ -183,6 +185,8 @@ fn images_of_maintainer_tooling_are_not_checked_but_their_secrets_are() {
     let dockerfile = "FROM debian:12\nENV API_TOKEN=abcd1234efgh5678\nCMD /run --serve\n";
     write(root, "scripts/release/Dockerfile", dockerfile);
     write(root, "Dockerfile", dockerfile);
+    // DKR005 is opt-in.
+    write(root, "readylint.toml", "extend-select = [\"DKR005\"]\n");
     let report = check(root);
     let severity = |path: &str, rule: &str| {
         report
@@ -208,6 +212,8 @@ fn base_images_are_judged_on_partial_scans_too() {
     let root = dir.path();
     std::fs::create_dir_all(root.join(".git")).expect("git dir");
     write(root, "Dockerfile", "FROM python:latest\nCMD [\"app\"]\n");
+    // DEP005 is opt-in.
+    write(root, "readylint.toml", "extend-select = [\"DEP005\"]\n");
     // A pre-commit hook passes the changed file only: DEP005 still judges it (the
     // repository rules that conclude from absence do not run).
     let report = run(&RunOptions {

@@ -93,16 +93,20 @@ pub fn json_run_as_is(dir: &Path, args: &[&str]) -> (i32, Value) {
 
 /// The CLI tests' fixture Dockerfiles use a missing `HEALTHCHECK` (DKR003) and a
 /// missing `.dockerignore` (DKR007) as their note-level findings, a pipe without
-/// `pipefail` (DKR008) as a warning on a continuation line, and `sudo` in a `RUN`
-/// (DKR006); none is in the default selection, so runs that keep the default selection add them. A run that selects
-/// rules itself is left alone.
+/// `pipefail` (DKR008) as a warning on a continuation line, `sudo` in a `RUN` (DKR006),
+/// a root user (DKR001), a secret in an `ENV` (DKR005), an unpinned base image (DEP005)
+/// and a CI that runs no tests (CI002); none is in the default selection, so runs that
+/// keep the default selection add them. A run that selects rules itself is left alone.
 pub fn with_note_rule<'a>(args: &[&'a str]) -> Vec<&'a str> {
     let mut out = args.to_vec();
     let selects = args
         .iter()
         .any(|a| matches!(*a, "--select" | "--config" | "rules" | "explain"));
     if !selects {
-        out.extend(["--extend-select", "DKR003,DKR006,DKR007,DKR008"]);
+        out.extend([
+            "--extend-select",
+            "DKR001,DKR003,DKR005,DKR006,DKR007,DKR008,DEP005,CI002",
+        ]);
     }
     out
 }

@@ -66,6 +66,7 @@ declare_rule! {
     /// nothing is reported.
     pub CiRunsNoTests,
     code = "CI002", name = "ci-runs-no-tests", category = Ci, severity = Warning,
+    default = false,
 }
 
 impl Rule for CiRunsNoTests {

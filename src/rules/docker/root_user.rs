@@ -83,6 +83,7 @@ declare_rule! {
     code = "DKR001", name = "root-user", category = Container, severity = Warning,
     security = true,
     skips = crate::roles::Role::NOT_SHIPPED_IMAGE,
+    default = false,
     reads = [FileKind::Dockerfile, FileKind::Text],
 }
 

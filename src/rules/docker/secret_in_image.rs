@@ -54,6 +54,7 @@ declare_rule! {
     code = "DKR005", name = "secret-in-image", category = Container, severity = Error,
     security = true,
     skips = crate::roles::Role::NOT_PRODUCTION,
+    default = false,
     options = [OptionMeta {
         name: "allow-names",
         kind: OptionKind::StringList,

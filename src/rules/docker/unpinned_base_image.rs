@@ -61,6 +61,7 @@ declare_rule! {
     pub UnpinnedBaseImage,
     code = "DEP005", name = "unpinned-base-image", category = Dependencies, severity = Warning,
     skips = crate::roles::Role::NOT_SHIPPED_IMAGE,
+    default = false,
     reads = [FileKind::Dockerfile, FileKind::Compose, FileKind::GithubWorkflow, FileKind::GithubAction, FileKind::GitlabCi, FileKind::TaskFile, FileKind::Manifest(ManifestKind::PackageJson)],
 }
 
