@@ -273,6 +273,10 @@ impl Roles {
                 .any(|s| d.ends_with(s))
                     || d.starts_with("demo-")
                     || d.starts_with("demo_")
+                    // `sample_apps/`, `sample-projects/`, `examples_src/`.
+                    || ["sample_", "sample-", "samples_", "samples-", "examples_", "examples-"]
+                        .iter()
+                        .any(|p| d.starts_with(p))
             }) || dockerfile_name_has(lower_name, &["example", "demo"]),
         );
         r.set(
@@ -568,6 +572,12 @@ mod tests {
         assert!(has("example.Dockerfile", Role::Example));
         assert!(has("Dockerfile.demo", Role::Example));
         assert!(!has("demonstrator/app.py", Role::Example));
+        assert!(has(
+            "sample_apps/generative_benchmarking/requirements.txt",
+            Role::Example
+        ));
+        assert!(has("examples-src/app.py", Role::Example));
+        assert!(!has("sampler/app.py", Role::Example));
         assert!(!has("Dockerfile.democracy", Role::Example));
         assert!(has("docs_example/app.py", Role::Example));
         assert!(!has("counterexample/app.py", Role::Example));
