@@ -309,12 +309,19 @@ impl Roles {
                         | "post_gen_project.sh"
                 ),
         );
-        // Generator templates: `{{cookiecutter.slug}}/`, `{% if x %}file{% endif %}`, and
+        // Generator templates: `{{cookiecutter.slug}}/`, `{% if x %}file{% endif %}`,
         // source files under a `template/` folder (Django's HTML `templates/` is not
-        // read by any rule).
+        // read by any rule), and files that say so in their name after the first dot
+        // (`docker-compose.template.yml`, `.env.tmpl`, `config.yaml.tpl`): the input of
+        // a generator, what it reads only once rendered.
         r.set(
             Role::Template,
-            is_generator_template(rel_path) || in_dir(&|d| matches!(d, "template" | "templates")),
+            is_generator_template(rel_path)
+                || in_dir(&|d| matches!(d, "template" | "templates"))
+                || lower_name
+                    .split('.')
+                    .skip(1)
+                    .any(|part| matches!(part, "template" | "tmpl" | "tpl")),
         );
         let src_bin = dirs_lower
             .windows(2)
@@ -519,6 +526,12 @@ mod tests {
         assert!(!has("app/hooks/post_save.py", Role::GeneratorHook));
         assert!(has("{{cookiecutter.slug}}/pyproject.toml", Role::Template));
         assert!(!has("app/pyproject.toml", Role::Template));
+        assert!(has(
+            "deployment/docker_compose/docker-compose.template.yml",
+            Role::Template
+        ));
+        assert!(has("config.yaml.tpl", Role::Template));
+        assert!(!has("app/template.py", Role::Template));
     }
 
     #[test]

@@ -54,7 +54,7 @@ fn kind_kubernetes_reads_a_manifest_under_any_name() {
     let repo = common::temp_repo();
     std::fs::create_dir_all(repo.path().join("deploy")).unwrap();
     std::fs::write(
-        repo.path().join("deploy/app.tpl"),
+        repo.path().join("deploy/app.k8s"),
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - name: web\n          image: ghcr.io/acme/web:1.27\n          ports:\n            - containerPort: 80\n",
     )
     .unwrap();
@@ -68,7 +68,7 @@ fn kind_kubernetes_reads_a_manifest_under_any_name() {
             "DPL",
         ];
         args.extend(extra);
-        args.push("deploy/app.tpl");
+        args.push("deploy/app.k8s");
         let out = readylint()
             .current_dir(repo.path())
             .args(&args)

@@ -59,8 +59,13 @@ declare_rule! {
     /// ## Known limits
     /// A builder that is passed to or returned from another function is not followed,
     /// and is not flagged. Requests are followed within the function that builds the
-    /// client: a client kept in a struct field whose every request (in other methods)
-    /// sets `.timeout(..)` is still flagged; set the timeout on the client instead.
+    /// client, and, for a client stored in a struct field by that function
+    /// (`Self { client: Client::builder()….build()?, .. }`), through every use of the
+    /// field in the same file: the client is not flagged when each of them starts a
+    /// request that sets `.timeout(..)` (`self.client.post(url).timeout(t)`), and is
+    /// as soon as one does not or hands the client on (`self.client.clone()`). Only a
+    /// private field of a struct defined in the same file is followed: another file
+    /// may use a public one, out of sight; set the timeout on the client instead.
     /// The crates of command-line tools and hand-run code generators (the folder
     /// holding `src/` is named `cli`, `*-cli`, `codegen` or `*-codegen`) are not
     /// checked: the person who runs one sees a hang and stops it.
@@ -284,7 +289,10 @@ impl Rule for RustClientWithoutTimeout {
             if let Some((kind, false)) = origin(scope, &c, &builders, 0) {
                 if kind != Kind::Ureq
                     && scope.fn_body.is_some_and(|body| {
-                        requests_set_timeouts(body, expr) || given_to_exporter(body, expr)
+                        requests_set_timeouts(body, expr)
+                            || given_to_exporter(body, expr)
+                            || stored_field(body, expr)
+                                .is_some_and(|f| field_requests_set_timeouts(&file.ast, &f))
                     })
                 {
                     return;
@@ -375,44 +383,142 @@ fn given_to_exporter(body: &syn::Block, call: &syn::Expr) -> bool {
     f.found
 }
 
+/// The field of a struct literal that the client `call` builds is stored in:
+/// `Self { client: Client::builder()….build()?, .. }`, or a local bound to it and named
+/// nowhere else (`let client = …; Self { client, .. }`).
+fn stored_field(body: &syn::Block, call: &syn::Expr) -> Option<String> {
+    struct Finder<'c> {
+        call: &'c syn::Expr,
+        local: Option<String>,
+        found: Option<String>,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
+        fn visit_expr_struct(&mut self, s: &'ast syn::ExprStruct) {
+            for f in &s.fields {
+                if let syn::Member::Named(name) = &f.member {
+                    // Through the error's conversion: `.build().map_err(..)?`.
+                    let mut e = strip(&f.expr);
+                    while let syn::Expr::MethodCall(m) = e
+                        && matches!(
+                            m.method.to_string().as_str(),
+                            "map_err" | "context" | "with_context" | "wrap_err"
+                        )
+                    {
+                        e = strip(&m.receiver);
+                    }
+                    if std::ptr::eq(e, self.call)
+                        || (self.local.is_some() && as_local(e) == self.local)
+                    {
+                        self.found = Some(name.to_string());
+                    }
+                }
+            }
+            syn::visit::visit_expr_struct(self, s);
+        }
+    }
+    let local = bound_local(body, call);
+    // The binding and the field: a local used for anything else is followed as such.
+    if local.as_ref().is_some_and(|n| mentions(body, n) != 2) {
+        return None;
+    }
+    let mut f = Finder {
+        call,
+        local,
+        found: None,
+    };
+    syn::visit::Visit::visit_block(&mut f, body);
+    f.found
+}
+
+/// Whether every use of the field `field` in the file (`self.client…`) starts a request
+/// that sets its own `.timeout(..)`, and there is one: a client kept in a struct whose
+/// every request is bounded. A use that is no request (`self.client.clone()`,
+/// `&self.client` handed to a call) hands the client where its requests are out of
+/// sight.
+fn field_requests_set_timeouts(file: &syn::File, field: &str) -> bool {
+    struct Accesses<'f> {
+        field: &'f str,
+        count: usize,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Accesses<'_> {
+        fn visit_expr_field(&mut self, e: &'ast syn::ExprField) {
+            if matches!(&e.member, syn::Member::Named(n) if n == self.field) {
+                self.count += 1;
+            }
+            syn::visit::visit_expr_field(self, e);
+        }
+    }
+    // A private field of a struct of this file: no other file can use it (and no
+    // struct of the file has a public field of that name).
+    let fields: Vec<&syn::Field> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(st) => Some(st.fields.iter()),
+            _ => None,
+        })
+        .flatten()
+        .filter(|f| f.ident.as_ref().is_some_and(|i| i == field))
+        .collect();
+    let private = !fields.is_empty()
+        && fields
+            .iter()
+            .all(|f| matches!(f.vis, syn::Visibility::Inherited));
+    if !private {
+        return false;
+    }
+    let is_field = |e: &syn::Expr| matches!(e, syn::Expr::Field(f) if matches!(&f.member, syn::Member::Named(n) if n == field));
+    let mut chains = RequestChains {
+        root: &is_field,
+        out: Vec::new(),
+    };
+    syn::visit::Visit::visit_file(&mut chains, file);
+    let mut uses = Accesses { field, count: 0 };
+    syn::visit::Visit::visit_file(&mut uses, file);
+    !chains.out.is_empty() && chains.out.iter().all(|c| *c) && uses.count == chains.out.len()
+}
+
 /// For each longest method chain in `body` whose root matches: whether it is a request
 /// (its first method is one of [`REQUEST_METHODS`]) that sets `.timeout(..)`.
 fn request_chains(body: &syn::Block, root: impl Fn(&syn::Expr) -> bool) -> Vec<bool> {
-    struct Finder<'r, R> {
-        root: &'r R,
-        out: Vec<bool>,
-    }
-    impl<'ast, R: Fn(&syn::Expr) -> bool> syn::visit::Visit<'ast> for Finder<'_, R> {
-        fn visit_expr(&mut self, e: &'ast syn::Expr) {
-            if matches!(
-                e,
-                syn::Expr::MethodCall(_) | syn::Expr::Try(_) | syn::Expr::Await(_)
-            ) {
-                let c = chain(e);
-                if let Some(first) = c.methods.last()
-                    && (self.root)(c.root)
-                {
-                    let request = REQUEST_METHODS.contains(&first.method.to_string().as_str());
-                    self.out
-                        .push(request && c.methods.iter().any(|m| m.method == "timeout"));
-                    // The arguments along the chain may hold other chains.
-                    for m in &c.methods {
-                        for a in &m.args {
-                            self.visit_expr(a);
-                        }
-                    }
-                    return;
-                }
-            }
-            syn::visit::visit_expr(self, e);
-        }
-    }
-    let mut f = Finder {
+    let mut f = RequestChains {
         root: &root,
         out: Vec::new(),
     };
     syn::visit::Visit::visit_block(&mut f, body);
     f.out
+}
+
+/// The visitor of [`request_chains`].
+struct RequestChains<'r, R> {
+    root: &'r R,
+    out: Vec<bool>,
+}
+
+impl<'ast, R: Fn(&syn::Expr) -> bool> syn::visit::Visit<'ast> for RequestChains<'_, R> {
+    fn visit_expr(&mut self, e: &'ast syn::Expr) {
+        if matches!(
+            e,
+            syn::Expr::MethodCall(_) | syn::Expr::Try(_) | syn::Expr::Await(_)
+        ) {
+            let c = chain(e);
+            if let Some(first) = c.methods.last()
+                && (self.root)(c.root)
+            {
+                let request = REQUEST_METHODS.contains(&first.method.to_string().as_str());
+                self.out
+                    .push(request && c.methods.iter().any(|m| m.method == "timeout"));
+                // The arguments along the chain may hold other chains.
+                for m in &c.methods {
+                    for a in &m.args {
+                        self.visit_expr(a);
+                    }
+                }
+                return;
+            }
+        }
+        syn::visit::visit_expr(self, e);
+    }
 }
 
 /// `e` without the `?`, `.await`, parentheses, `.unwrap()`, `.expect(..)` and `match`
