@@ -528,8 +528,6 @@ impl Cache {
         }
     }
 
-    /// The file beside the cache file that holds which management commands no file
-    /// names (see [`crate::repo::commands`]).
     /// The file of one kind of search for names (see [`crate::repo::commands::Memo`]),
     /// beside the cache file.
     fn search_file(&self, search: crate::repo::commands::Search) -> PathBuf {

@@ -386,6 +386,9 @@ fn withdraw(
     withdrawn: &mut Vec<Finding>,
     mut gone: impl FnMut(&Finding) -> bool,
 ) {
+    if !findings.iter().any(&mut gone) {
+        return;
+    }
     let (out, kept): (Vec<Finding>, Vec<Finding>) =
         std::mem::take(findings).into_iter().partition(|f| gone(f));
     *findings = kept;
@@ -1039,28 +1042,26 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
                     &stamped,
                     &stamp_of,
                 );
-                let uncalled: BTreeSet<(String, String)> = uncalled
-                    .into_iter()
-                    .map(|(p, n)| (p.to_string(), n.to_string()))
-                    .collect();
                 (hand_run, uncalled)
             })
         };
-        for o in outcomes.iter_mut() {
+        // Where each file's dead functions lie (taken before the outcomes change).
+        let dead: Vec<Vec<crate::source::Span>> = outcomes
+            .iter()
+            .map(|o| {
+                o.facts.python.as_deref().map_or_else(Vec::new, |py| {
+                    py.plain_functions
+                        .iter()
+                        .filter(|(name, _)| uncalled.contains(&(o.path.as_str(), name.as_str())))
+                        .map(|(_, span)| span.clone())
+                        .collect()
+                })
+            })
+            .collect();
+        for (o, dead) in outcomes.iter_mut().zip(dead) {
             if hand_run.contains(&o.path) {
                 withdraw(&mut o.findings, &mut o.withdrawn, |f| skips_scripts(f.rule));
-                continue;
-            }
-            let Some(py) = o.facts.python.as_deref() else {
-                continue;
-            };
-            let dead: Vec<&crate::source::Span> = py
-                .plain_functions
-                .iter()
-                .filter(|(name, _)| uncalled.contains(&(o.path.clone(), name.clone())))
-                .map(|(_, span)| span)
-                .collect();
-            if !dead.is_empty() {
+            } else if !dead.is_empty() {
                 withdraw(&mut o.findings, &mut o.withdrawn, |f| {
                     skips_scripts(f.rule) && dead.iter().any(|s| s.contains(&f.span.0))
                 });

@@ -467,7 +467,10 @@ fn field_requests_set_timeouts(file: &syn::File, field: &str) -> bool {
     if !private {
         return false;
     }
-    let is_field = |e: &syn::Expr| matches!(e, syn::Expr::Field(f) if matches!(&f.member, syn::Member::Named(n) if n == field));
+    let is_field = |e: &syn::Expr| match e {
+        syn::Expr::Field(f) => matches!(&f.member, syn::Member::Named(n) if n == field),
+        _ => false,
+    };
     let mut chains = RequestChains {
         root: &is_field,
         out: Vec::new(),
