@@ -362,7 +362,18 @@ const COMMON_DISTRIBUTIONS: &[&str] = &[
     "zipp",
     "more_itertools",
     "importlib_metadata",
+    "boto",
+    "botocore",
+    "future",
+    "tornado",
+    "httplib2",
+    "html5lib",
+    "feedparser",
 ];
+
+/// Folders that projects keep copies of other projects' packages in, by convention, when
+/// they put them on `sys.path` themselves (`lib/boto/`, `ext/tornado/`).
+const LIBRARY_FOLDERS: &[&str] = &["lib", "libs", "ext", "extlib", "external", "thirdparty"];
 
 /// The folders that hold installed Python packages: a copy of other projects committed
 /// with the code. A folder counts when it holds the metadata a wheel install writes
@@ -370,12 +381,16 @@ const COMMON_DISTRIBUTIONS: &[&str] = &[
 /// project's own build metadata is one, and `*.egg-info` is what a development install
 /// writes beside the project's own code), or, copied without metadata, three of the
 /// [`COMMON_DISTRIBUTIONS`] as its own modules (`lib/requests/__init__.py`,
-/// `lib/six.py`). Each is returned with its trailing `/`.
+/// `lib/six.py`). One such distribution's package in a folder named for libraries
+/// ([`LIBRARY_FOLDERS`]: `lib/boto/`, `src/lib/future/`) is a copy too, beside the
+/// project's own modules: the package's folder alone is returned. Each is returned with
+/// its trailing `/`.
 pub fn site_package_dirs(all_files: &[String]) -> Vec<String> {
     let mut found: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> =
         Default::default();
     let mut common: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> =
         Default::default();
+    let mut packages = std::collections::BTreeSet::new();
     for p in all_files {
         let mut start = 0;
         for part in p.split('/') {
@@ -398,6 +413,10 @@ pub fn site_package_dirs(all_files: &[String]) -> Vec<String> {
         };
         if COMMON_DISTRIBUTIONS.contains(&module) {
             common.entry(dir).or_default().insert(module);
+            let folder = dir.rsplit('/').next().unwrap_or(dir);
+            if p.ends_with("/__init__.py") && LIBRARY_FOLDERS.contains(&folder) {
+                packages.insert(format!("{dir}/{module}/"));
+            }
         }
     }
     let mut dirs: std::collections::BTreeSet<String> = found
@@ -411,6 +430,12 @@ pub fn site_package_dirs(all_files: &[String]) -> Vec<String> {
             .filter(|(_, modules)| modules.len() >= 3)
             .map(|(dir, _)| format!("{dir}/")),
     );
+    // A package inside a folder already returned is covered by it.
+    for package in packages {
+        if !dirs.iter().any(|d| package.starts_with(d.as_str())) {
+            dirs.insert(package);
+        }
+    }
     dirs.into_iter().collect()
 }
 
@@ -449,5 +474,23 @@ mod site_tests {
         .map(String::from)
         .to_vec();
         assert_eq!(site_package_dirs(&files), ["lib/"]);
+        // One well-known package in a folder named for libraries: that package alone.
+        let files: Vec<String> = [
+            "lib/boto/__init__.py",
+            "lib/boto/utils.py",
+            "lib/future/__init__.py",
+            "lib/rtorrent/__init__.py",
+            "lib/__init__.py",
+            "src/lib/tornado/__init__.py",
+            "app/boto/__init__.py",
+            "app/lib/boto.py",
+            "boto/__init__.py",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(
+            site_package_dirs(&files),
+            ["lib/boto/", "lib/future/", "src/lib/tornado/"]
+        );
     }
 }

@@ -124,7 +124,7 @@ impl Role {
             }
             Role::Docs => "documentation: `docs/`, `doc/`",
             Role::Vendored => {
-                "vendored copies of other projects: `vendor/`, `vendored/`, `third_party/`, `third-party/`, `external-crates/`, and folders of installed Python packages committed with the code (holding the `*.dist-info` metadata of two packages or more, as `libs/requests-2.31.0.dist-info/`, or, copied without it, three well-known distributions such as `lib/requests/`, `lib/urllib3/` and `lib/six.py`), which are not read at all"
+                "vendored copies of other projects: `vendor/`, `vendored/`, `third_party/`, `third-party/`, `external-crates/`, and folders of installed Python packages committed with the code (holding the `*.dist-info` metadata of two packages or more, as `libs/requests-2.31.0.dist-info/`, or, copied without it, three well-known distributions such as `lib/requests/`, `lib/urllib3/` and `lib/six.py`), and one such distribution's package in a folder named for libraries (`lib/`, `libs/`, `ext/`, `extlib/`, `external/`, `thirdparty/`: `lib/boto/`), which are not read at all"
             }
         }
     }
