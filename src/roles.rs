@@ -22,11 +22,12 @@ pub enum Role {
     Script,
     DevEnvironment,
     Docs,
+    Retired,
     Vendored,
 }
 
 impl Role {
-    pub const ALL: [Role; 11] = [
+    pub const ALL: [Role; 12] = [
         Role::Test,
         Role::Fixture,
         Role::Example,
@@ -37,6 +38,7 @@ impl Role {
         Role::Script,
         Role::DevEnvironment,
         Role::Docs,
+        Role::Retired,
         Role::Vendored,
     ];
 
@@ -72,6 +74,7 @@ impl Role {
         Role::Template,
         Role::DevEnvironment,
         Role::Docs,
+        Role::Retired,
         Role::Vendored,
     ];
 
@@ -88,6 +91,7 @@ impl Role {
             Role::Script => "script",
             Role::DevEnvironment => "dev-environment",
             Role::Docs => "docs",
+            Role::Retired => "retired",
             Role::Vendored => "vendored",
         }
     }
@@ -123,6 +127,9 @@ impl Role {
                 "development and CI environments: `.devcontainer/`, `.codesandbox/`, `.gitpod*`, `compose/local/`, `development/`, Dockerfiles named for development (`Dockerfile.dev`, `Dockerfile-dev`, `Dockerfile-devel`, `Dockerfile.api.dev`, `dev.Dockerfile`, `app.dev.Dockerfile`, `Dockerfile.local`, `Dockerfile.development`), the images builds and CI jobs run in (`Dockerfile.ci`, `Dockerfile_builder`, Dockerfiles under `.circleci/`, and Docker container actions under `.github/actions/`), and by their content, Dockerfiles whose image starts a development server (`manage.py runserver`, `flask run`, `uvicorn --reload`, `npm run dev`), whose command runs a shell script or a task named for development (`./start-dev.sh`, `entrypoint.local.sh`, `make run.dev_docker`), or whose opening comments say the image is not for production (\"Not suitable for production use\", \"for testing only\")"
             }
             Role::Docs => "documentation: `docs/`, `doc/`",
+            Role::Retired => {
+                "code kept after it stopped running: `deprecated/`, `obsolete/`, `archived/`, `_archived/`"
+            }
             Role::Vendored => {
                 "vendored copies of other projects: `vendor/`, `vendored/`, `third_party/`, `third-party/`, `external-crates/`, and folders of installed Python packages committed with the code (holding the `*.dist-info` metadata of two packages or more, as `libs/requests-2.31.0.dist-info/`, or, copied without it, three well-known distributions such as `lib/requests/`, `lib/urllib3/` and `lib/six.py`), and one such distribution's package in a folder named for libraries (`lib/`, `libs/`, `ext/`, `extlib/`, `external/`, `thirdparty/`: `lib/boto/`), which are not read at all"
             }
@@ -366,6 +373,10 @@ impl Roles {
                     && is_dockerfile(lower_name)),
         );
         r.set(Role::Docs, in_dir(&|d| matches!(d, "docs" | "doc")));
+        r.set(
+            Role::Retired,
+            in_dir(&|d| matches!(d, "deprecated" | "obsolete" | "archived" | "_archived")),
+        );
         r.set(
             Role::Vendored,
             in_dir(&|d| {
@@ -613,6 +624,13 @@ mod tests {
         ));
         assert!(has("bench/load.py", Role::Benchmark));
         assert!(has("docs/conf.py", Role::Docs));
+        assert!(has("plugins/analytics/deprecated/dnsdb.py", Role::Retired));
+        assert!(has(
+            "_archived/storage/redis/redis-master.yaml",
+            Role::Retired
+        ));
+        assert!(!has("app/archive/views.py", Role::Retired));
+        assert!(!has("app/deprecation.py", Role::Retired));
         assert!(has(
             "vendor/axoasset/.github/workflows/ci.yml",
             Role::Vendored

@@ -26,6 +26,12 @@ pub struct RepoWide {
     /// `requests.Session.request` (see
     /// [`crate::lang::python::facts::PythonFacts::requests_default_timeout`]).
     pub requests_default_timeout: bool,
+    /// The classes of transport adapters that give a request without a timeout one
+    /// (see [`crate::lang::python::facts::PythonFacts::timeout_adapters`]).
+    pub timeout_adapters: BTreeSet<String>,
+    /// The adapters each Python file (by path) mounts on its sessions: the session as
+    /// written and the adapter's class name.
+    pub mounted_adapters: BTreeMap<String, Vec<(String, String)>>,
     /// The GitHub workflows (by path) that narrow their token (see
     /// [`crate::lang::ci::CiFacts::sets_token_permissions`]).
     pub narrowing_workflows: BTreeSet<String>,
@@ -53,6 +59,12 @@ impl RepoWide {
             if let Some(py) = &f.python {
                 wide.default_socket_timeout |= py.default_socket_timeout;
                 wide.requests_default_timeout |= py.requests_default_timeout;
+                wide.timeout_adapters
+                    .extend(py.timeout_adapters.iter().cloned());
+                if !py.mounted_adapters.is_empty() {
+                    wide.mounted_adapters
+                        .insert(path.to_string(), py.mounted_adapters.clone());
+                }
             }
             let Some(ci) = &f.ci else { continue };
             if ci.sets_token_permissions {

@@ -32,6 +32,18 @@ pub struct PythonFacts {
     /// scripts (see [`crate::repo::commands::uncalled`]).
     #[serde(default)]
     pub plain_functions: Vec<(String, Span)>,
+    /// The classes of this file whose `send` method gives a request a timeout when it
+    /// has none (`kwargs["timeout"] = self.timeout`, `kwargs.setdefault("timeout", …)`):
+    /// a `requests` transport adapter that bounds every request of a session it is
+    /// mounted on.
+    #[serde(default)]
+    pub timeout_adapters: Vec<String>,
+    /// The transport adapters this file mounts on a session (`s.mount(prefix,
+    /// RetryAdapter(...))`, or an adapter bound to a name first): the session as
+    /// written (`s`, `self.session`) and the adapter's class name. `requests`' own
+    /// `HTTPAdapter` is left out (it sets no timeout).
+    #[serde(default)]
+    pub mounted_adapters: Vec<(String, String)>,
 }
 
 /// What a Django settings module sets.
@@ -71,6 +83,8 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<PythonFacts> {
         requests_default_timeout: requests_default_timeout(source, file),
         main_debug_run: main_debug_run(file),
         plain_functions: plain_functions(source, file),
+        timeout_adapters: timeout_adapters(source, file),
+        mounted_adapters: mounted_adapters(file),
     };
     (!facts.is_empty()).then_some(facts)
 }
@@ -84,7 +98,60 @@ impl PythonFacts {
             && !self.requests_default_timeout
             && self.main_debug_run.is_none()
             && self.plain_functions.is_empty()
+            && self.timeout_adapters.is_empty()
+            && self.mounted_adapters.is_empty()
     }
+}
+
+/// The classes whose `send` method sets a request's timeout (see
+/// [`PythonFacts::timeout_adapters`]): a method named `send` whose text holds the key
+/// `"timeout"`. Outside tests and examples.
+fn timeout_adapters(source: &SourceFile, file: &PythonFile) -> Vec<String> {
+    if file.role.test || file.role.example {
+        return Vec::new();
+    }
+    file.defs
+        .iter()
+        .filter(|d| d.kind == super::DefKind::Function && d.name == "send" && !d.module_level)
+        .filter(|d| {
+            let text = source.text.get(d.span.clone()).unwrap_or_default();
+            text.contains("\"timeout\"") || text.contains("'timeout'")
+        })
+        .filter_map(|d| file.enclosing_def(super::DefKind::Class, d.span.start))
+        .map(|class| class.name.to_string())
+        .collect()
+}
+
+/// The adapters mounted on sessions (see [`PythonFacts::mounted_adapters`]): each
+/// `x.mount(prefix, Adapter(...))`, or `x.mount(prefix, adapter)` after `adapter =
+/// Adapter(...)` in the file. Outside tests and examples.
+fn mounted_adapters(file: &PythonFile) -> Vec<(String, String)> {
+    if file.role.test || file.role.example {
+        return Vec::new();
+    }
+    let class_of = |v: &Value<'_>| -> Option<String> {
+        match v.kind() {
+            ValueKind::Call(c) => c.func.last_name().map(str::to_string),
+            _ => None,
+        }
+    };
+    file.calls
+        .iter()
+        .filter(|c| c.method() == Some("mount") && c.args.len() == 2)
+        .filter_map(|c| {
+            let session = c.receiver()?.dotted()?;
+            let adapter = &c.args[1];
+            let class = class_of(adapter).or_else(|| {
+                let name = adapter.dotted()?;
+                file.assigns
+                    .iter()
+                    .rfind(|a| a.span.start < c.span.start && a.target.is_dotted(&name))
+                    .and_then(|a| a.value.as_ref())
+                    .and_then(class_of)
+            })?;
+            (class != "HTTPAdapter").then_some((session, class))
+        })
+        .collect()
 }
 
 /// `__name__`: a name Python itself calls.

@@ -73,7 +73,12 @@ declare_rule! {
     /// flagged when service code replaces `requests.Session.request` with a wrapper
     /// that sets one (`Session.request = new_request` where `new_request` calls
     /// `kwargs.setdefault("timeout", …)`, as the start-up code of some Django services
-    /// does): `requests.get` and every session go through it. A scan of some files
+    /// does): `requests.get` and every session go through it. Nor is a call on a session
+    /// on which the file mounts a transport adapter of the repository whose `send` gives
+    /// a request without a timeout one (`s.mount("https://", TimeoutAdapter(10))`, where
+    /// `TimeoutAdapter.send` sets `kwargs["timeout"]`): the session is known by how it
+    /// is written (`s`, `self.session`) anywhere in the file, and the adapter's prefix
+    /// is not compared with the call's URL. A scan of some files
     /// only (a pre-commit hook) sees either default only if it is set in one of them.
     /// An explicit `timeout=None` is not flagged on a streaming call inside a loop
     /// (`client.stream(...)`, `stream=True`: a long-lived subscription the loop
@@ -247,6 +252,27 @@ fn bounded_by_wait_for(file: &PythonFile, call: &Call) -> bool {
     })
 }
 
+/// Whether the session of a call reported as "`session.get` call without `timeout`" is
+/// one on which the file mounts a transport adapter of the repository whose `send`
+/// gives a request without a timeout one (`s.mount("https://", TimeoutAdapter(10))`
+/// with `kwargs["timeout"] = self.timeout` in `TimeoutAdapter.send`): every request of
+/// the session goes through it. The session is known by how it is written (`s`,
+/// `self.session`), in the whole file.
+fn adapter_gives_timeout(wide: &crate::repo::RepoWide, path: &str, message: &str) -> bool {
+    let Some((session, _method)) = message
+        .strip_prefix('`')
+        .and_then(|m| m.split_once('`'))
+        .and_then(|(callee, _)| callee.rsplit_once('.'))
+    else {
+        return false;
+    };
+    wide.mounted_adapters.get(path).is_some_and(|mounted| {
+        mounted
+            .iter()
+            .any(|(s, class)| s == session && wide.timeout_adapters.contains(class))
+    })
+}
+
 /// The message of a call that passes no timeout at all (not `timeout=None`).
 const NO_TIMEOUT: &str = "call without `timeout`";
 
@@ -257,7 +283,10 @@ impl Rule for HttpCallWithoutTimeout {
     ///
     /// A `requests` call without `timeout` gets one when service code replaces
     /// `requests.Session.request` with a wrapper that sets it.
-    fn withdraws(&self, wide: &crate::repo::RepoWide, _path: &str, message: &str) -> bool {
+    ///
+    /// A session call without `timeout` gets one when the file mounts on that session a
+    /// transport adapter whose `send` sets it (see [`adapter_gives_timeout`]).
+    fn withdraws(&self, wide: &crate::repo::RepoWide, path: &str, message: &str) -> bool {
         let Some(stdlib) = message
             .strip_prefix('`')
             .and_then(|m| m.split_once('`'))
@@ -268,10 +297,9 @@ impl Rule for HttpCallWithoutTimeout {
         };
         // Only requests and the standard library's clients are reported without one.
         if stdlib {
-            wide.default_socket_timeout
-        } else {
-            wide.requests_default_timeout
+            return wide.default_socket_timeout;
         }
+        wide.requests_default_timeout || adapter_gives_timeout(wide, path, message)
     }
 
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
