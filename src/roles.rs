@@ -106,7 +106,7 @@ impl Role {
                 "test fixtures and data: `fixtures/`, `testdata/`, `test_data/`, `test-data/`, `__snapshots__/`, `.semgrep/`"
             }
             Role::Example => {
-                "examples, samples and demonstrations: `examples/`, `example/`, `samples/`, `sample/`, `demo/`, `demos/`, `*-examples/` and `*_examples/` (`deployment-examples/`), `demo-*/` and `*-demo/` (`demo-app/`), Dockerfiles named for them (`example.Dockerfile`, `Dockerfile.demo`)"
+                "examples, samples and demonstrations: `examples/`, `example/`, `samples/`, `sample/`, `demo/`, `demos/`, Binder's `binder/` and `.binder/`, `*-examples/` and `*_examples/` (`deployment-examples/`), `demo-*/` and `*-demo/` (`demo-app/`), Dockerfiles named for them (`example.Dockerfile`, `Dockerfile.demo`)"
             }
             Role::Benchmark => {
                 "benchmarks, their inputs and fuzz targets: `bench/`, `benches/`, `benchmarks/`, `*-benchmarks/` and `*_benchmarks/` (`compile-benchmarks/`), `fuzz/`"
@@ -267,6 +267,8 @@ impl Roles {
                 matches!(
                     d,
                     "examples" | "example" | "samples" | "sample" | "demo" | "demos"
+                        // Binder's environment for a project's demonstration notebooks.
+                        | "binder" | ".binder"
                 ) || [
                     "-examples",
                     "_examples",
@@ -624,6 +626,7 @@ mod tests {
         ));
         assert!(has("bench/load.py", Role::Benchmark));
         assert!(has("docs/conf.py", Role::Docs));
+        assert!(has(".binder/requirements.txt", Role::Example));
         assert!(has("plugins/analytics/deprecated/dnsdb.py", Role::Retired));
         assert!(has(
             "_archived/storage/redis/redis-master.yaml",

@@ -44,6 +44,11 @@ pub struct PythonFacts {
     /// `HTTPAdapter` is left out (it sets no timeout).
     #[serde(default)]
     pub mounted_adapters: Vec<(String, String)>,
+    /// For a `setup.py` that passes `install_requires`: the text files it names in a
+    /// call (`read("requirements.txt")`), as written: the requirements files its
+    /// package's dependencies are read from.
+    #[serde(default)]
+    pub install_requires_from: Vec<String>,
 }
 
 /// What a Django settings module sets.
@@ -85,6 +90,7 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<PythonFacts> {
         plain_functions: plain_functions(source, file),
         timeout_adapters: timeout_adapters(source, file),
         mounted_adapters: mounted_adapters(file),
+        install_requires_from: install_requires_from(source, file),
     };
     (!facts.is_empty()).then_some(facts)
 }
@@ -100,7 +106,32 @@ impl PythonFacts {
             && self.plain_functions.is_empty()
             && self.timeout_adapters.is_empty()
             && self.mounted_adapters.is_empty()
+            && self.install_requires_from.is_empty()
     }
+}
+
+/// The text files a `setup.py` that passes `install_requires` names in its calls (see
+/// [`PythonFacts::install_requires_from`]).
+fn install_requires_from(source: &SourceFile, file: &PythonFile) -> Vec<String> {
+    if file_name(&source.rel_path) != "setup.py"
+        || !file
+            .calls
+            .iter()
+            .any(|c| c.keyword("install_requires").is_some())
+    {
+        return Vec::new();
+    }
+    let mut names: Vec<String> = file
+        .calls
+        .iter()
+        .flat_map(|c| c.args.iter())
+        .filter_map(|a| a.as_str())
+        .filter(|s| s.ends_with(".txt") || s.ends_with(".in"))
+        .map(str::to_string)
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// The classes whose `send` method sets a request's timeout (see

@@ -81,7 +81,11 @@ declare_rule! {
     /// requirements file beside it lists is reported there, if anywhere, not twice. In a library (the nearest `pyproject.toml` is not
     /// an application, or only `setup.py` is there, or `project-type = "library"`),
     /// requirements files feed its tests and docs, not a deployment, and are not checked. Libraries declare ranges in `pyproject.toml` on
-    /// purpose and are not asked to pin; an application with `poetry.lock`, `uv.lock`,
+    /// purpose and are not asked to pin; so are the version ranges of a requirements
+    /// file that a `setup.py` reads for its package's `install_requires`
+    /// (`read("requirements.txt")`), even where the repository also builds an image from
+    /// it: they are what the published package asks of its users (a git requirement
+    /// there that follows a branch is still reported); an application with `poetry.lock`, `uv.lock`,
     /// `pdm.lock`, `Pipfile.lock`, `pylock.toml` or a fully pinned requirements file
     /// beside it is pinned by that.
     ///
@@ -94,7 +98,8 @@ declare_rule! {
     pub UnpinnedPythonRequirement,
     code = "DEP001", name = "unpinned-python-requirement", category = Dependencies, severity = Warning,
     skips = crate::roles::Role::NOT_PRODUCTION,
-    reads = [FileKind::Manifest(ManifestKind::Cargo), FileKind::Manifest(ManifestKind::Pyproject), FileKind::Manifest(ManifestKind::Pipfile), FileKind::Manifest(ManifestKind::PackageJson), FileKind::Manifest(ManifestKind::Requirements), FileKind::Lockfile],
+    // Python: a `setup.py` says which requirements files are its package's ranges.
+    reads = [FileKind::Python, FileKind::Manifest(ManifestKind::Cargo), FileKind::Manifest(ManifestKind::Pyproject), FileKind::Manifest(ManifestKind::Pipfile), FileKind::Manifest(ManifestKind::PackageJson), FileKind::Manifest(ManifestKind::Requirements), FileKind::Lockfile],
     fix = Safe,
 }
 
@@ -181,6 +186,21 @@ fn lock_fix(
         r.specifier_span.clone(),
         format!("=={version}"),
     )]))
+}
+
+/// Whether a `setup.py` reads the requirements file at `path` for its package's
+/// `install_requires` (`install_requires=read("requirements.txt").splitlines()`): its
+/// versions are then the ranges a published package asks of its users' environments,
+/// which a pin would break, whatever else the repository builds from it.
+fn feeds_install_requires(repo: &RepoIndex, path: &str) -> bool {
+    repo.parsed().any(|(src, facts)| {
+        file_name(&src.rel_path) == "setup.py"
+            && facts.python.as_ref().is_some_and(|py| {
+                py.install_requires_from
+                    .iter()
+                    .any(|f| crate::source::join_path(parent_dir(&src.rel_path), f) == path)
+            })
+    })
 }
 
 /// Joins an include path to the directory of the file that names it.
@@ -342,6 +362,8 @@ impl Rule for UnpinnedPythonRequirement {
             if super::in_python_library(repo, path) || is_dev_requirements(path) || for_docs(file) {
                 continue;
             }
+            // Ranges a published package asks for; a branch it follows is still moved.
+            let ranges_of_a_package = feeds_install_requires(repo, path);
             let mut pins = graph.constraint_pins(repo, path);
             let lock =
                 crate::repo::find_lock(repo, parent_dir(path), crate::lang::manifest::PYTHON_LOCKS)
@@ -375,6 +397,7 @@ impl Rule for UnpinnedPythonRequirement {
                 match e {
                     Entry::Requirement(r)
                         if !r.pinned
+                            && !ranges_of_a_package
                             && !pins.contains(&r.key)
                             && !compatible_releases_only(&r.specifier)
                             && !is_test_tool(&r.key)
