@@ -1288,6 +1288,21 @@ const NOT_DOCKERFILE_EXTENSIONS: &[&str] = &[
     "snap",
     "diff",
     "patch",
+    // styles, markup and assets of a web front end (`dockerfile-build-form.css`)
+    "css",
+    "scss",
+    "sass",
+    "less",
+    "vue",
+    "svelte",
+    "svg",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "ico",
+    "webp",
+    "pdf",
 ];
 
 /// Whether a file name is a Dockerfile: `Dockerfile`, `Containerfile`, `Dockerfile.<x>`,
@@ -2136,6 +2151,9 @@ mod tests {
             "Dockerfiles",
             "my-dockerfile",
             "Dockerfile.ß.md",
+            "dockerfile-build-form.css",
+            "dockerfile-command.component.scss",
+            "Dockerfile-logo.svg",
             "é",
             "",
         ] {
