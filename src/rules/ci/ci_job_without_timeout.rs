@@ -95,9 +95,10 @@ declare_rule! {
     /// ## Known limits
     /// Jobs that call a reusable workflow (`uses:`) cannot set a timeout and are not
     /// flagged; step-level `timeout-minutes` does not count for the job, but a step that
-    /// bounds itself (its `timeout-minutes`, or a retry action's per-attempt
-    /// `timeout_minutes`/`timeout_seconds`, as `nick-fields/retry` takes) does not make
-    /// the job flagged. Jobs made only
+    /// bounds itself (its `timeout-minutes`, a retry action's per-attempt
+    /// `timeout_minutes`/`timeout_seconds`, as `nick-fields/retry` takes, or a `run:`
+    /// script each of whose commands that can wait runs under `timeout`, as `timeout
+    /// 20m pytest`) does not make the job flagged. Jobs made only
     /// of actions (a stale-issue bot, a release drafter), of bookkeeping, of linting, docs
     /// or packaging on a free hosted runner are not flagged: measured on real services,
     /// nobody acts on those (a hang there is rare, cheap and watched). On a paid or
@@ -754,6 +755,9 @@ struct StepCost {
     /// A retry action's per-attempt timeout (`nick-fields/retry` `timeout_minutes`,
     /// `timeout_seconds`).
     retry: bool,
+    /// Every command of its `run:` script that can wait is run under `timeout`
+    /// (`timeout 20m pytest`): the script bounds itself.
+    wrapped: bool,
     /// It runs the tests (as CI002 recognises them).
     test: bool,
     /// It runs the tests other than by its `run:` script (an action, a command given
@@ -781,6 +785,7 @@ impl StepCost {
             retry: ["timeout_minutes", "timeout_seconds"]
                 .iter()
                 .any(|k| with.and_then(|w| w.get(k)).is_some()),
+            wrapped: s.uses().is_none() && bounded_by_timeout(&commands),
             test: besides_run.test || run_gates.test,
             test_not_run: besides_run.test,
             image_build: s
@@ -794,6 +799,15 @@ impl StepCost {
             busy_command: commands.iter().any(command_can_hang) || runs_a_command(s),
         }
     }
+}
+
+/// Whether every command of a script that can wait runs under coreutils' `timeout`
+/// (`timeout 900 python run_tests.py`, `timeout --signal=KILL 30m make test`), and one
+/// does: the script ends by itself.
+fn bounded_by_timeout(commands: &[crate::lang::shell::SimpleCommand]) -> bool {
+    let mut waits = commands.iter().filter(|c| command_can_hang(c)).peekable();
+    waits.peek().is_some()
+        && waits.all(|c| matches!(c.program_name(), Some("timeout" | "gtimeout")))
 }
 
 /// The options of `docker` that take a value, before its subcommand.
@@ -835,13 +849,14 @@ fn only_builds_an_image(steps: &[StepCost]) -> bool {
 }
 
 /// Whether a job runs something whose hang costs: a step without its own bound (its
-/// `timeout-minutes`, or a retry action's per-attempt timeout) that runs tests, builds
+/// `timeout-minutes`, a retry action's per-attempt timeout, or `timeout` around every
+/// command of its script that can wait) that runs tests, builds
 /// an image or drives containers or a cloud; or, on a paid or self-hosted runner, any
 /// command that is not bookkeeping. A job `container:` is only where the steps run:
 /// the steps decide.
 fn can_hang(steps: &[StepCost], paid: bool) -> bool {
     steps.iter().any(|s| {
-        !(s.minutes || s.retry)
+        !(s.minutes || s.retry || s.wrapped)
             && (s.image_build || s.test || s.heavy_command || (paid && s.busy_command))
     })
 }
