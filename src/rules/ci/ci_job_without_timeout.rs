@@ -725,7 +725,7 @@ const TEST_RUN: &str = "test run";
 /// or cloud driven, no test action): what they run may hide behind a task runner, which
 /// only the task files tell (see [`CiJobWithoutTimeout::withdraws`]).
 fn only_runs_tests(steps: &[StepCost]) -> bool {
-    let unbounded = || steps.iter().filter(|s| !(s.minutes || s.retry));
+    let unbounded = || steps.iter().filter(|s| !s.bounded());
     unbounded().any(|s| s.test)
         && unbounded().all(|s| !s.image_build && !s.heavy_command && !s.test_not_run)
 }
@@ -774,6 +774,12 @@ struct StepCost {
 }
 
 impl StepCost {
+    /// Whether the step ends by itself: its `timeout-minutes`, a retry action's
+    /// per-attempt timeout, or `timeout` around its script's commands.
+    fn bounded(&self) -> bool {
+        self.minutes || self.retry || self.wrapped
+    }
+
     fn of(s: &github::Step<'_>) -> StepCost {
         let with = s.node.get("with");
         let run = s.run().and_then(|r| r.as_str()).unwrap_or("");
@@ -856,7 +862,6 @@ fn only_builds_an_image(steps: &[StepCost]) -> bool {
 /// the steps decide.
 fn can_hang(steps: &[StepCost], paid: bool) -> bool {
     steps.iter().any(|s| {
-        !(s.minutes || s.retry || s.wrapped)
-            && (s.image_build || s.test || s.heavy_command || (paid && s.busy_command))
+        !s.bounded() && (s.image_build || s.test || s.heavy_command || (paid && s.busy_command))
     })
 }

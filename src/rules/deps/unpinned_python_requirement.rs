@@ -188,19 +188,20 @@ fn lock_fix(
     )]))
 }
 
-/// Whether a `setup.py` reads the requirements file at `path` for its package's
-/// `install_requires` (`install_requires=read("requirements.txt").splitlines()`): its
-/// versions are then the ranges a published package asks of its users' environments,
-/// which a pin would break, whatever else the repository builds from it.
-fn feeds_install_requires(repo: &RepoIndex, path: &str) -> bool {
-    repo.parsed().any(|(src, facts)| {
-        file_name(&src.rel_path) == "setup.py"
-            && facts.python.as_ref().is_some_and(|py| {
-                py.install_requires_from
-                    .iter()
-                    .any(|f| crate::source::join_path(parent_dir(&src.rel_path), f) == path)
-            })
-    })
+/// The requirements files that a `setup.py` reads for its package's `install_requires`
+/// (`install_requires=read("requirements.txt").splitlines()`): their versions are the
+/// ranges a published package asks of its users' environments, which a pin would break,
+/// whatever else the repository builds from them.
+fn package_ranges(repo: &RepoIndex) -> BTreeSet<String> {
+    repo.parsed()
+        .filter(|(src, _)| file_name(&src.rel_path) == "setup.py")
+        .filter_map(|(src, facts)| Some((parent_dir(&src.rel_path), facts.python.as_ref()?)))
+        .flat_map(|(dir, py)| {
+            py.install_requires_from
+                .iter()
+                .map(move |f| crate::source::join_path(dir, f))
+        })
+        .collect()
 }
 
 /// Joins an include path to the directory of the file that names it.
@@ -351,6 +352,7 @@ impl Rule for UnpinnedPythonRequirement {
             .parsed()
             .filter_map(|(src, facts)| Some((&*src.rel_path, facts.lock.as_ref()?)))
             .collect();
+        let package_ranges = package_ranges(repo);
         for (path, file) in &graph.files {
             if file_name(path)
                 .to_ascii_lowercase()
@@ -363,7 +365,7 @@ impl Rule for UnpinnedPythonRequirement {
                 continue;
             }
             // Ranges a published package asks for; a branch it follows is still moved.
-            let ranges_of_a_package = feeds_install_requires(repo, path);
+            let ranges_of_a_package = package_ranges.contains(*path);
             let mut pins = graph.constraint_pins(repo, path);
             let lock =
                 crate::repo::find_lock(repo, parent_dir(path), crate::lang::manifest::PYTHON_LOCKS)

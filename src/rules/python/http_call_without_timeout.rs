@@ -252,18 +252,14 @@ fn bounded_by_wait_for(file: &PythonFile, call: &Call) -> bool {
     })
 }
 
-/// Whether the session of a call reported as "`session.get` call without `timeout`" is
-/// one on which the file mounts a transport adapter of the repository whose `send`
-/// gives a request without a timeout one (`s.mount("https://", TimeoutAdapter(10))`
-/// with `kwargs["timeout"] = self.timeout` in `TimeoutAdapter.send`): every request of
-/// the session goes through it. The session is known by how it is written (`s`,
-/// `self.session`), in the whole file.
-fn adapter_gives_timeout(wide: &crate::repo::RepoWide, path: &str, message: &str) -> bool {
-    let Some((session, _method)) = message
-        .strip_prefix('`')
-        .and_then(|m| m.split_once('`'))
-        .and_then(|(callee, _)| callee.rsplit_once('.'))
-    else {
+/// Whether the session of a call reported without a timeout (`callee` as the message
+/// names it, `session.get`) is one on which the file mounts a transport adapter of the
+/// repository whose `send` gives a request without a timeout one
+/// (`s.mount("https://", TimeoutAdapter(10))` with `kwargs["timeout"] = self.timeout`
+/// in `TimeoutAdapter.send`): every request of the session goes through it. The session
+/// is known by how it is written (`s`, `self.session`), in the whole file.
+fn adapter_gives_timeout(wide: &crate::repo::RepoWide, path: &str, callee: &str) -> bool {
+    let Some((session, _method)) = callee.rsplit_once('.') else {
         return false;
     };
     wide.mounted_adapters.get(path).is_some_and(|mounted| {
@@ -287,19 +283,18 @@ impl Rule for HttpCallWithoutTimeout {
     /// A session call without `timeout` gets one when the file mounts on that session a
     /// transport adapter whose `send` sets it (see [`adapter_gives_timeout`]).
     fn withdraws(&self, wide: &crate::repo::RepoWide, path: &str, message: &str) -> bool {
-        let Some(stdlib) = message
+        let Some((callee, _)) = message
             .strip_prefix('`')
             .and_then(|m| m.split_once('`'))
             .filter(|_| message.ends_with(NO_TIMEOUT))
-            .map(|(callee, _)| STDLIB_CLIENTS.iter().any(|(name, _)| *name == callee))
         else {
             return false;
         };
         // Only requests and the standard library's clients are reported without one.
-        if stdlib {
+        if STDLIB_CLIENTS.iter().any(|(name, _)| *name == callee) {
             return wide.default_socket_timeout;
         }
-        wide.requests_default_timeout || adapter_gives_timeout(wide, path, message)
+        wide.requests_default_timeout || adapter_gives_timeout(wide, path, callee)
     }
 
     fn check_python(&self, file: &PythonFile, cx: &mut Context<'_>) {
