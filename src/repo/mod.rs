@@ -48,6 +48,10 @@ pub struct RepoWide {
     /// workflow path and job id: (script, directory) (see
     /// [`crate::lang::ci::CiFacts::job_scripts`]).
     pub job_scripts: BTreeMap<(String, String), Vec<(String, String)>>,
+    /// The directories that hold a pytest configuration, each with whether it gives
+    /// each test a timeout (see [`crate::lang::ci::CiFacts::pytest_timeout`]). Kept
+    /// only when a workflow has [`RepoWide::job_scripts`].
+    pub pytest_timeouts: BTreeMap<String, bool>,
 }
 
 impl RepoWide {
@@ -73,6 +77,12 @@ impl RepoWide {
             if let Some(t) = &ci.tasks {
                 wide.tasks.push((t.location(path).to_string(), t.clone()));
             }
+            if let Some(timeout) = ci.pytest_timeout {
+                *wide
+                    .pytest_timeouts
+                    .entry(parent_dir(path).to_string())
+                    .or_default() |= timeout;
+            }
             for (job, script, dir) in &ci.job_scripts {
                 wide.job_scripts
                     .entry((path.to_string(), job.clone()))
@@ -94,6 +104,7 @@ impl RepoWide {
             .retain(|c| only_called.contains(c.as_str()) && !uncancelled.contains(c.as_str()));
         if wide.job_scripts.is_empty() {
             wide.tasks.clear();
+            wide.pytest_timeouts.clear();
         }
         wide
     }

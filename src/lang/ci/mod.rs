@@ -102,6 +102,13 @@ pub struct CiFacts {
     /// [`builds`]).
     #[serde(default)]
     pub shipped_builds: Vec<builds::ShippedBuild>,
+    /// The file configures pytest (`pytest.ini`, `[pytest]` of `tox.ini`,
+    /// `[tool:pytest]` of `setup.cfg`, `[tool.pytest.ini_options]` or `[tool.pytest]`
+    /// of `pyproject.toml`): whether that configuration gives each test a timeout
+    /// (pytest-timeout's `timeout` setting, or `--timeout` in `addopts`, other than
+    /// zero).
+    #[serde(default)]
+    pub pytest_timeout: Option<bool>,
 }
 
 impl CiFacts {

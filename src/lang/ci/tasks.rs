@@ -499,6 +499,80 @@ fn quoted_strings(s: &str) -> Vec<String> {
     out
 }
 
+/// The section of an INI file (`tox.ini`, `setup.cfg`, `pytest.ini`) that holds
+/// pytest's configuration, by the file's name.
+fn pytest_section(file_name: &str) -> Option<&'static str> {
+    match file_name {
+        "pytest.ini" | ".pytest.ini" | "tox.ini" => Some("pytest"),
+        "setup.cfg" => Some("tool:pytest"),
+        _ => None,
+    }
+}
+
+/// Whether `section` of an INI file configures pytest (`None` when there is no such
+/// section, as pytest sees it: a `pytest.ini` always does), and if so whether it gives
+/// each test a timeout: pytest-timeout's `timeout = 300`, or `--timeout=300` among
+/// `addopts` (a value continued on indented lines, as `addopts` often is, included).
+/// Keys are read as Python's `configparser` reads them: `key = value` or `key: value`,
+/// comments on lines of their own starting with `#` or `;`.
+pub fn ini_pytest_timeout(text: &str, section: &str, always: bool) -> Option<bool> {
+    let mut found = always;
+    let mut in_section = false;
+    let mut key = String::new();
+    let mut timeout = None;
+    let mut addopts = String::new();
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with(['#', ';']) {
+            continue;
+        }
+        if trimmed.starts_with('[') && trimmed.ends_with(']') {
+            in_section = trimmed[1..trimmed.len() - 1].trim() == section;
+            found |= in_section;
+            key.clear();
+            continue;
+        }
+        if !in_section {
+            continue;
+        }
+        let value = if line.starts_with([' ', '\t']) && !key.is_empty() {
+            trimmed
+        } else if let Some(at) = line.find(['=', ':']) {
+            key = line[..at].trim().to_ascii_lowercase();
+            line[at + 1..].trim()
+        } else {
+            continue;
+        };
+        match key.as_str() {
+            "timeout" => timeout = Some(value.to_string()),
+            "addopts" => {
+                addopts.push(' ');
+                addopts.push_str(value);
+            }
+            _ => {}
+        }
+    }
+    found.then(|| pytest_settings_timeout(timeout.as_deref(), &addopts))
+}
+
+/// Whether pytest's `timeout` setting, or `--timeout` among its `addopts`, gives each
+/// test a timeout (a number other than zero).
+pub fn pytest_settings_timeout(timeout: Option<&str>, addopts: &str) -> bool {
+    let positive = |v: &str| v.trim().parse::<f64>().is_ok_and(|n| n > 0.0);
+    let words: Vec<&str> = addopts.split_whitespace().collect();
+    let from_addopts = words.iter().enumerate().find_map(|(i, w)| {
+        if *w == "--timeout" {
+            words.get(i + 1).copied()
+        } else {
+            w.strip_prefix("--timeout=")
+        }
+    });
+    match from_addopts {
+        Some(v) => positive(v),
+        None => timeout.is_some_and(positive),
+    }
+}
+
 /// The `scripts` of a `package.json`, from the manifest front end's parse.
 pub fn package_json(doc: &crate::lang::manifest::json::JsonDoc) -> Tasks {
     let mut t = Tasks::new(Runner::Npm);
@@ -519,9 +593,9 @@ pub struct TasksFrontEnd;
 
 impl FrontEnd for TasksFrontEnd {
     fn claim(&self, rel_path: &str) -> Option<FileKind> {
-        runner_of(file_name(rel_path))
-            .filter(|r| *r != Runner::Npm)
-            .map(|_| FileKind::TaskFile)
+        let name = file_name(rel_path);
+        (runner_of(name).is_some_and(|r| r != Runner::Npm) || pytest_section(name).is_some())
+            .then_some(FileKind::TaskFile)
     }
 
     fn handles(&self, kind: FileKind) -> bool {
@@ -529,10 +603,26 @@ impl FrontEnd for TasksFrontEnd {
     }
 
     fn read(&self, source: &SourceFile, _: FileKind, _: &mut (dyn Sink + Send), out: &mut Output) {
-        let Some(runner) = runner_of(file_name(&source.rel_path)) else {
+        let name = file_name(&source.rel_path);
+        let pytest_timeout = pytest_section(name).and_then(|s| {
+            ini_pytest_timeout(
+                &source.text,
+                s,
+                matches!(name, "pytest.ini" | ".pytest.ini"),
+            )
+        });
+        let runner = runner_of(name);
+        if runner.is_none() && pytest_timeout.is_none() {
+            // A `setup.cfg` that does not configure pytest: nothing to keep.
+            out.comments = crate::suppress::yaml_comments(source);
+            return;
+        }
+        let facts = out.facts.ci.get_or_insert_with(Box::default);
+        facts.pytest_timeout = pytest_timeout;
+        let Some(runner) = runner else {
+            out.comments = crate::suppress::yaml_comments(source);
             return;
         };
-        let facts = out.facts.ci.get_or_insert_with(Box::default);
         facts.tasks = Some(parse(runner, &source.text));
         if !matches!(runner, Runner::Nox | Runner::Script) {
             // `#` comments, as in YAML (and TOML).
@@ -634,6 +724,42 @@ mod tests {
         assert_eq!(t.default, ["tests"]);
         assert_eq!(t.tasks["tests"], ["pytest -q"]);
         assert_eq!(t.tasks["lint"], ["ruff check ."]);
+    }
+
+    #[test]
+    fn pytest_timeouts_in_ini_files() {
+        let setup =
+            "[metadata]\nname = api\n\n[tool:pytest]\naddopts =\n    -ra\n    --timeout=300\n";
+        assert_eq!(ini_pytest_timeout(setup, "tool:pytest", false), Some(true));
+        assert_eq!(ini_pytest_timeout(setup, "pytest", false), None);
+        // A pytest.ini always configures pytest, with or without its section.
+        assert_eq!(ini_pytest_timeout("", "pytest", true), Some(false));
+        assert_eq!(
+            ini_pytest_timeout("[pytest]\n; off\ntimeout = 0\n", "pytest", true),
+            Some(false)
+        );
+        assert_eq!(
+            ini_pytest_timeout("[pytest]\ntimeout: 120\n", "pytest", false),
+            Some(true)
+        );
+        // `--timeout` in addopts wins over the `timeout` key, as pytest-timeout reads them.
+        assert_eq!(
+            ini_pytest_timeout(
+                "[pytest]\ntimeout = 60\naddopts = --timeout 0\n",
+                "pytest",
+                false
+            ),
+            Some(false)
+        );
+        // Another section's `timeout` is not pytest's.
+        assert_eq!(
+            ini_pytest_timeout(
+                "[testenv]\ntimeout = 60\n[pytest]\nminversion = 7\n",
+                "pytest",
+                false
+            ),
+            Some(false)
+        );
     }
 
     #[test]

@@ -220,15 +220,71 @@ impl FrontEnd for ManifestFrontEnd {
                     ..crate::lang::ci::CiFacts::default()
                 }));
             }
+            Manifest::Pyproject(doc) => {
+                if let Some(timeout) = pyproject_pytest_timeout(doc) {
+                    out.facts.ci = Some(Box::new(crate::lang::ci::CiFacts {
+                        pytest_timeout: Some(timeout),
+                        ..crate::lang::ci::CiFacts::default()
+                    }));
+                }
+            }
             _ => {}
         }
         out.facts.manifest = Some(std::sync::Arc::new(manifest));
     }
 }
 
+/// Whether a `pyproject.toml` configures pytest (`[tool.pytest.ini_options]`, or
+/// pytest 9's `[tool.pytest]`), and if so whether it gives each test a timeout:
+/// pytest-timeout's `timeout`, or `--timeout` in `addopts` (a string or a list).
+fn pyproject_pytest_timeout(doc: &TomlDoc) -> Option<bool> {
+    let pytest = doc.root.get("tool").and_then(|t| t.get("pytest"))?;
+    let sections = [pytest.get("ini_options"), Some(pytest)];
+    Some(sections.into_iter().flatten().any(|section| {
+        let timeout = section.get("timeout").and_then(|t| t.scalar_text());
+        let addopts = match section.get("addopts").map(|a| a.to_value()) {
+            Some(::toml::Value::String(s)) => s,
+            Some(::toml::Value::Array(items)) => items
+                .iter()
+                .filter_map(|i| i.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            _ => String::new(),
+        };
+        crate::lang::ci::tasks::pytest_settings_timeout(timeout.as_deref(), &addopts)
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pytest_timeouts_in_pyproject() {
+        let timeout = |text: &str| pyproject_pytest_timeout(&TomlDoc::parse(text));
+        assert_eq!(
+            timeout("[tool.pytest.ini_options]\ntimeout = 10\n"),
+            Some(true)
+        );
+        assert_eq!(
+            timeout("[tool.pytest.ini_options]\naddopts = \"-ra --timeout=30\"\n"),
+            Some(true)
+        );
+        assert_eq!(
+            timeout("[tool.pytest.ini_options]\naddopts = [\"--timeout\", \"30\"]\n"),
+            Some(true)
+        );
+        assert_eq!(timeout("[tool.pytest]\ntimeout = \"5\"\n"), Some(true));
+        assert_eq!(
+            timeout("[tool.pytest.ini_options]\ntestpaths = [\"tests\"]\n"),
+            Some(false)
+        );
+        assert_eq!(
+            timeout("[tool.pytest.ini_options]\ntimeout = 0\n"),
+            Some(false)
+        );
+        assert_eq!(timeout("[project]\nname = \"x\"\n"), None);
+    }
 
     #[test]
     fn helm_locks_are_not_requirements() {

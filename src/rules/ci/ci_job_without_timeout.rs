@@ -116,6 +116,18 @@ declare_rule! {
     /// coverage reports, is not flagged. Without the task file, the name decides (`make
     /// check` and `make ci` run every gate). Only the tests are followed this way: a
     /// `make deploy` that runs `terraform apply` is not seen as driving a cloud.
+    ///
+    /// Tests whose runner stops a hung test by itself do not make a job flagged: `go
+    /// test`, which ends each test binary after ten minutes unless `-timeout 0` says
+    /// otherwise, and `pytest` with pytest-timeout's timeout, on its command line
+    /// (`pytest --timeout=300`, also inside a task: `tox -e py312` whose `commands` run
+    /// it so) or in the pytest configuration of the directory it runs in or above
+    /// (`timeout` or `--timeout` in `addopts`, in `pytest.ini`, `[pytest]` of
+    /// `tox.ini`, `[tool:pytest]` of `setup.cfg`, `[tool.pytest.ini_options]` of
+    /// `pyproject.toml`). On a paid or self-hosted runner such a job is flagged as any
+    /// other busy job is. Jest, Vitest and Playwright bound each test too, but a run
+    /// that does not exit after its tests (an open handle, a server left running) is
+    /// theirs to hang on, so they count as unbounded.
     pub CiJobWithoutTimeout,
     code = "CI005", name = "ci-job-without-timeout", category = Ci, severity = Note,
     reads = [
@@ -124,6 +136,7 @@ declare_rule! {
         FileKind::GitlabCi,
         FileKind::TaskFile,
         FileKind::Manifest(crate::lang::manifest::ManifestKind::PackageJson),
+        FileKind::Manifest(crate::lang::manifest::ManifestKind::Pyproject),
     ],
     fix = Unsafe,
 }
@@ -145,7 +158,8 @@ impl Rule for CiJobWithoutTimeout {
         if message.contains(&format!("a hung {IMAGE_BUILD} holds")) {
             return wide.cancelled_callees.contains(path);
         }
-        message.contains(&format!("a hung {TEST_RUN} holds")) && runs_no_tests(wide, path, message)
+        message.contains(&format!("a hung {TEST_RUN} holds"))
+            && runs_no_unbounded_tests(wide, path, message)
     }
 
     fn check_ci(&self, file: &CiFile, cx: &mut Context<'_>) {
@@ -730,9 +744,11 @@ fn only_runs_tests(steps: &[StepCost]) -> bool {
         && unbounded().all(|s| !s.image_build && !s.heavy_command && !s.test_not_run)
 }
 
-/// Whether the job a finding names (`job `id` …`) runs no tests once the task runners
-/// its unbounded steps call are followed into the repository's task files.
-fn runs_no_tests(wide: &crate::repo::RepoWide, path: &str, message: &str) -> bool {
+/// Whether the job a finding names (`job `id` …`) runs no tests that lack a bound of
+/// their own (`go test`, `pytest` with pytest-timeout configured, are bounded) once the
+/// task runners its unbounded steps call are followed into the repository's task files,
+/// and pytest's configuration is read.
+fn runs_no_unbounded_tests(wide: &crate::repo::RepoWide, path: &str, message: &str) -> bool {
     let Some(job) = message.split('`').nth(1) else {
         return false;
     };
@@ -740,12 +756,13 @@ fn runs_no_tests(wide: &crate::repo::RepoWide, path: &str, message: &str) -> boo
         return false;
     };
     let mut tasks = super::gates::TaskFiles::default();
+    tasks.pytest_timeouts = Some(&wide.pytest_timeouts);
     for (at, t) in &wide.tasks {
         tasks.insert(at, t);
     }
     !scripts
         .iter()
-        .any(|(script, dir)| super::gates::script(script, dir, Some(&tasks)).test)
+        .any(|(script, dir)| super::gates::script(script, dir, Some(&tasks)).unbounded_test)
 }
 
 /// What one step of a job can wait on, and how it bounds itself.
@@ -758,7 +775,8 @@ struct StepCost {
     /// Every command of its `run:` script that can wait is run under `timeout`
     /// (`timeout 20m pytest`): the script bounds itself.
     wrapped: bool,
-    /// It runs the tests (as CI002 recognises them).
+    /// It runs tests (as CI002 recognises them) that do not stop a hung test by
+    /// themselves: not `go test`, nor `pytest --timeout 300`.
     test: bool,
     /// It runs the tests other than by its `run:` script (an action, a command given
     /// in its inputs).
@@ -792,7 +810,7 @@ impl StepCost {
                 .iter()
                 .any(|k| with.and_then(|w| w.get(k)).is_some()),
             wrapped: s.uses().is_none() && bounded_by_timeout(&commands),
-            test: besides_run.test || run_gates.test,
+            test: besides_run.test || run_gates.unbounded_test,
             test_not_run: besides_run.test,
             image_build: s
                 .uses()

@@ -17,6 +17,11 @@ pub struct Gates {
     pub test: bool,
     pub lint: bool,
     pub build: bool,
+    /// Some test it runs has no bound of its own: not `go test`, whose every test binary
+    /// is stopped after ten minutes unless told otherwise, nor `pytest` with
+    /// pytest-timeout's `--timeout` (on its command line or in the configuration of the
+    /// directory it runs in).
+    pub unbounded_test: bool,
 }
 
 impl Gates {
@@ -24,21 +29,32 @@ impl Gates {
         test: true,
         lint: false,
         build: false,
+        unbounded_test: true,
+    };
+    /// Tests whose runner stops a hung one by itself.
+    pub const BOUNDED_TEST: Gates = Gates {
+        test: true,
+        lint: false,
+        build: false,
+        unbounded_test: false,
     };
     pub const LINT: Gates = Gates {
         test: false,
         lint: true,
         build: false,
+        unbounded_test: false,
     };
     pub const BUILD: Gates = Gates {
         test: false,
         lint: false,
         build: true,
+        unbounded_test: false,
     };
     pub const ALL: Gates = Gates {
         test: true,
         lint: true,
         build: true,
+        unbounded_test: true,
     };
 
     pub fn any(self) -> bool {
@@ -50,6 +66,7 @@ impl Gates {
             test: self.test || o.test,
             lint: self.lint || o.lint,
             build: self.build || o.build,
+            unbounded_test: self.unbounded_test || o.unbounded_test,
         }
     }
 
@@ -81,6 +98,10 @@ pub struct TaskFiles<'a> {
     /// Compose files by repository path: what `docker compose run app` runs when the
     /// call names no command is the service's own.
     pub compose: BTreeMap<String, &'a ComposeFacts>,
+    /// The directories that hold a pytest configuration, with whether it gives each
+    /// test a timeout (see [`crate::lang::ci::CiFacts::pytest_timeout`]): a `pytest`
+    /// run there, or below up to the next configuration, stops a hung test by itself.
+    pub pytest_timeouts: Option<&'a BTreeMap<String, bool>>,
 }
 
 /// How many wrappers deep a command is followed.
@@ -700,6 +721,9 @@ fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usi
         if name == "vitest" && args.iter().any(|a| a.starts_with("--merge-reports")) {
             return Gates::default();
         }
+        if matches!(name.as_str(), "pytest" | "py.test") && pytest_bounded(args, dir, tasks) {
+            return Gates::BOUNDED_TEST;
+        }
         return Gates::TEST;
     }
     if LINTERS.contains(&name.as_str()) {
@@ -800,8 +824,12 @@ fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usi
                 .collect();
             cargo(&rest)
         }
+        // `go test` stops each test binary after ten minutes unless `-timeout 0` says not to.
         "go" => match sub {
-            "test" => Gates::TEST,
+            "test" if option_value(args, &["-timeout", "--timeout"]).is_some_and(no_time) => {
+                Gates::TEST
+            }
+            "test" => Gates::BOUNDED_TEST,
             "vet" => Gates::LINT,
             "build" | "install" => Gates::BUILD,
             _ => Gates::default(),
@@ -908,7 +936,9 @@ fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usi
                 return Gates::TEST;
             }
             let g = run_tasks(Runner::Tox, dir, &envs, tasks, depth);
-            if envs.is_empty() {
+            // tox alone runs its default environments: the tests, where following
+            // them found none.
+            if envs.is_empty() && !g.test {
                 g.or(Gates::TEST)
             } else {
                 g
@@ -989,6 +1019,55 @@ fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usi
             }
         }
         _ => Gates::default(),
+    }
+}
+
+/// The value of the last of `options` among `args`, given as `-timeout 5m` or
+/// `-timeout=5m`.
+fn option_value<'w>(args: &[&'w str], options: &[&str]) -> Option<&'w str> {
+    let mut found = None;
+    for (i, a) in args.iter().enumerate() {
+        match a.split_once('=') {
+            Some((o, v)) if options.contains(&o) => found = Some(v),
+            None if options.contains(a) => found = args.get(i + 1).copied(),
+            _ => {}
+        }
+    }
+    found
+}
+
+/// A duration that switches a timeout off: `0`, `0s`, `0m`.
+fn no_time(v: &str) -> bool {
+    let digits = v.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    !digits.is_empty() && digits.chars().all(|c| c == '0')
+}
+
+/// Whether a `pytest` run gives each test a timeout (pytest-timeout): `--timeout 300` on
+/// its command line, or, without one, in the pytest configuration it reads: the first
+/// found from the directory it runs in upwards, as pytest looks for it. `--timeout 0`,
+/// and `-p no:timeout`, switch it off.
+fn pytest_bounded(args: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>) -> bool {
+    if args
+        .windows(2)
+        .any(|w| w[0] == "-p" && w[1] == "no:timeout")
+    {
+        return false;
+    }
+    if let Some(v) = option_value(args, &["--timeout"]) {
+        return !no_time(v);
+    }
+    let Some(configured) = tasks.and_then(|t| t.pytest_timeouts) else {
+        return false;
+    };
+    let mut here = dir;
+    loop {
+        if let Some(timeout) = configured.get(here) {
+            return *timeout;
+        }
+        if here.is_empty() {
+            return false;
+        }
+        here = crate::source::parent_dir(here);
     }
 }
 
@@ -1315,6 +1394,54 @@ mod tests {
     }
 
     #[test]
+    fn tests_that_bound_themselves() {
+        // go test stops each test binary after ten minutes, unless told not to.
+        assert_eq!(g("go test -race ./..."), Gates::BOUNDED_TEST);
+        assert_eq!(g("go test -timeout=20m ./..."), Gates::BOUNDED_TEST);
+        assert_eq!(g("go test -timeout 0 ./..."), Gates::TEST);
+        assert_eq!(g("go test -timeout=0s ./..."), Gates::TEST);
+        // pytest-timeout on the command line, through launchers and tox.
+        assert_eq!(
+            g("uv run pytest --timeout=300 -n auto"),
+            Gates::BOUNDED_TEST
+        );
+        assert_eq!(
+            g("python -m pytest --timeout 60 tests"),
+            Gates::BOUNDED_TEST
+        );
+        assert_eq!(g("pytest --timeout 0"), Gates::TEST);
+        assert_eq!(g("pytest --timeout=60 -p no:timeout"), Gates::TEST);
+        assert_eq!(g("pytest tests"), Gates::TEST);
+        // A bounded and an unbounded run: unbounded.
+        assert!(g("go test ./... && cargo test").unbounded_test);
+        // The configuration nearest to where pytest runs decides.
+        let configs: BTreeMap<String, bool> =
+            [(String::new(), true), ("worker".to_string(), false)]
+                .into_iter()
+                .collect();
+        let tox = tasks::parse(
+            Runner::Tox,
+            "[tox]\nenvlist = py312\n[testenv]\ncommands = pytest tests\n",
+        );
+        let mut files = TaskFiles {
+            pytest_timeouts: Some(&configs),
+            ..Default::default()
+        };
+        files.insert("", &tox);
+        let t = Some(&files);
+        assert_eq!(script("pytest", "", t), Gates::BOUNDED_TEST);
+        assert_eq!(script("cd api && pytest", "", t), Gates::BOUNDED_TEST);
+        assert_eq!(script("cd worker && pytest", "", t), Gates::TEST);
+        assert_eq!(
+            script("pytest --timeout 30", "worker", t),
+            Gates::BOUNDED_TEST
+        );
+        // tox alone runs its default environment, followed into tox.ini.
+        assert_eq!(script("tox", "", t), Gates::BOUNDED_TEST);
+        assert_eq!(script("tox", "", None), Gates::TEST);
+    }
+
+    #[test]
     fn direct_commands() {
         assert_eq!(g("cargo test --workspace"), Gates::TEST);
         assert_eq!(g("cargo +nightly clippy -- -D warnings"), Gates::LINT);
@@ -1579,7 +1706,8 @@ mod tests {
             Gates {
                 test: true,
                 lint: true,
-                build: false
+                build: false,
+                unbounded_test: true
             }
         );
         assert_eq!(script("make docs", "", t), Gates::default());
@@ -1588,7 +1716,8 @@ mod tests {
             Gates {
                 test: true,
                 lint: true,
-                build: false
+                build: false,
+                unbounded_test: true
             }
         );
         assert_eq!(script("npm test", "web", t), Gates::default());
@@ -1616,7 +1745,8 @@ mod tests {
             Gates {
                 test: false,
                 lint: true,
-                build: true
+                build: true,
+                unbounded_test: false
             }
         );
         // A line through a variable is not known: the name decides.
@@ -1644,7 +1774,8 @@ mod tests {
             Gates {
                 test: true,
                 lint: true,
-                build: false
+                build: false,
+                unbounded_test: true
             }
         );
         assert_eq!(script("engage tests", "", t), Gates::TEST);
