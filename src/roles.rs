@@ -100,7 +100,7 @@ impl Role {
     pub fn describe(self) -> &'static str {
         match self {
             Role::Test => {
-                "tests: `tests/`, `test/`, `testing/`, `e2e/`, `acceptance_tests/`, `systemtests/` (and `integrationtests/`, `functionaltests/`, `smoketests/`, `loadtests/`, `e2etests/`), `*_tests/`, `*-tests/`, `test_*/`, `tests_*/` (`tests_smoke/`), test doubles `mock*/`, `*_mock/` and `*-mock/` (`mockservices/`, `github_mock/`), test clients `*-tester/` and `*_tester/`, `playwright/`, `cypress/`, Dockerfiles named for tests (`Dockerfile.e2e`, `Dockerfile.playwright`, `Dockerfile.selenium`, `test.Dockerfile`), `test_*.py`, `*_test.py`, `tests.py`, `conftest.py`, Locust's `locustfile.py`, Rust `tests.rs`/`*_test.rs`"
+                "tests: `tests/`, `test/`, `testing/`, `e2e/`, `acceptance_tests/`, `systemtests/` (and `integrationtests/`, `functionaltests/`, `smoketests/`, `loadtests/`, `e2etests/`), `*_tests/`, `*-tests/`, `test_*/`, `tests_*/` (`tests_smoke/`), test doubles `mock*/`, `*_mock/` and `*-mock/` (`mockservices/`, `github_mock/`), test clients `*-tester/` and `*_tester/`, `playwright/`, `cypress/`, Dockerfiles named for tests (`Dockerfile.e2e`, `Dockerfile.playwright`, `Dockerfile.selenium`, `test.Dockerfile`), `test_*.py`, `*_test.py`, `tests.py`, `conftest.py`, pytest plugins (`pytest_plugin.py`), Locust's `locustfile.py`, Rust `tests.rs`/`*_test.rs`"
             }
             Role::Fixture => {
                 "test fixtures and data: `fixtures/`, `testdata/`, `test_data/`, `test-data/`, `__snapshots__/`, `.semgrep/`"
@@ -241,7 +241,7 @@ impl Roles {
                 || (lower_name.ends_with(".py")
                     && stem
                         .split(['_', '-'])
-                        .any(|w| matches!(w, "test" | "tests" | "testing")))
+                        .any(|w| matches!(w, "test" | "tests" | "testing" | "pytest")))
                 // Images that run tests: `Dockerfile.e2e`, `Dockerfile.playwright`,
                 // `test.Dockerfile`.
                 || dockerfile_name_has(lower_name, &TEST_WORDS),
@@ -603,6 +603,8 @@ mod tests {
             Role::Example
         ));
         assert!(has("examples-src/app.py", Role::Example));
+        assert!(has("pulpcore/pytest_plugin.py", Role::Test));
+        assert!(!has("pulpcore/plugin.py", Role::Test));
         assert!(!has("sampler/app.py", Role::Example));
         assert!(!has("Dockerfile.democracy", Role::Example));
         assert!(has("docs_example/app.py", Role::Example));

@@ -179,12 +179,38 @@ impl SourceFile {
 /// search for the uses of a name (a command, a function) finds, in code, configuration,
 /// comments and prose alike.
 pub fn word_occurrences<'t>(text: &'t [u8], name: &'t str) -> impl Iterator<Item = usize> + 't {
+    memchr::memmem::find_iter(text, name.as_bytes())
+        .filter(move |&at| !name.is_empty() && whole_word(text, at, name.len()))
+}
+
+/// A name to look for as a whole word in many texts ([`word_occurrences`]), its
+/// searcher built once.
+pub struct WordFinder {
+    finder: memchr::memmem::Finder<'static>,
+}
+
+impl WordFinder {
+    pub fn new(name: &str) -> WordFinder {
+        WordFinder {
+            finder: memchr::memmem::Finder::new(name.as_bytes()).into_owned(),
+        }
+    }
+
+    /// Where `text` holds the name as a whole word.
+    pub fn occurrences<'t>(&'t self, text: &'t [u8]) -> impl Iterator<Item = usize> + 't {
+        let len = self.finder.needle().len();
+        self.finder
+            .find_iter(text)
+            .filter(move |&at| len > 0 && whole_word(text, at, len))
+    }
+}
+
+/// Whether `text[at..at + len]` is not inside a longer identifier.
+fn whole_word(text: &[u8], at: usize, len: usize) -> bool {
     let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    memchr::memmem::find_iter(text, name.as_bytes()).filter(move |&at| {
-        let before = at.checked_sub(1).map(|i| text[i]);
-        let after = text.get(at + name.len()).copied();
-        !name.is_empty() && !before.is_some_and(word) && !after.is_some_and(word)
-    })
+    let before = at.checked_sub(1).map(|i| text[i]);
+    let after = text.get(at + len).copied();
+    !before.is_some_and(word) && !after.is_some_and(word)
 }
 
 /// The directory part of a repository-relative path ("" at the root).

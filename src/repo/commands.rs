@@ -101,11 +101,6 @@ fn searched(rel_path: &str) -> bool {
         || file.starts_with("procfile")
 }
 
-/// Whether `text` holds `name` as a whole word (not inside a longer identifier).
-fn names(text: &[u8], name: &str) -> bool {
-    crate::source::word_occurrences(text, name).next().is_some()
-}
-
 /// How many steps a chain of commands naming each other is followed.
 const MAX_STEPS: usize = 3;
 
@@ -118,6 +113,10 @@ fn names_of<'a>(
     searched: &[&'a String],
     wanted: &[(&str, &str, bool)],
 ) -> Vec<BTreeSet<&'a str>> {
+    let finders: Vec<crate::source::WordFinder> = wanted
+        .iter()
+        .map(|(_, name, _)| crate::source::WordFinder::new(name))
+        .collect();
     let found: Vec<(usize, &str)> = searched
         .par_iter()
         .flat_map_iter(|f| {
@@ -127,17 +126,16 @@ fn names_of<'a>(
                 .filter(|m| m.is_file() && m.len() <= MAX_SIZE)
                 .and_then(|_| std::fs::read(&path).ok())
                 .unwrap_or_default();
+            let finders = &finders;
             wanted
                 .iter()
                 .enumerate()
-                .filter(move |(_, (own, name, in_own))| {
+                .filter(move |(i, (own, _, in_own))| {
+                    let mut found = finders[*i].occurrences(&text);
                     if *own != f.as_str() {
-                        names(&text, name)
+                        found.next().is_some()
                     } else {
-                        *in_own
-                            && crate::source::word_occurrences(&text, name)
-                                .nth(1)
-                                .is_some()
+                        *in_own && found.nth(1).is_some()
                     }
                 })
                 .map(|(i, _)| (i, f.as_str()))
@@ -405,6 +403,14 @@ pub fn uncalled<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whether `text` holds `name` as a whole word (not inside a longer identifier).
+    fn names(text: &[u8], name: &str) -> bool {
+        crate::source::WordFinder::new(name)
+            .occurrences(text)
+            .next()
+            .is_some()
+    }
 
     #[test]
     fn command_modules() {

@@ -119,6 +119,35 @@ fn drop_deep(parsed: Parsed<ModModule>, text_len: usize, deep: bool) {
     }
 }
 
+/// Decorators that wrap a function without registering it anywhere: a cache
+/// (`functools.lru_cache`, `functools.cache`, cachetools' `cached`, Flask-Caching's
+/// `memoize`), a retry (tenacity's `retry`, backoff's `on_exception`), a context
+/// manager (`contextlib.contextmanager`), `functools.wraps`, `deprecated`. The function
+/// still runs only where something names it. Known by the last part of their name,
+/// called or not.
+fn wraps_only(d: &ruff_python_ast::Decorator) -> bool {
+    const WRAPPERS: &[&str] = &[
+        "lru_cache",
+        "cache",
+        "cached",
+        "cachedmethod",
+        "ttl_cache",
+        "memoize",
+        "wraps",
+        "retry",
+        "on_exception",
+        "on_predicate",
+        "contextmanager",
+        "asynccontextmanager",
+        "deprecated",
+    ];
+    let v = value(&d.expression, 3);
+    v.callee()
+        .unwrap_or(v)
+        .last_name()
+        .is_some_and(|n| WRAPPERS.contains(&n))
+}
+
 /// A function body that ends in `raise` on every path and has no `return` at its top
 /// level or in its branches.
 fn always_raises(body: &[Stmt]) -> bool {
@@ -345,7 +374,7 @@ impl<'a> Walker<'a> {
             name_span: span(name.range),
             span: whole,
             module_level: self.scope == 0,
-            decorated: !decorators.is_empty(),
+            decorated: decorators.iter().any(|d| !wraps_only(d)),
             never_returns: false,
             has_docstring: has_docstring(body),
             bases: Vec::new(),
