@@ -39,6 +39,10 @@ pub struct RepoWide {
     /// callers runs in a concurrency group that cancels the run in progress: the next
     /// run of the caller cancels a hung one.
     pub cancelled_callees: BTreeSet<String>,
+    /// The GitHub workflows (by path) that only `workflow_call` starts, that a workflow
+    /// of the repository calls, and that none of its callers passes `secrets:` to: the
+    /// secrets they read (other than the job's own token) are empty.
+    pub secretless_callees: BTreeSet<String>,
     /// The task-runner files (`Makefile`, `justfile`, `tox.ini`, `noxfile.py`, the
     /// scripts of `package.json`, shell scripts), each where a wrapper finds it (see
     /// [`crate::lang::ci::tasks::Tasks::location`]). Kept only when a workflow has
@@ -59,6 +63,9 @@ impl RepoWide {
         let mut wide = RepoWide::default();
         let mut only_called = BTreeSet::new();
         let mut uncancelled = BTreeSet::new();
+        let mut only_workflow_call = BTreeSet::new();
+        let mut called = BTreeSet::new();
+        let mut given_secrets = BTreeSet::new();
         for (path, f) in files {
             if let Some(py) = &f.python {
                 wide.default_socket_timeout |= py.default_socket_timeout;
@@ -92,6 +99,11 @@ impl RepoWide {
             if ci.only_called {
                 only_called.insert(path);
             }
+            if ci.only_workflow_call {
+                only_workflow_call.insert(path);
+            }
+            called.extend(ci.local_calls.iter().map(|(callee, _)| callee.as_str()));
+            given_secrets.extend(ci.local_calls_with_secrets.iter().map(String::as_str));
             for (callee, cancels) in &ci.local_calls {
                 if *cancels {
                     wide.cancelled_callees.insert(callee.clone());
@@ -102,6 +114,11 @@ impl RepoWide {
         }
         wide.cancelled_callees
             .retain(|c| only_called.contains(c.as_str()) && !uncancelled.contains(c.as_str()));
+        wide.secretless_callees = only_workflow_call
+            .into_iter()
+            .filter(|p| called.contains(p) && !given_secrets.contains(p))
+            .map(str::to_string)
+            .collect();
         if wide.job_scripts.is_empty() {
             wide.tasks.clear();
             wide.pytest_timeouts.clear();

@@ -166,8 +166,9 @@ fn needs_absent_event(node: &Node, on: Option<&Node>) -> bool {
 }
 
 /// Whether a job is switched off with a literal condition (`if: false`, `if: ${{ false
-/// }}`), or runs only in forks (`if: github.event.repository.fork == true`, alone or
-/// in a conjunction): it never runs in this repository, so no rule looks at it.
+/// }}`, or `false` as a term of a conjunction: `if: github.repository_owner == 'acme'
+/// && false`), or runs only in forks (`if: github.event.repository.fork == true`, alone
+/// or in a conjunction): it never runs in this repository, so no rule looks at it.
 fn switched_off(job: &Node) -> bool {
     job.get("if").is_some_and(|c| {
         c.as_bool() == Some(false)
@@ -178,7 +179,9 @@ fn switched_off(job: &Node) -> bool {
                     .and_then(|s| s.strip_suffix("}}"))
                     .unwrap_or(s)
                     .trim();
-                s == "false" || only_in_forks(s)
+                s == "false"
+                    || only_in_forks(s)
+                    || conjunction(s).is_some_and(|mut terms| terms.any(|t| t == "false"))
             })
     })
 }
@@ -296,17 +299,62 @@ fn events_of(on: Option<&Node>) -> Vec<String> {
 /// read-only token, or with the repository's default one when the workflow sets no
 /// `permissions` (which CI006 reports).
 pub fn job_is_privileged(file: &CiFile, job: &Job<'_>) -> bool {
+    job_privilege(file, job).is_some()
+}
+
+/// What a job holds that a moved action could steal or misuse (see
+/// [`job_is_privileged`]), the first of these that applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Privilege {
+    /// `pull_request_target` or `workflow_run` starts the workflow.
+    Trigger(&'static str),
+    /// The job passes `secrets:` to a reusable workflow.
+    PassesSecrets,
+    /// Its `permissions` grant a write scope.
+    WriteToken,
+    /// A reusable workflow that sets no `permissions`: its token is its caller's.
+    CallersToken,
+    /// It reads a secret (`${{ secrets.… }}`), or its own token where its permissions
+    /// are not read-only.
+    Secret,
+}
+
+impl Privilege {
+    /// What the job holds, for a message: "the job reads secrets".
+    pub fn describe(self) -> String {
+        match self {
+            Privilege::Trigger(e) => {
+                format!("`{e}` runs the job with the base repository's token and secrets")
+            }
+            Privilege::PassesSecrets => "the job passes secrets to a reusable workflow".to_string(),
+            Privilege::WriteToken => "the job's token can write".to_string(),
+            Privilege::CallersToken => "the job runs with its caller's token".to_string(),
+            Privilege::Secret => SECRET_HELD.to_string(),
+        }
+    }
+}
+
+/// How [`Privilege::Secret`] is described (read back by DEP008's withdraw).
+pub const SECRET_HELD: &str = "the job reads secrets";
+
+/// What a job holds that a moved action could steal or misuse, if anything (see
+/// [`job_is_privileged`]).
+pub fn job_privilege(file: &CiFile, job: &Job<'_>) -> Option<Privilege> {
     let events = events(file);
-    if events
+    if let Some(e) = events
         .iter()
-        .any(|e| matches!(e.as_str(), "pull_request_target" | "workflow_run"))
+        .find(|e| matches!(e.as_str(), "pull_request_target" | "workflow_run"))
     {
-        return true;
+        return Some(Privilege::Trigger(if e == "workflow_run" {
+            "workflow_run"
+        } else {
+            "pull_request_target"
+        }));
     }
     // A deployment `environment` alone gives the job nothing: its secrets reach a step
     // only through `${{ secrets.… }}`, which is looked for below.
     if job.node.get("secrets").is_some() {
-        return true;
+        return Some(Privilege::PassesSecrets);
     }
     let root = file.root();
     let permissions = job
@@ -314,15 +362,18 @@ pub fn job_is_privileged(file: &CiFile, job: &Job<'_>) -> bool {
         .get("permissions")
         .or_else(|| root.and_then(|r| r.get("permissions")));
     match permissions {
-        Some(p) if grants_write(p) => return true,
-        None if events.iter().any(|e| e == "workflow_call") => return true,
+        Some(p) if grants_write(p) => return Some(Privilege::WriteToken),
+        None if events.iter().any(|e| e == "workflow_call") => {
+            return Some(Privilege::CallersToken);
+        }
         _ => {}
     }
     let token = permissions.is_none();
-    mentions_secret(job.node, token)
+    (mentions_secret(job.node, token)
         || root
             .and_then(|r| r.get("env"))
-            .is_some_and(|env| mentions_secret(env, token))
+            .is_some_and(|env| mentions_secret(env, token)))
+    .then_some(Privilege::Secret)
 }
 
 /// Whether a `permissions:` value grants any write scope.
@@ -428,13 +479,20 @@ pub(super) fn facts(source: &SourceFile, file: &CiFile, facts: &mut CiFacts) {
     facts.sets_token_permissions = root.is_some_and(|r| r.get("permissions").is_some())
         || (!all_jobs.is_empty() && all_jobs.iter().all(|j| j.node.get("permissions").is_some()));
     facts.only_called = only_called(file);
+    let events = events(file);
+    facts.only_workflow_call = !events.is_empty() && events.iter().all(|e| e == "workflow_call");
     for job in all_jobs {
         if let Some(u) = job.uses().and_then(Node::as_str) {
             facts.uses.push(u.to_string());
             match u.strip_prefix("./") {
-                Some(local) => facts
-                    .local_calls
-                    .push((local.to_string(), cancels_in_progress(file, &job))),
+                Some(local) => {
+                    facts
+                        .local_calls
+                        .push((local.to_string(), cancels_in_progress(file, &job)));
+                    if job.node.get("secrets").is_some() {
+                        facts.local_calls_with_secrets.push(local.to_string());
+                    }
+                }
                 None => facts.opaque = true,
             }
         }

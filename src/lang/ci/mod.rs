@@ -92,6 +92,14 @@ pub struct CiFacts {
     /// cancels the run in progress (see [`github::cancels_in_progress`]).
     #[serde(default)]
     pub local_calls: Vec<(String, bool)>,
+    /// The reusable workflows of the repository that a job of this workflow passes
+    /// `secrets:` to (`secrets: inherit`, or some by name).
+    #[serde(default)]
+    pub local_calls_with_secrets: Vec<String>,
+    /// A GitHub workflow that only `workflow_call` starts: it sees the secrets its
+    /// callers pass, and no others.
+    #[serde(default)]
+    pub only_workflow_call: bool,
     /// The scripts of the `run:` steps that set no `timeout-minutes` of their own, in
     /// the GitHub jobs that set none either: (job id, script, directory), for a
     /// judgement that needs the task files the scripts call (see

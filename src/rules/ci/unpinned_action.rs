@@ -35,7 +35,13 @@ declare_rule! {
     /// secrets reach a step only through `${{ secrets.… }}`, which is looked for. In a
     /// job with none of these a moved tag runs with a read-only token, or with the repository's default one when
     /// the workflow sets no `permissions`, which CI006 reports (the fix is one line,
-    /// `permissions: {contents: read}`). A branch or a missing ref is flagged in every
+    /// `permissions: {contents: read}`). The message says what the job holds (`the job
+    /// reads secrets`, `the job's token can write`). A reusable workflow that only
+    /// `workflow_call` starts sees only the secrets its callers pass: a tag reported
+    /// because its job reads secrets is taken back when workflows of the repository call
+    /// it and none passes `secrets:` (what it reads is empty; a workflow nothing here
+    /// calls may be called from another repository, with secrets, and stays reported).
+    /// A branch or a missing ref is flagged in every
     /// job (measured: half of those in unprivileged jobs were acted on), and so is every
     /// reference in a composite action, whose callers are not known. The exception is a
     /// toolchain channel of `dtolnay/rust-toolchain` (`@stable`, `@nightly`, `@1.80`),
@@ -204,6 +210,14 @@ fn is_version(r: &str) -> bool {
 }
 
 impl Rule for UnpinnedAction {
+    /// A tag reported because its job reads secrets is taken back in a reusable
+    /// workflow that only callers start, none of which passes it secrets: what it reads
+    /// is empty, and its token is read-only (else the token would be what it holds).
+    fn withdraws(&self, wide: &crate::repo::RepoWide, path: &str, message: &str) -> bool {
+        message.ends_with(&format!("({})", github::SECRET_HELD))
+            && wide.secretless_callees.contains(path)
+    }
+
     fn check_ci(&self, file: &CiFile, cx: &mut Context<'_>) {
         let allow = cx.option_strings_or(
             &Self::META,
@@ -214,10 +228,11 @@ impl Rule for UnpinnedAction {
         // Each reference with the index of the job it runs in (none in an action's
         // metadata); whether a job is privileged is worked out once, when a tag asks.
         let jobs = github::jobs(file);
-        let privileged: Vec<std::cell::OnceCell<bool>> =
+        let privileged: Vec<std::cell::OnceCell<Option<github::Privilege>>> =
             jobs.iter().map(|_| std::cell::OnceCell::new()).collect();
-        let unprivileged =
-            |i: usize| !*privileged[i].get_or_init(|| github::job_is_privileged(file, &jobs[i]));
+        let privilege =
+            |i: usize| *privileged[i].get_or_init(|| github::job_privilege(file, &jobs[i]));
+        let unprivileged = |i: usize| privilege(i).is_none();
         let mut refs: Vec<(&Node, Option<usize>)> = Vec::new();
         // A job or step switched off with a literal `if: false` never runs its action.
         let off = |n: &Node| n.get("if").is_some_and(|c| c.value == Value::Bool(false));
@@ -315,6 +330,16 @@ impl Rule for UnpinnedAction {
                     format!("`{uses}` runs the image's `latest` tag"),
                     Some(Severity::Error),
                 ),
+            };
+            // What the job holds, where that is why a tag is reported.
+            let message = match (pin, job.and_then(privilege)) {
+                (Pin::Tag | Pin::ShortSha | Pin::DockerTag, Some(p)) => {
+                    format!("{message} ({})", p.describe())
+                }
+                (Pin::Branch, Some(p)) if is_channel(uses) => {
+                    format!("{message} ({})", p.describe())
+                }
+                _ => message,
             };
             let help = if uses.starts_with("docker://") {
                 "pin the image by digest: `docker://image@sha256:<digest>`".to_string()
