@@ -106,10 +106,10 @@ impl Role {
                 "test fixtures and data: `fixtures/`, `testdata/`, `test_data/`, `test-data/`, `__snapshots__/`, `.semgrep/`"
             }
             Role::Example => {
-                "examples, samples and demonstrations: `examples/`, `example/`, `samples/`, `sample/`, `demo/`, `demos/`, Binder's `binder/` and `.binder/`, `*-examples/` and `*_examples/` (`deployment-examples/`), `demo-*/` and `*-demo/` (`demo-app/`), Dockerfiles named for them (`example.Dockerfile`, `Dockerfile.demo`)"
+                "examples, samples and demonstrations: `examples/`, `example/`, `samples/`, `sample/`, `demo/`, `demos/`, Binder's `binder/` and `.binder/`, `*-examples/` and `*_examples/` (`deployment-examples/`), `demo-*/` and `*-demo/` (`demo-app/`), experiments kept at the top of the repository (`experimental/`, `experiments/`, `playground/`; not a package's own `experiments/` module), Dockerfiles named for them (`example.Dockerfile`, `Dockerfile.demo`)"
             }
             Role::Benchmark => {
-                "benchmarks, their inputs and fuzz targets: `bench/`, `benches/`, `benchmarks/`, `*-benchmarks/` and `*_benchmarks/` (`compile-benchmarks/`), `fuzz/`"
+                "benchmarks, their inputs and fuzz targets: `bench/`, `benches/`, `benchmarks/`, `*-benchmarks/` and `*_benchmarks/` (`compile-benchmarks/`), `fuzz/`, and the evaluation harness of a model kept at the top of the repository (`evaluation/`, `evals/`)"
             }
             Role::Migration => {
                 "database migrations: `migrations/`, and `versions/` under an `alembic` or `migrations` tree"
@@ -288,14 +288,20 @@ impl Roles {
                         .any(|p| d.starts_with(p))
             }) || dockerfile_name_has(lower_name, &["example", "demo"]),
         );
+        // The first folder of the path, where a repository keeps what is not the
+        // service: a package's own `experiments/` or `evaluation/` module is its code.
+        let top = dirs_lower.first().copied().unwrap_or("");
         r.set(
             Role::Benchmark,
             in_dir(&|d| {
                 matches!(d, "bench" | "benches" | "benchmarks" | "benchmark" | "fuzz")
                     || d.ends_with("-benchmarks")
                     || d.ends_with("_benchmarks")
-            }),
+            }) || matches!(top, "evaluation" | "evaluations" | "evals"),
         );
+        if matches!(top, "experimental" | "experiments" | "playground") {
+            r.set(Role::Example, true);
+        }
         let migrations = dirs_lower.iter().position(|d| *d == "migrations");
         let alembic = dirs_lower
             .iter()
@@ -603,6 +609,14 @@ mod tests {
             Role::Example
         ));
         assert!(has("examples-src/app.py", Role::Example));
+        assert!(has("evaluation/core/__init__.py", Role::Benchmark));
+        assert!(has("evals/simple_evals/run.py", Role::Benchmark));
+        assert!(!has("app/evaluation/views.py", Role::Benchmark));
+        assert!(has("experimental/scheduler/search.py", Role::Example));
+        assert!(!has(
+            "crates/platform/src/api/experiments/handlers.rs",
+            Role::Example
+        ));
         assert!(has("pulpcore/pytest_plugin.py", Role::Test));
         assert!(!has("pulpcore/plugin.py", Role::Test));
         assert!(!has("sampler/app.py", Role::Example));
