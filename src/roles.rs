@@ -121,7 +121,7 @@ impl Role {
                 "templated files that are not valid until rendered: a path with `{{` or `{%` in it (cookiecutter, copier), files under `template/` or `templates/`"
             }
             Role::Script => {
-                "scripts and maintainer tooling: `scripts/`, `script/`, `tools/`, `dev/`, `hack/`, `ci/`, `.ci/`, `gitlint/` (commit-message rules), folders named `scripts-*`, `scripts_*`, `*-scripts` or `*_scripts` (`scripts-dev/`, `_scripts/`; not a crate of that name), `bin/` (not `src/bin/`), `xtask/`, Cargo's `build.rs`, `manage.py`; and, on a scan of the whole project, a Django management command (`<app>/management/commands/<name>.py`) that no other file names (no crontab, scheduler template, Celery task, `call_command`, other command or deployment guide; tests and change logs aside): it is run by hand"
+                "scripts and maintainer tooling: `scripts/`, `script/`, `tools/`, `dev/`, `hack/`, `ci/`, `.ci/`, `gitlint/` (commit-message rules), folders named `scripts-*`, `scripts_*`, `*-scripts` or `*_scripts` (`scripts-dev/`, `_scripts/`; not a crate of that name), `bin/` (not `src/bin/`), `xtask/`, Cargo's `build.rs`, `manage.py`, the Python and Rust code a CI system's folder keeps for its jobs (`.github/scripts/notify.py`, also under `.gitlab/`, `.circleci/`; not the workflows, nor a Dockerfile there, which may build the published image); and, on a scan of the whole project, a Django management command (`<app>/management/commands/<name>.py`) that no other file names (no crontab, scheduler template, Celery task, `call_command`, other command or deployment guide; tests and change logs aside): it is run by hand"
             }
             Role::DevEnvironment => {
                 "development and CI environments: `.devcontainer/`, `.codesandbox/`, `.gitpod*`, `compose/local/`, `development/`, Dockerfiles named for development (`Dockerfile.dev`, `Dockerfile-dev`, `Dockerfile-devel`, `Dockerfile.api.dev`, `dev.Dockerfile`, `app.dev.Dockerfile`, `Dockerfile.local`, `Dockerfile.development`), the images builds and CI jobs run in (`Dockerfile.ci`, `Dockerfile_builder`, Dockerfiles under `.circleci/`, and Docker container actions under `.github/actions/`), and by their content, Dockerfiles whose image starts a development server (`manage.py runserver`, `flask run`, `uvicorn --reload`, `npm run dev`), whose command runs a shell script or a task named for development (`./start-dev.sh`, `entrypoint.local.sh`, `make run.dev_docker`), or whose opening comments say the image is not for production (\"Not suitable for production use\", \"for testing only\")"
@@ -364,7 +364,12 @@ impl Roles {
                 || lower_name == "build.rs"
                 // Django's and Flask's entry for management commands run by hand; its own
                 // functions are their helpers.
-                || lower_name == "manage.py",
+                || lower_name == "manage.py"
+                // The code CI's own folder keeps for its jobs (`.github/scripts/notify.py`);
+                // not the workflows, nor a Dockerfile there, which may build the image a
+                // release publishes.
+                || (matches!(top, ".github" | ".gitlab" | ".circleci")
+                    && [".py", ".rs"].iter().any(|e| lower_name.ends_with(e))),
         );
         r.set(
             Role::DevEnvironment,
@@ -609,6 +614,12 @@ mod tests {
             Role::Example
         ));
         assert!(has("examples-src/app.py", Role::Example));
+        assert!(has(".github/workflows/python/github.py", Role::Script));
+        assert!(!has(".github/workflows/ci.yml", Role::Script));
+        assert!(!has(
+            ".github/files/multi-platform.Dockerfile",
+            Role::Script
+        ));
         assert!(has("evaluation/core/__init__.py", Role::Benchmark));
         assert!(has("evals/simple_evals/run.py", Role::Benchmark));
         assert!(!has("app/evaluation/views.py", Role::Benchmark));

@@ -94,7 +94,8 @@ declare_rule! {
     /// one (`health.py`, `health/checks.py`, `healthcheck.py`) or in a function whose
     /// name says it (`def health_check`, `def readiness`) probes a status code or reads
     /// the peer's certificate to report its expiry, and trusts nothing it gets back.
-    /// An SSL context whose `check_hostname`/`verify_mode` is also set to another value
+    /// A context whose `check_hostname = False` is followed by `verify_mode = CERT_NONE`
+    /// is one finding, on the latter. An SSL context whose `check_hostname`/`verify_mode` is also set to another value
     /// in the same file (branches on a configured mode) is not flagged. Requests to a
     /// literal `localhost`, `127.0.0.1` or `::1` URL are not flagged. `verify=False`
     /// is recognised only for `requests`, `httpx` and `boto3`; other clients'
@@ -458,6 +459,22 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
                 });
                 if configured {
                     continue;
+                }
+                // `ctx.check_hostname = False` comes before `ctx.verify_mode = CERT_NONE`
+                // (Python refuses the other order): one problem, reported once, where
+                // any certificate is accepted.
+                if attr == "check_hostname" {
+                    let sibling = match target.rsplit_once('.') {
+                        Some((recv, _)) => format!("{recv}.verify_mode"),
+                        None => "verify_mode".to_string(),
+                    };
+                    let also_cert_none = file.assigns.iter().any(|o| {
+                        o.target.is_dotted(&sibling)
+                            && o.value.as_ref().is_some_and(|v| is_cert_none(v, false))
+                    });
+                    if also_cert_none {
+                        continue;
+                    }
                 }
                 let message = if attr == "check_hostname" {
                     format!("`{target} = False` turns off hostname verification")
