@@ -261,6 +261,9 @@ impl Roles {
                 )
             }),
         );
+        // The first folder of the path, where a repository keeps what is not the
+        // service: a package's own `experiments/` or `evaluation/` module is its code.
+        let top = dirs_lower.first().copied().unwrap_or("");
         r.set(
             Role::Example,
             in_dir(&|d| {
@@ -286,11 +289,9 @@ impl Roles {
                     || ["sample_", "sample-", "samples_", "samples-", "examples_", "examples-"]
                         .iter()
                         .any(|p| d.starts_with(p))
-            }) || dockerfile_name_has(lower_name, &["example", "demo"]),
+            }) || dockerfile_name_has(lower_name, &["example", "demo"])
+                || matches!(top, "experimental" | "experiments" | "playground"),
         );
-        // The first folder of the path, where a repository keeps what is not the
-        // service: a package's own `experiments/` or `evaluation/` module is its code.
-        let top = dirs_lower.first().copied().unwrap_or("");
         r.set(
             Role::Benchmark,
             in_dir(&|d| {
@@ -299,9 +300,6 @@ impl Roles {
                     || d.ends_with("_benchmarks")
             }) || matches!(top, "evaluation" | "evaluations" | "evals"),
         );
-        if matches!(top, "experimental" | "experiments" | "playground") {
-            r.set(Role::Example, true);
-        }
         let migrations = dirs_lower.iter().position(|d| *d == "migrations");
         let alembic = dirs_lower
             .iter()

@@ -175,16 +175,9 @@ impl SourceFile {
     }
 }
 
-/// Where `text` holds `name` as a whole word, not inside a longer identifier: what a
+/// A name to look for as a whole word in many texts, its searcher built once: what a
 /// search for the uses of a name (a command, a function) finds, in code, configuration,
 /// comments and prose alike.
-pub fn word_occurrences<'t>(text: &'t [u8], name: &'t str) -> impl Iterator<Item = usize> + 't {
-    memchr::memmem::find_iter(text, name.as_bytes())
-        .filter(move |&at| !name.is_empty() && whole_word(text, at, name.len()))
-}
-
-/// A name to look for as a whole word in many texts ([`word_occurrences`]), its
-/// searcher built once.
 pub struct WordFinder {
     finder: memchr::memmem::Finder<'static>,
 }
@@ -196,7 +189,7 @@ impl WordFinder {
         }
     }
 
-    /// Where `text` holds the name as a whole word.
+    /// Where `text` holds the name as a whole word, not inside a longer identifier.
     pub fn occurrences<'t>(&'t self, text: &'t [u8]) -> impl Iterator<Item = usize> + 't {
         let len = self.finder.needle().len();
         self.finder

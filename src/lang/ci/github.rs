@@ -286,7 +286,7 @@ fn events_of(on: Option<&Node>) -> Vec<String> {
         .collect()
 }
 
-/// Whether a job holds something that a moved action could steal or misuse: a token
+/// What a job holds that a moved action could steal or misuse, if anything: a token
 /// that can write (the job's `permissions`, or the workflow's when the job sets none,
 /// grant `write` or `write-all`; a reusable workflow that sets none runs with its
 /// caller's token, which it cannot see, so it counts), a secret (`${{ secrets.… }}` or
@@ -297,13 +297,42 @@ fn events_of(on: Option<&Node>) -> Vec<String> {
 /// only when the job's permissions are not set to read-only ones: a read-only token of
 /// a repository is nothing worth stealing. A job with none of these runs with a
 /// read-only token, or with the repository's default one when the workflow sets no
-/// `permissions` (which CI006 reports).
-pub fn job_is_privileged(file: &CiFile, job: &Job<'_>) -> bool {
-    job_privilege(file, job).is_some()
+/// `permissions` (which CI006 reports). The first of these that applies is given.
+pub fn job_privilege(file: &CiFile, job: &Job<'_>) -> Option<Privilege> {
+    let events = events(file);
+    if let Some(e) = events.iter().find_map(|e| match e.as_str() {
+        "pull_request_target" => Some("pull_request_target"),
+        "workflow_run" => Some("workflow_run"),
+        _ => None,
+    }) {
+        return Some(Privilege::Trigger(e));
+    }
+    // A deployment `environment` alone gives the job nothing: its secrets reach a step
+    // only through `${{ secrets.… }}`, which is looked for below.
+    if job.node.get("secrets").is_some() {
+        return Some(Privilege::PassesSecrets);
+    }
+    let root = file.root();
+    let permissions = job
+        .node
+        .get("permissions")
+        .or_else(|| root.and_then(|r| r.get("permissions")));
+    match permissions {
+        Some(p) if grants_write(p) => return Some(Privilege::WriteToken),
+        None if events.iter().any(|e| e == "workflow_call") => {
+            return Some(Privilege::CallersToken);
+        }
+        _ => {}
+    }
+    let token = permissions.is_none();
+    (mentions_secret(job.node, token)
+        || root
+            .and_then(|r| r.get("env"))
+            .is_some_and(|env| mentions_secret(env, token)))
+    .then_some(Privilege::Secret)
 }
 
-/// What a job holds that a moved action could steal or misuse (see
-/// [`job_is_privileged`]), the first of these that applies.
+/// What a job holds that a moved action could steal or misuse (see [`job_privilege`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Privilege {
     /// `pull_request_target` or `workflow_run` starts the workflow.
@@ -336,45 +365,6 @@ impl Privilege {
 
 /// How [`Privilege::Secret`] is described (read back by DEP008's withdraw).
 pub const SECRET_HELD: &str = "the job reads secrets";
-
-/// What a job holds that a moved action could steal or misuse, if anything (see
-/// [`job_is_privileged`]).
-pub fn job_privilege(file: &CiFile, job: &Job<'_>) -> Option<Privilege> {
-    let events = events(file);
-    if let Some(e) = events
-        .iter()
-        .find(|e| matches!(e.as_str(), "pull_request_target" | "workflow_run"))
-    {
-        return Some(Privilege::Trigger(if e == "workflow_run" {
-            "workflow_run"
-        } else {
-            "pull_request_target"
-        }));
-    }
-    // A deployment `environment` alone gives the job nothing: its secrets reach a step
-    // only through `${{ secrets.… }}`, which is looked for below.
-    if job.node.get("secrets").is_some() {
-        return Some(Privilege::PassesSecrets);
-    }
-    let root = file.root();
-    let permissions = job
-        .node
-        .get("permissions")
-        .or_else(|| root.and_then(|r| r.get("permissions")));
-    match permissions {
-        Some(p) if grants_write(p) => return Some(Privilege::WriteToken),
-        None if events.iter().any(|e| e == "workflow_call") => {
-            return Some(Privilege::CallersToken);
-        }
-        _ => {}
-    }
-    let token = permissions.is_none();
-    (mentions_secret(job.node, token)
-        || root
-            .and_then(|r| r.get("env"))
-            .is_some_and(|env| mentions_secret(env, token)))
-    .then_some(Privilege::Secret)
-}
 
 /// Whether a `permissions:` value grants any write scope.
 fn grants_write(p: &Node) -> bool {

@@ -351,30 +351,42 @@ fn justfile(text: &str) -> Tasks {
     t
 }
 
+/// The entries of an INI file (`tox.ini`, `setup.cfg`, `pytest.ini`): (section, key,
+/// value), trimmed. A value continued on indented lines comes as one entry per line,
+/// under its key; a section's header comes as an entry with an empty key and value, so
+/// that an empty section is seen too. Lines that start with `#` or `;` are comments.
+/// `separators` end a key: `=`, and for readers that take `key: value` as Python's
+/// `configparser` does, `:`.
+fn ini_entries<'t>(
+    text: &'t str,
+    separators: &'t [char],
+) -> impl Iterator<Item = (&'t str, &'t str, &'t str)> + 't {
+    let (mut section, mut key) = ("", "");
+    text.lines().filter_map(move |line| {
+        let trimmed = line.trim();
+        if trimmed.starts_with(['#', ';']) {
+            return None;
+        }
+        if let Some(name) = trimmed.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+            section = name.trim();
+            key = "";
+            return Some((section, "", ""));
+        }
+        let value = if line.starts_with([' ', '\t']) && !key.is_empty() {
+            trimmed
+        } else {
+            let at = line.find(separators)?;
+            key = line[..at].trim();
+            line[at + 1..].trim()
+        };
+        Some((section, key, value))
+    })
+}
+
 fn tox_ini(text: &str) -> Tasks {
     let mut t = Tasks::new(Runner::Tox);
     let mut factor_commands: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut section = String::new();
-    let mut key = String::new();
-    for line in text.lines() {
-        let trimmed = line.trim();
-        if trimmed.starts_with('#') || trimmed.starts_with(';') {
-            continue;
-        }
-        if trimmed.starts_with('[') && trimmed.ends_with(']') {
-            section = trimmed[1..trimmed.len() - 1].trim().to_string();
-            key.clear();
-            continue;
-        }
-        let continuation = line.starts_with([' ', '\t']) && !key.is_empty();
-        let (k, value) = if continuation {
-            (key.clone(), trimmed)
-        } else if let Some((k, v)) = line.split_once('=') {
-            key = k.trim().to_string();
-            (key.clone(), v.trim())
-        } else {
-            continue;
-        };
+    for (section, k, value) in ini_entries(text, &['=']) {
         if value.is_empty() {
             continue;
         }
@@ -517,42 +529,21 @@ fn pytest_section(file_name: &str) -> Option<&'static str> {
 /// comments on lines of their own starting with `#` or `;`.
 pub fn ini_pytest_timeout(text: &str, section: &str, always: bool) -> Option<bool> {
     let mut found = always;
-    let mut in_section = false;
-    let mut key = String::new();
     let mut timeout = None;
     let mut addopts = String::new();
-    for line in text.lines() {
-        let trimmed = line.trim();
-        if trimmed.is_empty() || trimmed.starts_with(['#', ';']) {
+    for (_, key, value) in ini_entries(text, &['=', ':']).filter(|(s, ..)| *s == section) {
+        found = true;
+        if value.is_empty() {
             continue;
         }
-        if trimmed.starts_with('[') && trimmed.ends_with(']') {
-            in_section = trimmed[1..trimmed.len() - 1].trim() == section;
-            found |= in_section;
-            key.clear();
-            continue;
-        }
-        if !in_section {
-            continue;
-        }
-        let value = if line.starts_with([' ', '\t']) && !key.is_empty() {
-            trimmed
-        } else if let Some(at) = line.find(['=', ':']) {
-            key = line[..at].trim().to_ascii_lowercase();
-            line[at + 1..].trim()
-        } else {
-            continue;
-        };
-        match key.as_str() {
-            "timeout" => timeout = Some(value.to_string()),
-            "addopts" => {
-                addopts.push(' ');
-                addopts.push_str(value);
-            }
-            _ => {}
+        if key.eq_ignore_ascii_case("timeout") {
+            timeout = Some(value);
+        } else if key.eq_ignore_ascii_case("addopts") {
+            addopts.push(' ');
+            addopts.push_str(value);
         }
     }
-    found.then(|| pytest_settings_timeout(timeout.as_deref(), &addopts))
+    found.then(|| pytest_settings_timeout(timeout, &addopts))
 }
 
 /// Whether pytest's `timeout` setting, or `--timeout` among its `addopts`, gives each
@@ -604,6 +595,11 @@ impl FrontEnd for TasksFrontEnd {
 
     fn read(&self, source: &SourceFile, _: FileKind, _: &mut (dyn Sink + Send), out: &mut Output) {
         let name = file_name(&source.rel_path);
+        let runner = runner_of(name);
+        if !matches!(runner, Some(Runner::Nox | Runner::Script)) {
+            // `#` comments, as in YAML (and TOML).
+            out.comments = crate::suppress::yaml_comments(source);
+        }
         let pytest_timeout = pytest_section(name).and_then(|s| {
             ini_pytest_timeout(
                 &source.text,
@@ -611,23 +607,13 @@ impl FrontEnd for TasksFrontEnd {
                 matches!(name, "pytest.ini" | ".pytest.ini"),
             )
         });
-        let runner = runner_of(name);
+        // A `setup.cfg` that does not configure pytest: nothing to keep.
         if runner.is_none() && pytest_timeout.is_none() {
-            // A `setup.cfg` that does not configure pytest: nothing to keep.
-            out.comments = crate::suppress::yaml_comments(source);
             return;
         }
         let facts = out.facts.ci.get_or_insert_with(Box::default);
         facts.pytest_timeout = pytest_timeout;
-        let Some(runner) = runner else {
-            out.comments = crate::suppress::yaml_comments(source);
-            return;
-        };
-        facts.tasks = Some(parse(runner, &source.text));
-        if !matches!(runner, Runner::Nox | Runner::Script) {
-            // `#` comments, as in YAML (and TOML).
-            out.comments = crate::suppress::yaml_comments(source);
-        }
+        facts.tasks = runner.map(|r| parse(r, &source.text));
     }
 }
 

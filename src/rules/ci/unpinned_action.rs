@@ -232,7 +232,6 @@ impl Rule for UnpinnedAction {
             jobs.iter().map(|_| std::cell::OnceCell::new()).collect();
         let privilege =
             |i: usize| *privileged[i].get_or_init(|| github::job_privilege(file, &jobs[i]));
-        let unprivileged = |i: usize| privilege(i).is_none();
         let mut refs: Vec<(&Node, Option<usize>)> = Vec::new();
         // A job or step switched off with a literal `if: false` never runs its action.
         let off = |n: &Node| n.get("if").is_some_and(|c| c.value == Value::Bool(false));
@@ -281,17 +280,22 @@ impl Rule for UnpinnedAction {
                 None => name.eq_ignore_ascii_case(a),
             });
             let pin = classify(uses);
+            // A tag (and a toolchain channel, see below) is reported by what its job
+            // holds; a branch or a missing ref in every job.
+            let gated = match pin {
+                Pin::Tag | Pin::ShortSha | Pin::DockerTag => true,
+                Pin::Branch => is_channel(uses),
+                _ => false,
+            };
+            // Worked out (once per job) only when a reference asks.
+            let held = || job.filter(|_| gated).and_then(privilege);
             let (message, severity) = match pin {
                 Pin::Sha | Pin::Local => continue,
                 Pin::Tag if allowed => continue,
                 // A tag the action's own verification requires.
                 Pin::Tag if TAG_ONLY_ACTIONS.iter().any(|a| name.starts_with(a)) => continue,
                 // A job with nothing to steal: no secret, no write token.
-                Pin::Tag | Pin::ShortSha | Pin::DockerTag
-                    if !all_jobs && job.is_some_and(unprivileged) =>
-                {
-                    continue;
-                }
+                _ if gated && !all_jobs && job.is_some() && held().is_none() => continue,
                 Pin::Tag => (
                     format!("`{uses}` is pinned to a tag, which can be moved to other code"),
                     None,
@@ -303,17 +307,12 @@ impl Rule for UnpinnedAction {
                 // A toolchain channel of an action published only as branches
                 // (`dtolnay/rust-toolchain@stable`, `@1.80`) is its documented interface:
                 // judged as a tag is, by what the job holds.
-                Pin::Branch if is_channel(uses) => {
-                    if !all_jobs && job.is_some_and(unprivileged) {
-                        continue;
-                    }
-                    (
-                        format!(
-                            "`{uses}` follows a channel branch, which its publisher moves to new code"
-                        ),
-                        None,
-                    )
-                }
+                Pin::Branch if gated => (
+                    format!(
+                        "`{uses}` follows a channel branch, which its publisher moves to new code"
+                    ),
+                    None,
+                ),
                 Pin::Branch => (
                     format!("`{uses}` follows a branch: every run may execute different code"),
                     Some(Severity::Error),
@@ -331,15 +330,10 @@ impl Rule for UnpinnedAction {
                     Some(Severity::Error),
                 ),
             };
-            // What the job holds, where that is why a tag is reported.
-            let message = match (pin, job.and_then(privilege)) {
-                (Pin::Tag | Pin::ShortSha | Pin::DockerTag, Some(p)) => {
-                    format!("{message} ({})", p.describe())
-                }
-                (Pin::Branch, Some(p)) if is_channel(uses) => {
-                    format!("{message} ({})", p.describe())
-                }
-                _ => message,
+            // What the job holds, where that is why the reference is reported.
+            let message = match held() {
+                Some(p) => format!("{message} ({})", p.describe()),
+                None => message,
             };
             let help = if uses.starts_with("docker://") {
                 "pin the image by digest: `docker://image@sha256:<digest>`".to_string()
