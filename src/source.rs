@@ -175,26 +175,98 @@ impl SourceFile {
     }
 }
 
-/// A name to look for as a whole word in many texts, its searcher built once: what a
-/// search for the uses of a name (a command, a function) finds, in code, configuration,
-/// comments and prose alike.
-pub struct WordFinder {
-    finder: memchr::memmem::Finder<'static>,
+/// Names to look for as whole words in many texts, in one pass over each, the searcher
+/// built once: what a search for the uses of names (commands, functions) finds, in
+/// code, configuration, comments and prose alike.
+pub struct WordsFinder {
+    /// The distinct names made of identifier characters only, searched together.
+    words: Option<aho_corasick::AhoCorasick>,
+    /// The distinct other names (`sync-counts`), each on its own.
+    others: Vec<(usize, memchr::memmem::Finder<'static>)>,
+    /// For each name given, its slot in [`WordsFinder::counts`].
+    index: Vec<usize>,
+    lens: Vec<usize>,
 }
 
-impl WordFinder {
-    pub fn new(name: &str) -> WordFinder {
-        WordFinder {
-            finder: memchr::memmem::Finder::new(name.as_bytes()).into_owned(),
+impl WordsFinder {
+    pub fn new<'n>(names: impl IntoIterator<Item = &'n str>) -> WordsFinder {
+        let mut distinct: Vec<&str> = Vec::new();
+        let mut seen: rustc_hash::FxHashMap<&str, usize> = Default::default();
+        let names: Vec<&str> = names.into_iter().collect();
+        let is_word = |n: &str| n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        // Words first, so that their slots are the automaton's pattern numbers; the
+        // empty name's slot is the last one, never counted.
+        for name in names
+            .iter()
+            .filter(|n| is_word(n))
+            .chain(names.iter().filter(|n| !is_word(n)))
+        {
+            if !name.is_empty() {
+                seen.entry(name).or_insert_with(|| {
+                    distinct.push(name);
+                    distinct.len() - 1
+                });
+            }
+        }
+        let index = names
+            .iter()
+            .map(|n| seen.get(n).copied().unwrap_or(distinct.len()))
+            .collect();
+        let words = distinct.iter().take_while(|n| is_word(n)).count();
+        // Leftmost-longest, without overlaps: a match of names made of identifier
+        // characters lies within one run of them, so the longest match where a run
+        // starts is the run itself when it is a name; no whole-word occurrence is
+        // hidden by another match.
+        let automaton = (words > 0)
+            .then(|| {
+                aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                    .build(&distinct[..words])
+                    .ok()
+            })
+            .flatten();
+        WordsFinder {
+            words: automaton,
+            others: distinct[words..]
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    (
+                        words + i,
+                        memchr::memmem::Finder::new(n.as_bytes()).into_owned(),
+                    )
+                })
+                .collect(),
+            index,
+            lens: distinct.iter().map(|n| n.len()).collect(),
         }
     }
 
-    /// Where `text` holds the name as a whole word, not inside a longer identifier.
-    pub fn occurrences<'t>(&'t self, text: &'t [u8]) -> impl Iterator<Item = usize> + 't {
-        let len = self.finder.needle().len();
-        self.finder
-            .find_iter(text)
-            .filter(move |&at| len > 0 && whole_word(text, at, len))
+    /// The slot in [`WordsFinder::counts`] of the `i`-th name given (a name given
+    /// twice has one slot; an empty name's is always 0).
+    pub fn index(&self, i: usize) -> usize {
+        self.index[i]
+    }
+
+    /// How many times `text` holds each distinct name as a whole word, not inside a
+    /// longer identifier (see [`WordsFinder::index`]).
+    pub fn counts(&self, text: &[u8]) -> Vec<usize> {
+        let mut counts = vec![0; self.lens.len() + 1];
+        if let Some(ac) = &self.words {
+            for m in ac.find_iter(text) {
+                let p = m.pattern().as_usize();
+                if whole_word(text, m.start(), self.lens[p]) {
+                    counts[p] += 1;
+                }
+            }
+        }
+        for (p, finder) in &self.others {
+            counts[*p] = finder
+                .find_iter(text)
+                .filter(|&at| whole_word(text, at, self.lens[*p]))
+                .count();
+        }
+        counts
     }
 }
 

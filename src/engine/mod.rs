@@ -1012,39 +1012,33 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
                     .map(move |(name, _)| (path, name.as_str()))
             })
             .collect();
-        let (hand_run, uncalled) = if commands.is_empty() && functions.is_empty() {
-            Default::default()
-        } else {
-            let stamped: std::collections::HashMap<&str, crate::repo::commands::Stamp> = outcomes
-                .iter()
-                .filter_map(|o| Some((o.path.as_str(), o.stamp?.parts())))
-                .collect();
-            let now = std::time::SystemTime::now();
-            let stamp_of =
-                |m: &std::fs::Metadata| cache::Stamp::of(m, now).map(cache::Stamp::parts);
-            pool.install(|| {
-                let memo = cache
-                    .as_ref()
-                    .map(|c| c as &dyn crate::repo::commands::Memo);
-                let hand_run = crate::repo::commands::hand_run(
-                    &root,
-                    &walk.all_files,
-                    &commands,
-                    memo,
-                    &stamped,
-                    &stamp_of,
-                );
-                let uncalled = crate::repo::commands::uncalled(
-                    &root,
-                    &walk.all_files,
-                    &functions,
-                    memo,
-                    &stamped,
-                    &stamp_of,
-                );
-                (hand_run, uncalled)
-            })
-        };
+        let (hand_run, uncalled): (BTreeSet<String>, BTreeSet<(&str, &str)>) =
+            if commands.is_empty() && functions.is_empty() {
+                Default::default()
+            } else {
+                let stamped: std::collections::HashMap<&str, crate::repo::commands::Stamp> =
+                    outcomes
+                        .iter()
+                        .filter_map(|o| Some((o.path.as_str(), o.stamp?.parts())))
+                        .collect();
+                let now = std::time::SystemTime::now();
+                let stamp_of =
+                    |m: &std::fs::Metadata| cache::Stamp::of(m, now).map(cache::Stamp::parts);
+                pool.install(|| {
+                    let memo = cache
+                        .as_ref()
+                        .map(|c| c as &dyn crate::repo::commands::Memo);
+                    crate::repo::commands::search(
+                        &root,
+                        &walk.all_files,
+                        &commands,
+                        &functions,
+                        memo,
+                        &stamped,
+                        &stamp_of,
+                    )
+                })
+            };
         // Where each file's dead functions lie (taken before the outcomes change).
         let dead: Vec<Vec<crate::source::Span>> = outcomes
             .iter()
@@ -1129,7 +1123,8 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
                 .collect();
             repo_rules.sort_by_key(|r| r.meta().code);
             repo_rules.dedup_by_key(|r| r.meta().code);
-            let results = repo::check(&repo, &repo_rules, settings, &|p| configs.of(p));
+            let results =
+                pool.install(|| repo::check(&repo, &repo_rules, settings, &|p| configs.of(p)));
             if let (Some(c), Some(key)) = (&cache, repo_key) {
                 c.save_repo(key, &results.0, &results.1);
             }

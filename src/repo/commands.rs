@@ -113,10 +113,7 @@ fn names_of<'a>(
     searched: &[&'a String],
     wanted: &[(&str, &str, bool)],
 ) -> Vec<BTreeSet<&'a str>> {
-    let finders: Vec<crate::source::WordFinder> = wanted
-        .iter()
-        .map(|(_, name, _)| crate::source::WordFinder::new(name))
-        .collect();
+    let finder = crate::source::WordsFinder::new(wanted.iter().map(|(_, name, _)| *name));
     let found: Vec<(usize, &str)> = searched
         .par_iter()
         .flat_map_iter(|f| {
@@ -126,16 +123,18 @@ fn names_of<'a>(
                 .filter(|m| m.is_file() && m.len() <= MAX_SIZE)
                 .and_then(|_| std::fs::read(&path).ok())
                 .unwrap_or_default();
-            let finders = &finders;
+            // How often each name occurs in this file.
+            let counts = finder.counts(&text);
+            let finder = &finder;
             wanted
                 .iter()
                 .enumerate()
                 .filter(move |(i, (own, _, in_own))| {
-                    let mut found = finders[*i].occurrences(&text);
+                    let n = counts[finder.index(*i)];
                     if *own != f.as_str() {
-                        found.next().is_some()
+                        n > 0
                     } else {
-                        *in_own && found.nth(1).is_some()
+                        *in_own && n > 1
                     }
                 })
                 .map(|(i, _)| (i, f.as_str()))
@@ -155,9 +154,9 @@ pub type Stamp = (u64, u64, u32);
 /// The searches for names whose answers the cache keeps, each in its own file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Search {
-    /// Management commands no file names ([`hand_run`]).
+    /// Management commands no file names (see [`search`]).
     Commands,
-    /// Functions no other file names ([`uncalled`]).
+    /// Functions no other file names (see [`search`]).
     Functions,
 }
 
@@ -181,19 +180,16 @@ pub trait Memo {
     fn put(&self, search: Search, key: u128, unnamed: &BTreeSet<String>);
 }
 
-/// The files a search reads, and the key of its inputs: what is looked for, and the
-/// path, size and modification time of each file (`stamped` holds those the per-file
-/// phase took). `None` for the key when a file changed too recently to trust its stamp.
-fn inputs<'f>(
+/// The stamps of the files searched (size and modification time: `stamped` holds those
+/// the per-file phase took), from which each search's key is made; `None` when a file
+/// changed too recently to trust its stamp.
+fn stamps(
     root: &Path,
-    files: &'f [String],
-    search: Search,
-    wanted: &[(&str, &str)],
+    searched: &[&String],
     stamped: &std::collections::HashMap<&str, Stamp>,
     stamp_of: &(dyn Fn(&std::fs::Metadata) -> Option<Stamp> + Sync),
-) -> (Vec<&'f String>, Option<u128>) {
-    let searched: Vec<&String> = files.iter().filter(|f| searched(f)).collect();
-    let stamps: Vec<Option<Stamp>> = searched
+) -> Option<Vec<Stamp>> {
+    searched
         .par_iter()
         .map(|f| match stamped.get(f.as_str()) {
             // Stamped by the per-file phase already.
@@ -203,64 +199,141 @@ fn inputs<'f>(
                 Err(_) => Some((u64::MAX, 0, 0)),
             },
         })
-        .collect();
-    let key = stamps.iter().all(Option::is_some).then(|| {
-        let mut key = xxhash_rust::xxh3::Xxh3::new();
-        key.update(b"names 4\0");
-        key.update(search.extension().as_bytes());
-        key.update(b"\0");
-        for (path, name) in wanted {
-            key.update(path.as_bytes());
-            key.update(b"\0");
-            key.update(name.as_bytes());
-            key.update(b"\0");
-        }
-        for (f, stamp) in searched.iter().zip(&stamps) {
-            let (len, secs, nanos) = stamp.unwrap_or_default();
-            key.update(f.as_bytes());
-            key.update(b"\0");
-            key.update(&len.to_le_bytes());
-            key.update(&secs.to_le_bytes());
-            key.update(&nanos.to_le_bytes());
-        }
-        key.digest128()
-    });
-    (searched, key)
+        .collect()
 }
 
-/// Of the command modules `commands` (repository-relative paths), those no other file
-/// of `files` names. With `memo`, a search over the same files, unchanged since (by size
-/// and modification time: `stamped` holds those the per-file phase took), and the same
-/// commands is not made again: the warm run of an unchanged tree reads none of them.
-pub fn hand_run(
+/// The key of a search's inputs: what it looks for, and the path and stamp of each file
+/// it reads.
+fn key(search: Search, wanted: &[(&str, &str)], searched: &[&String], stamps: &[Stamp]) -> u128 {
+    let mut key = xxhash_rust::xxh3::Xxh3::new();
+    key.update(b"names 4\0");
+    key.update(search.extension().as_bytes());
+    key.update(b"\0");
+    for (path, name) in wanted {
+        key.update(path.as_bytes());
+        key.update(b"\0");
+        key.update(name.as_bytes());
+        key.update(b"\0");
+    }
+    for (f, (len, secs, nanos)) in searched.iter().zip(stamps) {
+        key.update(f.as_bytes());
+        key.update(b"\0");
+        key.update(&len.to_le_bytes());
+        key.update(&secs.to_le_bytes());
+        key.update(&nanos.to_le_bytes());
+    }
+    key.digest128()
+}
+
+/// Both searches of a whole-project scan: of the command modules `commands`
+/// (repository-relative paths), those run by hand ([`hand_run`]); of the module-level
+/// functions `functions`, those nothing calls ([`uncalled`]). The files are listed and
+/// stamped once, and read once for the first step of both. With `memo`, a search over
+/// the same files, unchanged since (by size and modification time: `stamped` holds those
+/// the per-file phase took), for the same names is not made again: the warm run of an
+/// unchanged tree reads none of them.
+pub fn search<'a>(
     root: &Path,
     files: &[String],
     commands: &BTreeSet<&str>,
+    functions: &BTreeSet<(&'a str, &'a str)>,
     memo: Option<&dyn Memo>,
     stamped: &std::collections::HashMap<&str, Stamp>,
     stamp_of: &(dyn Fn(&std::fs::Metadata) -> Option<Stamp> + Sync),
-) -> BTreeSet<String> {
-    let wanted: Vec<(&str, &str)> = commands
+) -> (BTreeSet<String>, BTreeSet<(&'a str, &'a str)>) {
+    let commands: Vec<(&str, &str)> = commands
         .iter()
         .filter_map(|path| Some((*path, command_name(path)?)))
         .collect();
-    if wanted.is_empty() {
-        return BTreeSet::new();
+    let functions: Vec<(&str, &str)> = functions.iter().copied().collect();
+    if commands.is_empty() && functions.is_empty() {
+        return Default::default();
     }
-    let (searched, key) = inputs(root, files, Search::Commands, &wanted, stamped, stamp_of);
-    if let (Some(memo), Some(key)) = (memo, key)
-        && let Some(known) = memo.get(Search::Commands, key)
-    {
-        return known.into_iter().collect();
-    }
+    let searched: Vec<&String> = files.iter().filter(|f| searched(f)).collect();
+    // One line per function: its module's path, a tab, its name.
+    let line = |(path, name): &(&str, &str)| format!("{path}\t{name}");
+    let stamps = memo.and_then(|_| stamps(root, &searched, stamped, stamp_of));
+    let keys = stamps.as_ref().map(|stamps| {
+        (
+            key(Search::Commands, &commands, &searched, stamps),
+            key(Search::Functions, &functions, &searched, stamps),
+        )
+    });
+    // What the cache knows already (nothing to look for is known too).
+    let known = |wanted: &[(&str, &str)], search, key: Option<u128>| {
+        if wanted.is_empty() {
+            return Some(BTreeSet::new());
+        }
+        Some(
+            memo?
+                .get(search, key?)?
+                .into_iter()
+                .collect::<BTreeSet<String>>(),
+        )
+    };
+    let hand_known = known(&commands, Search::Commands, keys.map(|k| k.0));
+    let unnamed_known = known(&functions, Search::Functions, keys.map(|k| k.1));
+    // The first step of each search not known, in one pass over the files.
+    let first_commands = if hand_known.is_none() {
+        not_own(&commands)
+    } else {
+        Vec::new()
+    };
+    let (modules, first_functions) = if unnamed_known.is_none() {
+        uncalled_wanted(&functions)
+    } else {
+        Default::default()
+    };
+    let all: Vec<(&str, &str, bool)> = first_commands
+        .iter()
+        .chain(&first_functions)
+        .copied()
+        .collect();
+    let mut for_commands = if all.is_empty() {
+        Vec::new()
+    } else {
+        names_of(root, &searched, &all)
+    };
+    let for_functions = for_commands.split_off(first_commands.len());
+    let hand = hand_known.unwrap_or_else(|| {
+        let found = hand_run(root, &searched, &commands, for_commands);
+        if let (Some(memo), Some((key, _))) = (memo, keys) {
+            memo.put(Search::Commands, key, &found);
+        }
+        found
+    });
+    let unnamed = unnamed_known.unwrap_or_else(|| {
+        let found: BTreeSet<String> = uncalled(&functions, &modules, &for_functions)
+            .iter()
+            .map(line)
+            .collect();
+        if let (Some(memo), Some((_, key))) = (memo, keys) {
+            memo.put(Search::Functions, key, &found);
+        }
+        found
+    });
+    let uncalled = functions
+        .iter()
+        .filter(|f| unnamed.contains(&line(f)))
+        .copied()
+        .collect();
+    (hand, uncalled)
+}
+
+/// Of the command modules `wanted` (path and command name), those no other file of
+/// `searched` names, given the files that name each (`named`, in `wanted`'s order): run
+/// by hand.
+fn hand_run(
+    root: &Path,
+    searched: &[&String],
+    wanted: &[(&str, &str)],
+    named: Vec<BTreeSet<&str>>,
+) -> BTreeSet<String> {
     // The files that name each command. A command named only by other commands is run
     // by hand when they are (`import_all` running `import_worldbank_data`): their own
     // names are looked for in turn, a few steps deep.
-    let mut named_by: BTreeMap<&str, BTreeSet<&str>> = wanted
-        .iter()
-        .map(|(own, _)| *own)
-        .zip(names_of(root, &searched, &not_own(&wanted)))
-        .collect();
+    let mut named_by: BTreeMap<&str, BTreeSet<&str>> =
+        wanted.iter().map(|(own, _)| *own).zip(named).collect();
     let mut looked: BTreeSet<&str> = wanted.iter().map(|(own, _)| *own).collect();
     for _ in 0..MAX_STEPS {
         let next: Vec<(&str, &str)> = named_by
@@ -273,7 +346,7 @@ pub fn hand_run(
         if next.is_empty() {
             break;
         }
-        let found = names_of(root, &searched, &not_own(&next));
+        let found = names_of(root, searched, &not_own(&next));
         named_by.extend(next.iter().map(|(own, _)| *own).zip(found));
     }
     // Hand-run: named by nothing, or only by commands that are hand-run themselves
@@ -307,19 +380,15 @@ pub fn hand_run(
         }
     }
     hand.extend(maybe);
-    let unnamed: BTreeSet<String> = wanted
+    wanted
         .iter()
         .filter(|(own, _)| hand.contains(own))
         .map(|(own, _)| (*own).to_string())
-        .collect();
-    if let (Some(memo), Some(key)) = (memo, key) {
-        memo.put(Search::Commands, key, &unnamed);
-    }
-    unnamed
+        .collect()
 }
 
-/// What the rest of the code calls a module by: its file's name (`rates/sync.py` is
-/// `sync`), its package's for an `__init__.py`.
+/// What a module is called by the rest of the code: its file's name (`rates/sync.py`
+/// is `sync`), its package's for an `__init__.py`.
 fn module_name(path: &str) -> Option<&str> {
     let (dir, file) = path.rsplit_once('/').unwrap_or(("", path));
     match file.strip_suffix(".py")? {
@@ -336,68 +405,50 @@ fn not_own<'w>(wanted: &[(&'w str, &'w str)]) -> Vec<(&'w str, &'w str, bool)> {
         .collect()
 }
 
-/// Of the module-level functions `functions` (the module's path and the function's
-/// name, see [`crate::lang::python::facts::PythonFacts::plain_functions`]), those that
-/// no file of `files` names, their own module but where they are defined, in a module
-/// that other files do name (by its file's name: a module the rest of the code
-/// imports): code nothing calls, imports, registers or schedules. A module no other
-/// file names is left alone (an entry point started by its path, a plugin found by a
-/// directory listing, or a whole module that is dead: not told apart). Kept in `memo`
-/// as [`hand_run`]'s answer is.
-pub fn uncalled<'a>(
-    root: &Path,
-    files: &[String],
-    functions: &BTreeSet<(&'a str, &'a str)>,
-    memo: Option<&dyn Memo>,
-    stamped: &std::collections::HashMap<&str, Stamp>,
-    stamp_of: &(dyn Fn(&std::fs::Metadata) -> Option<Stamp> + Sync),
-) -> BTreeSet<(&'a str, &'a str)> {
-    if functions.is_empty() {
-        return BTreeSet::new();
-    }
-    let wanted: Vec<(&str, &str)> = functions.iter().copied().collect();
-    // One line per function: its module's path, a tab, its name.
-    let line = |(path, name): &(&str, &str)| format!("{path}\t{name}");
-    let (searched, key) = inputs(root, files, Search::Functions, &wanted, stamped, stamp_of);
-    if let (Some(memo), Some(key)) = (memo, key)
-        && let Some(known) = memo.get(Search::Functions, key)
-    {
-        let known: BTreeSet<String> = known.into_iter().collect();
-        return functions
-            .iter()
-            .filter(|f| known.contains(&line(f)))
-            .copied()
-            .collect();
-    }
-    // Each function, by its name, in its own module too; then each module, by its name,
-    // in other files only.
-    let modules: BTreeSet<(&str, &str)> = wanted
+/// What [`uncalled`] looks for: each function, by its name, in its own module too; then
+/// each module, by its name, in other files only. Also the modules, in that order.
+type Modules<'w> = BTreeSet<(&'w str, &'w str)>;
+fn uncalled_wanted<'w>(
+    functions: &[(&'w str, &'w str)],
+) -> (Modules<'w>, Vec<(&'w str, &'w str, bool)>) {
+    let modules: Modules<'w> = functions
         .iter()
         .filter_map(|(path, _)| Some((*path, module_name(path)?)))
         .collect();
-    let all: Vec<(&str, &str, bool)> = wanted
+    let all = functions
         .iter()
         .map(|(path, name)| (*path, *name, true))
         .chain(modules.iter().map(|(path, name)| (*path, *name, false)))
         .collect();
-    let named_by = names_of(root, &searched, &all);
-    let (functions_named, modules_named) = named_by.split_at(wanted.len());
+    (modules, all)
+}
+
+/// Of the module-level functions `functions` (the module's path and the function's
+/// name, see [`crate::lang::python::facts::PythonFacts::plain_functions`]), those that
+/// no file names, their own module but where they are defined, in a module that other
+/// files do name (by its file's name: a module the rest of the code imports): code
+/// nothing calls, imports, registers or schedules. A module no other file names is left
+/// alone (an entry point started by its path, a plugin found by a directory listing, or
+/// a whole module that is dead: not told apart). `named` holds the files that name each
+/// of [`uncalled_wanted`]'s names.
+fn uncalled<'a>(
+    functions: &[(&'a str, &'a str)],
+    modules: &Modules<'_>,
+    named: &[BTreeSet<&str>],
+) -> BTreeSet<(&'a str, &'a str)> {
+    let (functions_named, modules_named) = named.split_at(functions.len());
     let live_modules: BTreeSet<&str> = modules
         .iter()
         .zip(modules_named)
         .filter(|(_, by)| !by.is_empty())
         .map(|((path, _), _)| *path)
         .collect();
-    let unnamed: BTreeSet<(&str, &str)> = wanted
+    functions
         .iter()
         .zip(functions_named)
         .filter(|((path, _), by)| by.is_empty() && live_modules.contains(path))
         .map(|(f, _)| *f)
-        .collect();
-    if let (Some(memo), Some(key)) = (memo, key) {
-        memo.put(Search::Functions, key, &unnamed.iter().map(line).collect());
-    }
-    unnamed
+        .collect()
 }
 
 #[cfg(test)]
@@ -406,10 +457,19 @@ mod tests {
 
     /// Whether `text` holds `name` as a whole word (not inside a longer identifier).
     fn names(text: &[u8], name: &str) -> bool {
-        crate::source::WordFinder::new(name)
-            .occurrences(text)
-            .next()
-            .is_some()
+        let finder = crate::source::WordsFinder::new([name]);
+        finder.counts(text)[finder.index(0)] > 0
+    }
+
+    #[test]
+    fn names_counted_in_one_pass() {
+        // A name inside another (`run` in `rerun`, `sync` in `sync-counts`) hides
+        // neither; an empty name is never found; a name given twice shares its count.
+        let finder =
+            crate::source::WordsFinder::new(["run", "rerun", "", "sync", "sync-counts", "run"]);
+        let counts = finder.counts(b"rerun(); run(); sync-counts; x_run");
+        let count = |i| counts[finder.index(i)];
+        assert_eq!((0..6).map(count).collect::<Vec<_>>(), [1, 1, 0, 1, 1, 1]);
     }
 
     #[test]

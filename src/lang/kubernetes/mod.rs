@@ -463,16 +463,11 @@ impl KubeFacts {
 /// Whether `text` may hold a manifest: some line starts with `apiVersion:` and some
 /// with `kind:` (top-level keys of a block mapping document).
 pub fn sniff(text: &str) -> bool {
-    let mut api = false;
-    let mut kind = false;
-    for line in text.lines() {
-        api |= line.starts_with("apiVersion:");
-        kind |= line.starts_with("kind:");
-        if api && kind {
-            return true;
-        }
-    }
-    false
+    let starts_a_line = |key: &[u8]| {
+        let b = text.as_bytes();
+        b.starts_with(&key[1..]) || memchr::memmem::find(b, key).is_some()
+    };
+    starts_a_line(b"\napiVersion:") && starts_a_line(b"\nkind:")
 }
 
 /// The Kubernetes front end (additive: the YAML front end reads the same files).

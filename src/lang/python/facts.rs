@@ -29,7 +29,7 @@ pub struct PythonFacts {
     /// The module-level functions of service code without decorators (by name, and
     /// where each is defined): code that runs only where something names it. The
     /// per-file phase keeps only those that hold a finding of a rule that skips
-    /// scripts (see [`crate::repo::commands::uncalled`]).
+    /// scripts (see [`crate::repo::commands::search`]).
     #[serde(default)]
     pub plain_functions: Vec<(String, Span)>,
     /// The classes of this file whose `send` method gives a request a timeout when it

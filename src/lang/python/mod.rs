@@ -204,56 +204,49 @@ impl<'a> Value<'a> {
     /// Whether the value is the chain of names and attributes `name` (`a.b.c`): what
     /// `dotted() == Some(name)` says, without building the string.
     pub fn is_dotted(&self, name: &str) -> bool {
-        match self.shallow() {
-            Some(ValueKind::Name(n)) => n == name,
-            Some(ValueKind::Attribute(v, attr)) => name
-                .strip_suffix(attr)
-                .and_then(|rest| rest.strip_suffix('.'))
-                .is_some_and(|rest| v.is_dotted(rest)),
-            _ => false,
+        if let Some(n) = self.as_name() {
+            return n == name;
         }
+        self.as_attribute().is_some_and(|(v, attr)| {
+            name.strip_suffix(attr)
+                .and_then(|rest| rest.strip_suffix('.'))
+                .is_some_and(|rest| v.is_dotted(rest))
+        })
     }
 
     /// The name at the start of a chain of names and attributes (`a` in `a.b.c`).
     fn head_name(&self) -> Option<&'a str> {
         let mut v = *self;
         loop {
-            match v.shallow()? {
-                ValueKind::Name(n) => return Some(n),
-                ValueKind::Attribute(inner, _) => v = inner,
-                _ => return None,
+            if let Some(n) = v.as_name() {
+                return Some(n);
             }
+            v = v.as_attribute()?.0;
         }
     }
 
     /// Appends `.b.c` of `a.b.c` to `out` (with `a` too when `head`), for a chain that
     /// starts with a name.
     fn push_attributes(&self, out: &mut String, head: bool) {
-        match self.shallow() {
-            Some(ValueKind::Name(n)) if head => out.push_str(n),
-            Some(ValueKind::Attribute(v, attr)) => {
-                v.push_attributes(out, head);
-                out.push('.');
-                out.push_str(attr);
+        if let Some(n) = self.as_name() {
+            if head {
+                out.push_str(n);
             }
-            _ => {}
+        } else if let Some((v, attr)) = self.as_attribute() {
+            v.push_attributes(out, head);
+            out.push('.');
+            out.push_str(attr);
         }
     }
 
     /// The last name of a name or attribute (`c` in `a.b.c`).
     pub fn last_name(&self) -> Option<&'a str> {
-        match self.shallow()? {
-            ValueKind::Name(n) => Some(n),
-            ValueKind::Attribute(_, attr) => Some(attr),
-            _ => None,
-        }
+        self.as_name()
+            .or_else(|| self.as_attribute().map(|(_, attr)| attr))
     }
 
     pub fn as_str(&self) -> Option<&'a str> {
-        match self.shallow()? {
-            ValueKind::Str(s) => Some(s),
-            _ => None,
-        }
+        self.as_literal()
     }
 
     pub fn is_none(&self) -> bool {
@@ -313,18 +306,12 @@ impl<'a> Call<'a> {
 
     /// The method name of `x.method(...)`.
     pub fn method(&self) -> Option<&'a str> {
-        match self.func.shallow()? {
-            ValueKind::Attribute(_, attr) => Some(attr),
-            _ => None,
-        }
+        self.func.as_attribute().map(|(_, attr)| attr)
     }
 
     /// The receiver `x` of `x.method(...)`.
     pub fn receiver(&self) -> Option<Value<'a>> {
-        match self.func.shallow()? {
-            ValueKind::Attribute(v, _) => Some(v),
-            _ => None,
-        }
+        self.func.as_attribute().map(|(v, _)| v)
     }
 
     /// The span of the callee (`requests.get` in `requests.get(url)`).

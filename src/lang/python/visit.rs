@@ -1086,15 +1086,75 @@ impl<'a> Value<'a> {
         if self.depth == 0 {
             return Some(ValueKind::Deep);
         }
-        match self.expr {
+        let d = self.depth - 1;
+        Some(match self.expr {
+            Expr::NoneLiteral(_) => ValueKind::None,
+            Expr::BooleanLiteral(b) => ValueKind::Bool(b.value),
+            Expr::NumberLiteral(_) => ValueKind::Number,
+            Expr::StringLiteral(st) => ValueKind::Str(st.value.to_str()),
+            Expr::BytesLiteral(_) => ValueKind::Bytes,
+            Expr::Name(n) => ValueKind::Name(n.id.as_str()),
+            Expr::Attribute(a) => ValueKind::Attribute(value(&a.value, d), a.attr.id.as_str()),
+            Expr::Subscript(sub) => {
+                ValueKind::Subscript(value(&sub.value, d), value(&sub.slice, d))
+            }
+            Expr::Slice(_) => ValueKind::Slice,
+            Expr::BinOp(b) => {
+                let op = match b.op {
+                    ast::Operator::Add => BinOp::Add,
+                    ast::Operator::Mod => BinOp::Mod,
+                    _ => BinOp::Other,
+                };
+                ValueKind::BinOp(op, value(&b.left, d), value(&b.right, d))
+            }
+            Expr::Starred(st) => ValueKind::Starred(value(&st.value, d)),
+            // `a == b` (one equality): what settings compare an environment variable with.
+            Expr::Compare(c) if c.ops.len() == 1 && c.ops[0] == ast::CmpOp::Eq => {
+                ValueKind::Equals(value(&c.left, d), value(&c.comparators[0], d))
+            }
             Expr::Call(_)
             | Expr::FString(_)
             | Expr::Dict(_)
             | Expr::List(_)
             | Expr::Tuple(_)
-            | Expr::Set(_) => None,
-            _ => Some(self.kind()),
+            | Expr::Set(_) => return None,
+            _ => ValueKind::Other,
+        })
+    }
+
+    /// The name, for a name: [`ValueKind::Name`] without the summary.
+    #[inline]
+    pub(super) fn as_name(&self) -> Option<&'a str> {
+        match self.expr {
+            Expr::Name(n) if self.depth > 0 => Some(n.id.as_str()),
+            _ => None,
         }
+    }
+
+    /// The object and the attribute's name, for `x.attr`: [`ValueKind::Attribute`]
+    /// without the summary.
+    #[inline]
+    pub(super) fn as_attribute(&self) -> Option<(Value<'a>, &'a str)> {
+        match self.expr {
+            Expr::Attribute(a) if self.depth > 0 => {
+                Some((value(&a.value, self.depth - 1), a.attr.id.as_str()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The text of a string literal: [`ValueKind::Str`] without the summary.
+    #[inline]
+    pub(super) fn as_literal(&self) -> Option<&'a str> {
+        match self.expr {
+            Expr::StringLiteral(st) if self.depth > 0 => Some(st.value.to_str()),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a dict display (`{...}`), without summarising it.
+    pub fn is_dict(&self) -> bool {
+        self.depth > 0 && matches!(self.expr, Expr::Dict(_))
     }
 
     /// The callee of a call, as [`Value::kind`] has it, without the call's arguments.
@@ -1107,16 +1167,11 @@ impl<'a> Value<'a> {
 
     /// The expression's top level, its parts one level less deep.
     pub fn kind(&self) -> ValueKind<'a> {
-        if self.depth == 0 {
-            return ValueKind::Deep;
+        if let Some(leaf) = self.shallow() {
+            return leaf;
         }
         let d = self.depth - 1;
         match self.expr {
-            Expr::NoneLiteral(_) => ValueKind::None,
-            Expr::BooleanLiteral(b) => ValueKind::Bool(b.value),
-            Expr::NumberLiteral(_) => ValueKind::Number,
-            Expr::StringLiteral(st) => ValueKind::Str(st.value.to_str()),
-            Expr::BytesLiteral(_) => ValueKind::Bytes,
             Expr::FString(f) => ValueKind::FString(
                 f.value
                     .iter()
@@ -1134,12 +1189,6 @@ impl<'a> Value<'a> {
                     .take(SUMMARY_WIDTH)
                     .collect(),
             ),
-            Expr::Name(n) => ValueKind::Name(n.id.as_str()),
-            Expr::Attribute(a) => ValueKind::Attribute(value(&a.value, d), a.attr.id.as_str()),
-            Expr::Subscript(sub) => {
-                ValueKind::Subscript(value(&sub.value, d), value(&sub.slice, d))
-            }
-            Expr::Slice(_) => ValueKind::Slice,
             Expr::Call(c) => ValueKind::Call(CallValue {
                 func: value(&c.func, d),
                 args: values(&c.arguments.args, d),
@@ -1151,14 +1200,6 @@ impl<'a> Value<'a> {
                     .map(|k| keyword(k, d))
                     .collect(),
             }),
-            Expr::BinOp(b) => {
-                let op = match b.op {
-                    ast::Operator::Add => BinOp::Add,
-                    ast::Operator::Mod => BinOp::Mod,
-                    _ => BinOp::Other,
-                };
-                ValueKind::BinOp(op, value(&b.left, d), value(&b.right, d))
-            }
             Expr::Dict(dict) => ValueKind::Dict(
                 dict.items
                     .iter()
@@ -1169,11 +1210,6 @@ impl<'a> Value<'a> {
             Expr::List(l) => ValueKind::List(values(&l.elts, d)),
             Expr::Tuple(t) => ValueKind::Tuple(values(&t.elts, d)),
             Expr::Set(st) => ValueKind::Set(values(&st.elts, d)),
-            Expr::Starred(st) => ValueKind::Starred(value(&st.value, d)),
-            // `a == b` (one equality): what settings compare an environment variable with.
-            Expr::Compare(c) if c.ops.len() == 1 && c.ops[0] == ast::CmpOp::Eq => {
-                ValueKind::Equals(value(&c.left, d), value(&c.comparators[0], d))
-            }
             _ => ValueKind::Other,
         }
     }

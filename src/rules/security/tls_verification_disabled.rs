@@ -187,7 +187,7 @@ const CERT_REQS_KEYS: [&str; 3] = ["cert_reqs", "ssl_cert_reqs", "verify_mode"];
 
 /// `{"cert_reqs": ssl.CERT_NONE}` inside `v` (nested dictionaries too): the entry's span.
 fn dict_cert_none(v: &Value, depth: usize) -> Option<Span> {
-    if depth > 3 {
+    if depth > 3 || !v.is_dict() {
         return None;
     }
     let ValueKind::Dict(items) = v.kind() else {
