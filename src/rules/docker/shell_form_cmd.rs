@@ -54,7 +54,10 @@ declare_rule! {
     /// simple command of `sh -c`, so a single simple command without redirections
     /// (`CMD gunicorn app:app` on `python:3.12-alpine`, or under `SHELL ["/bin/bash",
     /// "-c"]`, or on a Red Hat image, whose `/bin/sh` is bash) is PID 1 and gets
-    /// SIGTERM: it is not reported. The shell is told from the `SHELL` in force and from
+    /// SIGTERM: it is not reported. busybox `ash` does so for the last command of a list
+    /// too (`./migrate && ./server`, `setup; server`: checked with busybox
+    /// 1.35), which is not reported either; bash only from 5.1 on, so a list under bash
+    /// still is. The shell is told from the `SHELL` in force and from
     /// the base image's name (`alpine`, `busybox`; `ubi8`, `rhel`, `centos`, `fedora`,
     /// `rockylinux`, `almalinux`, `amazonlinux` and the like for bash); an image
     /// whose name does not say is taken to have dash, except a bare name that no
@@ -78,8 +81,11 @@ declare_rule! {
 enum ExecsLast {
     /// dash: it forks the command and stays.
     Never,
-    /// busybox `ash`: whatever the redirections.
+    /// busybox `ash`: whatever the redirections, and the last command of a list too.
     Always,
+    /// A shell not known (a local base image, maybe Alpine): a single simple command
+    /// gets the benefit of the doubt, a list does not.
+    Single,
     /// bash: unless the command has a redirection.
     WithoutRedirections,
 }
@@ -104,10 +110,49 @@ fn app_is_pid_1(script: &str, execs_last: ExecsLast) -> bool {
             let single = cmds.len() == 1 && last.op.is_none();
             exec || match execs_last {
                 ExecsLast::Never => false,
-                ExecsLast::Always => single,
+                ExecsLast::Always => single || last_of_plain_list(&cmds),
+                ExecsLast::Single => single,
                 ExecsLast::WithoutRedirections => single && !redirects(last),
             }
         }
+    }
+}
+
+/// Whether the script is a list of simple commands whose last one follows `&&` or `;`
+/// (`./migrate && ./server`), without a loop, a condition or a group: busybox `ash`
+/// execs that last command, the application, once the others are done. Not after `||`
+/// (`server || echo failed` runs the application first, as the shell's child), nor in
+/// a pipeline or in the background.
+fn last_of_plain_list(cmds: &[shell::SimpleCommand]) -> bool {
+    let compound = |c: &shell::SimpleCommand| {
+        c.words.first().is_some_and(|w| {
+            matches!(
+                w.value.as_str(),
+                "if" | "then"
+                    | "else"
+                    | "elif"
+                    | "fi"
+                    | "while"
+                    | "until"
+                    | "for"
+                    | "do"
+                    | "done"
+                    | "case"
+                    | "esac"
+                    | "{"
+                    | "}"
+                    | "!"
+                    | "select"
+            ) || w.value.starts_with('(')
+        })
+    };
+    match cmds {
+        [.., before, last] => {
+            last.op.is_none()
+                && matches!(before.op, Some(shell::Op::And | shell::Op::Seq))
+                && !cmds.iter().any(compound)
+        }
+        _ => false,
     }
 }
 
@@ -131,7 +176,7 @@ fn execs_last_command(shell_program: &str, base_image: Option<&str>) -> ExecsLas
         // A base no registry serves (`FROM base`, built beside this image) may be
         // Alpine: a single simple command gets the benefit of the doubt.
         "sh" if base_image.is_some_and(crate::lang::dockerfile::is_local_image) => {
-            ExecsLast::Always
+            ExecsLast::Single
         }
         "sh" if base_image.is_some_and(|image| {
             let image = image.to_ascii_lowercase();
