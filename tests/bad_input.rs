@@ -194,6 +194,33 @@ fn hostile_files_do_not_stop_the_run() {
     ] {
         assert!(rdy(path).contains("RDY003"), "{path}: {:?}", rdy(path));
     }
+    // The help says what to do about that kind of trouble.
+    let help = |path: &str| -> String {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == path && f["rule"] == "RDY003")
+            .and_then(|f| f["help"].as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    for (path, says) in [
+        ("Dockerfile.latin1", "save it as UTF-8 text"),
+        ("Dockerfile.random", "save it as UTF-8 text"),
+        (
+            "Dockerfile.dangling",
+            "point the link at a file inside the repository",
+        ),
+        (
+            "Dockerfile.outside",
+            "point the link at a file inside the repository",
+        ),
+        ("Dockerfile.huge", "exclude it with `exclude`"),
+        ("Dockerfile.fifo", "exclude it with `exclude`"),
+    ] {
+        assert!(help(path).starts_with(says), "{path}: {}", help(path));
+    }
 
     // The malformed file is parsed around its errors: the secret after the unknown
     // instruction and the `USER root` of the final stage are still found.

@@ -224,6 +224,20 @@ fn read(path: &Path) -> Result<String, String> {
     })
 }
 
+/// What to do about a file not checked, by why it was not (the reasons of [`read`] and
+/// of the walk's links and special files).
+fn skipped_help(reason: &str) -> &'static str {
+    if reason.starts_with("cannot be read") {
+        "fix its permissions so that readylint can read it, or exclude it with `exclude`"
+    } else if reason.contains("symbolic link") {
+        "point the link at a file inside the repository, remove it, or exclude it with `exclude`"
+    } else if reason.contains("MiB limit") || reason.starts_with("not a regular file") {
+        "exclude it with `exclude` (generated files, data and devices need no check)"
+    } else {
+        "save it as UTF-8 text, or exclude it with `exclude`"
+    }
+}
+
 fn skipped(rel_path: &str, reason: &str, settings: &Settings) -> FileOutcome {
     let mut o = FileOutcome {
         path: rel_path.to_string(),
@@ -241,12 +255,7 @@ fn skipped(rel_path: &str, reason: &str, settings: &Settings) -> FileOutcome {
             code: SkippedFile::META.code,
             span: 0..0,
             message: format!("file not checked: {reason}"),
-            help: if unreadable {
-                "fix its permissions so that readylint can read it, or exclude it with `exclude`"
-            } else {
-                "save it as UTF-8 text, or exclude it with `exclude`"
-            }
-            .into(),
+            help: skipped_help(reason).into(),
             statement_start: None,
             severity: unreadable.then_some(crate::rule::Severity::Warning),
             handler: None,
