@@ -44,6 +44,14 @@ const OTHER_SYSTEMS: &[(&str, &str)] = &[
     ("cloudbuild.yml", "Google Cloud Build"),
     // Mozilla's CI, beside GitHub Actions in many of its repositories.
     (".taskcluster.yml", "Taskcluster"),
+    // Wikimedia's PipelineLib (Jenkins and Blubber images), for repositories on Gerrit
+    // that GitHub only mirrors.
+    (".pipeline/config.yaml", "PipelineLib"),
+    // Zuul (OpenStack, OpenDev, Software Factory): the project's jobs in its own repo.
+    (".zuul.yaml", "Zuul"),
+    ("zuul.yaml", "Zuul"),
+    // SourceHut's builds.
+    (".build.yml", "SourceHut builds"),
 ];
 
 /// Directories whose files are the configuration of a CI system we do not read.
@@ -54,6 +62,9 @@ const OTHER_DIRS: &[(&str, &str)] = &[
     (".gitea/workflows/", "Gitea Actions"),
     (".forgejo/workflows/", "Forgejo Actions"),
     (".teamcity/", "TeamCity"),
+    ("zuul.d/", "Zuul"),
+    (".zuul.d/", "Zuul"),
+    (".builds/", "SourceHut builds"),
 ];
 
 /// The CI system we do not read that `path` configures, if any. Azure Pipelines reads

@@ -10,7 +10,9 @@ declare_rule! {
     /// Flags a software project with no CI configuration at all: no GitHub Actions
     /// workflow, no `.gitlab-ci.yml`, and none of the files of CircleCI, Azure
     /// Pipelines, Jenkins, Travis CI, Buildkite, Drone, Bitbucket Pipelines, Woodpecker,
-    /// AppVeyor, Cirrus CI or Semaphore.
+    /// AppVeyor, Cirrus CI, Semaphore, Codefresh, AWS CodeBuild, Google Cloud Build,
+    /// Taskcluster, TeamCity, Gitea and Forgejo Actions, Wikimedia's PipelineLib
+    /// (`.pipeline/config.yaml`), Zuul (`.zuul.yaml`, `zuul.d/`) or SourceHut builds.
     ///
     /// ## Why it matters in production
     /// Without CI nothing stops a change that breaks the build or the tests from being
