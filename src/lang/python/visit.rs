@@ -545,6 +545,21 @@ impl<'a> Walker<'a> {
                 self.stmt(stmt);
                 self.in_verify_guard = false;
             }
+            // `if use_ssl: … else: TCPConnector(ssl=False)`: where the setting turns TLS
+            // off, the connection is plain, and `ssl=False` only says so. The branch
+            // where TLS is on is checked as any other.
+            Stmt::If(i) if !self.in_verify_guard && tls_switch(&i.test).is_some() => {
+                let negated = tls_switch(&i.test) == Some(true);
+                self.visit_expr(&i.test);
+                self.in_verify_guard = negated;
+                self.visit_body(&i.body);
+                self.in_verify_guard = false;
+                for clause in &i.elif_else_clauses {
+                    self.in_verify_guard = !negated && clause.test.is_none();
+                    self.visit_elif_else_clause(clause);
+                    self.in_verify_guard = false;
+                }
+            }
             Stmt::If(i) if is_main_test(&i.test) => {
                 self.visit_expr(&i.test);
                 let saved = self.in_main;
@@ -1005,6 +1020,42 @@ pub fn is_verify_setting(name: &str) -> bool {
         || n.contains("self_signed")
         || n.contains("tls_check")
         || n.contains("ssl_check")
+}
+
+/// For an `if` test that is a setting turning TLS on (`use_ssl`, `config.tls_enabled`,
+/// `settings.ENABLE_HTTPS`), `Some(false)`; for its negation (`not use_tls`),
+/// `Some(true)`; otherwise `None`.
+fn tls_switch(test: &Expr) -> Option<bool> {
+    fn name(e: &Expr) -> Option<&str> {
+        match e {
+            Expr::Name(n) => Some(n.id.as_str()),
+            Expr::Attribute(a) => Some(a.attr.as_str()),
+            _ => None,
+        }
+    }
+    let is_switch = |n: &str| {
+        let n = n.to_ascii_lowercase();
+        let n = n.trim_start_matches('_');
+        [
+            "use_ssl",
+            "use_tls",
+            "use_https",
+            "enable_ssl",
+            "enable_tls",
+            "enable_https",
+        ]
+        .iter()
+        .any(|s| n == *s || n.ends_with(&format!("_{s}")))
+            || ["ssl_enabled", "tls_enabled", "https_enabled"]
+                .iter()
+                .any(|s| n == *s || n.ends_with(&format!("_{s}")))
+    };
+    match test {
+        Expr::UnaryOp(u) if u.op == ast::UnaryOp::Not => {
+            name(&u.operand).filter(|n| is_switch(n)).map(|_| true)
+        }
+        e => name(e).filter(|n| is_switch(n)).map(|_| false),
+    }
 }
 
 /// Whether a name, attribute or string in `e` (through boolean operators, comparisons,

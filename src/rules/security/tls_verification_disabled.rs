@@ -84,7 +84,11 @@ declare_rule! {
     /// `accept_invalid_certs`, `check_hostname`, …; not a setting about the client's own
     /// certificate such as `verify_client_certificate`), or a `match` arm whose pattern
     /// names one (`TlsVerifyMode::Prefer =>`) — switched off when the user asks, an
-    /// option rather than a defect. Likewise a rustls verifier that accepts everything
+    /// option rather than a defect. In Python, so is the branch of an `if` on a setting
+    /// that turns TLS itself on (`use_ssl`, `tls_enabled`, `ENABLE_HTTPS`) where it is
+    /// off (the `else:` of `if config.use_ssl:`, the body of `if not use_tls:`): the
+    /// connection there is plain, and `ssl=False` only says so; the branch where TLS is
+    /// on is checked as any other. Likewise a rustls verifier that accepts everything
     /// is not flagged when every place of its file that installs it is such a branch,
     /// or a function named for such a setting (`fn insecure_skip_verify`): measured on
     /// real services, six of seven such verifiers were an operator's documented
