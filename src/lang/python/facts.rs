@@ -121,13 +121,20 @@ fn install_requires_from(source: &SourceFile, file: &PythonFile) -> Vec<String> 
     {
         return Vec::new();
     }
+    // A file's name, or the last part of a path joined with `/` or `+`
+    // (`open(BASE_DIR / "requirements.txt")`, `(HERE / "requirements.txt").read_text()`).
+    let named = |v: &Value<'_>| -> Option<String> {
+        v.as_str().map(str::to_string).or_else(|| match v.kind() {
+            ValueKind::BinOp(_, _, right) => right.as_str().map(str::to_string),
+            _ => None,
+        })
+    };
     let mut names: Vec<String> = file
         .calls
         .iter()
-        .flat_map(|c| c.args.iter())
-        .filter_map(|a| a.as_str())
+        .flat_map(|c| c.args.iter().cloned().chain(c.receiver()))
+        .filter_map(|a| named(&a))
         .filter(|s| s.ends_with(".txt") || s.ends_with(".in"))
-        .map(str::to_string)
         .collect();
     names.sort();
     names.dedup();

@@ -83,7 +83,8 @@ declare_rule! {
     /// requirements files feed its tests and docs, not a deployment, and are not checked. Libraries declare ranges in `pyproject.toml` on
     /// purpose and are not asked to pin; so are the version ranges of a requirements
     /// file that a `setup.py` reads for its package's `install_requires`
-    /// (`read("requirements.txt")`), even where the repository also builds an image from
+    /// (`read("requirements.txt")`, `open(BASE_DIR / "requirements.txt")`), even where
+    /// the repository also builds an image from
     /// it: they are what the published package asks of its users (a git requirement
     /// there that follows a branch is still reported); an application with `poetry.lock`, `uv.lock`,
     /// `pdm.lock`, `Pipfile.lock`, `pylock.toml` or a fully pinned requirements file
