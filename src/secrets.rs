@@ -177,10 +177,12 @@ fn may_name_secret(name: &str) -> bool {
         return true;
     }
     let b = name.as_bytes();
+    // Each part starts with one of `p`, `s`, `t`, `k`, `c`: other bytes start none.
     (0..b.len()).any(|i| {
-        PARTS
-            .iter()
-            .any(|p| b.len() - i >= p.len() && b[i..i + p.len()].eq_ignore_ascii_case(p))
+        matches!(b[i] | 0x20, b'p' | b's' | b't' | b'k' | b'c')
+            && PARTS
+                .iter()
+                .any(|p| b.len() - i >= p.len() && b[i..i + p.len()].eq_ignore_ascii_case(p))
     })
 }
 
