@@ -321,6 +321,10 @@ const LINTERS: &[&str] = &[
     "markdownlint",
     "markdownlint-cli2",
     "rubocop",
+    // JavaScript Standard Style and its variants (`standard`, `ts-standard`).
+    "standard",
+    "semistandard",
+    "ts-standard",
     "standardrb",
     "golangci-lint",
     "staticcheck",
@@ -837,6 +841,8 @@ fn words_at(words: &[&str], dir: &str, tasks: Option<&TaskFiles<'_>>, depth: usi
         "deno" | "bun" if sub == "test" => Gates::TEST,
         // `mdbook test` compiles the code samples of a book: a check of the docs.
         "mdbook" if sub == "test" => Gates::LINT,
+        // Biome's checks: `biome check`, `biome lint`, `biome ci` (not `biome format`).
+        "biome" if matches!(sub, "check" | "lint" | "ci") => Gates::LINT,
         // Browser end-to-end runners: `playwright test`, `cypress run`.
         "playwright" if sub == "test" => Gates::TEST,
         "cypress" if sub == "run" => Gates::TEST,
@@ -1571,6 +1577,10 @@ mod tests {
         );
         assert_eq!(g("php ../../vendor/bin/phpunit"), Gates::TEST);
         assert_eq!(g("node node_modules/.bin/jest --ci"), Gates::TEST);
+        assert_eq!(g("./node_modules/.bin/standard"), Gates::LINT);
+        assert_eq!(g("npx ts-standard src"), Gates::LINT);
+        assert_eq!(g("npx biome ci ."), Gates::LINT);
+        assert_eq!(g("npx biome format --write ."), Gates::default());
         assert_eq!(g("php -d memory_limit=-1 artisan serve"), Gates::default());
         assert_eq!(g("node server.js"), Gates::default());
     }
