@@ -179,66 +179,58 @@ impl SourceFile {
 /// built once: what a search for the uses of names (commands, functions) finds, in
 /// code, configuration, comments and prose alike.
 pub struct WordsFinder {
-    /// The distinct names made of identifier characters only, searched together.
+    /// The distinct names made of identifier characters only, searched together: the
+    /// first slots of [`WordsFinder::counts`], by pattern number.
     words: Option<aho_corasick::AhoCorasick>,
-    /// The distinct other names (`sync-counts`), each on its own.
-    others: Vec<(usize, memchr::memmem::Finder<'static>)>,
+    /// The distinct other names (`sync-counts`), each on its own, in the slots after.
+    others: Vec<memchr::memmem::Finder<'static>>,
     /// For each name given, its slot in [`WordsFinder::counts`].
     index: Vec<usize>,
-    lens: Vec<usize>,
 }
 
 impl WordsFinder {
     pub fn new<'n>(names: impl IntoIterator<Item = &'n str>) -> WordsFinder {
-        let mut distinct: Vec<&str> = Vec::new();
-        let mut seen: rustc_hash::FxHashMap<&str, usize> = Default::default();
         let names: Vec<&str> = names.into_iter().collect();
-        let is_word = |n: &str| n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-        // Words first, so that their slots are the automaton's pattern numbers; the
-        // empty name's slot is the last one, never counted.
-        for name in names
-            .iter()
-            .filter(|n| is_word(n))
-            .chain(names.iter().filter(|n| !is_word(n)))
-        {
-            if !name.is_empty() {
-                seen.entry(name).or_insert_with(|| {
-                    distinct.push(name);
-                    distinct.len() - 1
-                });
-            }
-        }
-        let index = names
-            .iter()
-            .map(|n| seen.get(n).copied().unwrap_or(distinct.len()))
-            .collect();
-        let words = distinct.iter().take_while(|n| is_word(n)).count();
+        let is_word = |n: &&str| n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        let mut distinct: Vec<&str> = names.iter().copied().filter(|n| !n.is_empty()).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        // Words first, so that their slots are the automaton's pattern numbers.
+        let (mut words, mut others): (Vec<&str>, Vec<&str>) =
+            distinct.into_iter().partition(is_word);
         // Leftmost-longest, without overlaps: a match of names made of identifier
         // characters lies within one run of them, so the longest match where a run
         // starts is the run itself when it is a name; no whole-word occurrence is
-        // hidden by another match.
-        let automaton = (words > 0)
+        // hidden by another match. An automaton that cannot be built (too many names)
+        // leaves them to be searched one by one.
+        let automaton = (!words.is_empty())
             .then(|| {
                 aho_corasick::AhoCorasick::builder()
                     .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-                    .build(&distinct[..words])
+                    .build(&words)
                     .ok()
             })
             .flatten();
+        if automaton.is_none() {
+            others.splice(0..0, words.drain(..));
+        }
+        let slots: rustc_hash::FxHashMap<&str, usize> = words
+            .iter()
+            .chain(&others)
+            .enumerate()
+            .map(|(i, n)| (*n, i))
+            .collect();
+        let index = names
+            .iter()
+            .map(|n| slots.get(n).copied().unwrap_or(slots.len()))
+            .collect();
         WordsFinder {
             words: automaton,
-            others: distinct[words..]
+            others: others
                 .iter()
-                .enumerate()
-                .map(|(i, n)| {
-                    (
-                        words + i,
-                        memchr::memmem::Finder::new(n.as_bytes()).into_owned(),
-                    )
-                })
+                .map(|n| memchr::memmem::Finder::new(n.as_bytes()).into_owned())
                 .collect(),
             index,
-            lens: distinct.iter().map(|n| n.len()).collect(),
         }
     }
 
@@ -251,19 +243,20 @@ impl WordsFinder {
     /// How many times `text` holds each distinct name as a whole word, not inside a
     /// longer identifier (see [`WordsFinder::index`]).
     pub fn counts(&self, text: &[u8]) -> Vec<usize> {
-        let mut counts = vec![0; self.lens.len() + 1];
+        let words = self.words.as_ref().map_or(0, |ac| ac.patterns_len());
+        let mut counts = vec![0; words + self.others.len() + 1];
         if let Some(ac) = &self.words {
             for m in ac.find_iter(text) {
-                let p = m.pattern().as_usize();
-                if whole_word(text, m.start(), self.lens[p]) {
-                    counts[p] += 1;
+                if whole_word(text, m.start(), m.len()) {
+                    counts[m.pattern().as_usize()] += 1;
                 }
             }
         }
-        for (p, finder) in &self.others {
-            counts[*p] = finder
+        for (i, finder) in self.others.iter().enumerate() {
+            let len = finder.needle().len();
+            counts[words + i] = finder
                 .find_iter(text)
-                .filter(|&at| whole_word(text, at, self.lens[*p]))
+                .filter(|&at| whole_word(text, at, len))
                 .count();
         }
         counts

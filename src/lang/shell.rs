@@ -117,6 +117,34 @@ pub fn traps_term(commands: &[SimpleCommand]) -> bool {
     })
 }
 
+/// The shell's reserved words (POSIX's, and bash's `select`, `function`, `[[`, `]]`):
+/// a simple command that starts with one is part of a compound command (a loop, a
+/// condition, a group).
+pub fn is_reserved_word(word: &str) -> bool {
+    matches!(
+        word,
+        "!" | "{"
+            | "}"
+            | "case"
+            | "do"
+            | "done"
+            | "elif"
+            | "else"
+            | "esac"
+            | "fi"
+            | "for"
+            | "if"
+            | "in"
+            | "then"
+            | "until"
+            | "while"
+            | "select"
+            | "function"
+            | "[["
+            | "]]"
+    )
+}
+
 /// Reserved words after which a command starts (`then apt-get install …`). A word is
 /// reserved only unquoted, but a quoted `"then"` as a program is vanishingly rare.
 fn is_leading_reserved_word(word: &str) -> bool {

@@ -112,7 +112,7 @@ impl PythonFacts {
 
 /// The text files a `setup.py` that passes `install_requires` names in its calls (see
 /// [`PythonFacts::install_requires_from`]).
-fn install_requires_from(source: &SourceFile, file: &PythonFile) -> Vec<String> {
+fn install_requires_from<'a>(source: &SourceFile, file: &PythonFile<'a>) -> Vec<String> {
     if file_name(&source.rel_path) != "setup.py"
         || !file
             .calls
@@ -123,18 +123,19 @@ fn install_requires_from(source: &SourceFile, file: &PythonFile) -> Vec<String> 
     }
     // A file's name, or the last part of a path joined with `/` or `+`
     // (`open(BASE_DIR / "requirements.txt")`, `(HERE / "requirements.txt").read_text()`).
-    let named = |v: &Value<'_>| -> Option<String> {
-        v.as_str().map(str::to_string).or_else(|| match v.kind() {
-            ValueKind::BinOp(_, _, right) => right.as_str().map(str::to_string),
+    let named = |v: &Value<'a>| -> Option<&'a str> {
+        v.as_str().or_else(|| match v.shallow()? {
+            ValueKind::BinOp(_, _, right) => right.as_str(),
             _ => None,
         })
     };
     let mut names: Vec<String> = file
         .calls
         .iter()
-        .flat_map(|c| c.args.iter().cloned().chain(c.receiver()))
+        .flat_map(|c| c.args.iter().copied().chain(c.receiver()))
         .filter_map(|a| named(&a))
         .filter(|s| s.ends_with(".txt") || s.ends_with(".in"))
+        .map(str::to_string)
         .collect();
     names.sort();
     names.dedup();

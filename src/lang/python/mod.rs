@@ -245,10 +245,6 @@ impl<'a> Value<'a> {
             .or_else(|| self.as_attribute().map(|(_, attr)| attr))
     }
 
-    pub fn as_str(&self) -> Option<&'a str> {
-        self.as_literal()
-    }
-
     pub fn is_none(&self) -> bool {
         matches!(self.shallow(), Some(ValueKind::None))
     }

@@ -1026,35 +1026,35 @@ pub fn is_verify_setting(name: &str) -> bool {
 /// `settings.ENABLE_HTTPS`), `Some(false)`; for its negation (`not use_tls`),
 /// `Some(true)`; otherwise `None`.
 fn tls_switch(test: &Expr) -> Option<bool> {
-    fn name(e: &Expr) -> Option<&str> {
-        match e {
-            Expr::Name(n) => Some(n.id.as_str()),
-            Expr::Attribute(a) => Some(a.attr.as_str()),
-            _ => None,
-        }
-    }
-    let is_switch = |n: &str| {
-        let n = n.to_ascii_lowercase();
-        let n = n.trim_start_matches('_');
-        [
-            "use_ssl",
-            "use_tls",
-            "use_https",
-            "enable_ssl",
-            "enable_tls",
-            "enable_https",
-        ]
-        .iter()
-        .any(|s| n == *s || n.ends_with(&format!("_{s}")))
-            || ["ssl_enabled", "tls_enabled", "https_enabled"]
-                .iter()
-                .any(|s| n == *s || n.ends_with(&format!("_{s}")))
+    const SWITCHES: [&str; 9] = [
+        "use_ssl",
+        "use_tls",
+        "use_https",
+        "enable_ssl",
+        "enable_tls",
+        "enable_https",
+        "ssl_enabled",
+        "tls_enabled",
+        "https_enabled",
+    ];
+    // The name, or its last word after `_` (`gateway_use_ssl`), in any case.
+    let is_switch = |e: &Expr| {
+        let n = match e {
+            Expr::Name(n) => n.id.as_str(),
+            Expr::Attribute(a) => a.attr.as_str(),
+            _ => return false,
+        };
+        let n = n.trim_start_matches('_').as_bytes();
+        SWITCHES.iter().any(|s| {
+            let s = s.as_bytes();
+            n.len() >= s.len()
+                && n[n.len() - s.len()..].eq_ignore_ascii_case(s)
+                && (n.len() == s.len() || n[n.len() - s.len() - 1] == b'_')
+        })
     };
     match test {
-        Expr::UnaryOp(u) if u.op == ast::UnaryOp::Not => {
-            name(&u.operand).filter(|n| is_switch(n)).map(|_| true)
-        }
-        e => name(e).filter(|n| is_switch(n)).map(|_| false),
+        Expr::UnaryOp(u) if u.op == ast::UnaryOp::Not => is_switch(&u.operand).then_some(true),
+        e => is_switch(e).then_some(false),
     }
 }
 
@@ -1196,7 +1196,7 @@ impl<'a> Value<'a> {
 
     /// The text of a string literal: [`ValueKind::Str`] without the summary.
     #[inline]
-    pub(super) fn as_literal(&self) -> Option<&'a str> {
+    pub fn as_str(&self) -> Option<&'a str> {
         match self.expr {
             Expr::StringLiteral(st) if self.depth > 0 => Some(st.value.to_str()),
             _ => None,

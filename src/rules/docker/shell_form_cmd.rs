@@ -125,26 +125,9 @@ fn app_is_pid_1(script: &str, execs_last: ExecsLast) -> bool {
 /// a pipeline or in the background.
 fn last_of_plain_list(cmds: &[shell::SimpleCommand]) -> bool {
     let compound = |c: &shell::SimpleCommand| {
-        c.words.first().is_some_and(|w| {
-            matches!(
-                w.value.as_str(),
-                "if" | "then"
-                    | "else"
-                    | "elif"
-                    | "fi"
-                    | "while"
-                    | "until"
-                    | "for"
-                    | "do"
-                    | "done"
-                    | "case"
-                    | "esac"
-                    | "{"
-                    | "}"
-                    | "!"
-                    | "select"
-            ) || w.value.starts_with('(')
-        })
+        c.words
+            .first()
+            .is_some_and(|w| shell::is_reserved_word(&w.value) || w.value.starts_with('('))
     };
     match cmds {
         [.., before, last] => {
