@@ -508,9 +508,7 @@ impl<'a> Context<'a> {
 
     /// An integer option of the rule, or `default`.
     pub fn option_int(&self, meta: &RuleMeta, name: &str, default: i64) -> i64 {
-        self.options
-            .get(meta.code)
-            .and_then(|o| o.get(name))
+        option(self.options, meta, name)
             .and_then(toml::Value::as_integer)
             .unwrap_or(default)
     }
@@ -526,9 +524,7 @@ impl<'a> Context<'a> {
 
     /// A boolean option of the rule, or `default`.
     pub fn option_bool(&self, meta: &RuleMeta, name: &str, default: bool) -> bool {
-        self.options
-            .get(meta.code)
-            .and_then(|o| o.get(name))
+        option(self.options, meta, name)
             .and_then(toml::Value::as_bool)
             .unwrap_or(default)
     }
@@ -537,6 +533,16 @@ impl<'a> Context<'a> {
     pub fn finish(self) -> Vec<RawFinding> {
         self.findings
     }
+}
+
+/// The value configured for one option of a rule (validated against its
+/// [`OptionMeta`] when the configuration was read), if any.
+fn option<'o>(
+    options: &'o BTreeMap<&'static str, RuleOptions>,
+    meta: &RuleMeta,
+    name: &str,
+) -> Option<&'o toml::Value> {
+    options.get(meta.code).and_then(|o| o.get(name))
 }
 
 /// What a repository rule sees, and where it reports: findings anchored at a file of
@@ -584,10 +590,15 @@ impl<'a> RepoContext<'a> {
 
     /// An integer option of the rule, or `default`.
     pub fn option_int(&self, meta: &RuleMeta, name: &str, default: i64) -> i64 {
-        self.options
-            .get(meta.code)
-            .and_then(|o| o.get(name))
+        option(self.options, meta, name)
             .and_then(toml::Value::as_integer)
+            .unwrap_or(default)
+    }
+
+    /// A boolean option of the rule, or `default`.
+    pub fn option_bool(&self, meta: &RuleMeta, name: &str, default: bool) -> bool {
+        option(self.options, meta, name)
+            .and_then(toml::Value::as_bool)
             .unwrap_or(default)
     }
 

@@ -2226,7 +2226,7 @@ fn a_partial_scan_does_not_call_a_repository_rules_suppression_unused() {
     write(
         repo.path(),
         "requirements.txt",
-        "flask>=2  # readylint: ignore[DEP001] -- pinned by the image's constraints\n",
+        "flask>=2  # readylint: ignore[DEP001] -- pinned by the image's constraints\ngunicorn==23.0.0\n",
     );
     write(
         repo.path(),
@@ -2258,4 +2258,44 @@ fn a_partial_scan_does_not_call_a_repository_rules_suppression_unused() {
         "whole project: the DEP001 one is used"
     );
     assert_eq!(rdy002(&["requirements.txt", "app.py"]), ["app.py"]);
+}
+
+/// DEP001 leaves a requirements file of ranges alone (nothing in it is pinned or
+/// bounded: the ranges were chosen), except a git requirement that follows a branch;
+/// `loose-files = true` checks its ranges too.
+#[test]
+fn a_requirements_file_of_ranges_is_checked_only_with_loose_files() {
+    let repo = temp_repo();
+    std::fs::create_dir(repo.path().join(".git")).expect(".git");
+    write(
+        repo.path(),
+        "requirements.txt",
+        "flask>=2\nrequests\ngit+https://github.com/acme/tool.git@main#egg=tool\n",
+    );
+    let lines = |repo: &std::path::Path| {
+        let out = readylint()
+            .current_dir(repo)
+            .args(["check", "--select", "DEP001", "--format", "concise", "."])
+            .output()
+            .expect("run");
+        stdout_of(&out)
+            .lines()
+            .filter(|l| l.contains("DEP001"))
+            .map(|l| l.split(": DEP001").next().unwrap_or("").to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(lines(repo.path()), ["requirements.txt:3:1"]);
+    write(
+        repo.path(),
+        "readylint.toml",
+        "[rules.DEP001]\nloose-files = true\n",
+    );
+    assert_eq!(
+        lines(repo.path()),
+        [
+            "requirements.txt:1:1",
+            "requirements.txt:2:1",
+            "requirements.txt:3:1"
+        ]
+    );
 }

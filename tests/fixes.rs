@@ -484,14 +484,14 @@ fn requirements_are_pinned_from_the_lockfile() {
         "uv.lock",
         "version = 1\n[[package]]\nname = \"flask\"\nversion = \"3.0.3\"\n\n[[package]]\nname = \"Django\"\nversion = \"5.1.2\"\n\n[[package]]\nname = \"gunicorn\"\nversion = \"23.0.0\"\n",
     );
-    let before = "flask[async]>=2 ; python_version >= \"3.8\"\ndjango>=6\ngunicorn\nredis>=5\n";
+    let before = "flask[async]>=2 ; python_version >= \"3.8\"\ndjango>=6\ngunicorn\nredis>=5\ncelery==5.4.0\n";
     write(dir.path(), "deploy/requirements.txt", before);
     let opts = options(dir.path(), "DEP001");
     let run = fixes::fix(&opts, false).expect("the fix run succeeds");
     let after = &run.changed.first().expect("a fix").after;
     assert_eq!(
         after,
-        "flask[async]==3.0.3 ; python_version >= \"3.8\"\ndjango>=6\ngunicorn==23.0.0\nredis>=5\n",
+        "flask[async]==3.0.3 ; python_version >= \"3.8\"\ndjango>=6\ngunicorn==23.0.0\nredis>=5\ncelery==5.4.0\n",
         "django's lock does not satisfy `>=6`; redis is not locked"
     );
     let left: Vec<String> = run

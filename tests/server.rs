@@ -440,7 +440,7 @@ fn each_kind_gets_the_suppression_comment_the_engine_honours() {
             "DEP002",
         ),
         // A repository rule's finding: it and its suppression are seen again on save.
-        ("requirements.txt", "flask\n", "DEP001"),
+        ("requirements.txt", "flask\ngunicorn==23.0.0\n", "DEP001"),
     ];
     for (path, text, _) in files {
         common::write(root, path, text);

@@ -130,6 +130,7 @@ declare_rule! {
     /// theirs to hang on, so they count as unbounded.
     pub CiJobWithoutTimeout,
     code = "CI005", name = "ci-job-without-timeout", category = Ci, severity = Note,
+    default = false,
     reads = [
         FileKind::GithubWorkflow,
         FileKind::GithubAction,
