@@ -952,7 +952,18 @@ impl<'a> Visitor<'a> for Walker<'a> {
             if let Expr::Call(c) = expr {
                 self.call(c);
             }
-            visitor::walk_expr(self, expr);
+            // `ssl._create_unverified_context() if allow_insecure else None`: as the
+            // statement `if allow_insecure:`, both branches follow the setting.
+            if let Expr::If(i) = expr
+                && !self.in_verify_guard
+                && mentions(&i.test, &is_verify_setting, 0)
+            {
+                self.in_verify_guard = true;
+                visitor::walk_expr(self, expr);
+                self.in_verify_guard = false;
+            } else {
+                visitor::walk_expr(self, expr);
+            }
         });
         self.depth -= 1;
     }

@@ -10,7 +10,7 @@ declare_rule! {
     /// Flags a repository whose CI pipelines (GitHub Actions workflows, GitLab CI) run
     /// no test command in any job. Test commands are recognised directly (`pytest`,
     /// `cargo test`, `go test`, `npm test`, `jest`, `tox`, `nox`, `mvn verify`, …),
-    /// behind launchers (`poetry run`, `uv run`, `xvfb-run`, `direnv exec .`, `docker compose run`,
+    /// behind launchers (`poetry run`, `uv run`, `xvfb-run`, `direnv exec .`, `xargs`, `docker compose run`,
     /// `${{ env.CARGO }} test`, a command substitution (`OUTPUT=$(uv run pytest)`);
     /// `docker compose -f ci/compose.yml run --rm test` with
     /// no command of its own runs the service's `entrypoint`/`command` from the Compose

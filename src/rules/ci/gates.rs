@@ -452,6 +452,27 @@ fn launcher(words: &[&str]) -> Option<usize> {
         | "nice" | "stdbuf" | "valgrind" | "dbus-run-session" | "catchsegv" | "unbuffer"
         | "ionice" | "strace" | "gdb" => Some(skip_opts(1, &valued)),
         "timeout" | "gtimeout" => Some(skip_opts(1, &[]) + 1),
+        // `find . -name '*.sh' -print0 | xargs -0 shellcheck`: xargs runs the command
+        // after its options with the names it reads.
+        "xargs" => Some(skip_opts(
+            1,
+            &[
+                "-I",
+                "-n",
+                "-P",
+                "-L",
+                "-d",
+                "-E",
+                "-s",
+                "-a",
+                "--arg-file",
+                "--delimiter",
+                "--max-args",
+                "--max-procs",
+                "--max-lines",
+                "--max-chars",
+            ],
+        )),
         "pnpm" | "yarn" if sub == "dlx" || sub == "exec" => Some(skip_opts(2, &valued)),
         "bundle" if sub == "exec" => Some(2),
         // `direnv exec DIR cmd …`: the command in the directory's environment.
@@ -1458,6 +1479,15 @@ mod tests {
         assert_eq!(g("uv run --frozen pytest tests/"), Gates::TEST);
         assert_eq!(g("poetry run mypy src"), Gates::LINT);
         assert_eq!(g("xvfb-run -a npm test"), Gates::TEST);
+        assert_eq!(
+            g("find app -name '*.py' -print0 | xargs -0 python -m flake8"),
+            Gates::LINT
+        );
+        assert_eq!(
+            g("git ls-files '*.sh' | xargs -n 1 -P 4 shellcheck"),
+            Gates::LINT
+        );
+        assert_eq!(g("ls | xargs -I {} echo {}"), Gates::default());
         assert_eq!(g("docker compose run --rm app pytest"), Gates::TEST);
         // A command substitution runs its commands.
         assert_eq!(
