@@ -363,6 +363,11 @@ impl Roles {
                 // Django's and Flask's entry for management commands run by hand; its own
                 // functions are their helpers.
                 || lower_name == "manage.py"
+                // The code of a command-line interface (`cli/`) or of a QA harness (`qa/`):
+                // what it runs, a person at a terminal waits for. Only its Python and
+                // Rust: a Dockerfile kept in `cli/` may build the image a release ships.
+                || (in_dir(&|d| matches!(d, "cli" | "qa"))
+                    && [".py", ".rs"].iter().any(|e| lower_name.ends_with(e)))
                 // The code CI's own folder keeps for its jobs (`.github/scripts/notify.py`);
                 // not the workflows, nor a Dockerfile there, which may build the image a
                 // release publishes.

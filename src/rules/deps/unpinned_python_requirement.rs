@@ -50,8 +50,10 @@ declare_rule! {
     /// compatible-release range (`>=4.2,<5`, `~=1.26`, `==1.*`), or a cap that keeps
     /// out a release line (`Markdown<3.0`, `requests<2.32`). A bare name, `>=1.26`
     /// and `!=1.3` install any future release, major ones included, and are flagged,
-    /// in a file that holds at least one of its lines (pinned, bounded as above, or
-    /// by a constraints file or lock): in a file that holds none, the ranges were
+    /// in a file that holds at least one of its lines (pinned, held to a release line
+    /// as `~=1.26` or `>=4.2,<5` are, or pinned by a constraints file or lock; a cap
+    /// alone such as `urllib3<2` keeps out a release that broke something and says
+    /// nothing of the other lines): in a file that holds none, the ranges were
     /// chosen as ranges, the input of a lock or the environment of a notebook, a tool
     /// or a package, and are not flagged (measured on unseen services, 10 % of such
     /// lines were worth acting on, against 68 % in files that pin others; a git URL
@@ -219,16 +221,33 @@ fn package_ranges(repo: &RepoIndex) -> BTreeSet<String> {
 }
 
 /// Whether `file` holds any of its requirements to releases its owner chose: a line
-/// with `==`/`===`, one bounded as the rule accepts (`~=1.26`, `>=4.2,<5`), a URL at a
-/// commit, or a name in `pins` (constraints, a lock beside it, another line).
+/// with `==`/`===`, one held to a release line (`~=1.26`, `==1.26.*`, `>=4.2,<5`), a
+/// URL at a commit, or a name in `pins` (constraints, a lock beside it, another line).
+/// A cap alone (`urllib3<2`) keeps out one release that broke something; it says
+/// nothing of how the file's other lines were meant.
 fn holds_anything(file: &RequirementsFile, pins: &BTreeSet<String>) -> bool {
     file.entries.iter().any(|e| match e {
         Entry::Requirement(r) => {
-            r.pinned || pins.contains(&r.key) || compatible_releases_only(&r.specifier)
+            r.pinned || pins.contains(&r.key) || held_to_a_release_line(&r.specifier)
         }
         Entry::Url { pinned, .. } => *pinned,
         _ => false,
     })
+}
+
+/// `~=1.26`, `==1.26.*`, or a lower bound with an upper one (`>=4.2,<5`).
+fn held_to_a_release_line(specifier: &str) -> bool {
+    let clauses = || specifier.split(',').map(str::trim);
+    let lower = clauses().any(|c| c.starts_with(">=") || c.starts_with('>'));
+    let upper = clauses().any(|c| c.starts_with('<'));
+    (lower && upper)
+        || clauses().any(|c| {
+            c.strip_prefix("~=")
+                .is_some_and(|v| v.trim().split('.').count() >= 2)
+                || c.strip_prefix("==")
+                    .and_then(|v| v.trim().strip_suffix(".*"))
+                    .is_some_and(|v| !v.is_empty())
+        })
 }
 
 /// Joins an include path to the directory of the file that names it.
@@ -646,6 +665,22 @@ use crate::lang::manifest::requirements::normalise;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn release_lines_hold_a_file_and_caps_do_not() {
+        for yes in [
+            "~=1.26",
+            "==1.26.*",
+            ">=4.2,<5",
+            ">=1.42.3, <1.43.0",
+            "> 1.0, <= 2",
+        ] {
+            assert!(held_to_a_release_line(yes), "{yes}");
+        }
+        for no in ["<2", "<=3.0", ">=2", "", "!=1.3", "~=1", ">=1,!=1.5"] {
+            assert!(!held_to_a_release_line(no), "{no}");
+        }
+    }
 
     #[test]
     fn compatible_release_ranges() {
