@@ -2,7 +2,7 @@
 //! settings module, and the docstring counts of its public API. Filled by the front end
 //! for every file, whatever rules are selected.
 
-use super::{Call, PythonFile, Value, ValueKind};
+use super::{Assign, Call, PythonFile, Value, ValueKind};
 use crate::source::{SourceFile, Span, file_name};
 
 /// What one Python file tells the repository rules.
@@ -317,21 +317,54 @@ pub fn flask_debug_call(call: &Call) -> bool {
     }
 }
 
-/// The first `app.run(debug=True)` under `if __name__ == "__main__":` (see
-/// [`PythonFacts::main_debug_run`]).
+/// An assignment that turns a Flask app's debug mode on: `app.debug = True`,
+/// `app.config["DEBUG"] = True`.
+pub fn flask_debug_assign(a: &Assign) -> bool {
+    if !a.value.as_ref().is_some_and(Value::is_true) {
+        return false;
+    }
+    match a.target.kind() {
+        ValueKind::Attribute(recv, attr) => attr == "debug" && is_flask_app(&recv, None),
+        ValueKind::Subscript(recv, key) => {
+            key.as_str() == Some("DEBUG")
+                && matches!(recv.kind(), ValueKind::Attribute(_, c) if c == "config")
+        }
+        _ => false,
+    }
+}
+
+/// Whether byte `offset` is in the script's entry point: the `if __name__ ==
+/// "__main__":` block (`in_main`), or a function that only that block calls
+/// (`main_only`, from [`PythonFile::main_only_functions`]).
+pub fn in_entry_point(in_main: bool, offset: usize, main_only: &[std::ops::Range<usize>]) -> bool {
+    in_main || main_only.iter().any(|d| d.contains(&offset))
+}
+
+/// The first debug switch of a Flask app in the script's entry point
+/// (`app.run(debug=True)` under `if __name__ == "__main__":`, or in a function only that
+/// block calls; see [`PythonFacts::main_debug_run`]).
 fn main_debug_run(file: &PythonFile) -> Option<Span> {
     if file.role.test || file.role.example || !file.imports_module("flask") {
         return None;
     }
-    file.calls
-        .iter()
-        .find(|c| {
-            c.ctx.in_main
-                && !c.ctx.in_debug_guard
-                && c.method() == Some("run")
-                && flask_debug_call(c)
-        })
-        .map(|c| c.span.clone())
+    let main_only = file.main_only_functions();
+    let run = file.calls.iter().find(|c| {
+        in_entry_point(c.ctx.in_main, c.span.start, &main_only)
+            && !c.ctx.in_debug_guard
+            && c.method() == Some("run")
+            && flask_debug_call(c)
+    });
+    let assign = file.assigns.iter().find(|a| {
+        in_entry_point(a.ctx.in_main, a.span.start, &main_only)
+            && !a.ctx.in_debug_guard
+            && flask_debug_assign(a)
+    });
+    let run = run.map(|c| c.span.clone());
+    let assign = assign.map(|a| a.target.span());
+    match (run, assign) {
+        (Some(r), Some(a)) => Some(if a.start < r.start { a } else { r }),
+        (r, a) => r.or(a),
+    }
 }
 
 /// What a Django settings module sets.

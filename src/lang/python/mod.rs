@@ -399,6 +399,30 @@ pub struct Def<'a> {
 }
 
 impl<'a> PythonFile<'a> {
+    /// Where the module-level functions called only from the `if __name__ ==
+    /// "__main__":` block are (and at least once from there): part of the script's
+    /// entry point, as the block itself is.
+    pub fn main_only_functions(&self) -> Vec<std::ops::Range<usize>> {
+        let called = |in_main: bool| {
+            self.calls
+                .iter()
+                .filter(move |c| c.ctx.in_main == in_main)
+                .filter_map(|c| c.func.as_name())
+        };
+        let from_main: std::collections::BTreeSet<&str> = called(true).collect();
+        if from_main.is_empty() {
+            return Vec::new();
+        }
+        let elsewhere: std::collections::BTreeSet<&str> =
+            called(false).filter(|n| from_main.contains(n)).collect();
+        self.defs
+            .iter()
+            .filter(|d| d.module_level && d.kind == DefKind::Function)
+            .filter(|d| from_main.contains(d.name) && !elsewhere.contains(d.name))
+            .map(|d| d.span.clone())
+            .collect()
+    }
+
     /// The innermost definition of `kind` (a function, a class) around byte `offset`.
     pub fn enclosing_def(&self, kind: DefKind, offset: usize) -> Option<&Def<'a>> {
         self.defs

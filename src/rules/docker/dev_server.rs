@@ -40,9 +40,9 @@ declare_rule! {
     ///
     /// ## Known limits
     /// `python app.py` where `app.py` calls `app.run()` of a Flask or Quart app (at
-    /// module level or under `if __name__ == "__main__":`) is seen when `app.py` is in
-    /// the repository (found through the `COPY` that puts it in the image); a call of
-    /// `app.run()` inside a function is not. A command behind an entrypoint script
+    /// module level, under `if __name__ == "__main__":` or in a function that only that
+    /// block calls) is seen when `app.py` is in the repository (found through the `COPY`
+    /// that puts it in the image); a call of `app.run()` inside another function is not. A command behind an entrypoint script
     /// (`CMD ["./start.sh"]`) is not followed. Dockerfiles of
     /// development environments are skipped (see below), and so is a final stage
     /// named for development (`FROM … AS dev`, `AS dev-envs`, `AS development`).

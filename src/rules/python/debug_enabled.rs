@@ -3,8 +3,8 @@
 use super::SettingsIndex;
 use crate::declare_rule;
 use crate::lang::FileKind;
-use crate::lang::python::facts::{flask_debug_call, is_flask_app};
-use crate::lang::python::{PythonFile, Value, ValueKind};
+use crate::lang::python::PythonFile;
+use crate::lang::python::facts::{flask_debug_assign, flask_debug_call, in_entry_point};
 use crate::repo::RepoIndex;
 use crate::rule::{Context, RepoContext, Rule};
 
@@ -42,10 +42,12 @@ declare_rule! {
     /// = os.environ.get("DEBUG", "True") == "True"` and `env.bool("DEBUG", default=True)`
     /// turn debug on wherever the variable is unset, and are flagged; other expressions
     /// are not judged. Flask code is recognised in files that import `flask`; tests and
-    /// examples are skipped. `app.run(debug=True)` under `if __name__ == "__main__":` is
-    /// the developer's server: it is flagged only when an image of the repository starts
-    /// that file (`CMD ["python", "app.py"]`); a server that imports the app (gunicorn,
-    /// uwsgi) never runs that block. It is never flagged under a test of a debug setting
+    /// examples are skipped. `app.run(debug=True)` (or `app.debug = True`) under `if
+    /// __name__ == "__main__":`, or in a function that only that block calls (`def
+    /// local_main():`), is the developer's server: it is flagged only when an image of
+    /// the repository starts that file (`CMD ["python", "app.py"]`), once, at its first
+    /// debug switch; a server that imports the app (gunicorn, uwsgi) never runs that
+    /// block. It is never flagged under a test of a debug setting
     /// (`if settings.DEBUG:`).
     pub DebugEnabled,
     code = "CFG001", name = "debug-enabled", category = Config, severity = Error,
@@ -59,11 +61,14 @@ impl Rule for DebugEnabled {
         if !file.imports_module("flask") || file.role.test || file.role.example {
             return;
         }
+        // What runs only as `python app.py` (the `if __name__ == "__main__":` block and
+        // the functions only it calls) is the developer's server, reported by the
+        // repository check only when an image starts the file.
+        let main_only = file.main_only_functions();
         for call in &file.calls {
-            // `if settings.DEBUG: app.run(debug=True)` follows the configuration; under
-            // `if __name__ == "__main__":` it is the developer's server, reported by the
-            // repository check only when an image starts the file.
-            let main_run = call.ctx.in_main && call.method() == Some("run");
+            // `if settings.DEBUG: app.run(debug=True)` follows the configuration.
+            let main_run = call.method() == Some("run")
+                && in_entry_point(call.ctx.in_main, call.span.start, &main_only);
             if flask_debug_call(call) && !call.ctx.in_debug_guard && !main_run {
                 cx.report(
                     &Self::META,
@@ -75,25 +80,18 @@ impl Rule for DebugEnabled {
         }
         for a in &file.assigns {
             // `if args.dev: app.config["DEBUG"] = True` follows a developer's switch.
-            if !a.value.as_ref().is_some_and(Value::is_true) || a.ctx.in_debug_guard {
+            if a.ctx.in_debug_guard
+                || in_entry_point(a.ctx.in_main, a.span.start, &main_only)
+                || !flask_debug_assign(a)
+            {
                 continue;
             }
-            let hit = match a.target.kind() {
-                ValueKind::Attribute(recv, attr) => attr == "debug" && is_flask_app(&recv, None),
-                ValueKind::Subscript(recv, key) => {
-                    key.as_str() == Some("DEBUG")
-                        && matches!(recv.kind(), ValueKind::Attribute(_, c) if c == "config")
-                }
-                _ => false,
-            };
-            if hit {
-                cx.report(
-                    &Self::META,
-                    a.target.span(),
-                    "debug mode is switched on for this Flask app",
-                    "never enable the debugger in deployed code; read it from the environment (`FLASK_DEBUG`)",
-                );
-            }
+            cx.report(
+                &Self::META,
+                a.target.span(),
+                "debug mode is switched on for this Flask app",
+                "never enable the debugger in deployed code; read it from the environment (`FLASK_DEBUG`)",
+            );
         }
     }
 

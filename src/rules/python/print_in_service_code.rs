@@ -2,7 +2,7 @@
 
 use crate::declare_rule;
 use crate::lang::FileKind;
-use crate::lang::python::{Call, DefKind, PythonFile, ValueKind};
+use crate::lang::python::{Call, PythonFile};
 use crate::rule::{Context, Rule};
 
 declare_rule! {
@@ -54,7 +54,7 @@ impl Rule for PrintInServiceCode {
         if !r.is_service_code() || r.cli || r.migration || r.stub {
             return;
         }
-        let main_only = main_only_functions(file);
+        let main_only = file.main_only_functions();
         let in_main_only = |c: &Call| {
             main_only
                 .iter()
@@ -122,22 +122,4 @@ fn consecutive(text: &str, a: &Call, b: &Call) -> bool {
         let l = l.trim();
         l.is_empty() || l.starts_with('#') || l == ")"
     })
-}
-
-/// Module-level functions called only from the `if __name__ == "__main__":` block: part
-/// of the script's entry point.
-fn main_only_functions(file: &PythonFile) -> Vec<std::ops::Range<usize>> {
-    file.defs
-        .iter()
-        .filter(|d| d.module_level && d.kind == DefKind::Function)
-        .filter(|d| {
-            let calls: Vec<&Call> = file
-                .calls
-                .iter()
-                .filter(|c| matches!(c.func.kind(), ValueKind::Name(n) if n == d.name))
-                .collect();
-            !calls.is_empty() && calls.iter().all(|c| c.ctx.in_main)
-        })
-        .map(|d| d.span.clone())
-        .collect()
 }
