@@ -216,6 +216,75 @@ pub fn config_in(dir: &Path) -> Option<PathBuf> {
     None
 }
 
+/// Adds to DEP008's `allow` the actions that the repository's zizmor configuration
+/// lets be referenced by a tag ([`zizmor_tag_policies`]), when other tools' triage is
+/// respected (`respect-foreign-suppressions`, on by default).
+fn apply_zizmor_policies(settings: &mut Settings, root: &Path) {
+    if !settings.respect_foreign_suppressions || !settings.enabled.contains("DEP008") {
+        return;
+    }
+    let tags = zizmor_tag_policies(root);
+    if tags.is_empty() {
+        return;
+    }
+    let allow = settings
+        .rule_options
+        .entry("DEP008")
+        .or_default()
+        .entry("allow".to_string())
+        .or_insert_with(|| {
+            toml::Value::Array(
+                DEP008_DEFAULT_ALLOW
+                    .iter()
+                    .map(|a| toml::Value::String(a.to_string()))
+                    .collect(),
+            )
+        });
+    if let toml::Value::Array(list) = allow {
+        list.extend(tags.into_iter().map(toml::Value::String));
+    }
+}
+
+/// DEP008's `allow` when the configuration sets none (see the rule's option).
+pub const DEP008_DEFAULT_ALLOW: [&str; 3] = ["actions/*", "github/*", "dependabot/*"];
+
+/// The actions a zizmor configuration of the repository (`zizmor.yml` or
+/// `.github/zizmor.yml`, `.yaml` too) lets be referenced by a tag: the patterns of its
+/// `unpinned-uses` policies that are `ref-pin` or `any` (`"*": ref-pin`,
+/// `slsa-framework/*: ref-pin`). The team's triage for zizmor's check is theirs for
+/// DEP008 too. A configuration that does not parse is not read (zizmor refuses it).
+pub fn zizmor_tag_policies(root: &Path) -> Vec<String> {
+    let Some((rel, text)) = [
+        "zizmor.yml",
+        "zizmor.yaml",
+        ".github/zizmor.yml",
+        ".github/zizmor.yaml",
+    ]
+    .into_iter()
+    .find_map(|rel| Some((rel, std::fs::read_to_string(root.join(rel)).ok()?))) else {
+        return Vec::new();
+    };
+    let source = crate::source::SourceFile::new(rel, root.join(rel), text);
+    let Ok(yaml) = crate::lang::yaml::Yaml::parse(&source, false) else {
+        return Vec::new();
+    };
+    let policies = yaml.docs.first().and_then(|d| {
+        d.get("rules")?
+            .get("unpinned-uses")?
+            .get("config")?
+            .get("policies")
+    });
+    policies
+        .map(|p| {
+            p.entries()
+                .iter()
+                .filter(|e| matches!(e.value.as_str(), Some("ref-pin" | "any")))
+                .filter_map(|e| e.key.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Diagnostics about the configuration file.
 type Ctx<'a> = crate::diag::FileContext<'a>;
 
@@ -276,7 +345,9 @@ pub fn load(root: &Path, cli: &CliOverrides) -> miette::Result<Settings> {
         path: &shown,
         text: &text,
     };
-    build(raw, &ctx, cli, path)
+    let mut settings = build(raw, &ctx, cli, path)?;
+    apply_zizmor_policies(&mut settings, root);
+    Ok(settings)
 }
 
 /// `raw` with the values of the configuration it `extend`s where it sets none. The
@@ -623,6 +694,7 @@ fn build(
         rule_options.insert(meta.code, values);
     }
 
+    let respect_foreign_suppressions = raw.respect_foreign_suppressions.unwrap_or(true);
     let parse_all = parse_all && enabled.contains("RDY001");
     Ok(Settings {
         enabled,
@@ -633,7 +705,7 @@ fn build(
         rule_options,
         rule_dirs,
         project_type,
-        respect_foreign_suppressions: raw.respect_foreign_suppressions.unwrap_or(true),
+        respect_foreign_suppressions,
         config_path: path,
         registry,
         parse_all,

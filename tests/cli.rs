@@ -2260,6 +2260,24 @@ fn a_partial_scan_does_not_call_a_repository_rules_suppression_unused() {
     assert_eq!(rdy002(&["requirements.txt", "app.py"]), ["app.py"]);
 }
 
+/// Where a check of the whole of `repo` with only `code` selected reports it
+/// (`path:line:column`, in report order).
+fn places_of(repo: &std::path::Path, code: &str) -> Vec<String> {
+    let out = readylint()
+        .current_dir(repo)
+        .args(["check", "--select", code, "--format", "concise", "."])
+        .output()
+        .expect("run");
+    let marker = format!(": {code}");
+    stdout_of(&out)
+        .lines()
+        .filter_map(|l| {
+            l.split_once(marker.as_str())
+                .map(|(place, _)| place.to_string())
+        })
+        .collect()
+}
+
 /// DEP001 leaves a requirements file of ranges alone (nothing in it is pinned or
 /// bounded: the ranges were chosen), except a git requirement that follows a branch;
 /// `loose-files = true` checks its ranges too.
@@ -2272,18 +2290,7 @@ fn a_requirements_file_of_ranges_is_checked_only_with_loose_files() {
         "requirements.txt",
         "flask>=2\nrequests\ngit+https://github.com/acme/tool.git@main#egg=tool\n",
     );
-    let lines = |repo: &std::path::Path| {
-        let out = readylint()
-            .current_dir(repo)
-            .args(["check", "--select", "DEP001", "--format", "concise", "."])
-            .output()
-            .expect("run");
-        stdout_of(&out)
-            .lines()
-            .filter(|l| l.contains("DEP001"))
-            .map(|l| l.split(": DEP001").next().unwrap_or("").to_string())
-            .collect::<Vec<_>>()
-    };
+    let lines = |repo: &std::path::Path| places_of(repo, "DEP001");
     assert_eq!(lines(repo.path()), ["requirements.txt:3:1"]);
     write(
         repo.path(),
@@ -2298,4 +2305,30 @@ fn a_requirements_file_of_ranges_is_checked_only_with_loose_files() {
             "requirements.txt:3:1"
         ]
     );
+}
+
+/// DEP008 honours the repository's zizmor configuration (`unpinned-uses` policies that
+/// accept a tag), unless other tools' triage is not respected.
+#[test]
+fn dep008_follows_the_zizmor_configuration_unless_told_not_to() {
+    let repo = temp_repo();
+    std::fs::create_dir(repo.path().join(".git")).expect(".git");
+    write(
+        repo.path(),
+        ".github/zizmor.yml",
+        "rules:\n  unpinned-uses:\n    config:\n      policies:\n        \"*\": ref-pin\n",
+    );
+    write(
+        repo.path(),
+        ".github/workflows/release.yml",
+        "on: push\npermissions:\n  contents: write\njobs:\n  release:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: softprops/action-gh-release@v2\n",
+    );
+    let lines = |repo: &std::path::Path| places_of(repo, "DEP008");
+    assert_eq!(lines(repo.path()), Vec::<String>::new());
+    write(
+        repo.path(),
+        "readylint.toml",
+        "respect-foreign-suppressions = false\n",
+    );
+    assert_eq!(lines(repo.path()), [".github/workflows/release.yml:8:15"]);
 }

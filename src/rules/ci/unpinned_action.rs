@@ -93,8 +93,13 @@ declare_rule! {
     /// the engineers who judged them wanted them pinned.
     ///
     /// ## Policy, and how it differs from zizmor's
-    /// The `allow` option lists actions that may be pinned by tag, as `owner/repo` or
-    /// `owner/*`; a branch or a missing ref is reported whatever `allow` says. Its
+    /// The `allow` option lists actions that may be pinned by tag, as `owner/repo`,
+    /// `owner/repo/*`, `owner/*` or `*`; a branch or a missing ref is reported whatever
+    /// `allow` says. The repository's zizmor configuration (`zizmor.yml` or
+    /// `.github/zizmor.yml`) adds to it the patterns of its `unpinned-uses` policies
+    /// that are `ref-pin` or `any`: the team's triage for zizmor's check counts for this
+    /// one (unless `respect-foreign-suppressions = false`); its `ignore` and `disable`
+    /// entries are not read. Its
     /// default trusts the actions GitHub itself publishes (`actions/*`, `github/*`,
     /// `dependabot/*`): their tags are moved only by GitHub, which runs the workflow
     /// anyway. This is the default of zizmor's `unpinned-uses` audit up to v1.19
@@ -114,7 +119,7 @@ declare_rule! {
             name: "allow",
             kind: OptionKind::StringList,
             default: "[\"actions/*\", \"github/*\", \"dependabot/*\"]",
-            doc: "actions that may be pinned by tag: `owner/repo` or `owner/*`",
+            doc: "actions that may be pinned by tag: `owner/repo`, `owner/repo/*`, `owner/*` or `*` (the zizmor configuration's `ref-pin` and `any` policies are added)",
         },
         OptionMeta {
             name: "all-jobs",
@@ -124,6 +129,24 @@ declare_rule! {
         },
     ],
     reads = [FileKind::GithubWorkflow, FileKind::GithubAction, FileKind::GitlabCi],
+}
+
+/// Whether the `allow` pattern `pattern` names the action `name` (`owner/repo` or
+/// `owner/repo/path`): `*` names every action, `owner/*` every action of an owner,
+/// `owner/repo/*` every action of a repository, and `owner/repo` that repository's
+/// action (zizmor's patterns), without regard to case.
+fn allows(pattern: &str, name: &str) -> bool {
+    if pattern == "*" {
+        return true;
+    }
+    match pattern.strip_suffix("/*") {
+        Some(prefix) => {
+            name.get(..prefix.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+                && name.as_bytes().get(prefix.len()) == Some(&b'/')
+        }
+        None => name.eq_ignore_ascii_case(pattern),
+    }
 }
 
 /// Actions that must be referenced by a version tag: the SLSA generator's builders
@@ -275,10 +298,7 @@ impl Rule for UnpinnedAction {
             {
                 continue;
             }
-            let allowed = allow.iter().any(|a| match a.strip_suffix("/*") {
-                Some(owner) => name.split('/').next() == Some(owner),
-                None => name.eq_ignore_ascii_case(a),
-            });
+            let allowed = allow.iter().any(|a| allows(a, name));
             let pin = classify(uses);
             // A tag (and a toolchain channel, see below) is reported by what its job
             // holds; a branch or a missing ref in every job.
@@ -365,6 +385,18 @@ fn publisher(name: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn allow_patterns() {
+        assert!(allows("*", "acme/tool"));
+        assert!(allows("docker/*", "docker/login-action"));
+        assert!(allows("Docker/*", "docker/login-action"));
+        assert!(!allows("docker/*", "dockerx/login-action"));
+        assert!(allows("acme/tools/*", "acme/tools/lint"));
+        assert!(!allows("acme/tools/*", "acme/toolset"));
+        assert!(allows("acme/tool", "ACME/Tool"));
+        assert!(!allows("acme/tool", "acme/tool/sub"));
+    }
 
     #[test]
     fn pins() {
