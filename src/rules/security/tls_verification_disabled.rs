@@ -189,8 +189,9 @@ fn is_cert_none(v: &Value, strings: bool) -> bool {
 
 const CERT_REQS_KEYS: [&str; 3] = ["cert_reqs", "ssl_cert_reqs", "verify_mode"];
 
-/// `{"cert_reqs": ssl.CERT_NONE}` inside `v` (nested dictionaries too): the entry's span.
-fn dict_cert_none(v: &Value, depth: usize) -> Option<Span> {
+/// `{"cert_reqs": ssl.CERT_NONE}` inside `v` (nested dictionaries too): the entry's
+/// span, and its key as written (`ssl_cert_reqs` in Celery's `broker_use_ssl`).
+fn dict_cert_none(v: &Value, depth: usize) -> Option<(Span, &'static str)> {
     if depth > 3 || !v.is_dict() {
         return None;
     }
@@ -202,7 +203,11 @@ fn dict_cert_none(v: &Value, depth: usize) -> Option<Span> {
             && CERT_REQS_KEYS.contains(&key)
             && is_cert_none(&val, true)
         {
-            return Some(k.as_ref().map_or(val.span().start, |k| k.span().start)..val.span().end);
+            let key = CERT_REQS_KEYS.iter().find(|k| **k == key).copied()?;
+            return Some((
+                k.as_ref().map_or(val.span().start, |k| k.span().start)..val.span().end,
+                key,
+            ));
         }
         if let Some(s) = dict_cert_none(&val, depth + 1) {
             return Some(s);
@@ -329,16 +334,22 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
                     "accepts any certificate"
                 }
                 _ => {
-                    if let Some(span) = dict_cert_none(&k.value, 0) {
+                    if let Some((span, key)) = dict_cert_none(&k.value, 0) {
                         report_py(
                             cx,
                             file,
                             call.span.start,
                             span,
-                            format!(
-                                "`cert_reqs: CERT_NONE` passed to `{}` accepts any certificate",
-                                shown()
-                            ),
+                            match k.name {
+                                Some(arg) => format!(
+                                    "`{key}: CERT_NONE` in `{arg}` passed to `{}` accepts any certificate",
+                                    shown()
+                                ),
+                                None => format!(
+                                    "`{key}: CERT_NONE` passed to `{}` accepts any certificate",
+                                    shown()
+                                ),
+                            },
                         );
                     }
                     continue;
@@ -357,14 +368,14 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
             report_py(cx, file, call.span.start, k.span.clone(), message);
         }
         for a in &call.args {
-            if let Some(span) = dict_cert_none(a, 0) {
+            if let Some((span, key)) = dict_cert_none(a, 0) {
                 report_py(
                     cx,
                     file,
                     call.span.start,
                     span,
                     format!(
-                        "`cert_reqs: CERT_NONE` passed to `{}` accepts any certificate",
+                        "`{key}: CERT_NONE` passed to `{}` accepts any certificate",
                         shown()
                     ),
                 );
@@ -378,13 +389,13 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
             continue;
         }
         // `CELERY_BROKER_USE_SSL = {"ssl_cert_reqs": ssl.CERT_NONE}`.
-        if let Some(span) = dict_cert_none(value, 0) {
+        if let Some((span, key)) = dict_cert_none(value, 0) {
             report_py(
                 cx,
                 file,
                 a.span.start,
                 span,
-                "`cert_reqs: CERT_NONE` accepts any certificate".into(),
+                format!("`{key}: CERT_NONE` accepts any certificate"),
             );
             continue;
         }
