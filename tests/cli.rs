@@ -2075,7 +2075,14 @@ fn lockfiles_are_read_only_beside_requirements_files() {
     let read = |repo: &tempfile::TempDir| {
         let out = readylint()
             .current_dir(repo.path())
-            .args(["check", "--show-files", "--format", "json"])
+            .args([
+                "check",
+                "--extend-select",
+                "DEP001",
+                "--show-files",
+                "--format",
+                "json",
+            ])
             .output()
             .unwrap();
         let files = parse_json(&out);

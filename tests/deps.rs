@@ -87,7 +87,10 @@ fn node_library_and_monorepo_are_quiet() {
 #[test]
 fn python_app_includes_constraints_and_suppressions() {
     let repo = copy_fixture("deps-python-app");
-    let (code, report) = json_run(repo.path(), &["--no-config", "."]);
+    let (code, report) = json_run(
+        repo.path(),
+        &["--no-config", "--extend-select", "DEP001", "."],
+    );
     assert_eq!(code, 1);
     assert_eq!(
         deps(&report),
@@ -131,7 +134,10 @@ worker = ["celery"]
 lint-tools = ["djlint"]
 "#,
     );
-    let (_, report) = json_run(repo.path(), &["--no-config", "."]);
+    let (_, report) = json_run(
+        repo.path(),
+        &["--no-config", "--extend-select", "DEP001", "."],
+    );
     let manifest: Vec<_> = deps(&report)
         .into_iter()
         .filter(|(rule, p, _)| rule == "DEP001" && p == "pyproject.toml")
@@ -147,7 +153,10 @@ lint-tools = ["djlint"]
     // A requirements file beside the manifest lists what is installed: its lines are
     // reported, not the manifest's again.
     write(repo.path(), "requirements.txt", "django\ncelery==5.4.0\n");
-    let (_, report) = json_run(repo.path(), &["--no-config", "."]);
+    let (_, report) = json_run(
+        repo.path(),
+        &["--no-config", "--extend-select", "DEP001", "."],
+    );
     let unpinned: Vec<_> = deps(&report)
         .into_iter()
         .filter(|(rule, p, _)| rule == "DEP001" && !p.starts_with("requirements/"))
@@ -168,7 +177,10 @@ fn pinned_requirements_beside_the_requirements_folder_is_their_lock() {
         .collect();
     // Not every name pinned: not a lock, base.txt is still reported.
     write(repo.path(), "requirements.txt", "django==5.1.4\nflask\n");
-    let (_, report) = json_run(repo.path(), &["--no-config", "."]);
+    let (_, report) = json_run(
+        repo.path(),
+        &["--no-config", "--extend-select", "DEP001", "."],
+    );
     assert!(deps(&report).contains(&d("DEP001", "requirements/base.txt", 2)));
     // `pip freeze` output with a git requirement appended still pins every name.
     let lock: String = names
@@ -177,7 +189,10 @@ fn pinned_requirements_beside_the_requirements_folder_is_their_lock() {
         .collect::<String>()
         + "git+https://github.com/acme/client.git#egg=client\n";
     write(repo.path(), "requirements.txt", &lock);
-    let (_, report) = json_run(repo.path(), &["--no-config", "."]);
+    let (_, report) = json_run(
+        repo.path(),
+        &["--no-config", "--extend-select", "DEP001", "."],
+    );
     assert!(
         !deps(&report)
             .iter()

@@ -227,12 +227,12 @@ fn project() -> tempfile::TempDir {
         "Dockerfile",
         "FROM python:3.12-slim\nUSER app\n",
     );
-    // EXC001 is opt-in, and `ADD` of a local file is reported (and fixed) only with
-    // DKR002's option.
+    // EXC001 and DEP001 are opt-in, and `ADD` of a local file is reported (and fixed)
+    // only with DKR002's option.
     common::write(
         dir.path(),
         "readylint.toml",
-        "extend-select = [\"EXC001\"]\n\n[rules.DKR002]\nlocal-files = true\n",
+        "extend-select = [\"EXC001\", \"DEP001\"]\n\n[rules.DKR002]\nlocal-files = true\n",
     );
     dir
 }
