@@ -234,7 +234,7 @@ fn apply_zizmor_policies(settings: &mut Settings, root: &Path) {
         .entry("allow".to_string())
         .or_insert_with(|| {
             toml::Value::Array(
-                DEP008_DEFAULT_ALLOW
+                crate::rules::ci::unpinned_action::DEFAULT_ALLOW
                     .iter()
                     .map(|a| toml::Value::String(a.to_string()))
                     .collect(),
@@ -244,9 +244,6 @@ fn apply_zizmor_policies(settings: &mut Settings, root: &Path) {
         list.extend(tags.into_iter().map(toml::Value::String));
     }
 }
-
-/// DEP008's `allow` when the configuration sets none (see the rule's option).
-pub const DEP008_DEFAULT_ALLOW: [&str; 3] = ["actions/*", "github/*", "dependabot/*"];
 
 /// The actions a zizmor configuration of the repository (`zizmor.yml` or
 /// `.github/zizmor.yml`, `.yaml` too) lets be referenced by a tag: the patterns of its
@@ -694,7 +691,6 @@ fn build(
         rule_options.insert(meta.code, values);
     }
 
-    let respect_foreign_suppressions = raw.respect_foreign_suppressions.unwrap_or(true);
     let parse_all = parse_all && enabled.contains("RDY001");
     Ok(Settings {
         enabled,
@@ -705,7 +701,7 @@ fn build(
         rule_options,
         rule_dirs,
         project_type,
-        respect_foreign_suppressions,
+        respect_foreign_suppressions: raw.respect_foreign_suppressions.unwrap_or(true),
         config_path: path,
         registry,
         parse_all,

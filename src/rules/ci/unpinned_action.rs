@@ -131,6 +131,9 @@ declare_rule! {
     reads = [FileKind::GithubWorkflow, FileKind::GithubAction, FileKind::GitlabCi],
 }
 
+/// The actions that may be pinned by tag when `allow` is not configured: GitHub's own.
+pub const DEFAULT_ALLOW: [&str; 3] = ["actions/*", "github/*", "dependabot/*"];
+
 /// Whether the `allow` pattern `pattern` names the action `name` (`owner/repo` or
 /// `owner/repo/path`): `*` names every action, `owner/*` every action of an owner,
 /// `owner/repo/*` every action of a repository, and `owner/repo` that repository's
@@ -242,11 +245,7 @@ impl Rule for UnpinnedAction {
     }
 
     fn check_ci(&self, file: &CiFile, cx: &mut Context<'_>) {
-        let allow = cx.option_strings_or(
-            &Self::META,
-            "allow",
-            &["actions/*", "github/*", "dependabot/*"],
-        );
+        let allow = cx.option_strings_or(&Self::META, "allow", &DEFAULT_ALLOW);
         let all_jobs = cx.option_bool(&Self::META, "all-jobs", false);
         // Each reference with the index of the job it runs in (none in an action's
         // metadata); whether a job is privileged is worked out once, when a tag asks.

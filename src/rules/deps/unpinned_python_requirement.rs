@@ -240,19 +240,14 @@ fn holds_anything(file: &RequirementsFile, pins: &BTreeSet<String>) -> bool {
     })
 }
 
-/// `~=1.26`, `==1.26.*`, or a lower bound with an upper one (`>=4.2,<5`).
+/// `~=1.26`, `==1.26.*`, or a lower bound with an upper one (`>=4.2,<5`): a range
+/// [`compatible_releases_only`] accepts that is not a cap alone.
 fn held_to_a_release_line(specifier: &str) -> bool {
-    let clauses = || specifier.split(',').map(str::trim);
-    let lower = clauses().any(|c| c.starts_with(">=") || c.starts_with('>'));
-    let upper = clauses().any(|c| c.starts_with('<'));
-    (lower && upper)
-        || clauses().any(|c| {
-            c.strip_prefix("~=")
-                .is_some_and(|v| v.trim().split('.').count() >= 2)
-                || c.strip_prefix("==")
-                    .and_then(|v| v.trim().strip_suffix(".*"))
-                    .is_some_and(|v| !v.is_empty())
-        })
+    compatible_releases_only(specifier)
+        && specifier
+            .split(',')
+            .map(str::trim)
+            .any(|c| c.starts_with('>') || c.starts_with("~=") || c.starts_with("=="))
 }
 
 /// Joins an include path to the directory of the file that names it.
