@@ -56,8 +56,10 @@ declare_rule! {
     /// "-c"]`, or on a Red Hat image, whose `/bin/sh` is bash) is PID 1 and gets
     /// SIGTERM: it is not reported. busybox `ash` does so for the last command of a list
     /// too (`./migrate && ./server`, `setup; server`: checked with busybox
-    /// 1.35), which is not reported either; bash only from 5.1 on, so a list under bash
-    /// still is. The shell is told from the `SHELL` in force and from
+    /// 1.35), which is not reported either; so does bash from 5.1 on (checked with bash
+    /// 5.2), told from the image (Red Hat's 9 and later, Amazon Linux 2023, Fedora, a
+    /// Debian or Ubuntu release named in the tag: `bookworm`, `jammy`), while a list
+    /// under an older or unknown bash (UBI 8, Amazon Linux 2) is still reported. The shell is told from the `SHELL` in force and from
     /// the base image's name (`alpine`, `busybox`; `ubi8`, `rhel`, `centos`, `fedora`,
     /// `rockylinux`, `almalinux`, `amazonlinux` and the like for bash); an image
     /// whose name does not say is taken to have dash, except a bare name that no
@@ -88,6 +90,9 @@ enum ExecsLast {
     Single,
     /// bash: unless the command has a redirection.
     WithoutRedirections,
+    /// bash 5.1 and later: unless the command has a redirection, and the last command
+    /// of a list too (checked with bash 5.2).
+    ListsWithoutRedirections,
 }
 
 /// Whether the application run by a shell script becomes PID 1: the last command
@@ -113,6 +118,9 @@ fn app_is_pid_1(script: &str, execs_last: ExecsLast) -> bool {
                 ExecsLast::Always => single || last_of_plain_list(&cmds),
                 ExecsLast::Single => single,
                 ExecsLast::WithoutRedirections => single && !redirects(last),
+                ExecsLast::ListsWithoutRedirections => {
+                    (single || last_of_plain_list(&cmds)) && !redirects(last)
+                }
             }
         }
     }
@@ -153,8 +161,13 @@ fn redirects(cmd: &shell::SimpleCommand) -> bool {
 /// (or, for lack of a better guess, taken to be) everywhere else.
 fn execs_last_command(shell_program: &str, base_image: Option<&str>) -> ExecsLast {
     let name = shell_program.rsplit('/').next().unwrap_or(shell_program);
+    let bash = if base_image.is_some_and(bash_5_1_or_later) {
+        ExecsLast::ListsWithoutRedirections
+    } else {
+        ExecsLast::WithoutRedirections
+    };
     match name {
-        "bash" => ExecsLast::WithoutRedirections,
+        "bash" => bash,
         "ash" | "busybox" => ExecsLast::Always,
         // A base no registry serves (`FROM base`, built beside this image) may be
         // Alpine: a single simple command gets the benefit of the doubt.
@@ -170,8 +183,67 @@ fn execs_last_command(shell_program: &str, base_image: Option<&str>) -> ExecsLas
         {
             ExecsLast::Always
         }
-        "sh" if base_image.is_some_and(sh_is_bash) => ExecsLast::WithoutRedirections,
+        "sh" if base_image.is_some_and(sh_is_bash) => bash,
         _ => ExecsLast::Never,
+    }
+}
+
+/// Whether an image's bash is 5.1 or later (which execs the last command of a list,
+/// not only a single one), from its name and tag: Red Hat's 9 and later (UBI, RHEL,
+/// CentOS Stream, Rocky, Alma, Oracle Linux), Amazon Linux 2023, Fedora 34 and later,
+/// Arch, openSUSE Tumbleweed, Azure Linux and CBL-Mariner, and Debian and Ubuntu
+/// releases named in the tag (`bullseye` and later, `jammy` and later). An image
+/// that does not say is taken to have an older bash.
+fn bash_5_1_or_later(image: &str) -> bool {
+    let image = image.to_ascii_lowercase();
+    let name = crate::lang::dockerfile::image_name(&image);
+    let tag = image
+        .split('@')
+        .next()
+        .and_then(|r| r.rsplit_once(':'))
+        .map(|(_, t)| t)
+        .filter(|t| !t.contains('/'))
+        .unwrap_or("");
+    let major = |t: &str| -> Option<u32> {
+        let digits: String = t
+            .trim_start_matches(|c: char| !c.is_ascii_digit())
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse().ok()
+    };
+    let words: Vec<&str> = name
+        .split('/')
+        .flat_map(|segment| segment.split(['-', '_', '.']))
+        .collect();
+    let has = |w: &[&str]| words.iter().any(|x| w.contains(x));
+    if has(&["ubi9", "ubi10", "rhel9", "rhel10", "stream9", "stream10"]) {
+        return true;
+    }
+    if has(&["ubi7", "ubi8", "rhel7", "rhel8", "centos7", "centos8"]) {
+        return false;
+    }
+    let last = name.rsplit('/').next().unwrap_or(&name);
+    match last {
+        "rockylinux" | "almalinux" | "oraclelinux" | "centos" => {
+            major(tag).is_some_and(|m| m >= 9) || (tag.is_empty() && last != "centos")
+        }
+        "amazonlinux" => tag.is_empty() || tag == "latest" || tag.starts_with("2023"),
+        "fedora" => major(tag).is_none_or(|m| m >= 34),
+        "archlinux" | "tumbleweed" | "azurelinux" | "mariner" => true,
+        _ => tag.split(['-', '.', '_']).any(|w| {
+            matches!(
+                w,
+                "bullseye"
+                    | "bookworm"
+                    | "trixie"
+                    | "forky"
+                    | "jammy"
+                    | "noble"
+                    | "oracular"
+                    | "plucky"
+            )
+        }),
     }
 }
 
@@ -381,4 +453,42 @@ fn exec_prefix_fix(start: usize, raw: &str) -> Option<Fix> {
         start + first.span.start,
         "exec ",
     )]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bash_versions_by_image() {
+        for yes in [
+            "registry.access.redhat.com/ubi9/python-312",
+            "amazonlinux:2023",
+            "amazonlinux",
+            "rockylinux:9-minimal",
+            "almalinux",
+            "quay.io/centos/centos:stream9",
+            "fedora:41",
+            "archlinux:base",
+            "opensuse/tumbleweed",
+            "python:3.12-slim-bookworm",
+            "ubuntu:jammy",
+        ] {
+            assert!(bash_5_1_or_later(yes), "{yes}");
+        }
+        for no in [
+            "registry.access.redhat.com/ubi8/python-39",
+            "amazonlinux:2",
+            "rockylinux:8",
+            "centos:7",
+            "centos",
+            "fedora:33",
+            "opensuse/leap:15.6",
+            "python:3.12-slim",
+            "debian:buster",
+            "ghcr.io/acme/base:1",
+        ] {
+            assert!(!bash_5_1_or_later(no), "{no}");
+        }
+    }
 }
