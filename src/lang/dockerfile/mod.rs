@@ -1341,16 +1341,22 @@ pub fn is_dockerfile_name(name: &str) -> bool {
     ends_with(".dockerfile") || ends_with(".containerfile")
 }
 
+/// An image reference without its tag or digest (in lower case), and its tag (empty
+/// when it names none): `ghcr.io/o/app:1@sha256:…` → (`ghcr.io/o/app`, `1`).
+pub fn name_and_tag(image: &str) -> (String, String) {
+    let lower = image.to_ascii_lowercase();
+    let no_digest = lower.split('@').next().unwrap_or("").to_string();
+    match no_digest.rsplit_once(':') {
+        Some((n, t)) if !t.contains('/') => (n.to_string(), t.to_string()),
+        _ => (no_digest, String::new()),
+    }
+}
+
 /// An image reference without its tag or digest, and without Docker Hub's implicit
 /// prefixes: `docker.io/library/python:3.12` → `python`, `ghcr.io/o/app:1` → `ghcr.io/o/app`.
 pub fn image_name(reference: &str) -> String {
-    let r = reference.trim().to_ascii_lowercase();
-    let r = r.split('@').next().unwrap_or("");
-    let r = match r.rsplit_once(':') {
-        Some((name, tag)) if !tag.contains('/') => name,
-        _ => r,
-    };
-    let r = r.strip_prefix("docker.io/").unwrap_or(r);
+    let (name, _) = name_and_tag(reference.trim());
+    let r = name.strip_prefix("docker.io/").unwrap_or(&name);
     r.strip_prefix("library/").unwrap_or(r).to_string()
 }
 

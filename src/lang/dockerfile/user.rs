@@ -1,6 +1,6 @@
 //! Who the process an image starts runs as: the fact DKR001 and DPL003 read.
 
-use super::{Dockerfile, Instruction, Keyword, Stage, is_local_image, stages};
+use super::{Dockerfile, Instruction, Keyword, Stage, is_local_image, name_and_tag, stages};
 use crate::source::Span;
 
 /// The final stage of a Dockerfile runs its process as root, as far as the file shows.
@@ -65,16 +65,6 @@ pub fn runs_as_root(df: &Dockerfile, text: &str) -> Option<RootUse> {
                 base,
             })
         }
-    }
-}
-
-/// Image name without tag or digest, and its tag.
-fn name_and_tag(image: &str) -> (String, String) {
-    let lower = image.to_ascii_lowercase();
-    let no_digest = lower.split('@').next().unwrap_or("").to_string();
-    match no_digest.rsplit_once(':') {
-        Some((n, t)) if !t.contains('/') => (n.to_string(), t.to_string()),
-        _ => (no_digest, String::new()),
     }
 }
 

@@ -333,13 +333,6 @@ pub fn flask_debug_assign(a: &Assign) -> bool {
     }
 }
 
-/// Whether byte `offset` is in the script's entry point: the `if __name__ ==
-/// "__main__":` block (`in_main`), or a function that only that block calls
-/// (`main_only`, from [`PythonFile::main_only_functions`]).
-pub fn in_entry_point(in_main: bool, offset: usize, main_only: &[std::ops::Range<usize>]) -> bool {
-    in_main || main_only.iter().any(|d| d.contains(&offset))
-}
-
 /// The first debug switch of a Flask app in the script's entry point
 /// (`app.run(debug=True)` under `if __name__ == "__main__":`, or in a function only that
 /// block calls; see [`PythonFacts::main_debug_run`]).
@@ -347,15 +340,14 @@ fn main_debug_run(file: &PythonFile) -> Option<Span> {
     if file.role.test || file.role.example || !file.imports_module("flask") {
         return None;
     }
-    let main_only = file.main_only_functions();
     let run = file.calls.iter().find(|c| {
-        in_entry_point(c.ctx.in_main, c.span.start, &main_only)
+        file.in_entry_point(c.ctx.in_main, c.span.start)
             && !c.ctx.in_debug_guard
             && c.method() == Some("run")
             && flask_debug_call(c)
     });
     let assign = file.assigns.iter().find(|a| {
-        in_entry_point(a.ctx.in_main, a.span.start, &main_only)
+        file.in_entry_point(a.ctx.in_main, a.span.start)
             && !a.ctx.in_debug_guard
             && flask_debug_assign(a)
     });

@@ -70,6 +70,8 @@ pub struct PythonFile<'a> {
     pub too_deep: Option<usize>,
     /// The file was too deeply nested to parse at all (see `prescan`).
     pub not_parsed: bool,
+    /// [`PythonFile::main_only_functions`], worked out once, when first asked.
+    main_only: std::cell::OnceCell<Vec<std::ops::Range<usize>>>,
 }
 
 /// A syntax error reported by the parser.
@@ -399,10 +401,26 @@ pub struct Def<'a> {
 }
 
 impl<'a> PythonFile<'a> {
+    /// Whether byte `offset` is in the script's entry point: the `if __name__ ==
+    /// "__main__":` block (`in_main`, from the node's [`Ctx`]), or a function that only
+    /// that block calls ([`PythonFile::main_only_functions`]).
+    pub fn in_entry_point(&self, in_main: bool, offset: usize) -> bool {
+        in_main
+            || self
+                .main_only_functions()
+                .iter()
+                .any(|d| d.contains(&offset))
+    }
+
     /// Where the module-level functions called only from the `if __name__ ==
     /// "__main__":` block are (and at least once from there): part of the script's
-    /// entry point, as the block itself is.
-    pub fn main_only_functions(&self) -> Vec<std::ops::Range<usize>> {
+    /// entry point, as the block itself is. Worked out once per file.
+    pub fn main_only_functions(&self) -> &[std::ops::Range<usize>] {
+        self.main_only
+            .get_or_init(|| self.find_main_only_functions())
+    }
+
+    fn find_main_only_functions(&self) -> Vec<std::ops::Range<usize>> {
         let called = |in_main: bool| {
             self.calls
                 .iter()

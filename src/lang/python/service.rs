@@ -128,9 +128,6 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<ServiceFacts> {
             })
         })
         .collect();
-    // The functions only the `__main__` block calls, worked out for the first `run`
-    // inside a function.
-    let mut main_only: Option<Vec<std::ops::Range<usize>>> = None;
     for call in &file.calls {
         let q = call.qualified.as_deref().unwrap_or("");
         let app = APPS.iter().find(|(a, ..)| *a == q).or_else(|| {
@@ -151,18 +148,13 @@ pub fn of(source: &SourceFile, file: &PythonFile) -> Option<ServiceFacts> {
         }
         // `app.run()` of a Flask or Quart app, run when the file is run as a script.
         if s.dev_server.is_none()
-            && matches!(call.func.shallow(), Some(ValueKind::Attribute(_, m)) if m == "run")
+            && call.method() == Some("run")
             && let Some(framework) = match call.receiver_origin.as_deref() {
                 Some("flask.Flask") => Some("Flask"),
                 Some("quart.Quart") => Some("Quart"),
                 _ => None,
             }
-            && (!call.ctx.in_function
-                || call.ctx.in_main
-                || main_only
-                    .get_or_insert_with(|| file.main_only_functions())
-                    .iter()
-                    .any(|d| d.contains(&call.span.start)))
+            && (!call.ctx.in_function || file.in_entry_point(call.ctx.in_main, call.span.start))
         {
             s.dev_server = Some(AppSite {
                 framework: framework.to_string(),

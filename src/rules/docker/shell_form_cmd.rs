@@ -55,12 +55,12 @@ declare_rule! {
     /// (`CMD gunicorn app:app` on `python:3.12-alpine`, or under `SHELL ["/bin/bash",
     /// "-c"]`, or on a Red Hat image, whose `/bin/sh` is bash) is PID 1 and gets
     /// SIGTERM: it is not reported. busybox `ash` does so for the last command of a list
-    /// too (`./migrate && ./server`, `setup; server`: checked with busybox
-    /// 1.35), which is not reported either; so does bash from 5.1 on (checked with bash
-    /// 5.2), told from the image (Red Hat's 9 and later, Amazon Linux 2023, Fedora, a
-    /// Debian or Ubuntu release named in the tag: `bookworm`, `jammy`), while a list
-    /// under an older or unknown bash (UBI 8, Amazon Linux 2) is still reported. The shell is told from the `SHELL` in force and from
-    /// the base image's name (`alpine`, `busybox`; `ubi8`, `rhel`, `centos`, `fedora`,
+    /// too (`./migrate && ./server`, `setup; server`: checked with busybox 1.35), which
+    /// is not reported either; so does bash from 5.1 on (checked with bash 5.2), told
+    /// from the image (Red Hat's 9 and later, Amazon Linux 2023, Fedora, a Debian or
+    /// Ubuntu release named in the tag: `bookworm`, `jammy`), while a list under an older
+    /// or unknown bash (UBI 8, Amazon Linux 2) is still reported. The shell is told from
+    /// the `SHELL` in force and from the base image's name (`alpine`, `busybox`; `ubi8`, `rhel`, `centos`, `fedora`,
     /// `rockylinux`, `almalinux`, `amazonlinux` and the like for bash); an image
     /// whose name does not say is taken to have dash, except a bare name that no
     /// registry serves (`FROM base`, built beside this image from files it does not
@@ -195,15 +195,9 @@ fn execs_last_command(shell_program: &str, base_image: Option<&str>) -> ExecsLas
 /// releases named in the tag (`bullseye` and later, `jammy` and later). An image
 /// that does not say is taken to have an older bash.
 fn bash_5_1_or_later(image: &str) -> bool {
-    let image = image.to_ascii_lowercase();
-    let name = crate::lang::dockerfile::image_name(&image);
-    let tag = image
-        .split('@')
-        .next()
-        .and_then(|r| r.rsplit_once(':'))
-        .map(|(_, t)| t)
-        .filter(|t| !t.contains('/'))
-        .unwrap_or("");
+    let name = crate::lang::dockerfile::image_name(image);
+    let (_, tag) = crate::lang::dockerfile::name_and_tag(image);
+    let tag = tag.as_str();
     let major = |t: &str| -> Option<u32> {
         let digits: String = t
             .trim_start_matches(|c: char| !c.is_ascii_digit())

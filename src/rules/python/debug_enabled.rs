@@ -4,7 +4,7 @@ use super::SettingsIndex;
 use crate::declare_rule;
 use crate::lang::FileKind;
 use crate::lang::python::PythonFile;
-use crate::lang::python::facts::{flask_debug_assign, flask_debug_call, in_entry_point};
+use crate::lang::python::facts::{flask_debug_assign, flask_debug_call};
 use crate::repo::RepoIndex;
 use crate::rule::{Context, RepoContext, Rule};
 
@@ -64,11 +64,10 @@ impl Rule for DebugEnabled {
         // What runs only as `python app.py` (the `if __name__ == "__main__":` block and
         // the functions only it calls) is the developer's server, reported by the
         // repository check only when an image starts the file.
-        let main_only = file.main_only_functions();
         for call in &file.calls {
             // `if settings.DEBUG: app.run(debug=True)` follows the configuration.
             let main_run = call.method() == Some("run")
-                && in_entry_point(call.ctx.in_main, call.span.start, &main_only);
+                && file.in_entry_point(call.ctx.in_main, call.span.start);
             if flask_debug_call(call) && !call.ctx.in_debug_guard && !main_run {
                 cx.report(
                     &Self::META,
@@ -81,7 +80,7 @@ impl Rule for DebugEnabled {
         for a in &file.assigns {
             // `if args.dev: app.config["DEBUG"] = True` follows a developer's switch.
             if a.ctx.in_debug_guard
-                || in_entry_point(a.ctx.in_main, a.span.start, &main_only)
+                || file.in_entry_point(a.ctx.in_main, a.span.start)
                 || !flask_debug_assign(a)
             {
                 continue;

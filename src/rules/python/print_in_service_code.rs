@@ -54,17 +54,11 @@ impl Rule for PrintInServiceCode {
         if !r.is_service_code() || r.cli || r.migration || r.stub {
             return;
         }
-        let main_only = file.main_only_functions();
-        let in_main_only = |c: &Call| {
-            main_only
-                .iter()
-                .any(|d| d.start <= c.span.start && c.span.end <= d.end)
-        };
         // Prints to stdout, in source order.
         let prints: Vec<(&Call, &str)> = file
             .calls
             .iter()
-            .filter(|c| !c.ctx.in_main && !c.ctx.redirected && !in_main_only(c))
+            .filter(|c| !c.ctx.redirected && !file.in_entry_point(c.ctx.in_main, c.span.start))
             .filter(|c| {
                 // `print(..., file=buffer)` writes to a file, not to stdout.
                 !c.keyword("file").is_some_and(|k| {

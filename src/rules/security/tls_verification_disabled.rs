@@ -340,16 +340,11 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
                             file,
                             call.span.start,
                             span,
-                            match k.name {
-                                Some(arg) => format!(
-                                    "`{key}: CERT_NONE` in `{arg}` passed to `{}` accepts any certificate",
-                                    shown()
-                                ),
-                                None => format!(
-                                    "`{key}: CERT_NONE` passed to `{}` accepts any certificate",
-                                    shown()
-                                ),
-                            },
+                            format!(
+                                "`{key}: CERT_NONE`{} passed to `{}` accepts any certificate",
+                                k.name.map(|arg| format!(" in `{arg}`")).unwrap_or_default(),
+                                shown()
+                            ),
                         );
                     }
                     continue;
