@@ -19,8 +19,9 @@ pub use crate::lang::FileFacts;
 /// of all files before the repository phase (see [`crate::rule::Rule::withdraws`]).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct RepoWide {
-    /// A module of service code calls `socket.setdefaulttimeout(n)` at import: every
-    /// socket the process opens without a timeout of its own gets `n` seconds.
+    /// A module of service code calls `socket.setdefaulttimeout(n)` for good (at import,
+    /// or in a start-up function that does not put it back): every socket the process
+    /// opens without a timeout of its own gets `n` seconds.
     pub default_socket_timeout: bool,
     /// A module of service code gives every `requests` call a timeout by replacing
     /// `requests.Session.request` (see

@@ -12,8 +12,9 @@ pub struct PythonFacts {
     pub settings: Option<SettingsFacts>,
     /// Set for code whose docstrings count (not tests, examples, migrations, stubs).
     pub docs: Option<DocFacts>,
-    /// Service code that calls `socket.setdefaulttimeout(n)` at module level (with `n`
-    /// not `None`): a default every socket of the process gets once it is imported.
+    /// Service code that calls `socket.setdefaulttimeout(n)` (with `n` not `None`) at
+    /// module level or in a function that does not put it back: a default every socket
+    /// of the process gets from then on.
     #[serde(default)]
     pub default_socket_timeout: bool,
     /// Service code that replaces `requests.Session.request` with a wrapper that gives
@@ -242,16 +243,33 @@ fn plain_functions(source: &SourceFile, file: &PythonFile) -> Vec<(String, Span)
         .collect()
 }
 
-/// Whether service code sets the process's default socket timeout when it is imported:
-/// `socket.setdefaulttimeout(60)` at module level (not in a function, where it may be
-/// set for a moment and put back), outside tests, examples, scripts and tooling (a
-/// module with a `#!` line counts: some services start every module with one).
+/// Whether service code sets the process's default socket timeout for good:
+/// `socket.setdefaulttimeout(60)` at module level, or in a function that does not put
+/// it back (one that neither reads `socket.getdefaulttimeout()` nor sets it a second
+/// time: the start-up function of a service; set for a moment around one call and then
+/// restored, it does not count), outside tests, examples, scripts and tooling (a module
+/// with a `#!` line counts: some services start every module with one).
 fn default_socket_timeout(source: &SourceFile, file: &PythonFile) -> bool {
+    let named = |c: &Call, name: &str| c.qualified.as_deref() == Some(name);
     let sets_it = file.calls.iter().any(|c| {
-        !c.ctx.in_function
-            && !c.ctx.in_main
-            && c.qualified.as_deref() == Some("socket.setdefaulttimeout")
-            && c.args.first().is_some_and(|a| !a.is_none())
+        if c.ctx.in_main
+            || !named(c, "socket.setdefaulttimeout")
+            || c.args.first().is_none_or(|a| a.is_none())
+        {
+            return false;
+        }
+        if !c.ctx.in_function {
+            return true;
+        }
+        // The innermost function holding the call: no other touch of the default in it.
+        let Some(function) = file.enclosing_def(super::DefKind::Function, c.span.start) else {
+            return false;
+        };
+        !file.calls.iter().any(|o| {
+            o.span != c.span
+                && function.span.contains(&o.span.start)
+                && (named(o, "socket.getdefaulttimeout") || named(o, "socket.setdefaulttimeout"))
+        })
     });
     // The path's roles only for the rare file that sets it (every Python file asks).
     sets_it && !file.role.tooling && service_code(source, file)

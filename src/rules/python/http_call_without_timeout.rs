@@ -62,15 +62,16 @@ declare_rule! {
     /// A call that passes `**kwargs` is not flagged (the timeout may be in there).
     /// A call without `timeout` to a standard-library client (`urllib.request.urlopen`,
     /// `http.client`, `smtplib`, `ftplib`, `socket.create_connection`) is not flagged
-    /// when service code sets the process's default socket timeout as it is imported
-    /// (`socket.setdefaulttimeout(60)` at module level of a module that is not a test,
-    /// an example, a script or tooling): the call inherits it. A `requests` call does
+    /// when service code sets the process's default socket timeout for good
+    /// (`socket.setdefaulttimeout(60)` at module level, or in a function that does not
+    /// put it back, as a service's start-up function does; in a module that is not a
+    /// test, an example, a script or tooling): the call inherits it. A `requests` call does
     /// not, and is still flagged: given no timeout, `requests` sets `None` on its socket,
     /// which overrides the default (measured with requests 2.34: a `requests.get` to a
     /// server that never answers still waited after `socket.setdefaulttimeout(1)`, where
-    /// `urlopen` gave up after one second). Set in a function
-    /// (often for a moment, then put back), it does not count; `timeout=None` overrides
-    /// the default and is still flagged. A `requests` call without `timeout` is not
+    /// `urlopen` gave up after one second). Set for a moment and put back (a function
+    /// that also reads `socket.getdefaulttimeout()` or sets the default again), it does
+    /// not count; `timeout=None` overrides the default and is still flagged. A `requests` call without `timeout` is not
     /// flagged when service code replaces `requests.Session.request` with a wrapper
     /// that sets one (`Session.request = new_request` where `new_request` calls
     /// `kwargs.setdefault("timeout", …)`, as the start-up code of some Django services
@@ -275,8 +276,9 @@ const NO_TIMEOUT: &str = "call without `timeout`";
 
 impl Rule for HttpCallWithoutTimeout {
     /// A call without `timeout` to a standard-library client gets the process's default
-    /// socket timeout when service code sets one at import (`socket.setdefaulttimeout(60)`
-    /// in a module the service loads). `requests` does not: it sets `None` on the socket.
+    /// socket timeout when service code sets one for good (`socket.setdefaulttimeout(60)`
+    /// at import, or at start-up without putting it back). `requests` does not: it sets
+    /// `None` on the socket.
     ///
     /// A `requests` call without `timeout` gets one when service code replaces
     /// `requests.Session.request` with a wrapper that sets it.
