@@ -69,6 +69,10 @@ pub struct SettingsFacts {
     /// Refuses to run with debug on: `assert not DEBUG` outside functions.
     #[serde(default)]
     pub guards_debug: bool,
+    /// `ALLOWED_HOSTS = []` at module level, nothing added to it: with `DEBUG` on,
+    /// Django then answers only requests for `localhost`, and with it off, none at all.
+    #[serde(default)]
+    pub local_hosts_only: bool,
 }
 
 /// Docstring counts of one file's public modules, classes and functions.
@@ -410,6 +414,11 @@ fn settings(file: &PythonFile) -> Option<SettingsFacts> {
             }
             "ALLOWED_HOSTS" => {
                 s.sets_allowed_hosts |= !a.augmented;
+                s.local_hosts_only = !a.augmented
+                    && a.value.as_ref().is_some_and(|v| match v.kind() {
+                        ValueKind::List(items) | ValueKind::Tuple(items) => items.is_empty(),
+                        _ => false,
+                    });
                 let star = a.value.as_ref().and_then(wildcard);
                 if star.is_some() || !a.augmented {
                     s.wildcard_hosts = star.or(if a.augmented {
@@ -440,7 +449,13 @@ fn settings(file: &PythonFile) -> Option<SettingsFacts> {
         })
         .map(|c| c.span.start)
         .max();
+    // `ALLOWED_HOSTS.append(host)`, `ALLOWED_HOSTS.extend(...)`, anywhere in the module.
+    s.local_hosts_only &= !file.calls.iter().any(|c| {
+        c.receiver()
+            .is_some_and(|r| r.dotted().as_deref() == Some("ALLOWED_HOSTS"))
+    });
     if let Some(at) = loaded_at {
+        s.local_hosts_only = false;
         s.sets_allowed_hosts = true;
         s.sets_debug = true;
         s.wildcard_hosts = s.wildcard_hosts.filter(|span| span.start > at);

@@ -22,7 +22,7 @@ pub struct Role {
     /// A Django settings module: `settings.py`, `settings/*.py`, `*_settings.py`, `settings_*.py`.
     pub settings: bool,
     /// A settings module for development, local use, tests or CI (`settings/dev.py`,
-    /// `local_settings.py`, `settings_test.py`, `settings/dockerdev.py`,
+    /// `local_settings.py`, `settings_test.py`, `settings/e2e.py`, `settings/dockerdev.py`,
     /// `devproject/settings.py`, …).
     pub dev_settings: bool,
     /// `setup.py`, `manage.py`, `conftest.py`, `noxfile.py`, `fabfile.py`, …: run by a
@@ -43,7 +43,7 @@ const TOOLING: [&str; 6] = [
     "fabfile.py",
     "dodo.py",
 ];
-const DEV_WORDS: [&str; 11] = [
+const DEV_WORDS: [&str; 12] = [
     "dev",
     "devel",
     "develop",
@@ -53,6 +53,7 @@ const DEV_WORDS: [&str; 11] = [
     "tests",
     "testing",
     "ci",
+    "e2e",
     "debug",
     "example",
 ];

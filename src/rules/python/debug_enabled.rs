@@ -13,7 +13,8 @@ declare_rule! {
     /// Flags debug mode switched on in code that is deployed:
     /// - Django: `DEBUG = True` at module level of a settings module (`settings.py`,
     ///   `settings/*.py`, `*_settings.py`) that is not for development, local use, tests
-    ///   or CI (`settings/dev.py`, `local_settings.py`, `settings_test.py`, … are fine);
+    ///   or CI (`settings/dev.py`, `local_settings.py`, `settings_test.py`, `settings/e2e.py`,
+    ///   … are fine);
     /// - Flask: `app.run(debug=True)`, `app.debug = True`, `app.config["DEBUG"] = True`,
     ///   `app.config.update(DEBUG=True)`.
     ///
@@ -36,7 +37,13 @@ declare_rule! {
     /// ## Known limits
     /// A base settings module with `DEBUG = True` is fine when every non-development
     /// module of its directory that star-imports it (`from .base import *`) sets
-    /// `DEBUG` itself or refuses to run with it (`assert not DEBUG`). `DEBUG = True` in
+    /// `DEBUG` itself or refuses to run with it (`assert not DEBUG`). A module that also
+    /// sets `ALLOWED_HOSTS = []` (and adds no host to it) is not flagged when no other
+    /// settings module builds on it: with debug on, Django then answers only requests for
+    /// `localhost` (with it off, none), so it is a developer's configuration, as
+    /// `startproject` generates it (judged on services: three such modules, of a
+    /// demonstration project, a reusable app's harness and a development-only entry
+    /// point, none worth acting on). `DEBUG = True` in
     /// a branch of an `if` (`else:` of `if ENVIRONMENT == "production":`) follows the
     /// deployment's own switch and is not flagged. A value read from the environment is judged by its default: `DEBUG
     /// = os.environ.get("DEBUG", "True") == "True"` and `env.bool("DEBUG", default=True)`
@@ -124,7 +131,14 @@ impl Rule for DebugEnabled {
             let Some(span) = s.debug_true.clone() else {
                 continue;
             };
-            if s.dev || index.overridden_for_production(path, |o| o.sets_debug || o.guards_debug) {
+            // `ALLOWED_HOSTS = []` beside it, and no other module builds on it: Django
+            // answers only `localhost` (Django's `startproject` settings, a demo project).
+            let local_only =
+                s.local_hosts_only && index.production_importers(path).next().is_none();
+            if s.dev
+                || local_only
+                || index.overridden_for_production(path, |o| o.sets_debug || o.guards_debug)
+            {
                 continue;
             }
             cx.report(

@@ -290,27 +290,32 @@ impl<'r> SettingsIndex<'r> {
         path: &str,
         sets: impl Fn(&SettingsFacts) -> bool,
     ) -> bool {
+        let mut importers = self.production_importers(path).peekable();
+        importers.peek().is_some() && importers.all(sets)
+    }
+
+    /// The other, non-development settings modules of `path`'s directory that
+    /// star-import it (not the package's `__init__.py`: see
+    /// [`Self::overridden_for_production`]).
+    pub fn production_importers<'s>(
+        &'s self,
+        path: &'s str,
+    ) -> impl Iterator<Item = &'r SettingsFacts> + 's {
         let dir = crate::source::parent_dir(path);
         let name = crate::source::file_name(path);
         let stem = name.strip_suffix(".py").unwrap_or(name);
-        let mut importers = 0;
-        for (other, s) in self.by_dir.get(dir).into_iter().flatten() {
-            let imports_it = s
-                .star_imports
-                .iter()
-                .any(|m| m.rsplit('.').next() == Some(stem));
-            if *other == path
-                || !imports_it
-                || s.dev
-                || crate::source::file_name(other) == "__init__.py"
-            {
-                continue;
-            }
-            importers += 1;
-            if !sets(s) {
-                return false;
-            }
-        }
-        importers > 0
+        self.by_dir
+            .get(dir)
+            .into_iter()
+            .flatten()
+            .filter(move |(other, s)| {
+                *other != path
+                    && !s.dev
+                    && crate::source::file_name(other) != "__init__.py"
+                    && s.star_imports
+                        .iter()
+                        .any(|m| m.rsplit('.').next() == Some(stem))
+            })
+            .map(|&(_, s)| s)
     }
 }
