@@ -1,7 +1,9 @@
 //! The walk: which files a run looks at, and what kind each one is.
 //!
-//! It honours `.gitignore`, `.ignore` and `exclude`, includes hidden directories such as
-//! `.github/` (but never `.git/`), walks in parallel, and never follows a symbolic link.
+//! It honours `.gitignore`, `.ignore` and `exclude` (but reads the root README and
+//! `.github/` even when `.gitignore` lists them: git still tracks them), includes hidden
+//! directories such as `.github/` (but never `.git/`), walks in parallel, and never
+//! follows a symbolic link.
 //! A link whose name we would check, but which is broken or leads out of the root, is
 //! returned as [`Entry::Skipped`] so that the run can say so.
 
@@ -232,6 +234,13 @@ pub fn walk(root: &Path, paths: &[PathBuf], opts: &WalkOptions<'_>) -> Walk {
             })
         });
     }
+    if opts.respect_ignore_files
+        && paths
+            .iter()
+            .any(|p| p.canonicalize().is_ok_and(|p| p == canonical_root))
+    {
+        add_ignored_repository_files(root, opts, &out);
+    }
     let mut walk = out.into_inner().unwrap_or_else(|e| e.into_inner());
     add_dockerignores(root, &mut walk);
     walk.all_files.sort();
@@ -263,6 +272,48 @@ fn push_file(out: &Mutex<Walk>, rel: &str, abs: &Path, opts: &WalkOptions<'_>) {
             abs_path: abs.to_path_buf(),
             kinds,
         });
+    }
+}
+
+/// The README at the root and the `.github/` folder define the repository, and git
+/// keeps tracking a file that `.gitignore` lists once it is tracked: a repository that
+/// ignores `*.md` and `.github` (to keep local copies out) still has its README and its
+/// workflows. On a walk of the whole root, those the walk left out are read all the
+/// same (`exclude` still applies); without this, such a repository was told it has no
+/// README and no CI.
+fn add_ignored_repository_files(root: &Path, opts: &WalkOptions<'_>, out: &Mutex<Walk>) {
+    let seen = |rel: &str| lock(out).all_files.iter().any(|f| f == rel);
+    if let Ok(entries) = std::fs::read_dir(root) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().to_ascii_lowercase();
+            let readme = name == "readme" || name.starts_with("readme.");
+            if !readme || !e.file_type().is_ok_and(|t| t.is_file()) {
+                continue;
+            }
+            let rel = rel_path(root, &e.path());
+            if !seen(&rel) && !(opts.is_excluded)(&rel) {
+                push_file(out, &rel, &e.path(), opts);
+            }
+        }
+    }
+    let github = root.join(".github");
+    let walked = lock(out)
+        .all_files
+        .iter()
+        .any(|f| f.starts_with(".github/"));
+    if walked || !github.is_dir() {
+        return;
+    }
+    for entry in WalkBuilder::new(&github)
+        .standard_filters(false)
+        .follow_links(false)
+        .build()
+        .flatten()
+    {
+        let rel = rel_path(root, entry.path());
+        if entry.file_type().is_some_and(|t| t.is_file()) && !(opts.is_excluded)(&rel) {
+            push_file(out, &rel, entry.path(), opts);
+        }
     }
 }
 

@@ -1581,6 +1581,45 @@ fn a_gitignored_dockerignore_still_counts() {
     assert_eq!(rules(&report), set(&["DKR007"]));
 }
 
+/// git keeps tracking what `.gitignore` lists once it is tracked: a repository that
+/// ignores `*.md` and `.github` still has its README and its workflows (the root is
+/// walked); `exclude` still leaves them out.
+#[test]
+fn a_gitignored_readme_and_github_folder_still_count() {
+    let repo = temp_repo();
+    write(
+        repo.path(),
+        "Cargo.toml",
+        "[package]\nname = \"svc\"\nversion = \"0.1.0\"\n",
+    );
+    write(repo.path(), "src/main.rs", "fn main() {}\n");
+    write(repo.path(), ".gitignore", "target\n.github\n*.md\n");
+    write(
+        repo.path(),
+        "README.md",
+        "# svc\n\nA service that answers questions about the weather, with its install, run and test steps below.\n",
+    );
+    write(
+        repo.path(),
+        ".github/workflows/ci.yml",
+        "on: push\npermissions: {}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    timeout-minutes: 5\n    steps:\n      - uses: foo/bar@main\n      - run: cargo test\n",
+    );
+    let (_, report) = json_run(repo.path(), &["--select", "CI001,DOC001,DEP008"]);
+    assert_eq!(rules(&report), set(&["DEP008"]), "{report:#}");
+    let (_, report) = json_run(
+        repo.path(),
+        &[
+            "--select",
+            "CI001,DOC001,DEP008",
+            "--exclude",
+            ".github",
+            "--exclude",
+            "README.md",
+        ],
+    );
+    assert_eq!(rules(&report), set(&["CI001", "DOC001"]), "{report:#}");
+}
+
 #[test]
 fn workflow_paths_outside_a_repository_are_read_as_workflows() {
     // Not a git repository: the project is the folder holding `.github`.
