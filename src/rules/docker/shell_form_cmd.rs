@@ -45,6 +45,10 @@ declare_rule! {
     /// ./server`): the shell replaces itself with the application. So is a script that
     /// traps SIGTERM itself (`trap 'kill $pid' TERM; … & wait`). The exec form
     /// `["sh", "-c", "…"]` is the shell form spelled out and is checked the same way.
+    /// A `CMD` under an init that signals its child's whole process group is fine too:
+    /// `ENTRYPOINT ["dumb-init", "--"]` (not with `--single-child`), `["tini", "-g",
+    /// "--"]`; plain `tini` signals only the shell, which dies and leaves the app to be
+    /// killed without SIGTERM, and is still reported.
     /// Only the instructions in force in the final image are checked (a `CMD` is ignored
     /// when the `ENTRYPOINT` is shell form, so only the `ENTRYPOINT` is reported then).
     ///
@@ -323,6 +327,11 @@ impl Rule for ShellFormCmd {
             }
             return;
         }
+        // The `CMD` runs under an init that signals its whole process group: the app
+        // under the shell gets SIGTERM too.
+        if entry.is_some_and(init_signals_group) {
+            return;
+        }
         if let Some(c) = cmd.filter(|c| shell_form(c)) {
             // Under an `ENTRYPOINT`, the `CMD` is its arguments: `["sh", "-c", "…"]` then,
             // the words themselves after the rewrite.
@@ -342,6 +351,31 @@ impl Rule for ShellFormCmd {
                 finding.fix(fix);
             }
         }
+    }
+}
+
+/// Whether an exec-form `ENTRYPOINT` is an init that sends SIGTERM to the whole process
+/// group of its child: `dumb-init` (unless `--single-child`/`-c`), or `tini -g`. Plain
+/// `tini` signals only the shell, which dies and takes the app down unsignalled.
+fn init_signals_group(entry: &crate::lang::dockerfile::Instruction) -> bool {
+    let Some(Command::Exec { args, .. }) = entry.command() else {
+        return false;
+    };
+    let Some((program, rest)) = args.split_first() else {
+        return false;
+    };
+    let name = program.value.rsplit('/').next().unwrap_or("");
+    let flags: Vec<&str> = rest
+        .iter()
+        .map(|w| w.value.as_str())
+        .take_while(|w| *w != "--" && w.starts_with('-'))
+        .collect();
+    match name {
+        "dumb-init" => !flags.iter().any(|f| *f == "--single-child" || *f == "-c"),
+        _ if name.starts_with("tini") => flags
+            .iter()
+            .any(|f| !f.starts_with("--") && f.contains('g')),
+        _ => false,
     }
 }
 

@@ -60,7 +60,9 @@ declare_rule! {
     /// A builder that is passed to or returned from another function is not followed,
     /// and is not flagged. Requests are followed within the function that builds the
     /// client, and, for a client stored in a struct field by that function
-    /// (`Self { client: Client::builder()….build()?, .. }`), through every use of the
+    /// (`Self { client: Client::builder()….build()?, .. }`, or `Client::new()` bound to a
+    /// local that goes into the struct: `let client = Client::new(); Self { client, .. }`),
+    /// through every use of the
     /// field in the same file: the client is not flagged when each of them starts a
     /// request that sets `.timeout(..)` (`self.client.post(url).timeout(t)`), and is
     /// as soon as one does not or hands the client on (`self.client.clone()`). Only a
@@ -248,12 +250,13 @@ impl Rule for RustClientWithoutTimeout {
                     "build one `reqwest::Client` with `.timeout(..)` and reuse it for every request",
                 )
             } else if let Some(t) = simple(&["reqwest::Client::new", "reqwest::Client::default"]) {
-                // `Client::new().get(url).timeout(..).send()`, or a local client whose
-                // every request sets its own timeout.
-                if scope
-                    .fn_body
-                    .is_some_and(|body| requests_set_timeouts(body, expr))
-                {
+                // `Client::new().get(url).timeout(..).send()`, or a local client (or the
+                // field it is stored in) whose every request sets its own timeout.
+                if scope.fn_body.is_some_and(|body| {
+                    requests_set_timeouts(body, expr)
+                        || stored_field(body, expr)
+                            .is_some_and(|f| field_requests_set_timeouts(&file.ast, &f))
+                }) {
                     return;
                 }
                 (
