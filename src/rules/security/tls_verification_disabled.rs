@@ -101,7 +101,10 @@ declare_rule! {
     /// A context whose `check_hostname = False` is followed by `verify_mode = CERT_NONE`
     /// is one finding, on the latter. An SSL context whose `check_hostname`/`verify_mode` is also set to another value
     /// in the same file (branches on a configured mode) is not flagged. Requests to a
-    /// literal `localhost`, `127.0.0.1` or `::1` URL are not flagged. `verify=False`
+    /// literal `localhost`, `127.0.0.1` or `::1` URL are not flagged, nor, in a shell
+    /// script (a `RUN`, a CI step), `curl -k "$url"` where the script sets `url` only to
+    /// such URLs (`local url="https://localhost:8443/v2/…"`): the service a CI job
+    /// started on its own runner, with a certificate made for the test. `verify=False`
     /// is recognised only for `requests`, `httpx` and `boto3`; other clients'
     /// `verify` keywords (`jwt.decode(..., verify=False)` is about signatures) are not
     /// judged. `urllib3.disable_warnings()` is not a finding by itself. A rustls
@@ -818,7 +821,7 @@ fn is_false_word(v: &str) -> bool {
 }
 
 /// What in one simple command turns verification off.
-fn shell_command(cmd: &SimpleCommand, out: &mut Vec<ShellFinding>) {
+fn shell_command(cmd: &SimpleCommand, here: &LocalUrls<'_>, out: &mut Vec<ShellFinding>) {
     let program = cmd.program();
     let start = program.first().map_or(usize::MAX, |w| w.span.start);
     // `VAR=value cmd`, `env VAR=value cmd`, `export VAR=value`.
@@ -842,7 +845,7 @@ fn shell_command(cmd: &SimpleCommand, out: &mut Vec<ShellFinding>) {
         return;
     };
     let args = program.get(1..).unwrap_or_default();
-    let local = || args.iter().any(|w| is_local_url(&w.value));
+    let local = || args.iter().any(|w| here.is_local(w));
     match name {
         "curl" => {
             if let Some(w) = curl_insecure(args)
@@ -933,11 +936,77 @@ fn shell_command(cmd: &SimpleCommand, out: &mut Vec<ShellFinding>) {
 }
 
 fn shell_findings(commands: &[SimpleCommand]) -> Vec<ShellFinding> {
+    let here = LocalUrls {
+        vars: local_url_vars(commands),
+        original: None,
+    };
     let mut out = Vec::new();
     for cmd in commands {
-        shell_command(cmd, &mut out);
+        shell_command(cmd, &here, &mut out);
     }
     out
+}
+
+/// What says that a word of a script names this machine: a literal URL
+/// ([`is_local_url`]), or a variable the script sets only to such URLs
+/// (`url="https://localhost:8443/v2"`, `local url=…`, `export BASE=…`), so that
+/// `curl -k "$url"` talks to this machine too. `original` is the script as written when
+/// the words were read from a copy with CI's variables substituted (at the same places).
+struct LocalUrls<'a> {
+    vars: Vec<String>,
+    original: Option<&'a str>,
+}
+
+impl LocalUrls<'_> {
+    fn is_local(&self, w: &ShellWord) -> bool {
+        let written = self
+            .original
+            .and_then(|t| t.get(w.span.clone()))
+            .map_or(w.value.as_str(), |t| t.trim_matches(['"', '\'']));
+        is_local_url(&w.value) || names_local_var(written, &self.vars)
+    }
+}
+
+/// The variables a script sets only to URLs on this machine.
+fn local_url_vars(commands: &[SimpleCommand]) -> Vec<String> {
+    let assignments: Vec<(&str, &str)> = commands
+        .iter()
+        .flat_map(|c| &c.words)
+        .filter_map(|w| word_is_assignment(&w.value))
+        .collect();
+    let mut names: Vec<String> = assignments
+        .iter()
+        .filter(|(n, v)| {
+            is_local_url(v)
+                && assignments
+                    .iter()
+                    .all(|(other, v)| other != n || is_local_url(v))
+        })
+        .map(|(n, _)| n.to_string())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// `$url`, `${url}`, `$BASE/v2/…`: a word that starts with one of `vars`.
+fn names_local_var(word: &str, vars: &[String]) -> bool {
+    let Some(rest) = word.strip_prefix('$') else {
+        return false;
+    };
+    let (name, after) = match rest.strip_prefix('{') {
+        Some(braced) => match braced.split_once('}') {
+            Some((name, after)) => (name, after),
+            None => return false,
+        },
+        None => {
+            let end = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            rest.split_at(end)
+        }
+    };
+    vars.iter().any(|v| v == name) && (after.is_empty() || after.starts_with(['/', ':', '?']))
 }
 
 fn check_dockerfile(df: &Dockerfile, cx: &mut Context<'_>) {
@@ -999,7 +1068,15 @@ fn ci_script(node: &yaml::Node, cx: &mut Context<'_>) {
         return;
     };
     let subst = substitute_variables(&text);
-    for f in shell_findings(&shell::split(&subst)) {
+    let here = LocalUrls {
+        vars: local_url_vars(&shell::split(&text)),
+        original: Some(&text),
+    };
+    let mut findings = Vec::new();
+    for cmd in &shell::split(&subst) {
+        shell_command(cmd, &here, &mut findings);
+    }
+    for f in findings {
         let span = node
             .value_span(cx.source, f.span)
             .unwrap_or_else(|| node.span.clone());
