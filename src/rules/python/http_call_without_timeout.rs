@@ -14,6 +14,8 @@ declare_rule! {
     ///   set in a method of the class) without `timeout`, or with `timeout=None`;
     /// - `httpx` calls and clients (`httpx.get`, `httpx.Client`, `httpx.AsyncClient`)
     ///   with `timeout=None`;
+    /// - `aiohttp` requests (`session.post(...)` on an `aiohttp.ClientSession`,
+    ///   `aiohttp.request(...)`) with `timeout=None`;
     /// - `urllib.request.urlopen`, `http.client.HTTPConnection`/`HTTPSConnection`,
     ///   `smtplib.SMTP`/`SMTP_SSL`, `ftplib.FTP`/`FTP_TLS` and
     ///   `socket.create_connection` without a timeout.
@@ -87,7 +89,10 @@ declare_rule! {
     /// reconnects, meant to wait for the next event), nor on a call passed to
     /// `asyncio.wait_for(...)`, which bounds it; a one-shot call with `timeout=None` is
     /// flagged. A bound set by the caller in another function is not seen.
-    /// `httpx` without `timeout` is fine: it has a default of five seconds. Sessions
+    /// `httpx` without `timeout` is fine: it has a default of five seconds; so is
+    /// `aiohttp`, whose session bounds each request to five minutes unless it sets
+    /// another (`timeout=None` on the request removes that bound; a session built with
+    /// `ClientTimeout()` and no total is not judged). Sessions
     /// are recognised when created in the same scope (or an enclosing one, or on `self`
     /// in the class); a session passed in as a parameter is not. Compared with Ruff's
     /// S113, which covers the `requests` and `httpx` module functions, this rule also
@@ -206,6 +211,11 @@ fn kind(call: &Call) -> Option<(Kind, String)> {
     {
         return Some((Kind::Httpx, q.to_string()));
     }
+    // aiohttp bounds a request by its session's timeout (five minutes unless set);
+    // `timeout=None` on the request replaces it with none at all.
+    if q == "aiohttp.request" {
+        return Some((Kind::Httpx, q.to_string()));
+    }
     if let Some((_, n)) = STDLIB_CLIENTS.iter().find(|(name, _)| *name == q) {
         return Some((Kind::Stdlib(*n), q.to_string()));
     }
@@ -223,6 +233,12 @@ fn kind(call: &Call) -> Option<(Kind, String)> {
             Some((Kind::Requests, format!("{receiver}.{method}")))
         }
         "httpx.Client" | "httpx.AsyncClient" if HTTPX_FUNCTIONS.contains(&method) => {
+            Some((Kind::Httpx, format!("{receiver}.{method}")))
+        }
+        "aiohttp.ClientSession" | "aiohttp.client.ClientSession"
+            // The same verbs as a `requests` session's, and its websocket.
+            if REQUESTS_METHODS.contains(&method) || method == "ws_connect" =>
+        {
             Some((Kind::Httpx, format!("{receiver}.{method}")))
         }
         _ => None,
