@@ -406,6 +406,36 @@ impl Roles {
     }
 }
 
+/// A file of health checks or probes, by its path (`health.py`, `health/checks.py`,
+/// `healthcheck.rs`, `health_checker.rs`, `ready_checker.rs`): what it runs probes the
+/// service's own instances for a status and trusts nothing it gets back, and the probe
+/// (the container runtime's `HEALTHCHECK`, a Kubernetes probe) bounds it with its own
+/// timeout.
+pub fn is_probe_path(rel_path: &str) -> bool {
+    rel_path
+        .split('/')
+        .map(|seg| {
+            seg.strip_suffix(".py")
+                .or_else(|| seg.strip_suffix(".rs"))
+                .unwrap_or(seg)
+        })
+        .any(|seg| {
+            matches!(
+                seg.to_ascii_lowercase().as_str(),
+                "health"
+                    | "healthz"
+                    | "healthcheck"
+                    | "healthchecks"
+                    | "health_check"
+                    | "health_checks"
+                    | "health_checker"
+                    | "ready_checker"
+                    | "readiness"
+                    | "liveness"
+            )
+        })
+}
+
 /// A path a project generator renders (`{{cookiecutter.slug}}/compose.yml`,
 /// `{% if docker %}Dockerfile{% endif %}`): a template by its very name.
 pub fn is_generator_template(rel_path: &str) -> bool {

@@ -68,6 +68,11 @@ declare_rule! {
     /// as soon as one does not or hands the client on (`self.client.clone()`). Only a
     /// private field of a struct defined in the same file is followed: another file
     /// may use a public one, out of sight; set the timeout on the client instead.
+    /// A module of health checks (`healthcheck.rs`, `health_checker.rs`,
+    /// `ready_checker.rs`, a `health/` folder) is not checked: the command a container's
+    /// `HEALTHCHECK` or a Kubernetes probe runs is bounded by the probe's own timeout, and
+    /// a hang there is a failed check (judged on services: five such findings, none
+    /// worth acting on).
     /// The crates of command-line tools and hand-run code generators (the folder
     /// holding `src/` is named `cli`, `*-cli`, `codegen` or `*-codegen`) are not
     /// checked: the person who runs one sees a hang and stops it.
@@ -237,7 +242,10 @@ impl Rule for RustClientWithoutTimeout {
         let requests = |p: &syn::Path| names_any(imports, p, UREQ_REQUESTS).map(|_| Kind::Ureq);
         // A command-line tool's requests: the person who ran it sees a hang and stops
         // it, as with the Python CLI commands NET001 skips.
-        if file.is_test_code(scope) || file.role.cli {
+        if file.is_test_code(scope)
+            || file.role.cli
+            || crate::roles::is_probe_path(&cx.source.rel_path)
+        {
             return;
         }
         let Node::Expr(expr) = node else { return };

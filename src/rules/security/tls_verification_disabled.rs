@@ -94,10 +94,11 @@ declare_rule! {
     /// real services, six of seven such verifiers were an operator's documented
     /// opt-in (`pg_tls_no_verify`, `sslmode=prefer`); one installed whenever a URL
     /// asks for TLS is still flagged.
-    /// Python health checks are not flagged: code in a module or package named for
-    /// one (`health.py`, `health/checks.py`, `healthcheck.py`) or in a function whose
-    /// name says it (`def health_check`, `def readiness`) probes a status code or reads
-    /// the peer's certificate to report its expiry, and trusts nothing it gets back.
+    /// Health checks are not flagged: code in a module or package named for one
+    /// (`health.py`, `health/checks.py`, `healthcheck.py`, Rust's `healthcheck.rs`,
+    /// `health_checker.rs`, `ready_checker.rs`) or in a Python function whose name says
+    /// it (`def health_check`, `def readiness`) probes a status code or reads the peer's
+    /// certificate to report its expiry, and trusts nothing it gets back.
     /// A context whose `check_hostname = False` is followed by `verify_mode = CERT_NONE`
     /// is one finding, on the latter. An SSL context whose `check_hostname`/`verify_mode` is also set to another value
     /// in the same file (branches on a configured mode) is not flagged. Requests to a
@@ -233,31 +234,11 @@ fn family(name: &str) -> Option<&'static str> {
     }
 }
 
-/// Whether code at `offset` is a health check or a probe: in a module or package named
-/// for it (`health.py`, `health/checks.py`, `healthcheck.py`) or a function whose name
-/// says it (`def health_check`, `_probe_liveness`). A probe reads a status code or the
-/// peer's certificate (to report its expiry) and trusts nothing it gets back: of the
-/// four such findings judged on services none was worth acting on, and none of the 40
-/// worth it was one.
-/// A file of health checks, by its path: its probes reach the service's own instances.
-fn probe_path(rel_path: &str) -> bool {
-    rel_path
-        .split('/')
-        .map(|seg| seg.strip_suffix(".py").unwrap_or(seg))
-        .any(|seg| {
-            matches!(
-                seg.to_ascii_lowercase().as_str(),
-                "health"
-                    | "healthz"
-                    | "healthcheck"
-                    | "healthchecks"
-                    | "health_check"
-                    | "health_checks"
-            )
-        })
-}
-
-/// Inside a health, liveness or readiness function.
+/// Inside a health, liveness or readiness function (`def health_check`,
+/// `_probe_liveness`); a module or package named for one is [`crate::roles::is_probe_path`].
+/// A probe reads a status code or the peer's certificate (to report its expiry) and
+/// trusts nothing it gets back: of the four such findings judged on services none was
+/// worth acting on, and none of the 40 worth it was one.
 fn in_probe_def(file: &PythonFile, offset: usize) -> bool {
     file.enclosing_def(DefKind::Function, offset)
         .is_some_and(|d| {
@@ -277,7 +258,7 @@ fn report_py(cx: &mut Context<'_>, file: &PythonFile, at: usize, span: Span, mes
 }
 
 fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
-    if probe_path(&cx.source.rel_path) {
+    if crate::roles::is_probe_path(&cx.source.rel_path) {
         return;
     }
     for call in &file.calls {
@@ -685,7 +666,7 @@ fn installed_only_on_request(file: &syn::File, ty: &str) -> bool {
 }
 
 fn check_rust_node(file: &RustFile<'_>, node: Node<'_>, scope: &Scope<'_>, cx: &mut Context<'_>) {
-    if file.is_test_code(scope) {
+    if file.is_test_code(scope) || crate::roles::is_probe_path(&cx.source.rel_path) {
         return;
     }
     match node {
