@@ -373,12 +373,10 @@ fn main_debug_run(file: &PythonFile) -> Option<Span> {
             && !a.ctx.in_debug_guard
             && flask_debug_assign(a)
     });
-    let run = run.map(|c| c.span.clone());
-    let assign = assign.map(|a| a.target.span());
-    match (run, assign) {
-        (Some(r), Some(a)) => Some(if a.start < r.start { a } else { r }),
-        (r, a) => r.or(a),
-    }
+    [run.map(|c| c.span.clone()), assign.map(|a| a.target.span())]
+        .into_iter()
+        .flatten()
+        .min_by_key(|span| span.start)
 }
 
 /// What a Django settings module sets.

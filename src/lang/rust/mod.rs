@@ -56,6 +56,9 @@ pub struct PathRole {
     /// by hand (`codegen`, `iana-codegen`). What it runs, a person at a terminal waits
     /// for.
     pub cli: bool,
+    /// A module of health checks or probes ([`crate::roles::is_probe_path`]:
+    /// `healthcheck.rs`, `health_checker.rs`, a `health/` folder).
+    pub probe: bool,
 }
 
 impl PathRole {
@@ -79,6 +82,7 @@ impl PathRole {
                     let name = dirs[i].to_ascii_lowercase();
                     name.ends_with("cli") || name.ends_with("codegen")
                 }),
+            probe: crate::roles::is_probe_path(rel_path),
         }
     }
 

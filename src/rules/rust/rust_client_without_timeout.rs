@@ -242,10 +242,7 @@ impl Rule for RustClientWithoutTimeout {
         let requests = |p: &syn::Path| names_any(imports, p, UREQ_REQUESTS).map(|_| Kind::Ureq);
         // A command-line tool's requests: the person who ran it sees a hang and stops
         // it, as with the Python CLI commands NET001 skips.
-        if file.is_test_code(scope)
-            || file.role.cli
-            || crate::roles::is_probe_path(&cx.source.rel_path)
-        {
+        if file.is_test_code(scope) || file.role.cli || file.role.probe {
             return;
         }
         let Node::Expr(expr) = node else { return };
@@ -260,11 +257,10 @@ impl Rule for RustClientWithoutTimeout {
             } else if let Some(t) = simple(&["reqwest::Client::new", "reqwest::Client::default"]) {
                 // `Client::new().get(url).timeout(..).send()`, or a local client (or the
                 // field it is stored in) whose every request sets its own timeout.
-                if scope.fn_body.is_some_and(|body| {
-                    requests_set_timeouts(body, expr)
-                        || stored_field(body, expr)
-                            .is_some_and(|f| field_requests_set_timeouts(&file.ast, &f))
-                }) {
+                if scope
+                    .fn_body
+                    .is_some_and(|body| every_request_bounded(file, body, expr))
+                {
                     return;
                 }
                 (
@@ -300,10 +296,7 @@ impl Rule for RustClientWithoutTimeout {
             if let Some((kind, false)) = origin(scope, &c, &builders, 0) {
                 if kind != Kind::Ureq
                     && scope.fn_body.is_some_and(|body| {
-                        requests_set_timeouts(body, expr)
-                            || given_to_exporter(body, expr)
-                            || stored_field(body, expr)
-                                .is_some_and(|f| field_requests_set_timeouts(&file.ast, &f))
+                        every_request_bounded(file, body, expr) || given_to_exporter(body, expr)
                     })
                 {
                     return;
@@ -342,6 +335,14 @@ impl Rule for RustClientWithoutTimeout {
             }
         }
     }
+}
+
+/// Whether every request the client `call` builds makes sets its own timeout: in the
+/// function that builds it ([`requests_set_timeouts`]), or through the struct field it
+/// is stored in ([`stored_field`], [`field_requests_set_timeouts`]).
+fn every_request_bounded(file: &RustFile<'_>, body: &syn::Block, call: &syn::Expr) -> bool {
+    requests_set_timeouts(body, call)
+        || stored_field(body, call).is_some_and(|f| field_requests_set_timeouts(&file.ast, &f))
 }
 
 /// Whether every request made with the client `call` builds sets its own `.timeout(..)`,

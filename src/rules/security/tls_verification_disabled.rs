@@ -204,10 +204,9 @@ fn dict_cert_none(v: &Value, depth: usize) -> Option<(Span, &'static str)> {
     };
     for (k, val) in items {
         if let Some(key) = k.as_ref().and_then(Value::as_str)
-            && CERT_REQS_KEYS.contains(&key)
+            && let Some(&key) = CERT_REQS_KEYS.iter().find(|c| **c == key)
             && is_cert_none(&val, true)
         {
-            let key = CERT_REQS_KEYS.iter().find(|k| **k == key).copied()?;
             return Some((
                 k.as_ref().map_or(val.span().start, |k| k.span().start)..val.span().end,
                 key,
@@ -666,7 +665,7 @@ fn installed_only_on_request(file: &syn::File, ty: &str) -> bool {
 }
 
 fn check_rust_node(file: &RustFile<'_>, node: Node<'_>, scope: &Scope<'_>, cx: &mut Context<'_>) {
-    if file.is_test_code(scope) || crate::roles::is_probe_path(&cx.source.rel_path) {
+    if file.is_test_code(scope) || file.role.probe {
         return;
     }
     match node {
@@ -916,10 +915,12 @@ fn shell_command(cmd: &SimpleCommand, here: &LocalUrls<'_>, out: &mut Vec<ShellF
     }
 }
 
-fn shell_findings(commands: &[SimpleCommand]) -> Vec<ShellFinding> {
+/// What in a script's commands turns verification off. `original` is the script as
+/// written when `commands` were split from a copy with CI's variables substituted.
+fn shell_findings(commands: &[SimpleCommand], original: Option<&str>) -> Vec<ShellFinding> {
     let here = LocalUrls {
         vars: local_url_vars(commands),
-        original: None,
+        original,
     };
     let mut out = Vec::new();
     for cmd in commands {
@@ -992,7 +993,7 @@ fn names_local_var(word: &str, vars: &[String]) -> bool {
 
 fn check_dockerfile(df: &Dockerfile, cx: &mut Context<'_>) {
     for (inst, script) in all_run_scripts(df, cx.source) {
-        for f in shell_findings(script.commands()) {
+        for f in shell_findings(script.commands(), None) {
             let span = script.file_span(f.span, inst.keyword_span.clone());
             let script_note = in_script(cx);
             let r = cx.report(&TlsVerificationDisabled::META, span, f.message, HELP_SHELL);
@@ -1049,15 +1050,7 @@ fn ci_script(node: &yaml::Node, cx: &mut Context<'_>) {
         return;
     };
     let subst = substitute_variables(&text);
-    let here = LocalUrls {
-        vars: local_url_vars(&shell::split(&text)),
-        original: Some(&text),
-    };
-    let mut findings = Vec::new();
-    for cmd in &shell::split(&subst) {
-        shell_command(cmd, &here, &mut findings);
-    }
-    for f in findings {
+    for f in shell_findings(&shell::split(&subst), Some(&text)) {
         let span = node
             .value_span(cx.source, f.span)
             .unwrap_or_else(|| node.span.clone());
