@@ -197,17 +197,21 @@ pub fn config_in(dir: &Path) -> Option<PathBuf> {
         // one: `load` then reports what is wrong with it.
         // A pyproject.toml that does not parse but has a `[tool.readylint]` header counts
         // too: its configuration must not be dropped in silence.
+        // One that does not name readylint at all is not parsed (most do not).
         let py = dir.join("pyproject.toml");
         if py.is_file()
-            && std::fs::read_to_string(&py).is_ok_and(|t| match toml::from_str::<toml::Table>(&t) {
-                Ok(doc) => doc
-                    .get("tool")
-                    .and_then(toml::Value::as_table)
-                    .is_some_and(|tool| tool.contains_key("readylint")),
-                Err(_) => t.lines().any(|l| {
-                    let l: String = l.chars().filter(|c| !c.is_whitespace()).collect();
-                    l.starts_with("[tool.readylint") || l.starts_with("[[tool.readylint")
-                }),
+            && std::fs::read_to_string(&py).is_ok_and(|t| {
+                t.contains("readylint")
+                    && match toml::from_str::<toml::Table>(&t) {
+                        Ok(doc) => doc
+                            .get("tool")
+                            .and_then(toml::Value::as_table)
+                            .is_some_and(|tool| tool.contains_key("readylint")),
+                        Err(_) => t.lines().any(|l| {
+                            let l: String = l.chars().filter(|c| !c.is_whitespace()).collect();
+                            l.starts_with("[tool.readylint") || l.starts_with("[[tool.readylint")
+                        }),
+                    }
             })
         {
             return Some(py);

@@ -57,6 +57,19 @@ pub struct WalkOptions<'a> {
 /// Repository-relative path with `/` separators; a path outside the root is kept as
 /// it is (absolute paths stay absolute).
 pub fn rel_path(root: &Path, path: &Path) -> String {
+    // The walk's paths are the root joined with clean names: their text after the
+    // root's is the answer, without splitting the path into components.
+    if std::path::MAIN_SEPARATOR == '/'
+        && let (Some(p), Some(r)) = (path.to_str(), root.to_str())
+        && let Some(rest) = p.strip_prefix(r.trim_end_matches('/'))
+        && let Some(rest) = rest.strip_prefix('/')
+        && !rest.is_empty()
+        && rest
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != "..")
+    {
+        return rest.to_string();
+    }
     match path.strip_prefix(root) {
         Ok(rel) => rel
             .components()
@@ -543,5 +556,33 @@ mod site_tests {
             site_package_dirs(&files),
             ["lib/boto/", "lib/future/", "src/lib/tornado/"]
         );
+    }
+}
+
+#[cfg(test)]
+mod rel_path_tests {
+    use super::rel_path;
+    use std::path::Path;
+
+    #[test]
+    fn relative_to_the_root_whatever_the_spelling() {
+        let cases = [
+            ("/repo", "/repo/src/app.py", "src/app.py"),
+            ("/repo/", "/repo/src/app.py", "src/app.py"),
+            ("/", "/src/app.py", "src/app.py"),
+            ("/repo", "/repo/./src/app.py", "src/app.py"),
+            ("/repo", "/repo/src/", "src"),
+            ("/repo", "/repo", ""),
+            // Not below the root: kept as it is.
+            ("/repo", "/repository/app.py", "/repository/app.py"),
+            ("/repo", "/other/app.py", "/other/app.py"),
+        ];
+        for (root, path, want) in cases {
+            assert_eq!(
+                rel_path(Path::new(root), Path::new(path)),
+                want,
+                "{root} {path}"
+            );
+        }
     }
 }

@@ -301,6 +301,12 @@ pub fn file_name(rel_path: &str) -> &str {
     rel_path.rsplit_once('/').map_or(rel_path, |(_, f)| f)
 }
 
+/// Whether `name` ends with `suffix`, ignoring ASCII case (`suffix` in lower case).
+pub fn ends_with_lower(name: &str, suffix: &str) -> bool {
+    name.len() >= suffix.len()
+        && name.as_bytes()[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,8 @@
 //!
 //! Regexes are Rust's linear-time engine: no pattern can make a run hang.
 
+use std::sync::OnceLock;
+
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 
@@ -69,26 +71,26 @@ pub(super) struct RawMatcher {
 #[derive(Debug)]
 pub enum Matcher {
     Lines {
-        regex: Regex,
-        unless: Option<Regex>,
+        regex: Pattern,
+        unless: Option<Pattern>,
     },
     Instruction {
         keyword: Keyword,
-        regex: Option<Regex>,
-        unless: Option<Regex>,
-        unless_env: Option<Regex>,
-        command: Option<Regex>,
-        args: Option<Regex>,
-        piped_to: Option<Regex>,
+        regex: Option<Pattern>,
+        unless: Option<Pattern>,
+        unless_env: Option<Pattern>,
+        command: Option<Pattern>,
+        args: Option<Pattern>,
+        piped_to: Option<Pattern>,
     },
     Toml {
         path: String,
-        value: Option<Regex>,
+        value: Option<Pattern>,
         missing: Option<String>,
     },
     Yaml {
         path: String,
-        value: Option<Regex>,
+        value: Option<Pattern>,
         missing: Option<String>,
     },
     PythonCall {
@@ -98,24 +100,63 @@ pub enum Matcher {
     },
 }
 
-fn compile(key: &str, pattern: &str, whole: bool) -> Result<Regex, String> {
-    let p = if whole {
-        format!("^(?:{pattern})$")
-    } else {
-        pattern.to_string()
-    };
-    RegexBuilder::new(&p)
+/// When a matcher's regexes are compiled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compile {
+    /// When the pack is loaded, so that a bad regex is an error then: a user's packs.
+    Now,
+    /// On first use: the embedded packs, whose every regex `cargo test` compiles. A run
+    /// uses few of them, and compiling them all was a fifth of a run over an empty
+    /// repository.
+    OnFirstUse,
+}
+
+/// A pack's regex, compiled when its pack is loaded or on first use (see [`Compile`]).
+#[derive(Debug)]
+pub struct Pattern {
+    /// The pattern as compiled (anchored for whole-name keys).
+    source: Box<str>,
+    regex: Box<OnceLock<Option<Regex>>>,
+}
+
+impl Pattern {
+    fn new(key: &str, pattern: &str, whole: bool, when: Compile) -> Result<Pattern, String> {
+        let source = if whole {
+            format!("^(?:{pattern})$")
+        } else {
+            pattern.to_string()
+        };
+        let p = Pattern {
+            source: source.into(),
+            regex: Box::default(),
+        };
+        if when == Compile::Now {
+            let re = build(&p.source).map_err(|e| format!("`{key}` is not a valid regex: {e}"))?;
+            let _ = p.regex.set(Some(re));
+        }
+        Ok(p)
+    }
+
+    /// The compiled regex; `None` for an embedded pattern that does not compile, which
+    /// `cargo test` rules out (see `every_embedded_pattern_compiles`).
+    pub fn regex(&self) -> Option<&Regex> {
+        self.regex.get_or_init(|| build(&self.source).ok()).as_ref()
+    }
+
+    pub fn find<'h>(&self, text: &'h str) -> Option<regex::Match<'h>> {
+        self.regex()?.find(text)
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        self.regex().is_some_and(|r| r.is_match(text))
+    }
+}
+
+fn build(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern)
         .size_limit(10 * (1 << 20))
         .dfa_size_limit(10 * (1 << 20))
         .build()
-        .map_err(|e| format!("`{key}` is not a valid regex: {e}"))
-}
-
-fn opt(key: &str, pattern: &Option<String>, whole: bool) -> Result<Option<Regex>, String> {
-    pattern
-        .as_deref()
-        .map(|p| compile(key, p, whole))
-        .transpose()
 }
 
 /// A key path is dotted keys, each a key or `*` (any one key or element); empty for the
@@ -136,7 +177,13 @@ fn check_key_path(key: &str, path: &str) -> Result<(), String> {
 }
 
 impl Matcher {
-    pub fn from_value(value: toml::Value) -> Result<Matcher, String> {
+    pub fn from_value(value: toml::Value, when: Compile) -> Result<Matcher, String> {
+        let opt = |key: &str, pattern: &Option<String>, whole: bool| {
+            pattern
+                .as_deref()
+                .map(|p| Pattern::new(key, p, whole, when))
+                .transpose()
+        };
         let raw: RawMatcher = value
             .try_into()
             .map_err(|e: toml::de::Error| e.message().trim().to_string())?;
@@ -247,9 +294,30 @@ impl Matcher {
             );
         };
         Ok(Matcher::Lines {
-            regex: compile("regex", &regex, false)?,
+            regex: Pattern::new("regex", &regex, false, when)?,
             unless: opt("unless", &raw.unless, false)?,
         })
+    }
+
+    /// Its regexes.
+    pub fn patterns(&self) -> Vec<&Pattern> {
+        match self {
+            Matcher::Lines { regex, unless } => std::iter::once(regex).chain(unless).collect(),
+            Matcher::Instruction {
+                regex,
+                unless,
+                unless_env,
+                command,
+                args,
+                piped_to,
+                ..
+            } => [regex, unless, unless_env, command, args, piped_to]
+                .into_iter()
+                .flatten()
+                .collect(),
+            Matcher::Toml { value, .. } | Matcher::Yaml { value, .. } => value.iter().collect(),
+            Matcher::PythonCall { .. } => Vec::new(),
+        }
     }
 
     /// The file kinds a structural matcher reads (empty for line matchers).
@@ -455,7 +523,7 @@ impl Matcher {
 /// the key.
 fn key_path_hits(
     selected: impl Iterator<Item = (Option<Span>, Span, Option<String>, bool)>,
-    value: Option<&Regex>,
+    value: Option<&Pattern>,
 ) -> Vec<Span> {
     selected
         .filter_map(|(key, node, text, missing_key)| match value {
@@ -521,7 +589,7 @@ mod tests {
         let v: toml::Value = toml::from_str::<toml::Table>(&format!("m = {toml_text}"))
             .map(|t| t["m"].clone())
             .unwrap_or_else(|e| panic!("{e}"));
-        Matcher::from_value(v).unwrap_or_else(|e| panic!("{e}"))
+        Matcher::from_value(v, Compile::Now).unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]
@@ -603,7 +671,7 @@ mod tests {
             let v: toml::Value = toml::from_str::<toml::Table>(&format!("m = {m}"))
                 .map(|t| t["m"].clone())
                 .unwrap_or_else(|e| panic!("{e}"));
-            let err = Matcher::from_value(v).expect_err(m);
+            let err = Matcher::from_value(v, Compile::Now).expect_err(m);
             assert!(err.contains(needle), "{m}: {err}");
         }
     }

@@ -26,7 +26,7 @@ use crate::roles::Role;
 use crate::rule::{Category, Context, Rule, RuleMeta, Severity};
 use crate::source::SourceFile;
 
-use self::matcher::Matcher;
+use self::matcher::{Compile, Matcher};
 
 /// A rule pack: a TOML file of `[[rule]]` tables.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -331,6 +331,20 @@ pub fn parse_pack_with(
     text: &str,
     check_examples: bool,
 ) -> miette::Result<Vec<PackRule>> {
+    parse(path, text, check_examples, Compile::Now)
+}
+
+/// Parses an embedded pack: its regexes are compiled on first use.
+fn parse_embedded(path: &str, text: &str) -> miette::Result<Vec<PackRule>> {
+    parse(path, text, false, Compile::OnFirstUse)
+}
+
+fn parse(
+    path: &str,
+    text: &str,
+    check_examples: bool,
+    when: Compile,
+) -> miette::Result<Vec<PackRule>> {
     let ctx = &Ctx {
         what: "invalid rule pack",
         path,
@@ -343,7 +357,7 @@ pub fn parse_pack_with(
     })?;
     let mut out = Vec::new();
     for r in raw.rule {
-        out.push(build_rule(ctx, r, check_examples)?);
+        out.push(build_rule(ctx, r, check_examples, when)?);
     }
     let mut seen = std::collections::BTreeMap::new();
     for r in &out {
@@ -363,7 +377,12 @@ pub fn parse_pack_with(
     Ok(out)
 }
 
-fn build_rule(ctx: &Ctx<'_>, r: RawRule, check_examples: bool) -> miette::Result<PackRule> {
+fn build_rule(
+    ctx: &Ctx<'_>,
+    r: RawRule,
+    check_examples: bool,
+    when: Compile,
+) -> miette::Result<PackRule> {
     let code = r.code.get_ref().trim().to_string();
     let code_ok = (4..=10).contains(&code.len())
         && code.chars().take_while(|c| c.is_ascii_uppercase()).count() >= 2
@@ -519,7 +538,7 @@ fn build_rule(ctx: &Ctx<'_>, r: RawRule, check_examples: bool) -> miette::Result
     }
     let mut matchers = Vec::new();
     for item in items {
-        let m = Matcher::from_value(item).map_err(|e| {
+        let m = Matcher::from_value(item, when).map_err(|e| {
             err(
                 ctx,
                 Some(match_span.clone()),
@@ -681,9 +700,7 @@ pub fn embedded_rules() -> Vec<&'static dyn Rule> {
             embedded_packs()
                 .iter()
                 // Their examples are run by `cargo test`, not by every run.
-                .filter_map(|(name, text)| {
-                    parse_pack_with(&format!("rules/{name}"), text, false).ok()
-                })
+                .filter_map(|(name, text)| parse_embedded(&format!("rules/{name}"), text).ok())
                 .flatten()
                 .map(|r| &*Box::leak(Box::new(r)))
                 .collect()
@@ -697,7 +714,7 @@ pub fn embedded_rules() -> Vec<&'static dyn Rule> {
 pub fn embedded_pack_rules() -> miette::Result<Vec<PackRule>> {
     let mut out = Vec::new();
     for (name, text) in embedded_packs() {
-        out.extend(parse_pack_with(&format!("rules/{name}"), text, false)?);
+        out.extend(parse_embedded(&format!("rules/{name}"), text)?);
     }
     Ok(out)
 }
@@ -808,5 +825,20 @@ mod tests {
             );
             assert_eq!(r.self_test(), Vec::<String>::new(), "{}", r.meta.code);
         }
+    }
+
+    #[test]
+    fn every_embedded_pattern_compiles() {
+        // The embedded packs' regexes are compiled on first use, where one that did not
+        // compile would match nothing: each must compile here.
+        let rules = embedded_pack_rules().unwrap_or_else(|e| panic!("{e:?}"));
+        let mut n = 0;
+        for r in &rules {
+            for p in r.matchers.iter().flat_map(Matcher::patterns) {
+                assert!(p.regex().is_some(), "{}: {p:?}", r.meta.code);
+                n += 1;
+            }
+        }
+        assert!(n > rules.len(), "{n} patterns in {} rules", rules.len());
     }
 }

@@ -293,9 +293,13 @@ struct ReadmeFrontEnd;
 
 impl FrontEnd for ReadmeFrontEnd {
     fn claim(&self, rel_path: &str) -> Option<FileKind> {
-        let lower = rel_path.to_ascii_lowercase();
-        (!rel_path.contains('/') && (lower == "readme" || lower.starts_with("readme.")))
-            .then_some(FileKind::Readme)
+        let readme = rel_path
+            .get(..6)
+            .is_some_and(|s| s.eq_ignore_ascii_case("readme"));
+        (readme
+            && !rel_path.contains('/')
+            && matches!(rel_path.as_bytes().get(6), None | Some(b'.')))
+        .then_some(FileKind::Readme)
     }
 
     fn handles(&self, kind: FileKind) -> bool {

@@ -5,8 +5,8 @@
 use toml::de::{DeTable, DeValue};
 
 use crate::lang::{FileKind, FrontEnd, Output, Sink};
+use crate::source::SourceFile;
 use crate::source::Span;
-use crate::source::{SourceFile, file_name};
 
 /// Deeper nesting than this is refused (RDY001) before parsing, so that a hostile file
 /// cannot overflow the stack of a recursive parser.
@@ -234,10 +234,7 @@ pub struct TomlFrontEnd;
 
 impl FrontEnd for TomlFrontEnd {
     fn claim(&self, rel_path: &str) -> Option<FileKind> {
-        file_name(rel_path)
-            .to_ascii_lowercase()
-            .ends_with(".toml")
-            .then_some(FileKind::Toml)
+        crate::source::ends_with_lower(rel_path, ".toml").then_some(FileKind::Toml)
     }
 
     fn handles(&self, kind: FileKind) -> bool {

@@ -778,8 +778,7 @@ pub fn has_template_tags(text: &str) -> bool {
 
 /// `*.yml` / `*.yaml`, in any case.
 pub fn is_yaml_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.ends_with(".yml") || lower.ends_with(".yaml")
+    crate::source::ends_with_lower(name, ".yml") || crate::source::ends_with_lower(name, ".yaml")
 }
 
 #[cfg(test)]

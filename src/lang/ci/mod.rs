@@ -252,10 +252,13 @@ impl Flavor {
     /// Actions (`action.yml`) are used from any folder and are claimed wherever they are.
     pub fn of_path(rel_path: &str) -> Option<Flavor> {
         let name = file_name(rel_path);
+        // Every CI file is YAML.
+        if !crate::lang::yaml::is_yaml_name(name) {
+            return None;
+        }
         let dir = parent_dir(rel_path);
         let lower = name.to_ascii_lowercase();
-        let yaml = crate::lang::yaml::is_yaml_name(name);
-        if yaml && dir == ".github/workflows" {
+        if dir == ".github/workflows" {
             return Some(Flavor::GithubWorkflow);
         }
         if lower == "action.yml" || lower == "action.yaml" {
@@ -268,7 +271,7 @@ impl Flavor {
             || lower == ".gitlab-ci.yaml"
             || lower.ends_with(".gitlab-ci.yml")
             || lower.ends_with(".gitlab-ci.yaml")
-            || (yaml && in_gitlab_dir);
+            || in_gitlab_dir;
         gitlab.then_some(Flavor::Gitlab)
     }
 

@@ -318,8 +318,11 @@ impl ComposeFacts {
 
 /// Whether a file name is a Compose file's.
 pub fn is_compose_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    is_yaml_name(&lower) && (lower.starts_with("compose.") || lower.starts_with("docker-compose"))
+    let starts = |prefix: &str| {
+        name.get(..prefix.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(prefix))
+    };
+    is_yaml_name(name) && (starts("compose.") || starts("docker-compose"))
 }
 
 /// The Compose front end.

@@ -32,7 +32,6 @@ impl ManifestKind {
     /// manifests: they are meant to hold ranges.
     pub fn classify(rel_path: &str) -> Option<ManifestKind> {
         let name = file_name(rel_path);
-        let lower = name.to_ascii_lowercase();
         match name {
             "Cargo.toml" => return Some(ManifestKind::Cargo),
             "pyproject.toml" => return Some(ManifestKind::Pyproject),
@@ -40,6 +39,12 @@ impl ManifestKind {
             "package.json" => return Some(ManifestKind::PackageJson),
             _ => {}
         }
+        // Asked of every file of the tree: the others go before anything is allocated.
+        let ends = |suffix| crate::source::ends_with_lower(name, suffix);
+        if !ends(".lock") && !ends(".txt") {
+            return None;
+        }
+        let lower = name.to_ascii_lowercase();
         // `requirements.lock`, `requirements-dev.lock`: Rye's locks, and `pip freeze`
         // output kept under that name, are requirements files.
         if lower.starts_with("requirements") && lower.ends_with(".lock") {

@@ -573,8 +573,8 @@ fn python2_statement(line: &str) -> bool {
 
 impl FrontEnd for PythonFrontEnd {
     fn claim(&self, rel_path: &str) -> Option<FileKind> {
-        let lower = crate::source::file_name(rel_path).to_ascii_lowercase();
-        (lower.ends_with(".py") || lower.ends_with(".pyi")).then_some(FileKind::Python)
+        let py = |suffix| crate::source::ends_with_lower(rel_path, suffix);
+        (py(".py") || py(".pyi")).then_some(FileKind::Python)
     }
 
     fn handles(&self, kind: FileKind) -> bool {
