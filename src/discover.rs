@@ -2,16 +2,18 @@
 //!
 //! It honours `.gitignore`, `.ignore` and `exclude` (but reads the root README and
 //! `.github/` even when `.gitignore` lists them: git still tracks them), includes hidden
-//! directories such as `.github/` (but never `.git/`), walks in parallel, and never
-//! follows a symbolic link.
+//! directories such as `.github/` (but never `.git/`), walks in parallel (each directory
+//! a task of the run's thread pool, its ignore files read as the `ignore` crate reads
+//! them: see [`crate::ignores`]), and never follows a symbolic link.
 //! A link whose name we would check, but which is broken or leads out of the root, is
 //! returned as [`Entry::Skipped`] so that the run can say so.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use ignore::{WalkBuilder, WalkState};
 
+use crate::ignores;
 use crate::lang::{self, FileKind};
 
 /// The directory of readylint's cache under the project root, which is never walked.
@@ -45,7 +47,6 @@ pub struct WalkOptions<'a> {
     pub respect_ignore_files: bool,
     /// Files of no known kind that a declarative rule wants to read.
     pub also_read: &'a (dyn Fn(&str) -> bool + Sync),
-    pub threads: usize,
     pub is_excluded: &'a (dyn Fn(&str) -> bool + Sync),
     /// The kinds every file named in `paths` is read as, whatever its name (`--kind`).
     pub named_kinds: Option<&'a [FileKind]>,
@@ -174,18 +175,17 @@ pub fn walk(root: &Path, paths: &[PathBuf], opts: &WalkOptions<'_>) -> Walk {
             }
             continue;
         }
+        if is_dir {
+            walk_dir(root, path, opts, &out, &canonical_root);
+            continue;
+        }
+        // A file named on the command line (or the root, when it is one).
         let mut builder = WalkBuilder::new(path);
         builder
             .hidden(false)
             .follow_links(false)
-            .git_ignore(opts.respect_ignore_files)
-            .git_global(false)
-            .git_exclude(opts.respect_ignore_files)
-            .ignore(opts.respect_ignore_files)
-            .parents(opts.respect_ignore_files)
-            .require_git(false)
-            .threads(opts.threads)
-            .filter_entry(|e| e.file_name() != ".git" && e.file_name() != CACHE_DIR);
+            .standard_filters(false)
+            .threads(1);
         builder.build_parallel().run(|| {
             let out = &out;
             let canonical_root = &canonical_root;
@@ -197,10 +197,13 @@ pub fn walk(root: &Path, paths: &[PathBuf], opts: &WalkOptions<'_>) -> Walk {
                         return WalkState::Continue;
                     }
                 };
+                let Some(ft) = entry.file_type() else {
+                    return WalkState::Continue;
+                };
                 let rel = rel_path(root, entry.path());
                 if rel.is_empty() {
-                    // The root itself, or a file given on the command line as the root.
-                    if entry.file_type().is_some_and(|t| t.is_file()) {
+                    // The root itself, given as a file.
+                    if ft.is_file() {
                         let rel = entry
                             .path()
                             .file_name()
@@ -210,39 +213,7 @@ pub fn walk(root: &Path, paths: &[PathBuf], opts: &WalkOptions<'_>) -> Walk {
                     }
                     return WalkState::Continue;
                 }
-                if (opts.is_excluded)(&rel) {
-                    return if entry.file_type().is_some_and(|t| t.is_dir()) {
-                        WalkState::Skip
-                    } else {
-                        WalkState::Continue
-                    };
-                }
-                let Some(ft) = entry.file_type() else {
-                    return WalkState::Continue;
-                };
-                if ft.is_dir() {
-                    return WalkState::Continue;
-                }
-                if ft.is_file() {
-                    push_file(out, &rel, entry.path(), opts);
-                } else if ft.is_symlink() {
-                    if let Some(reason) = symlink_problem(entry.path(), canonical_root) {
-                        if !lang::classify(&rel).is_empty() {
-                            lock(out).entries.push(Entry::Skipped {
-                                rel_path: rel,
-                                reason,
-                            });
-                        }
-                    } else {
-                        // A link to a file inside the root: that file is walked itself.
-                        lock(out).all_files.push(rel);
-                    }
-                } else if !lang::classify(&rel).is_empty() {
-                    lock(out).entries.push(Entry::Skipped {
-                        rel_path: rel,
-                        reason: "not a regular file (a FIFO, socket or device); not read".into(),
-                    });
-                }
+                visit(out, rel, entry.path(), ft, opts, canonical_root);
                 WalkState::Continue
             })
         });
@@ -264,6 +235,155 @@ pub fn walk(root: &Path, paths: &[PathBuf], opts: &WalkOptions<'_>) -> Walk {
     walk.errors.sort();
     walk.errors.dedup();
     walk
+}
+
+/// Walks the directory `path` (the root or a directory below it), honouring the ignore
+/// files as the `ignore` crate's walker would (see [`crate::ignores`]), never into
+/// `.git/` or the cache, and never through a link. Each directory is a task of the
+/// current rayon pool: its subdirectories are walked at once by whichever thread is free.
+fn walk_dir(
+    root: &Path,
+    path: &Path,
+    opts: &WalkOptions<'_>,
+    out: &Mutex<Walk>,
+    canonical_root: &Path,
+) {
+    let start = rel_path(root, path);
+    if !start.is_empty() && (opts.is_excluded)(&start) {
+        return;
+    }
+    let mut errors = Vec::new();
+    let stack = opts
+        .respect_ignore_files
+        .then(|| ignores::Stack::new(path, &mut errors));
+    let errors = Mutex::new(errors);
+    let walk = DirWalk {
+        root,
+        opts,
+        out,
+        canonical_root,
+        errors: &errors,
+    };
+    rayon::scope(|s| walk.dir(s, path.to_path_buf(), stack));
+    let errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    lock(out)
+        .errors
+        .extend(errors.iter().map(|e| walk_error(root, e)));
+}
+
+/// What every directory of a [`walk_dir`] shares.
+struct DirWalk<'a> {
+    root: &'a Path,
+    opts: &'a WalkOptions<'a>,
+    out: &'a Mutex<Walk>,
+    canonical_root: &'a Path,
+    errors: &'a Mutex<Vec<ignore::Error>>,
+}
+
+impl<'a> DirWalk<'a> {
+    fn error(&self, path: &Path, e: std::io::Error) {
+        let e = ignore::Error::WithPath {
+            path: path.to_path_buf(),
+            err: Box::new(ignore::Error::Io(e)),
+        };
+        self.errors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(e);
+    }
+
+    /// Records the entries of `dir` (in which `stack`'s ignore files apply, those of
+    /// `dir` not yet read) and walks its subdirectories.
+    fn dir<'s>(&'s self, scope: &rayon::Scope<'s>, dir: PathBuf, stack: Option<Arc<ignores::Stack>>)
+    where
+        'a: 's,
+    {
+        let entries: Vec<std::fs::DirEntry> = match std::fs::read_dir(&dir) {
+            Ok(read) => read
+                .filter_map(|e| e.map_err(|e| self.error(&dir, e)).ok())
+                .collect(),
+            Err(e) => return self.error(&dir, e),
+        };
+        let stack = stack.map(|s| {
+            let mut found = ignores::Found::default();
+            for e in &entries {
+                found.note(&e.file_name());
+            }
+            let mut errors = Vec::new();
+            let level = ignores::Level::read(&dir, found, &mut errors);
+            if !errors.is_empty() {
+                self.errors
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .extend(errors);
+            }
+            s.enter(level)
+        });
+        for e in entries {
+            let name = e.file_name();
+            if name == ".git" || name == CACHE_DIR {
+                continue;
+            }
+            let path = e.path();
+            let ft = match e.file_type() {
+                Ok(ft) => ft,
+                Err(err) => {
+                    self.error(&path, err);
+                    continue;
+                }
+            };
+            if stack
+                .as_ref()
+                .is_some_and(|s| s.ignores(&path, ft.is_dir()))
+            {
+                continue;
+            }
+            let rel = rel_path(self.root, &path);
+            if visit(self.out, rel, &path, ft, self.opts, self.canonical_root) {
+                let stack = stack.clone();
+                scope.spawn(move |scope| self.dir(scope, path, stack));
+            }
+        }
+    }
+}
+
+/// Records an entry below the root (`rel` not empty) that no ignore file leaves out;
+/// says whether to walk into it (a directory that is not excluded).
+fn visit(
+    out: &Mutex<Walk>,
+    rel: String,
+    path: &Path,
+    ft: std::fs::FileType,
+    opts: &WalkOptions<'_>,
+    canonical_root: &Path,
+) -> bool {
+    if (opts.is_excluded)(&rel) {
+        return false;
+    }
+    if ft.is_dir() {
+        return true;
+    }
+    if ft.is_file() {
+        push_file(out, &rel, path, opts);
+    } else if ft.is_symlink() {
+        if let Some(reason) = symlink_problem(path, canonical_root) {
+            if !lang::classify(&rel).is_empty() {
+                lock(out).entries.push(Entry::Skipped {
+                    rel_path: rel,
+                    reason,
+                });
+            }
+        } else {
+            // A link to a file inside the root: that file is walked itself.
+            lock(out).all_files.push(rel);
+        }
+    } else if !lang::classify(&rel).is_empty() {
+        lock(out).entries.push(Entry::Skipped {
+            rel_path: rel,
+            reason: "not a regular file (a FIFO, socket or device); not read".into(),
+        });
+    }
+    false
 }
 
 fn lock(m: &Mutex<Walk>) -> std::sync::MutexGuard<'_, Walk> {
@@ -584,5 +704,127 @@ mod rel_path_tests {
                 "{root} {path}"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod ignore_tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// The files a walk of `start` lists, relative to `root`.
+    fn walked(root: &Path, start: &Path, respect: bool) -> BTreeSet<String> {
+        let opts = WalkOptions {
+            respect_ignore_files: respect,
+            also_read: &|_| false,
+            is_excluded: &|_| false,
+            named_kinds: None,
+            in_memory: &|_| false,
+        };
+        let w = walk(root, &[start.to_path_buf()], &opts);
+        assert!(w.errors.is_empty(), "{:?}", w.errors);
+        w.all_files.into_iter().collect()
+    }
+
+    /// The files the `ignore` crate's walker lists with the settings the walk had
+    /// before it read ignore files itself.
+    fn crate_walked(root: &Path, start: &Path, respect: bool) -> BTreeSet<String> {
+        let mut b = WalkBuilder::new(start);
+        b.hidden(false)
+            .follow_links(false)
+            .git_ignore(respect)
+            .git_global(false)
+            .git_exclude(respect)
+            .ignore(respect)
+            .parents(respect)
+            .require_git(false)
+            .filter_entry(|e| e.file_name() != ".git" && e.file_name() != CACHE_DIR);
+        b.build()
+            .flatten()
+            .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+            .map(|e| rel_path(root, e.path()))
+            .collect()
+    }
+
+    #[test]
+    fn ignore_files_are_read_as_the_ignore_crate_reads_them() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let top = dir.path();
+        let root = top.join("repo");
+        let files = [
+            // Above the start: applies to the whole walk.
+            ("../.gitignore", "*.log\n"),
+            (".gitignore", "build/\n/dist\n*.tmp\n!keep.tmp\nsecret*\n"),
+            (".ignore", "!secret_ok.txt\nscratch/\n"),
+            (".git/info/exclude", "local.txt\n"),
+            (".git/HEAD", "ref: refs/heads/main\n"),
+            ("app.py", ""),
+            ("app.log", ""),
+            ("a.tmp", ""),
+            ("keep.tmp", ""),
+            ("secret.txt", ""),
+            ("secret_ok.txt", ""),
+            ("local.txt", ""),
+            ("build/out.py", ""),
+            ("dist/x.py", ""),
+            ("src/dist/y.txt", ""),
+            ("scratch/z.py", ""),
+            ("src/.gitignore", "*.py\n!main.py\ngen/\n"),
+            ("src/main.py", ""),
+            ("src/other.py", ""),
+            ("src/gen/g.txt", ""),
+            ("src/deep/.gitignore", "!*.py\n"),
+            ("src/deep/d.py", ""),
+            ("src/deep/build", ""),
+            (".readylint_cache/x.py", ""),
+            ("docs/readme.md", ""),
+            ("nested/.git/info/exclude", "inner.txt\n"),
+            ("nested/inner.txt", ""),
+            ("nested/outer.txt", ""),
+        ];
+        for (path, text) in files {
+            let p = root.join(path);
+            std::fs::create_dir_all(p.parent().unwrap_or(&root)).unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(&p, text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        for respect in [true, false] {
+            for start in [root.clone(), root.join("src"), root.join("nested")] {
+                assert_eq!(
+                    walked(&root, &start, respect),
+                    crate_walked(&root, &start, respect),
+                    "{} respect={respect}",
+                    start.display()
+                );
+            }
+        }
+        // What the comparison stands on.
+        let ours = walked(&root, &root, true);
+        for kept in [
+            "app.py",
+            "keep.tmp",
+            "secret_ok.txt",
+            "src/main.py",
+            "src/deep/d.py",
+        ] {
+            assert!(ours.contains(kept), "{kept} missing: {ours:?}");
+        }
+        for gone in [
+            "app.log",
+            "a.tmp",
+            "secret.txt",
+            "local.txt",
+            "build/out.py",
+            "dist/x.py",
+            "scratch/z.py",
+            "src/other.py",
+            "src/gen/g.txt",
+            "nested/inner.txt",
+            ".readylint_cache/x.py",
+            ".git/HEAD",
+        ] {
+            assert!(!ours.contains(gone), "{gone} walked: {ours:?}");
+        }
+        // `/dist` is the root's only.
+        assert!(ours.contains("src/dist/y.txt"));
     }
 }

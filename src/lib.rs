@@ -24,6 +24,7 @@ pub mod discover;
 pub mod engine;
 pub mod finding;
 pub mod fix;
+pub mod ignores;
 pub mod lang;
 pub mod output;
 pub mod registry;

@@ -511,7 +511,6 @@ struct Prepared {
     paths: Vec<PathBuf>,
     configs: Configs,
     walk: discover::Walk,
-    threads: usize,
 }
 
 /// The paths of a run (`.` when none is given), as given and absolute, and its project
@@ -586,10 +585,6 @@ fn prepare(opts: &RunOptions) -> miette::Result<Prepared> {
             .map(|p| discover::absolute(&cwd, p)),
         ..settings
     };
-    let threads = opts
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
     let excluded = |rel: &str| settings.is_excluded(rel);
     let rules = settings.enabled_rules();
     let wanted = |rel: &str| rules.iter().any(|r| r.wants_file(rel));
@@ -598,7 +593,6 @@ fn prepare(opts: &RunOptions) -> miette::Result<Prepared> {
         &paths,
         &WalkOptions {
             respect_ignore_files: !opts.no_ignore_files,
-            threads,
             is_excluded: &excluded,
             also_read: &wanted,
             named_kinds: opts.kind.as_deref(),
@@ -633,8 +627,14 @@ fn prepare(opts: &RunOptions) -> miette::Result<Prepared> {
         paths,
         configs,
         walk,
-        threads,
     })
+}
+
+/// The threads of a run: `--threads`, else one per processor.
+fn threads(opts: &RunOptions) -> usize {
+    opts.threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1)
 }
 
 /// One file a run would look at, as `--show-files` lists it.
@@ -831,19 +831,20 @@ pub fn show_settings(opts: &RunOptions, file: &Path) -> miette::Result<String> {
 
 /// Runs a check.
 pub fn run(opts: &RunOptions) -> miette::Result<Report> {
+    let threads = threads(opts);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| config::UsageError(format!("cannot start {threads} threads: {e}")))?;
+    // The walk runs on the run's threads too.
     let Prepared {
         root,
         paths,
         configs,
         walk,
-        threads,
-    } = prepare(opts)?;
+    } = pool.install(|| prepare(opts))?;
     let settings = &configs.root;
     let rules = &configs.rules[0];
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| config::UsageError(format!("cannot start {threads} threads: {e}")))?;
 
     let owner = crate::repo::owner::repository_owner(&root);
     let mut repo = RepoIndex::new(walk.all_files.iter().cloned())
