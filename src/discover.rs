@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use ignore::{WalkBuilder, WalkState};
+use ignore::WalkBuilder;
 
 use crate::ignores;
 use crate::lang::{self, FileKind};
@@ -162,7 +162,14 @@ pub fn walk(root: &Path, paths: &[PathBuf], opts: &WalkOptions<'_>) -> Walk {
                 continue;
             }
         }
-        if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        let meta = match meta {
+            Ok(meta) => meta,
+            Err(e) => {
+                lock(&out).errors.push(walk_error(root, &io_error(path, e)));
+                continue;
+            }
+        };
+        if meta.file_type().is_symlink() {
             // A link named on the command line: checked if it leads to a file in the
             // root, reported otherwise.
             let rel = rel_path(root, path);
@@ -180,43 +187,18 @@ pub fn walk(root: &Path, paths: &[PathBuf], opts: &WalkOptions<'_>) -> Walk {
             continue;
         }
         // A file named on the command line (or the root, when it is one).
-        let mut builder = WalkBuilder::new(path);
-        builder
-            .hidden(false)
-            .follow_links(false)
-            .standard_filters(false)
-            .threads(1);
-        builder.build_parallel().run(|| {
-            let out = &out;
-            let canonical_root = &canonical_root;
-            Box::new(move |result| {
-                let entry = match result {
-                    Ok(entry) => entry,
-                    Err(err) => {
-                        lock(out).errors.push(walk_error(root, &err));
-                        return WalkState::Continue;
-                    }
-                };
-                let Some(ft) = entry.file_type() else {
-                    return WalkState::Continue;
-                };
-                let rel = rel_path(root, entry.path());
-                if rel.is_empty() {
-                    // The root itself, given as a file.
-                    if ft.is_file() {
-                        let rel = entry
-                            .path()
-                            .file_name()
-                            .map(|n| n.to_string_lossy().into_owned())
-                            .unwrap_or_default();
-                        push_file(out, &rel, entry.path(), opts);
-                    }
-                    return WalkState::Continue;
-                }
-                visit(out, rel, entry.path(), ft, opts, canonical_root);
-                WalkState::Continue
-            })
-        });
+        let rel = rel_path(root, path);
+        if rel.is_empty() {
+            if meta.is_file() {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                push_file(&out, &name, path, opts);
+            }
+        } else {
+            visit(&out, rel, path, meta.file_type(), opts, &canonical_root);
+        }
     }
     if opts.respect_ignore_files
         && paths
@@ -282,14 +264,10 @@ struct DirWalk<'a> {
 
 impl<'a> DirWalk<'a> {
     fn error(&self, path: &Path, e: std::io::Error) {
-        let e = ignore::Error::WithPath {
-            path: path.to_path_buf(),
-            err: Box::new(ignore::Error::Io(e)),
-        };
         self.errors
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push(e);
+            .push(io_error(path, e));
     }
 
     /// Records the entries of `dir` (in which `stack`'s ignore files apply, those of
@@ -298,17 +276,20 @@ impl<'a> DirWalk<'a> {
     where
         'a: 's,
     {
-        let entries: Vec<std::fs::DirEntry> = match std::fs::read_dir(&dir) {
+        // Each entry with its name, and the names that carry ignore rules.
+        let mut found = ignores::Found::default();
+        let entries: Vec<(std::ffi::OsString, std::fs::DirEntry)> = match std::fs::read_dir(&dir) {
             Ok(read) => read
                 .filter_map(|e| e.map_err(|e| self.error(&dir, e)).ok())
+                .map(|e| {
+                    let name = e.file_name();
+                    found.note(&name);
+                    (name, e)
+                })
                 .collect(),
             Err(e) => return self.error(&dir, e),
         };
         let stack = stack.map(|s| {
-            let mut found = ignores::Found::default();
-            for e in &entries {
-                found.note(&e.file_name());
-            }
             let mut errors = Vec::new();
             let level = ignores::Level::read(&dir, found, &mut errors);
             if !errors.is_empty() {
@@ -319,8 +300,7 @@ impl<'a> DirWalk<'a> {
             }
             s.enter(level)
         });
-        for e in entries {
-            let name = e.file_name();
+        for (name, e) in entries {
             if name == ".git" || name == CACHE_DIR {
                 continue;
             }
@@ -384,6 +364,14 @@ fn visit(
         });
     }
     false
+}
+
+/// An I/O error of the walk at `path`, as the `ignore` crate's walker reported it.
+fn io_error(path: &Path, e: std::io::Error) -> ignore::Error {
+    ignore::Error::WithPath {
+        path: path.to_path_buf(),
+        err: Box::new(ignore::Error::Io(e)),
+    }
 }
 
 fn lock(m: &Mutex<Walk>) -> std::sync::MutexGuard<'_, Walk> {

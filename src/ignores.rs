@@ -66,6 +66,15 @@ impl Level {
         files.iter().any(|g| !g.is_empty()).then_some(Level(files))
     }
 
+    /// What each of its files says of `path`, for the kinds nothing nearer decided.
+    fn ask(&self, found: &mut [Match<()>; 3], path: &Path, is_dir: bool) {
+        for (m, g) in found.iter_mut().zip(&self.0) {
+            if m.is_none() {
+                *m = g.matched(path, is_dir).map(|_| ());
+            }
+        }
+    }
+
     /// Those of a directory above the walk's start, whose entries are not listed.
     fn read_parent(dir: &Path, errors: &mut Vec<ignore::Error>) -> Option<Level> {
         let found = Found {
@@ -146,26 +155,19 @@ impl Stack {
     /// Whether `path`, an entry of the innermost directory entered, is ignored.
     pub fn ignores(&self, path: &Path, is_dir: bool) -> bool {
         let mut found = [Match::None, Match::None, Match::None];
-        let mut ask = |level: &Level, path: &Path| {
-            for (m, g) in found.iter_mut().zip(&level.0) {
-                if m.is_none() {
-                    *m = g.matched(path, is_dir).map(|_| ());
-                }
-            }
-        };
         let mut at = Some(self);
         while let Some(s) = at {
             if let Some(level) = &s.level {
-                ask(level, path);
+                level.ask(&mut found, path, is_dir);
             }
             at = s.parent.as_deref();
         }
         let above = &self.above;
-        if !above.parents.is_empty() {
+        if !above.parents.is_empty() && found.iter().any(Match::is_none) {
             let below = path.strip_prefix(&above.start).unwrap_or(path);
             let absolute = above.canonical_start.join(below);
             for level in &above.parents {
-                ask(level, &absolute);
+                level.ask(&mut found, &absolute, is_dir);
             }
         }
         let [ignore, git, exclude] = found;

@@ -301,8 +301,14 @@ pub fn file_name(rel_path: &str) -> &str {
     rel_path.rsplit_once('/').map_or(rel_path, |(_, f)| f)
 }
 
-/// Whether `name` ends with `suffix`, ignoring ASCII case (`suffix` in lower case).
-pub fn ends_with_lower(name: &str, suffix: &str) -> bool {
+/// Whether `name` starts with `prefix`, ignoring ASCII case (nothing is allocated).
+pub fn starts_with_ignore_case(name: &str, prefix: &str) -> bool {
+    name.len() >= prefix.len()
+        && name.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
+/// Whether `name` ends with `suffix`, ignoring ASCII case (nothing is allocated).
+pub fn ends_with_ignore_case(name: &str, suffix: &str) -> bool {
     name.len() >= suffix.len()
         && name.as_bytes()[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }

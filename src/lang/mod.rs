@@ -293,9 +293,7 @@ struct ReadmeFrontEnd;
 
 impl FrontEnd for ReadmeFrontEnd {
     fn claim(&self, rel_path: &str) -> Option<FileKind> {
-        let readme = rel_path
-            .get(..6)
-            .is_some_and(|s| s.eq_ignore_ascii_case("readme"));
+        let readme = crate::source::starts_with_ignore_case(rel_path, "readme");
         (readme
             && !rel_path.contains('/')
             && matches!(rel_path.as_bytes().get(6), None | Some(b'.')))

@@ -234,7 +234,7 @@ pub struct TomlFrontEnd;
 
 impl FrontEnd for TomlFrontEnd {
     fn claim(&self, rel_path: &str) -> Option<FileKind> {
-        crate::source::ends_with_lower(rel_path, ".toml").then_some(FileKind::Toml)
+        crate::source::ends_with_ignore_case(rel_path, ".toml").then_some(FileKind::Toml)
     }
 
     fn handles(&self, kind: FileKind) -> bool {

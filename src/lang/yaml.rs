@@ -778,7 +778,8 @@ pub fn has_template_tags(text: &str) -> bool {
 
 /// `*.yml` / `*.yaml`, in any case.
 pub fn is_yaml_name(name: &str) -> bool {
-    crate::source::ends_with_lower(name, ".yml") || crate::source::ends_with_lower(name, ".yaml")
+    crate::source::ends_with_ignore_case(name, ".yml")
+        || crate::source::ends_with_ignore_case(name, ".yaml")
 }
 
 #[cfg(test)]

@@ -318,10 +318,7 @@ impl ComposeFacts {
 
 /// Whether a file name is a Compose file's.
 pub fn is_compose_name(name: &str) -> bool {
-    let starts = |prefix: &str| {
-        name.get(..prefix.len())
-            .is_some_and(|s| s.eq_ignore_ascii_case(prefix))
-    };
+    let starts = |prefix| crate::source::starts_with_ignore_case(name, prefix);
     is_yaml_name(name) && (starts("compose.") || starts("docker-compose"))
 }
 

@@ -1310,17 +1310,9 @@ const NOT_DOCKERFILE_EXTENSIONS: &[&str] = &[
 /// `<x>.Dockerfile`.
 pub fn is_dockerfile_name(name: &str) -> bool {
     // Asked of every file of the tree: nothing is allocated.
-    let ends_with = |suffix: &str| {
-        name.len()
-            .checked_sub(suffix.len())
-            .and_then(|start| name.get(start..))
-            .is_some_and(|end| end.eq_ignore_ascii_case(suffix))
-    };
+    use crate::source::{ends_with_ignore_case, starts_with_ignore_case};
     for stem in ["dockerfile", "containerfile"] {
-        if !name
-            .get(..stem.len())
-            .is_some_and(|s| s.eq_ignore_ascii_case(stem))
-        {
+        if !starts_with_ignore_case(name, stem) {
             continue;
         }
         let rest = &name[stem.len()..];
@@ -1338,7 +1330,7 @@ pub fn is_dockerfile_name(name: &str) -> bool {
             }
         }
     }
-    ends_with(".dockerfile") || ends_with(".containerfile")
+    ends_with_ignore_case(name, ".dockerfile") || ends_with_ignore_case(name, ".containerfile")
 }
 
 /// An image reference without its tag or digest (in lower case), and its tag (empty

@@ -40,7 +40,7 @@ impl ManifestKind {
             _ => {}
         }
         // Asked of every file of the tree: the others go before anything is allocated.
-        let ends = |suffix| crate::source::ends_with_lower(name, suffix);
+        let ends = |suffix| crate::source::ends_with_ignore_case(name, suffix);
         if !ends(".lock") && !ends(".txt") {
             return None;
         }

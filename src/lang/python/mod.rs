@@ -573,7 +573,7 @@ fn python2_statement(line: &str) -> bool {
 
 impl FrontEnd for PythonFrontEnd {
     fn claim(&self, rel_path: &str) -> Option<FileKind> {
-        let py = |suffix| crate::source::ends_with_lower(rel_path, suffix);
+        let py = |suffix| crate::source::ends_with_ignore_case(rel_path, suffix);
         (py(".py") || py(".pyi")).then_some(FileKind::Python)
     }
 
