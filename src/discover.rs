@@ -28,9 +28,28 @@ pub enum Entry {
         abs_path: PathBuf,
         /// The kinds it is read as: its primary kind first ([`lang::classify`]).
         kinds: Vec<FileKind>,
+        /// Its size and modification time when the walk read them (a run with the
+        /// cache, see [`WalkOptions::stamps`]).
+        seen: Option<Seen>,
     },
     /// A file of a kind we check that cannot be read as such.
     Skipped { rel_path: String, reason: String },
+}
+
+/// A file's size and modification time, as the walk read them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seen {
+    pub len: u64,
+    pub modified: std::time::SystemTime,
+}
+
+impl Seen {
+    pub fn of(meta: &std::fs::Metadata) -> Option<Seen> {
+        Some(Seen {
+            len: meta.len(),
+            modified: meta.modified().ok()?,
+        })
+    }
 }
 
 /// The result of a walk: files to check, and every path seen (for the repository index).
@@ -53,6 +72,11 @@ pub struct WalkOptions<'a> {
     /// Whether a project-relative path has a text in memory (the run's overlay): a
     /// file named in `paths` that is not on disk is then checked all the same.
     pub in_memory: &'a (dyn Fn(&str) -> bool + Sync),
+    /// Read the size and modification time of each file to check ([`Entry::File`]'s
+    /// `seen`) as it is walked: from its directory's open handle, a lookup of one name
+    /// rather than of every folder of its path (a cached run takes unchanged files by
+    /// them, see `engine::cache::Stamp`).
+    pub stamps: bool,
 }
 
 /// Repository-relative path with `/` separators; a path outside the root is kept as
@@ -140,7 +164,7 @@ pub fn walk(root: &Path, paths: &[PathBuf], opts: &WalkOptions<'_>) -> Walk {
             let rel = rel_path(root, path);
             if meta.is_err() && (opts.in_memory)(&rel) {
                 if !(opts.is_excluded)(&rel) {
-                    push_file(&out, &rel, path, opts);
+                    push_file(&out, &rel, path, opts, &|| None);
                 }
                 continue;
             }
@@ -158,6 +182,7 @@ pub fn walk(root: &Path, paths: &[PathBuf], opts: &WalkOptions<'_>) -> Walk {
                     rel_path: rel,
                     abs_path: path.clone(),
                     kinds: kinds.to_vec(),
+                    seen: None,
                 });
                 continue;
             }
@@ -178,7 +203,7 @@ pub fn walk(root: &Path, paths: &[PathBuf], opts: &WalkOptions<'_>) -> Walk {
                     rel_path: rel,
                     reason,
                 }),
-                None => push_file(&out, &rel, path, opts),
+                None => push_file(&out, &rel, path, opts, &|| None),
             }
             continue;
         }
@@ -194,10 +219,19 @@ pub fn walk(root: &Path, paths: &[PathBuf], opts: &WalkOptions<'_>) -> Walk {
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                push_file(&out, &name, path, opts);
+                push_file(&out, &name, path, opts, &|| Some(meta.clone()));
             }
         } else {
-            visit(&out, rel, path, meta.file_type(), opts, &canonical_root);
+            let ft = meta.file_type();
+            visit(
+                &out,
+                rel,
+                path,
+                ft,
+                &|| Some(meta.clone()),
+                opts,
+                &canonical_root,
+            );
         }
     }
     if opts.respect_ignore_files
@@ -319,7 +353,16 @@ impl<'a> DirWalk<'a> {
                 continue;
             }
             let rel = rel_path(self.root, &path);
-            if visit(self.out, rel, &path, ft, self.opts, self.canonical_root) {
+            let meta = || e.metadata().ok();
+            if visit(
+                self.out,
+                rel,
+                &path,
+                ft,
+                &meta,
+                self.opts,
+                self.canonical_root,
+            ) {
                 let stack = stack.clone();
                 scope.spawn(move |scope| self.dir(scope, path, stack));
             }
@@ -327,13 +370,15 @@ impl<'a> DirWalk<'a> {
     }
 }
 
-/// Records an entry below the root (`rel` not empty) that no ignore file leaves out;
-/// says whether to walk into it (a directory that is not excluded).
+/// Records an entry below the root (`rel` not empty) that no ignore file leaves out, of
+/// type `ft` (`meta` reads its metadata, not following a link); says whether to walk
+/// into it (a directory that is not excluded).
 fn visit(
     out: &Mutex<Walk>,
     rel: String,
     path: &Path,
     ft: std::fs::FileType,
+    meta: &dyn Fn() -> Option<std::fs::Metadata>,
     opts: &WalkOptions<'_>,
     canonical_root: &Path,
 ) -> bool {
@@ -344,7 +389,7 @@ fn visit(
         return true;
     }
     if ft.is_file() {
-        push_file(out, &rel, path, opts);
+        push_file(out, &rel, path, opts, meta);
     } else if ft.is_symlink() {
         if let Some(reason) = symlink_problem(path, canonical_root) {
             if !lang::classify(&rel).is_empty() {
@@ -378,13 +423,26 @@ fn lock(m: &Mutex<Walk>) -> std::sync::MutexGuard<'_, Walk> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn push_file(out: &Mutex<Walk>, rel: &str, abs: &Path, opts: &WalkOptions<'_>) {
+/// Records the file at `abs`; `meta` reads its metadata when it is to be checked and the
+/// walk reads stamps (`None`: the check reads them itself).
+fn push_file(
+    out: &Mutex<Walk>,
+    rel: &str,
+    abs: &Path,
+    opts: &WalkOptions<'_>,
+    meta: &dyn Fn() -> Option<std::fs::Metadata>,
+) {
     let mut kinds = lang::classify(rel);
     // Wanted as text too when a front end claims it for another reason (a shell script
     // is a task file CI may run, and the script an image starts).
     if !kinds.contains(&FileKind::Text) && (opts.also_read)(rel) {
         kinds.push(FileKind::Text);
     }
+    let seen = if opts.stamps && !kinds.is_empty() {
+        meta().as_ref().and_then(Seen::of)
+    } else {
+        None
+    };
     let mut w = lock(out);
     w.all_files.push(rel.to_string());
     if !kinds.is_empty() {
@@ -392,6 +450,7 @@ fn push_file(out: &Mutex<Walk>, rel: &str, abs: &Path, opts: &WalkOptions<'_>) {
             rel_path: rel.to_string(),
             abs_path: abs.to_path_buf(),
             kinds,
+            seen,
         });
     }
 }
@@ -413,7 +472,7 @@ fn add_ignored_repository_files(root: &Path, opts: &WalkOptions<'_>, out: &Mutex
             }
             let rel = rel_path(root, &e.path());
             if !seen(&rel) && !(opts.is_excluded)(&rel) {
-                push_file(out, &rel, &e.path(), opts);
+                push_file(out, &rel, &e.path(), opts, &|| None);
             }
         }
     }
@@ -433,7 +492,7 @@ fn add_ignored_repository_files(root: &Path, opts: &WalkOptions<'_>, out: &Mutex
     {
         let rel = rel_path(root, entry.path());
         if entry.file_type().is_some_and(|t| t.is_file()) && !(opts.is_excluded)(&rel) {
-            push_file(out, &rel, entry.path(), opts);
+            push_file(out, &rel, entry.path(), opts, &|| None);
         }
     }
 }
@@ -708,6 +767,7 @@ mod ignore_tests {
             is_excluded: &|_| false,
             named_kinds: None,
             in_memory: &|_| false,
+            stamps: false,
         };
         let w = walk(root, &[start.to_path_buf()], &opts);
         assert!(w.errors.is_empty(), "{:?}", w.errors);

@@ -326,6 +326,7 @@ fn check(args: CheckArgs) -> miette::Result<u8> {
         since: args.since,
         overlay: Default::default(),
         skip_fingerprints: !format.shows_fingerprints(),
+        skip_fixes: !(format.shows_fixes() || args.fix || args.diff),
     };
     if let Some((name, text)) = &stdin {
         opts.paths = vec![name.clone()];

@@ -40,7 +40,7 @@ fn rendered(report: &Report) -> Vec<String> {
         .iter()
         .map(|f| {
             format!(
-                "{}:{}:{}-{}:{} {} {:?} {} | {} | {}",
+                "{}:{}:{}-{}:{} {} {:?} {} | {} | {} | {:?}",
                 f.path,
                 f.line,
                 f.column,
@@ -50,7 +50,8 @@ fn rendered(report: &Report) -> Vec<String> {
                 f.severity,
                 f.message,
                 f.help,
-                f.fingerprint
+                f.fingerprint,
+                f.fix
             )
         })
         .collect()
@@ -395,10 +396,11 @@ fn an_unchanged_size_and_modification_time_skip_the_read() {
     assert!(!has(&recent, "app/service.py", "EXC001"));
 }
 
-/// A run that shows no fingerprints (the `concise` and `text` outputs) takes the
-/// findings of unchanged files without the text of their line, and stores their
-/// entries again as they were read when another file changed: a later run that shows
-/// fingerprints (JSON, SARIF, a baseline) gets them whole, as a run without the cache.
+/// A run that shows no fingerprints and no fixes (the `concise` and `text` outputs)
+/// takes the findings of unchanged files without the text of their line and without
+/// their fix, and stores their entries again as they were read when another file
+/// changed: a later run that shows both (JSON, SARIF) gets them whole, as a run
+/// without the cache.
 #[test]
 fn a_run_without_fingerprints_keeps_the_cache_whole_for_one_with_them() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -412,6 +414,7 @@ fn a_run_without_fingerprints_keeps_the_cache_whole_for_one_with_them() {
     let without_fingerprints = |root: &Path| {
         run(&RunOptions {
             skip_fingerprints: true,
+            skip_fixes: true,
             ..options(root, true)
         })
         .expect("run succeeds")
@@ -434,10 +437,30 @@ fn a_run_without_fingerprints_keeps_the_cache_whole_for_one_with_them() {
             .collect()
     };
     assert_eq!(plain(&quick), plain(&check(root, false)));
-    // Taken again by its stamp, now with fingerprints: from the entry stored as read.
+    let taken = |r: &Report| -> Vec<String> {
+        r.findings
+            .iter()
+            .filter(|f| &*f.path == "app/service.py")
+            .map(|f| format!("{} {:?} {}", f.rule, f.fix.is_some(), f.line_text))
+            .collect()
+    };
+    assert_eq!(
+        taken(&quick),
+        ["NET001 false ", "EXC001 false "],
+        "taken by its stamp, without line text or fix"
+    );
+    // Taken again by its stamp, now with fingerprints and fixes: from the entry stored
+    // as read.
     let whole = same_as_without_cache(root);
     assert_eq!(whole.cached, 2);
     assert!(whole.findings.iter().all(|f| !f.line_text.is_empty()));
+    assert_eq!(
+        taken(&whole),
+        [
+            "NET001 true return requests.get(url)",
+            "EXC001 true except:"
+        ]
+    );
 }
 
 const COMMAND: &str = "\

@@ -102,13 +102,17 @@ impl Stamp {
     /// tick of a coarse clock, so it has none (its text is hashed on every run until
     /// then, as it is without a stamp).
     pub fn of(meta: &std::fs::Metadata, now: std::time::SystemTime) -> Option<Stamp> {
-        let modified = meta.modified().ok()?;
-        if now.duration_since(modified).ok()? < std::time::Duration::from_secs(2) {
+        Stamp::seen(crate::discover::Seen::of(meta)?, now)
+    }
+
+    /// [`Self::of`] the size and modification time the walk read.
+    pub fn seen(seen: crate::discover::Seen, now: std::time::SystemTime) -> Option<Stamp> {
+        if now.duration_since(seen.modified).ok()? < std::time::Duration::from_secs(2) {
             return None;
         }
-        let since = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
+        let since = seen.modified.duration_since(std::time::UNIX_EPOCH).ok()?;
         Some(Stamp {
-            len: meta.len(),
+            len: seen.len,
             secs: since.as_secs(),
             nanos: since.subsec_nanos(),
         })
@@ -156,20 +160,82 @@ struct CachedFinding<'a> {
     line_text: Cow<'a, str>,
     statement_line: usize,
     span: (usize, usize),
-    fix: Option<Cow<'a, FindingFix>>,
+    #[serde(borrow)]
+    fix: Option<StoredFix<'a>>,
+}
+
+/// A finding's fix as stored: encoded apart, as bytes, so that a run whose output shows
+/// no fix passes over it without decoding it (an edit list per fixable finding is a
+/// tenth of a warm run's time over a tree of many findings).
+#[derive(Debug)]
+enum StoredFix<'a> {
+    /// The run's fix, to store.
+    Fix(&'a FindingFix),
+    /// As read: decoded when the finding is made with its fix.
+    Encoded(&'a [u8]),
+}
+
+impl StoredFix<'_> {
+    /// The fix; `None` if its bytes do not decode (a damaged cache).
+    fn decode(&self) -> Option<FindingFix> {
+        match self {
+            StoredFix::Fix(f) => Some((*f).clone()),
+            StoredFix::Encoded(bytes) => postcard::from_bytes(bytes).ok(),
+        }
+    }
+}
+
+impl Serialize for StoredFix<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            StoredFix::Fix(f) => {
+                let bytes = postcard::to_allocvec(f).map_err(serde::ser::Error::custom)?;
+                s.serialize_bytes(&bytes)
+            }
+            StoredFix::Encoded(bytes) => s.serialize_bytes(bytes),
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for StoredFix<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <&'de [u8]>::deserialize(d).map(StoredFix::Encoded)
+    }
+}
+
+/// What of a stored finding a run needs besides what every output shows.
+#[derive(Debug, Clone, Copy)]
+pub struct Wanted {
+    /// The text of the flagged line (fingerprints, baselines); left empty without.
+    pub line_text: bool,
+    /// The fix (the JSON and SARIF outputs, `--fix`, `--diff`); `None` without.
+    pub fixes: bool,
+}
+
+impl Wanted {
+    /// Everything: the finding as it was stored (to store it again, re-encoded).
+    pub const ALL: Wanted = Wanted {
+        line_text: true,
+        fixes: true,
+    };
 }
 
 impl CachedFinding<'_> {
-    /// The finding of rule `meta` at `path` with `help` this stores.
+    /// The finding of rule `meta` at `path` with `help` this stores, with what `wanted`
+    /// asks for; `None` if its fix is wanted and does not decode.
     fn into_finding(
         self,
         meta: &'static crate::rule::RuleMeta,
         path: Arc<str>,
         help: Arc<str>,
         repository: bool,
-        line_text: bool,
-    ) -> Finding {
-        Finding {
+        wanted: Wanted,
+    ) -> Option<Finding> {
+        let fix = match &self.fix {
+            Some(f) if wanted.fixes => Some(Box::new(f.decode()?)),
+            _ => None,
+        };
+        Some(Finding {
             rule: meta.code,
             name: meta.name,
             category: meta.category,
@@ -182,16 +248,16 @@ impl CachedFinding<'_> {
             end_column: self.end_column,
             help,
             fingerprint: Fingerprint::default(),
-            line_text: if line_text {
+            line_text: if wanted.line_text {
                 self.line_text.into_owned()
             } else {
                 String::new()
             },
             statement_line: self.statement_line,
             span: self.span,
-            fix: self.fix.map(|f| Box::new(f.into_owned())),
+            fix,
             repository,
-        }
+        })
     }
 }
 
@@ -431,15 +497,15 @@ impl Cache {
     }
 
     /// The findings of a taken entry, as findings of the file at `path` checked with
-    /// the rules of `registry`, with the text of their line or without (left empty);
-    /// `None` if the entry names a rule or a string that is not there (a damaged cache:
-    /// the file is checked again).
+    /// the rules of `registry`, with what `wanted` asks for; `None` if the entry names a
+    /// rule or a string that is not there, or holds a fix that does not decode (a
+    /// damaged cache: the file is checked again).
     pub fn findings(
         &self,
         entry: &mut Entry<'_>,
         path: &Arc<str>,
         registry: &Registry,
-        line_text: bool,
+        wanted: Wanted,
     ) -> Option<Vec<Finding>> {
         let string = |i: u32| self.strings.get(usize::try_from(i).ok()?);
         // A file's findings come from a few rules: each looked up once.
@@ -458,7 +524,7 @@ impl Cache {
         for c in cached {
             let meta = meta_of(c.rule)?;
             let help = Arc::clone(string(c.help)?);
-            findings.push(c.into_finding(meta, Arc::clone(path), help, false, line_text));
+            findings.push(c.into_finding(meta, Arc::clone(path), help, false, wanted)?);
         }
         Some(findings)
     }
@@ -493,10 +559,13 @@ impl Cache {
             findings
                 .entry(f.path.to_string())
                 .or_default()
-                .push(
-                    f.finding
-                        .into_finding(meta, path, Arc::from(&*f.help), true, true),
-                );
+                .push(f.finding.into_finding(
+                    meta,
+                    path,
+                    Arc::from(&*f.help),
+                    true,
+                    Wanted::ALL,
+                )?);
         }
         Some((findings, stored.errors))
     }
@@ -674,7 +743,7 @@ impl<'a> Strings<'a> {
             line_text: Cow::Borrowed(&f.line_text),
             statement_line: f.statement_line,
             span: f.span,
-            fix: f.fix.as_deref().map(Cow::Borrowed),
+            fix: f.fix.as_deref().map(StoredFix::Fix),
         }
     }
 }

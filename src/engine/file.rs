@@ -28,10 +28,12 @@ pub(super) struct CacheLookup<'a> {
     pub file_list: &'a str,
     /// When the run started (see [`super::cache::Stamp::of`]).
     pub now: std::time::SystemTime,
-    /// Whether findings taken by their file's stamp need the text of their line
-    /// (fingerprints, baselines); without it they are made without (an allocation and
-    /// a copy fewer per finding), and their entry is stored again as it was read.
-    pub line_text: bool,
+    /// What findings taken by their file's stamp need besides what every output shows
+    /// (the text of their line for fingerprints and baselines, their fix for the
+    /// outputs that show it): they are made without the rest (an allocation and a copy
+    /// fewer per finding, a fix not decoded), and their entry is stored again as it was
+    /// read.
+    pub wanted: super::cache::Wanted,
 }
 
 pub(super) fn check_entry(
@@ -49,14 +51,15 @@ pub(super) fn check_entry(
             rel_path,
             abs_path,
             kinds,
+            seen,
         } => {
             // An editor's unsaved buffer is checked as it is, never from the cache.
             let buffer = overlay.get(rel_path);
             // A file whose size and modification time are as stored is not read at all.
             let stamp = match (cache, buffer) {
-                (Some(c), None) => std::fs::metadata(abs_path)
-                    .ok()
-                    .and_then(|m| super::cache::Stamp::of(&m, c.now)),
+                (Some(c), None) => seen
+                    .or_else(|| crate::discover::Seen::of(&std::fs::metadata(abs_path).ok()?))
+                    .and_then(|s| super::cache::Stamp::seen(s, c.now)),
                 _ => None,
             };
             if let (Some(c), Some(stamp)) = (cache, stamp)
@@ -65,7 +68,7 @@ pub(super) fn check_entry(
                 let source = SourceFile::unloaded(rel_path.as_str(), abs_path.clone());
                 let at = entry.raw.clone();
                 if let Some(mut o) =
-                    from_cache(c.cache, entry, &source.rel_path, settings, c.line_text)
+                    from_cache(c.cache, entry, &source.rel_path, settings, c.wanted)
                 {
                     o.source = Some(Arc::new(source));
                     o.stamp = Some(stamp);
@@ -86,7 +89,13 @@ pub(super) fn check_entry(
             if let (Some(c), Some(hash)) = (cache, &hash)
                 && let Some(entry) = c.cache.take(rel_path, hash, c.file_list)
                 // Its new stamp makes a new entry, encoded from the findings: whole.
-                && let Some(mut o) = from_cache(c.cache, entry, &source.rel_path, settings, true)
+                && let Some(mut o) = from_cache(
+                    c.cache,
+                    entry,
+                    &source.rel_path,
+                    settings,
+                    super::cache::Wanted::ALL,
+                )
             {
                 o.source = Some(Arc::new(if buffer.is_some() {
                     source
@@ -160,9 +169,9 @@ fn from_cache(
     mut entry: super::cache::Entry<'_>,
     path: &Arc<str>,
     settings: &Settings,
-    line_text: bool,
+    wanted: super::cache::Wanted,
 ) -> Option<FileOutcome> {
-    let findings = cache.findings(&mut entry, path, &settings.registry, line_text)?;
+    let findings = cache.findings(&mut entry, path, &settings.registry, wanted)?;
     Some(FileOutcome {
         path: path.to_string(),
         findings,

@@ -101,6 +101,11 @@ pub fn fix_with(
     unsafe_fixes: bool,
     fix_of: &dyn Fn(&crate::finding::Finding) -> Option<fix::Fix>,
 ) -> miette::Result<FixRun> {
+    // The fixes are what this reads, whatever the output.
+    let opts = &RunOptions {
+        skip_fixes: false,
+        ..opts.clone()
+    };
     let mut overlay: BTreeMap<String, String> = (*opts.overlay).clone();
     let mut originals: BTreeMap<String, String> = BTreeMap::new();
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();

@@ -67,6 +67,9 @@ pub struct RunOptions {
     /// The caller shows no fingerprint (the `concise` and `text` outputs): they are not
     /// computed, and stay at their default.
     pub skip_fingerprints: bool,
+    /// The caller shows no fix (the outputs but JSON and SARIF, without `--fix` or
+    /// `--diff`): findings taken from the cache may come without theirs.
+    pub skip_fixes: bool,
 }
 
 /// A file that could not be read or parsed.
@@ -371,7 +374,7 @@ struct FileOutcome {
     restamped: bool,
     /// Where its entry lies in the cache file, when it was taken by its stamp: a re-save
     /// writes those bytes as they are (its findings were decoded without what only a
-    /// re-encoding needs, see [`file::CacheLookup::line_text`]).
+    /// re-encoding needs, see [`file::CacheLookup::wanted`]).
     cached_entry: Option<std::ops::Range<usize>>,
     /// Findings that other files took back (see [`withdraw`]): not
     /// reported, but a suppression that names one is not unused.
@@ -597,6 +600,7 @@ fn prepare(opts: &RunOptions) -> miette::Result<Prepared> {
             also_read: &wanted,
             named_kinds: opts.kind.as_deref(),
             in_memory: &|rel: &str| opts.overlay.contains_key(rel),
+            stamps: opts.cache,
         },
     );
     let configs = Configs::load(settings, &root, &paths, &walk.all_files, &opts.overrides)?;
@@ -865,11 +869,14 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
         cache: c,
         file_list: &file_list,
         now: std::time::SystemTime::now(),
-        // Fingerprints and baselines read the flagged line's text; the other outputs
-        // do not, and a warm run then leaves it out of the findings it takes.
-        line_text: !opts.skip_fingerprints
-            || opts.baseline.is_some()
-            || opts.write_baseline.is_some(),
+        // Fingerprints and baselines read the flagged line's text, and some outputs
+        // show fixes; a warm run leaves out of the findings it takes what none reads.
+        wanted: cache::Wanted {
+            line_text: !opts.skip_fingerprints
+                || opts.baseline.is_some()
+                || opts.write_baseline.is_some(),
+            fixes: !opts.skip_fixes,
+        },
     });
     let filters: Vec<file::RuleFilter<'_>> = configs
         .rules

@@ -39,6 +39,11 @@ impl Format {
     pub fn shows_fingerprints(self) -> bool {
         matches!(self, Format::Json | Format::Sarif | Format::Gitlab)
     }
+
+    /// Whether the format shows each finding's fix.
+    pub fn shows_fixes(self) -> bool {
+        matches!(self, Format::Json | Format::Sarif)
+    }
 }
 
 /// How the text formats look.
