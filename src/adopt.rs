@@ -246,7 +246,7 @@ impl Changes {
         findings.retain(|f| match self.files.get(&*f.path) {
             Some(None) => true,
             Some(Some(lines)) => lines
-                .range(f.line..=f.end_line.max(f.line))
+                .range(f.line as usize..=f.end_line.max(f.line) as usize)
                 .next()
                 .is_some(),
             None => false,

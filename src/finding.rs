@@ -20,10 +20,10 @@ pub struct Finding {
     pub severity: Severity,
     pub message: String,
     pub path: Arc<str>,
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
     pub help: Arc<str>,
     pub fingerprint: Fingerprint,
     /// The text of the flagged line, trimmed (for fingerprints, baselines and SARIF's
@@ -32,10 +32,10 @@ pub struct Finding {
     pub line_text: String,
     /// The first line of the enclosing statement, for suppressions placed above it.
     #[serde(skip)]
-    pub statement_line: usize,
+    pub statement_line: u32,
     /// Byte range in the file, for snippets.
     #[serde(skip)]
-    pub span: (usize, usize),
+    pub span: (u32, u32),
     /// The fix the rule offers, if any (the JSON and SARIF outputs render it).
     #[serde(skip)]
     pub fix: Option<Box<FindingFix>>,
@@ -44,6 +44,13 @@ pub struct Finding {
     /// them (the language server refreshes them on save).
     #[serde(skip)]
     pub repository: bool,
+}
+
+/// A line, a column or a byte offset as a [`Finding`] keeps it (four bytes: a run
+/// holds and moves many findings). Files larger than [`crate::engine::MAX_FILE_SIZE`]
+/// are not read; a larger value (a text in memory) is kept as `u32::MAX`.
+pub fn position(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// A line and a column (1-based; the column counts characters).
@@ -113,7 +120,7 @@ impl FindingFix {
 
 impl Finding {
     /// Ordering key: path, line, column, rule.
-    pub fn sort_key(&self) -> (&str, usize, usize, &str, usize, usize) {
+    pub fn sort_key(&self) -> (&str, u32, u32, &str, u32, u32) {
         (
             &self.path,
             self.line,
@@ -214,34 +221,28 @@ pub fn report_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
 }
 
 /// The indices of `findings` in the order of their [`Finding::sort_key`], then their
-/// messages, equal findings in their order; `None` when a position or their number is
-/// too large for the small keys it sorts (never in a file readylint reads).
+/// messages, equal findings in their order; `None` when their number is too large for
+/// the small keys it sorts.
 fn sorted_order(findings: &[Finding]) -> Option<Vec<u32>> {
     // Small keys, compared without following a pointer: a path and a rule code as
     // their ranks among the distinct ones (which order as the strings do); the message
     // is read only between equal keys, and the index makes every key distinct (so
     // that an unstable sort, which needs no room of its own, keeps equal findings in
     // their order).
-    let small = |n: usize| u32::try_from(n).ok().filter(|n| *n != u32::MAX);
-    small(findings.len())?;
-    if findings.iter().any(|f| {
-        [f.line, f.column, f.end_line, f.end_column]
-            .iter()
-            .any(|n| small(*n).is_none())
-    }) {
-        return None;
-    }
+    u32::try_from(findings.len())
+        .ok()
+        .filter(|n| *n != u32::MAX)?;
     let paths = Ranks::of(findings.iter().map(|f| &*f.path));
     let rules = Ranks::of(findings.iter().map(|f| f.rule));
     let mut keys: Vec<SortKey> = Vec::with_capacity(findings.len());
     for (i, f) in findings.iter().enumerate() {
         keys.push(SortKey {
             path: paths.rank(&f.path),
-            line: f.line as u32,
-            column: f.column as u32,
+            line: f.line,
+            column: f.column,
             rule: rules.rank(f.rule),
-            end_line: f.end_line as u32,
-            end_column: f.end_column as u32,
+            end_line: f.end_line,
+            end_column: f.end_column,
             index: i as u32,
         });
     }
@@ -379,7 +380,7 @@ mod tests {
         assert!(empty.is_empty());
     }
 
-    fn finding(line: usize, text: &str) -> Finding {
+    fn finding(line: u32, text: &str) -> Finding {
         Finding {
             rule: "DKR001",
             name: "root-user",

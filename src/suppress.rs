@@ -41,13 +41,13 @@ pub struct Directive {
 impl Directive {
     /// Whether this directive silences `code` (`name`) at `line`/`statement_line`, marking
     /// the matching entry as used.
-    pub fn silences(&mut self, code: &str, name: &str, line: usize, statement_line: usize) -> bool {
+    pub fn silences(&mut self, code: &str, name: &str, line: u32, statement_line: u32) -> bool {
         if self.malformed.is_some() {
             return false;
         }
         let in_scope = match self.scope {
             Scope::File => true,
-            Scope::Line(l) => l == line || l == statement_line,
+            Scope::Line(l) => [line, statement_line].iter().any(|&n| n as usize == l),
         };
         if !in_scope {
             return false;

@@ -123,7 +123,7 @@ fn per_finding_severities_and_config_overrides() {
     let f = scan(dir.path(), true);
     // A branch is an error; a tag a warning, except on GitHub's own actions (allowed
     // by default, as zizmor does).
-    let dep: Vec<(usize, Severity)> = only(&f, "DEP008")
+    let dep: Vec<(u32, Severity)> = only(&f, "DEP008")
         .iter()
         .map(|f| (f.line, f.severity))
         .collect();
@@ -171,7 +171,7 @@ fn all_jobs_reports_tags_in_unprivileged_jobs_too() {
         "[rules.DEP008]\nall-jobs = true\n",
     )
     .expect("write");
-    let lines: Vec<usize> = only(&scan(dir.path(), false), "DEP008")
+    let lines: Vec<u32> = only(&scan(dir.path(), false), "DEP008")
         .iter()
         .map(|f| f.line)
         .collect();

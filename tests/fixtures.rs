@@ -15,9 +15,9 @@ use readylint::{RunOptions, run};
 #[derive(Debug, Default)]
 struct Annotations {
     /// line → codes that must be reported on it
-    expect: BTreeMap<usize, BTreeSet<String>>,
+    expect: BTreeMap<u32, BTreeSet<String>>,
     /// line → codes that must not be reported on it
-    ok: BTreeMap<usize, BTreeSet<String>>,
+    ok: BTreeMap<u32, BTreeSet<String>>,
     /// every code the file talks about
     codes: BTreeSet<String>,
 }
@@ -60,7 +60,9 @@ fn read_annotations(text: &str) -> Annotations {
         } else {
             &mut a.expect
         };
-        map.entry(target).or_default().extend(codes.iter().cloned());
+        map.entry(u32::try_from(target).expect("a fixture line fits u32"))
+            .or_default()
+            .extend(codes.iter().cloned());
         a.codes.extend(codes);
     }
     a
@@ -241,7 +243,7 @@ fn check_root(root: &Path) -> Outcome {
     })
     .expect("the fixture run succeeds");
 
-    let mut found: BTreeMap<(String, usize), BTreeSet<String>> = BTreeMap::new();
+    let mut found: BTreeMap<(String, u32), BTreeSet<String>> = BTreeMap::new();
     for f in &report.findings {
         found
             .entry((f.path.to_string(), f.line))

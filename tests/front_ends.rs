@@ -20,7 +20,7 @@ fn check(root: &Path) -> Report {
     .expect("run succeeds")
 }
 
-fn found(report: &Report, path: &str, rule: &str) -> Vec<usize> {
+fn found(report: &Report, path: &str, rule: &str) -> Vec<u32> {
     report
         .findings
         .iter()

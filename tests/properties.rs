@@ -26,7 +26,7 @@ fn scan(root: &Path, f: impl FnOnce(&mut RunOptions)) -> Report {
     run(&opts).expect("run succeeds")
 }
 
-fn keys(r: &Report) -> Vec<(String, usize, usize, String, String)> {
+fn keys(r: &Report) -> Vec<(String, u32, u32, String, String)> {
     r.findings
         .iter()
         .map(|f| {
@@ -73,7 +73,7 @@ fn a_suppression_removes_exactly_the_finding_it_names() {
     let body = "import requests\n\n\ndef f(url):\n    try:\n        requests.get(url)\n    except:\n        pass\n";
     std::fs::write(root.join("app.py"), body).expect("write");
     let before = scan(root, |_| {});
-    let rules_at = |r: &Report, line: usize| {
+    let rules_at = |r: &Report, line: u32| {
         let mut v: Vec<String> = r
             .findings
             .iter()

@@ -151,15 +151,15 @@ struct CachedFinding<'a> {
     severity: Severity,
     #[serde(borrow)]
     message: Cow<'a, str>,
-    line: usize,
-    column: usize,
-    end_line: usize,
-    end_column: usize,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
     help: u32,
     #[serde(borrow)]
     line_text: Cow<'a, str>,
-    statement_line: usize,
-    span: (usize, usize),
+    statement_line: u32,
+    span: (u32, u32),
     #[serde(borrow)]
     fix: Option<StoredFix<'a>>,
 }

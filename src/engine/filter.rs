@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::FileOutcome;
 use crate::config::Settings;
-use crate::finding::{Finding, Fingerprint};
+use crate::finding::{Finding, Fingerprint, position};
 use crate::roles::{Role, Roles};
 use crate::rule::{RawFinding, RuleMeta, Severity};
 use crate::rules::readylint::{MalformedSuppression, SkippedFile, UnusedSuppression};
@@ -221,15 +221,18 @@ pub(super) fn to_finding(
         severity: severity(source, meta, &raw, settings),
         message: raw.message,
         path: Arc::clone(&source.rel_path),
-        line: start.line,
-        column: start.column,
-        end_line: end.line,
-        end_column: end.column,
+        line: position(start.line),
+        column: position(start.column),
+        end_line: position(end.line),
+        end_column: position(end.column),
         help: raw.help.into(),
         fingerprint: Fingerprint::default(),
         line_text: source.line_text(start.line).trim().to_string(),
-        statement_line,
-        span: (raw.span.start, raw.span.end.max(raw.span.start)),
+        statement_line: position(statement_line),
+        span: (
+            position(raw.span.start),
+            position(raw.span.end.max(raw.span.start)),
+        ),
         fix: fix.map(Box::new),
         repository: false,
     }

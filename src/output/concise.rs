@@ -39,7 +39,7 @@ pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> std::io::Res
 }
 
 /// Appends `n` in decimal.
-fn push_number(out: &mut Vec<u8>, n: usize) {
+fn push_number(out: &mut Vec<u8>, n: u32) {
     let mut digits = [0u8; 20];
-    out.extend_from_slice(crate::finding::decimal(n, &mut digits));
+    out.extend_from_slice(crate::finding::decimal(n as usize, &mut digits));
 }

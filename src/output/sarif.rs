@@ -205,7 +205,7 @@ pub fn render(report: &Report) -> String {
             let mut fingerprints = json!({"readylint/v1": f.fingerprint});
             if let Some(h) = hashes
                 .get(&*f.path)
-                .and_then(|h| h.get(f.line.saturating_sub(1)))
+                .and_then(|h| h.get((f.line as usize).saturating_sub(1)))
             {
                 fingerprints["primaryLocationLineHash"] = json!(h);
             }

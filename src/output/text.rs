@@ -63,7 +63,7 @@ impl Diagnostic for Shown<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source?;
         let (start, end) = self.finding.span;
-        let label = LabeledSpan::new(None, start, end - start);
+        let label = LabeledSpan::new(None, start as usize, (end - start) as usize);
         Some(Box::new(std::iter::once(label)))
     }
 }

@@ -124,7 +124,7 @@ pub fn entry(finding: &Finding, index: &LineIndex<'_>, uri: &Uri, kind: Option<F
         .and_then(|m| crate::output::sarif::help_uri(m.code).parse().ok())
         .map(|href| CodeDescription { href });
     let diagnostic = Diagnostic {
-        range: index.range(finding.span.0, finding.span.1),
+        range: index.range(finding.span.0 as usize, finding.span.1 as usize),
         severity: Some(match finding.severity {
             Severity::Error => DiagnosticSeverity::ERROR,
             Severity::Warning => DiagnosticSeverity::WARNING,
@@ -167,7 +167,7 @@ pub fn entry(finding: &Finding, index: &LineIndex<'_>, uri: &Uri, kind: Option<F
     // line, which no directive reaches.
     let about_a_comment = matches!(finding.rule, "RDY002" | "RDY004");
     if let Some(marker) = comment_marker(kind).filter(|_| !about_a_comment) {
-        let edit = suppression(index, finding.statement_line, finding.rule, marker);
+        let edit = suppression(index, finding.statement_line as usize, finding.rule, marker);
         actions.push(action(
             format!("Suppress {} on this line", finding.rule),
             vec![edit],
