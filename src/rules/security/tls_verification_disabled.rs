@@ -102,7 +102,8 @@ declare_rule! {
     /// A context whose `check_hostname = False` is followed by `verify_mode = CERT_NONE`
     /// is one finding, on the latter. An SSL context whose `check_hostname`/`verify_mode` is also set to another value
     /// in the same file (branches on a configured mode) is not flagged. Requests to a
-    /// literal `localhost`, `127.0.0.1` or `::1` URL are not flagged, nor, in a shell
+    /// literal `localhost`, `127.0.0.1` or `::1` URL (the first argument, or `url=`,
+    /// `urls=`, `base_url=`, `uri=`, `endpoint=`, `endpoint_url=`) are not flagged, nor, in a shell
     /// script (a `RUN`, a CI step), `curl -k "$url"` where the script sets `url` only to
     /// such URLs (`local url="https://localhost:8443/v2/…"`): the service a CI job
     /// started on its own runner, with a certificate made for the test. `verify=False`
@@ -158,6 +159,10 @@ fn report(cx: &mut Context<'_>, span: Span, message: String, help: &str) {
         f.severity(Severity::Note);
     }
 }
+
+/// The keywords by which clients take the address they connect to (`requests`'
+/// `url`, `httpx`'s `base_url`, a wrapper's `urls`).
+const ADDRESS_KEYWORDS: [&str; 6] = ["url", "urls", "base_url", "uri", "endpoint", "endpoint_url"];
 
 /// A URL on this machine: verification against it proves little and is not flagged.
 fn is_local_url(url: &str) -> bool {
@@ -275,10 +280,15 @@ fn check_python(file: &PythonFile, cx: &mut Context<'_>) {
                 .dotted()
                 .unwrap_or_else(|| q.rsplit('.').next().unwrap_or(q).to_string())
         };
+        // The address: the first argument, or a keyword that names it.
         let local = call
             .args
             .first()
-            .or_else(|| call.keyword("url").map(|k| &k.value))
+            .or_else(|| {
+                ADDRESS_KEYWORDS
+                    .iter()
+                    .find_map(|name| call.keyword(name).map(|k| &k.value))
+            })
             .and_then(Value::as_str)
             .is_some_and(is_local_url);
         if q == "ssl._create_unverified_context" {
