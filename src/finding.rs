@@ -119,6 +119,11 @@ impl FindingFix {
 }
 
 impl Finding {
+    /// The flagged bytes of the file ([`Finding::span`]).
+    pub fn byte_range(&self) -> std::ops::Range<usize> {
+        self.span.0 as usize..self.span.1 as usize
+    }
+
     /// Ordering key: path, line, column, rule.
     pub fn sort_key(&self) -> (&str, u32, u32, &str, u32, u32) {
         (

@@ -47,7 +47,7 @@ impl Directive {
         }
         let in_scope = match self.scope {
             Scope::File => true,
-            Scope::Line(l) => [line, statement_line].iter().any(|&n| n as usize == l),
+            Scope::Line(l) => l == line as usize || l == statement_line as usize,
         };
         if !in_scope {
             return false;

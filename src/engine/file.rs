@@ -626,7 +626,7 @@ fn keep_functions_with_findings(
     py.plain_functions.retain(|(_, span)| {
         findings
             .iter()
-            .any(|f| span.contains(&(f.span.0 as usize)) && skips_scripts(f.rule))
+            .any(|f| span.contains(&f.byte_range().start) && skips_scripts(f.rule))
     });
     if py.is_empty() {
         facts.python = None;

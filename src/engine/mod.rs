@@ -1065,7 +1065,7 @@ pub fn run(opts: &RunOptions) -> miette::Result<Report> {
                 withdraw(&mut o.findings, &mut o.withdrawn, |f| skips_scripts(f.rule));
             } else if !dead.is_empty() {
                 withdraw(&mut o.findings, &mut o.withdrawn, |f| {
-                    skips_scripts(f.rule) && dead.iter().any(|s| s.contains(&(f.span.0 as usize)))
+                    skips_scripts(f.rule) && dead.iter().any(|s| s.contains(&f.byte_range().start))
                 });
             }
         }

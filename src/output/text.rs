@@ -62,8 +62,8 @@ impl Diagnostic for Shown<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source?;
-        let (start, end) = self.finding.span;
-        let label = LabeledSpan::new(None, start as usize, (end - start) as usize);
+        let bytes = self.finding.byte_range();
+        let label = LabeledSpan::new(None, bytes.start, bytes.len());
         Some(Box::new(std::iter::once(label)))
     }
 }

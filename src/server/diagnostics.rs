@@ -123,8 +123,9 @@ pub fn entry(finding: &Finding, index: &LineIndex<'_>, uri: &Uri, kind: Option<F
         .find(finding.rule)
         .and_then(|m| crate::output::sarif::help_uri(m.code).parse().ok())
         .map(|href| CodeDescription { href });
+    let bytes = finding.byte_range();
     let diagnostic = Diagnostic {
-        range: index.range(finding.span.0 as usize, finding.span.1 as usize),
+        range: index.range(bytes.start, bytes.end),
         severity: Some(match finding.severity {
             Severity::Error => DiagnosticSeverity::ERROR,
             Severity::Warning => DiagnosticSeverity::WARNING,
